@@ -1,0 +1,38 @@
+// casefile: the command line (see README and DESIGN.md for the contract).
+
+import { eventsCommand } from "../server/cli/events-command";
+
+const USAGE = `usage: casefile <command> [args]
+  events FILE [FILTER]   print the events as sysdig -r does
+  ingest FILE            import a capture into the store (CASEFILE_DATA, default ./data)
+  serve [--host H] [--port P]   the workbench`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...args] = argv;
+  switch (cmd) {
+    case "events":
+      return eventsCommand(args);
+    case "ingest":
+      return (await import("../server/cli/ingest-command")).ingestCommand(args);
+    case "serve": {
+      const { serveCommand } = await import("../server/http/serve-command");
+      await serveCommand(args);
+      return -1; // keeps running
+    }
+    default:
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (e: unknown) => {
+    // Unexpected failures still get one line, not a stack trace; CASEFILE_DEBUG shows it.
+    process.stderr.write(`casefile: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.CASEFILE_DEBUG) console.error(e);
+    process.exitCode = 2;
+  },
+);

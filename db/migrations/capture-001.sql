@@ -1,0 +1,23 @@
+-- One database per capture.
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+-- Interned strings: process names, fd annotations.
+CREATE TABLE strings (id INTEGER PRIMARY KEY, s TEXT NOT NULL);
+
+-- One row per event, numbered as sysdig numbers them (hidden events included).
+CREATE TABLE events (
+  num INTEGER PRIMARY KEY,   -- evt.num
+  ts INTEGER NOT NULL,       -- ns since meta.base_ts (exact in a double for captures under 104 days)
+  cpu INTEGER NOT NULL,
+  tid INTEGER NOT NULL,
+  type INTEGER NOT NULL,     -- event type id; direction is type & 1 (0 enter, 1 exit)
+  res INTEGER,               -- return value of exit events, when they have one
+  latency INTEGER,           -- exit events: ns since the thread's matching enter event
+  fd INTEGER,                -- the fd the event acts on, when it has one
+  proc INTEGER NOT NULL,     -- strings.id of the thread's command name ('' prints as <NA>)
+  labels INTEGER             -- strings.id of the rendered fd/pid arguments, \u0001-separated
+);
+
+-- Raw parameters, in runs of consecutive events, to render evt.info on demand.
+-- Record layout: u32 record length, u8 length width (2|4), u16 nparams, lengths, values.
+CREATE TABLE chunks (first_num INTEGER PRIMARY KEY, last_num INTEGER NOT NULL, data BLOB NOT NULL);

@@ -1,0 +1,54 @@
+// The contract between the store (db/ + ingest) and its users (route handlers, CLI, WebSocket).
+
+export type CaptureStatus = "ingesting" | "ready" | "error";
+
+export interface CaptureSummary {
+  id: string;
+  name: string;
+  format: "scap";
+  /** Events stored (hidden events included: they keep their evt.num). */
+  events: number;
+  /** Timestamps are strings of integer nanoseconds: they do not fit a double. */
+  firstTs: string | null;
+  lastTs: string | null;
+  /** Size of the file as uploaded (compressed, if it was). */
+  bytes: number;
+  status: CaptureStatus;
+  /** Set when status is "error", or when the file was damaged but its valid events were kept. */
+  error?: string;
+}
+
+/** One row of the event table, as `sysdig -r` prints it. */
+export interface EventRow {
+  num: number;
+  ts: string;
+  cpu: number;
+  proc: string;
+  tid: number;
+  dir: ">" | "<";
+  type: string;
+  info: string;
+}
+
+export interface IngestProgress {
+  captureId: string;
+  bytesRead: number;
+  bytesTotal: number;
+  events: number;
+  done: boolean;
+  error?: string;
+}
+
+export interface Store {
+  listCaptures(): CaptureSummary[];
+  getCapture(id: string): CaptureSummary | undefined;
+  /** Removes the capture's database and catalog row; false if there was no such capture. */
+  deleteCapture(id: string): boolean;
+  /** Ingests a capture file already on disk. Resolves with the capture id once ingest is
+   *  finished (status ready, or error with the valid events kept). */
+  ingestFile(path: string, name: string, onProgress?: (p: IngestProgress) => void): Promise<string>;
+  /** Events with num >= from, in order, at most limit (hidden procinfo events excluded, as
+   *  sysdig does); next is the num to ask for next, or null at the end. */
+  events(id: string, opts: { from?: number; limit?: number }): { events: EventRow[]; next: number | null };
+  close(): void;
+}

@@ -1,0 +1,229 @@
+// Rendering an event's parameters as `sysdig -r` prints them in evt.info (the rules of libsinsp's
+// get_param_as_str, as sysdig 0.29.3 applies them).
+
+import { EVENTS } from "./event-table";
+import { ERRNO_NAMES } from "./errno";
+import { SYSCALL_NAMES } from "./syscalls";
+import { PF, PT, type NameValue, type ParamInfo } from "./types";
+import type { ParamIndex } from "./params";
+import { ipv4At, ipv6At, isV4Mapped } from "./net";
+import { fdLabel, type Fd } from "../state/threads";
+
+/** What rendering needs to know about the system at this event. */
+export interface RenderContext {
+  /** The fd in the event thread's table, if known. */
+  fd(fd: number): Fd | undefined;
+  /** The command name of a thread, or undefined if unknown. */
+  comm(tid: number): string | undefined;
+}
+
+const GENERIC_TYPES: ReadonlySet<number> = new Set(
+  EVENTS.flatMap((e, id) => (e.name === "syscall" && e.params[0]?.type === PT.SYSCALLID ? [id] : [])),
+);
+
+/** sysdig shows at most this many characters of a byte buffer (its -s default), then "...". */
+const BUF_PRINT_LIMIT = 80;
+
+const SIGNALS: Record<number, string> = {
+  1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS",
+  8: "SIGFPE", 9: "SIGKILL", 10: "SIGUSR1", 11: "SIGSEGV", 12: "SIGUSR2", 13: "SIGPIPE",
+  14: "SIGALRM", 15: "SIGTERM", 16: "SIGSTKFLT", 17: "SIGCHLD", 18: "SIGCONT", 19: "SIGSTOP",
+  20: "SIGTSTP", 21: "SIGTTIN", 22: "SIGTTOU", 23: "SIGURG", 24: "SIGXCPU", 25: "SIGXFSZ",
+  26: "SIGVTALRM", 27: "SIGPROF", 28: "SIGWINCH", 29: "SIGIO", 30: "SIGPWR", 31: "SIGSYS",
+};
+
+export function errnoText(v: number): string {
+  const name = ERRNO_NAMES[-v];
+  return name ? `${v}(${name})` : `${v}`;
+}
+
+/** Flags: the number, then the names of the flags it holds, in table order. A flag equal to
+ *  the whole value ends the list (so a 0 value shows its zero-named flag, e.g. F_OK). */
+export function flagsText(val: number, table: readonly NameValue[] | undefined): string {
+  if (!table) return `${val}`;
+  const names: string[] = [];
+  let rest = val;
+  let i = 0;
+  for (; i < table.length && table[i][1] !== val; i++) {
+    const f = table[i][1];
+    if (f !== 0 && rest !== 0 && (rest & f) >>> 0 === f) {
+      names.push(table[i][0]);
+      rest = (rest & ~f) >>> 0;
+    }
+  }
+  if (i < table.length) names.push(table[i][0]);
+  return names.length ? `${val}(${names.join("|")})` : `${val}`;
+}
+
+function enumText(val: number, table: readonly NameValue[] | undefined): string {
+  const hit = table?.find((f) => f[1] === val);
+  return hit ? `${val}(${hit[0]})` : `${val}`;
+}
+
+/** Bytes as sysdig's "normal" buffer format prints them: printable ASCII kept, the rest '.'. */
+export function printableBuffer(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    s += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : ".";
+  }
+  return s;
+}
+
+function truncated(s: string): string {
+  return s.length > BUF_PRINT_LIMIT ? `${s.slice(0, BUF_PRINT_LIMIT - 3)}...` : s;
+}
+
+function hex(v: number | bigint): string {
+  return v.toString(16).toUpperCase();
+}
+
+function sockaddrText(b: Uint8Array): string {
+  if (b.length === 0) return "NULL";
+  const family = b[0];
+  if (family === 2 && b.length >= 7) return `${ipv4At(b, 1)}:${b[5] | (b[6] << 8)}`;
+  if (family === 10 && b.length >= 19) {
+    const ip = isV4Mapped(b, 1) ? ipv4At(b, 13) : ipv6At(b, 1);
+    return `${ip}:${b[17] | (b[18] << 8)}`;
+  }
+  if (family === 1) return cstring(b.subarray(1));
+  return `family ${family}`;
+}
+
+export function socktupleText(b: Uint8Array): string {
+  if (b.length === 0) return "NULL";
+  const family = b[0];
+  if (family === 2 && b.length >= 13) {
+    return `${ipv4At(b, 1)}:${b[5] | (b[6] << 8)}->${ipv4At(b, 7)}:${b[11] | (b[12] << 8)}`;
+  }
+  if (family === 10 && b.length >= 37) {
+    if (isV4Mapped(b, 1) && isV4Mapped(b, 19)) {
+      return `${ipv4At(b, 13)}:${b[17] | (b[18] << 8)}->${ipv4At(b, 31)}:${b[35] | (b[36] << 8)}`;
+    }
+    return `${ipv6At(b, 1)}:${b[17] | (b[18] << 8)}->${ipv6At(b, 19)}:${b[35] | (b[36] << 8)}`;
+  }
+  if (family === 1 && b.length >= 17) {
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    const src = dv.getBigUint64(1, true).toString(16);
+    const dst = dv.getBigUint64(9, true).toString(16);
+    return `${src}->${dst} ${cstring(b.subarray(17))}`;
+  }
+  return `family ${family}`;
+}
+
+function cstring(b: Uint8Array): string {
+  let e = b.indexOf(0);
+  if (e < 0) e = b.length;
+  return new TextDecoder().decode(b.subarray(0, e));
+}
+
+function fdText(v: number, ctx: RenderContext): string {
+  if (v < 0) return errnoText(v);
+  const fd = ctx.fd(v);
+  return fd ? `${v}(${fdLabel(fd)})` : `${v}`;
+}
+
+function fdListText(b: Uint8Array, ctx: RenderContext): string {
+  if (b.length < 2) return "";
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const n = dv.getUint16(0, true);
+  const parts: string[] = [];
+  for (let i = 0, o = 2; i < n && o + 10 <= b.length; i++, o += 10) {
+    const fdnum = dv.getInt32(o + 4, true) * 4294967296 + dv.getUint32(o, true);
+    const flags = dv.getInt16(o + 8, true) & 0xffff;
+    const fd = fdnum >= 0 ? ctx.fd(fdnum) : undefined;
+    parts.push(fd ? `${fdnum}:${fdLabel(fd)[1]}${flags.toString(16)}` : `${fdnum}:${flags.toString(16)}`);
+  }
+  return parts.join(" ");
+}
+
+function intText(p: ParamIndex, i: number, info: ParamInfo, signed: boolean): string {
+  if (info.fmt === PF.HEX) return hex(p.big(i, false));
+  if (info.fmt === PF.OCT) {
+    const v = p.uint(i);
+    return v === 0 ? "0" : `0${v.toString(8)}`;
+  }
+  if (p.len[i] === 8) return p.big(i, signed).toString();
+  return `${signed ? p.int(i) : p.uint(i)}`;
+}
+
+export function paramText(p: ParamIndex, i: number, info: ParamInfo, ctx: RenderContext): string {
+  const len = p.len[i];
+  switch (info.type) {
+    case PT.INT8: case PT.INT16: case PT.INT32: case PT.INT64:
+      return intText(p, i, info, true);
+    case PT.UINT8: case PT.UINT16: case PT.UINT32: case PT.UINT64: case PT.UID: case PT.GID:
+    case PT.PORT: case PT.L4PROTO: case PT.SOCKFAMILY: case PT.ABSTIME: case PT.RELTIME:
+    case PT.SIGSET:
+      return intText(p, i, info, false);
+    case PT.ERRNO:
+      return len === 0 ? "" : errnoText(p.int(i));
+    case PT.FD:
+      return len === 0 ? "" : fdText(p.int(i), ctx);
+    case PT.PID: {
+      const v = p.int(i);
+      const comm = ctx.comm(v);
+      return comm ? `${v}(${comm})` : `${v}`;
+    }
+    case PT.FLAGS8: case PT.FLAGS16: case PT.FLAGS32: case PT.MODE:
+      return flagsText(p.uint(i), info.flags);
+    case PT.ENUMFLAGS8: case PT.ENUMFLAGS16: case PT.ENUMFLAGS32:
+      return enumText(p.uint(i), info.flags);
+    case PT.SYSCALLID: {
+      const v = p.uint(i);
+      return SYSCALL_NAMES[v] ?? `${v}`;
+    }
+    case PT.SIGTYPE: {
+      const v = p.uint(i);
+      return SIGNALS[v] ? `${v}(${SIGNALS[v]})` : `${v}`;
+    }
+    case PT.BOOL:
+      return p.uint(i) ? "true" : "false";
+    case PT.CHARBUF: case PT.FSPATH: case PT.FSRELPATH:
+      return p.str(i);
+    case PT.BYTEBUF:
+      return truncated(printableBuffer(p.bytes(i)));
+    case PT.SOCKADDR:
+      return sockaddrText(p.bytes(i));
+    case PT.SOCKTUPLE:
+      return socktupleText(p.bytes(i));
+    case PT.FDLIST:
+      return fdListText(p.bytes(i), ctx);
+    case PT.IPV4ADDR:
+      return len >= 4 ? ipv4At(p.bytes(i), 0) : "";
+    case PT.IPV6ADDR:
+      return len >= 16 ? ipv6At(p.bytes(i), 0) : "";
+    case PT.DOUBLE:
+      return len === 8 ? p.ev.dv.getFloat64(p.off[i], true).toFixed(6) : "";
+    case PT.CHARBUFARRAY:
+      return printableBuffer(p.bytes(i));
+    case PT.DYN: {
+      const b = p.bytes(i);
+      const sel = b[0];
+      const sub = info.dyn?.[sel];
+      if (!sub) return "";
+      // Render the value that follows the selector byte as its own parameter.
+      const saveOff = p.off[i], saveLen = p.len[i];
+      p.off[i] = saveOff + 1;
+      p.len[i] = saveLen - 1;
+      const s = paramText(p, i, sub, ctx);
+      p.off[i] = saveOff;
+      p.len[i] = saveLen;
+      return s;
+    }
+    default:
+      return printableBuffer(p.bytes(i));
+  }
+}
+
+/** evt.info: every parameter as "name=value ", in order. */
+export function infoText(type: number, p: ParamIndex, ctx: RenderContext): string {
+  // Generic syscall events carry only the syscall id, shown as the event type instead.
+  if (GENERIC_TYPES.has(type)) return "";
+  const params = EVENTS[type].params;
+  let s = "";
+  for (let i = 0; i < p.count && i < params.length; i++) {
+    s += `${params[i].name}=${paramText(p, i, params[i], ctx)} `;
+  }
+  return s;
+}

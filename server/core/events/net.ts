@@ -1,0 +1,45 @@
+// Address formatting the way sysdig prints it (inet_ntop forms, host-order ports).
+
+/** IPv4 stored as 4 raw network-order bytes at buf[o..o+4). */
+export function ipv4At(buf: Uint8Array, o: number): string {
+  return `${buf[o]}.${buf[o + 1]}.${buf[o + 2]}.${buf[o + 3]}`;
+}
+
+/** An IPv4 address held as the little-endian u32 read from those 4 bytes. */
+export function ipv4FromU32(v: number): string {
+  return `${v & 255}.${(v >>> 8) & 255}.${(v >>> 16) & 255}.${v >>> 24}`;
+}
+
+/** IPv6 in RFC 5952 form, as inet_ntop prints it (v4-mapped addresses keep the dotted tail). */
+export function ipv6At(buf: Uint8Array, o: number): string {
+  const words: number[] = [];
+  for (let i = 0; i < 8; i++) words.push((buf[o + 2 * i] << 8) | buf[o + 2 * i + 1]);
+  if (words[0] === 0 && words[1] === 0 && words[2] === 0 && words[3] === 0 && words[4] === 0 &&
+      words[5] === 0xffff) {
+    return `::ffff:${ipv4At(buf, o + 12)}`;
+  }
+  // The longest run of two or more zero words becomes "::" (the first, on a tie).
+  let bestStart = -1, bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (words[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  if (bestStart < 0) return words.map((w) => w.toString(16)).join(":");
+  const head = words.slice(0, bestStart).map((w) => w.toString(16)).join(":");
+  const tail = words.slice(bestStart + bestLen).map((w) => w.toString(16)).join(":");
+  return `${head}::${tail}`;
+}
+
+/** True when 16 bytes at o are an IPv4-mapped IPv6 address (::ffff:a.b.c.d). */
+export function isV4Mapped(buf: Uint8Array, o: number): boolean {
+  for (let i = 0; i < 10; i++) if (buf[o + i] !== 0) return false;
+  return buf[o + 10] === 0xff && buf[o + 11] === 0xff;
+}
+
+export function isZero(buf: Uint8Array, o: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (buf[o + i] !== 0) return false;
+  return true;
+}

@@ -1,0 +1,78 @@
+// `sysdig -r` lines: sysdig's default format
+// `%evt.num %evt.outputtime %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.info`.
+
+import { EVENTS } from "./event-table";
+import type { ParamIndex } from "./params";
+import { infoText, type RenderContext } from "./format";
+import { EventStream, HIDDEN_TYPES } from "./event-stream";
+import { SYSCALL_NAMES } from "./syscalls";
+import { PT } from "./types";
+
+const CONTAINER_TYPES: ReadonlySet<number> = new Set(
+  EVENTS.flatMap((e, id) => (e.name === "container" ? [id] : [])),
+);
+
+/** Time of day in the local zone, with nanoseconds, from a ts split in 32-bit halves. */
+export function timeOfDay(tsHi: number, tsLo: number): string {
+  const ts = (BigInt(tsHi) << 32n) | BigInt(tsLo);
+  return timeOfDayBig(ts);
+}
+
+export function timeOfDayBig(ts: bigint): string {
+  const secs = Number(ts / 1_000_000_000n);
+  const ns = Number(ts % 1_000_000_000n);
+  const d = new Date(secs * 1000);
+  const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(ns).padStart(9, "0")}`;
+}
+
+/** The event type as sysdig names it: generic syscall events take the syscall's name. */
+export function typeName(type: number, p: ParamIndex): string {
+  const info = EVENTS[type];
+  if (info.name === "syscall" && info.params[0]?.type === PT.SYSCALLID && p.has(0)) {
+    return SYSCALL_NAMES[p.uint(0)] ?? "<unknown>";
+  }
+  return info.name;
+}
+
+/** What sysdig shows as proc.name: the thread's command, `<NA>` when unknown; a container
+ *  event shows as `container:<id>`. */
+export function procName(type: number, comm: string, p: ParamIndex): string {
+  if (CONTAINER_TYPES.has(type) && p.has(0)) {
+    const m = /"id":"([^"]*)"/.exec(p.str(0));
+    if (m) return `container:${m[1]}`;
+  }
+  return comm || "<NA>";
+}
+
+export interface LineFields {
+  num: number;
+  time: string;
+  cpu: number;
+  proc: string;
+  tid: number;
+  type: number;
+  typeName: string;
+  info: string;
+}
+
+export function formatLine(f: LineFields): string {
+  return `${f.num} ${f.time} ${f.cpu} ${f.proc} (${f.tid}) ${f.type % 2 === 0 ? ">" : "<"} ${f.typeName} ${f.info}`;
+}
+
+/** A capture handler that emits one sysdig line per visible event. */
+export function eventPrinter(emit: (line: string, num: number) => void): EventStream {
+  // Container events written ahead of everything else (the container table a capture starts
+  // with) take numbers but are not printed.
+  let leading = true;
+  const stream: EventStream = new EventStream((ev, num, thread, p) => {
+    if (leading && !CONTAINER_TYPES.has(ev.type)) leading = false;
+    if (HIDDEN_TYPES.has(ev.type) || leading) return;
+    const ctx: RenderContext = stream;
+    emit(formatLine({
+      num, time: timeOfDay(ev.tsHi, ev.tsLo), cpu: ev.cpu, proc: procName(ev.type, thread.comm, p),
+      tid: ev.tid, type: ev.type, typeName: typeName(ev.type, p), info: infoText(ev.type, p, ctx),
+    }), num);
+  });
+  return stream;
+}

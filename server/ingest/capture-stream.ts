@@ -1,0 +1,57 @@
+// Feeding a capture file to the scap reader: detects gzip by its magic bytes and inflates it as
+// a stream, so that no file is ever held whole in memory.
+
+import { createReadStream } from "node:fs";
+import { createGunzip } from "node:zlib";
+import { ScapError, ScapReader, type ScapHandler } from "../core/formats/scap/reader";
+
+export interface ReadOutcome {
+  reader: ScapReader;
+  /** Set when the file was damaged; every whole event before the damage was delivered. */
+  error?: ScapError;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+export async function readCaptureFile(
+  path: string,
+  handler: ScapHandler,
+  opts: { chunkSize?: number; onProgress?: (compressedBytes: number) => void } = {},
+): Promise<ReadOutcome> {
+  const reader = new ScapReader(handler);
+  const first = await firstBytes(path);
+  const gz = first.length >= 2 && first[0] === GZIP_MAGIC[0] && first[1] === GZIP_MAGIC[1];
+  const input = createReadStream(path, { highWaterMark: opts.chunkSize ?? 1 << 20 });
+  const stream = gz ? input.pipe(createGunzip({ chunkSize: opts.chunkSize ?? 1 << 20 })) : input;
+  if (gz) input.on("error", (e) => stream.destroy(e));
+  let compressedBytes = 0;
+  input.on("data", (c) => {
+    compressedBytes += c.length;
+    opts.onProgress?.(compressedBytes);
+  });
+  try {
+    for await (const chunk of stream) reader.push(chunk as Buffer);
+    reader.end();
+    return { reader };
+  } catch (e) {
+    input.destroy();
+    if (e instanceof ScapError) return { reader, error: e };
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === "Z_BUF_ERROR" || err.code === "Z_DATA_ERROR" || /unexpected end of file/.test(err.message)) {
+      return { reader, error: new ScapError(`gzip stream damaged or cut short (${err.message})`, reader.offset) };
+    }
+    throw e;
+  }
+}
+
+async function firstBytes(path: string): Promise<Uint8Array> {
+  const { open } = await import("node:fs/promises");
+  const fh = await open(path, "r");
+  try {
+    const buf = new Uint8Array(2);
+    const { bytesRead } = await fh.read(buf, 0, 2, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,28 @@
+// Shared helpers for the differential tests: where the shared captures are, and running the
+// reference tools on them.
+
+import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const CAPTURES_DIR = resolve(PROJECT_ROOT, "../shared/captures");
+
+export function sharedCaptures(): string[] {
+  return readdirSync(CAPTURES_DIR).filter((f) => f.endsWith(".scap")).sort().map((f) => join(CAPTURES_DIR, f));
+}
+
+/** `sysdig -r FILE [args]` with TZ=UTC: its stdout lines (stderr and exit status ignored: sysdig
+ *  prints what it could read before failing). */
+export function sysdigLines(file: string, args: string[] = []): string[] {
+  let out: string;
+  try {
+    out = execFileSync("sysdig", ["-r", file, ...args], {
+      env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "ignore"],
+    }).toString("latin1");
+  } catch (e) {
+    out = ((e as { stdout?: Buffer }).stdout ?? Buffer.alloc(0)).toString("latin1");
+  }
+  return out.split("\n").filter((l) => l.length > 0);
+}
