@@ -8,13 +8,14 @@ import { sharedCaptures, sysdigLines } from "../server/testing/oracle";
 import { compareLines } from "../server/testing/compare";
 
 const args = process.argv.slice(2);
-const files = args.filter((a) => !a.startsWith("--"));
+const files = args.filter((a) => !a.startsWith("-"));
 const max = args.includes("--all") ? 1e9 : 5;
+const hidden = args.includes("-D");
 let totalSame = 0, total = 0;
 for (const file of files.length ? files : sharedCaptures()) {
   const ours: string[] = [];
-  const { error } = await readCaptureFile(file, eventPrinter((l) => ours.push(l)));
-  const theirs = sysdigLines(file);
+  const { error } = await readCaptureFile(file, eventPrinter((l) => ours.push(l), { showHidden: hidden }));
+  const theirs = sysdigLines(file, hidden ? ["-D"] : []);
   const c = compareLines(ours.join("\n").split("\n").filter((l) => l.length > 0), theirs, max);
   totalSame += c.same; total += c.total;
   console.log(`${basename(file)}: ${c.same}/${c.total} identical (${c.percent.toFixed(2)}%)${error ? `  [our error: ${error.message}]` : ""}`);

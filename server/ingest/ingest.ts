@@ -10,6 +10,7 @@ import type { ParamIndex } from "../core/events/params";
 import { PT } from "../core/events/types";
 import type { Thread } from "../core/state/threads";
 import { readCaptureFile } from "./capture-stream";
+import { CONTAINER_TYPES } from "../core/events/printer";
 
 const ROWS_PER_INSERT = 100;
 const COLS = 10;
@@ -88,6 +89,7 @@ export class CaptureWriter {
     // ns since the first event: exact as a double (no BigInt on the hot path).
     const ts = (ev.tsHi - this.baseHi) * 4294967296 + (ev.tsLo - this.baseLo);
     const type = ev.type;
+    if (this.firstShown < 0 && !CONTAINER_TYPES.has(type)) this.firstShown = num;
     let latency: number | null = null;
     if (type % 2 === 0) {
       const le = this.lastEnter.get(ev.tid);
@@ -110,6 +112,8 @@ export class CaptureWriter {
     this.lastLo = ev.tsLo;
   }
   private lastHi = 0;
+  /** The first event sysdig would print: leading container events are not. */
+  private firstShown = -1;
   private lastLo = 0;
 
   /** Record: u32 length, u8 length width, u16 nparams, the lengths, the values. */
@@ -162,6 +166,7 @@ export class CaptureWriter {
       ...meta,
       base_ts: String(this.firstTs ?? 0n),
       events: String(this.events),
+      first_shown: String(this.firstShown < 0 ? this.events + 1 : this.firstShown),
     };
     for (const [k, v] of Object.entries(all)) setMeta.run(k, v);
     this.db.exec("COMMIT");

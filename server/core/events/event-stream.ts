@@ -3,8 +3,7 @@
 
 import { EVENTS } from "./event-table";
 import { ParamIndex } from "./params";
-import { paramText, type RenderContext } from "./format";
-import { PT } from "./types";
+import { isStateful, paramText, type RenderContext } from "./format";
 import { ThreadTable, type Thread } from "../state/threads";
 import { applyEvent } from "../state/apply";
 import type { RawEvent, ScapHandler } from "../formats/scap/reader";
@@ -14,10 +13,6 @@ export const HIDDEN_TYPES: ReadonlySet<number> = new Set(
   EVENTS.flatMap((e, id) => (e.name === "procinfo" ? [id] : [])),
 );
 
-/** Parameter types whose text depends on the state at the event (fd names, thread names). */
-export function isStateful(type: PT): boolean {
-  return type === PT.FD || type === PT.PID || type === PT.FDLIST;
-}
 
 /** Per event type: the indices of its stateful parameters. */
 export const STATEFUL_PARAMS: readonly (readonly number[])[] = EVENTS.map((e) =>

@@ -15,8 +15,11 @@
 // - Compared to sysdig 0.29.3 (libs e5c53d64): fileFlags gained O_F_CREATED,
 //   FD_UPPER_LAYER, FD_LOWER_LAYER; cloneFlags gained CLONE_CHILD_IN_PIDNS; shutdownHow
 //   gained SHUT_UNKNOWN; execveFlags gained EXE_UPPER_LAYER, EXE_FROM_MEMFD,
-//   EXE_LOWER_LAYER; the tables from creatFlags/newfstatatFlags/fchownatFlags/mknodMode
-//   and io_uring..delete_module did not exist yet.
+//   EXE_LOWER_LAYER. These tables did not exist in 0.29.3 yet: creatFlags, newfstatatFlags,
+//   fchownatFlags, ioUring*, mlockallFlags, mlock2Flags, fsconfigCmds, epollCreate1Flags,
+//   prctlOptions, memfdCreateFlags, pidfdOpenFlags, mknodMode, bpfCommands,
+//   deleteModuleFlags, finitModuleFlags. All other tables are identical (names, values,
+//   order) to the ones in libscap e5c53d64 as installed with sysdig 0.29.3.
 
 import type { NameValue } from "./types";
 

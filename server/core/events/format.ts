@@ -216,14 +216,24 @@ export function paramText(p: ParamIndex, i: number, info: ParamInfo, ctx: Render
   }
 }
 
-/** evt.info: every parameter as "name=value ", in order. */
-export function infoText(type: number, p: ParamIndex, ctx: RenderContext): string {
+/** evt.info: every parameter as "name=value ", in order. `stateful`, when given, holds the
+ *  texts of the fd/pid parameters as they were rendered when the state was at this event
+ *  (a stored capture keeps them), in parameter order. */
+export function infoText(type: number, p: ParamIndex, ctx: RenderContext, stateful?: string[]): string {
   // Generic syscall events carry only the syscall id, shown as the event type instead.
   if (GENERIC_TYPES.has(type)) return "";
   const params = EVENTS[type].params;
   let s = "";
+  let k = 0;
   for (let i = 0; i < p.count && i < params.length; i++) {
-    s += `${params[i].name}=${paramText(p, i, params[i], ctx)} `;
+    const info = params[i];
+    const text = stateful && isStateful(info.type) ? stateful[k++] ?? "" : paramText(p, i, info, ctx);
+    s += `${info.name}=${text} `;
   }
   return s;
+}
+
+/** Parameter types whose text depends on the state at the event (fd names, thread names). */
+export function isStateful(type: PT): boolean {
+  return type === PT.FD || type === PT.PID || type === PT.FDLIST;
 }

@@ -8,7 +8,7 @@ import { EventStream, HIDDEN_TYPES } from "./event-stream";
 import { SYSCALL_NAMES } from "./syscalls";
 import { PT } from "./types";
 
-const CONTAINER_TYPES: ReadonlySet<number> = new Set(
+export const CONTAINER_TYPES: ReadonlySet<number> = new Set(
   EVENTS.flatMap((e, id) => (e.name === "container" ? [id] : [])),
 );
 
@@ -60,14 +60,18 @@ export function formatLine(f: LineFields): string {
   return `${f.num} ${f.time} ${f.cpu} ${f.proc} (${f.tid}) ${f.type % 2 === 0 ? ">" : "<"} ${f.typeName} ${f.info}`;
 }
 
-/** A capture handler that emits one sysdig line per visible event. */
-export function eventPrinter(emit: (line: string, num: number) => void): EventStream {
+/** A capture handler that emits one sysdig line per visible event (hidden ones too with
+ *  showHidden, like sysdig -D). */
+export function eventPrinter(
+  emit: (line: string, num: number) => void,
+  opts: { showHidden?: boolean } = {},
+): EventStream {
   // Container events written ahead of everything else (the container table a capture starts
   // with) take numbers but are not printed.
   let leading = true;
   const stream: EventStream = new EventStream((ev, num, thread, p) => {
     if (leading && !CONTAINER_TYPES.has(ev.type)) leading = false;
-    if (HIDDEN_TYPES.has(ev.type) || leading) return;
+    if (leading || (HIDDEN_TYPES.has(ev.type) && !opts.showHidden)) return;
     const ctx: RenderContext = stream;
     emit(formatLine({
       num, time: timeOfDay(ev.tsHi, ev.tsLo), cpu: ev.cpu, proc: procName(ev.type, thread.comm, p),

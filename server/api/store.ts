@@ -1,0 +1,113 @@
+// The store: a catalog database listing the captures, and one SQLite database per capture.
+// Everything that touches the files of the data folder goes through here.
+
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { openDb, type Db } from "../../db/open-db";
+import { ingestCapture } from "../ingest/ingest";
+import { renderStoredEvents } from "./stored-events";
+import type { CaptureSummary, EventRow, IngestProgress, Store } from "./store-types";
+
+interface CaptureRecord {
+  id: string;
+  name: string;
+  format: string;
+  events: number;
+  first_ts: string | null;
+  last_ts: string | null;
+  bytes: number;
+  status: string;
+  error: string | null;
+}
+
+function summary(r: CaptureRecord): CaptureSummary {
+  const s: CaptureSummary = {
+    id: r.id, name: r.name, format: "scap", events: r.events, firstTs: r.first_ts,
+    lastTs: r.last_ts, bytes: r.bytes, status: r.status as CaptureSummary["status"],
+  };
+  if (r.error) s.error = r.error;
+  return s;
+}
+
+const ID_PATTERN = /^[0-9a-f]{16}$/;
+
+export function openStore(dataDir: string): Store {
+  mkdirSync(join(dataDir, "captures"), { recursive: true });
+  const catalog = openDb(join(dataDir, "catalog.db"), "catalog");
+  const captureDbs = new Map<string, Db>();
+  const dbPath = (id: string) => join(dataDir, "captures", `${id}.db`);
+
+  // A capture left "ingesting" by a process that died is not coming back.
+  catalog.prepare("UPDATE captures SET status = 'error', error = 'ingest was interrupted' WHERE status = 'ingesting'").run();
+
+  function captureDb(id: string): Db | undefined {
+    if (!ID_PATTERN.test(id)) return undefined;
+    let db = captureDbs.get(id);
+    if (!db) {
+      const row = catalog.prepare("SELECT status FROM captures WHERE id = ?").get(id) as { status: string } | undefined;
+      if (!row || row.status === "ingesting") return undefined;
+      db = openDb(dbPath(id), "capture", { readonly: true });
+      captureDbs.set(id, db);
+    }
+    return db;
+  }
+
+  return {
+    listCaptures(): CaptureSummary[] {
+      return (catalog.prepare("SELECT * FROM captures ORDER BY created_at DESC").all() as CaptureRecord[]).map(summary);
+    },
+
+    getCapture(id: string): CaptureSummary | undefined {
+      const r = catalog.prepare("SELECT * FROM captures WHERE id = ?").get(id) as CaptureRecord | undefined;
+      return r && summary(r);
+    },
+
+    deleteCapture(id: string): boolean {
+      const found = catalog.prepare("DELETE FROM captures WHERE id = ?").run(id).changes > 0;
+      if (!found) return false;
+      captureDbs.get(id)?.close();
+      captureDbs.delete(id);
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(dbPath(id) + suffix, { force: true });
+      return true;
+    },
+
+    async ingestFile(path: string, name: string, onProgress?: (p: IngestProgress) => void): Promise<string> {
+      const id = randomBytes(8).toString("hex");
+      const bytes = statSync(path).size;
+      catalog.prepare(
+        "INSERT INTO captures (id, name, format, bytes, status, created_at) VALUES (?, ?, 'scap', ?, 'ingesting', ?)",
+      ).run(id, name, bytes, new Date().toISOString());
+      const db = openDb(dbPath(id), "capture");
+      try {
+        const r = await ingestCapture(db, path, (p) =>
+          onProgress?.({ captureId: id, bytesRead: p.bytesRead, bytesTotal: bytes, events: p.events, done: false }));
+        // A file with no whole event is an error; a damaged file keeps its valid events.
+        const status = r.events === 0 && r.error ? "error" : "ready";
+        catalog.prepare(
+          "UPDATE captures SET events = ?, first_ts = ?, last_ts = ?, status = ?, error = ? WHERE id = ?",
+        ).run(r.events, r.firstTs?.toString() ?? null, r.lastTs?.toString() ?? null, status, r.error ?? null, id);
+        onProgress?.({ captureId: id, bytesRead: bytes, bytesTotal: bytes, events: r.events, done: true, error: r.error });
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        catalog.prepare("UPDATE captures SET status = 'error', error = ? WHERE id = ?").run(message, id);
+        onProgress?.({ captureId: id, bytesRead: bytes, bytesTotal: bytes, events: 0, done: true, error: message });
+      } finally {
+        db.close();
+      }
+      return id;
+    },
+
+    events(id: string, opts: { from?: number; limit?: number }): { events: EventRow[]; next: number | null } {
+      const db = captureDb(id);
+      if (!db) return { events: [], next: null };
+      return renderStoredEvents(db, opts.from ?? 1, Math.min(Math.max(opts.limit ?? 200, 1), 5000));
+    },
+
+    close(): void {
+      for (const db of captureDbs.values()) db.close();
+      captureDbs.clear();
+      catalog.close();
+    },
+  };
+}
