@@ -7,7 +7,8 @@ CREATE TABLE strings (id INTEGER PRIMARY KEY, s TEXT NOT NULL);
 -- One row per event, numbered as sysdig numbers them (hidden events included).
 CREATE TABLE events (
   num INTEGER PRIMARY KEY,   -- evt.num
-  ts INTEGER NOT NULL,       -- ns since meta.base_ts (exact in a double for captures under 104 days)
+  ts INTEGER,                -- ns since meta.base_ts (a double holds it exactly for 104 days);
+                             -- NULL for events with no timestamp (ts 0: metadata written first)
   cpu INTEGER NOT NULL,
   tid INTEGER NOT NULL,
   type INTEGER NOT NULL,     -- event type id; direction is type & 1 (0 enter, 1 exit)

@@ -16,7 +16,7 @@ const NO_STATE: RenderContext = { fd: () => undefined, comm: () => undefined };
 
 interface Row {
   num: number;
-  ts: number;
+  ts: number | null;
   cpu: number;
   tid: number;
   type: number;
@@ -44,7 +44,7 @@ export function renderStoredEvents(db: Db, from: number, limit: number): { event
   const params = new ParamIndex();
   const events = rows.map((r): EventRow => {
     const ev = raw.get(r.num);
-    const ts = base + BigInt(r.ts);
+    const ts = r.ts === null ? 0n : base + BigInt(r.ts);
     let info = "";
     let type = "";
     let proc = r.proc || "<NA>";

@@ -81,22 +81,26 @@ export class CaptureWriter {
   }
 
   private onEvent(ev: RawEvent, num: number, thread: Thread, p: ParamIndex): void {
-    if (this.baseHi < 0) {
+    const noTime = ev.tsHi === 0 && ev.tsLo === 0;
+    if (this.baseHi < 0 && !noTime) {
       this.baseHi = ev.tsHi;
       this.baseLo = ev.tsLo;
       this.firstTs = (BigInt(ev.tsHi) << 32n) | BigInt(ev.tsLo);
     }
-    // ns since the first event: exact as a double (no BigInt on the hot path).
-    const ts = (ev.tsHi - this.baseHi) * 4294967296 + (ev.tsLo - this.baseLo);
+    // ns since the first timed event: exact as a double, no BigInt on the hot path. A gap of
+    // more than 2^53 ns (104 days) inside one capture would not be; none is that long.
+    const ts = noTime ? null : (ev.tsHi - this.baseHi) * 4294967296 + (ev.tsLo - this.baseLo);
     const type = ev.type;
     if (this.firstShown < 0 && !CONTAINER_TYPES.has(type)) this.firstShown = num;
     let latency: number | null = null;
     if (type % 2 === 0) {
       const le = this.lastEnter.get(ev.tid);
-      if (le) { le.ts = ts; le.type = type; } else this.lastEnter.set(ev.tid, { ts, type });
+      if (ts !== null) {
+        if (le) { le.ts = ts; le.type = type; } else this.lastEnter.set(ev.tid, { ts, type });
+      }
     } else {
       const le = this.lastEnter.get(ev.tid);
-      if (le && le.type === type - 1) latency = ts - le.ts;
+      if (le && le.type === type - 1 && ts !== null) latency = ts - le.ts;
     }
     const resI = RES_PARAM[type];
     const res = resI >= 0 && p.has(resI) ? p.int(resI) : null;

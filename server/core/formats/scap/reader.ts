@@ -400,11 +400,13 @@ const LEN_OVERSTATED: ReadonlySet<number> = new Set(
 
 /** Sequential little-endian reads inside one block body, bounds-checked. */
 class BodyReader {
+  private readonly start: number;
   constructor(
     private readonly buf: Uint8Array, private readonly dv: DataView, public pos: number,
     private readonly end: number, private readonly blockOffset: number,
-  ) {}
-  private readonly start = this.pos;
+  ) {
+    this.start = pos;
+  }
   fileOffset(pos: number): number {
     return this.blockOffset + 8 + (pos - this.start);
   }

@@ -1,0 +1,31 @@
+// JSON answers for the HTTP API: one error shape everywhere, `{"error": "...", "where": ...}`.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly where: string,
+  ) {
+    super(message);
+  }
+}
+
+export function jsonError(status: number, error: string, where: string): Response {
+  return Response.json({ error, where }, { status, headers: { "Cache-Control": "no-store" } });
+}
+
+export function json(body: unknown, status = 200): Response {
+  return Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
+}
+
+/** Runs a handler body, turning ApiErrors into their status and anything else into a 500 that
+ *  still has the error shape (a stack trace would tell a client nothing it can act on). */
+export async function answer(fn: () => Response | Promise<Response>): Promise<Response> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof ApiError) return jsonError(e.status, e.message, e.where);
+    console.error("casefile: request failed:", e);
+    return jsonError(500, e instanceof Error ? e.message : String(e), "server");
+  }
+}
