@@ -32,3 +32,7 @@ export function getContext(): ServerContext {
 export function getStore(): Store {
   return getContext().store;
 }
+
+export function getContextOrUndefined(): ServerContext | undefined {
+  return (globalThis as Slot)[SLOT];
+}

@@ -78,9 +78,8 @@ export function openStore(dataDir: string): Store {
       catalog.prepare(
         "INSERT INTO captures (id, name, format, bytes, status, created_at) VALUES (?, ?, 'scap', ?, 'ingesting', ?)",
       ).run(id, name, bytes, new Date().toISOString());
-      const db = openDb(dbPath(id), "capture");
       try {
-        const r = await ingestCapture(db, path, (p) =>
+        const r = await ingestCapture(dbPath(id), path, (p) =>
           onProgress?.({ captureId: id, bytesRead: p.bytesRead, bytesTotal: bytes, events: p.events, done: false }));
         // A file with no whole event is an error; a damaged file keeps its valid events.
         const status = r.events === 0 && r.error ? "error" : "ready";
@@ -92,8 +91,6 @@ export function openStore(dataDir: string): Store {
         const message = e instanceof Error ? e.message : String(e);
         catalog.prepare("UPDATE captures SET status = 'error', error = ? WHERE id = ?").run(message, id);
         onProgress?.({ captureId: id, bytesRead: bytes, bytesTotal: bytes, events: 0, done: true, error: message });
-      } finally {
-        db.close();
       }
       return id;
     },

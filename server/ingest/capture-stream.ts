@@ -16,7 +16,12 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 export async function readCaptureFile(
   path: string,
   handler: ScapHandler,
-  opts: { chunkSize?: number; onProgress?: (compressedBytes: number) => void } = {},
+  opts: {
+    chunkSize?: number;
+    onProgress?: (compressedBytes: number) => void;
+    /** Awaited after each chunk: lets a slower consumer hold the reading back. */
+    afterChunk?: () => Promise<void>;
+  } = {},
 ): Promise<ReadOutcome> {
   const reader = new ScapReader(handler);
   const first = await firstBytes(path);
@@ -30,7 +35,10 @@ export async function readCaptureFile(
     opts.onProgress?.(compressedBytes);
   });
   try {
-    for await (const chunk of stream) reader.push(chunk as Buffer);
+    for await (const chunk of stream) {
+      reader.push(chunk as Buffer);
+      if (opts.afterChunk) await opts.afterChunk();
+    }
     reader.end();
     return { reader };
   } catch (e) {

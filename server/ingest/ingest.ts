@@ -1,22 +1,29 @@
-// Ingest: a capture file into its own SQLite database. Reads the file as a stream, follows the
-// state, and writes events in batched multi-row INSERTs inside large transactions; raw
-// parameters go into chunk blobs so evt.info can be rendered later exactly as at ingest time.
+// Ingest: a capture file into its own SQLite database. The main loop reads the file as a
+// stream, follows the state and builds row batches (typed arrays, no object per event); a
+// worker thread inserts them with multi-row INSERTs in large transactions, so parsing and
+// SQLite each get a core. Raw parameters go into chunk blobs, and the texts that depend on the
+// state (fd and thread names) are interned per event, so evt.info renders later exactly as
+// sysdig prints it.
 
-import type { Db } from "../../db/open-db";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { EVENTS } from "../core/events/event-table";
 import { EventStream, STATEFUL_PARAMS } from "../core/events/event-stream";
 import type { RawEvent } from "../core/formats/scap/reader";
 import type { ParamIndex } from "../core/events/params";
 import { PT } from "../core/events/types";
 import type { Thread } from "../core/state/threads";
-import { readCaptureFile } from "./capture-stream";
 import { CONTAINER_TYPES } from "../core/events/printer";
+import { readCaptureFile } from "./capture-stream";
+import { COLS, SqliteBatchWriter, type RowBatch } from "./sqlite-batch-writer";
 
-const ROWS_PER_INSERT = 100;
-const COLS = 10;
-const ROWS_PER_TX = 50_000;
+const ROWS_PER_BATCH = 16_384;
 const EVENTS_PER_CHUNK = 512;
 const CHUNK_BYTES = 1 << 20;
+/** Batches sent but not yet written: bounds memory when SQLite is slower than parsing. */
+const MAX_IN_FLIGHT = 4;
 
 export interface IngestResult {
   events: number;
@@ -36,38 +43,31 @@ const RES_PARAM: number[] = EVENTS.map((e, id) => {
 /** Per event type: index of the fd parameter the event acts on, or -1. */
 const FD_PARAM: number[] = EVENTS.map((e) => e.params.findIndex((p) => p.type === PT.FD && (p.name === "fd" || p.name === "res")));
 
-export class CaptureWriter {
+/** Builds row batches from the event stream. */
+class RowBuilder {
   private readonly strings = new Map<string, number>();
-  private readonly newStrings: [number, string][] = [];
-  private rows: (number | null)[] = [];
-  private rowCount = 0;
-  private readonly insertMany;
-  private readonly insertOne;
-  private readonly insertString;
-  private readonly insertChunk;
+  private newStrings: [number, string][] = [];
+  private rows = new Float64Array(ROWS_PER_BATCH * COLS);
+  private count = 0;
+  private chunks: RowBatch["chunks"] = [];
   private chunk = Buffer.alloc(CHUNK_BYTES * 2);
   private chunkLen = 0;
   private chunkFirst = -1;
   private chunkLast = -1;
-  private txRows = 0;
   private baseHi = -1;
   private baseLo = 0;
+  private lastHi = 0;
+  private lastLo = 0;
+  /** The first event sysdig would print: leading container events are not. */
+  private firstShown = -1;
   /** Per thread: relative ts of its last enter event and that event's type. */
   private readonly lastEnter = new Map<number, { ts: number; type: number }>();
   events = 0;
   firstTs: bigint | null = null;
-  lastTs: bigint | null = null;
   readonly stream: EventStream;
 
-  constructor(private readonly db: Db) {
-    const placeholders = `(${new Array(COLS).fill("?").join(",")})`;
-    const cols = "num, ts, cpu, tid, type, res, latency, fd, proc, labels";
-    this.insertMany = db.prepare(`INSERT INTO events (${cols}) VALUES ${new Array(ROWS_PER_INSERT).fill(placeholders).join(",")}`);
-    this.insertOne = db.prepare(`INSERT INTO events (${cols}) VALUES ${placeholders}`);
-    this.insertString = db.prepare("INSERT INTO strings (id, s) VALUES (?, ?)");
-    this.insertChunk = db.prepare("INSERT INTO chunks (first_num, last_num, data) VALUES (?, ?, ?)");
+  constructor(private readonly send: (b: RowBatch) => void) {
     this.stream = new EventStream((ev, num, thread, p) => this.onEvent(ev, num, thread, p));
-    db.exec("BEGIN");
   }
 
   private intern(s: string): number {
@@ -81,52 +81,59 @@ export class CaptureWriter {
   }
 
   private onEvent(ev: RawEvent, num: number, thread: Thread, p: ParamIndex): void {
+    const type = ev.type;
+    if (this.firstShown < 0 && !CONTAINER_TYPES.has(type)) this.firstShown = num;
     const noTime = ev.tsHi === 0 && ev.tsLo === 0;
     if (this.baseHi < 0 && !noTime) {
       this.baseHi = ev.tsHi;
       this.baseLo = ev.tsLo;
       this.firstTs = (BigInt(ev.tsHi) << 32n) | BigInt(ev.tsLo);
     }
-    // ns since the first timed event: exact as a double, no BigInt on the hot path. A gap of
-    // more than 2^53 ns (104 days) inside one capture would not be; none is that long.
-    const ts = noTime ? null : (ev.tsHi - this.baseHi) * 4294967296 + (ev.tsLo - this.baseLo);
-    const type = ev.type;
-    if (this.firstShown < 0 && !CONTAINER_TYPES.has(type)) this.firstShown = num;
-    let latency: number | null = null;
+    // ns since the first timed event: exact as a double, no BigInt on the hot path (a capture
+    // would need a 104-day span to lose a nanosecond). Events without a time store NULL.
+    const ts = noTime ? NaN : (ev.tsHi - this.baseHi) * 4294967296 + (ev.tsLo - this.baseLo);
+    let latency = NaN;
+    const le = this.lastEnter.get(ev.tid);
     if (type % 2 === 0) {
-      const le = this.lastEnter.get(ev.tid);
-      if (ts !== null) {
+      if (!noTime) {
         if (le) { le.ts = ts; le.type = type; } else this.lastEnter.set(ev.tid, { ts, type });
       }
-    } else {
-      const le = this.lastEnter.get(ev.tid);
-      if (le && le.type === type - 1 && ts !== null) latency = ts - le.ts;
+    } else if (le && le.type === type - 1 && !noTime) {
+      latency = ts - le.ts;
     }
     const resI = RES_PARAM[type];
-    const res = resI >= 0 && p.has(resI) ? p.int(resI) : null;
     const fdI = FD_PARAM[type];
-    const fd = fdI >= 0 && p.has(fdI) ? p.int(fdI) : null;
-    const labels = STATEFUL_PARAMS[type].length ? this.intern(this.stream.statefulTexts(type).join("\u0001")) : null;
-    const rows = this.rows;
-    rows.push(num, ts, ev.cpu, ev.tid, type, res, latency, fd, this.intern(thread.comm), labels);
+    const r = this.rows;
+    const o = this.count * COLS;
+    r[o] = num;
+    r[o + 1] = ts;
+    r[o + 2] = ev.cpu;
+    r[o + 3] = ev.tid;
+    r[o + 4] = type;
+    r[o + 5] = resI >= 0 && p.has(resI) ? p.int(resI) : NaN;
+    r[o + 6] = latency;
+    r[o + 7] = fdI >= 0 && p.has(fdI) ? p.int(fdI) : NaN;
+    r[o + 8] = this.intern(thread.comm);
+    r[o + 9] = STATEFUL_PARAMS[type].length ? this.intern(this.stream.statefulTexts(type).join("\u0001")) : NaN;
     this.appendRaw(ev, num);
     this.events = num;
-    if (++this.rowCount === ROWS_PER_INSERT) this.flushRows();
-    this.lastHi = ev.tsHi;
-    this.lastLo = ev.tsLo;
+    if (!noTime) {
+      this.lastHi = ev.tsHi;
+      this.lastLo = ev.tsLo;
+    }
+    if (++this.count === ROWS_PER_BATCH) this.flush();
   }
-  private lastHi = 0;
-  /** The first event sysdig would print: leading container events are not. */
-  private firstShown = -1;
-  private lastLo = 0;
 
   /** Record: u32 length, u8 length width, u16 nparams, the lengths, the values. */
   private appendRaw(ev: RawEvent, num: number): void {
-    const body = ev.end - ev.lensOff;
-    const need = 7 + body;
-    if (this.chunkLen + need > this.chunk.length) this.chunk = grow(this.chunk, this.chunkLen + need);
+    const need = 7 + ev.end - ev.lensOff;
+    if (this.chunkLen + need > this.chunk.length) {
+      const grown = Buffer.alloc(Math.max(this.chunkLen + need, this.chunk.length * 2));
+      this.chunk.copy(grown, 0, 0, this.chunkLen);
+      this.chunk = grown;
+    }
     const c = this.chunk;
-    let o = this.chunkLen;
+    const o = this.chunkLen;
     c.writeUInt32LE(need, o);
     c[o + 4] = ev.lenSize;
     c.writeUInt16LE(ev.nparams, o + 5);
@@ -134,76 +141,121 @@ export class CaptureWriter {
     this.chunkLen = o + need;
     if (this.chunkFirst < 0) this.chunkFirst = num;
     this.chunkLast = num;
-    if (num - this.chunkFirst + 1 >= EVENTS_PER_CHUNK || this.chunkLen >= CHUNK_BYTES) this.flushChunk();
+    if (num - this.chunkFirst + 1 >= EVENTS_PER_CHUNK || this.chunkLen >= CHUNK_BYTES) this.closeChunk();
   }
 
-  private flushChunk(): void {
+  private closeChunk(): void {
     if (this.chunkFirst < 0) return;
-    this.insertChunk.run(this.chunkFirst, this.chunkLast, this.chunk.subarray(0, this.chunkLen));
+    this.chunks.push({ first: this.chunkFirst, last: this.chunkLast, data: Uint8Array.prototype.slice.call(this.chunk, 0, this.chunkLen) }); // a copy: the buffer is reused
     this.chunkLen = 0;
     this.chunkFirst = -1;
   }
 
-  private flushRows(): void {
-    for (const [id, s] of this.newStrings) this.insertString.run(id, s);
-    this.newStrings.length = 0;
-    if (this.rowCount === ROWS_PER_INSERT) {
-      this.insertMany.run(this.rows);
-    } else {
-      for (let i = 0; i < this.rowCount; i++) this.insertOne.run(this.rows.slice(i * COLS, (i + 1) * COLS));
-    }
-    this.txRows += this.rowCount;
-    this.rows = [];
-    this.rowCount = 0;
-    if (this.txRows >= ROWS_PER_TX) {
-      this.db.exec("COMMIT; BEGIN");
-      this.txRows = 0;
-    }
+  flush(): void {
+    this.send({ rows: this.rows, count: this.count, strings: this.newStrings, chunks: this.chunks });
+    this.rows = new Float64Array(ROWS_PER_BATCH * COLS);
+    this.count = 0;
+    this.newStrings = [];
+    this.chunks = [];
   }
 
-  finish(meta: Record<string, string>): void {
-    this.flushRows();
-    this.flushChunk();
-    if (this.baseHi >= 0) this.lastTs = (BigInt(this.lastHi) << 32n) | BigInt(this.lastLo);
-    const setMeta = this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
-    const all: Record<string, string> = {
-      ...meta,
-      base_ts: String(this.firstTs ?? 0n),
-      events: String(this.events),
-      first_shown: String(this.firstShown < 0 ? this.events + 1 : this.firstShown),
+  end(): { meta: Record<string, string>; lastTs: bigint | null } {
+    this.closeChunk();
+    this.flush();
+    return {
+      meta: {
+        base_ts: String(this.firstTs ?? 0n),
+        events: String(this.events),
+        first_shown: String(this.firstShown < 0 ? this.events + 1 : this.firstShown),
+      },
+      lastTs: this.baseHi < 0 ? null : (BigInt(this.lastHi) << 32n) | BigInt(this.lastLo),
     };
-    for (const [k, v] of Object.entries(all)) setMeta.run(k, v);
-    this.db.exec("COMMIT");
   }
 }
 
-function grow(b: Buffer, need: number): Buffer {
-  const n = Buffer.alloc(Math.max(need, b.length * 2));
-  b.copy(n);
-  return n;
+/** Where batches go: a worker thread that owns the database, or the writer inline. */
+interface BatchSink {
+  send(b: RowBatch): void;
+  /** Resolves once few enough batches are pending. */
+  drain(): Promise<void>;
+  finish(meta: Record<string, string>): Promise<void>;
 }
 
-/** Ingests one capture file into an open capture database. Damage in the file stops the read
- *  but keeps every whole event before it (reported in the result). */
+const WORKER_FILE = join(dirname(fileURLToPath(import.meta.url)), "sqlite-writer-worker.mjs");
+
+function workerSink(dbPath: string): BatchSink {
+  const worker = new Worker(WORKER_FILE, { workerData: { path: dbPath } });
+  let inFlight = 0;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  let done: (() => void) | undefined;
+  worker.on("message", (m: { ack?: boolean; done?: boolean; error?: string }) => {
+    if (m.ack) inFlight--;
+    if (m.error) failure = new Error(`writing the capture database: ${m.error}`);
+    if (m.done) done?.();
+    wake?.();
+  });
+  worker.on("error", (e) => {
+    failure = e;
+    wake?.();
+    done?.();
+  });
+  return {
+    send(b) {
+      if (failure) throw failure;
+      inFlight++;
+      worker.postMessage({ batch: b }, [b.rows.buffer]);
+    },
+    async drain() {
+      while (inFlight > MAX_IN_FLIGHT && !failure) await new Promise<void>((r) => (wake = r));
+      if (failure) throw failure;
+    },
+    async finish(meta) {
+      await new Promise<void>((r) => {
+        done = r;
+        worker.postMessage({ finish: meta });
+      });
+      await worker.terminate();
+      if (failure) throw failure;
+    },
+  };
+}
+
+function inlineSink(dbPath: string): BatchSink {
+  const writer = new SqliteBatchWriter(dbPath);
+  return {
+    send: (b) => writer.apply(b),
+    drain: async () => {},
+    finish: async (meta) => writer.finish(meta),
+  };
+}
+
+/** Ingests one capture file into a new capture database at dbPath. Damage in the file stops the
+ *  read but keeps every whole event before it (reported in the result). */
 export async function ingestCapture(
-  db: Db,
+  dbPath: string,
   path: string,
   onProgress?: (p: { bytesRead: number; events: number }) => void,
+  opts: { worker?: boolean } = {},
 ): Promise<IngestResult> {
-  const writer = new CaptureWriter(db);
+  const useWorker = (opts.worker ?? true) && existsSync(WORKER_FILE);
+  const sink = useWorker ? workerSink(dbPath) : inlineSink(dbPath);
+  const builder = new RowBuilder((b) => sink.send(b));
   let lastReport = 0;
-  const { error } = await readCaptureFile(path, writer.stream, {
+  const { error } = await readCaptureFile(path, builder.stream, {
     onProgress: (bytesRead) => {
       const now = Date.now();
       if (now - lastReport > 100) {
         lastReport = now;
-        onProgress?.({ bytesRead, events: writer.stream.num });
+        onProgress?.({ bytesRead, events: builder.stream.num });
       }
     },
+    afterChunk: () => sink.drain(),
   });
-  writer.finish(error ? { error: error.message } : {});
+  const { meta, lastTs } = builder.end();
+  await sink.finish(error ? { ...meta, error: error.message } : meta);
   return {
-    events: writer.events, firstTs: writer.firstTs, lastTs: writer.lastTs,
+    events: builder.events, firstTs: builder.firstTs, lastTs,
     error: error?.message, errorOffset: error?.offset,
   };
 }

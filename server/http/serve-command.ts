@@ -1,0 +1,68 @@
+// `casefile serve [--host H] [--port P]`: starts the workbench and prints, as the first line of
+// stdout, the URL to open (it carries the access token, so scripts can read it from there).
+
+import { randomBytes } from "node:crypto";
+import { resolve } from "node:path";
+import { maxUploadFromEnv } from "../api/upload";
+import { startServer } from "./serve";
+
+const USAGE = "usage: casefile serve [--host H] [--port P]";
+
+export interface ServeArgs {
+  host: string;
+  port: number;
+}
+
+export function parseServeArgs(args: string[]): ServeArgs {
+  const out: ServeArgs = { host: "127.0.0.1", port: 3000 };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const eq = arg.indexOf("=");
+    const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : undefined;
+    const value = () => {
+      const v = inline ?? args[++i];
+      if (v === undefined || v === "") throw new Error(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    switch (flag) {
+      case "--host":
+        out.host = value();
+        break;
+      case "--port": {
+        const v = value();
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n > 65535) throw new Error(`--port must be a number from 0 to 65535, not ${JSON.stringify(v)}\n${USAGE}`);
+        out.port = n;
+        break;
+      }
+      default:
+        throw new Error(`unknown argument ${JSON.stringify(arg)}\n${USAGE}`);
+    }
+  }
+  return out;
+}
+
+export async function serveCommand(args: string[]): Promise<void> {
+  const { host, port } = parseServeArgs(args);
+  const token = process.env.CASEFILE_TOKEN || randomBytes(32).toString("hex");
+  const dataDir = resolve(process.env.CASEFILE_DATA || "./data");
+  const server = await startServer({ host, port, dataDir, token, maxUpload: maxUploadFromEnv() });
+  process.stdout.write(`Casefile on ${server.url}\n`);
+  process.stderr.write(`data in ${dataDir}; press Ctrl-C to stop\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130); // a second Ctrl-C means now
+    stopping = true;
+    server.close().then(
+      () => process.exit(signal === "SIGINT" ? 130 : 0),
+      (e: unknown) => {
+        process.stderr.write(`casefile: while stopping: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}

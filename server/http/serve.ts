@@ -1,0 +1,252 @@
+// The workbench server: one Node process with Next.js for pages and route handlers, and a `ws`
+// endpoint on /ws for ingest progress (and, later, live rows). Every request passes the Host
+// allow-list and the token check here, before Next sees it.
+
+import http from "node:http";
+import type { Duplex } from "node:stream";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, rm } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { WebSocket, WebSocketServer } from "ws";
+import { setContext, getContextOrUndefined } from "../api/context";
+import type { Store } from "../api/store-types";
+import { DEFAULT_MAX_UPLOAD, UPLOAD_PREFIX, UPLOAD_SUFFIX } from "../api/upload";
+import { allowedHosts, originAllowed, presentedToken, tokenCookie, tokenMatches } from "./access";
+
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface StartOptions {
+  host?: string;
+  port?: number;
+  dataDir: string;
+  token: string;
+  maxUpload?: number;
+  /** Only tests and local development pass another store; the default is the real one. */
+  openStore?: (dataDir: string) => Store;
+}
+
+export interface RunningServer {
+  /** The address to open: the origin with the token. */
+  url: string;
+  origin: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  // Page URLs can carry ?token=; no link followed from a page may pass it on.
+  "Referrer-Policy": "no-referrer",
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+};
+
+export async function startServer(opts: StartOptions): Promise<RunningServer> {
+  if (!opts.token) throw new Error("an access token is required");
+  if (getContextOrUndefined()) throw new Error("a Casefile server is already running in this process");
+  if (!existsSync(join(projectRoot, ".next", "BUILD_ID"))) {
+    throw new Error(`no production build of the pages in ${projectRoot}/.next: run \`npx next build\` there first`);
+  }
+  const host = opts.host ?? "127.0.0.1";
+  const dataDir = resolve(opts.dataDir);
+  const uploadsDir = join(dataDir, "uploads");
+  await mkdir(uploadsDir, { recursive: true });
+  await removeStaleUploads(uploadsDir);
+
+  const env = process.env as Record<string, string | undefined>;
+  env.NEXT_TELEMETRY_DISABLED ??= "1";
+  // React and Next pick their production code paths from NODE_ENV when they are first loaded.
+  env.NODE_ENV ??= "production";
+
+  const server = http.createServer({
+    // Node's default 5-minute request timeout would cut off a large upload plus its ingest,
+    // which both happen inside one request. Header timeouts still apply.
+    requestTimeout: 0,
+  });
+  await listen(server, host, opts.port ?? 3000);
+  const port = (server.address() as import("node:net").AddressInfo).port;
+  const hosts = allowedHosts(host, port);
+  const displayHost = host === "0.0.0.0" ? "127.0.0.1" : host === "::" || host === "::1" ? "[::1]" : host.includes(":") ? `[${host}]` : host;
+  const origin = `http://${displayHost}:${port}`;
+
+  let store: Store | undefined;
+  let nextApp: { close(): Promise<void> } | undefined;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const alive = new WeakSet<WebSocket>();
+  const pinger = setInterval(() => {
+    // Drops clients whose connection died silently (a laptop lid closed), so broadcasts stop
+    // queueing for them.
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, 30_000);
+  pinger.unref();
+
+  try {
+    const openStore = opts.openStore ?? (await import("../api/store")).openStore;
+    store = openStore(dataDir);
+    const liveStore = store;
+    setContext({
+      store: liveStore,
+      dataDir,
+      maxUpload: opts.maxUpload ?? DEFAULT_MAX_UPLOAD,
+      broadcast: (message) => broadcast(wss, message),
+    });
+
+    const { default: next } = await import("next");
+    const app = next({ dev: false, dir: projectRoot, hostname: displayHost.replace(/^\[|\]$/g, ""), port });
+    nextApp = app;
+    await app.prepare();
+    const handle = app.getRequestHandler();
+
+    server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+      for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+      const denial = checkRequest(req, port, hosts, opts.token);
+      if (denial) return sendJson(res, denial.status, { error: denial.error, where: denial.where });
+      if (shouldSetCookie(req, port)) res.setHeader("Set-Cookie", tokenCookie(port, opts.token));
+      handle(req, res).catch((e: unknown) => {
+        console.error("casefile: request failed:", e);
+        if (!res.headersSent) sendJson(res, 500, { error: "internal error", where: "server" });
+        else res.destroy();
+      });
+    });
+
+    server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = requestUrl(req);
+      const hostHeader = (req.headers.host ?? "").toLowerCase();
+      if (!hosts.has(hostHeader)) return refuseUpgrade(socket, 403, "host not allowed", "host");
+      if (url.pathname !== "/ws") return refuseUpgrade(socket, 404, "no WebSocket here; use /ws", "path");
+      if (!originAllowed(req.headers.origin, hostHeader)) return refuseUpgrade(socket, 403, "WebSocket from another origin", "origin");
+      const t = presentedToken(req, url, port);
+      if (!t || !tokenMatches(t.token, opts.token)) return refuseUpgrade(socket, 401, "missing or wrong token", "token");
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        alive.add(ws);
+        ws.on("pong", () => alive.add(ws));
+        ws.on("error", () => ws.terminate());
+        ws.send(JSON.stringify({ type: "hello" }));
+      });
+    });
+  } catch (e) {
+    clearInterval(pinger);
+    setContext(undefined);
+    store?.close();
+    await nextApp?.close().catch(() => {});
+    await new Promise((r) => server.close(r));
+    throw e;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `${origin}/?token=${encodeURIComponent(opts.token)}`,
+    origin,
+    port,
+    close() {
+      closing ??= (async () => {
+        clearInterval(pinger);
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+        const closed = new Promise((r) => server.close(r));
+        server.closeAllConnections();
+        await closed;
+        await nextApp?.close().catch(() => {});
+        store?.close();
+        setContext(undefined);
+      })();
+      return closing;
+    },
+  };
+}
+
+interface Denial {
+  status: number;
+  error: string;
+  where: string;
+}
+
+function checkRequest(req: http.IncomingMessage, port: number, hosts: Set<string>, token: string): Denial | null {
+  const host = (req.headers.host ?? "").toLowerCase();
+  if (!hosts.has(host)) {
+    return { status: 403, error: `host ${JSON.stringify(req.headers.host ?? "")} not allowed; use ${[...hosts][0]}`, where: "host" };
+  }
+  const url = requestUrl(req);
+  // Build output under /_next/static/ is the same for everyone and holds no capture data.
+  if (url.pathname.startsWith("/_next/static/")) return null;
+  const t = presentedToken(req, url, port);
+  if (!t) return { status: 401, error: "missing token: open the URL that `casefile serve` printed, or send Authorization: Bearer TOKEN", where: "token" };
+  if (!tokenMatches(t.token, token)) return { status: 401, error: "wrong token", where: "token" };
+  // SameSite=Strict still lets other sites on localhost (any port is "same site") send the
+  // cookie, so changes made on the cookie's authority must come from our own pages.
+  if (t.via === "cookie" && req.method !== "GET" && req.method !== "HEAD") {
+    const origin = req.headers.origin;
+    const site = req.headers["sec-fetch-site"];
+    if ((origin !== undefined && !originAllowed(origin, host)) || (site !== undefined && site !== "same-origin")) {
+      return { status: 403, error: "request from another origin", where: "origin" };
+    }
+  }
+  return null;
+}
+
+function shouldSetCookie(req: http.IncomingMessage, port: number): boolean {
+  if (req.method !== "GET") return false;
+  const url = requestUrl(req);
+  return !url.pathname.startsWith("/api/") && presentedToken(req, url, port)?.via === "query";
+}
+
+function requestUrl(req: http.IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? "/", "http://casefile.invalid");
+  } catch {
+    return new URL("http://casefile.invalid/");
+  }
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", "Content-Length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function refuseUpgrade(socket: Duplex, status: number, error: string, where: string): void {
+  const body = JSON.stringify({ error, where });
+  const reason = http.STATUS_CODES[status] ?? "Error";
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+function broadcast(wss: WebSocketServer, message: object): void {
+  const text = JSON.stringify(message);
+  const final = (message as { done?: boolean }).done === true;
+  for (const ws of wss.clients) {
+    if (ws.readyState !== WebSocket.OPEN) continue;
+    // A slow client skips intermediate progress rather than making the server buffer it; the
+    // final message of an ingest always goes out.
+    if (!final && ws.bufferedAmount > 1 << 20) continue;
+    ws.send(text);
+  }
+}
+
+function listen(server: http.Server, host: string, port: number): Promise<void> {
+  return new Promise((ok, fail) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      fail(e.code === "EADDRINUSE" ? new Error(`${host}:${port} is already in use; pick another with --port`) : e);
+    };
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      ok();
+    });
+  });
+}
+
+/** Temp files left by a server that was killed mid-upload. */
+async function removeStaleUploads(dir: string): Promise<void> {
+  for (const f of await readdir(dir)) {
+    if (f.startsWith(UPLOAD_PREFIX) && f.endsWith(UPLOAD_SUFFIX)) await rm(join(dir, f), { force: true });
+  }
+}

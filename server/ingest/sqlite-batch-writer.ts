@@ -1,0 +1,82 @@
+// The SQLite side of ingest: applies row batches built by the ingest's main loop. It runs in a
+// worker thread during ingest (so parsing and inserting use both cores), or inline.
+
+import { openDb, type Db } from "../../db/open-db";
+
+export const COLS = 10; // num, ts, cpu, tid, type, res, latency, fd, proc, labels
+
+export interface RowBatch {
+  /** count × COLS values, row-major; NaN stands for NULL. */
+  rows: Float64Array;
+  count: number;
+  /** Interned strings first seen in this batch. */
+  strings: [number, string][];
+  /** Raw parameter chunks completed in this batch. */
+  chunks: { first: number; last: number; data: Uint8Array }[];
+}
+
+const ROWS_PER_INSERT = 200;
+const ROWS_PER_TX = 100_000;
+
+export class SqliteBatchWriter {
+  private readonly db: Db;
+  private readonly insertMany;
+  private readonly insertOne;
+  private readonly insertString;
+  private readonly insertChunk;
+  private txRows = 0;
+  private readonly params: (number | null)[] = new Array(ROWS_PER_INSERT * COLS);
+
+  constructor(path: string) {
+    this.db = openDb(path, "capture");
+    // A capture database is new and private to its ingest; if the ingest dies the capture is
+    // marked failed, so the bulk load skips the journal and fsyncs. WAL is back on in finish().
+    this.db.pragma("journal_mode = OFF");
+    this.db.pragma("synchronous = OFF");
+    this.db.pragma("cache_size = -16384");
+    const one = `(${new Array(COLS).fill("?").join(",")})`;
+    const cols = "num, ts, cpu, tid, type, res, latency, fd, proc, labels";
+    this.insertMany = this.db.prepare(`INSERT INTO events (${cols}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(",")}`);
+    this.insertOne = this.db.prepare(`INSERT INTO events (${cols}) VALUES ${one}`);
+    this.insertString = this.db.prepare("INSERT INTO strings (id, s) VALUES (?, ?)");
+    this.insertChunk = this.db.prepare("INSERT INTO chunks (first_num, last_num, data) VALUES (?, ?, ?)");
+    this.db.exec("BEGIN");
+  }
+
+  apply(b: RowBatch): void {
+    for (const [id, s] of b.strings) this.insertString.run(id, s);
+    for (const c of b.chunks) this.insertChunk.run(c.first, c.last, Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength));
+    const rows = b.rows;
+    const p = this.params;
+    let r = 0;
+    for (; r + ROWS_PER_INSERT <= b.count; r += ROWS_PER_INSERT) {
+      const base = r * COLS;
+      for (let i = 0; i < ROWS_PER_INSERT * COLS; i++) {
+        const v = rows[base + i];
+        p[i] = v !== v ? null : v; // NaN → NULL
+      }
+      this.insertMany.run(p);
+    }
+    for (; r < b.count; r++) {
+      const row: (number | null)[] = [];
+      for (let i = 0; i < COLS; i++) {
+        const v = rows[r * COLS + i];
+        row.push(v !== v ? null : v);
+      }
+      this.insertOne.run(row);
+    }
+    this.txRows += b.count;
+    if (this.txRows >= ROWS_PER_TX) {
+      this.db.exec("COMMIT; BEGIN");
+      this.txRows = 0;
+    }
+  }
+
+  finish(meta: Record<string, string>): void {
+    const setMeta = this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+    for (const [k, v] of Object.entries(meta)) setMeta.run(k, v);
+    this.db.exec("COMMIT");
+    this.db.pragma("journal_mode = WAL");
+    this.db.close();
+  }
+}

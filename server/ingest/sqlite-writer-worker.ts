@@ -1,0 +1,20 @@
+// Worker thread entry: owns the capture database during ingest. Messages: {batch} → applies it
+// and acknowledges; {finish: meta} → commits, closes, answers "done".
+
+import { parentPort, workerData } from "node:worker_threads";
+import { SqliteBatchWriter, type RowBatch } from "./sqlite-batch-writer";
+
+const writer = new SqliteBatchWriter(workerData.path as string);
+parentPort!.on("message", (m: { batch?: RowBatch; finish?: Record<string, string> }) => {
+  try {
+    if (m.batch) {
+      writer.apply(m.batch);
+      parentPort!.postMessage({ ack: true });
+    } else if (m.finish) {
+      writer.finish(m.finish);
+      parentPort!.postMessage({ done: true });
+    }
+  } catch (e) {
+    parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) });
+  }
+});
