@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export TZ=UTC NEXT_TELEMETRY_DISABLED=1
 
 echo "== unit and differential tests"
-mapfile -t unit < <(find server db bench -name '*.test.ts' | sort)
+mapfile -t unit < <(find server db bench components -name '*.test.ts' | sort)
 node --import tsx --test --test-reporter=spec "${unit[@]}"
 
 echo "== benchmark smoke run"

@@ -196,7 +196,7 @@ function workerSink(dbPath: string): BatchSink {
     wake?.();
   });
   worker.on("error", (e) => {
-    failure = e;
+    failure = e as Error;
     wake?.();
     done?.();
   });
@@ -204,7 +204,7 @@ function workerSink(dbPath: string): BatchSink {
     send(b) {
       if (failure) throw failure;
       inFlight++;
-      worker.postMessage({ batch: b }, [b.rows.buffer]);
+      worker.postMessage({ batch: b }, [b.rows.buffer as ArrayBuffer]);
     },
     async drain() {
       while (inFlight > MAX_IN_FLIGHT && !failure) await new Promise<void>((r) => (wake = r));
