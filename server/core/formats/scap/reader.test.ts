@@ -83,3 +83,65 @@ test("a corrupt block length is an error naming its offset, after the valid even
   assert.equal(r.error!.offset, tenth);
   assert.match(r.error!.message, /corrupt block/);
 });
+
+test("large-payload and flagged event blocks read the same events as plain v2 blocks", () => {
+  // single_ipv6_conn.scap holds EV_BLOCK_TYPE_V2 blocks. Rewrite each as EVF_BLOCK_TYPE_V2_LARGE
+  // (flags after the cpu id, 32-bit parameter lengths) and check every event reads the same.
+  const bytes = inflate(sharedCaptures().find((f) => f.endsWith("/single_ipv6_conn.scap"))!);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: Uint8Array[] = [];
+  for (let o = 0; o < bytes.length;) {
+    const type = dv.getUint32(o, true);
+    const len = dv.getUint32(o + 4, true);
+    if (type !== 0x216) {
+      parts.push(bytes.subarray(o, o + len));
+    } else {
+      const hdr = o + 10;
+      const nparams = dv.getUint32(hdr + 22, true);
+      const lens = hdr + 26;
+      const vals = lens + 2 * nparams;
+      const evLen = dv.getUint32(hdr + 16, true);
+      const valBytes = hdr + evLen - vals;
+      const newEvLen = 26 + 4 * nparams + valBytes;
+      const body = 2 + 4 + newEvLen;
+      const total = 8 + Math.ceil(body / 4) * 4 + 4;
+      const out = new Uint8Array(total);
+      const w = new DataView(out.buffer);
+      w.setUint32(0, 0x222, true);
+      w.setUint32(4, total, true);
+      out.set(bytes.subarray(o + 8, o + 10), 8); // cpu
+      w.setUint32(10, 0xabcd, true); // flags
+      out.set(bytes.subarray(hdr, hdr + 26), 14);
+      w.setUint32(14 + 16, newEvLen, true);
+      for (let i = 0; i < nparams; i++) w.setUint32(14 + 26 + 4 * i, dv.getUint16(lens + 2 * i, true), true);
+      out.set(bytes.subarray(vals, vals + valBytes), 14 + 26 + 4 * nparams);
+      w.setUint32(total - 4, total, true);
+      parts.push(out);
+    }
+    o += len;
+  }
+  const large = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((o, p) => (large.set(p, o), o + p.length), 0);
+
+  const values = (input: Uint8Array) => {
+    const out: string[] = [];
+    const reader = new ScapReader({
+      event(ev) {
+        const vals: string[] = [];
+        let p = ev.valsOff;
+        for (let i = 0; i < ev.nparams; i++) {
+          const l = ev.lenSize === 2 ? ev.dv.getUint16(ev.lensOff + 2 * i, true) : ev.dv.getUint32(ev.lensOff + 4 * i, true);
+          vals.push(Buffer.from(ev.buf.subarray(p, p + l)).toString("hex"));
+          p += l;
+        }
+        out.push(`${ev.cpu} ${ev.tsHi}:${ev.tsLo} ${ev.tid} ${ev.type} ${vals.join(",")}`);
+      },
+    });
+    for (let o = 0; o < input.length; o += 7) reader.push(input.subarray(o, o + 7));
+    reader.end();
+    return out;
+  };
+  const plain = values(bytes);
+  assert.ok(plain.length > 1000);
+  assert.deepEqual(values(large), plain);
+});
