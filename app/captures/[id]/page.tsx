@@ -1,0 +1,54 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { EventsTable } from "../../../components/events-table/events-table";
+import { bytes, count, dateTimeUtc, duration } from "../../../components/ui/format";
+import { getStore } from "../../../server/api/context";
+
+export const dynamic = "force-dynamic";
+
+type Props = {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
+
+export async function generateMetadata({ params }: Props) {
+  const { id } = await params;
+  return { title: `${getStore().getCapture(id)?.name ?? "capture"} · Casefile` };
+}
+
+export default async function CapturePage({ params, searchParams }: Props) {
+  const { id } = await params;
+  const raw = (await searchParams).from;
+  const from = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : 0;
+  const capture = getStore().getCapture(id);
+  if (!capture) notFound();
+  return (
+    <>
+      <nav className="crumbs">
+        <Link href="/">← captures</Link>
+      </nav>
+      <section className="capture-head">
+        <h1>{capture.name}</h1>
+        <dl>
+          <dt title="stored events, including those sysdig does not print">events</dt>
+          <dd>{count(capture.events)}</dd>
+          <dt>from</dt>
+          <dd>{dateTimeUtc(capture.firstTs)}</dd>
+          <dt>to</dt>
+          <dd>{dateTimeUtc(capture.lastTs)}</dd>
+          <dt>span</dt>
+          <dd>{duration(capture.firstTs, capture.lastTs)}</dd>
+          <dt>size</dt>
+          <dd>{bytes(capture.bytes)}</dd>
+          <dt>status</dt>
+          <dd>
+            <span className={`badge ${capture.status}`}>{capture.status}</span>
+          </dd>
+        </dl>
+        {capture.error && <p className={capture.status === "error" ? "error-text" : "warning"}>{capture.error}</p>}
+      </section>
+      {/* A new `from` is a new view: start it fresh rather than splice pages together. */}
+      <EventsTable key={`${id}:${from}`} captureId={id} from={from} />
+    </>
+  );
+}

@@ -1,0 +1,275 @@
+// The workbench end to end: the real server (Next + store + WebSocket) on a free port, driven
+// through Debian's Chromium with real uploads and clicks. Needs `npx next build` first.
+//
+//   node --import tsx --test e2e/workbench.test.ts
+//
+// Screenshots go to e2e/artifacts/ (kept out of git) so a person can look at what was tested.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import WebSocket from "ws";
+import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
+
+const TOKEN = "e2e-0123456789abcdef0123456789abcdef";
+const CAPTURES = path.resolve(projectRoot, "../shared/captures");
+const CAT_WRITE = path.join(CAPTURES, "falco_cat_write.scap");
+const CURL = path.join(CAPTURES, "curl_google.scap"); // 1221 events as sysdig prints them
+const ARTIFACTS = path.join(projectRoot, "e2e", "artifacts");
+const MAX_UPLOAD = 256 * 1024;
+
+let server: RunningServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let dataDir: string;
+const pageErrors: string[] = [];
+
+before(async () => {
+  if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
+    throw new Error(`no production build in ${projectRoot}/.next: run \`NEXT_TELEMETRY_DISABLED=1 npx next build\` first`);
+  }
+  assert.ok(existsSync(CAT_WRITE), `missing test capture ${CAT_WRITE}`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  dataDir = mkdtempSync(path.join(tmpdir(), "casefile-e2e-"));
+  server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN, maxUpload: MAX_UPLOAD });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  page = await context.newPage();
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+test("upload, list, read the events, refuse strangers, report bad files, delete", { timeout: 120_000 }, async () => {
+  const progress = await listenToServer();
+
+  await page.goto(`${server.origin}/?token=${TOKEN}`);
+  await page.getByTestId("captures-empty").waitFor();
+  const cookie = (await context.cookies()).find((c) => c.name === `casefile_token_${server.port}`);
+  assert.ok(cookie, "the ?token= visit sets the token cookie");
+  assert.equal(cookie.httpOnly, true);
+  assert.equal(cookie.sameSite, "Strict");
+  await shot("01-empty");
+
+  // Upload through the file input; the list shows it with sysdig's event count.
+  await page.getByTestId("upload-input").setInputFiles(CAT_WRITE);
+  const row = page.locator("tr", { hasText: "falco_cat_write.scap" });
+  await waitForText(row.getByTestId("capture-events"), "345");
+  await page.getByTestId("upload-done").waitFor();
+  await shot("02-uploaded");
+  const done = await progress.doneMessage;
+  assert.equal(done.events, 345, "the WebSocket reported the ingest with its event count");
+  assert.equal(done.name, "falco_cat_write.scap");
+  progress.close();
+
+  // Open it: the first row is sysdig's first line,
+  // `131 16:17:57.881730713 0 cat (20072) < execve res=0 ...` (TZ=UTC).
+  await row.getByRole("link", { name: "open" }).click();
+  await page.waitForURL(/\/captures\/[0-9a-f]+/);
+  const captureId = new URL(page.url()).pathname.split("/").pop()!;
+  const first = page.getByTestId("events-table").locator("tbody tr").first();
+  await first.waitFor();
+  assert.deepEqual(await cells(first), {
+    num: "131", ts: "16:17:57.881730713", cpu: "0", proc: "cat", tid: "20072", dir: "<", type: "execve",
+  });
+  assert.match(await first.locator("td.col-info").innerText(), /^res=0 exe=cat args=\/dev\/null\./);
+  await waitForText(page.getByTestId("events-range"), "showing evt.num 131–215 (85 rows)");
+  await shot("03-events");
+
+  // A link with ?from= reopens the view at that event.
+  await page.goto(`${server.origin}/captures/${captureId}?from=200`);
+  await waitForText(page.getByTestId("events-table").locator("tbody tr").first().locator("td.col-num"), "200");
+  await shot("04-events-from-200");
+
+  // The API refuses a request without the token, and one for another Host even with it.
+  const noToken = await request("GET", "/api/captures", {});
+  assert.equal(noToken.status, 401);
+  assert.equal(noToken.json.where, "token");
+  const wrongHost = await request("GET", "/api/captures", { authorization: `Bearer ${TOKEN}`, host: `evil.example:${server.port}` });
+  assert.equal(wrongHost.status, 403);
+  assert.equal(wrongHost.json.where, "host");
+  const ok = await request("GET", "/api/captures", { authorization: `Bearer ${TOKEN}` });
+  assert.equal(ok.status, 200);
+  assert.equal(ok.json.length, 1);
+  const filtered = await request("GET", `/api/captures/${captureId}/events?filter=proc.name%3Dcat`, { authorization: `Bearer ${TOKEN}` });
+  assert.deepEqual([filtered.status, filtered.json.where], [400, "filter"]);
+
+  // An upload over the limit is refused and leaves nothing behind.
+  const big = await request("POST", "/api/captures", { authorization: `Bearer ${TOKEN}`, "x-filename": "big.scap" }, Buffer.alloc(MAX_UPLOAD + 1));
+  assert.equal(big.status, 413);
+  assert.deepEqual(readdirSync(path.join(dataDir, "uploads")), []);
+
+  // The WebSocket wants the token and a page of ours.
+  assert.equal(await wsStatus({}), 401);
+  assert.equal(await wsStatus({ token: TOKEN, origin: "http://evil.example" }), 403);
+
+  // A file that is not a capture, dropped on the page, gets a readable error.
+  await page.goto(`${server.origin}/`);
+  await dropFile(path.join(projectRoot, "package.json"));
+  const error = page.getByTestId("upload-error");
+  await error.waitFor();
+  assert.match(await error.innerText(), /package\.json.*not a scap capture.*at byte 0/s);
+  await page.locator("tr", { hasText: "package.json" }).waitFor();
+  await shot("05-not-a-capture");
+
+  // Delete everything (the failed upload is listed too, with its error); the list is empty.
+  page.on("dialog", (d) => void d.accept());
+  for (const name of ["falco_cat_write.scap", "package.json"]) {
+    const r = page.locator("tr", { hasText: name });
+    await r.getByRole("button", { name: "delete" }).click();
+    await r.waitFor({ state: "detached" });
+  }
+  await page.getByTestId("captures-empty").waitFor();
+  await shot("06-deleted");
+  const after = await request("GET", "/api/captures", { authorization: `Bearer ${TOKEN}` });
+  assert.deepEqual(after.json, []);
+
+  assert.deepEqual(pageErrors, [], "no script errors in the page");
+});
+
+test("a long capture loads page by page as the table scrolls, and the URL follows the view", { timeout: 120_000 }, async () => {
+  const auth = { authorization: `Bearer ${TOKEN}` };
+  const up = await request("POST", "/api/captures", { ...auth, "x-filename": "curl_google.scap" }, readFileSync(CURL));
+  assert.equal(up.status, 201, JSON.stringify(up.json));
+  const id: string = up.json.id;
+  try {
+    await page.goto(`${server.origin}/captures/${id}`);
+    const rows = page.getByTestId("events-table").locator("tbody tr");
+    await rows.first().waitFor();
+    const firstPage = await rows.count();
+    assert.ok(firstPage < 1221, `the first page is a page, not everything (${firstPage} rows)`);
+    const end = page.getByText("End of capture.");
+    for (let i = 0; i < 50 && !(await end.isVisible()); i++) {
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(await rows.count(), 1221, "scrolling to the bottom loads every page");
+
+    // Put row 700 at the top of the screen; the address bar's ?from= follows.
+    await rows.nth(700).evaluate((el) => {
+      const header = document.querySelector(".events-table thead th")!.getBoundingClientRect().height;
+      window.scrollTo(0, window.scrollY + el.getBoundingClientRect().top - header);
+    });
+    const want = Number(await rows.nth(700).getAttribute("data-num"));
+    let from = NaN;
+    for (let i = 0; i < 30 && from !== want; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      from = Number(new URL(page.url()).searchParams.get("from"));
+    }
+    assert.equal(from, want, "?from= names the first row on screen");
+    await shot("07-scrolled", false);
+
+    // Reopening that address starts the view at that row.
+    await page.reload();
+    await waitForText(rows.first().locator("td.col-num"), String(want));
+  } finally {
+    assert.equal((await request("DELETE", `/api/captures/${id}`, auth)).status, 200);
+  }
+});
+
+async function shot(name: string, fullPage = true): Promise<void> {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage });
+}
+
+async function waitForText(loc: Locator, want: string, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < end) {
+    last = (await loc.first().innerText({ timeout: end - Date.now() }).catch(() => "")).trim();
+    if (last === want) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`waited for ${JSON.stringify(want)}, last saw ${JSON.stringify(last)}`);
+}
+
+async function cells(row: Locator): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const col of ["num", "ts", "cpu", "proc", "tid", "dir", "type"]) out[col] = (await row.locator(`td.col-${col}`).innerText()).trim();
+  return out;
+}
+
+/** Drops a file on the upload zone the way a desktop drag does: a drop event with the file in
+ *  its DataTransfer. */
+async function dropFile(file: string): Promise<void> {
+  const b64 = readFileSync(file).toString("base64");
+  const dt = await page.evaluateHandle(
+    ({ b64, name }) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], name));
+      return dt;
+    },
+    { b64, name: path.basename(file) },
+  );
+  const zone = page.getByTestId("dropzone");
+  await zone.dispatchEvent("dragover", { dataTransfer: dt });
+  await zone.dispatchEvent("drop", { dataTransfer: dt });
+}
+
+/** A raw HTTP request, because fetch will not let us set the Host header. */
+function request(method: string, urlPath: string, headers: Record<string, string>, body?: Buffer): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port: server.port, path: urlPath, method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = text;
+        }
+        resolve({ status: res.statusCode ?? 0, json });
+      });
+    });
+    // The server may answer 413 and close before the body is all sent.
+    req.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" || e.code === "ECONNRESET" ? undefined : reject(e)));
+    req.end(body);
+  });
+}
+
+function wsStatus(opts: { token?: string; origin?: string }): Promise<number> {
+  return new Promise((resolve) => {
+    const url = `ws://127.0.0.1:${server.port}/ws${opts.token ? `?token=${opts.token}` : ""}`;
+    const ws = new WebSocket(url, opts.origin ? { origin: opts.origin } : {});
+    ws.on("unexpected-response", (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.on("open", () => {
+      resolve(101);
+      ws.close();
+    });
+    ws.on("error", () => {});
+  });
+}
+
+/** Collects ingest progress the way the page does, to check the broadcast itself. */
+async function listenToServer(): Promise<{ doneMessage: Promise<Record<string, any>>; close(): void }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`, { origin: server.origin });
+  await new Promise((r, j) => {
+    ws.once("open", r);
+    ws.once("error", j);
+  });
+  const doneMessage = new Promise<Record<string, any>>((resolve) => {
+    ws.on("message", (data) => {
+      const m = JSON.parse(String(data));
+      if (m.type === "ingest" && m.done) resolve(m);
+    });
+  });
+  return { doneMessage, close: () => ws.close() };
+}

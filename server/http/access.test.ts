@@ -1,0 +1,41 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { IncomingMessage } from "node:http";
+import { allowedHosts, originAllowed, presentedToken, tokenMatches } from "./access";
+import { parseServeArgs } from "./serve-command";
+
+const req = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
+const url = (s: string) => new URL(s, "http://x");
+
+test("the Host allow-list names loopback with the port, plus a specific bound address", () => {
+  assert.deepEqual([...allowedHosts("127.0.0.1", 3000)], ["localhost:3000", "127.0.0.1:3000", "[::1]:3000"]);
+  assert.ok(allowedHosts("192.168.1.5", 8080).has("192.168.1.5:8080"));
+  assert.ok(!allowedHosts("0.0.0.0", 8080).has("0.0.0.0:8080"));
+  assert.ok(allowedHosts("fe80::1", 9).has("[fe80::1]:9"));
+  assert.ok(allowedHosts("127.0.0.1", 80).has("localhost"), "browsers omit :80");
+});
+
+test("the token comes from the header first, then ?token=, then the port's cookie", () => {
+  assert.deepEqual(presentedToken(req({ authorization: "Bearer abc" }), url("/?token=zzz"), 3000), { token: "abc", via: "header" });
+  assert.deepEqual(presentedToken(req({ authorization: "Basic abc" }), url("/"), 3000), { token: "", via: "header" });
+  assert.deepEqual(presentedToken(req({ cookie: "a=1; casefile_token_3000=ck" }), url("/?token=q"), 3000), { token: "q", via: "query" });
+  assert.deepEqual(presentedToken(req({ cookie: "a=1; casefile_token_3000=ck" }), url("/"), 3000), { token: "ck", via: "cookie" });
+  assert.equal(presentedToken(req({ cookie: "casefile_token_3001=ck" }), url("/"), 3000), null);
+  assert.ok(tokenMatches("s3cret", "s3cret"));
+  assert.ok(!tokenMatches("s3cre", "s3cret"));
+});
+
+test("a WebSocket Origin must be this server", () => {
+  assert.ok(originAllowed("http://127.0.0.1:3000", "127.0.0.1:3000"));
+  assert.ok(!originAllowed("http://localhost:8080", "localhost:3000"));
+  assert.ok(!originAllowed("null", "localhost:3000"));
+  assert.ok(originAllowed(undefined, "localhost:3000"), "non-browser clients send none");
+});
+
+test("serve's arguments", () => {
+  assert.deepEqual(parseServeArgs([]), { host: "127.0.0.1", port: 3000 });
+  assert.deepEqual(parseServeArgs(["--host", "::1", "--port=8080"]), { host: "::1", port: 8080 });
+  assert.throws(() => parseServeArgs(["--port", "x"]), /--port must be a number/);
+  assert.throws(() => parseServeArgs(["--port"]), /needs a value/);
+  assert.throws(() => parseServeArgs(["serve"]), /unknown argument/);
+});
