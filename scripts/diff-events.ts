@@ -4,7 +4,7 @@ process.env.TZ = "UTC";
 import { basename } from "node:path";
 import { eventPrinter } from "../server/core/events/printer";
 import { readCaptureFile } from "../server/ingest/capture-stream";
-import { sharedCaptures, sysdigLines } from "../server/testing/oracle";
+import { oracleFileFor, sharedCaptures, sysdigLines } from "../server/testing/oracle";
 import { compareLines } from "../server/testing/compare";
 
 const args = process.argv.slice(2);
@@ -15,7 +15,7 @@ let totalSame = 0, total = 0;
 for (const file of files.length ? files : sharedCaptures()) {
   const ours: string[] = [];
   const { error } = await readCaptureFile(file, eventPrinter((l) => ours.push(l), { showHidden: hidden }));
-  const theirs = sysdigLines(file, hidden ? ["-D"] : []);
+  const theirs = sysdigLines(oracleFileFor(file), hidden ? ["-D"] : []);
   const c = compareLines(ours.join("\n").split("\n").filter((l) => l.length > 0), theirs, max);
   totalSame += c.same; total += c.total;
   console.log(`${basename(file)}: ${c.same}/${c.total} identical (${c.percent.toFixed(2)}%)${error ? `  [our error: ${error.message}]` : ""}`);

@@ -43,8 +43,6 @@ function rememberArgs(...names: string[]): Handler {
 }
 
 on(["socket"], ">", rememberArgs("domain", "type"));
-on(["close", "dup", "fcntl"], ">", rememberArgs("fd"));
-on(["dup2", "dup3"], ">", rememberArgs("oldfd", "newfd"));
 
 function joinPath(dir: string, rel: string): string {
   if (rel.startsWith("/")) return normalize(rel);
@@ -91,9 +89,9 @@ const SOCKET_FAMILY_TYPE: Record<number, FdType> = {
   1: FdType.UNIX_SOCK, 2: FdType.IPV4_SOCK, 10: FdType.IPV6_SOCK, 16: FdType.NETLINK,
 };
 
-on(["socket"], "<", (_tb, t, p) => {
+on(["socket"], "<", (_tb, t, p, type) => {
   const fd = p.int(0);
-  if (fd < 0 || t.enterArgs.length < 2) return;
+  if (fd < 0 || t.enterType !== type - 1) return;
   const f = newFd(SOCKET_FAMILY_TYPE[t.enterArgs[0]] ?? FdType.UNSUPPORTED);
   f.sockType = t.enterArgs[1] & 0xf;
   t.fds.set(fd, f);
