@@ -60,6 +60,9 @@ class RowBuilder {
   private lastLo = 0;
   /** The first event sysdig would print: leading container events are not. */
   private firstShown = -1;
+  private lastThread: Thread | undefined;
+  private lastComm = "";
+  private lastCommId = 0;
   /** Per thread: relative ts of its last enter event and that event's type. */
   private readonly lastEnter = new Map<number, { ts: number; type: number }>();
   events = 0;
@@ -113,7 +116,13 @@ class RowBuilder {
     r[o + 5] = resI >= 0 && p.has(resI) ? p.int(resI) : NaN;
     r[o + 6] = latency;
     r[o + 7] = fdI >= 0 && p.has(fdI) ? p.int(fdI) : NaN;
-    r[o + 8] = this.intern(thread.comm);
+    // Runs of events come from one thread: skip the intern lookup while its name holds.
+    if (thread !== this.lastThread || thread.comm !== this.lastComm) {
+      this.lastThread = thread;
+      this.lastComm = thread.comm;
+      this.lastCommId = this.intern(thread.comm);
+    }
+    r[o + 8] = this.lastCommId;
     r[o + 9] = STATEFUL_PARAMS[type].length ? this.intern(this.stream.statefulTexts(type).join("\u0001")) : NaN;
     this.appendRaw(ev, num);
     this.events = num;
