@@ -2,6 +2,7 @@
 // parser that decides what sysdig prints). Pure: no I/O.
 
 import { EVENTS } from "../events/event-table";
+import { fcntlCommands } from "../events/flags";
 import type { ParamIndex } from "../events/params";
 import { socktupleText } from "../events/format";
 import { ipv4At, ipv6At, isV4Mapped } from "../events/net";
@@ -31,10 +32,9 @@ const PPM_O_DIRECTORY = 1 << 15;
 const PPM_CLONE_FILES = 1 << 1;
 const PPM_CLONE_THREAD = 1 << 15;
 
-/** Remember enter-event arguments that the exit event needs. */
+/** Remember enter-event arguments that the exit event needs (applyEvent records the type). */
 function rememberArgs(...names: string[]): Handler {
   return (_table, t, p, type) => {
-    t.enterType = type;
     t.enterArgs = names.map((n) => {
       const i = paramIndex(type, n);
       return i >= 0 && p.has(i) ? p.int(i) : NaN;
@@ -43,6 +43,7 @@ function rememberArgs(...names: string[]): Handler {
 }
 
 on(["socket"], ">", rememberArgs("domain", "type"));
+on(["fcntl"], ">", rememberArgs("cmd"));
 
 function joinPath(dir: string, rel: string): string {
   if (rel.startsWith("/")) return normalize(rel);
@@ -207,9 +208,14 @@ on(["dup", "dup2", "dup3"], "<", (_tb, t, p) => {
   duplicated(t, t.lastFd, p.int(0));
 });
 
-on(["fcntl"], "<", (_tb, t, p) => {
+/** fcntl commands that duplicate the fd, as the event carries them (PPM values). */
+const FCNTL_DUP_CMDS: ReadonlySet<number> = new Set(
+  fcntlCommands.flatMap(([name, value]) => (name === "F_DUPFD" || name === "F_DUPFD_CLOEXEC" ? [value] : [])),
+);
+
+on(["fcntl"], "<", (_tb, t, p, type) => {
   // The exit of fcntl(F_DUPFD*) returns the new fd; the enter event's cmd tells which.
-  if (t.enterCmdIsDup) duplicated(t, t.lastFd, p.int(0));
+  if (t.enterType === type - 1 && FCNTL_DUP_CMDS.has(t.enterArgs[0])) duplicated(t, t.lastFd, p.int(0));
 });
 
 function forked(table: ThreadTable, parent: Thread, p: ParamIndex, type: number): void {
@@ -275,9 +281,10 @@ export function applyEvent(table: ThreadTable, tid: number, type: number, p: Par
   const t = table.thread(tid);
   if (type % 2 === 0) {
     // The fd an enter event names is the one its exit acts on (close, bind, connect...).
-    const fdI = FD_PARAM[type];
+    const fdI = ENTER_FD_PARAM[type];
     t.lastFd = fdI >= 0 && p.has(fdI) ? p.int(fdI) : undefined;
-    t.enterCmdIsDup = type === FCNTL_E && p.has(1) && (p.uint(1) === 1 || p.uint(1) === 16); // F_DUPFD, F_DUPFD_CLOEXEC (PPM values)
+    t.enterType = type;
+    t.enterArgs = NO_ARGS;
     const h = ENTER_HANDLERS[type];
     if (h) h(table, t, p, type);
   } else {
@@ -287,11 +294,8 @@ export function applyEvent(table: ThreadTable, tid: number, type: number, p: Par
   return t;
 }
 
-const FCNTL_E = EVENTS.findIndex((e, id) => e.name === "fcntl" && id % 2 === 0);
+const NO_ARGS: number[] = [];
 
 /** Per enter-event type: the index of its fd parameter ("fd", or "oldfd" for dup2/3), or -1. */
-const FD_PARAM: number[] = EVENTS.map((e, id) => {
-  if (id % 2 !== 0) return -1;
-  const i = e.params.findIndex((x) => x.name === "fd" || x.name === "oldfd");
-  return i;
-});
+const ENTER_FD_PARAM: number[] = EVENTS.map((e, id) =>
+  id % 2 !== 0 ? -1 : e.params.findIndex((x) => x.name === "fd" || x.name === "oldfd"));

@@ -27,14 +27,12 @@ export interface Thread {
   gid: number;
   /** Shared by the threads of a process (and by clone(CLONE_FILES) children). */
   fds: Map<number, Fd>;
-  /** The parameters of this thread's last enter event that its exit needs (socket domain,
-   *  closed fd...). */
+  /** This thread's last enter event type, and the arguments of it that its exit needs
+   *  (socket domain and type, fcntl cmd). */
   enterType: number;
   enterArgs: number[];
   /** The fd named by this thread's last enter event: the one its exit acts on. */
   lastFd?: number;
-  /** Whether the last enter event was fcntl(F_DUPFD*). */
-  enterCmdIsDup: boolean;
 }
 
 export class ThreadTable {
@@ -45,7 +43,7 @@ export class ThreadTable {
   addProc(p: ProcEntry): void {
     const t: Thread = {
       tid: p.tid, pid: p.pid, ptid: p.ptid, comm: p.comm, exe: p.exe, cwd: p.cwd,
-      uid: p.uid, gid: p.gid, fds: new Map(), enterType: -1, enterArgs: [], enterCmdIsDup: false,
+      uid: p.uid, gid: p.gid, fds: new Map(), enterType: -1, enterArgs: [],
     };
     // Threads of one process share the main thread's fd table.
     const main = p.pid !== p.tid ? this.threads.get(p.pid) : undefined;
@@ -69,7 +67,7 @@ export class ThreadTable {
     if (!t) {
       t = {
         tid, pid: tid, ptid: -1, comm: "", exe: "", cwd: "", uid: 0xffffffff, gid: 0xffffffff,
-        fds: new Map(), enterType: -1, enterArgs: [], enterCmdIsDup: false,
+        fds: new Map(), enterType: -1, enterArgs: [],
       };
       this.threads.set(tid, t);
     }
