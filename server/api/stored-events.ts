@@ -12,7 +12,7 @@ import type { EventRow } from "./store-types";
 const HIDDEN_LIST = [...HIDDEN_TYPES].join(",") || "-1";
 
 /** Stored rows carry their fd/pid texts; nothing else needs the state. */
-const NO_STATE: RenderContext = { fd: () => undefined, comm: () => undefined };
+const NO_STATE: RenderContext = { fd: () => undefined, comm: () => undefined, cwd: () => "" };
 
 interface Row {
   num: number;

@@ -33,6 +33,7 @@ export class EventStream implements ScapHandler, RenderContext {
   fdEntry = this.table.addFd.bind(this.table);
   fd = (fd: number) => this.thread.fds.get(fd);
   comm = (tid: number) => this.table.threads.get(tid)?.comm;
+  cwd = () => this.thread.cwd;
 
   event(ev: RawEvent): void {
     const num = ++this.num;

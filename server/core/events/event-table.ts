@@ -487,3 +487,6 @@ export const EVENTS: readonly EventInfo[] = [
 ];
 
 export const EVENT_COUNT = EVENTS.length;
+
+/** Event types sysdig 0.29.3's table has (ids 0..335, ending with clone3); later ones it skips. */
+export const LEGACY_EVENT_COUNT = 336;

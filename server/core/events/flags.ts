@@ -738,3 +738,10 @@ export const finitModuleFlags: readonly NameValue[] = [
   ["MODULE_INIT_IGNORE_VERMAGIC", 2],
   ["MODULE_INIT_COMPRESSED_FILE", 4],
 ];
+
+/** Flag names added to the tables above after sysdig 0.29.3 (libs e5c53d64): sysdig prints
+ *  without them, so rendering skips them to print what sysdig prints. */
+export const FLAGS_ADDED_AFTER_SYSDIG_0_29: ReadonlySet<string> = new Set([
+  "O_F_CREATED", "FD_UPPER_LAYER", "FD_LOWER_LAYER", "CLONE_CHILD_IN_PIDNS", "SHUT_UNKNOWN",
+  "EXE_UPPER_LAYER", "EXE_FROM_MEMFD", "EXE_LOWER_LAYER",
+]);

@@ -3,16 +3,20 @@
 
 import { EVENTS } from "./event-table";
 import { ERRNO_NAMES } from "./errno";
+import { FLAGS_ADDED_AFTER_SYSDIG_0_29 } from "./flags";
 import { SYSCALL_NAMES } from "./syscalls";
 import { PF, PT, type NameValue, type ParamInfo } from "./types";
 import type { ParamIndex } from "./params";
 import { ipv4At, ipv6At, isV4Mapped } from "./net";
 import { fdLabel, type Fd } from "../state/threads";
+import { AT_FDCWD, resolvePath } from "./paths";
 
 /** What rendering needs to know about the system at this event. */
 export interface RenderContext {
   /** The fd in the event thread's table, if known. */
   fd(fd: number): Fd | undefined;
+  /** The event thread's working directory ("" if unknown). */
+  cwd(): string;
   /** The command name of a thread, or undefined if unknown. */
   comm(tid: number): string | undefined;
 }
@@ -45,18 +49,19 @@ export function flagsText(val: number, table: readonly NameValue[] | undefined):
   let rest = val;
   let i = 0;
   for (; i < table.length && table[i][1] !== val; i++) {
+    if (FLAGS_ADDED_AFTER_SYSDIG_0_29.has(table[i][0])) continue;
     const f = table[i][1];
     if (f !== 0 && rest !== 0 && (rest & f) >>> 0 === f) {
       names.push(table[i][0]);
       rest = (rest & ~f) >>> 0;
     }
   }
-  if (i < table.length) names.push(table[i][0]);
+  if (i < table.length && !FLAGS_ADDED_AFTER_SYSDIG_0_29.has(table[i][0])) names.push(table[i][0]);
   return names.length ? `${val}(${names.join("|")})` : `${val}`;
 }
 
 function enumText(val: number, table: readonly NameValue[] | undefined): string {
-  const hit = table?.find((f) => f[1] === val);
+  const hit = table?.find((f) => f[1] === val && !FLAGS_ADDED_AFTER_SYSDIG_0_29.has(f[0]));
   return hit ? `${val}(${hit[0]})` : `${val}`;
 }
 
@@ -118,6 +123,7 @@ function cstring(b: Uint8Array): string {
 }
 
 function fdText(v: number, ctx: RenderContext): string {
+  if (v === AT_FDCWD) return `${v}(AT_FDCWD)`;
   if (v < 0) return errnoText(v);
   const fd = ctx.fd(v);
   return fd ? `${v}(${fdLabel(fd)})` : `${v}`;
@@ -136,6 +142,22 @@ function fdListText(b: Uint8Array, ctx: RenderContext): string {
   }
   return parts.join(" ");
 }
+
+/** A path, with the absolute path it stands for when it is relative: `rel(/cwd/rel)`. Paths of
+ *  *at() calls are relative to their dirfd parameter. */
+function pathText(p: ParamIndex, i: number, ctx: RenderContext): string {
+  const s = p.str(i);
+  if (s === "" || s.startsWith("/")) return s;
+  let base = ctx.cwd();
+  const dirfdI = DIRFD_PARAM[p.ev.type];
+  if (dirfdI >= 0 && p.has(dirfdI)) {
+    const dirfd = p.int(dirfdI);
+    if (dirfd !== AT_FDCWD) base = ctx.fd(dirfd)?.name ?? "";
+  }
+  return `${s}(${resolvePath(base, s)})`;
+}
+
+const DIRFD_PARAM: number[] = EVENTS.map((e) => e.params.findIndex((x) => x.name === "dirfd"));
 
 function intText(p: ParamIndex, i: number, info: ParamInfo, signed: boolean): string {
   if (info.fmt === PF.HEX) return hex(p.big(i, false));
@@ -179,8 +201,10 @@ export function paramText(p: ParamIndex, i: number, info: ParamInfo, ctx: Render
     }
     case PT.BOOL:
       return p.uint(i) ? "true" : "false";
-    case PT.CHARBUF: case PT.FSPATH: case PT.FSRELPATH:
+    case PT.CHARBUF:
       return p.str(i);
+    case PT.FSPATH: case PT.FSRELPATH:
+      return pathText(p, i, ctx);
     case PT.BYTEBUF:
       return truncated(printableBuffer(p.bytes(i)));
     case PT.SOCKADDR:
@@ -235,5 +259,5 @@ export function infoText(type: number, p: ParamIndex, ctx: RenderContext, statef
 
 /** Parameter types whose text depends on the state at the event (fd names, thread names). */
 export function isStateful(type: PT): boolean {
-  return type === PT.FD || type === PT.PID || type === PT.FDLIST;
+  return type === PT.FD || type === PT.PID || type === PT.FDLIST || type === PT.FSPATH || type === PT.FSRELPATH;
 }

@@ -2,7 +2,8 @@
 // parser that decides what sysdig prints). Pure: no I/O.
 
 import { EVENTS } from "../events/event-table";
-import { fcntlCommands } from "../events/flags";
+import { cloneFlags, fcntlCommands } from "../events/flags";
+import { AT_FDCWD, resolvePath } from "../events/paths";
 import type { ParamIndex } from "../events/params";
 import { socktupleText } from "../events/format";
 import { ipv4At, ipv6At, isV4Mapped } from "../events/net";
@@ -27,10 +28,10 @@ function on(names: string[], dir: ">" | "<", h: Handler): void {
   });
 }
 
-const AT_FDCWD = -100;
 const PPM_O_DIRECTORY = 1 << 15;
-const PPM_CLONE_FILES = 1 << 1;
-const PPM_CLONE_THREAD = 1 << 15;
+const cloneFlag = (name: string) => cloneFlags.find(([n]) => n === name)![1];
+const PPM_CLONE_FILES = cloneFlag("CLONE_FILES");
+const PPM_CLONE_THREAD = cloneFlag("CLONE_THREAD");
 
 /** Remember enter-event arguments that the exit event needs (applyEvent records the type). */
 function rememberArgs(...names: string[]): Handler {
@@ -45,25 +46,6 @@ function rememberArgs(...names: string[]): Handler {
 on(["socket"], ">", rememberArgs("domain", "type"));
 on(["fcntl"], ">", rememberArgs("cmd"));
 
-function joinPath(dir: string, rel: string): string {
-  if (rel.startsWith("/")) return normalize(rel);
-  return normalize(`${dir}/${rel}`);
-}
-
-function normalize(path: string): string {
-  const out: string[] = [];
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") out.pop();
-    else out.push(part);
-  }
-  return `/${out.join("/")}`;
-}
-
-function cwdOf(t: Thread): string {
-  return t.cwd.endsWith("/") ? t.cwd : `${t.cwd}/`;
-}
-
 function fileOpened(t: Thread, p: ParamIndex, type: number): void {
   const fdI = paramIndex(type, "fd");
   if (fdI < 0 || !p.has(fdI)) return;
@@ -71,15 +53,19 @@ function fileOpened(t: Thread, p: ParamIndex, type: number): void {
   if (fd < 0) return;
   const nameI = paramIndex(type, "name") >= 0 ? paramIndex(type, "name") : paramIndex(type, "path");
   const name = nameI >= 0 && p.has(nameI) ? p.str(nameI) : "";
-  let dir = cwdOf(t);
+  let path = resolvePath(t.cwd, name);
   const dirfdI = paramIndex(type, "dirfd");
-  if (dirfdI >= 0 && p.has(dirfdI)) {
+  if (dirfdI >= 0 && p.has(dirfdI) && !name.startsWith("/")) {
     const dirfd = p.int(dirfdI);
-    if (dirfd !== AT_FDCWD) dir = t.fds.get(dirfd)?.name ?? "";
+    // An unknown directory fd shows as sysdig shows it: "<UNKNOWN>" glued to the path.
+    if (dirfd !== AT_FDCWD) {
+      const dir = t.fds.get(dirfd);
+      path = dir ? resolvePath(dir.name, name) : `<UNKNOWN>${name}`;
+    }
   }
   const flagsI = paramIndex(type, "flags");
   const flags = flagsI >= 0 && p.has(flagsI) ? p.uint(flagsI) : 0;
-  const f = newFd(flags & PPM_O_DIRECTORY ? FdType.DIRECTORY : FdType.FILE, joinPath(dir, name));
+  const f = newFd(flags & PPM_O_DIRECTORY ? FdType.DIRECTORY : FdType.FILE, path);
   f.openFlags = flags;
   t.fds.set(fd, f);
 }
@@ -252,7 +238,9 @@ function forked(table: ThreadTable, parent: Thread, p: ParamIndex, type: number)
   child.ptid = parent.tid;
   child.uid = parent.uid;
   child.gid = parent.gid;
-  child.fds = flags & PPM_CLONE_FILES ? parent.fds : new Map([...parent.fds].map(([k, v]) => [k, { ...v }]));
+  // sysdig keeps one fd table per process, shared by threads that share their files; a new
+  // process starts with a copy of its parent's.
+  child.fds = isThread && flags & PPM_CLONE_FILES ? parent.fds : new Map([...parent.fds].map(([k, v]) => [k, { ...v }]));
 }
 
 on(["clone", "fork", "vfork", "clone3"], "<", forked);
@@ -271,7 +259,7 @@ on(["execve", "execveat"], "<", (_tb, t, p, type) => {
 on(["chdir", "fchdir"], "<", (_tb, t, p, type) => {
   if (p.int(0) !== 0) return;
   const i = paramIndex(type, "path");
-  if (i >= 0 && p.has(i)) t.cwd = joinPath(cwdOf(t), p.str(i));
+  if (i >= 0 && p.has(i)) t.cwd = resolvePath(t.cwd, p.str(i));
 });
 
 on(["procexit"], ">", (table, t) => table.removeAfterThisEvent(t.tid));

@@ -4,6 +4,7 @@
 
 import { FdType, L4Proto, type FdEntry, type ProcEntry } from "../formats/scap/blocks";
 import { ipv4FromU32, ipv6At } from "../events/net";
+import { cloneFlags } from "../events/flags";
 
 export interface Fd {
   type: FdType;
@@ -35,6 +36,8 @@ export interface Thread {
   lastFd?: number;
 }
 
+const PPM_CL_CLONE_FILES = cloneFlags.find(([n]) => n === "CLONE_FILES")![1];
+
 export class ThreadTable {
   readonly threads = new Map<number, Thread>();
   /** sysdig removes an exited thread only when the next event arrives. */
@@ -45,8 +48,8 @@ export class ThreadTable {
       tid: p.tid, pid: p.pid, ptid: p.ptid, comm: p.comm, exe: p.exe, cwd: p.cwd,
       uid: p.uid, gid: p.gid, fds: new Map(), enterType: -1, enterArgs: [],
     };
-    // Threads of one process share the main thread's fd table.
-    const main = p.pid !== p.tid ? this.threads.get(p.pid) : undefined;
+    // Threads that share their files (PPM_CL_CLONE_FILES) use the main thread's fd table.
+    const main = p.pid !== p.tid && p.flags & PPM_CL_CLONE_FILES ? this.threads.get(p.pid) : undefined;
     if (main) t.fds = main.fds;
     this.threads.set(p.tid, t);
   }
@@ -74,7 +77,13 @@ export class ThreadTable {
     return t;
   }
 
+  /** An exited thread leaves the table once the next event arrives, but a process's main
+   *  thread stays while other threads of the process live (they still use its fd table). */
   removeAfterThisEvent(tid: number): void {
+    const t = this.threads.get(tid);
+    if (t && t.pid === tid) {
+      for (const other of this.threads.values()) if (other.pid === tid && other.tid !== tid) return;
+    }
     this.pendingRemoval = tid;
   }
 }
