@@ -42,3 +42,6 @@ if ! node -e "new (require('better-sqlite3'))(':memory:')" >/dev/null 2>&1; then
   echo "setup: building better-sqlite3" >&2
   npm rebuild better-sqlite3 >&2
 fi
+
+# The bundled command line (see scripts/build-cli.sh).
+bash scripts/build-cli.sh

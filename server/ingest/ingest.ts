@@ -108,22 +108,22 @@ class RowBuilder {
     const fdI = FD_PARAM[type];
     const r = this.rows;
     const o = this.count * COLS;
-    r[o] = num;
-    r[o + 1] = ts;
-    r[o + 2] = ev.cpu;
-    r[o + 3] = ev.tid;
-    r[o + 4] = type;
-    r[o + 5] = resI >= 0 && p.has(resI) ? p.int(resI) : NaN;
-    r[o + 6] = latency;
-    r[o + 7] = fdI >= 0 && p.has(fdI) ? p.int(fdI) : NaN;
+    // No num column: every event is stored, in order, so SQLite's next rowid is the evt.num.
+    r[o] = ts;
+    r[o + 1] = ev.cpu;
+    r[o + 2] = ev.tid;
+    r[o + 3] = type;
+    r[o + 4] = resI >= 0 && p.has(resI) ? p.int(resI) : NaN;
+    r[o + 5] = latency;
+    r[o + 6] = fdI >= 0 && p.has(fdI) ? p.int(fdI) : NaN;
     // Runs of events come from one thread: skip the intern lookup while its name holds.
     if (thread !== this.lastThread || thread.comm !== this.lastComm) {
       this.lastThread = thread;
       this.lastComm = thread.comm;
       this.lastCommId = this.intern(thread.comm);
     }
-    r[o + 8] = this.lastCommId;
-    r[o + 9] = STATEFUL_PARAMS[type].length ? this.intern(this.stream.statefulTexts(type).join("\u0001")) : NaN;
+    r[o + 7] = this.lastCommId;
+    r[o + 8] = STATEFUL_PARAMS[type].length ? this.intern(this.stream.statefulTexts(type).join("\u0001")) : NaN;
     this.appendRaw(ev, num);
     this.events = num;
     if (!noTime) {
@@ -174,7 +174,7 @@ class RowBuilder {
     return {
       meta: {
         base_ts: String(this.firstTs ?? 0n),
-        events: String(this.events),
+        events: String(this.events), // the writer checks the rowids it assigned against this
         first_shown: String(this.firstShown < 0 ? this.events + 1 : this.firstShown),
       },
       lastTs: this.baseHi < 0 ? null : (BigInt(this.lastHi) << 32n) | BigInt(this.lastLo),

@@ -3,10 +3,12 @@
 
 import { openDb, type Db } from "../../db/open-db";
 
-export const COLS = 10; // num, ts, cpu, tid, type, res, latency, fd, proc, labels
+/** Columns a row batch carries: ts, cpu, tid, type, res, latency, fd, proc, labels. The evt.num
+ *  is the rowid SQLite assigns: events are inserted in order, all of them. */
+export const COLS = 9;
 
 export interface RowBatch {
-  /** count × COLS values, row-major; NaN stands for NULL. */
+  /** count × COLS values, row-major; NaN stands for NULL (SQLite stores a NaN double as NULL). */
   rows: Float64Array;
   count: number;
   /** Interned strings first seen in this batch. */
@@ -25,7 +27,7 @@ export class SqliteBatchWriter {
   private readonly insertString;
   private readonly insertChunk;
   private txRows = 0;
-  private readonly params: (number | null)[] = new Array(ROWS_PER_INSERT * COLS);
+  private readonly params: number[] = new Array(ROWS_PER_INSERT * COLS);
 
   constructor(path: string) {
     this.db = openDb(path, "capture");
@@ -33,9 +35,10 @@ export class SqliteBatchWriter {
     // marked failed, so the bulk load skips the journal and fsyncs. WAL is back on in finish().
     this.db.pragma("journal_mode = OFF");
     this.db.pragma("synchronous = OFF");
-    this.db.pragma("cache_size = -16384");
+    this.db.pragma("cache_size = -32768");
+    this.db.pragma("locking_mode = EXCLUSIVE"); // nobody reads it before ingest ends
     const one = `(${new Array(COLS).fill("?").join(",")})`;
-    const cols = "num, ts, cpu, tid, type, res, latency, fd, proc, labels";
+    const cols = "ts, cpu, tid, type, res, latency, fd, proc, labels";
     this.insertMany = this.db.prepare(`INSERT INTO events (${cols}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(",")}`);
     this.insertOne = this.db.prepare(`INSERT INTO events (${cols}) VALUES ${one}`);
     this.insertString = this.db.prepare("INSERT INTO strings (id, s) VALUES (?, ?)");
@@ -52,19 +55,11 @@ export class SqliteBatchWriter {
     for (; r + ROWS_PER_INSERT <= b.count; r += ROWS_PER_INSERT) {
       const base = r * COLS;
       for (let i = 0; i < ROWS_PER_INSERT * COLS; i++) {
-        const v = rows[base + i];
-        p[i] = v !== v ? null : v; // NaN → NULL
+        p[i] = rows[base + i]; // SQLite stores a NaN double as NULL
       }
       this.insertMany.run(p);
     }
-    for (; r < b.count; r++) {
-      const row: (number | null)[] = [];
-      for (let i = 0; i < COLS; i++) {
-        const v = rows[r * COLS + i];
-        row.push(v !== v ? null : v);
-      }
-      this.insertOne.run(row);
-    }
+    for (; r < b.count; r++) this.insertOne.run(Array.from(rows.subarray(r * COLS, (r + 1) * COLS)));
     this.txRows += b.count;
     if (this.txRows >= ROWS_PER_TX) {
       this.db.exec("COMMIT; BEGIN");
@@ -73,9 +68,14 @@ export class SqliteBatchWriter {
   }
 
   finish(meta: Record<string, string>): void {
+    const last = (this.db.prepare("SELECT max(num) AS n FROM events").get() as { n: number | null }).n ?? 0;
+    if (String(last) !== (meta.events ?? String(last))) {
+      throw new Error(`stored ${last} events but read ${meta.events}: evt.num would not match sysdig`);
+    }
     const setMeta = this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
     for (const [k, v] of Object.entries(meta)) setMeta.run(k, v);
     this.db.exec("COMMIT");
+    this.db.pragma("locking_mode = NORMAL");
     this.db.pragma("journal_mode = WAL");
     this.db.close();
   }
