@@ -14,7 +14,13 @@ import type { Store } from "../api/store-types";
 import { DEFAULT_MAX_UPLOAD, UPLOAD_PREFIX, UPLOAD_SUFFIX } from "../api/upload";
 import { allowedHosts, originAllowed, presentedToken, tokenCookie, tokenMatches } from "./access";
 
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+/** The folder with package.json above this module: server/http/ in the sources, dist/ when
+ *  running from the bundle. */
+export const projectRoot = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
 
 export interface StartOptions {
   host?: string;
