@@ -1,0 +1,99 @@
+// Analyses over a stored capture, answered by SQL over the events table (no replay): time gaps
+// between matching events and what ran in them, the latency spectrogram, and the top-N views.
+// `where` is a parameterised SQL condition on the events table (alias e), from the filter
+// compiler; values only ever travel as bound parameters.
+
+import type { Db } from "../../db/open-db";
+import { EVENTS } from "../core/events/event-table";
+import { HIDDEN_TYPES } from "../core/events/event-stream";
+import { ActivityCounter, GapFinder, type ActivityRow, type Gap } from "../core/analyses/gaps";
+
+export interface SqlCondition {
+  sql: string;
+  params: unknown[];
+}
+
+export const ALL: SqlCondition = { sql: "1", params: [] };
+
+const VISIBLE = `e.type NOT IN (${[...HIDDEN_TYPES].join(",") || "-1"})`;
+
+function typeName(type: number): string {
+  return EVENTS[type]?.name ?? "<unknown>";
+}
+
+/** Every matching event that follows a gap longer than minNs since the previous matching one. */
+export function findGaps(db: Db, where: SqlCondition, minNs: number): Gap[] {
+  const finder = new GapFinder(minNs);
+  const rows = db.prepare(
+    `SELECT e.num AS num, e.ts AS ts FROM events e WHERE e.ts IS NOT NULL AND ${VISIBLE} AND (${where.sql}) ORDER BY e.num`,
+  ).raw().iterate(...where.params) as IterableIterator<[number, number]>;
+  for (const [num, ts] of rows) finder.add(num, ts);
+  return finder.gaps;
+}
+
+/** What ran between two events (exclusive): events counted by process and type. */
+export function activityBetween(db: Db, fromNum: number, toNum: number): ActivityRow[] {
+  const counter = new ActivityCounter();
+  const rows = db.prepare(
+    `SELECT s.s AS proc, e.type AS type, count(*) AS n FROM events e JOIN strings s ON s.id = e.proc
+      WHERE e.num > ? AND e.num < ? AND ${VISIBLE} GROUP BY e.proc, e.type`,
+  ).all(fromNum, toNum) as { proc: string; type: number; n: number }[];
+  for (const r of rows) for (let i = 0; i < r.n; i++) counter.add(r.proc || "<NA>", typeName(r.type));
+  return counter.rows();
+}
+
+export interface SpectrogramCell {
+  /** Time bin index, 0 .. bins-1, from the first timed event. */
+  t: number;
+  /** floor(log10(latency in ns)): 3 = 1–10 us, 6 = 1–10 ms. */
+  l: number;
+  count: number;
+  /** An event of the cell, to jump to. */
+  example: number;
+}
+
+export interface Spectrogram {
+  bins: number;
+  binNs: number;
+  cells: SpectrogramCell[];
+}
+
+/** Exit events with a latency, counted per (time bin, decade of latency). */
+export function spectrogram(db: Db, where: SqlCondition, bins: number): Spectrogram {
+  const span = db.prepare("SELECT max(ts) AS hi FROM events").get() as { hi: number | null };
+  const binNs = Math.max(1, Math.ceil(((span.hi ?? 0) + 1) / bins));
+  const cells = db.prepare(
+    `SELECT CAST(e.ts / ? AS INTEGER) AS t, CAST(floor(log10(max(e.latency, 1))) AS INTEGER) AS l,
+            count(*) AS count, min(e.num) AS example
+       FROM events e WHERE e.latency IS NOT NULL AND (${where.sql}) GROUP BY t, l ORDER BY t, l`,
+  ).all(binNs, ...where.params) as SpectrogramCell[];
+  return { bins, binNs, cells };
+}
+
+export interface TopRow {
+  key: string;
+  count: number;
+  /** Summed latency of the exit events, ns. */
+  timeNs: number;
+  errors: number;
+}
+
+export type TopBy = "syscall" | "process";
+
+/** topscalls / topscalls_time / topprocs_errors-like counts: per syscall or per process, the
+ *  number of calls (exit events), their summed latency and how many failed. */
+export function top(db: Db, where: SqlCondition, by: TopBy, limit: number): TopRow[] {
+  const exitOnly = "e.type % 2 = 1";
+  const keyCol = by === "syscall" ? "e.type" : "e.proc";
+  const rows = db.prepare(
+    `SELECT ${keyCol} AS k, count(*) AS count, coalesce(sum(e.latency), 0) AS timeNs,
+            sum(CASE WHEN e.res < 0 THEN 1 ELSE 0 END) AS errors
+       FROM events e WHERE ${exitOnly} AND ${VISIBLE} AND (${where.sql})
+      GROUP BY ${keyCol} ORDER BY count DESC LIMIT ?`,
+  ).all(...where.params, limit) as { k: number; count: number; timeNs: number; errors: number }[];
+  const names = by === "process" ? db.prepare("SELECT s FROM strings WHERE id = ?") : undefined;
+  return rows.map((r) => ({
+    key: by === "syscall" ? typeName(r.k) : ((names!.get(r.k) as { s: string } | undefined)?.s || "<NA>"),
+    count: r.count, timeNs: r.timeNs, errors: r.errors,
+  }));
+}
