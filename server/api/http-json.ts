@@ -29,3 +29,13 @@ export async function answer(fn: () => Response | Promise<Response>): Promise<Re
     return jsonError(500, e instanceof Error ? e.message : String(e), "server");
   }
 }
+
+type IdCtx = { params: Promise<{ id: string }> };
+
+/** A GET route handler for /api/captures/:id/…: the id and query string go to `fn`. */
+export function captureGet(fn: (id: string, params: URLSearchParams) => Response | Promise<Response>) {
+  return async (req: Request, { params }: IdCtx): Promise<Response> => {
+    const { id } = await params;
+    return answer(() => fn(id, new URL(req.url).searchParams));
+  };
+}

@@ -39,6 +39,28 @@ export interface IngestProgress {
   error?: string;
 }
 
+export interface GapRow {
+  num: number;
+  prevNum: number;
+  /** ns, as a string of an integer like every time in the API. */
+  gapNs: string;
+}
+
+export interface SpectrogramAnswer {
+  bins: number;
+  binNs: string;
+  /** Ns of the first timed event: bin t covers [firstTs + t*binNs, firstTs + (t+1)*binNs). */
+  firstTs: string | null;
+  cells: { t: number; l: number; count: number; example: number }[];
+}
+
+export interface TopAnswerRow {
+  key: string;
+  count: number;
+  timeNs: string;
+  errors: number;
+}
+
 export interface Store {
   listCaptures(): CaptureSummary[];
   getCapture(id: string): CaptureSummary | undefined;
@@ -50,5 +72,11 @@ export interface Store {
   /** Events with num >= from, in order, at most limit (hidden procinfo events excluded, as
    *  sysdig does); next is the num to ask for next, or null at the end. */
   events(id: string, opts: { from?: number; limit?: number }): { events: EventRow[]; next: number | null };
+  /** Matching events that follow a gap longer than minNs since the previous matching one. */
+  gaps(id: string, filter: string, minNs: number): GapRow[] | undefined;
+  /** What ran between two events: counts by process and event type. */
+  activity(id: string, fromNum: number, toNum: number): { proc: string; type: string; count: number }[] | undefined;
+  spectrogram(id: string, filter: string, bins: number): SpectrogramAnswer | undefined;
+  top(id: string, filter: string, by: "syscall" | "process", limit: number): TopAnswerRow[] | undefined;
   close(): void;
 }

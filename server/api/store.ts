@@ -8,6 +8,8 @@ import { openDb, type Db } from "../../db/open-db";
 import { ingestCapture } from "../ingest/ingest";
 import { renderStoredEvents } from "./stored-events";
 import type { CaptureSummary, EventRow, IngestProgress, Store } from "./store-types";
+import { activityBetween, findGaps, spectrogram, top } from "./analyses";
+import { filterCondition } from "./filter-condition";
 
 interface CaptureRecord {
   id: string;
@@ -99,6 +101,28 @@ export function openStore(dataDir: string): Store {
       const db = captureDb(id);
       if (!db) return { events: [], next: null };
       return renderStoredEvents(db, opts.from ?? 1, Math.min(Math.max(opts.limit ?? 200, 1), 5000));
+    },
+
+    gaps(id, filter, minNs) {
+      const db = captureDb(id);
+      return db && findGaps(db, filterCondition(filter), minNs).map((g) => ({ num: g.num, prevNum: g.prevNum, gapNs: String(g.gapNs) }));
+    },
+
+    activity(id, fromNum, toNum) {
+      const db = captureDb(id);
+      return db && activityBetween(db, fromNum, toNum);
+    },
+
+    spectrogram(id, filter, bins) {
+      const db = captureDb(id);
+      if (!db) return undefined;
+      const s = spectrogram(db, filterCondition(filter), bins);
+      return { bins: s.bins, binNs: String(s.binNs), firstTs: this.getCapture(id)?.firstTs ?? null, cells: s.cells };
+    },
+
+    top(id, filter, by, limit) {
+      const db = captureDb(id);
+      return db && top(db, filterCondition(filter), by, limit).map((r) => ({ ...r, timeNs: String(r.timeNs) }));
     },
 
     close(): void {

@@ -1,0 +1,72 @@
+// The HTTP API of the analyses on a real server (Next + store), as a script would use it:
+// upload a capture, then ask for gaps, what ran in a gap, the spectrogram and the top views.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
+
+const TOKEN = "api-0123456789abcdef0123456789abcdef";
+const PING = path.resolve(projectRoot, "../shared/captures/falco_ping_sendto.scap");
+let server: RunningServer;
+let dataDir: string;
+let id: string;
+
+const get = async (p: string) => {
+  const r = await fetch(`${server.origin}${p}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  return { status: r.status, body: await r.json() };
+};
+
+before(async () => {
+  assert.ok(existsSync(path.join(projectRoot, ".next", "BUILD_ID")), "run `npx next build` first");
+  dataDir = mkdtempSync(path.join(tmpdir(), "casefile-api-"));
+  server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
+  const r = await fetch(`${server.origin}/api/captures`, {
+    method: "POST", body: readFileSync(PING),
+    headers: { Authorization: `Bearer ${TOKEN}`, "X-Filename": "ping.scap", Origin: server.origin },
+  });
+  assert.equal(r.status, 201);
+  id = ((await r.json()) as { id: string }).id;
+});
+
+after(async () => {
+  await server?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+test("gaps, activity in a gap, spectrogram and top answer over HTTP", async () => {
+  const gaps = await get(`/api/captures/${id}/gaps?min=100ms`);
+  assert.equal(gaps.status, 200);
+  assert.ok(gaps.body.gaps.length > 0);
+  const g = gaps.body.gaps[0];
+  assert.match(g.gapNs, /^\d+$/);
+  assert.ok(Number(g.gapNs) > 100e6 && g.num > g.prevNum);
+
+  // Between two sendmsg calls only hidden procinfo events ran: nothing to show.
+  const quiet = await get(`/api/captures/${id}/activity?from=${g.prevNum}&to=${g.num}`);
+  assert.deepEqual(quiet, { status: 200, body: { rows: [] } });
+  const act = await get(`/api/captures/${id}/activity?from=0&to=100000`);
+  assert.equal(act.status, 200);
+  assert.ok(act.body.rows.length > 1 && act.body.rows[0].count >= act.body.rows.at(-1).count);
+
+  const spec = await get(`/api/captures/${id}/spectrogram?bins=10`);
+  assert.equal(spec.status, 200);
+  assert.equal(spec.body.bins, 10);
+  assert.ok(spec.body.cells.length > 0 && spec.body.cells.every((c: { t: number }) => c.t < 10));
+
+  const top = await get(`/api/captures/${id}/top?by=syscall&limit=3`);
+  assert.equal(top.status, 200);
+  assert.equal(top.body.rows.length, 3);
+});
+
+test("bad parameters are 400s that name the parameter; unknown captures 404", async () => {
+  assert.deepEqual(await get(`/api/captures/${id}/gaps?min=5parsecs`), {
+    status: 400, body: { error: 'not a duration: "5parsecs" (expected e.g. 5s, 200ms, 50us, 300ns)', where: "min" },
+  });
+  assert.equal((await get(`/api/captures/${id}/spectrogram?bins=0`)).body.where, "bins");
+  assert.equal((await get(`/api/captures/${id}/top?by=moon`)).body.where, "by");
+  assert.equal((await get(`/api/captures/0123456789abcdef/gaps`)).status, 404);
+  assert.equal((await fetch(`${server.origin}/api/captures/${id}/gaps`)).status, 401);
+});

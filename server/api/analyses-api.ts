@@ -1,0 +1,74 @@
+// The analyses part of the HTTP API (gaps, activity, spectrogram, top). Route handlers call
+// these and nothing else.
+
+import { getContext } from "./context";
+import { ApiError, json } from "./http-json";
+import { FilterError } from "./filter-condition";
+import { parseDuration } from "../core/analyses/duration";
+
+function filterOf(params: URLSearchParams): string {
+  const f = params.get("filter") ?? "";
+  if (f.length > 10_000) throw new ApiError(400, "filter longer than 10000 characters", "filter");
+  return f;
+}
+
+function intOf(params: URLSearchParams, key: string, dflt: number, min: number, max: number): number {
+  const raw = params.get(key);
+  if (raw === null || raw === "") return dflt;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ApiError(400, `${key} must be a whole number from ${min} to ${max}`, key);
+  }
+  return Number(raw);
+}
+
+/** Runs a store query, mapping "no such capture" and filter errors to their statuses. */
+function query<T>(id: string, fn: () => T | undefined): Response {
+  try {
+    const r = fn();
+    if (r === undefined) throw new ApiError(404, `no capture with id ${JSON.stringify(id)}`, "id");
+    return json(r);
+  } catch (e) {
+    if (e instanceof FilterError) throw new ApiError(400, e.message, "filter");
+    throw e;
+  }
+}
+
+export function captureGaps(id: string, params: URLSearchParams): Response {
+  let minNs: number;
+  try {
+    minNs = parseDuration(params.get("min") ?? "1s");
+  } catch (e) {
+    throw new ApiError(400, (e as Error).message, "min");
+  }
+  const store = getContext().store;
+  return query(id, () => {
+    const gaps = store.gaps(id, filterOf(params), minNs);
+    return gaps && { gaps };
+  });
+}
+
+export function captureActivity(id: string, params: URLSearchParams): Response {
+  const from = intOf(params, "from", 0, 0, Number.MAX_SAFE_INTEGER);
+  const to = intOf(params, "to", 0, 0, Number.MAX_SAFE_INTEGER);
+  const store = getContext().store;
+  return query(id, () => {
+    const rows = store.activity(id, from, to);
+    return rows && { rows };
+  });
+}
+
+export function captureSpectrogram(id: string, params: URLSearchParams): Response {
+  const bins = intOf(params, "bins", 200, 1, 10_000);
+  return query(id, () => getContext().store.spectrogram(id, filterOf(params), bins));
+}
+
+export function captureTop(id: string, params: URLSearchParams): Response {
+  const by = params.get("by") ?? "syscall";
+  if (by !== "syscall" && by !== "process") throw new ApiError(400, "by must be syscall or process", "by");
+  const limit = intOf(params, "limit", 20, 1, 1000);
+  const store = getContext().store;
+  return query(id, () => {
+    const rows = store.top(id, filterOf(params), by, limit);
+    return rows && { rows };
+  });
+}
