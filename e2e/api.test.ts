@@ -39,7 +39,7 @@ after(async () => {
 test("gaps, activity in a gap, spectrogram and top answer over HTTP", async () => {
   const gaps = await get(`/api/captures/${id}/gaps?min=100ms`);
   assert.equal(gaps.status, 200);
-  assert.ok(gaps.body.gaps.length > 0);
+  assert.ok(gaps.body.gaps.length > 0, JSON.stringify(gaps));
   const g = gaps.body.gaps[0];
   assert.match(g.gapNs, /^\d+$/);
   assert.ok(Number(g.gapNs) > 100e6 && g.num > g.prevNum);
@@ -49,12 +49,13 @@ test("gaps, activity in a gap, spectrogram and top answer over HTTP", async () =
   assert.deepEqual(quiet, { status: 200, body: { rows: [] } });
   const act = await get(`/api/captures/${id}/activity?from=0&to=100000`);
   assert.equal(act.status, 200);
-  assert.ok(act.body.rows.length > 1 && act.body.rows[0].count >= act.body.rows.at(-1).count);
+  // sysdig prints 20 events for this capture: all sendmsg of one unnamed thread.
+  assert.deepEqual(act.body.rows, [{ proc: "<NA>", type: "sendmsg", count: 20 }]);
 
   const spec = await get(`/api/captures/${id}/spectrogram?bins=10`);
   assert.equal(spec.status, 200);
   assert.equal(spec.body.bins, 10);
-  assert.ok(spec.body.cells.length > 0 && spec.body.cells.every((c: { t: number }) => c.t < 10));
+  assert.ok(spec.body.cells.length > 0 && spec.body.cells.every((c: { t: number }) => c.t < 10), JSON.stringify(spec));
 
   const top = await get(`/api/captures/${id}/top?by=syscall&limit=3`);
   assert.equal(top.status, 200);
