@@ -14,10 +14,24 @@ CREATE TABLE events (
   type INTEGER NOT NULL,     -- event type id; direction is type & 1 (0 enter, 1 exit)
   res INTEGER,               -- return value of exit events, when they have one
   latency INTEGER,           -- exit events: ns since the thread's matching enter event
-  fd INTEGER,                -- the fd the event acts on, when it has one
+  fdref INTEGER,             -- fds.id of the fd the event acts on (exits: the one their enter named)
   proc INTEGER NOT NULL,     -- strings.id of the thread's command name ('' prints as <NA>)
   labels INTEGER             -- strings.id of the rendered fd/pid arguments, \u0001-separated
 );
+
+-- The fds events act on, as they were at the event: one row per distinct (number, type, name).
+CREATE TABLE fds (
+  id INTEGER PRIMARY KEY,
+  num INTEGER NOT NULL,      -- fd.num
+  typechar TEXT NOT NULL,    -- fd.typechar: f file, 4 ipv4, 6 ipv6, u unix, p pipe... ('' unknown)
+  l4 TEXT NOT NULL,          -- t tcp, u udp, i icmp, r raw, '' other
+  name TEXT NOT NULL         -- fd.name
+);
+
+-- State checkpoints: the thread and fd tables after event `num` (0: before the first event, as
+-- the capture's process and fd lists left them), so the state at any evt.num is the nearest
+-- checkpoint plus a short replay.
+CREATE TABLE checkpoints (num INTEGER PRIMARY KEY, data BLOB NOT NULL);
 
 -- Raw parameters, in runs of consecutive events, to render evt.info on demand.
 -- Record layout: u32 record length, u8 length width (2|4), u16 nparams, lengths, values.

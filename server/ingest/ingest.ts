@@ -14,7 +14,7 @@ import { EventStream, STATEFUL_PARAMS } from "../core/events/event-stream";
 import type { RawEvent } from "../core/formats/scap/reader";
 import type { ParamIndex } from "../core/events/params";
 import { PT } from "../core/events/types";
-import type { Thread } from "../core/state/threads";
+import { fdTypeChar, l4Char, type Fd, type Thread } from "../core/state/threads";
 import { CONTAINER_TYPES } from "../core/events/printer";
 import { readCaptureFile } from "./capture-stream";
 import { COLS, SqliteBatchWriter, type RowBatch } from "./sqlite-batch-writer";
@@ -47,6 +47,8 @@ const FD_PARAM: number[] = EVENTS.map((e) => e.params.findIndex((p) => p.type ==
 class RowBuilder {
   private readonly strings = new Map<string, number>();
   private newStrings: [number, string][] = [];
+  private readonly fds = new Map<string, number>();
+  private newFds: RowBatch["fds"] = [];
   private rows = new Float64Array(ROWS_PER_BATCH * COLS);
   private count = 0;
   private chunks: RowBatch["chunks"] = [];
@@ -83,6 +85,21 @@ class RowBuilder {
     return id;
   }
 
+  /** The fds row of an fd as it is now, added when first seen. */
+  private fdRef(num: number, fd: Fd | undefined): number {
+    const typechar = fd ? fdTypeChar(fd.type) : "";
+    const l4 = fd ? l4Char(fd.l4) : "";
+    const name = fd?.name ?? "";
+    const key = `${num}\u0000${typechar}${l4}\u0000${name}`;
+    let id = this.fds.get(key);
+    if (id === undefined) {
+      id = this.fds.size + 1;
+      this.fds.set(key, id);
+      this.newFds.push([id, num, typechar, l4, name]);
+    }
+    return id;
+  }
+
   private onEvent(ev: RawEvent, num: number, thread: Thread, p: ParamIndex): void {
     const type = ev.type;
     if (this.firstShown < 0 && !CONTAINER_TYPES.has(type)) this.firstShown = num;
@@ -115,7 +132,10 @@ class RowBuilder {
     r[o + 3] = type;
     r[o + 4] = resI >= 0 && p.has(resI) ? p.int(resI) : NaN;
     r[o + 5] = latency;
-    r[o + 6] = fdI >= 0 && p.has(fdI) ? p.int(fdI) : NaN;
+    // The fd an event acts on: its own fd parameter, or for an exit without one (read, close...)
+    // the fd its enter named, as sysdig's fd.* fields see it.
+    const fdNum = fdI >= 0 && p.has(fdI) ? p.int(fdI) : type % 2 === 1 && le?.type === type - 1 ? thread.lastFd : undefined;
+    r[o + 6] = fdNum === undefined || fdNum < 0 ? NaN : this.fdRef(fdNum, thread.fds.get(fdNum));
     // Runs of events come from one thread: skip the intern lookup while its name holds.
     if (thread !== this.lastThread || thread.comm !== this.lastComm) {
       this.lastThread = thread;
@@ -161,10 +181,11 @@ class RowBuilder {
   }
 
   flush(): void {
-    this.send({ rows: this.rows, count: this.count, strings: this.newStrings, chunks: this.chunks });
+    this.send({ rows: this.rows, count: this.count, strings: this.newStrings, fds: this.newFds, chunks: this.chunks });
     this.rows = new Float64Array(ROWS_PER_BATCH * COLS);
     this.count = 0;
     this.newStrings = [];
+    this.newFds = [];
     this.chunks = [];
   }
 

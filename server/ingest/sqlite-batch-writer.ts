@@ -3,7 +3,7 @@
 
 import { openDb, type Db } from "../../db/open-db";
 
-/** Columns a row batch carries: ts, cpu, tid, type, res, latency, fd, proc, labels. The evt.num
+/** Columns a row batch carries: ts, cpu, tid, type, res, latency, fdref, proc, labels. The evt.num
  *  is the rowid SQLite assigns: events are inserted in order, all of them. */
 export const COLS = 9;
 
@@ -13,6 +13,8 @@ export interface RowBatch {
   count: number;
   /** Interned strings first seen in this batch. */
   strings: [number, string][];
+  /** fds rows first seen in this batch: id, num, typechar, l4, name. */
+  fds: [number, number, string, string, string][];
   /** Raw parameter chunks completed in this batch. */
   chunks: { first: number; last: number; data: Uint8Array }[];
 }
@@ -25,6 +27,7 @@ export class SqliteBatchWriter {
   private readonly insertMany;
   private readonly insertOne;
   private readonly insertString;
+  private readonly insertFd;
   private readonly insertChunk;
   private txRows = 0;
   private readonly params: number[] = new Array(ROWS_PER_INSERT * COLS);
@@ -38,16 +41,18 @@ export class SqliteBatchWriter {
     this.db.pragma("cache_size = -32768");
     this.db.pragma("locking_mode = EXCLUSIVE"); // nobody reads it before ingest ends
     const one = `(${new Array(COLS).fill("?").join(",")})`;
-    const cols = "ts, cpu, tid, type, res, latency, fd, proc, labels";
+    const cols = "ts, cpu, tid, type, res, latency, fdref, proc, labels";
     this.insertMany = this.db.prepare(`INSERT INTO events (${cols}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(",")}`);
     this.insertOne = this.db.prepare(`INSERT INTO events (${cols}) VALUES ${one}`);
     this.insertString = this.db.prepare("INSERT INTO strings (id, s) VALUES (?, ?)");
+    this.insertFd = this.db.prepare("INSERT INTO fds (id, num, typechar, l4, name) VALUES (?, ?, ?, ?, ?)");
     this.insertChunk = this.db.prepare("INSERT INTO chunks (first_num, last_num, data) VALUES (?, ?, ?)");
     this.db.exec("BEGIN");
   }
 
   apply(b: RowBatch): void {
     for (const [id, s] of b.strings) this.insertString.run(id, s);
+    for (const f of b.fds) this.insertFd.run(f);
     for (const c of b.chunks) this.insertChunk.run(c.first, c.last, Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength));
     const rows = b.rows;
     const p = this.params;
