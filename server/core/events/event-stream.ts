@@ -7,6 +7,7 @@ import { isStateful, paramText, type RenderContext } from "./format";
 import { ThreadTable, type Thread } from "../state/threads";
 import { applyEvent } from "../state/apply";
 import type { RawEvent, ScapHandler } from "../formats/scap/reader";
+import type { GroupEntry, UserEntry } from "../formats/scap/blocks";
 
 /** Event types sysdig never prints without -D (internal bookkeeping events). */
 export const HIDDEN_TYPES: ReadonlySet<number> = new Set(
@@ -31,6 +32,8 @@ export class EventStream implements ScapHandler, RenderContext {
 
   process = this.table.addProc.bind(this.table);
   fdEntry = this.table.addFd.bind(this.table);
+  /** The capture's user and group lists (user.name, group.name). */
+  users = (users: UserEntry[], groups: GroupEntry[]): void => this.table.setUsers(users, groups);
   fd = (fd: number) => this.thread.fds.get(fd);
   comm = (tid: number) => this.table.threads.get(tid)?.comm;
   cwd = () => this.thread.cwd;

@@ -87,10 +87,8 @@ function sockaddrText(b: Uint8Array): string {
   if (b.length === 0) return "NULL";
   const family = b[0];
   if (family === 2 && b.length >= 7) return `${ipv4At(b, 1)}:${b[5] | (b[6] << 8)}`;
-  if (family === 10 && b.length >= 19) {
-    const ip = isV4Mapped(b, 1) ? ipv4At(b, 13) : ipv6At(b, 1);
-    return `${ip}:${b[17] | (b[18] << 8)}`;
-  }
+  // An IPv4-mapped address keeps its ::ffff: form (unlike in a socket tuple).
+  if (family === 10 && b.length >= 19) return `${ipv6At(b, 1)}:${b[17] | (b[18] << 8)}`;
   if (family === 1) return cstring(b.subarray(1));
   return `family ${family}`;
 }

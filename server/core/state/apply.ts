@@ -1,16 +1,31 @@
-// Following the events: how each call changes the thread and fd tables (the subset of libsinsp's
-// parser that decides what sysdig prints). Pure: no I/O.
+// Following the events: how each call changes the thread and fd tables, the subset of libsinsp's
+// parser (as in sysdig 0.29.3) that decides what sysdig prints, in event lines and in the lsof,
+// netstat and ps chisels. Pure: no I/O.
+//
+// The rules that matter and are easy to get wrong:
+// - An exit event acts on the fd its thread's last enter event named, and only when that enter
+//   event is its own (same syscall); otherwise the exit changes nothing fd-related.
+// - A thread met for the first time is created (<NA>), except by clone/fork/vfork exits and
+//   context switches, which only look; internal events (procinfo, container...) never create.
+// - close() removes its fd, and procexit its thread, only when the next event arrives.
+// - A forked child gets a copy of its parent's fd table; a thread shares its process's.
 
 import { EVENTS } from "../events/event-table";
-import { cloneFlags, fcntlCommands } from "../events/flags";
+import { fcntlCommands } from "../events/flags";
 import { AT_FDCWD, resolvePath } from "../events/paths";
 import type { ParamIndex } from "../events/params";
 import { socktupleText } from "../events/format";
 import { ipv4At, ipv6At, isV4Mapped } from "../events/net";
+import { EF } from "../events/types";
 import { FdType, L4Proto } from "../formats/scap/blocks";
-import { newFd, type Fd, type Thread, type ThreadTable } from "./threads";
+import {
+  CANCELED_FD, FdTable, PPM_CL_CLONE_FILES, PPM_CL_CLONE_THREAD, newFd, splitNul, unknownThread,
+  type Fd, type Thread, type ThreadTable,
+} from "./threads";
 
-type Handler = (table: ThreadTable, t: Thread, p: ParamIndex, type: number) => void;
+/** (table, event thread, params, type, valid): `valid` tells, on exit events, that the thread's
+ *  last enter event was this syscall's (sysdig's "last event data is valid"). */
+type Handler = (table: ThreadTable, t: Thread, p: ParamIndex, type: number, valid: boolean) => void;
 
 /** Index of a parameter by name in an event type, or -1. */
 export function paramIndex(type: number, name: string): number {
@@ -20,270 +35,769 @@ export function paramIndex(type: number, name: string): number {
 const ENTER_HANDLERS: (Handler | undefined)[] = [];
 const EXIT_HANDLERS: (Handler | undefined)[] = [];
 
-function on(names: string[], dir: ">" | "<", h: Handler): void {
+/** Event ids by name and direction; `maxId` limits to the event versions sysdig 0.29.3 parses. */
+function ids(names: string[], dir: ">" | "<", maxId = Infinity): number[] {
+  const out: number[] = [];
   EVENTS.forEach((e, id) => {
-    if (!names.includes(e.name)) return;
-    const isEnter = id % 2 === 0;
-    if ((dir === ">") === isEnter) (isEnter ? ENTER_HANDLERS : EXIT_HANDLERS)[id] = h;
+    if (id <= maxId && names.includes(e.name) && (id % 2 === 0) === (dir === ">")) out.push(id);
   });
+  return out;
 }
 
-const PPM_O_DIRECTORY = 1 << 15;
-const cloneFlag = (name: string) => cloneFlags.find(([n]) => n === name)![1];
-const PPM_CLONE_FILES = cloneFlag("CLONE_FILES");
-const PPM_CLONE_THREAD = cloneFlag("CLONE_THREAD");
+function on(names: string[], dir: ">" | "<", h: Handler, maxId = Infinity): void {
+  for (const id of ids(names, dir, maxId)) (dir === ">" ? ENTER_HANDLERS : EXIT_HANDLERS)[id] = h;
+}
 
-/** Remember enter-event arguments that the exit event needs (applyEvent records the type). */
+const PPM_O_DIRECTORY = 1 << 10;
+const PPM_CL_CLONE_INVERTED = 1 << 16;
+const PPM_CL_PIPE_SRC = 1 << 6;
+const PPM_CL_PIPE_DST = 1 << 5;
+const PPM_CL_ACTIVE = 1 << 7;
+const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16;
+const SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_RAW = 3;
+const IPPROTO_IP = 0, IPPROTO_ICMP = 1, IPPROTO_TCP = 6, IPPROTO_UDP = 17, IPPROTO_RAW = 255;
+const EINPROGRESS = 115;
+
+/** Per event type: parameter indices by name (-1 when absent), computed once. */
+function paramTable(name: string): Int16Array {
+  return Int16Array.from(EVENTS.map((e) => e.params.findIndex((x) => x.name === name)));
+}
+const P = {
+  fd: paramTable("fd"), name: paramTable("name"), path: paramTable("path"), flags: paramTable("flags"),
+  dirfd: paramTable("dirfd"), tuple: paramTable("tuple"), addr: paramTable("addr"),
+  fd1: paramTable("fd1"), fd2: paramTable("fd2"), exe: paramTable("exe"), args: paramTable("args"),
+  pid: paramTable("pid"), ptid: paramTable("ptid"), cwd: paramTable("cwd"), fdlimit: paramTable("fdlimit"),
+  pgftMaj: paramTable("pgft_maj"), pgftMin: paramTable("pgft_min"), vmSize: paramTable("vm_size"),
+  vmRss: paramTable("vm_rss"), vmSwap: paramTable("vm_swap"), comm: paramTable("comm"),
+  uid: paramTable("uid"), gid: paramTable("gid"), vtid: paramTable("vtid"), vpid: paramTable("vpid"),
+  loginuid: paramTable("loginuid"), pgid: paramTable("pgid"), filename: paramTable("filename"),
+  euid: paramTable("euid"), egid: paramTable("egid"), resource: paramTable("resource"),
+  cur: paramTable("cur"), newcur: paramTable("newcur"), source: paramTable("source"), peer: paramTable("peer"),
+};
+
+const str = (p: ParamIndex, i: number): string | undefined => (i >= 0 && p.has(i) ? p.str(i) : undefined);
+const int = (p: ParamIndex, i: number): number | undefined => (i >= 0 && p.has(i) ? p.int(i) : undefined);
+const uint = (p: ParamIndex, i: number): number | undefined => (i >= 0 && p.has(i) ? p.uint(i) : undefined);
+
+// --- enter events whose arguments the exit needs (sysdig's store_event) ----------------------
+
+/** Remember enter-event arguments that the exit event needs. */
 function rememberArgs(...names: string[]): Handler {
-  return (_table, t, p, type) => {
-    t.enterArgs = names.map((n) => {
-      const i = paramIndex(type, n);
+  const idx = names.map((n) => paramTable(n));
+  return (table, t, p, type) => {
+    t.enterArgs = idx.map((tab) => {
+      const i = tab[type];
       return i >= 0 && p.has(i) ? p.int(i) : NaN;
     });
   };
 }
 
-on(["socket"], ">", rememberArgs("domain", "type"));
+on(["socket"], ">", rememberArgs("domain", "type", "proto"));
 on(["fcntl"], ">", rememberArgs("cmd"));
+on(["setuid", "setgid"], ">", rememberArgs("uid", "gid"));
+on(["setresuid"], ">", rememberArgs("euid"));
+on(["setresgid"], ">", rememberArgs("egid"));
 
-function fileOpened(t: Thread, p: ParamIndex, type: number): void {
-  const fdI = paramIndex(type, "fd");
-  if (fdI < 0 || !p.has(fdI)) return;
-  const fd = p.int(fdI);
-  if (fd < 0) return;
-  const nameI = paramIndex(type, "name") >= 0 ? paramIndex(type, "name") : paramIndex(type, "path");
-  const name = nameI >= 0 && p.has(nameI) ? p.str(nameI) : "";
-  let path = resolvePath(t.cwd, name);
-  const dirfdI = paramIndex(type, "dirfd");
-  if (dirfdI >= 0 && p.has(dirfdI) && !name.startsWith("/")) {
-    const dirfd = p.int(dirfdI);
-    // An unknown directory fd shows as sysdig shows it: "<UNKNOWN>" glued to the path.
-    if (dirfd !== AT_FDCWD) {
-      const dir = t.fds.get(dirfd);
-      path = dir ? resolvePath(dir.name, name) : `<UNKNOWN>${name}`;
+/** Enter events that keep a path argument for their exit (old openat, execve). */
+function rememberString(name: string): Handler {
+  const tab = paramTable(name);
+  return (table, t, p, type) => {
+    t.enterStr = str(p, tab[type]) ?? "";
+  };
+}
+on(["openat"], ">", (table, t, p, type) => {
+  // The old openat (only an fd in its exit) keeps everything in its enter event.
+  t.enterStr = str(p, P.name[type]) ?? "";
+  t.enterArgs = [int(p, P.dirfd[type]) ?? NaN, uint(p, P.flags[type]) ?? 0];
+});
+on(["execve", "execveat"], ">", rememberString("filename"));
+on(["sendto", "sendmsg"], ">", (table, t, p, type) => {
+  // A sendto on an fd sysdig does not know makes it a UDP socket (sysdig guesses so).
+  const fdNum = int(p, P.fd[type]);
+  if (fdNum !== undefined && fdNum >= 0 && !t.fds.has(fdNum)) {
+    const ti = P.tuple[type];
+    const family = ti >= 0 && p.has(ti) && p.len[ti] > 0 ? p.bytes(ti)[0] : -1;
+    if (type === SENDTO_E && (family === AF_INET || family === AF_INET6)) {
+      addSocket(table, t, fdNum, family, SOCK_DGRAM, IPPROTO_UDP);
     }
   }
-  const flagsI = paramIndex(type, "flags");
-  const flags = flagsI >= 0 && p.has(flagsI) ? p.uint(flagsI) : 0;
+  // Keep the tuple for the exit only when it could name the socket (not a named TCP one).
+  const f = fdNum !== undefined ? t.fds.get(fdNum) : undefined;
+  const ti = P.tuple[type];
+  if (f && !(f.name.length !== 0 && f.l4 === L4Proto.TCP && isInet(f)) && ti >= 0 && p.has(ti)) {
+    t.enterTuple = p.bytes(ti).slice();
+  } else {
+    t.enterTuple = undefined;
+  }
+});
+const SENDTO_E = ids(["sendto"], ">")[0];
+
+// --- files -----------------------------------------------------------------------------------
+
+/** A path as sysdig joins a directory and a name (sinsp_utils::concatenate_paths). */
+function joinPath(dir: string, name: string): string {
+  if (name.startsWith("/")) return resolvePath("", name);
+  return resolvePath(dir, name);
+}
+
+function addFd(table: ThreadTable, t: Thread, fdNum: number, f: Fd): void {
+  const old = t.fds.get(fdNum);
+  if (old?.closing) {
+    // A new fd of a number whose close() is under way: the old one is kept aside until the
+    // close returns (sysdig's CANCELED_FD_NUMBER).
+    f.canceled = true;
+    table.canceledFds++;
+    t.fds.set(CANCELED_FD, { ...old, canceled: false });
+  }
+  t.fds.set(fdNum, f);
+  t.lastFd = fdNum;
+}
+
+function opened(table: ThreadTable, t: Thread, fdNum: number, name: string, flags: number, dirfd: number | undefined): void {
+  let path: string;
+  if (dirfd === undefined || name.startsWith("/") || dirfd === AT_FDCWD) {
+    path = resolvePath(t.cwd, name);
+  } else {
+    // An unknown directory fd shows as sysdig shows it: "<UNKNOWN>" glued to the path.
+    const dir = t.fds.get(dirfd);
+    path = dir ? resolvePath(dir.name, name) : `<UNKNOWN>${name}`;
+  }
+  if (fdNum < 0) return;
   const f = newFd(flags & PPM_O_DIRECTORY ? FdType.DIRECTORY : FdType.FILE, path);
   f.openFlags = flags;
-  t.fds.set(fd, f);
+  addFd(table, t, fdNum, f);
 }
 
-on(["open", "openat", "openat2", "creat", "open_by_handle_at"], "<", (_tb, t, p, type) => fileOpened(t, p, type));
-
-const SOCKET_FAMILY_TYPE: Record<number, FdType> = {
-  1: FdType.UNIX_SOCK, 2: FdType.IPV4_SOCK, 10: FdType.IPV6_SOCK, 16: FdType.NETLINK,
-};
-
-on(["socket"], "<", (_tb, t, p, type) => {
-  const fd = p.int(0);
-  if (fd < 0 || t.enterType !== type - 1) return;
-  const f = newFd(SOCKET_FAMILY_TYPE[t.enterArgs[0]] ?? FdType.UNSUPPORTED);
-  f.sockType = t.enterArgs[1] & 0xf;
-  t.fds.set(fd, f);
+// open and creat: name and flags in the exit event (sysdig 0.29.3 does not need the enter).
+on(["open", "creat"], "<", (table, t, p, type) => {
+  const flags = uint(p, P.flags[type]) ?? 0;
+  opened(table, t, p.int(0), str(p, P.name[type]) ?? "", flags, undefined);
+});
+// The old openat carries only the fd in its exit; the newer ones carry everything.
+on(["openat"], "<", (table, t, p, type, valid) => {
+  if (P.name[type] < 0) {
+    if (!valid) return;
+    opened(table, t, p.int(0), t.enterStr ?? "", t.enterArgs[1] ?? 0, t.enterArgs[0]);
+    return;
+  }
+  opened(table, t, p.int(0), str(p, P.name[type]) ?? "", uint(p, P.flags[type]) ?? 0, int(p, P.dirfd[type]));
+});
+on(["openat2", "open_by_handle_at"], "<", (table, t, p, type) => {
+  const nameI = P.name[type] >= 0 ? P.name[type] : P.path[type];
+  opened(table, t, p.int(0), str(p, nameI) ?? "", uint(p, P.flags[type]) ?? 0, int(p, P.dirfd[type]));
 });
 
-function l4FromSockType(f: Fd): L4Proto {
-  if (f.sockType === 1) return L4Proto.TCP;
-  if (f.sockType === 2) return L4Proto.UDP;
-  if (f.sockType === 3) return L4Proto.RAW;
-  return L4Proto.UNKNOWN;
+// --- sockets ---------------------------------------------------------------------------------
+
+/** socket(): the fd sysdig adds (add_socket), with the L4 protocol it deduces. */
+function addSocket(table: ThreadTable, t: Thread, fdNum: number, domain: number, type: number, proto: number): void {
+  let f: Fd;
+  if (domain === AF_UNIX) {
+    f = newFd(FdType.UNIX_SOCK);
+  } else if (domain === AF_INET || domain === AF_INET6) {
+    f = newFd(domain === AF_INET ? FdType.IPV4_SOCK : FdType.IPV6_SOCK);
+    // A fresh socket's tuple is all zeros (netstat shows 0.0.0.0:0 or :::0).
+    f.sip = f.dip = domain === AF_INET ? "0.0.0.0" : "::";
+    f.sport = f.dport = 0;
+    let l4 = L4Proto.UNKNOWN;
+    if (proto === IPPROTO_TCP) l4 = type === SOCK_RAW ? L4Proto.RAW : L4Proto.TCP;
+    else if (proto === IPPROTO_UDP) l4 = type === SOCK_RAW ? L4Proto.RAW : L4Proto.UDP;
+    else if (proto === IPPROTO_IP) {
+      if ((type & 0xff) === SOCK_STREAM) l4 = L4Proto.TCP;
+      else if ((type & 0xff) === SOCK_DGRAM) l4 = L4Proto.UDP;
+    } else if (proto === IPPROTO_ICMP) l4 = type === SOCK_RAW ? L4Proto.RAW : L4Proto.ICMP;
+    else if (proto === IPPROTO_RAW) l4 = L4Proto.RAW;
+    f.l4 = l4;
+  } else if (domain === AF_NETLINK) {
+    f = newFd(FdType.NETLINK);
+  } else {
+    // Other families (AF_PACKET...) are kept as fds of unknown type.
+    f = newFd(FdType.UNKNOWN);
+  }
+  f.sockType = type & 0xf;
+  addFd(table, t, fdNum, f);
 }
 
-/** sockaddr bytes → [address text, port], for inet families. */
-function inetAddr(b: Uint8Array): [string, number] | undefined {
-  if (b[0] === 2 && b.length >= 7) return [ipv4At(b, 1), b[5] | (b[6] << 8)];
-  if (b[0] === 10 && b.length >= 19) return [isV4Mapped(b, 1) ? ipv4At(b, 13) : ipv6At(b, 1), b[17] | (b[18] << 8)];
+on(["socket"], "<", (table, t, p, _type, valid) => {
+  const fdNum = p.int(0);
+  if (fdNum < 0 || !valid) return;
+  const [domain, type, proto] = t.enterArgs;
+  addSocket(table, t, fdNum, domain, type, proto);
+});
+
+/** The fd an exit event acts on: the one its own enter event named. */
+function exitFd(t: Thread, valid: boolean): Fd | undefined {
+  return valid && t.lastFd !== undefined ? t.fds.get(t.lastFd) : undefined;
+}
+
+/** sockaddr bytes → [address text, port, is IPv4 (or v4-mapped)], for inet families. */
+function inetAddr(b: Uint8Array): [string, number, boolean] | undefined {
+  if (b[0] === AF_INET && b.length >= 7) return [ipv4At(b, 1), b[5] | (b[6] << 8), true];
+  if (b[0] === AF_INET6 && b.length >= 19) {
+    const mapped = isV4Mapped(b, 1);
+    return [mapped ? ipv4At(b, 13) : ipv6At(b, 1), b[17] | (b[18] << 8), mapped];
+  }
   return undefined;
 }
 
-on(["bind"], "<", (_tb, t, p, type) => {
-  const res = p.int(0);
-  const addrI = paramIndex(type, "addr");
-  const f = t.lastFd !== undefined ? t.fds.get(t.lastFd) : undefined;
-  if (res !== 0 || !f || addrI < 0 || !p.has(addrI)) return;
-  const a = inetAddr(p.bytes(addrI));
-  if (!a) return;
-  f.name = `${a[0]}:${a[1]}`;
-  // A socket bound to a port is taken to be a server socket.
-  if (a[1] > 0) {
-    f.type = f.type === FdType.IPV6_SOCK ? FdType.IPV6_SERVSOCK : f.type === FdType.IPV4_SOCK ? FdType.IPV4_SERVSOCK : f.type;
-    f.l4 = l4FromSockType(f);
-  }
-});
-
-function tupleNamed(f: Fd, tuple: Uint8Array): void {
-  if (tuple.length === 0) return;
-  const family = tuple[0];
-  if (family === 2 || family === 10) {
-    f.name = socktupleText(tuple);
-    if (f.type === FdType.IPV4_SERVSOCK) f.type = FdType.IPV4_SOCK;
-    if (f.type === FdType.IPV6_SERVSOCK) f.type = FdType.IPV6_SOCK;
-    f.l4 = l4FromSockType(f);
-  }
+/** A sockaddr as sysdig names a socket by it (PF_SIMPLE): ip:port (an IPv4-mapped IPv6
+ *  address keeps its ::ffff: form), or the unix path. */
+function sockaddrName(b: Uint8Array): string {
+  if (b.length === 0) return "";
+  if (b[0] === AF_INET6 && b.length >= 19) return `${ipv6At(b, 1)}:${b[17] | (b[18] << 8)}`;
+  const a = inetAddr(b);
+  if (a) return `${a[0]}:${a[1]}`;
+  if (b[0] === AF_UNIX) return cstr(b.subarray(1));
+  return "";
 }
 
-on(["connect"], "<", (_tb, t, p, type) => {
-  const res = p.int(0);
+const latin1 = new TextDecoder("latin1");
+function cstr(b: Uint8Array): string {
+  let e = b.indexOf(0);
+  if (e < 0) e = b.length;
+  return latin1.decode(b.subarray(0, e));
+}
+
+const SERVER = 1, CLIENT = 2;
+
+on(["bind"], "<", (table, t, p, type, valid) => {
+  const f = exitFd(t, valid);
+  if (!f || p.int(0) < 0) return;
+  const ai = P.addr[type];
+  if (ai < 0 || !p.has(ai) || p.len[ai] === 0) return;
+  const b = p.bytes(ai);
+  const a = inetAddr(b);
+  if (a && a[1] > 0) {
+    // A socket bound to a port is taken to be a server socket.
+    f.type = a[2] ? FdType.IPV4_SERVSOCK : FdType.IPV6_SERVSOCK;
+    f.sip = a[0];
+    f.sport = a[1];
+    f.dip = undefined;
+    f.dport = undefined;
+    f.role = SERVER;
+  }
+  f.name = sockaddrName(b);
+});
+
+/** A socket tuple into an fd (sysdig's set_*_addresses_and_ports); false if unchanged. */
+function setTuple(f: Fd, b: Uint8Array): boolean {
+  let sip: string, dip: string, sport: number, dport: number, v4: boolean;
+  if (b[0] === AF_INET && b.length >= 13) {
+    sip = ipv4At(b, 1); sport = b[5] | (b[6] << 8); dip = ipv4At(b, 7); dport = b[11] | (b[12] << 8);
+    v4 = true;
+  } else if (b[0] === AF_INET6 && b.length >= 37) {
+    v4 = isV4Mapped(b, 1) && isV4Mapped(b, 19);
+    sip = v4 ? ipv4At(b, 13) : ipv6At(b, 1);
+    dip = v4 ? ipv4At(b, 31) : ipv6At(b, 19);
+    sport = b[17] | (b[18] << 8);
+    dport = b[35] | (b[36] << 8);
+  } else {
+    return false;
+  }
+  const type = v4 ? FdType.IPV4_SOCK : FdType.IPV6_SOCK;
+  if (f.type === type && ((f.sip === sip && f.sport === sport && f.dip === dip && f.dport === dport) ||
+      (f.sip === dip && f.sport === dport && f.dip === sip && f.dport === sport))) {
+    return false;
+  }
+  f.sip = sip; f.sport = sport; f.dip = dip; f.dport = dport;
+  return true;
+}
+
+function swapAddresses(f: Fd): void {
+  const { sip, sport } = f;
+  f.sip = f.dip; f.sport = f.dport;
+  f.dip = sip; f.dport = sport;
+}
+
+function tupleName(f: Fd): string {
+  return `${f.sip}:${f.sport}->${f.dip}:${f.dport}`;
+}
+
+// The enter event already names the destination (measured: sysdig 0.29.3 shows it from then
+// on, and a unix socket takes the path as its name).
+on(["connect"], ">", (table, t, p, type) => {
   const f = t.lastFd !== undefined ? t.fds.get(t.lastFd) : undefined;
-  const tupleI = paramIndex(type, "tuple");
-  if (!f || tupleI < 0 || !p.has(tupleI)) return;
-  if (res === 0 || res === -115 /* EINPROGRESS */) tupleNamed(f, p.bytes(tupleI));
-});
-
-on(["accept", "accept4"], "<", (_tb, t, p, type) => {
-  const fd = p.int(0);
-  const tupleI = paramIndex(type, "tuple");
-  if (fd < 0 || tupleI < 0 || !p.has(tupleI)) return;
-  const tuple = p.bytes(tupleI);
-  const family = tuple[0];
-  const f = newFd(family === 2 ? FdType.IPV4_SOCK : family === 10 ? FdType.IPV6_SOCK : family === 1 ? FdType.UNIX_SOCK : FdType.UNSUPPORTED);
-  const listener = t.lastFd !== undefined ? t.fds.get(t.lastFd) : undefined;
-  f.sockType = listener?.sockType ?? 1;
-  tupleNamed(f, tuple);
-  if (family === 1) f.name = "";
-  t.fds.set(fd, f);
-});
-
-on(["pipe", "pipe2"], "<", (_tb, t, p, type) => {
-  for (const n of ["fd1", "fd2"]) {
-    const i = paramIndex(type, n);
-    if (i >= 0 && p.has(i) && p.int(i) >= 0) t.fds.set(p.int(i), newFd(FdType.FIFO));
+  const ai = P.addr[type];
+  if (!f || ai < 0 || !p.has(ai) || p.len[ai] === 0) return;
+  const b = p.bytes(ai);
+  if (b[0] === AF_INET && b.length >= 7) {
+    f.type = FdType.IPV4_SOCK;
+    f.dip = ipv4At(b, 1);
+    f.dport = b[5] | (b[6] << 8);
+    f.sip ??= "0.0.0.0";
+    f.sport ??= 0;
+  } else if (b[0] === AF_INET6 && b.length >= 19) {
+    const mapped = isV4Mapped(b, 1);
+    f.type = mapped ? FdType.IPV4_SOCK : FdType.IPV6_SOCK;
+    f.dip = mapped ? ipv4At(b, 13) : ipv6At(b, 1);
+    f.dport = b[17] | (b[18] << 8);
+    f.sip ??= mapped ? "0.0.0.0" : "::";
+    f.sport ??= 0;
+  } else if (b[0] === AF_UNIX) {
+    f.name = cstr(b.subarray(1));
   }
 });
 
-on(["socketpair"], "<", (_tb, t, p, type) => {
-  for (const n of ["fd1", "fd2"]) {
-    const i = paramIndex(type, n);
-    if (i >= 0 && p.has(i) && p.int(i) >= 0) t.fds.set(p.int(i), newFd(FdType.UNIX_SOCK));
+on(["connect"], "<", (table, t, p, type, valid) => {
+  const f = exitFd(t, valid);
+  if (!f) return;
+  const res = p.int(0);
+  if (res < 0 && res !== -EINPROGRESS) return;
+  const ti = P.tuple[type];
+  if (ti < 0 || !p.has(ti) || p.len[ti] === 0) return;
+  const b = p.bytes(ti);
+  if (b[0] === AF_INET || b[0] === AF_INET6) {
+    const changed = setTuple(f, b);
+    f.type = b[0] === AF_INET || (isV4Mapped(b, 1) && isV4Mapped(b, 19)) ? FdType.IPV4_SOCK : FdType.IPV6_SOCK;
+    const udpServer = f.role === SERVER && f.l4 === L4Proto.UDP;
+    if (changed && udpServer) swapAddresses(f);
+    f.name = udpServer ? tupleName(f) : socktupleText(b);
+  } else {
+    f.name = socktupleText(b);
+  }
+  if (!f.role) f.role = CLIENT;
+});
+
+on(["accept"], "<", (table, t, p, type) => {
+  const fdNum = p.int(0);
+  if (fdNum < 0) return;
+  t.lastFd = fdNum;
+  const ti = P.tuple[type];
+  if (ti < 0 || !p.has(ti) || p.len[ti] === 0) return;
+  const b = p.bytes(ti);
+  let f: Fd;
+  if (b[0] === AF_INET || b[0] === AF_INET6) {
+    const v4 = b[0] === AF_INET || (isV4Mapped(b, 1) && isV4Mapped(b, 19));
+    f = newFd(v4 ? FdType.IPV4_SOCK : FdType.IPV6_SOCK);
+    setTuple(f, b);
+    f.l4 = L4Proto.TCP;
+    f.sockType = SOCK_STREAM;
+  } else if (b[0] === AF_UNIX) {
+    f = newFd(FdType.UNIX_SOCK);
+  } else {
+    return;
+  }
+  f.name = socktupleText(b);
+  f.role = SERVER;
+  addFd(table, t, fdNum, f);
+});
+
+/** recvfrom/recvmsg (tuple in the exit) and sendto/sendmsg (tuple in the enter) name a socket
+ *  that has no name yet, or any non-TCP one (sysdig's update_fd in parse_rw_exit). */
+function rwTuple(t: Thread, f: Fd, b: Uint8Array, reading: boolean): void {
+  if (b.length === 0) return;
+  const family = b[0];
+  if (family === AF_UNIX) {
+    f.type = FdType.UNIX_SOCK;
+    f.name = cstr(b.subarray(17));
+    return;
+  }
+  if (family !== AF_INET && family !== AF_INET6) return;
+  // A bound (server) socket becomes a connected-type one. sysdig keeps both in one C union and
+  // its destination address then still holds the bytes of the bound port and protocol
+  // (port low, port high, l4, 0): it shows e.g. 161.0.3.0 for a UDP socket bound to port 161
+  // (measured against sysdig 0.29.3).
+  const serv4 = f.type === FdType.IPV4_SERVSOCK ? `${f.sport! & 255}.${f.sport! >> 8}.${f.l4}.0` : undefined;
+  const v4 = family === AF_INET || (isV4Mapped(b, 1) && isV4Mapped(b, 19));
+  if (v4) f.type = FdType.IPV4_SOCK;
+  if (!setTuple(f, b)) return;
+  if (serv4 !== undefined && f.type === FdType.IPV4_SOCK) f.dip = serv4;
+  if (f.type !== FdType.IPV4_SOCK && f.type !== FdType.IPV6_SOCK) return;
+  if (f.l4 === L4Proto.UNKNOWN) f.l4 = L4Proto.UDP;
+  if (!f.role) f.role = reading ? SERVER : CLIENT;
+  const role = f.role;
+  if ((reading && role === CLIENT) || (!reading && role === SERVER)) swapAddresses(f);
+  f.name = tupleName(f);
+  void t;
+}
+
+on(["recvfrom", "recvmsg"], "<", (table, t, p, type, valid) => {
+  const f = exitFd(t, valid);
+  if (!f || p.int(0) < 0) return;
+  if (f.name.length !== 0 && f.l4 === L4Proto.TCP && isInet(f)) return;
+  const ti = P.tuple[type];
+  if (ti >= 0 && p.has(ti)) rwTuple(t, f, p.bytes(ti), true);
+});
+
+on(["sendto", "sendmsg"], "<", (table, t, p, _type, valid) => {
+  const f = exitFd(t, valid);
+  if (!f || p.int(0) < 0) return;
+  if (f.name.length !== 0 && f.l4 === L4Proto.TCP && isInet(f)) return;
+  const b = t.enterTuple;
+  t.enterTuple = undefined;
+  if (b) rwTuple(t, f, b, false);
+});
+
+function isInet(f: Fd): boolean {
+  return f.type === FdType.IPV4_SOCK || f.type === FdType.IPV6_SOCK ||
+    f.type === FdType.IPV4_SERVSOCK || f.type === FdType.IPV6_SERVSOCK;
+}
+
+// --- other fd-creating calls -----------------------------------------------------------------
+
+on(["pipe", "pipe2"], "<", (table, t, p, type) => {
+  if (p.int(0) < 0) return;
+  for (const tab of [P.fd1, P.fd2]) {
+    const i = tab[type];
+    if (i >= 0 && p.has(i)) addFd(table, t, p.int(i), newFd(FdType.FIFO));
+  }
+});
+
+on(["socketpair"], "<", (table, t, p, type) => {
+  if (p.int(0) < 0) return;
+  for (const tab of [P.fd1, P.fd2]) {
+    const i = tab[type];
+    if (i >= 0 && p.has(i)) addFd(table, t, p.int(i), newFd(FdType.UNIX_SOCK));
   }
 });
 
 function simpleFd(fdType: FdType): Handler {
-  return (_tb, t, p) => {
-    const fd = p.int(0);
-    if (fd >= 0) t.fds.set(fd, newFd(fdType));
+  return (table, t, p) => {
+    const fdNum = p.int(0);
+    if (fdNum >= 0) addFd(table, t, fdNum, newFd(fdType));
   };
 }
 on(["eventfd", "eventfd2"], "<", simpleFd(FdType.EVENT));
 on(["signalfd", "signalfd4"], "<", simpleFd(FdType.SIGNALFD));
 on(["timerfd_create"], "<", simpleFd(FdType.TIMERFD));
 on(["inotify_init", "inotify_init1"], "<", simpleFd(FdType.INOTIFY));
+// Newer events than sysdig 0.29.3 reads (our own recordings): the same rule as today's libs.
 on(["epoll_create", "epoll_create1"], "<", simpleFd(FdType.EVENTPOLL));
-on(["userfaultfd"], "<", simpleFd(FdType.USERFAULTFD));
 on(["io_uring_setup"], "<", simpleFd(FdType.IOURING));
-on(["memfd_create"], "<", (_tb, t, p, type) => {
-  const fd = p.int(0);
-  const nameI = paramIndex(type, "name");
-  if (fd >= 0) t.fds.set(fd, newFd(FdType.MEMFD, nameI >= 0 && p.has(nameI) ? p.str(nameI) : ""));
+on(["memfd_create"], "<", (table, t, p, type) => {
+  const fdNum = p.int(0);
+  if (fdNum >= 0) addFd(table, t, fdNum, newFd(FdType.MEMFD, str(p, P.name[type]) ?? ""));
 });
 
-on(["close"], "<", (_tb, t, p) => {
-  if (p.int(0) >= 0 && t.lastFd !== undefined) t.fds.delete(t.lastFd);
+// --- closing and duplicating -----------------------------------------------------------------
+
+on(["close"], ">", (table, t) => {
+  const f = t.lastFd !== undefined ? t.fds.get(t.lastFd) : undefined;
+  if (f) f.closing = true;
 });
 
-function duplicated(t: Thread, from: number | undefined, to: number): void {
-  if (from === undefined || to < 0) return;
-  const f = t.fds.get(from);
-  if (f) t.fds.set(to, { ...f });
-  else t.fds.delete(to);
+on(["close"], "<", (table, t, p, _type, valid) => {
+  const f = exitFd(t, valid);
+  if (!f) return;
+  if (p.int(0) < 0) {
+    f.closing = false;
+    return;
+  }
+  // sysdig removes the fd when the next event arrives.
+  table.removeFdAfterThisEvent(t, t.lastFd!);
+});
+
+function duplicated(table: ThreadTable, t: Thread, valid: boolean, to: number): void {
+  if (to < 0) return;
+  // dup(0) / dup(1): sysdig's shell-pipe heuristic.
+  if (to === 0) t.flags |= PPM_CL_PIPE_DST;
+  if (to === 1) t.flags |= PPM_CL_PIPE_SRC;
+  const f = exitFd(t, valid);
+  if (!f) return;
+  // dup2/dup3 onto an open fd: sysdig copies over it in place.
+  addFd(table, t, to, { ...f });
 }
 
-on(["dup", "dup2", "dup3"], "<", (_tb, t, p) => {
-  duplicated(t, t.lastFd, p.int(0));
-});
+on(["dup", "dup2", "dup3"], "<", (table, t, p, _type, valid) => duplicated(table, t, valid, p.int(0)));
 
 /** fcntl commands that duplicate the fd, as the event carries them (PPM values). */
 const FCNTL_DUP_CMDS: ReadonlySet<number> = new Set(
   fcntlCommands.flatMap(([name, value]) => (name === "F_DUPFD" || name === "F_DUPFD_CLOEXEC" ? [value] : [])),
 );
 
-on(["fcntl"], "<", (_tb, t, p, type) => {
+on(["fcntl"], "<", (table, t, p, _type, valid) => {
   // The exit of fcntl(F_DUPFD*) returns the new fd; the enter event's cmd tells which.
-  if (t.enterType === type - 1 && FCNTL_DUP_CMDS.has(t.enterArgs[0])) duplicated(t, t.lastFd, p.int(0));
+  if (!valid || !FCNTL_DUP_CMDS.has(t.enterArgs[0])) return;
+  const to = p.int(0);
+  if (to < 0) return;
+  const f = exitFd(t, valid);
+  if (f) addFd(table, t, to, { ...f });
 });
 
-function forked(table: ThreadTable, parent: Thread, p: ParamIndex, type: number): void {
-  const res = p.int(0);
-  const flagsI = paramIndex(type, "flags");
-  const flags = flagsI >= 0 && p.has(flagsI) ? p.uint(flagsI) : 0;
-  const str = (n: string) => {
-    const i = paramIndex(type, n);
-    return i >= 0 && p.has(i) ? p.str(i) : "";
-  };
-  const num = (n: string) => {
-    const i = paramIndex(type, n);
-    return i >= 0 && p.has(i) ? p.int(i) : -1;
-  };
-  if (res === 0) {
-    // In the child: it may already exist, created by the parent's exit event.
-    const child = parent;
-    if (!child.comm) {
-      child.comm = str("comm") || str("exe");
-      child.exe = str("exe");
-      child.cwd = str("cwd");
-      child.pid = num("pid");
-      child.ptid = num("ptid");
+// --- processes -------------------------------------------------------------------------------
+
+/** Exit events of the clone family that sysdig 0.29.3 parses (clone3 included: measured). */
+const CLONE_EXITS = new Set(ids(["clone", "fork", "vfork", "clone3"], "<"));
+/** Of those, the ones that carry comm (older ones use exe as comm). */
+const CLONE_WITH_COMM = new Set([...CLONE_EXITS].filter((id) => P.comm[id] >= 0));
+
+function cloneExit(table: ThreadTable, tid: number, t: Thread | undefined, p: ParamIndex, type: number): void {
+  let childTid = p.int(0);
+  if (childTid < 0) return;
+  const flags = uint(p, P.flags[type]) ?? 0;
+  const vtid = int(p, P.vtid[type]);
+  const vpid = int(p, P.vpid[type]) ?? -1;
+  const inContainer = vtid !== undefined && vtid !== tid;
+  let callerTid = tid;
+  let inverted = false;
+  if (childTid === 0) {
+    // In the child. sysdig creates it here only if the parent's exit has not yet.
+    if (t) {
+      if (inContainer) {
+        t.vtid = vtid!;
+        t.vpid = vpid;
+      }
+      return;
     }
+    inverted = true;
+    childTid = tid;
+    callerTid = (flags & PPM_CL_CLONE_THREAD ? int(p, P.pid[type]) : int(p, P.ptid[type])) ?? -1;
+  } else if (inContainer) {
+    // In a container the parent sees the child's inner tid: wait for the child's own exit.
     return;
   }
-  if (res < 0 || table.threads.has(res)) return;
-  const isThread = (flags & PPM_CLONE_THREAD) !== 0;
-  const child = table.thread(res);
-  child.comm = str("comm") || parent.comm;
-  child.exe = str("exe") || parent.exe;
-  child.cwd = str("cwd") || parent.cwd;
-  child.pid = isThread ? parent.pid : res;
-  child.ptid = parent.tid;
-  child.uid = parent.uid;
-  child.gid = parent.gid;
-  // sysdig keeps one fd table per process, shared by threads that share their files; a new
-  // process starts with a copy of its parent's.
-  child.fds = isThread && flags & PPM_CLONE_FILES ? parent.fds : new Map([...parent.fds].map(([k, v]) => [k, { ...v }]));
+  let parent = table.thread(callerTid);
+  let validParent = !(parent.comm === "" && parent.uid === 0xffffffff);
+  const existing = table.threads.get(childTid);
+  if (existing) {
+    if (existing.flags & PPM_CL_CLONE_INVERTED) return;
+    table.removeThread(childTid, true);
+  }
+  const child = unknownThread(childTid);
+  child.ptid = callerTid;
+  if (!validParent) {
+    // sysdig drops the unknown parent and looks it up again (it is made anew, still unknown).
+    table.removeThread(callerTid, true);
+    parent = table.thread(callerTid);
+    validParent = false;
+  }
+  if (validParent) {
+    child.comm = parent.comm;
+    child.exe = parent.exe;
+    child.exepath = parent.exepath;
+    child.args = parent.args;
+    child.sid = parent.sid;
+    child.vpgid = parent.vpgid;
+    child.loginuid = parent.loginuid;
+  } else {
+    // Nothing known about the parent: take the event's, and give them to the parent too.
+    child.exe = str(p, P.exe[type]) ?? "";
+    child.comm = CLONE_WITH_COMM.has(type) ? str(p, P.comm[type]) ?? "" : child.exe;
+    child.args = splitNul(p.has(P.args[type]) ? p.bytes(P.args[type]) : new Uint8Array(0));
+    parent.comm = child.comm;
+    parent.exe = child.exe;
+    parent.exepath = child.exepath;
+    parent.args = child.args;
+  }
+  child.pid = int(p, P.pid[type]) ?? childTid;
+  child.flags = flags;
+  if (!(flags & PPM_CL_CLONE_THREAD)) {
+    child.pid = childTid;
+    // A new process starts with a copy of its parent's fd table (whatever CLONE_FILES says).
+    child.fds = parent.fds.copy();
+    child.cwd = processCwd(table, parent);
+  } else {
+    // A thread shares its process's fd table if it shares its files.
+    if (flags & PPM_CL_CLONE_FILES) {
+      const main = table.threads.get(child.pid);
+      child.fds = main ? main.fds : parent.fds;
+    }
+    child.cwd = processCwd(table, parent);
+  }
+  if (inverted) child.flags |= PPM_CL_CLONE_INVERTED;
+  child.exe = str(p, P.exe[type]) ?? child.exe;
+  child.comm = CLONE_WITH_COMM.has(type) ? str(p, P.comm[type]) ?? child.comm : child.exe;
+  const ai = P.args[type];
+  if (ai >= 0 && p.has(ai)) child.args = splitNul(p.bytes(ai));
+  child.fdlimit = int(p, P.fdlimit[type]) ?? child.fdlimit;
+  if (P.pgftMaj[type] >= 0 && p.has(P.vmSwap[type])) {
+    child.pfMajor = p.uint(P.pgftMaj[type]);
+    child.pfMinor = p.uint(P.pgftMin[type]);
+    child.vmsizeKb = p.uint(P.vmSize[type]);
+    child.vmrssKb = p.uint(P.vmRss[type]);
+    child.vmswapKb = p.uint(P.vmSwap[type]);
+  }
+  child.uid = uint(p, P.uid[type]) ?? child.uid;
+  child.gid = uint(p, P.gid[type]) ?? child.gid;
+  if (inContainer) {
+    child.vtid = vtid!;
+    child.vpid = vpid;
+  } else {
+    child.vtid = child.tid;
+    child.vpid = child.pid;
+  }
+  table.addThread(child);
 }
 
-on(["clone", "fork", "vfork", "clone3"], "<", forked);
+/** The working directory of a thread's process (sysdig keeps it on the main thread). */
+function processCwd(table: ThreadTable, t: Thread): string {
+  if (t.pid === t.tid) return t.cwd;
+  return table.threads.get(t.pid)?.cwd ?? t.cwd;
+}
 
-on(["execve", "execveat"], "<", (_tb, t, p, type) => {
-  if (p.int(0) !== 0) return;
-  const str = (n: string) => {
-    const i = paramIndex(type, n);
-    return i >= 0 && p.has(i) ? p.str(i) : undefined;
-  };
-  t.comm = str("comm") ?? str("exe") ?? t.comm;
-  t.exe = str("exe") ?? t.exe;
-  t.cwd = str("cwd") ?? t.cwd;
+const EXECVE_EXITS = new Set(ids(["execve"], "<", 293));
+/** execve exits with comm (older ones use exe as comm). */
+const EXECVE_WITH_COMM = new Set([...EXECVE_EXITS].filter((id) => P.comm[id] >= 0));
+
+function execveExit(_table: ThreadTable, t: Thread, p: ParamIndex, type: number, valid: boolean): void {
+  if (p.int(0) < 0) return;
+  t.exe = str(p, P.exe[type]) ?? t.exe;
+  t.comm = EXECVE_WITH_COMM.has(type) ? str(p, P.comm[type]) ?? t.comm : t.exe;
+  const ai = P.args[type];
+  if (ai >= 0 && p.has(ai)) t.args = splitNul(p.bytes(ai));
+  t.pid = int(p, P.pid[type]) ?? t.pid;
+  if (t.ptid === -1) t.ptid = int(p, P.ptid[type]) ?? t.ptid;
+  t.fdlimit = int(p, P.fdlimit[type]) ?? t.fdlimit;
+  if (P.pgftMaj[type] >= 0 && p.has(P.vmSwap[type])) {
+    t.pfMajor = p.uint(P.pgftMaj[type]);
+    t.pfMinor = p.uint(P.pgftMin[type]);
+    t.vmsizeKb = p.uint(P.vmSize[type]);
+    t.vmrssKb = p.uint(P.vmRss[type]);
+    t.vmswapKb = p.uint(P.vmSwap[type]);
+  }
+  const fi = EXECVE_FILENAME_TYPES.has(type) && valid ? t.enterStr : undefined;
+  if (fi !== undefined) t.exepath = fi === "<NA>" ? "<NA>" : joinPath(t.cwd, fi);
+  t.vpgid = int(p, P.pgid[type]) ?? t.vpgid;
+  const li = P.loginuid[type];
+  if (li >= 0 && p.has(li)) t.loginuid = p.int(li);
+  // execve clears the clone flags (keeping the shell-pipe and inverted-clone marks).
+  t.flags = PPM_CL_ACTIVE | (t.flags & (PPM_CL_PIPE_SRC | PPM_CL_PIPE_DST | PPM_CL_CLONE_INVERTED));
+}
+/** execve versions whose enter event names the file (exepath comes from it). */
+const EXECVE_FILENAME_TYPES = new Set(ids(["execve"], "<", 293).filter((id) => P.filename[id - 1] >= 0));
+
+for (const id of EXECVE_EXITS) EXIT_HANDLERS[id] = execveExit;
+
+on(["chdir"], "<", (table, t, p, type) => {
+  if (p.int(0) < 0) return;
+  const path = str(p, P.path[type]);
+  if (path !== undefined) setProcessCwd(table, t, resolvePath(processCwd(table, t), path));
+});
+on(["fchdir"], "<", (table, t, p, _type, valid) => {
+  if (p.int(0) < 0) return;
+  const f = exitFd(t, valid);
+  if (f) setProcessCwd(table, t, f.name);
+});
+on(["getcwd"], "<", (table, t, p, type) => {
+  if (p.int(0) < 0) return;
+  const path = str(p, P.path[type]);
+  if (path !== undefined) setProcessCwd(table, t, path);
 });
 
-on(["chdir", "fchdir"], "<", (_tb, t, p, type) => {
-  if (p.int(0) !== 0) return;
-  const i = paramIndex(type, "path");
-  if (i >= 0 && p.has(i)) t.cwd = resolvePath(t.cwd, p.str(i));
-});
+/** sysdig keeps the working directory per process: every thread of it sees the change. */
+function setProcessCwd(table: ThreadTable, t: Thread, cwd: string): void {
+  t.cwd = cwd;
+  for (const o of table.threads.values()) if (o.pid === t.pid) o.cwd = cwd;
+}
 
 on(["procexit"], ">", (table, t) => table.removeAfterThisEvent(t.tid));
 
-/** Apply one event to the tables. Returns the event's thread. */
+// Memory sizes: brk/mmap/munmap exits carry the thread's, a switch its process's. sysdig 0.29.3
+// shows those only at that very event: from the next one on, the thread shows again the sizes
+// it got from the process list, its clone or its execve (measured against sysdig; the chisels
+// never see them last). The table keeps them as a one-event override.
+on(["brk", "mmap", "mmap2", "munmap"], "<", (table, t, p, type) => {
+  if (P.vmSwap[type] < 0 || !p.has(P.vmSwap[type])) return;
+  table.setVmOverride(t.tid, p.uint(P.vmSize[type]), p.uint(P.vmRss[type]), p.uint(P.vmSwap[type]));
+});
+
+function contextSwitch(table: ThreadTable, t: Thread, p: ParamIndex, type: number): void {
+  if (!p.has(P.vmSwap[type])) return;
+  t.pfMajor = p.uint(P.pgftMaj[type]);
+  t.pfMinor = p.uint(P.pgftMin[type]);
+  const main = t.pid === t.tid ? t : table.thread(t.pid);
+  table.setVmOverride(main.tid, p.uint(P.vmSize[type]), p.uint(P.vmRss[type]), p.uint(P.vmSwap[type]));
+}
+
+// Credentials. (getrlimit/setrlimit/prlimit change nothing that sysdig 0.29.3 shows: measured.)
+on(["setuid"], "<", (table, t, p, _type, valid) => {
+  if (p.int(0) >= 0 && valid && !Number.isNaN(t.enterArgs[0])) t.uid = t.enterArgs[0] >>> 0;
+});
+on(["setgid"], "<", (table, t, p, _type, valid) => {
+  if (p.int(0) >= 0 && valid && !Number.isNaN(t.enterArgs[1])) t.gid = t.enterArgs[1] >>> 0;
+});
+on(["setresuid"], "<", (table, t, p, _type, valid) => {
+  const euid = t.enterArgs[0] >>> 0;
+  if (p.int(0) >= 0 && valid && euid !== 0xffffffff) t.uid = euid;
+});
+on(["setresgid"], "<", (table, t, p, _type, valid) => {
+  const egid = t.enterArgs[0] >>> 0;
+  if (p.int(0) >= 0 && valid && egid !== 0xffffffff) t.gid = egid;
+});
+
+function mainOf(table: ThreadTable, t: Thread): Thread {
+  return t.pid === t.tid ? t : table.thread(t.pid);
+}
+
+// --- dispatch --------------------------------------------------------------------------------
+
+const NO_ARGS: number[] = [];
+
+/** How an event finds its thread: 0 creates it if new; 1 only looks it up (clone exits,
+ *  switch); 2 looks it up and changes nothing else (procinfo); 3 has no thread. */
+const LOOKUP: Uint8Array = Uint8Array.from(EVENTS.map((e, id) => {
+  if (e.name === "procinfo") return 2;
+  if (e.flags & EF.SKIPPARSERESET) return 3;
+  if (e.name === "container") return 3;
+  if (CLONE_EXITS.has(id)) return 1;
+  if (e.name === "switch") return 1;
+  return 0;
+}));
+
+const SWITCH_6_E = EVENTS.findIndex((e, id) => e.name === "switch" && id % 2 === 0 && e.params.length === 6);
+
+/** Per event type: whether it uses an fd (EF_USES_FD); an enter event names it in parameter 0. */
+const USES_FD: Uint8Array = Uint8Array.from(EVENTS.map((e) => (e.flags & EF.USES_FD ? 1 : 0)));
+
+/** The thread an event gets when sysdig has none for it: fresh fields every time, never in the
+ *  table. One object is reused (rendering copies what it needs). */
+const EMPTY_FDS = new FdTable();
+const scratch = unknownThread(-1);
+scratch.fds = EMPTY_FDS;
+function scratchThread(tid: number): Thread {
+  // Reset in place (no allocation: switch and procinfo events of unknown threads are many).
+  const s = scratch;
+  s.tid = s.pid = tid;
+  s.ptid = -1;
+  s.comm = s.exe = s.exepath = s.cwd = "";
+  s.args = NO_STRINGS;
+  s.uid = s.gid = 0xffffffff;
+  s.fdlimit = s.sid = s.vpgid = s.vtid = s.vpid = s.loginuid = -1;
+  s.vmsizeKb = s.vmrssKb = s.vmswapKb = s.pfMajor = s.pfMinor = s.flags = s.nchilds = 0;
+  s.enterType = -1;
+  s.enterArgs = NO_ARGS;
+  s.lastFd = undefined;
+  return s;
+}
+const NO_STRINGS: string[] = [];
+
+/** Apply one event to the tables. Returns the event's thread (a stand-in one, not in the table,
+ *  when sysdig has none for it). */
 export function applyEvent(table: ThreadTable, tid: number, type: number, p: ParamIndex): Thread {
+  table.beginEvent();
+  const mode = LOOKUP[type];
+  if (mode !== 0) {
+    const t = mode === 3 ? undefined : table.threads.get(tid);
+    if (mode === 1) {
+      if (CLONE_EXITS.has(type)) cloneExit(table, tid, t, p, type);
+      else if (type === SWITCH_6_E && t) contextSwitch(table, t, p, type);
+      // The clone may have made the thread (an inverted clone: the child's exit came first).
+      return table.threads.get(tid) ?? scratchThread(tid);
+    }
+    return t ?? scratchThread(tid);
+  }
   const t = table.thread(tid);
   if (type % 2 === 0) {
     // The fd an enter event names is the one its exit acts on (close, bind, connect...).
-    const fdI = ENTER_FD_PARAM[type];
-    t.lastFd = fdI >= 0 && p.has(fdI) ? p.int(fdI) : undefined;
+    t.lastFd = USES_FD[type] && p.has(0) ? p.int(0) : undefined;
     t.enterType = type;
     t.enterArgs = NO_ARGS;
     const h = ENTER_HANDLERS[type];
-    if (h) h(table, t, p, type);
+    if (h) h(table, t, p, type, true);
   } else {
+    const valid = t.enterType === type - 1;
+    if (table.canceledFds > 0 && valid && USES_FD[type] && t.lastFd !== undefined) {
+      // The close an fd overtook has returned: the old fd goes (when the next event comes).
+      const f = t.fds.get(t.lastFd);
+      if (f?.canceled) {
+        f.canceled = false;
+        table.canceledFds--;
+        if (t.fds.has(CANCELED_FD)) table.removeFdAfterThisEvent(t, CANCELED_FD);
+      }
+    }
     const h = EXIT_HANDLERS[type];
-    if (h) h(table, t, p, type);
+    if (h) h(table, t, p, type, valid);
   }
   return t;
 }
 
-const NO_ARGS: number[] = [];
-
-/** Per enter-event type: the index of its fd parameter ("fd", or "oldfd" for dup2/3), or -1. */
-const ENTER_FD_PARAM: number[] = EVENTS.map((e, id) =>
-  id % 2 !== 0 ? -1 : e.params.findIndex((x) => x.name === "fd" || x.name === "oldfd"));

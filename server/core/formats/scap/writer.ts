@@ -4,7 +4,7 @@
 
 import { EVENTS, LEGACY_EVENT_COUNT } from "../../events/event-table";
 import { PT } from "../../events/types";
-import { EV_BLOCK_TYPE_V2, SHB_BLOCK_TYPE, SHB_MAGIC } from "./blocks";
+import { EV_BLOCK_TYPE_V2, FDL_BLOCK_TYPE_V2, FdType, SHB_BLOCK_TYPE, SHB_MAGIC, UL_BLOCK_TYPE_V2 } from "./blocks";
 
 export type ParamValue = number | bigint | string | Uint8Array;
 
@@ -82,6 +82,24 @@ export interface ProcSpec {
   gid?: number;
   /** PPM_CL_* flags (CLONE_FILES decides whether a thread shares its process's fds). */
   flags?: number;
+  fdlimit?: number;
+  vmsizeKb?: number;
+  vmrssKb?: number;
+  vmswapKb?: number;
+}
+
+/** One entry of an fd list block. Inet addresses are dotted IPv4 text (or 16 bytes for IPv6). */
+export interface FdSpec {
+  fd: number;
+  type: FdType;
+  name?: string;
+  openFlags?: number;
+  sip?: string | Uint8Array;
+  dip?: string | Uint8Array;
+  sport?: number;
+  dport?: number;
+  l4proto?: number;
+  ino?: number;
 }
 
 class Bytes {
@@ -137,12 +155,68 @@ export class ScapWriter {
         .u64(p.tid).u64(p.pid).u64(p.ptid).u64(p.pid).u64(p.pid) // tid pid ptid sid vpgid
         .str16(p.comm).str16(p.exe ?? p.comm).str16(p.exe ?? p.comm)
         .str16(utf8.encode((p.args ?? []).map((a) => `${a}\0`).join(""))).str16(p.cwd ?? "/")
-        .u64(1024).u32(p.flags ?? 0).u32(p.uid ?? 0).u32(p.gid ?? 0) // fdlimit flags uid gid
-        .u32(0).u32(0).u32(0).u64(0).u64(0) // vm sizes, page faults
+        .u64(p.fdlimit ?? 1024).u32(p.flags ?? 0).u32(p.uid ?? 0).u32(p.gid ?? 0) // fdlimit flags uid gid
+        .u32(p.vmsizeKb ?? 0).u32(p.vmrssKb ?? 0).u32(p.vmswapKb ?? 0).u64(0).u64(0) // vm sizes, page faults
         .str16("").u64(p.tid).u64(p.pid).str16("").str16("/"); // env vtid vpid cgroups root
       body.u32(e.length + 4).push(e.concat());
     }
     this.blocks.push(block(0x215, body.concat()));
+    return this;
+  }
+
+  /** An fd list block (v2, entries with their own length) for one thread. */
+  fds(tid: number, list: FdSpec[]): this {
+    const body = new Bytes().u64(tid);
+    const ip4 = (v: string | Uint8Array | undefined) => {
+      const b = new Uint8Array(4);
+      if (typeof v === "string") v.split(".").forEach((x, i) => (b[i] = Number(x)));
+      return b;
+    };
+    const ip6 = (v: string | Uint8Array | undefined) => (v instanceof Uint8Array ? v : new Uint8Array(16));
+    for (const f of list) {
+      const e = new Bytes().u64(f.fd).u64(f.ino ?? 0).u8(f.type);
+      switch (f.type) {
+        case FdType.IPV4_SOCK:
+          e.push(ip4(f.sip)).push(ip4(f.dip)).u16(f.sport ?? 0).u16(f.dport ?? 0).u8(f.l4proto ?? 2);
+          break;
+        case FdType.IPV4_SERVSOCK:
+          e.push(ip4(f.sip)).u16(f.sport ?? 0).u8(f.l4proto ?? 2);
+          break;
+        case FdType.IPV6_SOCK:
+          e.push(ip6(f.sip)).push(ip6(f.dip)).u16(f.sport ?? 0).u16(f.dport ?? 0).u8(f.l4proto ?? 2);
+          break;
+        case FdType.IPV6_SERVSOCK:
+          e.push(ip6(f.sip)).u16(f.sport ?? 0).u8(f.l4proto ?? 2);
+          break;
+        case FdType.UNIX_SOCK:
+          e.u64(0).u64(0).str16(f.name ?? "");
+          break;
+        case FdType.FILE_V2:
+          e.u32(f.openFlags ?? 0).str16(f.name ?? "");
+          break;
+        case FdType.UNKNOWN:
+          break;
+        default:
+          e.str16(f.name ?? "");
+      }
+      body.u32(e.length + 4).push(e.concat());
+    }
+    this.blocks.push(block(FDL_BLOCK_TYPE_V2, body.concat()));
+    return this;
+  }
+
+  /** A user list block (v2): users, then groups. */
+  users(users: { uid: number; gid: number; name: string; home?: string; shell?: string }[], groups: { gid: number; name: string }[] = []): this {
+    const body = new Bytes();
+    for (const u of users) {
+      const e = new Bytes().u8(0).u32(u.uid).u32(u.gid).str16(u.name).str16(u.home ?? "/").str16(u.shell ?? "/bin/sh");
+      body.u32(e.length + 4).push(e.concat());
+    }
+    for (const g of groups) {
+      const e = new Bytes().u8(1).u32(g.gid).str16(g.name);
+      body.u32(e.length + 4).push(e.concat());
+    }
+    this.blocks.push(block(UL_BLOCK_TYPE_V2, body.concat()));
     return this;
   }
 

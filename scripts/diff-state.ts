@@ -1,0 +1,40 @@
+// Prints, per shared capture and per chisel (lsof, netstat, ps), at how many probed event numbers
+// our output equals sysdig's, and the first differences. Usage:
+//   TZ=UTC npx tsx scripts/diff-state.ts [FILE...] [--all] [--at N,N...]
+process.env.TZ = "UTC";
+import { basename } from "node:path";
+import { oracleFileFor, sharedCaptures } from "../server/testing/oracle";
+import { compareLines } from "../server/testing/compare";
+import { STATE_COMMANDS, ourStateLines, probeNumbers, sysdigChisel } from "../server/testing/state-oracle";
+
+const args = process.argv.slice(2);
+const atArg = args.find((a) => a.startsWith("--at="));
+const files = args.filter((a) => !a.startsWith("-"));
+const max = args.includes("--all") ? 1e9 : 3;
+const totals: Record<string, [number, number]> = { lsof: [0, 0], netstat: [0, 0], ps: [0, 0] };
+for (const file of files.length ? files : sharedCaptures()) {
+  const oracle = oracleFileFor(file);
+  const nums = atArg ? atArg.slice(5).split(",").map(Number) : probeNumbers(oracle);
+  const ours = await ourStateLines(file, nums);
+  const parts: string[] = [];
+  const diffs: string[] = [];
+  for (const cmd of STATE_COMMANDS) {
+    let same = 0;
+    for (const n of nums) {
+      const theirs = sysdigChisel(oracle, cmd, n);
+      const mine = ours.get(n)?.[cmd] ?? ["empty capture or no event matching the filter"];
+      const c = compareLines(mine, theirs, max);
+      if (c.same === c.total) same++;
+      else if (diffs.length < max * 3) {
+        diffs.push(`  ${cmd} @${n}: ${c.same}/${c.total} lines` +
+          c.diffs.map((d) => `\n    #${d.index}\n     ours:   ${d.ours}\n     sysdig: ${d.theirs}`).join(""));
+      }
+    }
+    totals[cmd][0] += same;
+    totals[cmd][1] += nums.length;
+    parts.push(`${cmd} ${same}/${nums.length}`);
+  }
+  console.log(`${basename(file)}: ${parts.join(", ")}`);
+  for (const d of diffs) console.log(d);
+}
+console.log(`ALL: ${STATE_COMMANDS.map((c) => `${c} ${totals[c][0]}/${totals[c][1]}`).join(", ")}`);

@@ -1,0 +1,86 @@
+// Snapshots: a table restored from its snapshot is the same table (same snapshot, same chisel
+// output), and continuing the replay from a restored checkpoint reaches exactly the state that
+// an uninterrupted replay reaches (the checkpoint + replay scheme the store relies on).
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { basename } from "node:path";
+import { readCaptureFile } from "../../ingest/capture-stream";
+import { sharedCaptures } from "../../testing/oracle";
+import { StateReplay } from "./replay";
+import { restore, snapshot } from "./snapshot";
+import { lsofRows, lsofText, netstatRows, netstatText, psRows, psText } from "./tables";
+import type { ThreadTable } from "./threads";
+import { SCENARIOS, buildScenario } from "./chisel-scenarios";
+import { ScapReader } from "../formats/scap/reader";
+
+function chisels(t: ThreadTable): string {
+  return [...lsofText(lsofRows(t)), ...netstatText(netstatRows(t)), ...psText(psRows(t))].join("\n");
+}
+
+/** Snapshots at the given event numbers, replaying from `start` (a restored table) or anew. */
+async function snapshotsAt(
+  source: string | Uint8Array, nums: Set<number>, start?: { table: ThreadTable; after: number },
+): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const replay = new StateReplay(start?.table, start?.after ?? 0, (num, table) => {
+    if (nums.has(num)) out.set(num, snapshot(table));
+  });
+  if (typeof source === "string") await readCaptureFile(source, replay);
+  else {
+    const r = new ScapReader(replay);
+    r.push(source);
+    r.end();
+  }
+  return out;
+}
+
+async function roundTrip(source: string | Uint8Array, last: number): Promise<void> {
+  const points = [...new Set([1, 2, 3, Math.floor(last / 3), Math.floor(last / 2), last - 1, last])].filter((n) => n >= 1 && n <= last);
+  const full = await snapshotsAt(source, new Set(points));
+  for (const k of points) {
+    const snap = full.get(k)!;
+    const restored = restore(snap);
+    // The same table: the same snapshot and the same chisel output.
+    assert.equal(snapshot(restored), snap);
+    assert.equal(chisels(restored), chisels(restore(snap)));
+    // Continuing from the checkpoint gets where the uninterrupted replay got.
+    const later = points.filter((m) => m > k);
+    if (later.length === 0) continue;
+    const cont = await snapshotsAt(source, new Set(later), { table: restored, after: k });
+    for (const m of later) assert.equal(cont.get(m), full.get(m), `from checkpoint ${k} to event ${m}`);
+  }
+}
+
+async function eventCount(source: string): Promise<number> {
+  const r = new StateReplay();
+  await readCaptureFile(source, r);
+  return r.num;
+}
+
+for (const file of sharedCaptures()) {
+  test(`snapshot round trip and replay from checkpoints: ${basename(file)}`, async () => {
+    const last = await eventCount(file);
+    if (last === 0) return;
+    await roundTrip(file, last);
+  });
+}
+
+for (const s of SCENARIOS) {
+  test(`snapshot round trip and replay from checkpoints: scenario "${s.name}"`, async () => {
+    const { bytes, events } = buildScenario(s);
+    await roundTrip(bytes, events);
+  });
+}
+
+test("a snapshot is compact", async () => {
+  const file = sharedCaptures().find((f) => f.endsWith("/curl_google.scap"))!;
+  const snaps = await snapshotsAt(file, new Set([1000]));
+  const snap = snaps.get(1000)!;
+  const t = restore(snap);
+  let fds = 0;
+  const tables = new Set();
+  for (const th of t.threads.values()) if (!tables.has(th.fds)) { tables.add(th.fds); fds += th.fds.size; }
+  // Per thread and per fd, well under what an object-per-field JSON would take.
+  assert.ok(snap.length < 200 * t.threads.size + 60 * fds, `${snap.length} bytes for ${t.threads.size} threads, ${fds} fds`);
+});

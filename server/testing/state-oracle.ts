@@ -1,0 +1,94 @@
+// Helpers for the differential tests of the state chisels: which event numbers to probe in a
+// capture, sysdig's lsof/netstat/ps output at an event, and ours.
+
+import { execFile, execFileSync } from "node:child_process";
+import { EventStream } from "../core/events/event-stream";
+import { CONTAINER_TYPES } from "../core/events/printer";
+import { readCaptureFile } from "../ingest/capture-stream";
+import { stateLines, type StateCommand } from "../cli/state-commands";
+import { sysdigLines } from "./oracle";
+
+export const STATE_COMMANDS: StateCommand[] = ["lsof", "netstat", "ps"];
+
+/** `sysdig -r FILE -c CMD "" "evt.num=N"`, TZ=UTC. */
+export function sysdigChisel(file: string, cmd: StateCommand, at: number): string[] {
+  let out: string;
+  try {
+    out = execFileSync("sysdig", ["-r", file, "-c", cmd, "", `evt.num=${at}`], {
+      env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 28, stdio: ["ignore", "pipe", "ignore"],
+    }).toString("utf8");
+  } catch (e) {
+    out = ((e as { stdout?: Buffer }).stdout ?? Buffer.alloc(0)).toString("utf8");
+  }
+  return out.split("\n").filter((l) => l.length > 0);
+}
+
+/** The same, without blocking: many sysdig runs can go at once. */
+export function sysdigChiselAsync(file: string, cmd: StateCommand, at: number): Promise<string[]> {
+  return new Promise((resolve) => {
+    execFile("sysdig", ["-r", file, "-c", cmd, "", `evt.num=${at}`], {
+      env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 28, encoding: "buffer",
+    }, (_err, stdout) => resolve((stdout ?? Buffer.alloc(0)).toString("utf8").split("\n").filter((l) => l.length > 0)));
+  });
+}
+
+/** Runs the jobs with at most `n` at a time, results in order. */
+export async function limited<T>(n: number, jobs: (() => Promise<T>)[]): Promise<T[]> {
+  const out: T[] = new Array(jobs.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(n, jobs.length) }, async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      out[i] = await jobs[i]();
+    }
+  }));
+  return out;
+}
+
+/** Our lines for each command at each of the event numbers, from one replay of the capture. */
+export async function ourStateLines(file: string, nums: number[]): Promise<Map<number, Record<StateCommand, string[]>>> {
+  const want = new Set(nums);
+  const out = new Map<number, Record<StateCommand, string[]>>();
+  let leading = true;
+  const stream = new EventStream((ev, num) => {
+    // Leading container events are numbered but never seen by a chisel (no match).
+    if (leading && !CONTAINER_TYPES.has(ev.type)) leading = false;
+    if (!want.has(num) || leading) return;
+    out.set(num, {
+      lsof: stateLines("lsof", stream.table),
+      netstat: stateLines("netstat", stream.table),
+      ps: stateLines("ps", stream.table),
+    });
+  });
+  await readCaptureFile(file, stream);
+  return out;
+}
+
+/** Event numbers worth probing: the first and last, evenly spaced ones, and the events just
+ *  before, at and after fd- and process-changing calls (close, dup, fcntl, socket calls,
+ *  execve, clone/fork, procexit), a few of each kind. */
+export function probeNumbers(file: string, spaced = 10, perKind = 3): number[] {
+  const lines = sysdigLines(file, ["-D"]);
+  const events = lines.map((l) => {
+    const f = l.split(" ");
+    return { num: Number(f[0]), type: f[6] };
+  }).filter((e) => Number.isFinite(e.num));
+  if (events.length === 0) return [];
+  const nums = new Set<number>();
+  const first = events[0].num;
+  const last = events[events.length - 1].num;
+  nums.add(first);
+  nums.add(last);
+  for (let i = 0; i < spaced; i++) nums.add(Math.round(first + ((last - first) * i) / Math.max(1, spaced - 1)));
+  const kinds = ["close", "dup", "fcntl", "socket", "connect", "accept", "bind", "listen", "pipe", "open", "openat",
+    "execve", "clone", "fork", "vfork", "procexit", "sendto", "sendmsg", "recvfrom", "switch", "brk", "mmap"];
+  const seen = new Map<string, number>();
+  for (const e of events) {
+    if (!kinds.includes(e.type)) continue;
+    const n = seen.get(e.type) ?? 0;
+    if (n >= perKind * 2) continue; // enter and exit
+    seen.set(e.type, n + 1);
+    for (const d of [-1, 0, 1]) if (e.num + d >= first && e.num + d <= last) nums.add(e.num + d);
+  }
+  return [...nums].sort((a, b) => a - b);
+}
