@@ -1,0 +1,67 @@
+// `sysdig -r FILE FILTER`: the sysdig lines of the events a filter accepts. The filter sees
+// every event after the state engine applied it (as sysdig filters after parsing), so the
+// fds and processes it reads are those of that event; event numbers are unchanged.
+
+import { EventStream, HIDDEN_TYPES } from "../events/event-stream";
+import { infoText } from "../events/format";
+import type { ParamIndex } from "../events/params";
+import { CONTAINER_TYPES, formatLine, procName, timeOfDay, typeName } from "../events/printer";
+import type { RawEvent, ScapHandler } from "../formats/scap/reader";
+import type { Thread } from "../state/threads";
+import { FilterContext } from "./runtime";
+import type { Predicate } from "./evaluate";
+
+export interface FilteringHandler extends ScapHandler {
+  readonly stream: EventStream;
+  readonly context: FilterContext;
+}
+
+export type Visitor = (ctx: FilterContext, ev: RawEvent, num: number, thread: Thread, p: ParamIndex) => void;
+
+/** A capture handler that calls `visit` for each event sysdig would print (hidden ones too
+ *  with showHidden) that the predicate accepts, with the filter context of that event. */
+export function filteringHandler(visit: Visitor, predicate?: Predicate, opts: { showHidden?: boolean } = {}): FilteringHandler {
+  // Container events written ahead of everything else take numbers but are not printed.
+  let leading = true;
+  const stream: EventStream = new EventStream((ev, num, thread, p) => {
+    context.after(ev, num, thread, p);
+    // Every event goes through the filter, shown or not: the verdict decides whether sysdig
+    // parses an event that does not modify the state (see FilterContext.settle).
+    const passed = predicate ? predicate(context) : true;
+    context.settle(passed);
+    if (leading && !CONTAINER_TYPES.has(ev.type)) leading = false;
+    if (leading || (HIDDEN_TYPES.has(ev.type) && !opts.showHidden) || !passed) return;
+    visit(context, ev, num, context.thread, p);
+  });
+  const context = new FilterContext(stream);
+  return {
+    stream,
+    context,
+    process: (p) => {
+      stream.process(p);
+      context.process(p);
+    },
+    fdEntry: stream.fdEntry,
+    interfaces: (list) => context.interfaces(list),
+    users: stream.users,
+    event: (ev) => {
+      context.before(ev);
+      stream.event(ev);
+    },
+  };
+}
+
+/** The sysdig line of each event the predicate accepts: printer.ts's eventPrinter, filtered. */
+export function filteredEventPrinter(
+  emit: (line: string, num: number) => void,
+  predicate: Predicate | undefined,
+  opts: { showHidden?: boolean } = {},
+): FilteringHandler {
+  const h: FilteringHandler = filteringHandler((_ctx, ev, num, thread, p) => {
+    emit(formatLine({
+      num, time: timeOfDay(ev.tsHi, ev.tsLo), cpu: ev.cpu, proc: procName(ev.type, thread.comm, p),
+      tid: ev.tid, type: ev.type, typeName: typeName(ev.type, p), info: infoText(ev.type, p, h.stream),
+    }), num);
+  }, predicate, opts);
+  return h;
+}

@@ -1,0 +1,384 @@
+// What filters read about the current event beyond the thread and fd tables of the state
+// engine: the few per-thread facts sysdig keeps that those tables do not (evt.latency's enter
+// time, the cgroups and so the container), the fd the event acts on as sysdig resolves it
+// (m_lastevent_fd), the interfaces (fd.lip, fd.is_server) and the container metadata of the
+// capture's container events. One FilterContext follows a whole capture; the predicate reads
+// it after the state engine applied the event, as sysdig filters after parsing.
+
+import { EVENTS } from "../events/event-table";
+import { EF, PT } from "../events/types";
+import type { ParamIndex } from "../events/params";
+import type { RenderContext } from "../events/format";
+import type { EventStream } from "../events/event-stream";
+import type { InterfaceEntry, ProcEntry } from "../formats/scap/blocks";
+import type { RawEvent } from "../formats/scap/reader";
+import { splitNul, unknownThread, type Fd, type Thread, type ThreadTable } from "../state/threads";
+import { LEGACY_FLAGS } from "./legacy-tables";
+import { parseIpv4 } from "./values";
+
+export interface ThreadExtra {
+  /** The controlling terminal (proc.tty), from the process list or execve. */
+  tty: number;
+  cgroups: [string, string][];
+  containerId: string;
+  /** ts of the thread's last enter event (sysdig's m_last_latency_entertime), hi/lo; 0/0: none. */
+  enterHi: number;
+  enterLo: number;
+  /** ns between the thread's last exit event and the enter before it (sysdig's m_latency). */
+  latency: number;
+  /** Memory sizes (KiB) from the thread's last brk/mmap/munmap exit or switch, and the state
+   *  engine's sizes when they were taken: the filter fields keep showing these until the
+   *  engine's change (at a clone or execve). */
+  vm?: [number, number, number];
+  vmBase?: [number, number, number];
+  /** The same for the page faults of a switch the filter saw before sysdig parsed it. */
+  pf?: [number, number];
+  pfBase?: [number, number];
+  /** The thread's last enter event was rejected by the filter before sysdig parsed it: sysdig
+   *  then does not pair the exit with it (no evt->m_fdinfo for the exit). */
+  enterRejected: boolean;
+}
+
+export interface ContainerInfo {
+  id: string;
+  name: string;
+  image: string;
+  imageId: string;
+  imageRepo: string;
+  imageTag: string;
+  imageDigest: string;
+  type: number;
+  privileged?: boolean;
+  /** The container's IPv4 address (its own end of connections is local). */
+  ip?: Uint8Array;
+}
+
+function cgroupPairs(b: Uint8Array): [string, string][] {
+  return splitNul(b).map((e) => {
+    const i = e.indexOf("=");
+    const subsys = i < 0 ? e : e.slice(0, i);
+    // sysdig names the cgroup v2 "io" controller by its v1 name.
+    return [subsys === "io" ? "blkio" : subsys, i < 0 ? "" : e.slice(i + 1)];
+  });
+}
+
+/** The container a thread runs in, from its cgroups, as sysdig's docker engine reads them
+ *  (the first 12 hex digits of the id); "" for the host. */
+export function containerIdOf(cgroups: readonly [string, string][]): string {
+  for (const [, path] of cgroups) {
+    const m = /\/docker\/([0-9a-f]{64})/.exec(path) ?? /docker-([0-9a-f]{64})\.scope/.exec(path);
+    if (m) return m[1].slice(0, 12);
+  }
+  return "";
+}
+
+function paramIdx(name: string): Int16Array {
+  return Int16Array.from(EVENTS.map((e) => e.params.findIndex((p) => p.name === name)));
+}
+
+const P_CGROUPS = paramIdx("cgroups");
+const P_JSON = paramIdx("json");
+const P_TTY = paramIdx("tty");
+const P_VMSIZE = paramIdx("vm_size");
+const P_VMRSS = paramIdx("vm_rss");
+const P_VMSWAP = paramIdx("vm_swap");
+
+const is = (names: string[]) => EVENTS.map((e) => names.includes(e.name));
+const CLONE_LIKE = is(["clone", "fork", "vfork", "clone3"]);
+const EXECVE_LIKE = is(["execve", "execveat"]);
+const CONTAINER = is(["container"]);
+const SWITCH = is(["switch"]);
+const MEMORY_X = EVENTS.map((e, id) => id % 2 === 1 && ["brk", "mmap", "mmap2", "munmap"].includes(e.name));
+
+/** Per exit type of an fd-creating call: the parameter holding the new fd, which becomes the
+ *  event's fd (sysdig's m_lastevent_fd): "fd", or a "res" of fd type, or the second of a pair. */
+const NEW_FD_PARAM: Int16Array = Int16Array.from(EVENTS.map((e, id) => {
+  if (id % 2 === 0 || !(LEGACY_FLAGS[id] & EF.CREATES_FD)) return -1;
+  const i = e.params.findIndex((p) => p.type === PT.FD && (p.name === "fd" || p.name === "res"));
+  return i >= 0 ? i : e.params.findIndex((p) => p.name === "fd2");
+}));
+
+// Flag bits as plain numbers: read per event, and const enums imported across modules are not
+// always inlined.
+const USES_ANY_FD: number = EF.CREATES_FD | EF.USES_FD | EF.DESTROYS_FD;
+const USES_FD: number = EF.USES_FD;
+const MODIFIES_STATE: number = EF.MODIFIES_STATE;
+const SKIPPARSERESET: number = EF.SKIPPARSERESET;
+
+export class FilterContext {
+  ev!: RawEvent;
+  num = 0;
+  p!: ParamIndex;
+  thread!: Thread;
+  extra!: ThreadExtra;
+  /** sysdig's m_lastevent_fd for this event (-1: none). */
+  fdNum = -1;
+  /** The fd the event acts on (looked up by fdNum), when the event concerns an fd. */
+  fd: Fd | undefined;
+  /** Whether the event type concerns an fd at all (else every fd.* field is NULL). */
+  fdEvent = false;
+  /** sysdig's evt->m_fdinfo when the filter runs (evt.buflen, evt.category...). */
+  evtFd: Fd | undefined;
+  /** The event modifies the state: sysdig parses it before filtering it. */
+  modifies = false;
+  private pendingParse = false;
+  private prePf: [number, number] | undefined;
+  readonly table: ThreadTable;
+  readonly render: RenderContext;
+  readonly localV4: Uint8Array[] = [];
+  readonly localV6: Uint8Array[] = [];
+  readonly containers = new Map<string, ContainerInfo>();
+  /** ts of the capture's first event (evt.reltime), as hi/lo; hi < 0 until seen. */
+  firstHi = -1;
+  firstLo = 0;
+  private readonly extras = new WeakMap<Thread, ThreadExtra>();
+  private readonly procs = new Map<number, ProcEntry>();
+
+  constructor(stream: EventStream) {
+    this.table = stream.table;
+    this.render = stream;
+  }
+
+  private lastThread: Thread | undefined;
+  private lastExtra: ThreadExtra | undefined;
+
+  extraOf(t: Thread): ThreadExtra {
+    // Events come in runs from one thread: skip the map for them.
+    if (t === this.lastThread) return this.lastExtra!;
+    let x = this.extras.get(t);
+    if (!x) {
+      x = { tty: 0, cgroups: [], containerId: "", enterHi: 0, enterLo: 0, latency: 0, enterRejected: false };
+      const pe = this.procs.get(t.tid);
+      if (pe) {
+        x.tty = pe.tty;
+        x.cgroups = cgroupPairs(pe.cgroups);
+        x.containerId = containerIdOf(x.cgroups);
+        // Only the thread the process list describes: a later thread may reuse the tid.
+        this.procs.delete(t.tid);
+      }
+      this.extras.set(t, x);
+    }
+    this.lastThread = t;
+    this.lastExtra = x;
+    return x;
+  }
+
+  /** A thread's memory sizes (KiB) as sysdig's fields show them now. */
+  vmOf(t: Thread): [number, number, number] {
+    const x = this.extraOf(t);
+    const b = x.vmBase;
+    if (x.vm && b && b[0] === t.vmsizeKb && b[1] === t.vmrssKb && b[2] === t.vmswapKb) return x.vm;
+    x.vm = undefined;
+    return [t.vmsizeKb, t.vmrssKb, t.vmswapKb];
+  }
+
+  /** A thread of the capture's process list (the Thread itself is made by the state engine). */
+  process(p: ProcEntry): void {
+    this.procs.set(p.tid, p);
+  }
+
+  interfaces(list: InterfaceEntry[]): void {
+    for (const i of list) {
+      if (i.family === 4) {
+        const v = i.addr as number;
+        this.localV4.push(Uint8Array.of(v & 255, (v >>> 8) & 255, (v >>> 16) & 255, v >>> 24));
+      } else {
+        this.localV6.push(i.addr as Uint8Array);
+      }
+    }
+  }
+
+  /** Before the state engine applies the event. */
+  before(ev: RawEvent): void {
+    this.prePf = undefined;
+    if (SWITCH[ev.type]) {
+      const t = this.table.threads.get(ev.tid);
+      if (t) this.prePf = [t.pfMajor, t.pfMinor];
+    }
+    // evt.reltime counts from the first event after the container events a capture starts with.
+    if (this.firstHi < 0 && !CONTAINER[ev.type]) {
+      this.firstHi = ev.tsHi;
+      this.firstLo = ev.tsLo;
+    }
+  }
+
+  /** After the state engine applied the event: the facts the predicate reads. sysdig filters
+   *  an event that does not modify the state (EF_MODIFIES_STATE) before parsing it, and does not
+   *  parse it at all when the filter rejects it: the parsing done here for such an event waits
+   *  for settle(). */
+  after(ev: RawEvent, num: number, thread: Thread, p: ParamIndex): void {
+    this.ev = ev;
+    this.num = num;
+    this.p = p;
+    this.thread = thread;
+    const type = ev.type;
+    const x = this.extraOf(thread);
+    this.extra = x;
+    const flags = LEGACY_FLAGS[type];
+    this.modifies = (flags & MODIFIES_STATE) !== 0;
+
+    // evt.latency: an exit's distance to its thread's last enter event. Events sysdig does
+    // not "reset" its thread for (switch, procinfo...) leave it as it was.
+    let valid = true;
+    if (!(flags & SKIPPARSERESET) && !SWITCH[type]) {
+      if (type % 2 === 0) {
+        x.latency = 0;
+        x.enterHi = ev.tsHi;
+        x.enterLo = ev.tsLo;
+        x.enterRejected = false;
+      } else {
+        if (x.enterHi !== 0 || x.enterLo !== 0) {
+          x.latency = (ev.tsHi - x.enterHi) * 4294967296 + (ev.tsLo - x.enterLo);
+        }
+        // sysdig pairs an exit with its thread's last enter event, unless a filter rejected it.
+        valid = thread.enterType === type - 1 && !x.enterRejected;
+      }
+    }
+
+    // The event's fd: the one its enter event named, or the one an fd-creating exit returned
+    // (fd.* fields look it up this way even for an exit sysdig could not pair).
+    this.fdEvent = (flags & USES_ANY_FD) !== 0;
+    this.fdNum = thread.lastFd ?? -1;
+    const nf = NEW_FD_PARAM[type];
+    let created = false;
+    if (nf >= 0 && p.has(nf) && valid) {
+      const v = p.int(nf);
+      if (v >= 0) {
+        this.fdNum = v;
+        created = true;
+      }
+    }
+    this.fd = this.fdNum >= 0 ? thread.fds.get(this.fdNum) : undefined;
+    // The event's own fd record (sysdig's evt->m_fdinfo), which some evt.* fields read: set
+    // for fd-using events, for exits only when paired with their enter.
+    this.evtFd = (flags & USES_FD && valid) || created ? this.fd : undefined;
+
+    this.pendingParse = true;
+    if (this.modifies) this.parse();
+    else if (SWITCH[type] && this.prePf) {
+      // Filtered before parsing: the switch's page faults are not the thread's yet.
+      x.pf = this.prePf;
+      x.pfBase = [thread.pfMajor, thread.pfMinor];
+    }
+  }
+
+  /** The filter's verdict on the event (true without a filter). */
+  settle(passed: boolean): void {
+    if (!this.pendingParse) return;
+    if (passed) {
+      this.parse();
+      return;
+    }
+    this.pendingParse = false;
+    const type = this.ev.type;
+    // A rejected enter event leaves its exit unpaired.
+    if (type % 2 === 0 && !(LEGACY_FLAGS[type] & SKIPPARSERESET) && !SWITCH[type]) this.extra.enterRejected = true;
+  }
+
+  private parse(): void {
+    this.pendingParse = false;
+    const { ev, p, thread } = this;
+    const type = ev.type;
+    if (SWITCH[type]) this.extra.pf = undefined;
+    if ((MEMORY_X[type] || SWITCH[type]) && P_VMSWAP[type] >= 0 && p.has(P_VMSWAP[type])) {
+      // A switch reports its process's sizes, the others their thread's.
+      const t = SWITCH[type] && thread.pid !== thread.tid ? this.table.threads.get(thread.pid) : thread;
+      if (t) {
+        const tx = this.extraOf(t);
+        tx.vm = [p.uint(P_VMSIZE[type]), p.uint(P_VMRSS[type]), p.uint(P_VMSWAP[type])];
+        tx.vmBase = [t.vmsizeKb, t.vmrssKb, t.vmswapKb];
+      }
+    }
+    if (CLONE_LIKE[type]) this.cloned(thread, p, type);
+    else if (EXECVE_LIKE[type]) this.execed(this.extra, p, type);
+    else if (CONTAINER[type]) {
+      const id = this.container(p, type);
+      if (id !== undefined) this.containerThread(id);
+    }
+  }
+
+  /** sysdig gives a container event a made-up thread of its own: named container:ID, in that
+   *  container, root, with no parent. */
+  private containerThread(id: string): void {
+    const t = unknownThread(this.ev.tid);
+    t.comm = `container:${id}`;
+    t.ptid = 0;
+    t.uid = 0;
+    t.gid = 0;
+    t.loginuid = 0;
+    t.vtid = -2;
+    t.vpid = -2;
+    this.thread = t;
+    this.extra = { ...this.extraOf(t), containerId: id };
+    this.fdEvent = false;
+  }
+
+  /** A thread's page faults as sysdig's fields show them now. */
+  pfOf(t: Thread): [number, number] {
+    const x = this.extraOf(t);
+    const b = x.pfBase;
+    if (x.pf && b && b[0] === t.pfMajor && b[1] === t.pfMinor) return x.pf;
+    x.pf = undefined;
+    return [t.pfMajor, t.pfMinor];
+  }
+
+  private cloned(parent: Thread, p: ParamIndex, type: number): void {
+    if (!p.has(0)) return;
+    const res = p.int(0);
+    const child = res > 0 ? this.table.threads.get(res) : res === 0 ? parent : undefined;
+    if (!child || (res === 0 && this.extras.get(child)?.cgroups.length)) return;
+    const x = this.extraOf(child);
+    if (res > 0) x.tty = this.extraOf(parent).tty;
+    const i = P_CGROUPS[type];
+    if (i >= 0 && p.has(i)) {
+      x.cgroups = cgroupPairs(p.bytes(i));
+      x.containerId = containerIdOf(x.cgroups);
+    } else if (res > 0) {
+      const px = this.extraOf(parent);
+      x.cgroups = px.cgroups;
+      x.containerId = px.containerId;
+    }
+  }
+
+  private execed(x: ThreadExtra, p: ParamIndex, type: number): void {
+    if (!p.has(0) || p.int(0) < 0) return;
+    if (P_TTY[type] >= 0 && p.has(P_TTY[type])) x.tty = p.int(P_TTY[type]);
+    const i = P_CGROUPS[type];
+    if (i >= 0 && p.has(i)) {
+      x.cgroups = cgroupPairs(p.bytes(i));
+      x.containerId = containerIdOf(x.cgroups);
+    }
+  }
+
+  /** Records a container's metadata; returns its id. */
+  private container(p: ParamIndex, type: number): string | undefined {
+    const i = P_JSON[type];
+    if (i >= 0 && p.has(i)) {
+      try {
+        const c = JSON.parse(p.str(i))?.container;
+        if (c && typeof c.id === "string") {
+          this.containers.set(c.id, {
+            id: c.id, name: c.name ?? "", image: c.image ?? "", imageId: c.imageid ?? "",
+            imageRepo: c.imagerepo ?? "", imageTag: c.imagetag ?? "", imageDigest: c.imagedigest ?? "",
+            type: typeof c.type === "number" ? c.type : 0,
+            privileged: typeof c.privileged === "boolean" ? c.privileged : undefined,
+            ip: typeof c.ip === "string" ? parseIpv4(c.ip) : undefined,
+          });
+          return c.id;
+        }
+      } catch {
+        // A damaged container description adds nothing.
+      }
+      return undefined;
+    } else if (p.has(0)) {
+      // The old container event: id, type, name, image.
+      const id = p.str(0);
+      this.containers.set(id, {
+        id, type: p.has(1) ? p.uint(1) : 0, name: p.has(2) ? p.str(2) : "", image: p.has(3) ? p.str(3) : "",
+        imageId: "", imageRepo: "", imageTag: "", imageDigest: "",
+      });
+      return id;
+    }
+    return undefined;
+  }
+}
