@@ -3,15 +3,26 @@
 import { eventsCommand } from "../server/cli/events-command";
 
 const USAGE = `usage: casefile <command> [args]
-  events FILE [FILTER]   print the events as sysdig -r does
-  ingest FILE            import a capture into the store (CASEFILE_DATA, default ./data)
-  serve [--host H] [--port P]   the workbench`;
+  events FILE [FILTER]                 the events as sysdig -r FILE [FILTER] prints them
+  lsof|netstat|ps FILE --at N          the state at event N, as sysdig's chisels print it
+  gaps FILE --filter F --min D [--explain]   matching events after a gap longer than D
+  fields                               the filter fields, like sysdig -l
+  ingest FILE                          import a capture into the store (CASEFILE_DATA)
+  serve [--host H] [--port P]          the workbench`;
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...args] = argv;
   switch (cmd) {
     case "events":
       return eventsCommand(args);
+    case "lsof":
+    case "netstat":
+    case "ps":
+      return (await import("../server/cli/state-commands")).stateCommand(cmd, args);
+    case "fields":
+      return (await import("../server/cli/fields-command")).fieldsCommand();
+    case "gaps":
+      return (await import("../server/cli/gaps-command")).gapsCommand(args);
     case "ingest":
       return (await import("../server/cli/ingest-command")).ingestCommand(args);
     case "serve": {

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
+import { stateAt, stateLines } from "../server/cli/state-commands";
 
 const TOKEN = "api-0123456789abcdef0123456789abcdef";
 const PING = path.resolve(projectRoot, "../shared/captures/falco_ping_sendto.scap");
@@ -61,6 +62,18 @@ test("gaps, activity in a gap, spectrogram and top answer over HTTP", async () =
   assert.equal(top.status, 200);
   // Ten sendmsg calls (exit events), none failed.
   assert.deepEqual(top.body.rows.map((r: { key: string; count: number; errors: number }) => [r.key, r.count, r.errors]), [["sendmsg", 10, 0]]);
+});
+
+test("lsof, netstat and ps at an event answer the chisel's rows and lines", async () => {
+  for (const kind of ["lsof", "netstat", "ps"] as const) {
+    const r = await get(`/api/captures/${id}/${kind}?at=700`);
+    assert.equal(r.status, 200);
+    const expected = stateLines(kind, (await stateAt(PING, 700)).table!);
+    assert.deepEqual(r.body.lines, expected);
+    assert.equal(r.body.rows.length, expected.length - 1); // the header line
+  }
+  assert.equal((await get(`/api/captures/${id}/lsof?at=999999`)).status, 404);
+  assert.equal((await get(`/api/captures/${id}/lsof`)).body.where, "at");
 });
 
 test("bad parameters are 400s that name the parameter; unknown captures 404", async () => {

@@ -14,6 +14,7 @@ import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import WebSocket from "ws";
 import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
+import { sysdigLines } from "../server/testing/oracle";
 
 const TOKEN = "e2e-0123456789abcdef0123456789abcdef";
 const CAPTURES = path.resolve(projectRoot, "../shared/captures");
@@ -104,8 +105,14 @@ test("upload, list, read the events, refuse strangers, report bad files, delete"
   const ok = await request("GET", "/api/captures", { authorization: `Bearer ${TOKEN}` });
   assert.equal(ok.status, 200);
   assert.equal(ok.json.length, 1);
-  const filtered = await request("GET", `/api/captures/${captureId}/events?filter=proc.name%3Dcat`, { authorization: `Bearer ${TOKEN}` });
-  assert.deepEqual([filtered.status, filtered.json.where], [400, "filter"]);
+  const filtered = await request("GET", `/api/captures/${captureId}/events?filter=${encodeURIComponent("proc.name=cat and evt.type=close")}`, { authorization: `Bearer ${TOKEN}` });
+  assert.equal(filtered.status, 200);
+  const sysdigNums = sysdigLines(CAT_WRITE, ["proc.name=cat and evt.type=close"]).map((l) => Number(l.split(" ")[0]));
+  assert.ok(sysdigNums.length > 0);
+  assert.deepEqual(filtered.json.events.map((e: { num: number }) => e.num), sysdigNums);
+  const badFilter = await request("GET", `/api/captures/${captureId}/events?filter=${encodeURIComponent("proc.name=cat and")}`, { authorization: `Bearer ${TOKEN}` });
+  assert.deepEqual([badFilter.status, badFilter.json.where], [400, "filter"]);
+  assert.match(badFilter.json.error, /^filter error at position \d+: /);
 
   // An upload over the limit is refused and leaves nothing behind.
   const big = await request("POST", "/api/captures", { authorization: `Bearer ${TOKEN}`, "x-filename": "big.scap" }, Buffer.alloc(MAX_UPLOAD + 1));

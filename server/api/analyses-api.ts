@@ -3,7 +3,7 @@
 
 import { getContext } from "./context";
 import { ApiError, json } from "./http-json";
-import { FilterError } from "./filter-condition";
+import { isFilterError } from "./filter-condition";
 import { parseDuration } from "../core/analyses/duration";
 
 function filterOf(params: URLSearchParams): string {
@@ -28,7 +28,7 @@ function query<T>(id: string, fn: () => T | undefined): Response {
     if (r === undefined) throw new ApiError(404, `no capture with id ${JSON.stringify(id)}`, "id");
     return json(r);
   } catch (e) {
-    if (e instanceof FilterError) throw new ApiError(400, e.message, "filter");
+    if (isFilterError(e)) throw new ApiError(400, e.message, "filter");
     throw e;
   }
 }
@@ -71,4 +71,17 @@ export function captureTop(id: string, params: URLSearchParams): Response {
     const rows = store.top(id, filterOf(params), by, limit);
     return rows && { rows };
   });
+}
+
+/** lsof / netstat / ps at an event, as the sysdig chisels print them. */
+export function captureState(kind: "lsof" | "netstat" | "ps") {
+  return (id: string, params: URLSearchParams): Response => {
+    const at = intOf(params, "at", 0, 1, Number.MAX_SAFE_INTEGER);
+    if (!params.get("at")) throw new ApiError(400, "at: the event number is required", "at");
+    const store = getContext().store;
+    if (!store.getCapture(id)) throw new ApiError(404, `no capture with id ${JSON.stringify(id)}`, "id");
+    const r = store.state(id, kind, at);
+    if (!r) throw new ApiError(404, `no event ${at} in this capture`, "at");
+    return json(r);
+  };
 }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { getContext } from "./context";
 import { ApiError, json } from "./http-json";
 import { saveUpload, uploadName } from "./upload";
+import { isFilterError } from "./filter-condition";
 
 export const DEFAULT_EVENTS_LIMIT = 200;
 export const MAX_EVENTS_LIMIT = 5000;
@@ -40,12 +41,18 @@ export function deleteCapture(id: string): Response {
 
 export function captureEvents(id: string, params: URLSearchParams): Response {
   const store = getContext().store;
-  if (params.get("filter")) throw new ApiError(400, "filters arrive with the next issue", "filter");
   const from = intParam(params, "from", 0, 0, Number.MAX_SAFE_INTEGER);
   // Over-large pages are clamped rather than refused: `next` still lets the caller go on.
   const limit = Math.min(intParam(params, "limit", DEFAULT_EVENTS_LIMIT, 1, Number.MAX_SAFE_INTEGER), MAX_EVENTS_LIMIT);
   if (!store.getCapture(id)) throw noSuchCapture(id);
-  return json(store.events(id, { from, limit }));
+  const filter = params.get("filter") ?? "";
+  if (filter.length > 10_000) throw new ApiError(400, "filter longer than 10000 characters", "filter");
+  try {
+    return json(store.events(id, { from, limit, filter }));
+  } catch (e) {
+    if (isFilterError(e)) throw new ApiError(400, e.message, "filter");
+    throw e;
+  }
 }
 
 function intParam(params: URLSearchParams, key: string, dflt: number, min: number, max: number): number {

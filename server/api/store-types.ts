@@ -71,12 +71,17 @@ export interface Store {
   ingestFile(path: string, name: string, onProgress?: (p: IngestProgress) => void): Promise<string>;
   /** Events with num >= from, in order, at most limit (hidden procinfo events excluded, as
    *  sysdig does); next is the num to ask for next, or null at the end. */
-  events(id: string, opts: { from?: number; limit?: number }): { events: EventRow[]; next: number | null };
+  /** With a filter: only matching events. `approximate` lists filter fields answered from the
+   *  ingest columns rather than exactly as sysdig (see server/api/filter-condition.ts). */
+  events(id: string, opts: { from?: number; limit?: number; filter?: string }): { events: EventRow[]; next: number | null; approximate?: string[] };
   /** Matching events that follow a gap longer than minNs since the previous matching one. */
   gaps(id: string, filter: string, minNs: number): GapRow[] | undefined;
   /** What ran between two events: counts by process and event type. */
   activity(id: string, fromNum: number, toNum: number): { proc: string; type: string; count: number }[] | undefined;
   spectrogram(id: string, filter: string, bins: number): SpectrogramAnswer | undefined;
   top(id: string, filter: string, by: "syscall" | "process", limit: number): TopAnswerRow[] | undefined;
+  /** The lsof / netstat / ps table once event `at` has been applied: the chisel's rows and
+   *  its exact text lines. Undefined when there is no such capture or event. */
+  state(id: string, kind: "lsof" | "netstat" | "ps", at: number): { rows: object[]; lines: string[] } | undefined;
   close(): void;
 }

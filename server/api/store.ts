@@ -7,9 +7,11 @@ import { join } from "node:path";
 import { openDb, type Db } from "../../db/open-db";
 import { ingestCapture } from "../ingest/ingest";
 import { renderStoredEvents } from "./stored-events";
-import type { CaptureSummary, EventRow, IngestProgress, Store } from "./store-types";
+import type { CaptureSummary, IngestProgress, Store } from "./store-types";
 import { activityBetween, findGaps, spectrogram, top } from "./analyses";
 import { filterCondition } from "./filter-condition";
+import { storedStateAt } from "./state-at";
+import { lsofRows, lsofText, netstatRows, netstatText, psRows, psText } from "../core/state/tables";
 
 interface CaptureRecord {
   id: string;
@@ -97,10 +99,12 @@ export function openStore(dataDir: string): Store {
       return id;
     },
 
-    events(id: string, opts: { from?: number; limit?: number }): { events: EventRow[]; next: number | null } {
+    events(id: string, opts: { from?: number; limit?: number; filter?: string }) {
       const db = captureDb(id);
       if (!db) return { events: [], next: null };
-      return renderStoredEvents(db, opts.from ?? 1, Math.min(Math.max(opts.limit ?? 200, 1), 5000));
+      const where = filterCondition(opts.filter);
+      const page = renderStoredEvents(db, opts.from ?? 1, Math.min(Math.max(opts.limit ?? 200, 1), 5000), where);
+      return where.approximate.length ? { ...page, approximate: where.approximate } : page;
     },
 
     gaps(id, filter, minNs) {
@@ -123,6 +127,22 @@ export function openStore(dataDir: string): Store {
     top(id, filter, by, limit) {
       const db = captureDb(id);
       return db && top(db, filterCondition(filter), by, limit).map((r) => ({ ...r, timeNs: String(r.timeNs) }));
+    },
+
+    state(id, kind, at) {
+      const db = captureDb(id);
+      const table = db && storedStateAt(db, at);
+      if (!table) return undefined;
+      if (kind === "lsof") {
+        const rows = lsofRows(table);
+        return { rows, lines: lsofText(rows) };
+      }
+      if (kind === "netstat") {
+        const rows = netstatRows(table);
+        return { rows, lines: netstatText(rows) };
+      }
+      const rows = psRows(table);
+      return { rows, lines: psText(rows) };
     },
 
     close(): void {

@@ -6,8 +6,9 @@ import { infoText, type RenderContext } from "../core/events/format";
 import { HIDDEN_TYPES } from "../core/events/event-stream";
 import { ParamIndex } from "../core/events/params";
 import { procName, typeName } from "../core/events/printer";
-import type { RawEvent } from "../core/formats/scap/reader";
 import type { EventRow } from "./store-types";
+import { rawEventsAt } from "./raw-events";
+import { ALL, type SqlCondition } from "./analyses";
 
 const HIDDEN_LIST = [...HIDDEN_TYPES].join(",") || "-1";
 
@@ -28,20 +29,22 @@ function meta(db: Db, key: string): string | undefined {
   return (db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined)?.value;
 }
 
-export function renderStoredEvents(db: Db, from: number, limit: number): { events: EventRow[]; next: number | null } {
+export function renderStoredEvents(
+  db: Db, from: number, limit: number, where: SqlCondition = ALL,
+): { events: EventRow[]; next: number | null } {
   const base = BigInt(meta(db, "base_ts") ?? "0");
   const firstShown = Number(meta(db, "first_shown") ?? "1");
   const rows = db.prepare(
     `SELECT e.num, e.ts, e.cpu, e.tid, e.type, p.s AS proc, l.s AS labels
        FROM events e JOIN strings p ON p.id = e.proc LEFT JOIN strings l ON l.id = e.labels
-      WHERE e.num >= ? AND e.type NOT IN (${HIDDEN_LIST}) ORDER BY e.num LIMIT ?`,
-  ).all(Math.max(from, firstShown), limit + 1) as Row[];
+      WHERE e.num >= ? AND e.type NOT IN (${HIDDEN_LIST}) AND (${where.sql}) ORDER BY e.num LIMIT ?`,
+  ).all(Math.max(from, firstShown), ...where.params, limit + 1) as Row[];
   const more = rows.length > limit;
   if (more) rows.length = limit;
   if (rows.length === 0) return { events: [], next: null };
 
-  const raw = rawRecords(db, rows[0].num, rows[rows.length - 1].num);
   const params = new ParamIndex();
+  const raw = rawEventsAt(db, rows.map((r) => r.num));
   const events = rows.map((r): EventRow => {
     const ev = raw.get(r.num);
     const ts = r.ts === null ? 0n : base + BigInt(r.ts);
@@ -61,30 +64,4 @@ export function renderStoredEvents(db: Db, from: number, limit: number): { event
     };
   });
   return { events, next: more ? rows[rows.length - 1].num + 1 : null };
-}
-
-/** The raw parameter records of events first..last, as RawEvent views over the chunk blobs. */
-function rawRecords(db: Db, first: number, last: number): Map<number, RawEvent> {
-  const chunks = db.prepare(
-    "SELECT first_num, data FROM chunks WHERE last_num >= ? AND first_num <= ? ORDER BY first_num",
-  ).all(first, last) as { first_num: number; data: Buffer }[];
-  const out = new Map<number, RawEvent>();
-  for (const c of chunks) {
-    const buf = c.data;
-    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    let num = c.first_num;
-    for (let o = 0; o < buf.length; num++) {
-      const len = dv.getUint32(o, true);
-      if (num >= first && num <= last) {
-        const lenSize = buf[o + 4] as 2 | 4;
-        const nparams = dv.getUint16(o + 5, true);
-        out.set(num, {
-          buf, dv, blockOffset: 0, cpu: 0, flags: 0, tsHi: 0, tsLo: 0, tid: 0, type: 0, nparams,
-          lenSize, lensOff: o + 7, valsOff: o + 7 + nparams * lenSize, end: o + len,
-        });
-      }
-      o += len;
-    }
-  }
-  return out;
 }

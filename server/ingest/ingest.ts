@@ -11,7 +11,9 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { EVENTS } from "../core/events/event-table";
 import { EventStream, STATEFUL_PARAMS } from "../core/events/event-stream";
-import type { RawEvent } from "../core/formats/scap/reader";
+import type { RawEvent, ScapHandler } from "../core/formats/scap/reader";
+import type { FdEntry, GroupEntry, ProcEntry, UserEntry } from "../core/formats/scap/blocks";
+import { snapshot } from "../core/state/snapshot";
 import type { ParamIndex } from "../core/events/params";
 import { PT } from "../core/events/types";
 import { fdTypeChar, l4Char, type Fd, type Thread } from "../core/state/threads";
@@ -20,6 +22,8 @@ import { readCaptureFile } from "./capture-stream";
 import { COLS, SqliteBatchWriter, type RowBatch } from "./sqlite-batch-writer";
 
 const ROWS_PER_BATCH = 16_384;
+/** A state checkpoint every this many events: lsof at any event replays fewer than this. */
+export const CHECKPOINT_EVERY = 4096;
 const EVENTS_PER_CHUNK = 512;
 const CHUNK_BYTES = 1 << 20;
 /** Batches sent but not yet written: bounds memory when SQLite is slower than parsing. */
@@ -43,11 +47,14 @@ const RES_PARAM: number[] = EVENTS.map((e, id) => {
 /** Per event type: index of the fd parameter the event acts on, or -1. */
 const FD_PARAM: number[] = EVENTS.map((e) => e.params.findIndex((p) => p.type === PT.FD && (p.name === "fd" || p.name === "res")));
 
-/** Builds row batches from the event stream. */
-class RowBuilder {
+/** Builds row batches from the event stream, and state checkpoints. It is the reader's handler:
+ *  the stream follows the state, the builder takes a checkpoint before the first event (the
+ *  state the capture's process and fd lists describe) and every CHECKPOINT_EVERY events. */
+class RowBuilder implements ScapHandler {
   private readonly strings = new Map<string, number>();
   private newStrings: [number, string][] = [];
   private readonly fds = new Map<string, number>();
+  private readonly fdRefCache = new WeakMap<Fd, { num: number; name: string; type: number; l4: number; id: number }>();
   private newFds: RowBatch["fds"] = [];
   private rows = new Float64Array(ROWS_PER_BATCH * COLS);
   private count = 0;
@@ -71,8 +78,19 @@ class RowBuilder {
   firstTs: bigint | null = null;
   readonly stream: EventStream;
 
-  constructor(private readonly send: (b: RowBatch) => void) {
+  private checkpoints: RowBatch["checkpoints"] = [];
+
+  constructor(private readonly send: (b: RowBatch) => void, private readonly checkpointEvery = CHECKPOINT_EVERY) {
     this.stream = new EventStream((ev, num, thread, p) => this.onEvent(ev, num, thread, p));
+  }
+
+  process = (p: ProcEntry) => this.stream.process(p);
+  fdEntry = (tid: number, e: FdEntry) => this.stream.fdEntry(tid, e);
+  users = (u: UserEntry[], g: GroupEntry[]) => this.stream.users(u, g);
+
+  event(ev: RawEvent): void {
+    if (this.stream.num === 0) this.checkpoints.push([0, snapshot(this.stream.table)]);
+    this.stream.event(ev);
   }
 
   private intern(s: string): number {
@@ -87,6 +105,17 @@ class RowBuilder {
 
   /** The fds row of an fd as it is now, added when first seen. */
   private fdRef(num: number, fd: Fd | undefined): number {
+    // Most events hit an fd seen just before, unchanged: skip building its key.
+    if (fd) {
+      const c = this.fdRefCache.get(fd);
+      if (c && c.num === num && c.name === fd.name && c.type === fd.type && c.l4 === fd.l4) return c.id;
+    }
+    const id = this.fdRefSlow(num, fd);
+    if (fd) this.fdRefCache.set(fd, { num, name: fd.name, type: fd.type, l4: fd.l4, id });
+    return id;
+  }
+
+  private fdRefSlow(num: number, fd: Fd | undefined): number {
     const typechar = fd ? fdTypeChar(fd.type) : "";
     const l4 = fd ? l4Char(fd.l4) : "";
     const name = fd?.name ?? "";
@@ -150,6 +179,7 @@ class RowBuilder {
       this.lastHi = ev.tsHi;
       this.lastLo = ev.tsLo;
     }
+    if (num % this.checkpointEvery === 0) this.checkpoints.push([num, snapshot(this.stream.table)]);
     if (++this.count === ROWS_PER_BATCH) this.flush();
   }
 
@@ -181,12 +211,16 @@ class RowBuilder {
   }
 
   flush(): void {
-    this.send({ rows: this.rows, count: this.count, strings: this.newStrings, fds: this.newFds, chunks: this.chunks });
+    this.send({
+      rows: this.rows, count: this.count, strings: this.newStrings, fds: this.newFds, chunks: this.chunks,
+      checkpoints: this.checkpoints,
+    });
     this.rows = new Float64Array(ROWS_PER_BATCH * COLS);
     this.count = 0;
     this.newStrings = [];
     this.newFds = [];
     this.chunks = [];
+    this.checkpoints = [];
   }
 
   end(): { meta: Record<string, string>; lastTs: bigint | null } {
@@ -266,13 +300,13 @@ export async function ingestCapture(
   dbPath: string,
   path: string,
   onProgress?: (p: { bytesRead: number; events: number }) => void,
-  opts: { worker?: boolean } = {},
+  opts: { worker?: boolean; checkpointEvery?: number } = {},
 ): Promise<IngestResult> {
   const useWorker = (opts.worker ?? true) && existsSync(WORKER_FILE);
   const sink = useWorker ? workerSink(dbPath) : inlineSink(dbPath);
-  const builder = new RowBuilder((b) => sink.send(b));
+  const builder = new RowBuilder((b) => sink.send(b), opts.checkpointEvery);
   let lastReport = 0;
-  const { error } = await readCaptureFile(path, builder.stream, {
+  const { error } = await readCaptureFile(path, builder, {
     onProgress: (bytesRead) => {
       const now = Date.now();
       if (now - lastReport > 100) {

@@ -15,6 +15,8 @@ export interface RowBatch {
   strings: [number, string][];
   /** fds rows first seen in this batch: id, num, typechar, l4, name. */
   fds: [number, number, string, string, string][];
+  /** State checkpoints taken in this batch: the event number they follow, the snapshot. */
+  checkpoints: [number, string][];
   /** Raw parameter chunks completed in this batch. */
   chunks: { first: number; last: number; data: Uint8Array }[];
 }
@@ -29,6 +31,7 @@ export class SqliteBatchWriter {
   private readonly insertString;
   private readonly insertFd;
   private readonly insertChunk;
+  private readonly insertCheckpoint;
   private txRows = 0;
   private readonly params: number[] = new Array(ROWS_PER_INSERT * COLS);
 
@@ -46,6 +49,7 @@ export class SqliteBatchWriter {
     this.insertOne = this.db.prepare(`INSERT INTO events (${cols}) VALUES ${one}`);
     this.insertString = this.db.prepare("INSERT INTO strings (id, s) VALUES (?, ?)");
     this.insertFd = this.db.prepare("INSERT INTO fds (id, num, typechar, l4, name) VALUES (?, ?, ?, ?, ?)");
+    this.insertCheckpoint = this.db.prepare("INSERT INTO checkpoints (num, data) VALUES (?, ?)");
     this.insertChunk = this.db.prepare("INSERT INTO chunks (first_num, last_num, data) VALUES (?, ?, ?)");
     this.db.exec("BEGIN");
   }
@@ -53,6 +57,7 @@ export class SqliteBatchWriter {
   apply(b: RowBatch): void {
     for (const [id, s] of b.strings) this.insertString.run(id, s);
     for (const f of b.fds) this.insertFd.run(f);
+    for (const [num, data] of b.checkpoints) this.insertCheckpoint.run(num, data);
     for (const c of b.chunks) this.insertChunk.run(c.first, c.last, Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength));
     const rows = b.rows;
     const p = this.params;

@@ -1,0 +1,87 @@
+// bench/query: the questions of an investigation, asked of a warm server over HTTP, against
+// sysdig answering the same question by re-reading the file, in the same run.
+//   node --import tsx bench/query.ts [--events N] [--smoke]
+// The capture is bench/big-capture.ts's (real curl_google.scap events repeated, ≥ 2 M events).
+// Prints per question: our median/p95 and sysdig's time, and the ratio. Never fails on time.
+
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { makeBigCapture } from "./big-capture";
+import { CAPTURES_DIR, PROJECT_ROOT } from "../server/testing/oracle";
+import { startServer } from "../server/http/serve";
+
+const args = process.argv.slice(2);
+const smoke = args.includes("--smoke");
+const minEvents = Number(args[args.indexOf("--events") + 1]) || (smoke ? 50_000 : 2_000_000);
+const TOKEN = "bench-query-token-0123456789abcdef";
+
+const workDir = join(PROJECT_ROOT, "bench/out");
+mkdirSync(workDir, { recursive: true });
+const big = join(workDir, `big-${minEvents}.scap`);
+if (!existsSync(big)) await makeBigCapture(join(CAPTURES_DIR, "curl_google.scap"), big, minEvents);
+
+// One ingest per capture size, kept between runs (the question is query speed, not ingest).
+const dataDir = join(workDir, `query-data-${minEvents}`);
+if (!existsSync(join(dataDir, "captures")) || !readdirSync(join(dataDir, "captures")).some((f) => f.endsWith(".db"))) {
+  execFileSync(join(PROJECT_ROOT, "bin/casefile"), ["ingest", big], { env: { ...process.env, CASEFILE_DATA: dataDir } });
+}
+const server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
+const get = async (path: string) => {
+  const r = await fetch(`${server.origin}${path}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  if (r.status !== 200) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+  return r.json();
+};
+const [capture] = (await get("/api/captures")) as { id: string; events: number }[];
+const base = `/api/captures/${capture.id}`;
+
+async function timeIt(runs: number, fn: (i: number) => Promise<unknown>): Promise<{ median: number; p95: number }> {
+  await fn(0); // warm
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn(i + 1);
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  return { median: ms[Math.floor(ms.length / 2)], p95: ms[Math.min(ms.length - 1, Math.ceil(ms.length * 0.95) - 1)] };
+}
+
+function sysdigMs(shell: string): number {
+  const t0 = performance.now();
+  spawnSync("sh", ["-c", shell], { stdio: "ignore", env: { ...process.env, TZ: "UTC" } });
+  return performance.now() - t0;
+}
+
+const rows: [string, number, string, number, string][] = [];
+const runs = smoke ? 3 : 20;
+const enc = encodeURIComponent;
+
+// 1. The first 100 events of a selective filter.
+// connect calls: 0.1% of the events, spread over the whole capture.
+const selective = "evt.type=connect";
+const first = await timeIt(runs, () => get(`${base}/events?filter=${enc(selective)}&limit=100`));
+rows.push(["first 100 events of a filter", first.median, "median", sysdigMs(`sysdig -r '${big}' "${selective}" | head -100`), "<= 30 ms"]);
+
+// 2. lsof at random event numbers (the same numbers for both).
+const nums = Array.from({ length: runs + 1 }, (_, i) => 1 + Math.floor(((i * 7919) % 1000) / 1000 * (capture.events - 1)));
+const lsof = await timeIt(runs, (i) => get(`${base}/lsof?at=${nums[i]}`));
+const sysdigLsof = [nums[1], nums[2], nums[3]].slice(0, smoke ? 1 : 3)
+  .map((n) => sysdigMs(`sysdig -r '${big}' -c lsof "" "evt.num=${n}"`)).sort((a, b) => a - b);
+rows.push(["lsof at a random evt.num", lsof.p95, "p95", sysdigLsof[Math.floor(sysdigLsof.length / 2)], "<= 20 ms p95"]);
+
+// 3. All gaps of one process's events.
+const gaps = await timeIt(runs, () => get(`${base}/gaps?filter=${enc("proc.name=snapd")}&min=100ms`));
+rows.push(["gaps of one process's events", gaps.median, "median", sysdigMs(`sysdig -r '${big}' "proc.name=snapd" -p "%evt.num %evt.rawtime" > /dev/null`), "<= 300 ms"]);
+
+// 4. The latency spectrogram of the whole capture.
+const spec = await timeIt(runs, () => get(`${base}/spectrogram?bins=200`));
+rows.push(["spectrogram, whole capture", spec.median, "median", sysdigMs(`sysdig -r '${big}' "evt.dir='<'" -p "%evt.num %evt.rawtime %evt.latency" > /dev/null`), "<= 500 ms"]);
+
+await server.close();
+console.log(`capture: ${capture.events.toLocaleString("en-US")} events (${big})`);
+console.log(`${"question".padEnd(32)} ${"casefile".padStart(12)}      ${"sysdig".padStart(10)}   ratio   target`);
+for (const [q, ours, stat, theirs, target] of rows) {
+  console.log(`${q.padEnd(32)} ${ours.toFixed(1).padStart(9)} ms ${stat.padEnd(6)} ${theirs.toFixed(0).padStart(7)} ms  ${(ours / theirs).toFixed(4).padStart(6)}   ${target}`);
+}
+process.exit(0);

@@ -1,0 +1,71 @@
+// `casefile gaps FILE --filter F --min DURATION [--explain]`: every event matching F that follows
+// a gap longer than DURATION since the previous matching event, with the gap; with --explain,
+// what ran in the gap (the other events, by process and type), the question that came next in
+// the keepalived investigation.
+
+import { ActivityCounter, GapFinder } from "../core/analyses/gaps";
+import { formatDuration, parseDuration } from "../core/analyses/duration";
+import { infoText } from "../core/events/format";
+import { formatLine, procName, timeOfDay, typeName } from "../core/events/printer";
+import { compileFilter } from "../core/filter/evaluate";
+import { filteringHandler } from "../core/filter/filtered-printer";
+import { FilterError, parseFilter } from "../core/filter/parser";
+import { readCaptureFile } from "../ingest/capture-stream";
+import { BufferedOut, fail } from "./output";
+
+const USAGE = "usage: casefile gaps FILE --filter F --min DURATION [--explain]";
+
+export async function gapsCommand(args: string[]): Promise<number> {
+  let file: string | undefined, filter = "", min: string | undefined, explain = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--filter") filter = args[++i] ?? "";
+    else if (a === "--min") min = args[++i];
+    else if (a === "--explain") explain = true;
+    else if (a.startsWith("--")) return fail(`unknown option ${a}\n${USAGE}`);
+    else if (!file) file = a;
+    else return fail(USAGE);
+  }
+  if (!file || min === undefined) return fail(USAGE);
+  let minNs: number;
+  let matches;
+  try {
+    minNs = parseDuration(min);
+    matches = filter.trim() ? compileFilter(parseFilter(filter)) : () => true;
+  } catch (e) {
+    if (e instanceof FilterError || e instanceof Error) return fail(e.message);
+    throw e;
+  }
+  const out = new BufferedOut(process.stdout);
+  const finder = new GapFinder(minNs);
+  let activity = new ActivityCounter();
+  let baseHi = -1, baseLo = 0;
+  // Every shown event passes through here; the matching ones measure gaps, the others are what
+  // ran in between.
+  const handler = filteringHandler((ctx, ev, num, thread, p) => {
+    if (baseHi < 0) { baseHi = ev.tsHi; baseLo = ev.tsLo; }
+    if (!matches(ctx)) {
+      if (explain) activity.add(procName(ev.type, thread.comm, p), typeName(ev.type, p));
+      return;
+    }
+    const gap = finder.add(num, (ev.tsHi - baseHi) * 4294967296 + (ev.tsLo - baseLo));
+    if (gap) {
+      out.line(`gap ${formatDuration(gap.gapNs)} after #${gap.prevNum}: ${formatLine({
+        num, time: timeOfDay(ev.tsHi, ev.tsLo), cpu: ev.cpu, proc: procName(ev.type, thread.comm, p),
+        tid: ev.tid, type: ev.type, typeName: typeName(ev.type, p), info: infoText(ev.type, p, handler.stream),
+      })}`);
+      if (explain) {
+        const rows = activity.rows();
+        if (rows.length === 0) out.line("    (no other events)");
+        for (const r of rows) out.line(`    ${String(r.count).padStart(8)}  ${r.proc}  ${r.type}`);
+      }
+    }
+    activity = new ActivityCounter();
+  });
+  const { error } = await readCaptureFile(file, handler).catch((e: NodeJS.ErrnoException) => ({
+    error: new Error(e.code === "ENOENT" ? "no such file" : e.message),
+  }));
+  await out.flush();
+  if (error) return fail(`${file}: ${error.message}`);
+  return 0;
+}
