@@ -5,8 +5,7 @@
 
 import { ActivityCounter, GapFinder } from "../core/analyses/gaps";
 import { formatDuration, parseDuration } from "../core/analyses/duration";
-import { infoText } from "../core/events/format";
-import { formatLine, procName, timeOfDay, typeName } from "../core/events/printer";
+import { eventLine, procName, typeName } from "../core/events/printer";
 import { compileFilter } from "../core/filter/evaluate";
 import { filteringHandler } from "../core/filter/filtered-printer";
 import { FilterError, parseFilter } from "../core/filter/parser";
@@ -50,10 +49,7 @@ export async function gapsCommand(args: string[]): Promise<number> {
     }
     const gap = finder.add(num, (ev.tsHi - baseHi) * 4294967296 + (ev.tsLo - baseLo));
     if (gap) {
-      out.line(`gap ${formatDuration(gap.gapNs)} after #${gap.prevNum}: ${formatLine({
-        num, time: timeOfDay(ev.tsHi, ev.tsLo), cpu: ev.cpu, proc: procName(ev.type, thread.comm, p),
-        tid: ev.tid, type: ev.type, typeName: typeName(ev.type, p), info: infoText(ev.type, p, handler.stream),
-      })}`);
+      out.line(`gap ${formatDuration(gap.gapNs)} after #${gap.prevNum}: ${eventLine(ev, num, thread, p, handler.stream)}`);
       if (explain) {
         const rows = activity.rows();
         if (rows.length === 0) out.line("    (no other events)");

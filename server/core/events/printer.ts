@@ -7,6 +7,8 @@ import { infoText, type RenderContext } from "./format";
 import { EventStream, HIDDEN_TYPES } from "./event-stream";
 import { SYSCALL_NAMES } from "./syscalls";
 import { PT } from "./types";
+import type { RawEvent } from "../formats/scap/reader";
+import type { Thread } from "../state/threads";
 
 export const CONTAINER_TYPES: ReadonlySet<number> = new Set(
   EVENTS.flatMap((e, id) => (e.name === "container" ? [id] : [])),
@@ -60,6 +62,14 @@ export function formatLine(f: LineFields): string {
   return `${f.num} ${f.time} ${f.cpu} ${f.proc} (${f.tid}) ${f.type % 2 === 0 ? ">" : "<"} ${f.typeName} ${f.info}`;
 }
 
+/** The sysdig line of the event just read, with the state as it is at that event. */
+export function eventLine(ev: RawEvent, num: number, thread: Thread, p: ParamIndex, ctx: RenderContext): string {
+  return formatLine({
+    num, time: timeOfDay(ev.tsHi, ev.tsLo), cpu: ev.cpu, proc: procName(ev.type, thread.comm, p),
+    tid: ev.tid, type: ev.type, typeName: typeName(ev.type, p), info: infoText(ev.type, p, ctx),
+  });
+}
+
 /** A capture handler that emits one sysdig line per visible event (hidden ones too with
  *  showHidden, like sysdig -D). */
 export function eventPrinter(
@@ -73,10 +83,7 @@ export function eventPrinter(
     if (leading && !CONTAINER_TYPES.has(ev.type)) leading = false;
     if (leading || (HIDDEN_TYPES.has(ev.type) && !opts.showHidden)) return;
     const ctx: RenderContext = stream;
-    emit(formatLine({
-      num, time: timeOfDay(ev.tsHi, ev.tsLo), cpu: ev.cpu, proc: procName(ev.type, thread.comm, p),
-      tid: ev.tid, type: ev.type, typeName: typeName(ev.type, p), info: infoText(ev.type, p, ctx),
-    }), num);
+    emit(eventLine(ev, num, thread, p, ctx), num);
   });
   return stream;
 }

@@ -3,9 +3,8 @@
 // fds and processes it reads are those of that event; event numbers are unchanged.
 
 import { EventStream, HIDDEN_TYPES } from "../events/event-stream";
-import { infoText } from "../events/format";
 import type { ParamIndex } from "../events/params";
-import { CONTAINER_TYPES, formatLine, procName, timeOfDay, typeName } from "../events/printer";
+import { CONTAINER_TYPES, eventLine } from "../events/printer";
 import type { RawEvent, ScapHandler } from "../formats/scap/reader";
 import type { Thread } from "../state/threads";
 import { FilterContext } from "./runtime";
@@ -58,10 +57,7 @@ export function filteredEventPrinter(
   opts: { showHidden?: boolean } = {},
 ): FilteringHandler {
   const h: FilteringHandler = filteringHandler((_ctx, ev, num, thread, p) => {
-    emit(formatLine({
-      num, time: timeOfDay(ev.tsHi, ev.tsLo), cpu: ev.cpu, proc: procName(ev.type, thread.comm, p),
-      tid: ev.tid, type: ev.type, typeName: typeName(ev.type, p), info: infoText(ev.type, p, h.stream),
-    }), num);
+    emit(eventLine(ev, num, thread, p, h.stream), num);
   }, predicate, opts);
   return h;
 }
