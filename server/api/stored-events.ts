@@ -2,8 +2,8 @@
 // from the raw chunks, and fd/pid texts as they were recorded at ingest.
 
 import type { Db } from "../../db/open-db";
-import { infoText, type RenderContext } from "../core/events/format";
-import { HIDDEN_TYPES } from "../core/events/event-stream";
+import { fdParamText, infoText, type RenderContext } from "../core/events/format";
+import { HIDDEN_TYPES, SOLE_FD_PARAM, hasSoleFdText } from "../core/events/event-stream";
 import { ParamIndex } from "../core/events/params";
 import { procName, typeName } from "../core/events/printer";
 import type { EventRow } from "./store-types";
@@ -23,6 +23,15 @@ interface Row {
   type: number;
   proc: string;
   labels: string | null;
+  fdLabel: string | null;
+}
+
+/** The stored texts of an event's stateful parameters: its labels string, or, when ingest left
+ *  that out, the text of its fd from the fds row. */
+function statefulTexts(r: Row, p: ParamIndex): string[] {
+  if (r.labels !== null) return r.labels.split("\u0001");
+  if (r.fdLabel !== null && hasSoleFdText(r.type, p)) return [fdParamText(p.int(SOLE_FD_PARAM[r.type]), r.fdLabel)];
+  return [];
 }
 
 function meta(db: Db, key: string): string | undefined {
@@ -35,8 +44,9 @@ export function renderStoredEvents(
   const base = BigInt(meta(db, "base_ts") ?? "0");
   const firstShown = Number(meta(db, "first_shown") ?? "1");
   const rows = db.prepare(
-    `SELECT e.num, e.ts, e.cpu, e.tid, e.type, p.s AS proc, l.s AS labels
+    `SELECT e.num, e.ts, e.cpu, e.tid, e.type, p.s AS proc, l.s AS labels, f.label AS fdLabel
        FROM events e JOIN strings p ON p.id = e.proc LEFT JOIN strings l ON l.id = e.labels
+       LEFT JOIN fds f ON f.id = e.fdref
       WHERE e.num >= ? AND e.type NOT IN (${HIDDEN_LIST}) AND (${where.sql}) ORDER BY e.num LIMIT ?`,
   ).all(Math.max(from, firstShown), ...where.params, limit + 1) as Row[];
   const more = rows.length > limit;
@@ -54,7 +64,7 @@ export function renderStoredEvents(
     if (ev) {
       ev.type = r.type;
       const p = params.load(ev);
-      info = infoText(r.type, p, NO_STATE, r.labels === null ? [] : r.labels.split("\u0001"));
+      info = infoText(r.type, p, NO_STATE, statefulTexts(r, p));
       type = typeName(r.type, p);
       proc = procName(r.type, r.proc, p);
     }

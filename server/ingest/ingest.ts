@@ -10,16 +10,16 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { EVENTS } from "../core/events/event-table";
-import { EventStream, STATEFUL_PARAMS } from "../core/events/event-stream";
+import { ACTED_FD_PARAM, EventStream, STATEFUL_PARAMS, hasSoleFdText } from "../core/events/event-stream";
 import type { RawEvent, ScapHandler } from "../core/formats/scap/reader";
 import type { FdEntry, GroupEntry, ProcEntry, UserEntry } from "../core/formats/scap/blocks";
 import { snapshot } from "../core/state/snapshot";
 import type { ParamIndex } from "../core/events/params";
 import { PT } from "../core/events/types";
-import { fdTypeChar, l4Char, type Fd, type Thread } from "../core/state/threads";
+import { fdLabel, fdTypeChar, l4Char, type Fd, type Thread } from "../core/state/threads";
 import { CONTAINER_TYPES } from "../core/events/printer";
 import { readCaptureFile } from "./capture-stream";
-import { COLS, SqliteBatchWriter, type RowBatch } from "./sqlite-batch-writer";
+import { COLS, packKind, SqliteBatchWriter, type RowBatch } from "./sqlite-batch-writer";
 
 const ROWS_PER_BATCH = 16_384;
 /** A state checkpoint every this many events: lsof at any event replays fewer than this. */
@@ -44,9 +44,6 @@ const RES_PARAM: number[] = EVENTS.map((e, id) => {
   return id % 2 === 1 && (t === PT.ERRNO || t === PT.FD || t === PT.PID) ? 0 : -1;
 });
 
-/** Per event type: index of the fd parameter the event acts on, or -1. */
-const FD_PARAM: number[] = EVENTS.map((e) => e.params.findIndex((p) => p.type === PT.FD && (p.name === "fd" || p.name === "res")));
-
 /** Builds row batches from the event stream, and state checkpoints. It is the reader's handler:
  *  the stream follows the state, the builder takes a checkpoint before the first event (the
  *  state the capture's process and fd lists describe) and every CHECKPOINT_EVERY events. */
@@ -54,7 +51,7 @@ class RowBuilder implements ScapHandler {
   private readonly strings = new Map<string, number>();
   private newStrings: [number, string][] = [];
   private readonly fds = new Map<string, number>();
-  private readonly fdRefCache = new WeakMap<Fd, { num: number; name: string; type: number; l4: number; id: number }>();
+  private readonly fdRefCache = new WeakMap<Fd, { num: number; name: string; type: number; l4: number; role: number | undefined; id: number }>();
   private newFds: RowBatch["fds"] = [];
   private rows = new Float64Array(ROWS_PER_BATCH * COLS);
   private count = 0;
@@ -108,10 +105,10 @@ class RowBuilder implements ScapHandler {
     // Most events hit an fd seen just before, unchanged: skip building its key.
     if (fd) {
       const c = this.fdRefCache.get(fd);
-      if (c && c.num === num && c.name === fd.name && c.type === fd.type && c.l4 === fd.l4) return c.id;
+      if (c && c.num === num && c.name === fd.name && c.type === fd.type && c.l4 === fd.l4 && c.role === fd.role) return c.id;
     }
     const id = this.fdRefSlow(num, fd);
-    if (fd) this.fdRefCache.set(fd, { num, name: fd.name, type: fd.type, l4: fd.l4, id });
+    if (fd) this.fdRefCache.set(fd, { num, name: fd.name, type: fd.type, l4: fd.l4, role: fd.role, id });
     return id;
   }
 
@@ -119,12 +116,14 @@ class RowBuilder implements ScapHandler {
     const typechar = fd ? fdTypeChar(fd.type) : "";
     const l4 = fd ? l4Char(fd.l4) : "";
     const name = fd?.name ?? "";
-    const key = `${num}\u0000${typechar}${l4}\u0000${name}`;
+    // The label (what the printer shows) also depends on the socket's role: part of the key.
+    const label = fd ? fdLabel(fd) : "";
+    const key = `${num}\u0000${typechar}${l4}\u0000${label}\u0000${name}`;
     let id = this.fds.get(key);
     if (id === undefined) {
       id = this.fds.size + 1;
       this.fds.set(key, id);
-      this.newFds.push([id, num, typechar, l4, name]);
+      this.newFds.push([id, num, typechar, l4, name, label]);
     }
     return id;
   }
@@ -151,28 +150,28 @@ class RowBuilder implements ScapHandler {
       latency = ts - le.ts;
     }
     const resI = RES_PARAM[type];
-    const fdI = FD_PARAM[type];
+    const fdI = ACTED_FD_PARAM[type];
     const r = this.rows;
     const o = this.count * COLS;
     // No num column: every event is stored, in order, so SQLite's next rowid is the evt.num.
     r[o] = ts;
-    r[o + 1] = ev.cpu;
     r[o + 2] = ev.tid;
-    r[o + 3] = type;
-    r[o + 4] = resI >= 0 && p.has(resI) ? p.int(resI) : NaN;
-    r[o + 5] = latency;
+    r[o + 3] = resI >= 0 && p.has(resI) ? p.int(resI) : NaN;
+    r[o + 4] = latency;
     // The fd an event acts on: its own fd parameter, or for an exit without one (read, close...)
     // the fd its enter named, as sysdig's fd.* fields see it.
     const fdNum = fdI >= 0 && p.has(fdI) ? p.int(fdI) : type % 2 === 1 && le?.type === type - 1 ? thread.lastFd : undefined;
-    r[o + 6] = fdNum === undefined || fdNum < 0 ? NaN : this.fdRef(fdNum, thread.fds.get(fdNum));
+    r[o + 5] = fdNum === undefined || fdNum < 0 ? NaN : this.fdRef(fdNum, thread.fds.get(fdNum));
     // Runs of events come from one thread: skip the intern lookup while its name holds.
     if (thread !== this.lastThread || thread.comm !== this.lastComm) {
       this.lastThread = thread;
       this.lastComm = thread.comm;
       this.lastCommId = this.intern(thread.comm);
     }
-    r[o + 7] = this.lastCommId;
-    r[o + 8] = STATEFUL_PARAMS[type].length ? this.intern(this.stream.statefulTexts(type).join("\u0001")) : NaN;
+    r[o + 1] = packKind(type, ev.cpu, this.lastCommId);
+    // The text of an event whose only stateful parameter is its fd follows from its fds row.
+    r[o + 6] = STATEFUL_PARAMS[type].length && !hasSoleFdText(type, p)
+      ? this.intern(this.stream.statefulTexts(type).join("\u0001")) : NaN;
     this.appendRaw(ev, num);
     this.events = num;
     if (!noTime) {
@@ -196,7 +195,11 @@ class RowBuilder implements ScapHandler {
     c.writeUInt32LE(need, o);
     c[o + 4] = ev.lenSize;
     c.writeUInt16LE(ev.nparams, o + 5);
-    c.set(ev.buf.subarray(ev.lensOff, ev.end), o + 7);
+    // Most records are a few dozen bytes: a loop beats making a subarray view for each.
+    const src = ev.buf;
+    const n = ev.end - ev.lensOff;
+    if (n <= 64) for (let i = 0, s = ev.lensOff, d = o + 7; i < n; i++) c[d + i] = src[s + i];
+    else c.set(new Uint8Array(src.buffer, src.byteOffset + ev.lensOff, n), o + 7);
     this.chunkLen = o + need;
     if (this.chunkFirst < 0) this.chunkFirst = num;
     this.chunkLast = num;

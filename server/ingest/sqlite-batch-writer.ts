@@ -3,9 +3,16 @@
 
 import { openDb, type Db } from "../../db/open-db";
 
-/** Columns a row batch carries: ts, cpu, tid, type, res, latency, fdref, proc, labels. The evt.num
- *  is the rowid SQLite assigns: events are inserted in order, all of them. */
-export const COLS = 9;
+/** Columns a row batch carries: ts, kind, tid, res, latency, fdref, labels. The evt.num is the
+ *  rowid SQLite assigns: events are inserted in order, all of them. type, cpu and proc travel
+ *  packed in kind (the schema unpacks them as virtual columns): every bound value costs the
+ *  insert time, and the ingest is bound by it. */
+export const COLS = 7;
+
+/** type (< 1024) | cpu (< 65536) << 10 | proc (strings id < 2^27) << 26: exact in a double. */
+export function packKind(type: number, cpu: number, proc: number): number {
+  return type + cpu * 1024 + proc * 67108864;
+}
 
 export interface RowBatch {
   /** count × COLS values, row-major; NaN stands for NULL (SQLite stores a NaN double as NULL). */
@@ -13,8 +20,8 @@ export interface RowBatch {
   count: number;
   /** Interned strings first seen in this batch. */
   strings: [number, string][];
-  /** fds rows first seen in this batch: id, num, typechar, l4, name. */
-  fds: [number, number, string, string, string][];
+  /** fds rows first seen in this batch: id, num, typechar, l4, name, label. */
+  fds: [number, number, string, string, string, string][];
   /** State checkpoints taken in this batch: the event number they follow, the snapshot. */
   checkpoints: [number, string][];
   /** Raw parameter chunks completed in this batch. */
@@ -44,11 +51,11 @@ export class SqliteBatchWriter {
     this.db.pragma("cache_size = -32768");
     this.db.pragma("locking_mode = EXCLUSIVE"); // nobody reads it before ingest ends
     const one = `(${new Array(COLS).fill("?").join(",")})`;
-    const cols = "ts, cpu, tid, type, res, latency, fdref, proc, labels";
+    const cols = "ts, kind, tid, res, latency, fdref, labels";
     this.insertMany = this.db.prepare(`INSERT INTO events (${cols}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(",")}`);
     this.insertOne = this.db.prepare(`INSERT INTO events (${cols}) VALUES ${one}`);
     this.insertString = this.db.prepare("INSERT INTO strings (id, s) VALUES (?, ?)");
-    this.insertFd = this.db.prepare("INSERT INTO fds (id, num, typechar, l4, name) VALUES (?, ?, ?, ?, ?)");
+    this.insertFd = this.db.prepare("INSERT INTO fds (id, num, typechar, l4, name, label) VALUES (?, ?, ?, ?, ?, ?)");
     this.insertCheckpoint = this.db.prepare("INSERT INTO checkpoints (num, data) VALUES (?, ?)");
     this.insertChunk = this.db.prepare("INSERT INTO chunks (first_num, last_num, data) VALUES (?, ?, ?)");
     this.db.exec("BEGIN");

@@ -2,6 +2,7 @@
 // sysdig does (hidden ones too), follow the state, and offer what rendering needs.
 
 import { EVENTS } from "./event-table";
+import { PT } from "./types";
 import { ParamIndex } from "./params";
 import { isStateful, paramText, type RenderContext } from "./format";
 import { ThreadTable, type Thread } from "../state/threads";
@@ -19,6 +20,26 @@ export const HIDDEN_TYPES: ReadonlySet<number> = new Set(
 export const STATEFUL_PARAMS: readonly (readonly number[])[] = EVENTS.map((e) =>
   e.params.flatMap((p, i) => (isStateful(p.type) ? [i] : [])),
 );
+
+/** Per event type: index of the fd parameter the event acts on (`fd`, or a `res` that is a new
+ *  fd), or -1. */
+export const ACTED_FD_PARAM: readonly number[] = EVENTS.map((e) =>
+  e.params.findIndex((p) => p.type === PT.FD && (p.name === "fd" || p.name === "res")),
+);
+
+/** Per event type: the acted-on fd parameter when it is the event's only stateful one, else -1.
+ *  The text of such a parameter (`3(<f>/etc/hosts)`) follows from the fd's number and label, so
+ *  a store that keeps the fd needs no per-event text for it (see fdParamText). */
+export const SOLE_FD_PARAM: readonly number[] = EVENTS.map((_e, type) =>
+  STATEFUL_PARAMS[type].length === 1 && STATEFUL_PARAMS[type][0] === ACTED_FD_PARAM[type] ? ACTED_FD_PARAM[type] : -1,
+);
+
+/** Whether event `type`'s stateful text is exactly fdParamText of its acted-on fd: the
+ *  parameter is present, non-empty, and names an fd (not an errno or AT_FDCWD). */
+export function hasSoleFdText(type: number, p: ParamIndex): boolean {
+  const i = SOLE_FD_PARAM[type];
+  return i >= 0 && p.has(i) && p.len[i] > 0 && p.int(i) >= 0;
+}
 
 export type EventSink = (ev: RawEvent, num: number, thread: Thread, params: ParamIndex) => void;
 

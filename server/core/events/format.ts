@@ -124,7 +124,13 @@ function fdText(v: number, ctx: RenderContext): string {
   if (v === AT_FDCWD) return `${v}(AT_FDCWD)`;
   if (v < 0) return errnoText(v);
   const fd = ctx.fd(v);
-  return fd ? `${v}(${fdLabel(fd)})` : `${v}`;
+  return fdParamText(v, fd ? fdLabel(fd) : "");
+}
+
+/** The text of an fd parameter with value v ≥ 0, given the fd's label ("" when the thread has
+ *  no such fd). */
+export function fdParamText(v: number, label: string): string {
+  return label === "" ? `${v}` : `${v}(${label})`;
 }
 
 function fdListText(b: Uint8Array, ctx: RenderContext): string {

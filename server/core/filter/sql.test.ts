@@ -10,6 +10,7 @@ import { basename, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { openDb, openInMemoryDb, type Db } from "../../../db/open-db";
 import { ingestCapture } from "../../ingest/ingest";
+import { packKind } from "../../ingest/sqlite-batch-writer";
 import { sharedCaptures } from "../../testing/oracle";
 import { EVENTS } from "../events/event-table";
 import { HIDDEN_TYPES } from "../events/event-stream";
@@ -43,10 +44,10 @@ function smallDb(): Db {
     [8, 1, 400, READ_X, 5, 2_000_000, 4],
     [9, 0, 500, READ_E, null, null, 1],
   ];
-  db.prepare("INSERT INTO fds (id, num, typechar, l4, name) VALUES (1, 3, 'f', '', '/etc/hosts'), (2, 5, '4', 't', '10.0.0.1:80->10.0.0.2:5000')").run();
-  const ev = db.prepare("INSERT INTO events (num, ts, cpu, tid, type, res, latency, fdref, proc, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)");
+  db.prepare("INSERT INTO fds (id, num, typechar, l4, name, label) VALUES (1, 3, 'f', '', '/etc/hosts', '<f>/etc/hosts'), (2, 5, '4', 't', '10.0.0.1:80->10.0.0.2:5000', '<4t>10.0.0.1:80->10.0.0.2:5000')").run();
+  const ev = db.prepare("INSERT INTO events (num, ts, kind, tid, res, latency, fdref, labels) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)");
   const fdref = (num: number) => (num === 2 || num === 3 || num === 4 ? 1 : num === 8 ? 2 : null);
-  for (const [num, cpu, tid, type, res, lat, proc] of rows) ev.run(num, num * 1000, cpu, tid, type, res, lat, fdref(num), proc);
+  for (const [num, cpu, tid, type, res, lat, proc] of rows) ev.run(num, num * 1000, packKind(type, cpu, proc), tid, res, lat, fdref(num));
   return db;
 }
 
