@@ -5,7 +5,8 @@
 // Prints per question: our median/p95 and sysdig's time, and the ratio. Never fails on time.
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { makeBigCapture } from "./big-capture";
 import { CAPTURES_DIR, PROJECT_ROOT } from "../server/testing/oracle";
@@ -21,9 +22,12 @@ mkdirSync(workDir, { recursive: true });
 const big = join(workDir, `big-${minEvents}.scap`);
 if (!existsSync(big)) await makeBigCapture(join(CAPTURES_DIR, "curl_google.scap"), big, minEvents);
 
-// One ingest per capture size, kept between runs (the question is query speed, not ingest).
-const dataDir = join(workDir, `query-data-${minEvents}`);
+// One ingest per capture size and schema, kept between runs (the question is query speed, not
+// ingest); a changed schema gets a new one.
+const schema = createHash("sha256").update(readFileSync(join(PROJECT_ROOT, "db/migrations/capture-001.sql"))).digest("hex").slice(0, 8);
+const dataDir = join(workDir, `query-data-${minEvents}-${schema}`);
 if (!existsSync(join(dataDir, "captures")) || !readdirSync(join(dataDir, "captures")).some((f) => f.endsWith(".db"))) {
+  rmSync(dataDir, { recursive: true, force: true });
   execFileSync(join(PROJECT_ROOT, "bin/casefile"), ["ingest", big], { env: { ...process.env, CASEFILE_DATA: dataDir } });
 }
 const server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
