@@ -95,7 +95,7 @@ test("the columns answer evt.num, evt.type, evt.dir, evt.cpu, thread.tid, evt.fa
   assert.deepEqual(q("not (evt.num<3 or evt.num>7)"), [3, 4, 5, 6, 7]);
 });
 
-test("on request, evt.latency and fd.num/fd.name/fd.typechar from the ingest columns", () => {
+test("on request, evt.latency and fd.num/fd.name/fd.typechar/fd.type from the ingest columns", () => {
   const db = smallDb();
   const q = (f: string) => nums(db, filterToSql(parseFilter(f), { inexact: true }));
   assert.deepEqual(sql("fd.name contains /etc"), { ok: false, unanswerable: ["fd.name"] });
@@ -104,6 +104,9 @@ test("on request, evt.latency and fd.num/fd.name/fd.typechar from the ingest col
   assert.deepEqual(q("fd.num=3"), [2, 3, 4]);
   assert.deepEqual(q("fd.name contains /etc and evt.dir=<"), [2, 4]);
   assert.deepEqual(q("fd.typechar=4"), [8]);
+  assert.deepEqual(q("fd.type=ipv4"), [8]);
+  assert.deepEqual(q("fd.type in (file, pipe)"), [2, 3, 4]);
+  assert.deepEqual(q("fd.type in (file, ipv4)"), [2, 3, 4, 8]);
   assert.deepEqual(q("not fd.name exists"), [1, 5, 6, 7, 9]);
 });
 
@@ -125,7 +128,7 @@ const NASTY = [
   "1 OR 1=1", "' OR '1'='1", "\\x27",
 ];
 
-const FIELDS = ["evt.num", "evt.type", "evt.dir", "evt.cpu", "thread.tid", "evt.res", "evt.rawres", "evt.failed", "evt.latency", "proc.name", "fd.num", "fd.name", "fd.typechar"];
+const FIELDS = ["evt.num", "evt.type", "evt.dir", "evt.cpu", "thread.tid", "evt.res", "evt.rawres", "evt.failed", "evt.latency", "proc.name", "fd.num", "fd.name", "fd.typechar", "fd.type"];
 const OPS: CmpOp[] = ["=", "!=", "<", "<=", ">", ">=", "contains", "icontains", "startswith", "endswith", "glob", "in", "exists"];
 
 function cmpNode(field: string, op: CmpOp, values: string[]): FilterNode {

@@ -28,7 +28,7 @@ export type SqlResult =
   | { ok: false; unanswerable: string[] };
 
 export interface SqlOptions {
-  /** Also answer evt.latency and fd.num / fd.name / fd.typechar from the ingest columns, which
+  /** Also answer evt.latency and fd.num / fd.name / fd.typechar / fd.type from the ingest columns, which
    *  differ from sysdig's fields in places (see `inexact` below). Off by default: the caller
    *  replays instead. */
   inexact?: boolean;
@@ -257,6 +257,11 @@ function answer(c: Comparison, params: unknown[]): string | undefined {
  *  fd argument and of exits paired with their enter (number >= 0); sysdig's fd.num is -1 for an
  *  fd event without one, fd.name names the file a failed open tried, and events sysdig does not
  *  count as fd events (mmap) have no fd.* at all. */
+const FD_TYPE_FROM_CHAR = `(CASE f.typechar ${Object.entries({
+  f: "file", d: "directory", "4": "ipv4", "6": "ipv6", u: "unix", p: "pipe", e: "event", s: "signalfd",
+  l: "eventpoll", i: "inotify", t: "timerfd", n: "netlink", b: "bpf", r: "io_uring", m: "memfd", P: "pidfd",
+}).map(([ch, name]) => `WHEN '${ch}' THEN '${name}'`).join(" ")} ELSE '<NA>' END)`;
+
 function inexact(c: Comparison, params: unknown[]): string | undefined {
   switch (c.field.field.name) {
     case "evt.latency":
@@ -268,6 +273,10 @@ function inexact(c: Comparison, params: unknown[]): string | undefined {
     case "fd.name":
       if (c.op === "exists") return "(e.fdref IS NOT NULL)";
       return `(e.fdref IN (SELECT f.id FROM fds f WHERE ${text("f.name", c, params)}))`;
+    case "fd.type":
+      // From the type letter: "u" also stands for userfaultfd, rare enough to read as unix.
+      if (c.op === "exists") return "(e.fdref IS NOT NULL)";
+      return `(e.fdref IN (SELECT f.id FROM fds f WHERE ${text(FD_TYPE_FROM_CHAR, c, params)}))`;
     case "fd.typechar":
       if (c.op === "exists") return "(e.fdref IS NOT NULL)";
       return `(e.fdref IN (SELECT f.id FROM fds f WHERE ${text("(CASE WHEN f.typechar = '' THEN 'o' ELSE f.typechar END)", c, params)}))`;
