@@ -187,6 +187,65 @@ test("a long capture loads page by page as the table scrolls, and the URL follow
   }
 });
 
+test("filter like sysdig, select an event, read lsof at it like the chisel, all in the URL", { timeout: 120_000 }, async () => {
+  const auth = { authorization: `Bearer ${TOKEN}` };
+  const up = await request("POST", "/api/captures", { ...auth, "x-filename": "curl_google.scap" }, readFileSync(CURL));
+  assert.equal(up.status, 201, JSON.stringify(up.json));
+  const id: string = up.json.id;
+  try {
+    const filter = "proc.name=curl and evt.type=connect";
+    const rows = page.getByTestId("events-table").locator("tbody tr");
+    await page.goto(`${server.origin}/captures/${id}`);
+    await rows.first().waitFor();
+
+    // Enter applies the filter; the rows are sysdig's, and the URL and the count line name it.
+    await page.getByTestId("filter-input").fill(filter);
+    await page.getByTestId("filter-input").press("Enter");
+    const want = sysdigLines(CURL, [filter]).map((l) => Number(l.split(" ")[0]));
+    assert.ok(want.length > 2, `sysdig finds connects (${want.length})`);
+    await waitForText(page.getByTestId("events-range"), `showing evt.num ${want[0].toLocaleString("en-US")}–${want.at(-1)!.toLocaleString("en-US")} (${want.length} rows)`);
+    assert.deepEqual((await rows.evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.num)))), want);
+    assert.equal(new URL(page.url()).searchParams.get("filter"), filter);
+    assert.equal((await page.getByTestId("events-filter").innerText()).trim(), `matching ${filter}`);
+
+    // Selecting a row opens lsof at it: the chisel's lines exactly, and the command to get them.
+    const at = want.at(-1)!;
+    await page.locator(`.events-table tr[data-num="${at}"]`).click();
+    await page.waitForURL((u) => u.searchParams.get("at") === String(at) && u.searchParams.get("state") === "lsof");
+    await waitForText(page.getByTestId("state-shown-at"), String(at));
+    assert.equal(await page.getByTestId("state-command").innerText(), `sysdig -r curl_google.scap -c lsof "" "evt.num=${at}"`);
+    const lsof = sysdigLines(CURL, ["-c", "lsof", "", `evt.num=${at}`]);
+    assert.ok(lsof.length > 1 && lsof[0].startsWith("COMMAND"), "sysdig prints an lsof table");
+    assert.equal(await page.getByTestId("state-table").locator("tbody tr").count(), lsof.length - 1);
+    await shot("08-filter-and-lsof", false);
+    await page.getByTestId("state-as-text").click();
+    assert.deepEqual((await page.getByTestId("state-text").textContent())!.split("\n"), lsof);
+
+    // The link reopens the same view; k moves the selection up, Esc closes the panel.
+    await page.reload();
+    await waitForText(page.getByTestId("state-shown-at"), String(at));
+    assert.equal(await page.locator(".events-table tr.selected").getAttribute("data-num"), String(at));
+    await page.keyboard.press("k");
+    await page.waitForURL((u) => u.searchParams.get("at") === String(want.at(-2)));
+    await waitForText(page.getByTestId("state-shown-at"), String(want.at(-2)));
+    await page.keyboard.press("Escape");
+    await page.getByTestId("state-panel").waitFor({ state: "detached" });
+    assert.equal(new URL(page.url()).searchParams.get("at"), null);
+
+    // A filter sysdig would refuse: the server's words under the bar, no rows.
+    await page.getByTestId("filter-input").fill("proc.name=curl and");
+    await page.getByTestId("filter-input").press("Enter");
+    const error = page.getByTestId("filter-error");
+    await error.waitFor();
+    assert.match(await error.innerText(), /^filter error at position \d+: /);
+    assert.equal(await rows.count(), 0);
+    await shot("09-bad-filter", false);
+    assert.deepEqual(pageErrors, [], "no script errors in the page");
+  } finally {
+    assert.equal((await request("DELETE", `/api/captures/${id}`, auth)).status, 200);
+  }
+});
+
 async function shot(name: string, fullPage = true): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage });
 }

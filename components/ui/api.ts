@@ -2,6 +2,33 @@
 // call stays same-origin and never handles the token itself.
 
 import type { CaptureSummary, EventRow } from "../../server/api/store-types";
+import type { StateKind } from "./view-url";
+
+/** A refusal from the server: its status and the `where` of its error body, so that a caller
+ *  can tell a bad filter (400, where "filter") from a server that is down. */
+export class ApiRequestError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly where?: string,
+  ) {
+    super(message);
+    this.name = "ApiRequestError";
+  }
+}
+
+export interface EventsPage {
+  events: EventRow[];
+  next: number | null;
+  /** Filter fields answered from the ingest's columns rather than exactly as sysdig would. */
+  approximate?: string[];
+}
+
+/** lsof / netstat / ps at an event: the chisel's rows, and its output lines exactly. */
+export interface StateAnswer {
+  rows: Record<string, string | number>[];
+  lines: string[];
+}
 
 export async function fetchCaptures(): Promise<CaptureSummary[]> {
   return call<CaptureSummary[]>("/api/captures");
@@ -11,22 +38,35 @@ export async function deleteCapture(id: string): Promise<void> {
   await call<object>(`/api/captures/${encodeURIComponent(id)}`, { method: "DELETE" });
 }
 
-export async function fetchEvents(id: string, from: number, limit: number, signal?: AbortSignal): Promise<{ events: EventRow[]; next: number | null }> {
-  return call(`/api/captures/${encodeURIComponent(id)}/events?from=${from}&limit=${limit}`, { signal });
+export async function fetchEvents(id: string, from: number, limit: number, filter = "", signal?: AbortSignal): Promise<EventsPage> {
+  const q = new URLSearchParams({ from: String(from), limit: String(limit) });
+  if (filter) q.set("filter", filter);
+  return call(`/api/captures/${encodeURIComponent(id)}/events?${q}`, { signal });
+}
+
+export async function fetchState(id: string, kind: StateKind, at: number, signal?: AbortSignal): Promise<StateAnswer> {
+  return call(`/api/captures/${encodeURIComponent(id)}/${kind}?at=${at}`, { signal });
 }
 
 async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
   const res = await fetch(url, { ...init, credentials: "same-origin", cache: "no-store" });
-  if (!res.ok) throw new Error(await errorText(res));
+  if (!res.ok) {
+    const { error, where } = await errorBody(res);
+    throw new ApiRequestError(error, res.status, where);
+  }
   return (await res.json()) as T;
 }
 
-export async function errorText(res: Response): Promise<string> {
+async function errorBody(res: Response): Promise<{ error: string; where?: string }> {
   try {
-    const body = (await res.json()) as { error?: string };
-    if (body.error) return body.error;
+    const body = (await res.json()) as { error?: string; where?: string };
+    if (body.error) return { error: body.error, where: body.where };
   } catch {
     // Fall through to the status line.
   }
-  return `the server answered ${res.status} ${res.statusText}`;
+  return { error: `the server answered ${res.status} ${res.statusText}` };
+}
+
+export async function errorText(res: Response): Promise<string> {
+  return (await errorBody(res)).error;
 }

@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { EventsTable } from "../../../components/events-table/events-table";
+import { CaptureView } from "../../../components/investigation/capture-view";
 import { bytes, count, dateTimeUtc, duration } from "../../../components/ui/format";
+import { readView } from "../../../components/ui/view-url";
 import { getStore } from "../../../server/api/context";
 
 export const dynamic = "force-dynamic";
@@ -18,8 +19,9 @@ export async function generateMetadata({ params }: Props) {
 
 export default async function CapturePage({ params, searchParams }: Props) {
   const { id } = await params;
-  const raw = (await searchParams).from;
-  const from = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : 0;
+  // The whole view is in the URL (components/ui/view-url.ts); the table needs its filter and
+  // first event from the start, the selection is read on the client.
+  const { filter, from } = readView(await searchParams);
   const capture = getStore().getCapture(id);
   if (!capture) notFound();
   return (
@@ -47,8 +49,7 @@ export default async function CapturePage({ params, searchParams }: Props) {
         </dl>
         {capture.error && <p className={capture.status === "error" ? "error-text" : "warning"}>{capture.error}</p>}
       </section>
-      {/* A new `from` is a new view: start it fresh rather than splice pages together. */}
-      <EventsTable key={`${id}:${from}`} captureId={id} from={from} />
+      <CaptureView captureId={id} fileName={capture.name} filter={filter} from={from} />
     </>
   );
 }
