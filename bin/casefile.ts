@@ -6,6 +6,7 @@ const USAGE = `usage: casefile <command> [args]
   events FILE [FILTER]                 the events as sysdig -r FILE [FILTER] prints them
   lsof|netstat|ps FILE --at N          the state at event N, as sysdig's chisels print it
   gaps FILE --filter F --min D [--explain]   matching events after a gap longer than D
+  chisel [NAME FILE [ARG...] [--filter F] [--pc]]   what sysdig -r FILE -c NAME ARG... F prints
   fields                               the filter fields, like sysdig -l
   ingest FILE                          import a capture into the store (CASEFILE_DATA)
   serve [--host H] [--port P]          the workbench`;
@@ -21,6 +22,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import("../server/cli/state-commands")).stateCommand(cmd, args);
     case "fields":
       return (await import("../server/cli/fields-command")).fieldsCommand();
+    case "chisel":
+      return (await import("../server/cli/chisel-command")).chiselCommand(args);
     case "gaps":
       return (await import("../server/cli/gaps-command")).gapsCommand(args);
     case "ingest":

@@ -1,27 +1,35 @@
 // Prints, per shared capture and per chisel (lsof, netstat, ps), at how many probed event numbers
 // our output equals sysdig's, and the first differences. Usage:
-//   TZ=UTC npx tsx scripts/diff-state.ts [FILE...] [--all] [--at N,N...]
+//   TZ=UTC npx tsx scripts/diff-state.ts [FILE...] [--all] [--at N,N...] [--filter=F]
+// (F: the chisels' argument, as for `sysdig -c lsof "F"`, e.g. --filter="'proc.name=nc and fd.num>2'")
 process.env.TZ = "UTC";
 import { basename } from "node:path";
 import { oracleFileFor, sharedCaptures } from "../server/testing/oracle";
 import { compareLines } from "../server/testing/compare";
-import { STATE_COMMANDS, ourStateLines, probeNumbers, sysdigChisel } from "../server/testing/state-oracle";
+import {
+  STATE_COMMANDS, ourFilteredStateLines, ourStateLines, probeNumbers, sysdigChisel,
+} from "../server/testing/state-oracle";
 
 const args = process.argv.slice(2);
 const atArg = args.find((a) => a.startsWith("--at="));
+const filterArg = args.find((a) => a.startsWith("--filter="))?.slice(9);
 const files = args.filter((a) => !a.startsWith("-"));
 const max = args.includes("--all") ? 1e9 : 3;
 const totals: Record<string, [number, number]> = { lsof: [0, 0], netstat: [0, 0], ps: [0, 0] };
 for (const file of files.length ? files : sharedCaptures()) {
   const oracle = oracleFileFor(file);
   const nums = atArg ? atArg.slice(5).split(",").map(Number) : probeNumbers(oracle);
-  const ours = await ourStateLines(file, nums);
+  const ours = filterArg === undefined ? await ourStateLines(file, nums) : new Map(await Promise.all(nums.map(async (n) => {
+    const r = await ourFilteredStateLines(file, n, STATE_COMMANDS.map((cmd) => ({ cmd, filter: filterArg })));
+    const lines = r.map((x) => ("lines" in x ? x.lines : [`casefile: ${x.error}`]));
+    return [n, { lsof: lines[0], netstat: lines[1], ps: lines[2] }] as const;
+  })));
   const parts: string[] = [];
   const diffs: string[] = [];
   for (const cmd of STATE_COMMANDS) {
     let same = 0;
     for (const n of nums) {
-      const theirs = sysdigChisel(oracle, cmd, n);
+      const theirs = sysdigChisel(oracle, cmd, n, filterArg);
       const mine = ours.get(n)?.[cmd] ?? ["empty capture or no event matching the filter"];
       const c = compareLines(mine, theirs, max);
       if (c.same === c.total) same++;

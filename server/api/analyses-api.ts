@@ -73,14 +73,22 @@ export function captureTop(id: string, params: URLSearchParams): Response {
   });
 }
 
-/** lsof / netstat / ps at an event, as the sysdig chisels print them. */
+/** lsof / netstat / ps at an event, as the sysdig chisels print them, optionally filtered
+ *  (`filter`: the chisel's filter argument, e.g. `proc.name=nc and fd.type=ipv4`). */
 export function captureState(kind: "lsof" | "netstat" | "ps") {
   return (id: string, params: URLSearchParams): Response => {
     const at = intOf(params, "at", 0, 1, Number.MAX_SAFE_INTEGER);
     if (!params.get("at")) throw new ApiError(400, "at: the event number is required", "at");
+    const filter = filterOf(params);
     const store = getContext().store;
     if (!store.getCapture(id)) throw new ApiError(404, `no capture with id ${JSON.stringify(id)}`, "id");
-    const r = store.state(id, kind, at);
+    let r;
+    try {
+      r = store.state(id, kind, at, filter);
+    } catch (e) {
+      if (isFilterError(e)) throw new ApiError(400, e.message, "filter");
+      throw e;
+    }
     if (!r) throw new ApiError(404, `no event ${at} in this capture`, "at");
     return json(r);
   };

@@ -22,7 +22,9 @@ export async function uploadCapture(req: Request): Promise<Response> {
   const uploadId = (req.headers.get("x-upload-id") ?? "").replace(/[^\w-]/g, "").slice(0, 64) || undefined;
   const saved = await saveUpload(req.body, join(ctx.dataDir, "uploads"), ctx.maxUpload, req.headers.get("content-length"));
   try {
-    const id = await ctx.store.ingestFile(saved.path, name, (p) => ctx.broadcast({ type: "ingest", uploadId, name, ...p }));
+    // The temp file becomes the capture's kept original (the store moves it); the rm below
+    // then only cleans up after a failed ingest.
+    const id = await ctx.store.ingestFile(saved.path, name, (p) => ctx.broadcast({ type: "ingest", uploadId, name, ...p }), { move: true });
     return json({ id }, 201);
   } catch (e) {
     // The temp path means nothing to the client; name the file as the user knows it.

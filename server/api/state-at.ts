@@ -1,11 +1,18 @@
 // The state (threads, fds, users) of a stored capture at any event: the nearest checkpoint at or
-// before it, restored, then the events after it replayed from their stored raw records.
+// before it, restored, then the events after it replayed from their stored raw records. And the
+// lsof / netstat / ps filter applied to it (core/filter/chisel-filter.ts), for the fields a
+// stored capture answers exactly as sysdig.
 
 import type { Db } from "../../db/open-db";
 import { applyEvent } from "../core/state/apply";
 import { ParamIndex } from "../core/events/params";
+import { CONTAINER_TYPES } from "../core/events/printer";
 import { restore } from "../core/state/snapshot";
+import type { FdPredicate } from "../core/state/tables";
 import type { ThreadTable } from "../core/state/threads";
+import { comparisons } from "../core/filter/ast";
+import { FilterContext } from "../core/filter/runtime";
+import { rowFilter, type ChiselFilter } from "../core/filter/chisel-filter";
 import { forEachStoredEvent } from "./raw-events";
 
 /** The thread table once event `at` has been applied (as the lsof/netstat/ps chisels see it),
@@ -22,4 +29,56 @@ export function storedStateAt(db: Db, at: number): ThreadTable | undefined {
   const params = new ParamIndex();
   forEachStoredEvent(db, cp.num + 1, at, (_num, ev) => applyEvent(table, ev.tid, ev.type, params.load(ev)));
   return table;
+}
+
+/** Fields a state filter may use that a stored capture cannot answer as sysdig does: they read
+ *  what the state engine's checkpoints do not keep (the process list's cgroups and ttys, the
+ *  capture's interfaces, container metadata, page faults of switches sysdig did not parse). */
+const NEEDS_THE_FILE: ReadonlySet<string> = new Set([
+  "thread.cgroups", "thread.cgroup", "proc.tty", "thread.pfmajor", "thread.pfminor",
+  "fd.lip", "fd.rip", "fd.lnet", "fd.rnet", "fd.lport", "fd.rport", "fd.is_server",
+  "fd.containername", "fd.containerdirectory",
+]);
+
+/** The fields of a state filter a stored capture cannot answer (empty: it answers them all). */
+export function unanswerableStateFields(f: ChiselFilter): string[] {
+  const out = new Set<string>();
+  for (const c of comparisons(f.filter.root)) {
+    const field = c.field.field;
+    if (field.cls === "container" || NEEDS_THE_FILE.has(field.name)) out.add(c.field.text);
+  }
+  return [...out];
+}
+
+/** An event's time as sysdig has it (ns since the epoch; 0 for events written without one). */
+function storedTs(db: Db, where: string, ...params: unknown[]): bigint {
+  const base = BigInt((db.prepare("SELECT value FROM meta WHERE key = 'base_ts'").get() as { value: string } | undefined)?.value ?? "0");
+  const r = db.prepare(`SELECT ts FROM events WHERE ${where} ORDER BY num LIMIT 1`).get(...params) as { ts: number | null } | undefined;
+  return r && r.ts !== null ? base + BigInt(r.ts) : 0n;
+}
+
+const hi = (ts: bigint) => Number(ts >> 32n);
+const lo = (ts: bigint) => Number(ts & 0xffffffffn);
+
+/** The chisel filter as a row filter on a stored capture's state at event `at` (the table that
+ *  storedStateAt gave). The filter must use only answerable fields (unanswerableStateFields). */
+export function storedRowFilter(db: Db, table: ThreadTable, at: number, f: ChiselFilter): FdPredicate {
+  // Stored events carry their fd and pid texts: the parameters' rendering needs no state.
+  const ctx = new FilterContext({ table, fd: () => undefined, comm: () => undefined, cwd: () => "" });
+  // evt.reltime counts from the first event that is not a container event.
+  const containers = [...CONTAINER_TYPES].join(",") || "-1";
+  const first = storedTs(db, `type NOT IN (${containers})`);
+  ctx.firstHi = hi(first);
+  ctx.firstLo = lo(first);
+  // The memory sizes of a brk/mmap/munmap or switch at event N, which sysdig parsed (the chisel
+  // runs with the filter evt.num=N: it parsed no such event before N).
+  const o = table.vmOverride;
+  const t = o.tid >= 0 ? table.threads.get(o.tid) : undefined;
+  if (t) {
+    const x = ctx.extraOf(t);
+    x.vm = [o.sizeKb, o.rssKb, o.swapKb];
+    x.vmBase = [t.vmsizeKb, t.vmrssKb, t.vmswapKb];
+  }
+  const ts = storedTs(db, "num = ?", at);
+  return rowFilter(f, ctx, hi(ts), lo(ts));
 }

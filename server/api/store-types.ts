@@ -1,5 +1,7 @@
 // The contract between the store (db/ + ingest) and its users (route handlers, CLI, WebSocket).
 
+import type { ChiselOutput } from "../core/chisels/chisel";
+
 export type CaptureStatus = "ingesting" | "ready" | "error";
 
 export interface CaptureSummary {
@@ -68,7 +70,7 @@ export interface Store {
   deleteCapture(id: string): boolean;
   /** Ingests a capture file already on disk. Resolves with the capture id once ingest is
    *  finished (status ready, or error with the valid events kept). */
-  ingestFile(path: string, name: string, onProgress?: (p: IngestProgress) => void): Promise<string>;
+  ingestFile(path: string, name: string, onProgress?: (p: IngestProgress) => void, opts?: { move?: boolean }): Promise<string>;
   /** Events with num >= from, in order, at most limit (hidden procinfo events excluded, as
    *  sysdig does); next is the num to ask for next, or null at the end. */
   /** With a filter: only matching events. `approximate` lists filter fields answered from the
@@ -81,7 +83,32 @@ export interface Store {
   spectrogram(id: string, filter: string, bins: number): SpectrogramAnswer | undefined;
   top(id: string, filter: string, by: "syscall" | "process", limit: number): TopAnswerRow[] | undefined;
   /** The lsof / netstat / ps table once event `at` has been applied: the chisel's rows and
-   *  its exact text lines. Undefined when there is no such capture or event. */
-  state(id: string, kind: "lsof" | "netstat" | "ps", at: number): { rows: object[]; lines: string[] } | undefined;
+   *  its exact text lines, with the rows a filter keeps (the chisel's filter argument, as
+   *  `sysdig -c lsof "'F'"` gets it: F itself, no quotes needed). Undefined when there is no
+   *  such capture or event; throws FilterError for a filter sysdig refuses or one that uses
+   *  fields a stored capture cannot answer. */
+  state(id: string, kind: "lsof" | "netstat" | "ps", at: number, filter?: string): { rows: object[]; lines: string[] } | undefined;
+  /** What `sysdig -r FILE -c NAME ARGS FILTER` prints for the capture, replayed from the file
+   *  kept at ingest (`move`: the store may take the ingested file instead of copying it).
+   *  Undefined when there is no such capture; throws UnknownChisel, FilterError (parser's),
+   *  ChiselArgError, ChiselError, or CaptureFileMissing. `damaged`: the file is damaged and the
+   *  output covers the events before the damage. */
+  chisel(id: string, name: string, args: readonly string[], opts?: { filter?: string; printContainer?: boolean }): Promise<(ChiselOutput & { damaged?: string }) | undefined>;
   close(): void;
+}
+
+export class UnknownChisel extends Error {
+  constructor(readonly chisel: string) {
+    super(`no chisel named ${JSON.stringify(chisel)}`);
+  }
+}
+
+/** The capture's original file is not in the store: captures ingested before the store kept
+ *  them, or one still being ingested. */
+export class CaptureFileMissing extends Error {
+  constructor(readonly ingesting: boolean) {
+    super(ingesting
+      ? "the capture is still being ingested"
+      : "the original file of this capture is missing or has changed since it was ingested: upload it again to run chisels on it");
+  }
 }

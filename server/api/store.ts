@@ -2,16 +2,23 @@
 // Everything that touches the files of the data folder goes through here.
 
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync, statSync } from "node:fs";
+import { constants, mkdirSync, rmSync, statSync, existsSync } from "node:fs";
+import { copyFile, link, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { openDb, type Db } from "../../db/open-db";
 import { ingestCapture } from "../ingest/ingest";
 import { renderStoredEvents } from "./stored-events";
 import type { CaptureSummary, IngestProgress, Store } from "./store-types";
 import { activityBetween, findGaps, spectrogram, top } from "./analyses";
-import { filterCondition } from "./filter-condition";
-import { storedStateAt } from "./state-at";
+import { FilterError, filterCondition } from "./filter-condition";
+import { storedRowFilter, storedStateAt, unanswerableStateFields } from "./state-at";
 import { lsofRows, lsofText, netstatRows, netstatText, psRows, psText } from "../core/state/tables";
+import { CHISELS } from "../core/chisels/index";
+import { chiselDriver } from "../core/chisels/run";
+import { readCaptureFile } from "../ingest/capture-stream";
+import { CaptureFileMissing, UnknownChisel } from "./store-types";
+import { FilterError as ParseError } from "../core/filter/parser";
+import { compileChiselFilter, type ChiselFilter } from "../core/filter/chisel-filter";
 
 interface CaptureRecord {
   id: string;
@@ -41,6 +48,9 @@ export function openStore(dataDir: string): Store {
   const catalog = openDb(join(dataDir, "catalog.db"), "catalog");
   const captureDbs = new Map<string, Db>();
   const dbPath = (id: string) => join(dataDir, "captures", `${id}.db`);
+  // The capture file itself, kept for what only a replay of the original answers exactly
+  // (the chisels, which read every field sysdig has, not only the stored columns).
+  const filePath = (id: string) => join(dataDir, "captures", `${id}.capture`);
 
   // A capture left "ingesting" by a process that died is not coming back.
   catalog.prepare("UPDATE captures SET status = 'error', error = 'ingest was interrupted' WHERE status = 'ingesting'").run();
@@ -73,10 +83,11 @@ export function openStore(dataDir: string): Store {
       captureDbs.get(id)?.close();
       captureDbs.delete(id);
       for (const suffix of ["", "-wal", "-shm"]) rmSync(dbPath(id) + suffix, { force: true });
+      rmSync(filePath(id), { force: true });
       return true;
     },
 
-    async ingestFile(path: string, name: string, onProgress?: (p: IngestProgress) => void): Promise<string> {
+    async ingestFile(path: string, name: string, onProgress?: (p: IngestProgress) => void, opts: { move?: boolean } = {}): Promise<string> {
       const id = randomBytes(8).toString("hex");
       const bytes = statSync(path).size;
       catalog.prepare(
@@ -87,6 +98,7 @@ export function openStore(dataDir: string): Store {
           onProgress?.({ captureId: id, bytesRead: p.bytesRead, bytesTotal: bytes, events: p.events, done: false }));
         // A file with no whole event is an error; a damaged file keeps its valid events.
         const status = r.events === 0 && r.error ? "error" : "ready";
+        if (status === "ready") await keepFile(path, filePath(id), opts.move === true);
         catalog.prepare(
           "UPDATE captures SET events = ?, first_ts = ?, last_ts = ?, status = ?, error = ? WHERE id = ?",
         ).run(r.events, r.firstTs?.toString() ?? null, r.lastTs?.toString() ?? null, status, r.error ?? null, id);
@@ -129,20 +141,50 @@ export function openStore(dataDir: string): Store {
       return db && top(db, filterCondition(filter), by, limit).map((r) => ({ ...r, timeNs: String(r.timeNs) }));
     },
 
-    state(id, kind, at) {
+    state(id, kind, at, filter) {
+      // The filter is the chisel's filter argument (what `sysdig -c lsof "'F'"` hands the
+      // chisel): checked first, whether or not the event exists.
+      let compiled: ChiselFilter | undefined;
+      try {
+        // No filter, an empty one or blanks: all rows (netstat: its own filter only).
+        compiled = compileChiselFilter(kind, filter?.trim() ? filter : undefined);
+      } catch (e) {
+        if (e instanceof ParseError) throw new FilterError(e.message, e.position);
+        throw e;
+      }
+      const unanswerable = compiled ? unanswerableStateFields(compiled) : [];
+      if (unanswerable.length) {
+        throw new FilterError(`a stored capture cannot answer ${unanswerable.join(", ")} in a ${kind} filter yet; use casefile ${kind} FILE --at N --filter F on the file`);
+      }
       const db = captureDb(id);
       const table = db && storedStateAt(db, at);
-      if (!table) return undefined;
+      if (!db || !table) return undefined;
+      const keep = compiled && storedRowFilter(db, table, at, compiled);
       if (kind === "lsof") {
-        const rows = lsofRows(table);
+        const rows = lsofRows(table, keep);
         return { rows, lines: lsofText(rows) };
       }
       if (kind === "netstat") {
-        const rows = netstatRows(table);
+        const rows = netstatRows(table, keep);
         return { rows, lines: netstatText(rows) };
       }
-      const rows = psRows(table);
+      const rows = psRows(table, keep);
       return { rows, lines: psText(rows) };
+    },
+
+    async chisel(id, name, args, opts = {}) {
+      const c = ID_PATTERN.test(id) ? this.getCapture(id) : undefined;
+      if (!c || c.status === "error") return undefined;
+      const chisel = CHISELS.get(name);
+      if (!chisel) throw new UnknownChisel(name);
+      // Arguments and filter are checked before the file is looked at.
+      const driver = chiselDriver(chisel, args, opts);
+      const file = filePath(id);
+      // A kept file that is gone or no longer the size it had (the user rewrote the file we link to).
+      if (c.status === "ingesting" || !existsSync(file) || statSync(file).size !== c.bytes) throw new CaptureFileMissing(c.status === "ingesting");
+      const { error } = await readCaptureFile(file, driver.handler);
+      // A damaged file: what the events before the damage give, as sysdig does.
+      return { ...driver.finish(), ...(error ? { damaged: error.message } : {}) };
     },
 
     close(): void {
@@ -151,4 +193,26 @@ export function openStore(dataDir: string): Store {
       catalog.close();
     },
   };
+}
+
+/** Keeps the ingested file as the capture's own: moved when it is ours to take (an upload's
+ *  temp file), copied otherwise (a file the user named on the command line). */
+async function keepFile(src: string, dest: string, move: boolean): Promise<void> {
+  if (move) {
+    try {
+      await rename(src, dest);
+      return;
+    } catch (e) {
+      // Another file system: copy instead.
+      if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
+    }
+  }
+  // A hard link costs nothing (a copy of a 100 MB capture would add a tenth to the ingest); the
+  // chisels check the size before they trust it (see chisel()). Across file systems, a
+  // copy-on-write clone where there are clones, else a copy.
+  try {
+    await link(src, dest);
+  } catch {
+    await copyFile(src, dest, constants.COPYFILE_FICLONE);
+  }
 }

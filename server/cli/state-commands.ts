@@ -1,58 +1,124 @@
-// `casefile lsof|netstat|ps FILE --at N`: the state of the capture at event N, printed exactly as
-// `sysdig -r FILE -c lsof "" "evt.num=N"` (and netstat, ps) print it. The chisels print the
-// tables as they are once event N has been parsed (a close or procexit at N still shows its fd
-// or thread: sysdig removes them when the next event comes), so the capture is replayed up to
-// and including event N.
+// `casefile lsof|netstat|ps FILE --at N [--filter F]`: the state of the capture at event N,
+// printed exactly as `sysdig -r FILE -c lsof "F" "evt.num=N"` (and netstat, ps) print it. The
+// chisels print the tables as they are once event N has been parsed (a close or procexit at N
+// still shows its fd or thread: sysdig removes them when the next event comes), so the capture
+// is replayed up to and including event N.
+//
+// F is the chisel's argument string, split as sysdig splits it (a filter with spaces needs inner
+// quotes: "'proc.name=nc and fd.type=ipv4'"); chisel-filter.ts says how the filter applies. The
+// filter reads what sysdig's filters read about threads (containers, ttys, interfaces...), so
+// with one the replay also follows the capture with a FilterContext, as sysdig running with the
+// filter "evt.num=N": the events before N are rejected, N is accepted.
 
 import { EventStream } from "../core/events/event-stream";
 import { CONTAINER_TYPES } from "../core/events/printer";
+import type { ScapHandler } from "../core/formats/scap/reader";
 import type { ThreadTable } from "../core/state/threads";
 import {
-  NO_MATCH, lsofRows, lsofText, netstatRows, netstatText, psRows, psText,
+  NO_MATCH, lsofRows, lsofText, netstatRows, netstatText, psRows, psText, type FdPredicate,
 } from "../core/state/tables";
+import { FilterContext } from "../core/filter/runtime";
+import { FilterError } from "../core/filter/parser";
+import {
+  ChiselArgsError, chiselFilterArg, compileChiselFilter, rowFilter, type ChiselFilter, type StateChisel,
+} from "../core/filter/chisel-filter";
 import { readCaptureFile } from "../ingest/capture-stream";
 import { BufferedOut, fail } from "./output";
 
-export type StateCommand = "lsof" | "netstat" | "ps";
+export type StateCommand = StateChisel;
 
 /** Stops the reader once event N has been applied. */
 class Reached extends Error {}
 /** Stops the reader at an event N that the chisels never see. */
 class NotSeen extends Error {}
 
-/** The thread table once event `at` has been applied, or undefined when the capture has no such
- *  event. Reads no further than that event. */
-export async function stateAt(file: string, at: number): Promise<{ table?: ThreadTable; error?: Error }> {
+export interface StateAt {
+  /** The thread table once event `at` has been applied; undefined when no chisel sees event N. */
+  table?: ThreadTable;
+  /** With `withContext`: the filter context that followed the capture up to event N. */
+  context?: FilterContext;
+  /** Event N's time (hi/lo halves): get_thread_table's made-up event carries it. */
+  tsHi: number;
+  tsLo: number;
+  error?: Error;
+}
+
+/** The state once event `at` has been applied, or no table when the capture has no such event.
+ *  Reads no further than that event. */
+export async function stateAt(file: string, at: number, opts: { withContext?: boolean } = {}): Promise<StateAt> {
   let reached = false;
   let leading = true;
-  const stream = new EventStream((ev, num) => {
+  let tsHi = 0;
+  let tsLo = 0;
+  const stream = new EventStream((ev, num, thread, p) => {
+    if (context) {
+      context.after(ev, num, thread, p);
+      // sysdig runs the chisel with the filter "evt.num=N".
+      context.settle(num === at);
+    }
     // Container events ahead of everything else take numbers but no chisel ever sees them.
     if (leading && !CONTAINER_TYPES.has(ev.type)) leading = false;
     if (num === at) {
       if (leading) throw new NotSeen();
       reached = true;
+      tsHi = ev.tsHi;
+      tsLo = ev.tsLo;
       throw new Reached();
     }
   });
+  const context = opts.withContext ? new FilterContext(stream) : undefined;
+  const handler: ScapHandler = context
+    ? {
+      process: (p) => {
+        stream.process(p);
+        context.process(p);
+      },
+      fdEntry: stream.fdEntry,
+      interfaces: (list) => context.interfaces(list),
+      users: stream.users,
+      event: (ev) => {
+        context.before(ev);
+        stream.event(ev);
+      },
+    }
+    : stream;
+  const found = (): StateAt => ({ table: stream.table, context, tsHi, tsLo });
   try {
-    const { error } = await readCaptureFile(file, stream);
-    if (reached) return { table: stream.table };
-    return { error };
+    const { error } = await readCaptureFile(file, handler);
+    if (reached) return found();
+    return { error, tsHi, tsLo };
   } catch (e) {
-    if (e instanceof Reached) return { table: stream.table };
-    if (e instanceof NotSeen) return {};
+    if (e instanceof Reached) return found();
+    if (e instanceof NotSeen) return { tsHi, tsLo };
     throw e;
   }
 }
 
-/** The chisel's lines for a table. */
-export function stateLines(cmd: StateCommand, table: ThreadTable): string[] {
+/** The chisel's lines for a table, with the rows a filter keeps (all without one). */
+export function stateLines(cmd: StateCommand, table: ThreadTable, filter?: FdPredicate): string[] {
   switch (cmd) {
-    case "lsof": return lsofText(lsofRows(table));
-    case "netstat": return netstatText(netstatRows(table));
-    case "ps": return psText(psRows(table));
+    case "lsof": return lsofText(lsofRows(table, filter));
+    case "netstat": return netstatText(netstatRows(table, filter));
+    case "ps": return psText(psRows(table, filter));
   }
 }
+
+/** The chisel's lines for the state at an event, filtered by a compiled chisel filter. */
+export function filteredStateLines(cmd: StateCommand, state: StateAt, filter: ChiselFilter | undefined): string[] {
+  if (!state.table) return [NO_MATCH];
+  if (!filter) return stateLines(cmd, state.table);
+  if (!state.context) throw new Error("a filtered state needs the filter context: stateAt(..., { withContext: true })");
+  return stateLines(cmd, state.table, rowFilter(filter, state.context, state.tsHi, state.tsLo));
+}
+
+/** The chisel argument string F as sysdig reads it, compiled: undefined for no filter. Throws
+ *  ChiselArgsError or FilterError. */
+export function stateFilter(cmd: StateCommand, args: string | undefined): ChiselFilter | undefined {
+  return compileChiselFilter(cmd, chiselFilterArg(cmd, args));
+}
+
+/** One line, whatever the filter text held. */
+const oneLine = (s: string) => s.replace(/\r?\n/g, " ");
 
 const USAGE = (cmd: string) => `usage: casefile ${cmd} FILE --at N [--filter F]`;
 
@@ -72,20 +138,24 @@ export async function stateCommand(cmd: StateCommand, args: string[]): Promise<n
   }
   if (!file || at === undefined) return fail(USAGE(cmd));
   if (!Number.isSafeInteger(at) || at < 0) return fail(`--at wants an event number, not ${JSON.stringify(args[args.indexOf("--at") + 1])}`);
-  // An empty filter is no filter, as for the chisel; the filter language comes separately.
-  if (filter !== undefined && filter.replace(/^'(.*)'$/, "$1").trim() !== "") {
-    return fail(`--filter is not supported yet (the filter language arrives separately)`);
+  // Checked before reading anything (sysdig compiles the filter only once it reached event N).
+  let compiled: ChiselFilter | undefined;
+  try {
+    compiled = stateFilter(cmd, filter);
+  } catch (e) {
+    if (e instanceof FilterError || e instanceof ChiselArgsError) return fail(oneLine(e.message));
+    throw e;
   }
   const out = new BufferedOut(process.stdout);
-  let result: Awaited<ReturnType<typeof stateAt>>;
+  let result: StateAt;
   try {
-    result = await stateAt(file, at);
+    result = await stateAt(file, at, { withContext: compiled !== undefined });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     return fail(`${file}: ${err.code === "ENOENT" ? "no such file" : err.message}`);
   }
   if (result.table) {
-    for (const line of stateLines(cmd, result.table)) out.line(line);
+    for (const line of filteredStateLines(cmd, result, compiled)) out.line(line);
   } else {
     // The chisel's own words when no event matches (sysdig then still exits with 0).
     out.line(NO_MATCH);

@@ -5,16 +5,18 @@ import { execFile, execFileSync } from "node:child_process";
 import { EventStream } from "../core/events/event-stream";
 import { CONTAINER_TYPES } from "../core/events/printer";
 import { readCaptureFile } from "../ingest/capture-stream";
-import { stateLines, type StateCommand } from "../cli/state-commands";
+import {
+  filteredStateLines, stateAt, stateFilter, stateLines, type StateCommand,
+} from "../cli/state-commands";
 import { sysdigLines } from "./oracle";
 
 export const STATE_COMMANDS: StateCommand[] = ["lsof", "netstat", "ps"];
 
-/** `sysdig -r FILE -c CMD "" "evt.num=N"`, TZ=UTC. */
-export function sysdigChisel(file: string, cmd: StateCommand, at: number): string[] {
+/** `sysdig -r FILE -c CMD "F" "evt.num=N"`, TZ=UTC (F: the chisel's argument string). */
+export function sysdigChisel(file: string, cmd: StateCommand, at: number, filter = ""): string[] {
   let out: string;
   try {
-    out = execFileSync("sysdig", ["-r", file, "-c", cmd, "", `evt.num=${at}`], {
+    out = execFileSync("sysdig", ["-r", file, "-c", cmd, filter, `evt.num=${at}`], {
       env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 28, stdio: ["ignore", "pipe", "ignore"],
     }).toString("utf8");
   } catch (e) {
@@ -24,11 +26,20 @@ export function sysdigChisel(file: string, cmd: StateCommand, at: number): strin
 }
 
 /** The same, without blocking: many sysdig runs can go at once. */
-export function sysdigChiselAsync(file: string, cmd: StateCommand, at: number): Promise<string[]> {
+export function sysdigChiselAsync(file: string, cmd: StateCommand, at: number, filter = ""): Promise<string[]> {
+  return sysdigChiselOutput(file, cmd, at, filter).then((r) => r.lines);
+}
+
+/** `sysdig -r FILE -c CMD "F" "evt.num=N"`: stdout's lines and stderr's (where sysdig says
+ *  what it thinks of a bad filter). */
+export function sysdigChiselOutput(
+  file: string, cmd: StateCommand, at: number, filter = "",
+): Promise<{ lines: string[]; errors: string[] }> {
+  const split = (b: Buffer | undefined) => (b ?? Buffer.alloc(0)).toString("utf8").split("\n").filter((l) => l.length > 0);
   return new Promise((resolve) => {
-    execFile("sysdig", ["-r", file, "-c", cmd, "", `evt.num=${at}`], {
+    execFile("sysdig", ["-r", file, "-c", cmd, filter, `evt.num=${at}`], {
       env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 28, encoding: "buffer",
-    }, (_err, stdout) => resolve((stdout ?? Buffer.alloc(0)).toString("utf8").split("\n").filter((l) => l.length > 0)));
+    }, (_err, stdout, stderr) => resolve({ lines: split(stdout), errors: split(stderr) }));
   });
 }
 
@@ -62,6 +73,24 @@ export async function ourStateLines(file: string, nums: number[]): Promise<Map<n
   });
   await readCaptureFile(file, stream);
   return out;
+}
+
+export interface FilteredQuery {
+  cmd: StateCommand;
+  /** The chisel's argument string, as given to `sysdig -c CMD "F"`. */
+  filter: string;
+}
+
+/** Our lines (or our error message) for each query at event N, from one replay up to N. */
+export async function ourFilteredStateLines(file: string, at: number, queries: FilteredQuery[]): Promise<({ lines: string[] } | { error: string })[]> {
+  const state = await stateAt(file, at, { withContext: true });
+  return queries.map(({ cmd, filter }) => {
+    try {
+      return { lines: filteredStateLines(cmd, state, stateFilter(cmd, filter)) };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  });
 }
 
 /** Event numbers worth probing: the first and last, evenly spaced ones, and the events just

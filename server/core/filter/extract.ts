@@ -66,6 +66,28 @@ const NULL_FD_TYPECHAR: string[] = EVENTS.map((e) => {
 
 const IS_EXIT = (c: FilterContext) => c.ev.type % 2 === 1;
 
+const PROCINFO_E = idOf("procinfo");
+
+/** thread.cpu / thread.cpu.user / thread.cpu.system (sysdig's extract_thread_cpu): on a procinfo
+ *  event, the CPU ticks (user, system or both, as the event reports them) the thread used since
+ *  its previous procinfo event, at most 100; 0 at its first one. Each field instance keeps its
+ *  own last total per thread (sysdig reserves private thread memory per filter check), so a
+ *  chisel's thread.cpu and a filter's do not disturb each other; reading it moves it on. */
+function threadCpu(user: boolean, system: boolean): Maker {
+  return () => {
+    const last = new WeakMap<Thread, bigint>();
+    return (c) => {
+      if (c.ev.type !== PROCINFO_E) return undefined;
+      const tick = (i: number) => (c.p.has(i) && c.p.len[i] === 8 ? c.p.big(i, false) : 0n);
+      const total = BigInt.asUintN(64, (user ? tick(0) : 0n) + (system ? tick(1) : 0n));
+      const prev = last.get(c.thread) ?? 0n;
+      last.set(c.thread, total);
+      if (prev === 0n) return 0;
+      return Math.min(Number(BigInt.asUintN(64, total - prev)), 100);
+    };
+  };
+}
+
 // ---------------------------------------------------------------------------------------
 // Parameters
 
@@ -674,6 +696,9 @@ const EXTRACTORS: Record<string, Maker> = {
   "thread.pfmajor": () => (c) => c.pfOf(c.thread)[0],
   "thread.pfminor": () => (c) => c.pfOf(c.thread)[1],
   "thread.tid": () => (c) => c.ev.tid,
+  "thread.cpu": threadCpu(true, true),
+  "thread.cpu.user": threadCpu(true, false),
+  "thread.cpu.system": threadCpu(false, true),
   "thread.ismain": () => (c) => c.thread.tid === c.thread.pid,
   "thread.cgroups": () => (c) => (c.extra.cgroups.length ? c.extra.cgroups.map(([k, v]) => `${k}=${v}`).join(" ") : undefined),
   "thread.cgroup": (ref) => (c) => c.extra.cgroups.find(([k]) => k === ref.argName)?.[1],
@@ -844,7 +869,13 @@ export function ipText(b: Uint8Array): string {
 
 /** The extractor of a field reference, or undefined for fields we do not evaluate. */
 export function extractorFor(ref: FieldRef): Extractor | undefined {
-  return EXTRACTORS[ref.field.name]?.(ref);
+  const x = EXTRACTORS[ref.field.name]?.(ref);
+  if (!x || ref.field.cls === "evt") return x;
+  // A procinfo event of a thread sysdig's table does not hold (kernel threads, mostly) has no
+  // thread info: every process, user, group, container and fd field of it is NULL (sysdig does
+  // not parse procinfo events, so nothing creates the thread). The state engine gives such an
+  // event a stand-in thread that is not in the table.
+  return (c) => (c.ev.type === PROCINFO_E && c.table.threads.get(c.ev.tid) !== c.thread ? undefined : x(c));
 }
 
 export const EXTRACTED_FIELDS: ReadonlySet<string> = new Set(Object.keys(EXTRACTORS));

@@ -81,7 +81,7 @@ export const UNSUPPORTED: ReadonlySet<string> = new Set([
   "evt.pluginname", "evt.plugininfo", "evt.deltatime", "evt.deltatime.s", "evt.deltatime.ns",
   "evt.latency.human", "evt.around",
   "proc.env", "proc.duration", "proc.fdusage", "thread.exectime",
-  "thread.totexectime", "thread.cpu", "thread.cpu.user", "thread.cpu.system",
+  "thread.totexectime",
   "proc.is_container_healthcheck", "proc.is_container_liveness_probe",
   "proc.is_container_readiness_probe", "proc.is_exe_writable",
   "container.mounts", "container.mount", "container.mount.source", "container.mount.dest",

@@ -211,7 +211,15 @@ test("what sysdig accepts but means nothing by is refused here", () => {
   }
 });
 
+test("thread.cpu (a double) only exists: sysdig refuses every comparison where the value ends", () => {
+  assert.doesNotThrow(() => parseFilter("thread.cpu exists"));
+  // Positions as sysdig 0.29.3 reports them.
+  for (const [f, pos] of [["thread.cpu>=0", 13], ["thread.cpu=0", 12], ["thread.cpu.user>0", 17], ["thread.cpu in (0,1)", 15], ["thread.cpu contains 1", 21]] as const) {
+    assert.throws(() => parseFilter(f), (e: unknown) => e instanceof FilterError && e.position === pos && /wrong parameter type 33/.test(e.message), f);
+  }
+});
+
 test("fields sysdig knows and we do not evaluate are named as such", () => {
-  assert.throws(() => parseFilter("thread.cpu>1"), /field thread\.cpu is not supported by casefile yet/);
+  assert.throws(() => parseFilter("thread.exectime>1"), /field thread\.exectime is not supported by casefile yet/);
   assert.throws(() => parseFilter("fd.cip.name=example.com"), /position 11: field fd\.cip\.name is not supported/);
 });

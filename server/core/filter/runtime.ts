@@ -7,9 +7,8 @@
 
 import { EVENTS } from "../events/event-table";
 import { EF, PT } from "../events/types";
-import type { ParamIndex } from "../events/params";
+import { ParamIndex } from "../events/params";
 import type { RenderContext } from "../events/format";
-import type { EventStream } from "../events/event-stream";
 import type { InterfaceEntry, ProcEntry } from "../formats/scap/blocks";
 import type { RawEvent } from "../formats/scap/reader";
 import { splitNul, unknownThread, type Fd, type Thread, type ThreadTable } from "../state/threads";
@@ -89,6 +88,9 @@ const EXECVE_LIKE = is(["execve", "execveat"]);
 const CONTAINER = is(["container"]);
 const SWITCH = is(["switch"]);
 const MEMORY_X = EVENTS.map((e, id) => id % 2 === 1 && ["brk", "mmap", "mmap2", "munmap"].includes(e.name));
+const COPY_FILE_RANGE_X = EVENTS.findIndex((e, id) => id % 2 === 1 && e.name === "copy_file_range");
+/** PPME_SYSCALL_READ_X: the type of the made-up event sysdig's get_thread_table filters with. */
+const READ_X = EVENTS.findIndex((e, id) => id % 2 === 1 && e.name === "read");
 
 /** Per exit type of an fd-creating call: the parameter holding the new fd, which becomes the
  *  event's fd (sysdig's m_lastevent_fd): "fd", or a "res" of fd type, or the second of a pair. */
@@ -134,7 +136,9 @@ export class FilterContext {
   private readonly extras = new WeakMap<Thread, ThreadExtra>();
   private readonly procs = new Map<number, ProcEntry>();
 
-  constructor(stream: EventStream) {
+  /** @param stream what the context follows: the state engine's table, and the renderer of
+   *  parameters (an EventStream is both). */
+  constructor(stream: { readonly table: ThreadTable } & RenderContext) {
     this.table = stream.table;
     this.render = stream;
   }
@@ -239,6 +243,8 @@ export class FilterContext {
     // (fd.* fields look it up this way even for an exit sysdig could not pair).
     this.fdEvent = (flags & USES_ANY_FD) !== 0;
     this.fdNum = thread.lastFd ?? -1;
+    // copy_file_range uses two fds: its exit points sysdig at the output one (sinsp_parser::reset).
+    if (type === COPY_FILE_RANGE_X && valid && p.has(1)) this.fdNum = p.int(1);
     const nf = NEW_FD_PARAM[type];
     let created = false;
     if (nf >= 0 && p.has(nf) && valid) {
@@ -311,6 +317,40 @@ export class FilterContext {
     this.thread = t;
     this.extra = { ...this.extraOf(t), containerId: id };
     this.fdEvent = false;
+  }
+
+  private tableEv: RawEvent | undefined;
+  private readonly tableParams = new ParamIndex();
+
+  /** Points the context at one fd of one thread as sysdig's get_thread_table filters it (the
+   *  filter argument of the lsof, netstat and ps chisels): a made-up read exit of that thread
+   *  with no parameters, number 0, cpu 0, at time ts (the last event's), whose fd
+   *  (evt->m_fdinfo, and the thread's m_lastevent_fd) is that fd. Thread, user, group, container
+   *  and fd fields then read the thread and the fd; the parser refuses the other evt fields. */
+  atThreadFd(thread: Thread, fdNum: number, fd: Fd, tsHi: number, tsLo: number): void {
+    let ev = this.tableEv;
+    if (!ev) {
+      ev = {
+        buf: new Uint8Array(0), dv: new DataView(new ArrayBuffer(0)), blockOffset: 0, cpu: 0, flags: 0,
+        tsHi: 0, tsLo: 0, tid: 0, type: READ_X, nparams: 0, lenSize: 2, lensOff: 0, valsOff: 0, end: 0,
+      };
+      this.tableEv = ev;
+      this.tableParams.load(ev);
+    }
+    ev.tid = thread.tid;
+    ev.tsHi = tsHi;
+    ev.tsLo = tsLo;
+    this.ev = ev;
+    this.num = 0;
+    this.p = this.tableParams;
+    this.thread = thread;
+    this.extra = this.extraOf(thread);
+    this.fdNum = fdNum;
+    this.fd = fd;
+    this.fdEvent = true;
+    this.evtFd = fd;
+    this.modifies = false;
+    this.pendingParse = false;
   }
 
   /** A thread's page faults as sysdig's fields show them now. */

@@ -179,7 +179,7 @@ export function checkValue(type: FieldTypeName, value: string): void {
     case "IPADDR": parseIpAddr(value); return;
     case "IPNET": parseIpNet(value); return;
     case "IPV4ADDR": if (!parseIpv4(value)) throw new ValueError(`unrecognized IPv4 address ${value}`); return;
-    case "BYTEBUF": case "DOUBLE":
+    case "BYTEBUF":
       return;
     default:
       if (STRING_TYPES.has(type)) return;

@@ -3,8 +3,8 @@
 // later, to export captures).
 
 import { EVENTS, LEGACY_EVENT_COUNT } from "../../events/event-table";
-import { PT } from "../../events/types";
-import { EV_BLOCK_TYPE_V2, FDL_BLOCK_TYPE_V2, FdType, SHB_BLOCK_TYPE, SHB_MAGIC, UL_BLOCK_TYPE_V2 } from "./blocks";
+import { EF, PT } from "../../events/types";
+import { EV_BLOCK_TYPE_V2, EV_BLOCK_TYPE_V2_LARGE, FDL_BLOCK_TYPE_V2, FdType, SHB_BLOCK_TYPE, SHB_MAGIC, UL_BLOCK_TYPE_V2 } from "./blocks";
 
 export type ParamValue = number | bigint | string | Uint8Array;
 
@@ -231,11 +231,14 @@ export class ScapWriter {
     if (type < 0) throw new Error(`no event ${e.dir} ${e.name} with ${e.params.length} parameters`);
     const infos = EVENTS[type].params;
     const values = e.params.map((v, i) => encodeParam(infos[i].type, v));
-    const len = 26 + 2 * values.length + values.reduce((n, v) => n + v.length, 0);
+    // Events with large payloads (container JSON) have 32-bit parameter lengths, in a block
+    // type of their own.
+    const lenSize = EVENTS[type].flags & EF.LARGE_PAYLOAD ? 4 : 2;
+    const len = 26 + lenSize * values.length + values.reduce((n, v) => n + v.length, 0);
     const b = new Bytes().u16(e.cpu ?? 0).u64(e.ts).u64(e.tid).u32(len).u16(type).u32(values.length);
-    for (const v of values) b.u16(v.length);
+    for (const v of values) if (lenSize === 4) b.u32(v.length); else b.u16(v.length);
     for (const v of values) b.push(v);
-    this.blocks.push(block(EV_BLOCK_TYPE_V2, b.concat()));
+    this.blocks.push(block(lenSize === 4 ? EV_BLOCK_TYPE_V2_LARGE : EV_BLOCK_TYPE_V2, b.concat()));
     return this;
   }
 

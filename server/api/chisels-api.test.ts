@@ -1,0 +1,89 @@
+// GET /api/captures/:id/chisels/:name through the route handler and the store, in process:
+// the store keeps the ingested file (copied from a path the user gave, moved from an upload's
+// temp file, removed with the capture), and the chisel run over it prints what sysdig prints.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openStore } from "./store";
+import { setContext } from "./context";
+import { sharedCaptures } from "../testing/oracle";
+import { GET } from "../../app/api/captures/[id]/chisels/[name]/route";
+
+process.env.TZ = "UTC";
+
+const capture = (name: string) => sharedCaptures().find((f) => f.endsWith(`/${name}`))!;
+
+function sysdigLines(args: string[]): string[] {
+  const out = execFileSync("sysdig", args, { env: { ...process.env, TZ: "UTC" }, stdio: ["ignore", "pipe", "ignore"] }).toString();
+  return out.split("\n").slice(0, -1);
+}
+
+async function get(id: string, name: string, query = ""): Promise<{ status: number; body: any }> {
+  const res = await GET(new Request(`http://127.0.0.1/api/captures/${id}/chisels/${name}${query}`), { params: Promise.resolve({ id, name }) });
+  return { status: res.status, body: await res.json() };
+}
+
+test("chisels over a stored capture: sysdig's lines, the table, and the errors", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "casefile-chisels-api-"));
+  const store = openStore(dir);
+  setContext({ store, dataDir: dir, maxUpload: 1 << 30, broadcast: () => {} });
+  try {
+    const file = capture("curl_google.scap");
+    const id = await store.ingestFile(file, "curl_google.scap");
+    assert.ok(existsSync(join(dir, "captures", `${id}.capture`)), "the file is kept");
+    assert.ok(existsSync(file), "a file named by the user is copied, not moved");
+
+    const conns = await get(id, "topconns");
+    assert.equal(conns.status, 200);
+    assert.deepEqual(conns.body.lines, sysdigLines(["-r", file, "-c", "topconns"]));
+    assert.deepEqual(conns.body.table.columns, ["Bytes", "Proto", "Conn"]);
+    assert.equal(conns.body.table.rows.length, 2);
+    assert.equal(conns.body.table.rows[0][1], "tcp");
+
+    const q = new URLSearchParams([["arg", "fd.num"], ["filter", "proc.name=curl"]]);
+    const byFd = await get(id, "fdbytes_by", `?${q}`);
+    assert.equal(byFd.status, 200);
+    assert.deepEqual(byFd.body.lines, sysdigLines(["-r", file, "-c", "fdbytes_by", "fd.num", "proc.name=curl"]));
+
+    const pc = await get(id, "topprocs_net", "?pc=1");
+    assert.deepEqual(pc.body.lines, sysdigLines(["-pc", "-r", file, "-c", "topprocs_net"]));
+
+    const errors: [string, string, string, number, string][] = [
+      [id, "nosuch", "", 404, "name"],
+      ["0123456789abcdef", "topconns", "", 404, "id"],
+      ["../../etc", "topconns", "", 404, "id"],
+      [id, "fdbytes_by", "", 400, "arg"],
+      [id, "fdbytes_by", "?arg=no.such", 400, "arg"],
+      [id, "topconns", `?filter=${encodeURIComponent("proc.name=curl and")}`, 400, "filter"],
+    ];
+    for (const [cid, name, query, status, where] of errors) {
+      const r = await get(cid, name, query);
+      assert.equal(r.status, status, `${name}${query}: ${JSON.stringify(r.body)}`);
+      assert.equal(r.body.where, where);
+      assert.equal(typeof r.body.error, "string");
+    }
+
+    // An upload's temp file is moved into the store, and goes with the capture.
+    const tmp = join(dir, "upload.tmp");
+    copyFileSync(capture("falco_cat_write.scap"), tmp);
+    const up = await store.ingestFile(tmp, "cat.scap", undefined, { move: true });
+    assert.equal(existsSync(tmp), false, "moved");
+    const calls = await get(up, "topscalls_time");
+    assert.deepEqual(calls.body.lines, sysdigLines(["-r", capture("falco_cat_write.scap"), "-c", "topscalls_time"]));
+    assert.equal(store.deleteCapture(up), true);
+    assert.equal(existsSync(join(dir, "captures", `${up}.capture`)), false, "deleted with the capture");
+
+    // A capture whose file the store does not have (ingested by an older casefile).
+    rmSync(join(dir, "captures", `${id}.capture`));
+    const gone = await get(id, "topconns");
+    assert.equal(gone.status, 409);
+    assert.equal(gone.body.where, "id");
+  } finally {
+    setContext(undefined);
+    store.close();
+  }
+});

@@ -1,0 +1,34 @@
+// The chisels part of the HTTP API: GET /api/captures/:id/chisels/:name?arg=A&arg=B&filter=F
+// (&pc=1 for sysdig's -pc) → {lines, table?}: what `sysdig -r FILE -c NAME A B F` prints, run
+// over the capture's kept original file. Route handlers call this and nothing else.
+
+import { ChiselArgError, ChiselError } from "../core/chisels/chisel";
+import { FilterError } from "../core/filter/parser";
+import { getContext } from "./context";
+import { ApiError, json } from "./http-json";
+import { CaptureFileMissing, UnknownChisel } from "./store-types";
+
+const MAX_ARGS = 16;
+const MAX_TEXT = 10_000;
+
+export async function captureChisel(id: string, name: string, params: URLSearchParams): Promise<Response> {
+  const args = params.getAll("arg");
+  if (args.length > MAX_ARGS) throw new ApiError(400, `at most ${MAX_ARGS} arguments`, "arg");
+  if (args.some((a) => a.length > MAX_TEXT)) throw new ApiError(400, `an argument longer than ${MAX_TEXT} characters`, "arg");
+  const filter = params.get("filter") ?? "";
+  if (filter.length > MAX_TEXT) throw new ApiError(400, `filter longer than ${MAX_TEXT} characters`, "filter");
+  const pc = params.get("pc");
+  const printContainer = pc === "1" || pc === "true";
+  try {
+    const out = await getContext().store.chisel(id, name, args, { filter, printContainer });
+    if (!out) throw new ApiError(404, `no capture with id ${JSON.stringify(id)}`, "id");
+    return json(out);
+  } catch (e) {
+    if (e instanceof UnknownChisel) throw new ApiError(404, e.message, "name");
+    if (e instanceof FilterError) throw new ApiError(400, e.message, "filter");
+    if (e instanceof ChiselArgError) throw new ApiError(400, e.message, "arg");
+    if (e instanceof ChiselError) throw new ApiError(422, e.message, "chisel");
+    if (e instanceof CaptureFileMissing) throw new ApiError(409, e.message, "id");
+    throw e;
+  }
+}

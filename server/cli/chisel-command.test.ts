@@ -1,0 +1,84 @@
+// `casefile chisel NAME FILE [ARG...] [--filter F] [--pc]` against `sysdig [-pc] -r FILE -c NAME
+// ARG... F`, byte for byte, for runs whose order of equal values is sysdig's own (number keys,
+// or no equal values: see table-chisels.diff.test.ts for the rest); the list; the errors.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { PROJECT_ROOT, sharedCaptures } from "../testing/oracle";
+import { CHISELS } from "../core/chisels/index";
+
+const CLI = join(PROJECT_ROOT, "bin/casefile");
+const capture = (name: string) => sharedCaptures().find((f) => f.endsWith(`/${name}`))!;
+
+function casefile(args: string[]) {
+  const r = spawnSync(CLI, args, { env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 28 });
+  return { stdout: r.stdout.toString(), stderr: r.stderr.toString(), status: r.status };
+}
+
+function sysdig(args: string[]): string {
+  return execFileSync("sysdig", args, { env: { ...process.env, TZ: "UTC" }, stdio: ["ignore", "pipe", "ignore"] }).toString();
+}
+
+test("casefile chisel prints exactly what sysdig -c prints", () => {
+  const curl = capture("curl_google.scap");
+  const cases: [string, string[], string[]][] = [
+    // [file, our args after FILE, sysdig's args after -c]
+    [curl, ["topconns", curl], ["topconns"]],
+    [curl, ["fdbytes_by", curl, "fd.num"], ["fdbytes_by", "fd.num"]],
+    [curl, ["fdcount_by", curl, "proc.pid", "--filter", "evt.type=read or evt.type=close"], ["fdcount_by", "proc.pid", "evt.type=read or evt.type=close"]],
+    [curl, ["topscalls_time", curl, "--filter=proc.name=curl"], ["topscalls_time", "proc.name=curl"]],
+    [curl, ["topprocs_net", curl, "--pc"], ["topprocs_net"]],
+  ];
+  for (const [file, ours, theirs] of cases) {
+    const r = casefile(["chisel", ...ours]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, "");
+    const pc = ours.includes("--pc") ? ["-pc"] : [];
+    assert.equal(r.stdout, sysdig([...pc, "-r", file, "-c", ...theirs]), ours.join(" "));
+  }
+});
+
+test("casefile chisel with no name lists every chisel with its description", () => {
+  const r = casefile(["chisel"]);
+  assert.equal(r.status, 0);
+  const lines = r.stdout.trimEnd().split("\n");
+  assert.equal(lines.length, CHISELS.size);
+  for (const c of CHISELS.values()) assert.ok(lines.some((l) => l.startsWith(`${c.name} `) && l.endsWith(c.description)), c.name);
+  assert.ok(lines.some((l) => /^fdbytes_by KEY +I\/O bytes/.test(l)));
+});
+
+test("casefile chisel: one-line errors, exit status 2", () => {
+  const curl = capture("curl_google.scap");
+  const cases: [string[], RegExp][] = [
+    [["chisel", "nosuch", curl], /^casefile: no chisel named "nosuch"/],
+    [["chisel", "topconns"], /^casefile: usage: casefile chisel NAME FILE/],
+    [["chisel", "fdbytes_by", curl], /^casefile: missing arguments for chisel fdbytes_by\n$/],
+    [["chisel", "fdbytes_by", curl, "no.such"], /^casefile: chisel requesting nonexistent field no\.such\n$/],
+    [["chisel", "topconns", curl, "extra"], /^casefile: chisel topconns takes no arguments\n$/],
+    [["chisel", "topconns", curl, "--filter", "proc.name=curl and"], /^casefile: filter error at position 18: /],
+    [["chisel", "topconns", curl, "--bogus"], /^casefile: unknown option --bogus/],
+    [["chisel", "topconns", "/no/such/file.scap"], /^casefile: \/no\/such\/file\.scap: no such file\n$/],
+  ];
+  for (const [args, message] of cases) {
+    const r = casefile(args);
+    assert.equal(r.status, 2, args.join(" "));
+    assert.equal(r.stdout, "", args.join(" "));
+    assert.match(r.stderr, message, args.join(" "));
+  }
+});
+
+test("casefile chisel on a capture cut short prints the table of the events before the damage, then the error", () => {
+  const dir = mkdtempSync(join(tmpdir(), "casefile-chisel-"));
+  const raw = gunzipSync(readFileSync(capture("falco_cat_write.scap")));
+  const cut = join(dir, "cut.scap");
+  writeFileSync(cut, raw.subarray(0, raw.length - 100));
+  const r = casefile(["chisel", "topscalls", cut]);
+  assert.equal(r.status, 2);
+  assert.match(r.stdout, /^# Calls {13}Syscall {13}\n-{80}\n\d+ +procinfo\n/);
+  assert.match(r.stderr, /^casefile: .*cut\.scap: .*cut short.*\n$/);
+});

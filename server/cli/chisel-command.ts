@@ -1,0 +1,72 @@
+// `casefile chisel NAME FILE [ARG...] [--filter F] [--pc]`: what `sysdig -r FILE -c NAME ARG... F`
+// prints (with --pc, what `sysdig -pc ...` prints); `casefile chisel` lists the chisels.
+
+import { ChiselArgError, ChiselError, type Chisel } from "../core/chisels/chisel";
+import { CHISELS } from "../core/chisels/index";
+import { chiselDriver, type ChiselDriver } from "../core/chisels/run";
+import { FilterError } from "../core/filter/parser";
+import { readCaptureFile } from "../ingest/capture-stream";
+import { BufferedOut, fail } from "./output";
+
+const USAGE = "usage: casefile chisel NAME FILE [ARG...] [--filter F] [--pc]";
+
+function synopsis(c: Chisel): string {
+  return [c.name, ...c.args.map((a) => (a.optional ? `[${a.name.toUpperCase()}]` : a.name.toUpperCase()))].join(" ");
+}
+
+export function chiselList(): string[] {
+  const width = Math.max(...[...CHISELS.values()].map((c) => synopsis(c).length)) + 2;
+  return [...CHISELS.values()].map((c) => `${synopsis(c).padEnd(width)}${c.description}`);
+}
+
+export async function chiselCommand(args: string[]): Promise<number> {
+  const positional: string[] = [];
+  let filter: string | undefined;
+  let printContainer = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--filter") {
+      if (i + 1 >= args.length) return fail(`--filter wants a filter\n${USAGE}`);
+      filter = args[++i];
+    } else if (a.startsWith("--filter=")) filter = a.slice(9);
+    else if (a === "--pc") printContainer = true;
+    else if (a.startsWith("--")) return fail(`unknown option ${a}\n${USAGE}`);
+    else positional.push(a);
+  }
+  const [name, file, ...chiselArgs] = positional;
+  const out = new BufferedOut(process.stdout);
+  if (name === undefined) {
+    for (const l of chiselList()) out.line(l);
+    await out.flush();
+    return 0;
+  }
+  const chisel = CHISELS.get(name);
+  if (!chisel) return fail(`no chisel named ${JSON.stringify(name)} (\`casefile chisel\` lists them)`);
+  if (file === undefined) return fail(`${USAGE}\n  ${synopsis(chisel)}: ${chisel.description}`);
+
+  let driver: ChiselDriver;
+  try {
+    driver = chiselDriver(chisel, chiselArgs, { filter, printContainer });
+  } catch (e) {
+    if (e instanceof FilterError || e instanceof ChiselArgError) return fail(e.message);
+    throw e;
+  }
+  let readError: Error | undefined;
+  try {
+    readError = (await readCaptureFile(file, driver.handler)).error;
+    // sysdig runs on_capture_end on a damaged file too, then reports the damage.
+    for (const l of driver.finish().lines) out.line(l);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (e instanceof ChiselError) {
+      for (const l of e.lines) out.line(l);
+      await out.flush();
+      return fail(e.message);
+    }
+    if (err.code === "ENOENT") return fail(`${file}: no such file`);
+    throw e;
+  }
+  await out.flush();
+  if (readError) return fail(`${file}: ${readError.message}`);
+  return 0;
+}
