@@ -4,9 +4,9 @@ import { eventsCommand } from "../server/cli/events-command";
 
 const USAGE = `usage: casefile <command> [args]
   events FILE [FILTER]                 the events as sysdig -r FILE [FILTER] prints them
-  lsof|netstat|ps FILE --at N          the state at event N, as sysdig's chisels print it
+  lsof|netstat|ps FILE --at N [--filter F]   the state at event N, as sysdig's chisels print it
   gaps FILE --filter F --min D [--explain]   matching events after a gap longer than D
-  chisel [NAME FILE [ARG...] [--filter F] [--pc]]   what sysdig -r FILE -c NAME ARG... F prints
+  chisel [NAME FILE [ARG...] [--filter F] [--pc] [-A|-x|-X|-b]]   what sysdig -r FILE -c NAME ARG... F prints
   fields                               the filter fields, like sysdig -l
   ingest FILE                          import a capture into the store (CASEFILE_DATA)
   serve [--host H] [--port P]          the workbench`;

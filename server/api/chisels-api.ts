@@ -1,8 +1,8 @@
 // The chisels part of the HTTP API: GET /api/captures/:id/chisels/:name?arg=A&arg=B&filter=F
-// (&pc=1 for sysdig's -pc) → {lines, table?}: what `sysdig -r FILE -c NAME A B F` prints, run
+// (&pc=1 for sysdig's -pc; &buffers=ascii|hex|hexascii|base64 for -A/-x/-X/-b) → {lines, table?}: what `sysdig -r FILE -c NAME A B F` prints, run
 // over the capture's kept original file. Route handlers call this and nothing else.
 
-import { ChiselArgError, ChiselError } from "../core/chisels/chisel";
+import { ChiselArgError, ChiselError, type BufferFormat } from "../core/chisels/chisel";
 import { FilterError } from "../core/filter/parser";
 import { getContext } from "./context";
 import { ApiError, json } from "./http-json";
@@ -10,6 +10,7 @@ import { CaptureFileMissing, UnknownChisel } from "./store-types";
 
 const MAX_ARGS = 16;
 const MAX_TEXT = 10_000;
+const BUFFER_FORMATS: readonly BufferFormat[] = ["normal", "ascii", "hex", "hexascii", "base64"];
 
 export async function captureChisel(id: string, name: string, params: URLSearchParams): Promise<Response> {
   const args = params.getAll("arg");
@@ -19,8 +20,12 @@ export async function captureChisel(id: string, name: string, params: URLSearchP
   if (filter.length > MAX_TEXT) throw new ApiError(400, `filter longer than ${MAX_TEXT} characters`, "filter");
   const pc = params.get("pc");
   const printContainer = pc === "1" || pc === "true";
+  const buffers = params.get("buffers") ?? "normal";
+  if (!BUFFER_FORMATS.includes(buffers as BufferFormat)) {
+    throw new ApiError(400, `buffers: one of ${BUFFER_FORMATS.join(", ")}`, "buffers");
+  }
   try {
-    const out = await getContext().store.chisel(id, name, args, { filter, printContainer });
+    const out = await getContext().store.chisel(id, name, args, { filter, printContainer, bufferFormat: buffers as BufferFormat });
     if (!out) throw new ApiError(404, `no capture with id ${JSON.stringify(id)}`, "id");
     return json(out);
   } catch (e) {

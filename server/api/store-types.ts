@@ -1,6 +1,6 @@
 // The contract between the store (db/ + ingest) and its users (route handlers, CLI, WebSocket).
 
-import type { ChiselOutput } from "../core/chisels/chisel";
+import type { ChiselOptions, ChiselOutput } from "../core/chisels/chisel";
 
 export type CaptureStatus = "ingesting" | "ready" | "error";
 
@@ -93,7 +93,7 @@ export interface Store {
    *  Undefined when there is no such capture; throws UnknownChisel, FilterError (parser's),
    *  ChiselArgError, ChiselError, or CaptureFileMissing. `damaged`: the file is damaged and the
    *  output covers the events before the damage. */
-  chisel(id: string, name: string, args: readonly string[], opts?: { filter?: string; printContainer?: boolean }): Promise<(ChiselOutput & { damaged?: string }) | undefined>;
+  chisel(id: string, name: string, args: readonly string[], opts?: { filter?: string } & ChiselOptions): Promise<(ChiselOutput & { damaged?: string }) | undefined>;
   close(): void;
 }
 

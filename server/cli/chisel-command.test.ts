@@ -1,4 +1,4 @@
-// `casefile chisel NAME FILE [ARG...] [--filter F] [--pc]` against `sysdig [-pc] -r FILE -c NAME
+// `casefile chisel NAME FILE [ARG...] [--filter F] [--pc] [-A|-x|-X|-b]` against `sysdig [-pc] [-A…] -r FILE -c NAME
 // ARG... F`, byte for byte, for runs whose order of equal values is sysdig's own (number keys,
 // or no equal values: see table-chisels.diff.test.ts for the rest); the list; the errors.
 
@@ -33,13 +33,16 @@ test("casefile chisel prints exactly what sysdig -c prints", () => {
     [curl, ["fdcount_by", curl, "proc.pid", "--filter", "evt.type=read or evt.type=close"], ["fdcount_by", "proc.pid", "evt.type=read or evt.type=close"]],
     [curl, ["topscalls_time", curl, "--filter=proc.name=curl"], ["topscalls_time", "proc.name=curl"]],
     [curl, ["topprocs_net", curl, "--pc"], ["topprocs_net"]],
+    [curl, ["echo_fds", curl, "-X"], ["echo_fds"]],
+    [curl, ["echo_fds", curl, "-A", "--filter", "fd.type=ipv6"], ["echo_fds", "fd.type=ipv6"]],
   ];
   for (const [file, ours, theirs] of cases) {
     const r = casefile(["chisel", ...ours]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stderr, "");
-    const pc = ours.includes("--pc") ? ["-pc"] : [];
-    assert.equal(r.stdout, sysdig([...pc, "-r", file, "-c", ...theirs]), ours.join(" "));
+    // Our flags that are sysdig's own go before its -c.
+    const flags = ours.flatMap((a) => (a === "--pc" ? ["-pc"] : ["-A", "-x", "-X", "-b"].includes(a) ? [a] : []));
+    assert.equal(r.stdout, sysdig([...flags, "-r", file, "-c", ...theirs]), ours.join(" "));
   }
 });
 

@@ -1,14 +1,18 @@
-// `casefile chisel NAME FILE [ARG...] [--filter F] [--pc]`: what `sysdig -r FILE -c NAME ARG... F`
-// prints (with --pc, what `sysdig -pc ...` prints); `casefile chisel` lists the chisels.
+// `casefile chisel NAME FILE [ARG...] [--filter F] [--pc] [-A|-x|-X|-b]`: what
+// `sysdig -r FILE -c NAME ARG... F` prints (with --pc, what `sysdig -pc ...` prints; -A/-x/-X/-b
+// print buffers as sysdig's flags of those names do); `casefile chisel` lists the chisels.
 
-import { ChiselArgError, ChiselError, type Chisel } from "../core/chisels/chisel";
+import { ChiselArgError, ChiselError, type BufferFormat, type Chisel } from "../core/chisels/chisel";
 import { CHISELS } from "../core/chisels/index";
 import { chiselDriver, type ChiselDriver } from "../core/chisels/run";
 import { FilterError } from "../core/filter/parser";
 import { readCaptureFile } from "../ingest/capture-stream";
 import { BufferedOut, fail } from "./output";
 
-const USAGE = "usage: casefile chisel NAME FILE [ARG...] [--filter F] [--pc]";
+const USAGE = "usage: casefile chisel NAME FILE [ARG...] [--filter F] [--pc] [-A|-x|-X|-b]";
+
+/** sysdig's buffer flags: -A ascii only, -x hex, -X hex and ascii, -b base64. */
+const BUFFER_FLAGS: Record<string, BufferFormat> = { "-A": "ascii", "-x": "hex", "-X": "hexascii", "-b": "base64" };
 
 function synopsis(c: Chisel): string {
   return [c.name, ...c.args.map((a) => (a.optional ? `[${a.name.toUpperCase()}]` : a.name.toUpperCase()))].join(" ");
@@ -23,6 +27,7 @@ export async function chiselCommand(args: string[]): Promise<number> {
   const positional: string[] = [];
   let filter: string | undefined;
   let printContainer = false;
+  let bufferFormat: BufferFormat | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--filter") {
@@ -30,6 +35,7 @@ export async function chiselCommand(args: string[]): Promise<number> {
       filter = args[++i];
     } else if (a.startsWith("--filter=")) filter = a.slice(9);
     else if (a === "--pc") printContainer = true;
+    else if (a in BUFFER_FLAGS) bufferFormat = BUFFER_FLAGS[a];
     else if (a.startsWith("--")) return fail(`unknown option ${a}\n${USAGE}`);
     else positional.push(a);
   }
@@ -46,7 +52,7 @@ export async function chiselCommand(args: string[]): Promise<number> {
 
   let driver: ChiselDriver;
   try {
-    driver = chiselDriver(chisel, chiselArgs, { filter, printContainer });
+    driver = chiselDriver(chisel, chiselArgs, { filter, printContainer, bufferFormat });
   } catch (e) {
     if (e instanceof FilterError || e instanceof ChiselArgError) return fail(e.message);
     throw e;
