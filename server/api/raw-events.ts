@@ -8,8 +8,12 @@ import type { RawEvent } from "../core/formats/scap/reader";
  *  before the next. (A loop over arrays, not a generator: replays run thousands of events per
  *  lsof answer.) */
 export function forEachStoredEvent(db: Db, first: number, last: number, visit: (num: number, ev: RawEvent) => void): void {
+  // From the chunk holding `first` (a seek on the key; a condition on last_num would walk every
+  // chunk before it) to the one holding `last`.
   const chunks = db.prepare(
-    "SELECT first_num, data FROM chunks WHERE last_num >= ? AND first_num <= ? ORDER BY first_num",
+    `SELECT first_num, data FROM chunks
+      WHERE first_num >= coalesce((SELECT max(first_num) FROM chunks WHERE first_num <= ?), 0) AND first_num <= ?
+      ORDER BY first_num`,
   ).all(first, last) as { first_num: number; data: Buffer }[];
   const heads = db.prepare("SELECT tid, type, cpu FROM events WHERE num >= ? AND num <= ? ORDER BY num")
     .raw().all(first, last) as [number, number, number][];
