@@ -20,6 +20,7 @@ export interface FilterStatus {
   /** The server's refusal of the filter (a 400 on `filter`). */
   error?: string;
   approximate?: string[];
+  replayed?: boolean;
 }
 
 interface Props {
@@ -57,7 +58,7 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
       setRows((r) => r.concat(page.events));
       setNext(page.next);
       setProblem(undefined);
-      if (firstPage.current) onFilterStatus({ approximate: page.approximate });
+      if (firstPage.current) onFilterStatus({ approximate: page.approximate, replayed: page.replayed });
       firstPage.current = false;
     } catch (e) {
       if (e instanceof ApiRequestError && e.status === 400 && e.where === "filter") {

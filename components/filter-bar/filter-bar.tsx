@@ -17,12 +17,13 @@ interface Props {
   error?: string;
   /** Fields of the applied filter answered from the ingest's columns, not exactly as sysdig. */
   approximate?: string[];
+  replayed?: boolean;
   /** The capture's name, for the equivalent sysdig command. */
   fileName: string;
   onApply(filter: string): void;
 }
 
-export function FilterBar({ applied, error, approximate, fileName, onApply }: Props) {
+export function FilterBar({ applied, error, approximate, replayed, fileName, onApply }: Props) {
   const [text, setText] = useState(applied);
   const input = useRef<HTMLInputElement>(null);
 
@@ -107,6 +108,12 @@ export function FilterBar({ applied, error, approximate, fileName, onApply }: Pr
                 ))}{" "}
                 {approximate.length === 1 ? "is" : "are"} answered from the stored columns, which can differ from sysdig in corner cases. For
                 sysdig&apos;s exact answer run <code>{eventsCommand(fileName, applied).replace(/^sysdig -r/, "casefile events")}</code> on the file.
+              </p>
+            )}
+            {replayed && !edited && (
+              <p className="hint" data-testid="filter-replayed">
+                This filter reads fields the index does not hold, so the matches are found by reading the capture file as sysdig does: exact, but
+                each page takes longer.
               </p>
             )}
             {applied && !edited && (

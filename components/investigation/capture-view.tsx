@@ -53,7 +53,7 @@ export function CaptureView({ captureId, fileName, filter, from }: Props) {
 
   return (
     <div className={at !== null ? "with-dock" : undefined}>
-      <FilterBar applied={filter} error={current?.error} approximate={current?.approximate} fileName={fileName} onApply={apply} />
+      <FilterBar applied={filter} error={current?.error} approximate={current?.approximate} replayed={current?.replayed} fileName={fileName} onApply={apply} />
       {/* A new filter or `from` is a new view: start it fresh rather than splice pages together. */}
       <EventsTable
         key={`${captureId}:${filter}:${from}`}

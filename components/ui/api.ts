@@ -22,6 +22,8 @@ export interface EventsPage {
   next: number | null;
   /** Filter fields answered from the ingest's columns rather than exactly as sysdig would. */
   approximate?: string[];
+  /** The filter needed fields the index does not hold: answered by reading the capture file. */
+  replayed?: boolean;
 }
 
 /** lsof / netstat / ps at an event: the chisel's rows, and its output lines exactly. */

@@ -41,7 +41,7 @@ export function deleteCapture(id: string): Response {
   return json({});
 }
 
-export function captureEvents(id: string, params: URLSearchParams): Response {
+export async function captureEvents(id: string, params: URLSearchParams): Promise<Response> {
   const store = getContext().store;
   const from = intParam(params, "from", 0, 0, Number.MAX_SAFE_INTEGER);
   // Over-large pages are clamped rather than refused: `next` still lets the caller go on.
@@ -50,7 +50,7 @@ export function captureEvents(id: string, params: URLSearchParams): Response {
   const filter = params.get("filter") ?? "";
   if (filter.length > 10_000) throw new ApiError(400, "filter longer than 10000 characters", "filter");
   try {
-    return json(store.events(id, { from, limit, filter }));
+    return json(await store.events(id, { from, limit, filter }));
   } catch (e) {
     if (isFilterError(e)) throw new ApiError(400, e.message, "filter");
     throw e;

@@ -32,6 +32,13 @@ export interface EventRow {
   info: string;
 }
 
+export interface EventsPage {
+  events: EventRow[];
+  next: number | null;
+  replayed?: boolean;
+  approximate?: string[];
+}
+
 export interface IngestProgress {
   captureId: string;
   bytesRead: number;
@@ -73,9 +80,10 @@ export interface Store {
   ingestFile(path: string, name: string, onProgress?: (p: IngestProgress) => void, opts?: { move?: boolean }): Promise<string>;
   /** Events with num >= from, in order, at most limit (hidden procinfo events excluded, as
    *  sysdig does); next is the num to ask for next, or null at the end. */
-  /** With a filter: only matching events. `approximate` lists filter fields answered from the
-   *  ingest columns rather than exactly as sysdig (see server/api/filter-condition.ts). */
-  events(id: string, opts: { from?: number; limit?: number; filter?: string }): { events: EventRow[]; next: number | null; approximate?: string[] };
+  /** With a filter: only matching events. A filter the event columns cannot answer exactly is
+   *  answered by replaying the kept capture file (`replayed`); without the file, from the ingest
+   *  columns where they stand in (`approximate` lists those fields; see filter-condition.ts). */
+  events(id: string, opts: { from?: number; limit?: number; filter?: string }): Promise<EventsPage>;
   /** Matching events that follow a gap longer than minNs since the previous matching one. */
   gaps(id: string, filter: string, minNs: number): GapRow[] | undefined;
   /** What ran between two events: counts by process and event type. */

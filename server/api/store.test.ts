@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -23,11 +23,11 @@ function sysdigLine(e: EventRow): string {
   });
 }
 
-function allLines(store: Store, id: string, pageSize: number): string[] {
+async function allLines(store: Store, id: string, pageSize: number, filter?: string): Promise<string[]> {
   const out: string[] = [];
   let from: number | null = 1;
   while (from !== null) {
-    const page = store.events(id, { from, limit: pageSize });
+    const page = await store.events(id, { from, limit: pageSize, filter });
     for (const e of page.events) out.push(...sysdigLine(e).split("\n").filter((l) => l.length > 0));
     from = page.next;
   }
@@ -41,9 +41,43 @@ test("stored captures render exactly as sysdig -r, page by page", async () => {
       const id = await store.ingestFile(file, basename(file));
       const c = store.getCapture(id)!;
       assert.equal(c.status, "ready", `${basename(file)}: ${c.error}`);
-      const c2 = compareLines(allLines(store, id, 37), sysdigLines(file));
+      const c2 = compareLines(await allLines(store, id, 37), sysdigLines(file));
       assert.equal(c2.percent, 100, `${basename(file)}: ${JSON.stringify(c2.diffs, null, 1)}`);
     }
+  } finally {
+    store.close();
+  }
+});
+
+test("filters the event columns cannot answer are replayed from the kept file, exactly as sysdig", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "casefile-store-"));
+  const store = openStore(dir);
+  try {
+    const file = sharedCaptures().find((f) => f.endsWith("/curl_google.scap"))!;
+    // A copy: the store links to what it ingests, and this test removes the kept file.
+    const mine = join(dir, "curl.scap");
+    writeFileSync(mine, readFileSync(file));
+    const id = await store.ingestFile(mine, "curl.scap");
+    const filters = [
+      "fd.name contains nscd", // the ingest's fd of a failed connect has no name; sysdig's has
+      "fd.type=ipv6 and evt.dir=<",
+      "user.name=ubuntu and fd.directory=/etc",
+      "evt.arg.flags contains O_CLOEXEC",
+      "proc.name=curl and not fd.typechar=f",
+    ];
+    for (const f of filters) {
+      const page = await store.events(id, { filter: f, limit: 1 });
+      assert.equal(page.replayed, true, f);
+      const theirs = sysdigLines(file, [f]);
+      assert.ok(theirs.length > 0, `${f}: sysdig prints something`);
+      const c = compareLines(await allLines(store, id, 5, f), theirs);
+      assert.equal(c.percent, 100, `${f}: ${JSON.stringify(c.diffs, null, 1)}`);
+    }
+    // Without the file: the ingest columns stand in where they can, and say so.
+    rmSync(join(dir, "captures", `${id}.capture`));
+    const near = await store.events(id, { filter: "fd.name contains nscd" });
+    assert.deepEqual(near.approximate, ["fd.name"]);
+    await assert.rejects(store.events(id, { filter: "user.name=root" }), /cannot answer user.name without its capture file/);
   } finally {
     store.close();
   }
@@ -78,8 +112,8 @@ test("catalog: list, delete, and a damaged file keeps its valid events", async (
     assert.equal(store.deleteCapture(id), false);
     assert.equal(store.getCapture(id), undefined);
     assert.equal(existsSync(join(dir, "captures", `${id}.db`)), false);
-    assert.deepEqual(store.events(id, {}), { events: [], next: null });
-    assert.deepEqual(store.events("../../etc/passwd", {}), { events: [], next: null });
+    assert.deepEqual(await store.events(id, {}), { events: [], next: null });
+    assert.deepEqual(await store.events("../../etc/passwd", {}), { events: [], next: null });
   } finally {
     store.close();
   }

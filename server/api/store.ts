@@ -10,7 +10,8 @@ import { ingestCapture } from "../ingest/ingest";
 import { renderStoredEvents } from "./stored-events";
 import type { CaptureSummary, IngestProgress, Store } from "./store-types";
 import { activityBetween, findGaps, spectrogram, top } from "./analyses";
-import { FilterError, filterCondition } from "./filter-condition";
+import { FilterError, filterCondition, planFilter } from "./filter-condition";
+import { replayEvents } from "./replayed-events";
 import { storedRowFilter, storedStateAt, unanswerableStateFields } from "./state-at";
 import { lsofRows, lsofText, netstatRows, netstatText, psRows, psText } from "../core/state/tables";
 import { CHISELS } from "../core/chisels/index";
@@ -51,6 +52,14 @@ export function openStore(dataDir: string): Store {
   // The capture file itself, kept for what only a replay of the original answers exactly
   // (the chisels, which read every field sysdig has, not only the stored columns).
   const filePath = (id: string) => join(dataDir, "captures", `${id}.capture`);
+
+  /** The capture's kept file, unless it is gone or no longer the size it had (the user
+   *  rewrote the file the store links to). */
+  function keptFile(id: string): string | undefined {
+    const c = catalog.prepare("SELECT bytes FROM captures WHERE id = ?").get(id) as { bytes: number } | undefined;
+    const file = filePath(id);
+    return c && existsSync(file) && statSync(file).size === c.bytes ? file : undefined;
+  }
 
   // A capture left "ingesting" by a process that died is not coming back.
   catalog.prepare("UPDATE captures SET status = 'error', error = 'ingest was interrupted' WHERE status = 'ingesting'").run();
@@ -111,12 +120,23 @@ export function openStore(dataDir: string): Store {
       return id;
     },
 
-    events(id: string, opts: { from?: number; limit?: number; filter?: string }) {
+    async events(id: string, opts: { from?: number; limit?: number; filter?: string }) {
+      const plan = planFilter(opts.filter); // a bad filter is refused whatever the capture
       const db = captureDb(id);
       if (!db) return { events: [], next: null };
-      const where = filterCondition(opts.filter);
-      const page = renderStoredEvents(db, opts.from ?? 1, Math.min(Math.max(opts.limit ?? 200, 1), 5000), where);
-      return where.approximate.length ? { ...page, approximate: where.approximate } : page;
+      const from = opts.from ?? 1;
+      const limit = Math.min(Math.max(opts.limit ?? 200, 1), 5000);
+      if (plan.sql) return renderStoredEvents(db, from, limit, plan.sql);
+      // Fields the columns cannot answer exactly: sysdig's own way, over the kept file.
+      const file = keptFile(id);
+      if (file) {
+        const { events, next } = await replayEvents(file, plan.predicate, from, limit);
+        return { events, next, replayed: true };
+      }
+      if (!plan.approximate) {
+        throw new FilterError(`a stored capture cannot answer ${plan.unanswerable.join(", ")} without its capture file; use casefile events FILE FILTER on the file`);
+      }
+      return { ...renderStoredEvents(db, from, limit, plan.approximate), approximate: plan.unanswerable };
     },
 
     gaps(id, filter, minNs) {
@@ -179,9 +199,8 @@ export function openStore(dataDir: string): Store {
       if (!chisel) throw new UnknownChisel(name);
       // Arguments and filter are checked before the file is looked at.
       const driver = chiselDriver(chisel, args, opts);
-      const file = filePath(id);
-      // A kept file that is gone or no longer the size it had (the user rewrote the file we link to).
-      if (c.status === "ingesting" || !existsSync(file) || statSync(file).size !== c.bytes) throw new CaptureFileMissing(c.status === "ingesting");
+      const file = c.status === "ingesting" ? undefined : keptFile(id);
+      if (!file) throw new CaptureFileMissing(c.status === "ingesting");
       const { error } = await readCaptureFile(file, driver.handler);
       // A damaged file: what the events before the damage give, as sysdig does.
       return { ...driver.finish(), ...(error ? { damaged: error.message } : {}) };
