@@ -22,9 +22,9 @@ function intOf(params: URLSearchParams, key: string, dflt: number, min: number, 
 }
 
 /** Runs a store query, mapping "no such capture" and filter errors to their statuses. */
-function query<T>(id: string, fn: () => T | undefined): Response {
+async function query<T>(id: string, fn: () => T | undefined | Promise<T | undefined>): Promise<Response> {
   try {
-    const r = fn();
+    const r = await fn();
     if (r === undefined) throw new ApiError(404, `no capture with id ${JSON.stringify(id)}`, "id");
     return json(r);
   } catch (e) {
@@ -33,7 +33,7 @@ function query<T>(id: string, fn: () => T | undefined): Response {
   }
 }
 
-export function captureGaps(id: string, params: URLSearchParams): Response {
+export function captureGaps(id: string, params: URLSearchParams): Promise<Response> {
   let minNs: number;
   try {
     minNs = parseDuration(params.get("min") ?? "1s");
@@ -41,13 +41,13 @@ export function captureGaps(id: string, params: URLSearchParams): Response {
     throw new ApiError(400, (e as Error).message, "min");
   }
   const store = getContext().store;
-  return query(id, () => {
-    const gaps = store.gaps(id, filterOf(params), minNs);
+  return query(id, async () => {
+    const gaps = await store.gaps(id, filterOf(params), minNs);
     return gaps && { gaps };
   });
 }
 
-export function captureActivity(id: string, params: URLSearchParams): Response {
+export function captureActivity(id: string, params: URLSearchParams): Promise<Response> {
   const from = intOf(params, "from", 0, 0, Number.MAX_SAFE_INTEGER);
   const to = intOf(params, "to", 0, 0, Number.MAX_SAFE_INTEGER);
   const store = getContext().store;
@@ -57,12 +57,12 @@ export function captureActivity(id: string, params: URLSearchParams): Response {
   });
 }
 
-export function captureSpectrogram(id: string, params: URLSearchParams): Response {
+export function captureSpectrogram(id: string, params: URLSearchParams): Promise<Response> {
   const bins = intOf(params, "bins", 200, 1, 10_000);
   return query(id, () => getContext().store.spectrogram(id, filterOf(params), bins));
 }
 
-export function captureTop(id: string, params: URLSearchParams): Response {
+export function captureTop(id: string, params: URLSearchParams): Promise<Response> {
   const by = params.get("by") ?? "syscall";
   if (by !== "syscall" && by !== "process") throw new ApiError(400, "by must be syscall or process", "by");
   const limit = intOf(params, "limit", 20, 1, 1000);

@@ -1,13 +1,15 @@
 // Events of a stored capture that match a filter the event columns cannot answer exactly
 // (fd.*, user.*, evt.arg.*…), found the way sysdig finds them: the kept capture file read from
 // its start through the state engine and the filter predicate, stopping once the page is full.
-// Slower than SQL (a page deep in a big capture reads everything before it) but exact.
+// Slower than SQL (a page deep in a big capture reads everything before it) but exact. The same
+// for the gaps between matching events.
 
 import { infoText } from "../core/events/format";
 import { procName, typeName } from "../core/events/printer";
 import type { Predicate } from "../core/filter/evaluate";
 import { filteringHandler } from "../core/filter/filtered-printer";
 import { readCaptureFile } from "../ingest/capture-stream";
+import { GapFinder, type Gap } from "../core/analyses/gaps";
 import type { EventRow } from "./store-types";
 
 /** Thrown by the handler to stop the reader once the page is full. */
@@ -44,4 +46,17 @@ export async function replayEvents(
     if (e instanceof PageFull) return { events, next };
     throw e;
   }
+}
+
+/** The gaps between matching events (as findGaps over SQL: events without a timestamp skipped). */
+export async function replayGaps(file: string, predicate: Predicate, minNs: number): Promise<Gap[]> {
+  const finder = new GapFinder(minNs);
+  let baseHi = -1, baseLo = 0;
+  const handler = filteringHandler((_ctx, ev, num) => {
+    if (ev.tsHi === 0 && ev.tsLo === 0) return;
+    if (baseHi < 0) { baseHi = ev.tsHi; baseLo = ev.tsLo; }
+    finder.add(num, (ev.tsHi - baseHi) * 4294967296 + (ev.tsLo - baseLo));
+  }, predicate);
+  await readCaptureFile(file, handler);
+  return finder.gaps;
 }

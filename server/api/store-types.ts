@@ -84,8 +84,9 @@ export interface Store {
    *  answered by replaying the kept capture file (`replayed`); without the file, from the ingest
    *  columns where they stand in (`approximate` lists those fields; see filter-condition.ts). */
   events(id: string, opts: { from?: number; limit?: number; filter?: string }): Promise<EventsPage>;
-  /** Matching events that follow a gap longer than minNs since the previous matching one. */
-  gaps(id: string, filter: string, minNs: number): GapRow[] | undefined;
+  /** Matching events that follow a gap longer than minNs since the previous matching one (a
+   *  filter SQL cannot answer exactly is replayed over the kept file, as for events). */
+  gaps(id: string, filter: string, minNs: number): Promise<GapRow[] | undefined>;
   /** What ran between two events: counts by process and event type. */
   activity(id: string, fromNum: number, toNum: number): { proc: string; type: string; count: number }[] | undefined;
   spectrogram(id: string, filter: string, bins: number): SpectrogramAnswer | undefined;

@@ -11,7 +11,7 @@ import { renderStoredEvents } from "./stored-events";
 import type { CaptureSummary, IngestProgress, Store } from "./store-types";
 import { activityBetween, findGaps, spectrogram, top } from "./analyses";
 import { FilterError, filterCondition, planFilter } from "./filter-condition";
-import { replayEvents } from "./replayed-events";
+import { replayEvents, replayGaps } from "./replayed-events";
 import { storedRowFilter, storedStateAt, unanswerableStateFields } from "./state-at";
 import { lsofRows, lsofText, netstatRows, netstatText, psRows, psText } from "../core/state/tables";
 import { CHISELS } from "../core/chisels/index";
@@ -139,9 +139,15 @@ export function openStore(dataDir: string): Store {
       return { ...renderStoredEvents(db, from, limit, plan.approximate), approximate: plan.unanswerable };
     },
 
-    gaps(id, filter, minNs) {
+    async gaps(id, filter, minNs) {
+      const plan = planFilter(filter);
       const db = captureDb(id);
-      return db && findGaps(db, filterCondition(filter), minNs).map((g) => ({ num: g.num, prevNum: g.prevNum, gapNs: String(g.gapNs) }));
+      if (!db) return undefined;
+      const file = plan.sql ? undefined : keptFile(id);
+      const gaps = plan.sql ? findGaps(db, plan.sql, minNs)
+        : file ? await replayGaps(file, plan.predicate, minNs)
+        : findGaps(db, filterCondition(filter), minNs);
+      return gaps.map((g) => ({ num: g.num, prevNum: g.prevNum, gapNs: String(g.gapNs) }));
     },
 
     activity(id, fromNum, toNum) {
