@@ -2,6 +2,7 @@
 // (server/core/state/tables.ts: LsofRow, NetstatRow, PsRow). Headers are the chisels' own, so
 // that the table reads like the command's output.
 
+import { formatBytes } from "../../server/core/chisels/lua-format";
 import type { StateKind } from "../ui/view-url";
 
 export interface StateColumn {
@@ -51,18 +52,3 @@ export const STATE_NOUN: Record<StateKind, string> = {
   ps: "processes",
 };
 
-/** sysdig's common.lua format_bytes: "%.2f" of the exact quotient, ties rounded up (LuaJIT). */
-export function formatBytes(val: number): string {
-  const units: [number, string][] = [[1024 ** 5, "P"], [1024 ** 4, "T"], [1024 ** 3, "G"], [1024 ** 2, "M"], [1024, "KB"]];
-  for (const [d, unit] of units) {
-    if (val > d) {
-      const n = BigInt(Math.trunc(val)) * 100n;
-      const D = BigInt(d);
-      let q = n / D;
-      if (2n * (n - q * D) >= D) q += 1n;
-      const s = q.toString().padStart(3, "0");
-      return `${s.slice(0, -2)}.${s.slice(-2)}${unit}`;
-    }
-  }
-  return `${Math.trunc(val)}B`;
-}

@@ -7,7 +7,8 @@
 
 import { ChiselArgError, type Chisel, type ChiselOptions, type ChiselRun } from "./chisel";
 import { bufferText } from "./buffers";
-import { formatBytes, printLines, requestField, terminal } from "./lua-common";
+import { printLines, requestField, terminal } from "./lua-common";
+import { formatBytes } from "./lua-format";
 import { paramIndexTable } from "../filter/extract";
 import type { ParamIndex } from "../events/params";
 

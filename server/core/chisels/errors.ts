@@ -15,7 +15,8 @@
 // as long as it needs).
 
 import { ChiselArgError, type Chisel, type ChiselOutput, type ChiselRun } from "./chisel";
-import { extendString, requestField } from "./lua-common";
+import { requestField } from "./lua-common";
+import { extendString } from "./lua-format";
 
 export const ERRORS_COLUMNS = ["count", "process", "syscall", "error", "first"] as const;
 const HEADERS = ["#Errors", "Process", "Syscall", "Error", "First evt.num"];

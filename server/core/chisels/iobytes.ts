@@ -14,7 +14,8 @@
 // on_interval call evt.field() with no event yet: sysdig stops there with an error.
 
 import { ChiselArgError, ChiselError, type Chisel, type ChiselRun } from "./chisel";
-import { luaNumber, requestField } from "./lua-common";
+import { requestField } from "./lua-common";
+import { luaNumber } from "./lua-format";
 import { timeOfDay } from "../events/printer";
 import type { RawEvent } from "../formats/scap/reader";
 

@@ -1,45 +1,8 @@
-// What the Lua chisels of sysdig 0.29.3 share (chisels/common.lua, ansiterminal.lua) and the
-// ways LuaJIT turns values into text, so that our chisels print the same bytes.
+// What the Lua chisels of sysdig 0.29.3 share beyond text (lua-format.ts has that): argument
+// numbers, ansiterminal.lua's colors, fields by name, print.
 
 import { resolveField } from "../filter/parser";
 import { extractorFor, type Extractor } from "../filter/extract";
-
-/** common.lua's extend_string pads with a literal of this many spaces, so no more. */
-const CCS_LENGTH = 167;
-
-/** common.lua's extend_string: `s` padded with spaces to `n` characters (at most the 167 its
- *  literal holds), or cut to n - 1 characters and a space when it is not shorter than n. */
-export function extendString(s: string, n: number): string {
-  if (s.length < n) return s + " ".repeat(Math.min(n - s.length, CCS_LENGTH));
-  return n > 0 ? `${s.slice(0, n - 1)} ` : "";
-}
-
-/** common.lua's format_bytes: 1230 → "1.20KB" (strictly above each unit; "%dB" below 1 KiB). */
-export function formatBytes(val: number): string {
-  if (!Number.isInteger(val) || val < 0) return `${Math.trunc(val)}B`;
-  const units: [number, string][] = [[50, "P"], [40, "T"], [30, "G"], [20, "M"], [10, "KB"]];
-  for (const [shift, unit] of units) {
-    // val / 2^shift is exact, and toFixed rounds that exact value with ties upwards, as
-    // LuaJIT's string.format("%.2f") does (1.125 → "1.13"; C's printf gives "1.12").
-    if (val > 2 ** shift) return `${(val / 2 ** shift).toFixed(2)}${unit}`;
-  }
-  return `${val}B`;
-}
-
-/** LuaJIT's tostring of a number ("%.14g"): integers as they are, up to 14 digits. */
-export function luaNumber(v: number): string {
-  if (Number.isNaN(v)) return "nan";
-  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
-  if (Number.isInteger(v) && Math.abs(v) < 1e14) return String(v);
-  const [mant, expText] = v.toExponential(13).split("e");
-  const exp = Number(expText);
-  const strip = (s: string) => (s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s);
-  if (exp < -4 || exp >= 14) {
-    const e = Math.abs(exp);
-    return `${strip(mant)}e${exp < 0 ? "-" : "+"}${e < 10 ? `0${e}` : e}`;
-  }
-  return strip(v.toFixed(13 - exp));
-}
 
 /** Lua's tonumber on a chisel argument: a decimal (with fraction and exponent) or hex number,
  *  blanks around it allowed; undefined where Lua gives nil. */

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { luaFixed, extendBytes, formatTimeInterval, luaHead } from "./lua-format";
+import { extendString, formatBytes, formatTimeInterval, luaFixed, luaHead } from "./lua-format";
 import { luaSort, sortedKeys } from "./lua-sort";
 
 function luajit(script: string): string {
@@ -78,8 +78,20 @@ test("format_time_interval, as common.lua prints it", () => {
 });
 
 test("extend_string and string.sub count bytes", () => {
-  assert.equal(extendBytes("abc", 5), "abc  ");
-  assert.equal(extendBytes("abcdef", 5), "abcd ");
-  assert.equal(extendBytes("é", 4), "é  "); // two bytes, two spaces
+  assert.equal(extendString("abc", 5), "abc  ");
+  assert.equal(extendString("abcdef", 5), "abcd ");
+  assert.equal(extendString("é", 4), "é  "); // two bytes, two spaces
   assert.equal(luaHead("aé", 2), "a\ufffd");
+});
+
+test("format_bytes: strictly above each unit, the exact quotient with ties up; extend_string counts bytes", () => {
+  assert.equal(formatBytes(1023), "1023B");
+  assert.equal(formatBytes(1024), "1024B");
+  assert.equal(formatBytes(1025), "1.00KB");
+  assert.equal(formatBytes(1152), "1.13KB", "1.125 KiB: LuaJIT rounds the tie up, C's printf would not");
+  assert.equal(formatBytes(1024 ** 2 + 1), "1.00M");
+  assert.equal(formatBytes(7654321 * 1024), "7.30G");
+  assert.equal(extendString("é", 3), "é ", "2 bytes + 1 space");
+  assert.equal(extendString("abcdef", 4), "abc ");
+  assert.equal(extendString("", 200).length, 167, "the padding literal holds 167 spaces");
 });

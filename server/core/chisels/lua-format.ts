@@ -1,9 +1,8 @@
 // The text the table chisels print, byte for byte as sysdig 0.29.3's common.lua makes it under
 // LuaJIT 2.1: string.sub / extend_string count bytes (UTF-8 names are longer than they look),
 // string.format("%u") truncates a fractional number toward zero, and "%.2f" rounds the exact
-// binary value with ties away from zero (LuaJIT's own formatter, not C's printf).
-
-import { extendString, luaNumber } from "./lua-common";
+// binary value with ties away from zero (LuaJIT's own formatter, not C's printf). Also what the
+// lsof, netstat and ps tables and the workbench print with it (pure: no imports).
 
 const ASCII = /^[\x00-\x7f]*$/;
 const utf8 = new TextEncoder();
@@ -17,12 +16,38 @@ export function luaHead(s: string, n: number): string {
   return b.length <= n ? s : fromUtf8.decode(b.subarray(0, n));
 }
 
-/** extend_string(s, n), counting bytes as Lua's # does. */
-export function extendBytes(s: string, n: number): string {
-  if (ASCII.test(s)) return extendString(s, n);
-  const len = utf8.encode(s).length;
-  if (len < n) return extendString(s, n - len + s.length);
+/** common.lua's extend_string pads with a literal of this many spaces, so no more. */
+const CCS_LENGTH = 167;
+
+/** common.lua's extend_string: `s` padded with spaces to `n` bytes (at most the 167 its literal
+ *  holds), or cut to n - 1 bytes and a space when it is not shorter than n. */
+export function extendString(s: string, n: number): string {
+  const len = ASCII.test(s) ? s.length : utf8.encode(s).length;
+  if (len < n) return s + " ".repeat(Math.min(n - len, CCS_LENGTH));
   return n > 0 ? `${luaHead(s, n - 1)} ` : "";
+}
+
+/** common.lua's format_bytes: 1230 → "1.20KB" (strictly above each unit; "%d" below 1 KiB). */
+export function formatBytes(val: number): string {
+  const units: [number, string][] = [[50, "P"], [40, "T"], [30, "G"], [20, "M"], [10, "KB"]];
+  // val / 2^shift is exact, so luaFixed rounds the exact quotient.
+  for (const [shift, unit] of units) if (val > 2 ** shift) return `${luaFixed(val / 2 ** shift, 2)}${unit}`;
+  return `${Math.trunc(val)}B`;
+}
+
+/** LuaJIT's tostring of a number ("%.14g"): integers as they are, up to 14 digits. */
+export function luaNumber(v: number): string {
+  if (Number.isNaN(v)) return "nan";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  if (Number.isInteger(v) && Math.abs(v) < 1e14) return String(v);
+  const [mant, expText] = v.toExponential(13).split("e");
+  const exp = Number(expText);
+  const strip = (s: string) => (s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s);
+  if (exp < -4 || exp >= 14) {
+    const e = Math.abs(exp);
+    return `${strip(mant)}e${exp < 0 ? "-" : "+"}${e < 10 ? `0${e}` : e}`;
+  }
+  return strip(v.toFixed(13 - exp));
 }
 
 /** A Lua value as `..` and tostring turn it into text (numbers as "%.14g"). */

@@ -20,7 +20,8 @@
 // - a nil field in a concatenation stops sysdig with an error (a ChiselError here).
 
 import { ChiselArgError, ChiselError, type Chisel, type ChiselOptions, type ChiselRun } from "./chisel";
-import { extendString, luaNumber, luaToNumber, printLines, requestField, terminal } from "./lua-common";
+import { luaToNumber, printLines, requestField, terminal } from "./lua-common";
+import { extendString, luaNumber } from "./lua-format";
 import type { Extractor } from "../filter/extract";
 
 const MAX_ANCESTOR_NAVIGATION = 16;

@@ -13,8 +13,7 @@ import { ipText, extractorFor, type Extractor, type Value } from "../filter/extr
 import { resolveField } from "../filter/parser";
 import type { FilterContext } from "../filter/runtime";
 import { ChiselArgError, ChiselError, type CaptureSpan, type ChiselOutput, type ChiselRun } from "./chisel";
-import { formatBytes } from "./lua-common";
-import { luaFixed, extendBytes, formatTimeInterval, luaHead, luaText } from "./lua-format";
+import { extendString, formatBytes, formatTimeInterval, luaFixed, luaHead, luaText } from "./lua-format";
 import { sortedKeys, type LuaKey } from "./lua-sort";
 
 export type Units = "bytes" | "time" | "timepct" | "none";
@@ -83,7 +82,7 @@ function formatValue(v: number, units: Units, delta: number): string {
 /** print_sorted_table (the "normal" output format). `sums` in insertion order. */
 export function printSortedTable(sums: Map<LuaKey, number>, view: TableView, span: CaptureSpan): ChiselOutput {
   const delta = Number(BigInt.asIntN(64, span.lastTs - span.firstTs));
-  const lines = [extendBytes(view.valueDesc, EXTEND) + view.keyDescs.map((d) => extendBytes(d, EXTEND)).join(""), RULE];
+  const lines = [extendString(view.valueDesc, EXTEND) + view.keyDescs.map((d) => extendString(d, EXTEND)).join(""), RULE];
   const rows: (string | number)[][] = [];
   const keys = sortedKeys([...sums.keys()], (a, b) => sums.get(b)! < sums.get(a)!);
   for (let i = 0; i < keys.length && (view.top === 0 || i < view.top); i++) {
@@ -96,10 +95,10 @@ export function printSortedTable(sums: Map<LuaKey, number>, view: TableView, spa
     let keystr = "";
     parts.forEach((p, j) => {
       const s = luaText(p);
-      keystr += j < parts.length - 1 ? extendBytes(luaHead(s, EXTEND), EXTEND) : s;
+      keystr += j < parts.length - 1 ? extendString(luaHead(s, EXTEND), EXTEND) : s;
     });
     // print(): a key with line ends in it (a file name can have them) makes several lines.
-    lines.push(...(extendBytes(formatValue(v, view.units, delta), EXTEND) + keystr).split("\n"));
+    lines.push(...(extendString(formatValue(v, view.units, delta), EXTEND) + keystr).split("\n"));
     rows.push([v, ...parts]);
   }
   return { lines, table: { columns: [view.valueDesc, ...view.keyDescs], rows } };

@@ -7,6 +7,7 @@
 // `pairs`, so rows come out in LuaJIT's table order: lua-table.ts and std-hash-order.ts model it.
 
 import { FdType, L4Proto } from "../formats/scap/blocks";
+import { extendString, formatBytes } from "../chisels/lua-format";
 import { luaPairsOrder } from "./lua-table";
 import { CANCELED_FD, l4Of, type Fd, type FdTable, type Thread, type ThreadTable } from "./threads";
 
@@ -189,34 +190,6 @@ export function psRows(table: ThreadTable, filter?: FdPredicate): PsRow[] {
 }
 
 // --- text, as the chisels print it -------------------------------------------------------------
-
-const utf8 = new TextEncoder();
-const utf8d = new TextDecoder();
-
-/** common.lua's extend_string: pad to `len` bytes, or cut to len-1 bytes and one space. */
-export function extendString(s: string, len: number): string {
-  const b = utf8.encode(s);
-  if (b.length < len) return s + " ".repeat(len - b.length);
-  return len > 0 ? `${utf8d.decode(b.subarray(0, len - 1))} ` : "";
-}
-
-/** common.lua's format_bytes ("%.2f" as LuaJIT formats it: exact ties round up). */
-export function formatBytes(val: number): string {
-  const units: [number, string][] = [[1024 ** 5, "P"], [1024 ** 4, "T"], [1024 ** 3, "G"], [1024 ** 2, "M"], [1024, "KB"]];
-  for (const [d, u] of units) if (val > d) return `${fixed2(val, d)}${u}`;
-  return `${Math.trunc(val)}B`;
-}
-
-/** val/d with two decimals, the exact quotient rounded half up (LuaJIT's string.format). */
-function fixed2(val: number, d: number): string {
-  const n = BigInt(val) * 100n;
-  const D = BigInt(d);
-  let q = n / D;
-  const r = n - q * D;
-  if (2n * r >= D) q += 1n;
-  const s = q.toString().padStart(3, "0");
-  return `${s.slice(0, -2)}.${s.slice(-2)}`;
-}
 
 /** Lua's tostring of a number (integers print as integers). */
 function num(v: number): string {
