@@ -18,6 +18,7 @@ import {
   NO_MATCH, lsofRows, lsofText, netstatRows, netstatText, psRows, psText, type FdPredicate,
 } from "../core/state/tables";
 import { FilterContext } from "../core/filter/runtime";
+import { feeding } from "../core/filter/filtered-printer";
 import { FilterError } from "../core/filter/parser";
 import {
   ChiselArgsError, chiselFilterArg, compileChiselFilter, rowFilter, type ChiselFilter, type StateChisel,
@@ -67,21 +68,7 @@ export async function stateAt(file: string, at: number, opts: { withContext?: bo
     }
   });
   const context = opts.withContext ? new FilterContext(stream) : undefined;
-  const handler: ScapHandler = context
-    ? {
-      process: (p) => {
-        stream.process(p);
-        context.process(p);
-      },
-      fdEntry: stream.fdEntry,
-      interfaces: (list) => context.interfaces(list),
-      users: stream.users,
-      event: (ev) => {
-        context.before(ev);
-        stream.event(ev);
-      },
-    }
-    : stream;
+  const handler: ScapHandler = context ? feeding(stream, context) : stream;
   const found = (): StateAt => ({ table: stream.table, context, tsHi, tsLo });
   try {
     const { error } = await readCaptureFile(file, handler);

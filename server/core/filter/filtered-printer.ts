@@ -33,9 +33,13 @@ export function filteringHandler(visit: Visitor, predicate?: Predicate, opts: { 
     visit(context, ev, num, context.thread, p);
   });
   const context = new FilterContext(stream);
+  return { stream, context, ...feeding(stream, context) };
+}
+
+/** The reader's handler for a stream followed by a filter context: the context sees the
+ *  process list, the interfaces and each event before the state engine applies it. */
+export function feeding(stream: EventStream, context: FilterContext): ScapHandler {
   return {
-    stream,
-    context,
     process: (p) => {
       stream.process(p);
       context.process(p);
