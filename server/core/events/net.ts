@@ -12,13 +12,24 @@ export function ipv4FromU32(v: number): string {
 
 /** IPv6 in RFC 5952 form, as inet_ntop prints it (v4-mapped addresses keep the dotted tail). */
 export function ipv6At(buf: Uint8Array, o: number): string {
-  const words: number[] = [];
-  for (let i = 0; i < 8; i++) words.push((buf[o + 2 * i] << 8) | buf[o + 2 * i + 1]);
+  const words = ipv6Words(buf, o);
   if (words[0] === 0 && words[1] === 0 && words[2] === 0 && words[3] === 0 && words[4] === 0 &&
       words[5] === 0xffff) {
     return `::ffff:${ipv4At(buf, o + 12)}`;
   }
-  // The longest run of two or more zero words becomes "::" (the first, on a tie).
+  return ipv6Compressed(words);
+}
+
+/** The 8 big-endian 16-bit words of the IPv6 address at o. */
+export function ipv6Words(buf: Uint8Array, o: number): number[] {
+  const words: number[] = [];
+  for (let i = 0; i < 8; i++) words.push((buf[o + 2 * i] << 8) | buf[o + 2 * i + 1]);
+  return words;
+}
+
+/** Hex words joined by ":", the longest run of two or more zero words as "::" (the first, on a
+ *  tie). */
+export function ipv6Compressed(words: readonly number[]): string {
   let bestStart = -1, bestLen = 0;
   for (let i = 0; i < 8;) {
     if (words[i] !== 0) { i++; continue; }

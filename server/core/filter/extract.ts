@@ -13,6 +13,7 @@ import { EC, EF, PT } from "../events/types";
 import { paramText } from "../events/format";
 import { typeName, timeOfDayBig } from "../events/printer";
 import { AT_FDCWD, resolvePath } from "../events/paths";
+import { ipv6Compressed, ipv6Words } from "../events/net";
 import { FdType, L4Proto } from "../formats/scap/blocks";
 import { fdTypeChar, l4Of, type Fd, type Thread } from "../state/threads";
 import { parseIpv4, parseIpv6 } from "./values";
@@ -851,20 +852,10 @@ function infoOf(c: FilterContext): string {
   return s;
 }
 
+/** An address as the filter fields show it: IPv6 always in hex words (v4-mapped ones too). */
 export function ipText(b: Uint8Array): string {
   if (b.length === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
-  const words: number[] = [];
-  for (let i = 0; i < 8; i++) words.push((b[2 * i] << 8) | b[2 * i + 1]);
-  let bestStart = -1, bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (words[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
-    i = j;
-  }
-  if (bestStart < 0) return words.map((w) => w.toString(16)).join(":");
-  return `${words.slice(0, bestStart).map((w) => w.toString(16)).join(":")}::${words.slice(bestStart + bestLen).map((w) => w.toString(16)).join(":")}`;
+  return ipv6Compressed(ipv6Words(b, 0));
 }
 
 /** The extractor of a field reference, or undefined for fields we do not evaluate. */
