@@ -6,6 +6,7 @@ const USAGE = `usage: casefile <command> [args]
   events FILE [FILTER]                 the events as sysdig -r FILE [FILTER] prints them
   lsof|netstat|ps FILE --at N [--filter F]   the state at event N, as sysdig's chisels print it
   gaps FILE --filter F --min D [--explain]   matching events after a gap longer than D
+  spectrogram FILE [--filter F] [--bins B]   exit events by time bin and decade of latency
   chisel [NAME FILE [ARG...] [--filter F] [--pc] [-A|-x|-X|-b]]   what sysdig -r FILE -c NAME ARG... F prints
   fields                               the filter fields, like sysdig -l
   ingest FILE                          import a capture into the store (CASEFILE_DATA)
@@ -26,6 +27,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import("../server/cli/chisel-command")).chiselCommand(args);
     case "gaps":
       return (await import("../server/cli/gaps-command")).gapsCommand(args);
+    case "spectrogram":
+      return (await import("../server/cli/spectrogram-command")).spectrogramCommand(args);
     case "ingest":
       return (await import("../server/cli/ingest-command")).ingestCommand(args);
     case "serve": {

@@ -7,6 +7,7 @@ import type { Db } from "../../db/open-db";
 import { EVENTS } from "../core/events/event-table";
 import { HIDDEN_TYPES } from "../core/events/event-stream";
 import { ActivityCounter, GapFinder, type ActivityRow, type Gap } from "../core/analyses/gaps";
+import { binWidth, MAX_DECADE, type Spectrogram, type SpectrogramCell } from "../core/analyses/spectrogram";
 
 export interface SqlCondition {
   sql: string;
@@ -42,35 +43,22 @@ export function activityBetween(db: Db, fromNum: number, toNum: number): Activit
   return counter.rows();
 }
 
-export interface SpectrogramCell {
-  /** Time bin index, 0 .. bins-1, from the first timed event. */
-  t: number;
-  /** floor(log10(latency in ns)): 3 = 1–10 us, 6 = 1–10 ms. */
-  l: number;
-  count: number;
-  /** An event of the cell, to jump to. */
-  example: number;
-}
-
-export interface Spectrogram {
-  bins: number;
-  binNs: number;
-  cells: SpectrogramCell[];
-}
-
 /** floor(log10(latency)) as a CASE chain: on millions of rows it runs in about half the time
  *  of log10() (latencies of 0 or 1 ns count in decade 0). */
-const DECADE = `CASE ${Array.from({ length: 12 }, (_, d) => `WHEN e.latency < ${10 ** (d + 1)} THEN ${d}`).join(" ")} ELSE 12 END`;
+const DECADE = `CASE ${Array.from({ length: MAX_DECADE }, (_, d) => `WHEN e.latency < ${10 ** (d + 1)} THEN ${d}`).join(" ")} ELSE ${MAX_DECADE} END`;
 
 /** Exit events with a latency, counted per (time bin, decade of latency). */
 export function spectrogram(db: Db, where: SqlCondition, bins: number): Spectrogram {
-  const span = db.prepare("SELECT max(ts) AS hi FROM events").get() as { hi: number | null };
-  const binNs = Math.max(1, Math.ceil(((span.hi ?? 0) + 1) / bins));
+  // The span of the events sysdig shows: not the container events a capture may start with.
+  const firstShown = Number((db.prepare("SELECT value FROM meta WHERE key = 'first_shown'").get() as { value: string } | undefined)?.value ?? 1);
+  const span = db.prepare("SELECT min(ts) AS lo, max(ts) AS hi FROM events WHERE num >= ?").get(firstShown) as { lo: number | null; hi: number | null };
+  const lo = span.lo ?? 0;
+  const binNs = binWidth((span.hi ?? 0) - lo, bins);
   const cells = db.prepare(
-    `SELECT CAST(e.ts / ? AS INTEGER) AS t, ${DECADE} AS l,
+    `SELECT CAST((e.ts - ?) / ? AS INTEGER) AS t, ${DECADE} AS l,
             count(*) AS count, min(e.num) AS example
-       FROM events e WHERE e.latency IS NOT NULL AND (${where.sql}) GROUP BY t, l ORDER BY t, l`,
-  ).all(binNs, ...where.params) as SpectrogramCell[];
+       FROM events e WHERE e.latency IS NOT NULL AND e.num >= ? AND (${where.sql}) GROUP BY t, l ORDER BY t, l`,
+  ).all(lo, binNs, firstShown, ...where.params) as SpectrogramCell[];
   return { bins, binNs, cells };
 }
 
