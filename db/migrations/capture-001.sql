@@ -13,7 +13,7 @@ CREATE TABLE events (
                              -- every value it stores: one packed value is faster than three)
   tid INTEGER NOT NULL,
   res INTEGER,               -- return value of exit events, when they have one
-  latency INTEGER,           -- exit events: ns since the thread's matching enter event
+  latency INTEGER,           -- evt.latency as sysdig has it (enter events 0; NULL: internal)
   fdref INTEGER,             -- fds.id of the fd the event acts on (exits: the one their enter named)
   labels INTEGER,            -- strings.id of the rendered fd/pid/path arguments, \u0001-separated;
                              -- NULL when the only one is the fd of fdref (its text is fds.label's)

@@ -57,7 +57,7 @@ export function spectrogram(db: Db, where: SqlCondition, bins: number): Spectrog
   const cells = db.prepare(
     `SELECT CAST((e.ts - ?) / ? AS INTEGER) AS t, ${DECADE} AS l,
             count(*) AS count, min(e.num) AS example
-       FROM events e WHERE e.latency IS NOT NULL AND e.num >= ? AND (${where.sql}) GROUP BY t, l ORDER BY t, l`,
+       FROM events e WHERE e.type % 2 = 1 AND e.latency IS NOT NULL AND e.num >= ? AND (${where.sql}) GROUP BY t, l ORDER BY t, l`,
   ).all(lo, binNs, firstShown, ...where.params) as SpectrogramCell[];
   return { bins, binNs, cells };
 }

@@ -1,5 +1,5 @@
 // A filter, as the user typed it, to the SQL condition the stored-capture queries run with.
-// Fields the event columns answer exactly as sysdig does compile exactly; fd.* and evt.latency
+// Fields the event columns answer exactly as sysdig does compile exactly; fd.* fields
 // come from the ingest's own columns, which differ from sysdig's fields in corner cases (the
 // filter compiler lists them), so a condition says when it used them. The events list replays
 // the capture file instead for those (planFilter).

@@ -18,6 +18,7 @@ import type { ParamIndex } from "../core/events/params";
 import { PT } from "../core/events/types";
 import { fdLabel, fdTypeChar, l4Char, type Fd, type Thread } from "../core/state/threads";
 import { CONTAINER_TYPES } from "../core/events/printer";
+import { followLatency, hasLatency, type LatencyState } from "../core/filter/latency";
 import { readCaptureFile } from "./capture-stream";
 import { COLS, packKind, SqliteBatchWriter, type RowBatch } from "./sqlite-batch-writer";
 
@@ -69,8 +70,10 @@ class RowBuilder implements ScapHandler {
   private lastThread: Thread | undefined;
   private lastComm = "";
   private lastCommId = 0;
-  /** Per thread: relative ts of its last enter event and that event's type. */
-  private readonly lastEnter = new Map<number, { ts: number; type: number }>();
+  /** Per thread: evt.latency as sysdig keeps it (see filter/latency.ts). */
+  private readonly latencies = new WeakMap<Thread, LatencyState>();
+  private latencyThread: Thread | undefined;
+  private latencyState!: LatencyState;
   events = 0;
   firstTs: bigint | null = null;
   readonly stream: EventStream;
@@ -140,15 +143,14 @@ class RowBuilder implements ScapHandler {
     // ns since the first timed event: exact as a double, no BigInt on the hot path (a capture
     // would need a 104-day span to lose a nanosecond). Events without a time store NULL.
     const ts = noTime ? NaN : (ev.tsHi - this.baseHi) * 4294967296 + (ev.tsLo - this.baseLo);
-    let latency = NaN;
-    const le = this.lastEnter.get(ev.tid);
-    if (type % 2 === 0) {
-      if (!noTime) {
-        if (le) { le.ts = ts; le.type = type; } else this.lastEnter.set(ev.tid, { ts, type });
-      }
-    } else if (le && le.type === type - 1 && !noTime) {
-      latency = ts - le.ts;
+    // Runs of events come from one thread: skip the map while it holds.
+    if (thread !== this.latencyThread) {
+      let x = this.latencies.get(thread);
+      if (!x) this.latencies.set(thread, (x = { enterHi: 0, enterLo: 0, latency: 0 }));
+      this.latencyThread = thread;
+      this.latencyState = x;
     }
+    followLatency(this.latencyState, type, ev.tsHi, ev.tsLo);
     const resI = RES_PARAM[type];
     const fdI = ACTED_FD_PARAM[type];
     const r = this.rows;
@@ -157,10 +159,10 @@ class RowBuilder implements ScapHandler {
     r[o] = ts;
     r[o + 2] = ev.tid;
     r[o + 3] = resI >= 0 && p.has(resI) ? p.int(resI) : NaN;
-    r[o + 4] = latency;
+    r[o + 4] = hasLatency(type, p) ? this.latencyState.latency : NaN;
     // The fd an event acts on: its own fd parameter, or for an exit without one (read, close...)
     // the fd its enter named, as sysdig's fd.* fields see it.
-    const fdNum = fdI >= 0 && p.has(fdI) ? p.int(fdI) : type % 2 === 1 && le?.type === type - 1 ? thread.lastFd : undefined;
+    const fdNum = fdI >= 0 && p.has(fdI) ? p.int(fdI) : type % 2 === 1 && thread.enterType === type - 1 ? thread.lastFd : undefined;
     r[o + 5] = fdNum === undefined || fdNum < 0 ? NaN : this.fdRef(fdNum, thread.fds.get(fdNum));
     // Runs of events come from one thread: skip the intern lookup while its name holds.
     if (thread !== this.lastThread || thread.comm !== this.lastComm) {

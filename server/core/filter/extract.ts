@@ -19,6 +19,7 @@ import { fdTypeChar, l4Of, type Fd, type Thread } from "../state/threads";
 import { parseIpv4, parseIpv6 } from "./values";
 import type { FieldRef } from "./ast";
 import type { FilterContext } from "./runtime";
+import { hasLatency } from "./latency";
 
 export type Value = number | bigint | string | boolean | Uint8Array | undefined;
 export type Extractor = (c: FilterContext) => Value;
@@ -559,9 +560,9 @@ const EXTRACTORS: Record<string, Maker> = {
   "evt.reltime": () => (c) => relTs(c),
   "evt.reltime.s": () => (c) => Math.floor(relTs(c) / 1e9),
   "evt.reltime.ns": () => (c) => relTs(c) % 1e9,
-  "evt.latency": () => (c) => eventCategory(c.ev.type, c.p) & EC.INTERNAL ? undefined : c.extra.latency,
-  "evt.latency.s": () => (c) => eventCategory(c.ev.type, c.p) & EC.INTERNAL ? undefined : Math.floor(c.extra.latency / 1e9),
-  "evt.latency.ns": () => (c) => eventCategory(c.ev.type, c.p) & EC.INTERNAL ? undefined : c.extra.latency % 1e9,
+  "evt.latency": () => (c) => (hasLatency(c.ev.type, c.p) ? c.extra.latency : undefined),
+  "evt.latency.s": () => (c) => (hasLatency(c.ev.type, c.p) ? Math.floor(c.extra.latency / 1e9) : undefined),
+  "evt.latency.ns": () => (c) => (hasLatency(c.ev.type, c.p) ? c.extra.latency % 1e9 : undefined),
   "evt.dir": () => (c) => (c.ev.type % 2 === 0 ? ">" : "<"),
   "evt.type": () => (c) => typeName(c.ev.type, c.p),
   "evt.type.is": (ref) => {

@@ -13,18 +13,14 @@ import type { InterfaceEntry, ProcEntry } from "../formats/scap/blocks";
 import type { RawEvent } from "../formats/scap/reader";
 import { splitNul, unknownThread, type Fd, type Thread, type ThreadTable } from "../state/threads";
 import { LEGACY_FLAGS } from "./legacy-tables";
+import { followLatency, RESETS_THREAD, type LatencyState } from "./latency";
 import { parseIpv4 } from "./values";
 
-export interface ThreadExtra {
+export interface ThreadExtra extends LatencyState {
   /** The controlling terminal (proc.tty), from the process list or execve. */
   tty: number;
   cgroups: [string, string][];
   containerId: string;
-  /** ts of the thread's last enter event (sysdig's m_last_latency_entertime), hi/lo; 0/0: none. */
-  enterHi: number;
-  enterLo: number;
-  /** ns between the thread's last exit event and the enter before it (sysdig's m_latency). */
-  latency: number;
   /** Memory sizes (KiB) from the thread's last brk/mmap/munmap exit or switch, and the state
    *  engine's sizes when they were taken: the filter fields keep showing these until the
    *  engine's change (at a clone or execve). */
@@ -105,7 +101,6 @@ const NEW_FD_PARAM: Int16Array = Int16Array.from(EVENTS.map((e, id) => {
 const USES_ANY_FD: number = EF.CREATES_FD | EF.USES_FD | EF.DESTROYS_FD;
 const USES_FD: number = EF.USES_FD;
 const MODIFIES_STATE: number = EF.MODIFIES_STATE;
-const SKIPPARSERESET: number = EF.SKIPPARSERESET;
 
 export class FilterContext {
   ev!: RawEvent;
@@ -221,22 +216,13 @@ export class FilterContext {
     const flags = LEGACY_FLAGS[type];
     this.modifies = (flags & MODIFIES_STATE) !== 0;
 
-    // evt.latency: an exit's distance to its thread's last enter event. Events sysdig does
-    // not "reset" its thread for (switch, procinfo...) leave it as it was.
+    // evt.latency: an exit's distance to its thread's last enter event (latency.ts).
+    followLatency(x, type, ev.tsHi, ev.tsLo);
     let valid = true;
-    if (!(flags & SKIPPARSERESET) && !SWITCH[type]) {
-      if (type % 2 === 0) {
-        x.latency = 0;
-        x.enterHi = ev.tsHi;
-        x.enterLo = ev.tsLo;
-        x.enterRejected = false;
-      } else {
-        if (x.enterHi !== 0 || x.enterLo !== 0) {
-          x.latency = (ev.tsHi - x.enterHi) * 4294967296 + (ev.tsLo - x.enterLo);
-        }
-        // sysdig pairs an exit with its thread's last enter event, unless a filter rejected it.
-        valid = thread.enterType === type - 1 && !x.enterRejected;
-      }
+    if (RESETS_THREAD[type]) {
+      if (type % 2 === 0) x.enterRejected = false;
+      // sysdig pairs an exit with its thread's last enter event, unless a filter rejected it.
+      else valid = thread.enterType === type - 1 && !x.enterRejected;
     }
 
     // The event's fd: the one its enter event named, or the one an fd-creating exit returned
@@ -278,7 +264,7 @@ export class FilterContext {
     this.pendingParse = false;
     const type = this.ev.type;
     // A rejected enter event leaves its exit unpaired.
-    if (type % 2 === 0 && !(LEGACY_FLAGS[type] & SKIPPARSERESET) && !SWITCH[type]) this.extra.enterRejected = true;
+    if (type % 2 === 0 && RESETS_THREAD[type]) this.extra.enterRejected = true;
   }
 
   private parse(): void {

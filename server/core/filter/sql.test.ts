@@ -34,11 +34,11 @@ function smallDb(): Db {
   const ins = db.prepare("INSERT INTO strings (id, s) VALUES (?, ?)");
   names.forEach((s, i) => ins.run(i + 1, s));
   const rows: [number, number, number, number, number | null, number | null, number][] = [
-    [1, 0, 100, OPEN_E, null, null, 3],
+    [1, 0, 100, OPEN_E, null, 0, 3],
     [2, 0, 100, OPEN_X, 3, 1500, 3],
-    [3, 1, 100, READ_E, null, null, 3],
+    [3, 1, 100, READ_E, null, 0, 3],
     [4, 1, 100, READ_X, -11, 20000, 3],
-    [5, 0, 200, OPEN_E, null, null, 2],
+    [5, 0, 200, OPEN_E, null, 0, 2],
     [6, 0, 200, OPEN_X, -2, 700, 2],
     [7, 1, 300, GENERIC_X, 0, 10, 2],
     [8, 1, 400, READ_X, 5, 2_000_000, 4],
@@ -93,14 +93,16 @@ test("the columns answer evt.num, evt.type, evt.dir, evt.cpu, thread.tid, evt.fa
   assert.deepEqual(q(String.raw`proc.name="x\x27; DROP TABLE events; --"`), [8]);
   assert.deepEqual(q("(evt.type=open or evt.type=read) and not proc.name=curl"), [5, 6, 8, 9]);
   assert.deepEqual(q("not (evt.num<3 or evt.num>7)"), [3, 4, 5, 6, 7]);
+  assert.deepEqual(q("evt.latency>1000"), [2, 4, 8]);
+  assert.deepEqual(q("evt.latency=0"), [1, 3, 5], "enter events have latency 0");
+  assert.deepEqual(q("not evt.latency>1000"), [1, 3, 5, 6, 7, 9], "an event without a value (9) matches no comparison");
+  assert.deepEqual(q("evt.latency exists"), [1, 2, 3, 4, 5, 6, 7, 8]);
 });
 
-test("on request, evt.latency and fd.num/fd.name/fd.typechar/fd.type from the ingest columns", () => {
+test("on request, fd.num/fd.name/fd.typechar/fd.type from the ingest columns", () => {
   const db = smallDb();
   const q = (f: string) => nums(db, filterToSql(parseFilter(f), { inexact: true }));
   assert.deepEqual(sql("fd.name contains /etc"), { ok: false, unanswerable: ["fd.name"] });
-  assert.deepEqual(q("evt.latency>1000"), [2, 4, 8]);
-  assert.deepEqual(q("evt.latency=0"), [1, 3, 5, 9], "enter events have latency 0");
   assert.deepEqual(q("fd.num=3"), [2, 3, 4]);
   assert.deepEqual(q("fd.name contains /etc and evt.dir=<"), [2, 4]);
   assert.deepEqual(q("fd.typechar=4"), [8]);
@@ -175,6 +177,8 @@ const SQL_FILTERS = [
   "proc.name=curl", "proc.name contains sys", "proc.name icontains D", "proc.name startswith c",
   "proc.name endswith d", "proc.name glob '*s?'", "proc.name in (cat, bash)", "proc.name='<NA>'",
   "(evt.type=read or evt.type=write) and not proc.name=curl",
+  "evt.latency>10000", "evt.latency=0", "evt.dir=< and evt.latency<2000", "not evt.latency>50000",
+  "evt.latency exists and proc.name=curl",
 ];
 
 /** Visible events a filter selects, by replaying the capture through the predicate. */

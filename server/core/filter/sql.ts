@@ -28,7 +28,7 @@ export type SqlResult =
   | { ok: false; unanswerable: string[] };
 
 export interface SqlOptions {
-  /** Also answer evt.latency and fd.num / fd.name / fd.typechar / fd.type from the ingest columns, which
+  /** Also answer fd.num / fd.name / fd.typechar / fd.type from the ingest columns, which
    *  differ from sysdig's fields in places (see `inexact` below). Off by default: the caller
    *  replays instead. */
   inexact?: boolean;
@@ -218,6 +218,11 @@ function answer(c: Comparison, params: unknown[]): string | undefined {
       const sub = text("(CASE WHEN s.s = '' THEN '<NA>' ELSE s.s END)", c, params);
       return `(e.proc IN (SELECT s.id FROM strings s WHERE ${sub}))`;
     }
+    case "evt.latency":
+      // The column is sysdig's evt.latency (ingest follows it the same way); NULL where the
+      // field has no value, which no comparison matches.
+      if (c.op === "exists") return "(e.latency IS NOT NULL)";
+      return `(e.latency IS NOT NULL AND ${numeric("e.latency", c, params)})`;
     case "evt.failed": {
       // The res column holds the return value of exit events that return an errno, an fd or a
       // pid: negative is a failure; events without one did not fail.
@@ -251,22 +256,17 @@ function answer(c: Comparison, params: unknown[]): string | undefined {
   }
 }
 
-/** Fields the ingest columns answer approximately. evt.latency: ingest keeps it for an exit
- *  paired with its own enter; sysdig also gives it to an exit after another call's enter, and
- *  shows a switch event its thread's last latency. fd.*: ingest keeps the fd of events with an
- *  fd argument and of exits paired with their enter (number >= 0); sysdig's fd.num is -1 for an
- *  fd event without one, fd.name names the file a failed open tried, and events sysdig does not
- *  count as fd events (mmap) have no fd.* at all. */
 const FD_TYPE_FROM_CHAR = `(CASE f.typechar ${Object.entries({
   f: "file", d: "directory", "4": "ipv4", "6": "ipv6", u: "unix", p: "pipe", e: "event", s: "signalfd",
   l: "eventpoll", i: "inotify", t: "timerfd", n: "netlink", b: "bpf", r: "io_uring", m: "memfd", P: "pidfd",
 }).map(([ch, name]) => `WHEN '${ch}' THEN '${name}'`).join(" ")} ELSE '<NA>' END)`;
 
+/** Fields the ingest columns answer approximately. fd.*: ingest keeps the fd of events with an
+ *  fd argument and of exits paired with their enter (number >= 0); sysdig's fd.num is -1 for an
+ *  fd event without one, fd.name names the file a failed open tried, and events sysdig does not
+ *  count as fd events (mmap) have no fd.* at all. */
 function inexact(c: Comparison, params: unknown[]): string | undefined {
   switch (c.field.field.name) {
-    case "evt.latency":
-      // Enter events have latency 0; exits without one compare as 0 too.
-      return numeric("(CASE WHEN e.type % 2 = 0 THEN 0 ELSE coalesce(e.latency, 0) END)", c, params);
     case "fd.num":
       if (c.op === "exists") return "(e.fdref IS NOT NULL)";
       return `(e.fdref IN (SELECT f.id FROM fds f WHERE ${numeric("f.num", c, params)}))`;
