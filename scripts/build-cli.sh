@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Bundles the command line and the ingest worker into dist/ with esbuild, so `casefile` starts
+# Bundles the command line and the ingest worker into dist/ with esbuild (and builds the
+# f64rows SQLite extension), so `casefile` starts
 # without compiling TypeScript on every run (bin/casefile falls back to tsx when dist/ is older
 # than the sources).
 set -euo pipefail
@@ -9,4 +10,11 @@ node_modules/.bin/esbuild bin/casefile.ts server/ingest/sqlite-writer-worker.ts 
   --bundle --platform=node --format=esm --target=node20 --packages=external \
   --outdir=dist.tmp --entry-names='[name]' --out-extension:.js=.mjs --log-level=warning
 cp -r db/migrations dist.tmp/migrations
+# The SQLite extension the ingest loads to insert a batch of rows from one BLOB (it falls back
+# to bound values without it, about a third slower).
+if command -v cc >/dev/null 2>&1 && [ -f /usr/include/sqlite3ext.h ]; then
+  cc -O2 -shared -fPIC -Wall -o dist.tmp/f64rows.so db/f64rows.c
+else
+  echo "build-cli: no C compiler or sqlite3ext.h (Debian: libsqlite3-dev): ingest binds values instead" >&2
+fi
 rm -rf dist && mv dist.tmp dist

@@ -116,17 +116,16 @@ class RowBuilder implements ScapHandler {
   }
 
   private fdRefSlow(num: number, fd: Fd | undefined): number {
-    const typechar = fd ? fdTypeChar(fd.type) : "";
-    const l4 = fd ? l4Char(fd.l4) : "";
-    const name = fd?.name ?? "";
-    // The label (what the printer shows) also depends on the socket's role: part of the key.
-    const label = fd ? fdLabel(fd) : "";
-    const key = `${num}\u0000${typechar}${l4}\u0000${label}\u0000${name}`;
+    // What the row holds (type letter, l4 letter, label) follows from these; the label also
+    // depends on the socket's role.
+    const key = fd ? `${num}\u0000${fd.type}\u0000${fd.l4}\u0000${fd.role ?? 0}\u0000${fd.name}` : `${num}`;
     let id = this.fds.get(key);
     if (id === undefined) {
       id = this.fds.size + 1;
       this.fds.set(key, id);
-      this.newFds.push([id, num, typechar, l4, name, label]);
+      this.newFds.push(fd
+        ? [id, num, fdTypeChar(fd.type), l4Char(fd.l4), fd.name, fdLabel(fd)]
+        : [id, num, "", "", "", ""]);
     }
     return id;
   }
@@ -290,8 +289,8 @@ function workerSink(dbPath: string): BatchSink {
   };
 }
 
-function inlineSink(dbPath: string): BatchSink {
-  const writer = new SqliteBatchWriter(dbPath);
+function inlineSink(dbPath: string, extension?: boolean): BatchSink {
+  const writer = new SqliteBatchWriter(dbPath, { extension });
   return {
     send: (b) => writer.apply(b),
     drain: async () => {},
@@ -305,10 +304,11 @@ export async function ingestCapture(
   dbPath: string,
   path: string,
   onProgress?: (p: { bytesRead: number; events: number }) => void,
-  opts: { worker?: boolean; checkpointEvery?: number } = {},
+  opts: { worker?: boolean; checkpointEvery?: number; extension?: boolean } = {},
 ): Promise<IngestResult> {
+  // Tests choose the inline writer and whether it uses the f64rows extension.
   const useWorker = (opts.worker ?? true) && existsSync(WORKER_FILE);
-  const sink = useWorker ? workerSink(dbPath) : inlineSink(dbPath);
+  const sink = useWorker ? workerSink(dbPath) : inlineSink(dbPath, opts.extension);
   const builder = new RowBuilder((b) => sink.send(b), opts.checkpointEvery);
   let lastReport = 0;
   const { error } = await readCaptureFile(path, builder, {
