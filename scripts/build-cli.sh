@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -rf dist.tmp
 node_modules/.bin/esbuild bin/casefile.ts server/ingest/sqlite-writer-worker.ts \
-  --bundle --platform=node --format=esm --target=node20 --packages=external \
+  --bundle --splitting --platform=node --format=esm --target=node20 --packages=external \
   --outdir=dist.tmp --entry-names='[name]' --out-extension:.js=.mjs --log-level=warning
 cp -r db/migrations dist.tmp/migrations
 # The SQLite extension the ingest loads to insert a batch of rows from one BLOB (it falls back
