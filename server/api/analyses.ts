@@ -43,9 +43,13 @@ export function activityBetween(db: Db, fromNum: number, toNum: number): Activit
   return counter.rows();
 }
 
-/** floor(log10(latency)) as a CASE chain: on millions of rows it runs in about half the time
- *  of log10() (latencies of 0 or 1 ns count in decade 0). */
-const DECADE = `CASE ${Array.from({ length: MAX_DECADE }, (_, d) => `WHEN e.latency < ${10 ** (d + 1)} THEN ${d}`).join(" ")} ELSE ${MAX_DECADE} END`;
+/** floor(log10(latency)) as the number of its digits less one (a whole-capture scan takes
+ *  half the time of a CASE chain, and a fifth of log10()); below 10 ns, negative ones too, 0. */
+const DECADE = `(CASE WHEN e.latency < 10 THEN 0 ELSE min(length(e.latency) - 1, ${MAX_DECADE}) END)`;
+
+/** Exit events: the direction bit of the packed kind (the virtual type column would be
+ *  computed first, which a whole-capture scan feels). */
+const EXIT = "(e.kind & 1)";
 
 /** Exit events with a latency, counted per (time bin, decade of latency). */
 export function spectrogram(db: Db, where: SqlCondition, bins: number): Spectrogram {
@@ -57,7 +61,7 @@ export function spectrogram(db: Db, where: SqlCondition, bins: number): Spectrog
   const cells = db.prepare(
     `SELECT CAST((e.ts - ?) / ? AS INTEGER) AS t, ${DECADE} AS l,
             count(*) AS count, min(e.num) AS example
-       FROM events e WHERE e.type % 2 = 1 AND e.latency IS NOT NULL AND e.num >= ? AND (${where.sql}) GROUP BY t, l ORDER BY t, l`,
+       FROM events e WHERE ${EXIT} AND e.latency IS NOT NULL AND e.num >= ? AND (${where.sql}) GROUP BY t, l ORDER BY t, l`,
   ).all(lo, binNs, firstShown, ...where.params) as SpectrogramCell[];
   return { bins, binNs, cells };
 }
@@ -75,7 +79,7 @@ export type TopBy = "syscall" | "process";
 /** topscalls / topscalls_time / topprocs_errors-like counts: per syscall or per process, the
  *  number of calls (exit events), their summed latency and how many failed. */
 export function top(db: Db, where: SqlCondition, by: TopBy, limit: number): TopRow[] {
-  const exitOnly = "e.type % 2 = 1";
+  const exitOnly = EXIT;
   const keyCol = by === "syscall" ? "e.type" : "e.proc";
   const rows = db.prepare(
     `SELECT ${keyCol} AS k, count(*) AS count, coalesce(sum(e.latency), 0) AS timeNs,

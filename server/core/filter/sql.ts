@@ -205,7 +205,7 @@ function answer(c: Comparison, params: unknown[]): string | undefined {
     case "evt.num": return numeric("e.num", c, params);
     case "evt.cpu": return numeric("e.cpu", c, params);
     case "thread.tid": return numeric("e.tid", c, params);
-    case "evt.dir": return text("(CASE WHEN e.type % 2 = 0 THEN '>' ELSE '<' END)", c, params);
+    case "evt.dir": return text("(CASE WHEN e.kind & 1 THEN '<' ELSE '>' END)", c, params);
     case "evt.type": {
       if (c.op === "exists") return "1";
       const ids = typeIds(stringTest(c));
