@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
-import { stateAt, stateLines } from "../server/cli/state-commands";
+import { stateLines } from "../server/cli/state-commands";
+import { stateAt } from "../server/ingest/file-state";
 
 const TOKEN = "api-0123456789abcdef0123456789abcdef";
 const PING = path.resolve(projectRoot, "../shared/captures/falco_ping_sendto.scap");

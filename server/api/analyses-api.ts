@@ -76,7 +76,7 @@ export function captureTop(id: string, params: URLSearchParams): Promise<Respons
 /** lsof / netstat / ps at an event, as the sysdig chisels print them, optionally filtered
  *  (`filter`: the chisel's filter argument, e.g. `proc.name=nc and fd.type=ipv4`). */
 export function captureState(kind: "lsof" | "netstat" | "ps") {
-  return (id: string, params: URLSearchParams): Response => {
+  return async (id: string, params: URLSearchParams): Promise<Response> => {
     const at = intOf(params, "at", 0, 1, Number.MAX_SAFE_INTEGER);
     if (!params.get("at")) throw new ApiError(400, "at: the event number is required", "at");
     const filter = filterOf(params);
@@ -84,7 +84,7 @@ export function captureState(kind: "lsof" | "netstat" | "ps") {
     if (!store.getCapture(id)) throw new ApiError(404, `no capture with id ${JSON.stringify(id)}`, "id");
     let r;
     try {
-      r = store.state(id, kind, at, filter);
+      r = await store.state(id, kind, at, filter);
     } catch (e) {
       if (isFilterError(e)) throw new ApiError(400, e.message, "filter");
       throw e;

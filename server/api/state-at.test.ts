@@ -4,13 +4,14 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { openDb } from "../../db/open-db";
 import { ingestCapture } from "../ingest/ingest";
 import { storedStateAt } from "./state-at";
-import { filteredStateLines, stateAt, stateFilter, stateLines } from "../cli/state-commands";
+import { filteredStateLines, stateFilter, stateLines } from "../cli/state-commands";
+import { stateAt } from "../ingest/file-state";
 import { sharedCaptures } from "../testing/oracle";
 import { sysdigChiselAsync } from "../testing/state-oracle";
 import { openStore } from "./store";
@@ -120,10 +121,21 @@ test("filtered lsof, netstat and ps of stored captures equal the command line's,
     const bad = await apiState("ps", id, `at=1187&filter=${encodeURIComponent("proc.name=curl and")}`);
     assert.equal(bad.status, 400);
     assert.match(bad.body.error, /^filter error at position 18: /);
+    // Fields the checkpoints do not keep: the kept file replayed, as the command line does.
+    const curlFile = sharedCaptures().find((f) => f.endsWith("/curl_google.scap"))!;
+    for (const filter of ["container.id=host and fd.type=ipv6", "proc.tty=0 and fd.is_server=false"]) {
+      const viaFile = await apiState("lsof", id, `at=1187&filter=${encodeURIComponent(filter)}`);
+      assert.equal(viaFile.status, 200, JSON.stringify(viaFile.body));
+      assert.deepEqual(viaFile.body.lines, filteredStateLines("lsof", await stateAt(curlFile, 1187, { withContext: true }), stateFilter("lsof", `'${filter}'`)));
+    }
+    // Without the file, said so.
+    const kept = join(dir, "captures", `${id}.capture`);
+    renameSync(kept, `${kept}.away`);
     const container = await apiState("lsof", id, `at=1187&filter=${encodeURIComponent("container.id=host and fd.lport=22")}`);
+    renameSync(`${kept}.away`, kept);
     assert.equal(container.status, 400);
     assert.equal(container.body.where, "filter");
-    assert.match(container.body.error, /a stored capture cannot answer container\.id, fd\.lport in a lsof filter yet; use casefile lsof FILE --at N --filter F/);
+    assert.match(container.body.error, /a stored capture cannot answer container\.id, fd\.lport in a lsof filter without its capture file; use casefile lsof FILE --at N --filter F/);
     // A bad filter is a 400 even at an event the capture does not have.
     assert.equal((await apiState("lsof", id, `at=999999&filter=${encodeURIComponent("evt.type=open")}`)).status, 400);
     assert.equal((await apiState("lsof", id, `at=999999&filter=${encodeURIComponent("proc.name=curl")}`)).status, 404);

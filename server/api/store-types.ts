@@ -94,9 +94,9 @@ export interface Store {
   /** The lsof / netstat / ps table once event `at` has been applied: the chisel's rows and
    *  its exact text lines, with the rows a filter keeps (the chisel's filter argument, as
    *  `sysdig -c lsof "'F'"` gets it: F itself, no quotes needed). Undefined when there is no
-   *  such capture or event; throws FilterError for a filter sysdig refuses or one that uses
-   *  fields a stored capture cannot answer. */
-  state(id: string, kind: "lsof" | "netstat" | "ps", at: number, filter?: string): { rows: object[]; lines: string[] } | undefined;
+   *  such capture or event; throws FilterError for a filter sysdig refuses. Fields the
+   *  checkpoints do not keep are answered by replaying the kept file up to the event. */
+  state(id: string, kind: "lsof" | "netstat" | "ps", at: number, filter?: string): Promise<{ rows: object[]; lines: string[] } | undefined>;
   /** What `sysdig -r FILE -c NAME ARGS FILTER` prints for the capture, replayed from the file
    *  kept at ingest (`move`: the store may take the ingested file instead of copying it).
    *  Undefined when there is no such capture; throws UnknownChisel, FilterError (parser's),

@@ -19,7 +19,10 @@ import { chiselDriver } from "../core/chisels/run";
 import { readCaptureFile } from "../ingest/capture-stream";
 import { CaptureFileMissing, UnknownChisel } from "./store-types";
 import { FilterError as ParseError } from "../core/filter/parser";
-import { compileChiselFilter, type ChiselFilter } from "../core/filter/chisel-filter";
+import { compileChiselFilter, rowFilter, type ChiselFilter } from "../core/filter/chisel-filter";
+import { stateAt } from "../ingest/file-state";
+import type { FdPredicate } from "../core/state/tables";
+import type { ThreadTable } from "../core/state/threads";
 
 interface CaptureRecord {
   id: string;
@@ -167,7 +170,7 @@ export function openStore(dataDir: string): Store {
       return db && top(db, filterCondition(filter), by, limit).map((r) => ({ ...r, timeNs: String(r.timeNs) }));
     },
 
-    state(id, kind, at, filter) {
+    async state(id, kind, at, filter) {
       // The filter is the chisel's filter argument (what `sysdig -c lsof "'F'"` hands the
       // chisel): checked first, whether or not the event exists.
       let compiled: ChiselFilter | undefined;
@@ -178,14 +181,27 @@ export function openStore(dataDir: string): Store {
         if (e instanceof ParseError) throw new FilterError(e.message, e.position);
         throw e;
       }
-      const unanswerable = compiled ? unanswerableStateFields(compiled) : [];
-      if (unanswerable.length) {
-        throw new FilterError(`a stored capture cannot answer ${unanswerable.join(", ")} in a ${kind} filter yet; use casefile ${kind} FILE --at N --filter F on the file`);
-      }
       const db = captureDb(id);
-      const table = db && storedStateAt(db, at);
-      if (!db || !table) return undefined;
-      const keep = compiled && storedRowFilter(db, table, at, compiled);
+      if (!db) return undefined;
+      let table: ThreadTable | undefined;
+      let keep: FdPredicate | undefined;
+      const unanswerable = compiled ? unanswerableStateFields(compiled) : [];
+      if (!unanswerable.length) {
+        // From the nearest checkpoint.
+        table = storedStateAt(db, at);
+        keep = table && compiled && storedRowFilter(db, table, at, compiled);
+      } else {
+        // Fields the checkpoints do not keep (containers, ttys, interfaces): the kept file
+        // replayed up to the event, as the command line does.
+        const file = keptFile(id);
+        if (!file) {
+          throw new FilterError(`a stored capture cannot answer ${unanswerable.join(", ")} in a ${kind} filter without its capture file; use casefile ${kind} FILE --at N --filter F on the file`);
+        }
+        const s = await stateAt(file, at, { withContext: true });
+        table = s.table;
+        keep = table && compiled && rowFilter(compiled, s.context!, s.tsHi, s.tsLo);
+      }
+      if (!table) return undefined;
       if (kind === "lsof") {
         const rows = lsofRows(table, keep);
         return { rows, lines: lsofText(rows) };

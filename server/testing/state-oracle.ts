@@ -6,8 +6,9 @@ import { EventStream } from "../core/events/event-stream";
 import { CONTAINER_TYPES } from "../core/events/printer";
 import { readCaptureFile } from "../ingest/capture-stream";
 import {
-  filteredStateLines, stateAt, stateFilter, stateLines, type StateCommand,
+  filteredStateLines, stateFilter, stateLines, type StateCommand,
 } from "../cli/state-commands";
+import { stateAt } from "../ingest/file-state";
 import { sysdigLines } from "./oracle";
 
 export const STATE_COMMANDS: StateCommand[] = ["lsof", "netstat", "ps"];

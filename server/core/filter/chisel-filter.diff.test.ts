@@ -17,7 +17,7 @@ import { oracleFileFor, PROJECT_ROOT, sharedCaptures } from "../../testing/oracl
 import {
   STATE_COMMANDS, limited, ourFilteredStateLines, probeNumbers, sysdigChiselOutput, type FilteredQuery,
 } from "../../testing/state-oracle";
-import { stateAt } from "../../cli/state-commands";
+import { stateAt } from "../../ingest/file-state";
 import { FdType } from "../formats/scap/blocks";
 import type { ThreadTable } from "../state/threads";
 
