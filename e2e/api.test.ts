@@ -5,6 +5,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
 import { stateLines } from "../server/cli/state-commands";
@@ -45,6 +46,9 @@ test("gaps, activity in a gap, spectrogram and top answer over HTTP", async () =
   const g = gaps.body.gaps[0];
   assert.match(g.gapNs, /^\d+$/);
   assert.ok(Number(g.gapNs) > 100e6 && g.num > g.prevNum);
+  // The time of the event after the gap, as the events list has it.
+  const after = await get(`/api/captures/${id}/events?from=${g.num}&limit=1`);
+  assert.equal(g.ts, after.body.events[0].ts);
 
   // Between two sendmsg calls only hidden procinfo events ran: nothing to show.
   const quiet = await get(`/api/captures/${id}/activity?from=${g.prevNum}&to=${g.num}`);
@@ -58,6 +62,9 @@ test("gaps, activity in a gap, spectrogram and top answer over HTTP", async () =
   assert.equal(spec.status, 200);
   assert.equal(spec.body.bins, 10);
   assert.ok(spec.body.cells.length > 0 && spec.body.cells.every((c: { t: number }) => c.t < 10), JSON.stringify(spec));
+  // Bin 0 starts at the first event sysdig shows (with -D: the hidden ones too).
+  const first = execFileSync("sysdig", ["-D", "-r", PING, "-p", "%evt.rawtime"], { stdio: ["ignore", "pipe", "ignore"] }).toString().split("\n")[0];
+  assert.equal(spec.body.startTs, first);
 
   const top = await get(`/api/captures/${id}/top?by=syscall&limit=3`);
   assert.equal(top.status, 200);
@@ -83,6 +90,11 @@ test("bad parameters are 400s that name the parameter; unknown captures 404", as
   });
   assert.equal((await get(`/api/captures/${id}/spectrogram?bins=0`)).body.where, "bins");
   assert.equal((await get(`/api/captures/${id}/top?by=moon`)).body.where, "by");
+  // The route handlers are Next's bundles: the store's errors are still told apart.
+  assert.deepEqual((await get(`/api/captures/${id}/chisels/topconns?filter=${encodeURIComponent("proc.name=x and")}`)).status, 400);
+  assert.equal((await get(`/api/captures/${id}/chisels/topconns?filter=${encodeURIComponent("proc.name=x and")}`)).body.where, "filter");
+  assert.equal((await get(`/api/captures/${id}/chisels/fdbytes_by?arg=fd.nme`)).body.where, "arg");
+  assert.equal((await get(`/api/captures/${id}/chisels/nosuch`)).status, 404);
   assert.equal((await get(`/api/captures/0123456789abcdef/gaps`)).status, 404);
   assert.equal((await fetch(`${server.origin}/api/captures/${id}/gaps`)).status, 401);
 });

@@ -20,6 +20,7 @@ const TOKEN = "e2e-0123456789abcdef0123456789abcdef";
 const CAPTURES = path.resolve(projectRoot, "../shared/captures");
 const CAT_WRITE = path.join(CAPTURES, "falco_cat_write.scap");
 const CURL = path.join(CAPTURES, "curl_google.scap"); // 1221 events as sysdig prints them
+const PING = path.join(CAPTURES, "falco_ping_sendto.scap"); // ping's sendmsg calls, one a second
 const ARTIFACTS = path.join(projectRoot, "e2e", "artifacts");
 const MAX_UPLOAD = 256 * 1024;
 
@@ -240,6 +241,84 @@ test("filter like sysdig, select an event, read lsof at it like the chisel, all 
     assert.match(await error.innerText(), /^filter error at position \d+: /);
     assert.equal(await rows.count(), 0);
     await shot("09-bad-filter", false);
+    assert.deepEqual(pageErrors, [], "no script errors in the page");
+  } finally {
+    assert.equal((await request("DELETE", `/api/captures/${id}`, auth)).status, 200);
+  }
+});
+
+test("gaps, spectrogram and a chisel's summary follow the filter, as sysdig answers them", { timeout: 60_000 }, async () => {
+  const auth = { authorization: `Bearer ${TOKEN}` };
+  const up = await request("POST", "/api/captures", { ...auth, "x-filename": "falco_ping_sendto.scap" }, readFileSync(PING));
+  assert.equal(up.status, 201, JSON.stringify(up.json));
+  const id: string = up.json.id;
+  try {
+    const filter = "evt.type=sendmsg and evt.dir='>'";
+    await page.goto(`${server.origin}/captures/${id}?filter=${encodeURIComponent(filter)}`);
+    await page.getByTestId("events-table").locator("tbody tr").first().waitFor();
+
+    // Gaps longer than 500 ms: the pairs a gap computation over sysdig's timestamps finds.
+    await page.getByTestId("view-tab-gaps").click();
+    await page.getByTestId("gaps-min").fill("500ms");
+    await page.getByTestId("gaps-min").press("Enter");
+    await page.waitForURL((u) => u.searchParams.get("view") === "gaps" && u.searchParams.get("min") === "500ms");
+    const rows = page.getByTestId("gaps-table").locator("tbody tr");
+    await rows.first().waitFor();
+    const shown = await rows.evaluateAll((trs) => trs.map((tr) => [Number((tr as HTMLElement).dataset.prev), Number((tr as HTMLElement).dataset.num)]));
+    const events = sysdigLines(PING, [filter]).map((l) => {
+      const [num, time] = l.split(" ");
+      const [h, m, sec] = time.split(":");
+      const [whole, frac] = sec.split(".");
+      return { num: Number(num), ns: ((BigInt(h) * 60n + BigInt(m)) * 60n + BigInt(whole)) * 1_000_000_000n + BigInt(frac) };
+    });
+    const want = events.slice(1).flatMap((e, i) => (e.ns - events[i].ns > 500_000_000n ? [[events[i].num, e.num]] : []));
+    assert.ok(want.length > 2, `sysdig's sendmsg calls have gaps (${want.length})`);
+    assert.deepEqual(shown, want);
+    // Selecting one shows what ran in it: here only the call's own exit event.
+    await rows.first().click();
+    const [p0, n0] = want[0];
+    await page.waitForURL((u) => u.searchParams.get("gap") === String(n0));
+    const between = sysdigLines(PING, [`evt.num>${p0} and evt.num<${n0}`]).length;
+    await page.getByTestId("gap-activity").waitFor();
+    const ran = await page.getByTestId("gap-activity").locator("tbody td.num").evaluateAll((tds) => tds.map((td) => Number(td.textContent!.replace(/,/g, ""))));
+    assert.equal(ran.reduce((a, b) => a + b, 0), between);
+    await shot("10-gaps", false);
+
+    // The summary by topscalls: the chisel's own lines, and the command that prints them.
+    await page.getByTestId("view-tab-chisel").click();
+    await page.getByTestId("summary-chisel").selectOption("topscalls");
+    await page.waitForURL((u) => u.searchParams.get("chisel") === "topscalls");
+    const command = `sysdig -r falco_ping_sendto.scap -c topscalls "${filter}"`;
+    await waitForText(page.getByTestId("summary-command"), command);
+    await page.getByTestId("summary-table").waitFor();
+    await shot("11-summary-topscalls", false);
+    await page.getByTestId("summary-as-text").click();
+    const lines = (await page.getByTestId("summary-text").textContent())!.split("\n").filter((l) => l.length > 0);
+    assert.deepEqual(lines, sysdigLines(PING, ["-c", "topscalls", filter]));
+
+    // The spectrogram counts exit events: this filter keeps none, and the view says so and
+    // offers the exits; their cells hold every exit event the API lists for that filter.
+    await page.getByTestId("view-tab-spectrogram").click();
+    await page.getByTestId("spectrogram-empty").waitFor();
+    await page.getByTestId("spectrogram-use-exits").click();
+    const exits = "evt.type=sendmsg and evt.dir='<'";
+    await page.waitForURL((u) => u.searchParams.get("filter") === exits && u.searchParams.get("view") === "spectrogram");
+    const cells = page.locator("rect.heatmap-cell");
+    await cells.first().waitFor();
+    const sum = (await cells.evaluateAll((rs) => rs.map((r) => Number(r.getAttribute("data-count"))))).reduce((a, b) => a + b, 0);
+    const listed = await request("GET", `/api/captures/${id}/events?limit=1000&filter=${encodeURIComponent(exits)}`, auth);
+    const exitCount = listed.json.events.filter((e: { dir: string }) => e.dir === "<").length;
+    assert.ok(exitCount > 0);
+    assert.equal(sum, exitCount);
+    assert.equal(await page.getByTestId("spectrogram-total").innerText(), String(exitCount));
+    await cells.nth(3).hover();
+    await page.getByTestId("spectrogram-tip").waitFor();
+    await shot("12-spectrogram", false);
+    // A cell opens the events view at its first event, with the state panel.
+    const example = await cells.nth(3).getAttribute("data-example");
+    await cells.nth(3).click();
+    await page.waitForURL((u) => u.searchParams.get("at") === example && u.searchParams.get("view") === null);
+    await waitForText(page.getByTestId("state-shown-at"), example!);
     assert.deepEqual(pageErrors, [], "no script errors in the page");
   } finally {
     assert.equal((await request("DELETE", `/api/captures/${id}`, auth)).status, 200);

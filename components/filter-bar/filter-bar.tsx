@@ -20,10 +20,12 @@ interface Props {
   replayed?: boolean;
   /** The capture's name, for the equivalent sysdig command. */
   fileName: string;
+  /** Show the sysdig command that lists the matching events (the other views show their own). */
+  showCommand?: boolean;
   onApply(filter: string): void;
 }
 
-export function FilterBar({ applied, error, approximate, replayed, fileName, onApply }: Props) {
+export function FilterBar({ applied, error, approximate, replayed, fileName, showCommand = true, onApply }: Props) {
   const [text, setText] = useState(applied);
   const input = useRef<HTMLInputElement>(null);
 
@@ -91,7 +93,7 @@ export function FilterBar({ applied, error, approximate, replayed, fileName, onA
       <div id="filter-status" className="filter-status">
         {edited ? (
           <p className="hint" data-testid="filter-edited">
-            Not applied yet: press Enter to filter by this{applied ? "" : "; the table shows every event"}.
+            Not applied yet: press Enter to filter by this{applied ? "" : "; the view shows every event"}.
           </p>
         ) : null}
         {error ? (
@@ -116,7 +118,7 @@ export function FilterBar({ applied, error, approximate, replayed, fileName, onA
                 each page takes longer.
               </p>
             )}
-            {applied && !edited && (
+            {applied && !edited && showCommand && (
               <p className="hint command-hint">
                 same as <code data-testid="filter-command">{eventsCommand(fileName, applied)}</code>
                 <CopyButton text={eventsCommand(fileName, applied)} />

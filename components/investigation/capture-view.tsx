@@ -1,16 +1,21 @@
 "use client";
 
-// The capture page's investigation view: the filter bar, the events table and the state panel.
-// The URL is the source of truth (`?filter=…&from=N&at=N&state=lsof`): a copied link reopens
-// the same view. A new filter or starting point is a navigation (pushed: Back undoes it);
-// selecting an event or a state tab only replaces the current history entry, like scrolling.
+// The capture page's investigation view: the filter bar over four views of the events it keeps
+// (the events themselves with the state panel, a latency spectrogram, the time gaps, a chisel's
+// summary). The URL is the source of truth (`?filter=…&view=gaps&min=500ms`,
+// `?filter=…&from=N&at=N&state=lsof`): a copied link reopens the same view. A new filter, view
+// or starting point is a navigation (pushed: Back undoes it); selecting an event, a gap or a
+// state tab only replaces the current history entry, like scrolling.
 
 import { useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useState } from "react";
+import { SummaryView } from "../chisels/summary-view";
 import { EventsTable, type FilterStatus } from "../events-table/events-table";
 import { FilterBar } from "../filter-bar/filter-bar";
+import { SpectrogramView } from "../spectrogram/spectrogram-view";
 import { StatePanel } from "../state/state-panel";
-import { readView, viewHref, viewQuery, type CaptureView as View, type StateKind } from "../ui/view-url";
+import { GapsView } from "../timeline/gaps-view";
+import { VIEW_KINDS, readView, viewHref, viewQuery, type CaptureView as View, type StateKind, type ViewKind } from "../ui/view-url";
 import type { EventRow } from "../../server/api/store-types";
 
 interface Props {
@@ -19,14 +24,24 @@ interface Props {
   /** The table's filter and first event, as the server rendered the page with them. */
   filter: string;
   from: number;
+  /** The capture's span (ns strings), for the time axes. */
+  firstTs: string | null;
+  lastTs: string | null;
 }
 
-export function CaptureView({ captureId, fileName, filter, from }: Props) {
+const VIEW_LABELS: Record<ViewKind, { label: string; title: string }> = {
+  events: { label: "events", title: "the events, as sysdig -r lists them, and the state at any of them" },
+  spectrogram: { label: "spectrogram", title: "calls by time and latency" },
+  gaps: { label: "gaps", title: "silences between the events the filter keeps, and what ran in them" },
+  chisel: { label: "summary", title: "a sysdig chisel's table: top processes, files, connections, system calls…" },
+};
+
+export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs }: Props) {
   const router = useRouter();
   // Selection lives only in the URL; Next keeps useSearchParams in step with replaceState.
-  const view = readView(useSearchParams());
-  const { at, state } = view;
-  const [status, setStatus] = useState<FilterStatus & { filter: string }>();
+  const current = readView(useSearchParams());
+  const { at, state, view } = current;
+  const [status, setStatus] = useState<FilterStatus & { filter: string; view: ViewKind }>();
   const [selectedRow, setSelectedRow] = useState<EventRow>();
 
   const replace = useCallback((patch: Partial<View>) => {
@@ -35,38 +50,113 @@ export function CaptureView({ captureId, fileName, filter, from }: Props) {
     // null state lets Next record the new URL, so its router and back/forward stay in step.
     window.history.replaceState(null, "", `${url.pathname}${viewQuery(next, url.searchParams)}`);
   }, []);
+  /** A new view: pushed, so that Back returns to this one. */
+  const go = (patch: Partial<View>) => router.push(viewHref(captureId, { ...current, filter, ...patch }), { scroll: true });
 
   const select = useCallback((num: number | null) => replace({ at: num }), [replace]);
   const onKind = useCallback((k: StateKind) => replace({ state: k }), [replace]);
   const close = useCallback(() => replace({ at: null }), [replace]);
+  const selectGap = useCallback((num: number | null) => replace({ gap: num }), [replace]);
 
-  const apply = (f: string) => {
-    // A new filter starts from the first matching event; the selected event stays selected
-    // (its state does not depend on the filter).
-    router.push(viewHref(captureId, { filter: f, from: 0, at, state }), { scroll: true });
-  };
-  const jump = (n: number) => router.push(viewHref(captureId, { filter, from: n, at, state }));
+  // A new filter starts the table from the first matching event; the selected event stays
+  // selected (its state does not depend on the filter); a selected gap belonged to the old one.
+  const apply = (f: string) => go({ filter: f, from: 0, gap: null });
+  const jump = (n: number) => go({ from: n });
+  /** The events view, with the filter, at this event and with its state open. */
+  const openEvent = (num: number) => go({ view: "events", from: num, at: num });
 
-  const onFilterStatus = useCallback((s: FilterStatus) => setStatus({ ...s, filter }), [filter]);
-  // What the server said about another filter means nothing for this one.
-  const current = status?.filter === filter ? status : undefined;
+  const onFilterStatus = useCallback((s: FilterStatus) => setStatus({ ...s, filter, view }), [filter, view]);
+  // What the server said about another filter (or for another view) means nothing here.
+  const shownStatus = status?.filter === filter && status.view === view ? status : undefined;
+  const docked = view === "events" && at !== null;
 
   return (
-    <div className={at !== null ? "with-dock" : undefined}>
-      <FilterBar applied={filter} error={current?.error} approximate={current?.approximate} replayed={current?.replayed} fileName={fileName} onApply={apply} />
-      {/* A new filter or `from` is a new view: start it fresh rather than splice pages together. */}
-      <EventsTable
-        key={`${captureId}:${filter}:${from}`}
-        captureId={captureId}
-        from={from}
-        filter={filter}
-        selected={at}
-        onSelect={select}
-        onSelectedRow={setSelectedRow}
-        onFilterStatus={onFilterStatus}
-        onJump={jump}
+    <div className={docked ? "with-dock" : undefined}>
+      <FilterBar
+        applied={filter}
+        error={shownStatus?.error}
+        approximate={shownStatus?.approximate}
+        replayed={shownStatus?.replayed}
+        fileName={fileName}
+        showCommand={view === "events"}
+        onApply={apply}
       />
-      {at !== null && (
+      <nav className="view-tabs" role="tablist" aria-label="investigation view">
+        {VIEW_KINDS.map((k) => (
+          <button
+            key={k}
+            type="button"
+            role="tab"
+            className={`tab${k === view ? " active" : ""}`}
+            aria-selected={k === view}
+            title={VIEW_LABELS[k].title}
+            data-testid={`view-tab-${k}`}
+            onClick={() => k !== view && go({ view: k })}
+          >
+            {VIEW_LABELS[k].label}
+          </button>
+        ))}
+        {filter && view !== "events" && (
+          <span className="view-tabs-note muted">
+            of the events matching <code className="applied-filter">{filter}</code>
+          </span>
+        )}
+      </nav>
+      {view === "events" && (
+        /* A new filter or `from` is a new view: start it fresh rather than splice pages together. */
+        <EventsTable
+          key={`${captureId}:${filter}:${from}`}
+          captureId={captureId}
+          from={from}
+          filter={filter}
+          selected={at}
+          onSelect={select}
+          onSelectedRow={setSelectedRow}
+          onFilterStatus={onFilterStatus}
+          onJump={jump}
+        />
+      )}
+      {view === "spectrogram" && (
+        <SpectrogramView
+          captureId={captureId}
+          fileName={fileName}
+          filter={filter}
+          bins={current.bins}
+          onBins={(bins) => go({ bins })}
+          onPick={openEvent}
+          onFilter={apply}
+          onFilterStatus={onFilterStatus}
+        />
+      )}
+      {view === "gaps" && (
+        <GapsView
+          captureId={captureId}
+          fileName={fileName}
+          filter={filter}
+          min={current.min}
+          gap={current.gap}
+          firstTs={firstTs}
+          lastTs={lastTs}
+          onMin={(min) => go({ min })}
+          onGap={selectGap}
+          onShowGap={(prevNum, num) => go({ view: "events", filter: `evt.num>=${prevNum} and evt.num<=${num}`, from: prevNum, at: prevNum })}
+          onOpenEvent={openEvent}
+          onFilterStatus={onFilterStatus}
+        />
+      )}
+      {view === "chisel" && (
+        <SummaryView
+          captureId={captureId}
+          fileName={fileName}
+          filter={filter}
+          chisel={current.chisel}
+          arg={current.arg}
+          onChisel={(chisel, arg) => go({ chisel, arg })}
+          onOpenEvent={openEvent}
+          onFilterStatus={onFilterStatus}
+        />
+      )}
+      {docked && (
         <StatePanel
           captureId={captureId}
           fileName={fileName}

@@ -1,7 +1,7 @@
 // The browser's side of the HTTP API. The token travels in the page's HttpOnly cookie, so every
 // call stays same-origin and never handles the token itself.
 
-import type { CaptureSummary, EventRow } from "../../server/api/store-types";
+import type { CaptureSummary, EventRow, GapRow, SpectrogramAnswer } from "../../server/api/store-types";
 import type { StateKind } from "./view-url";
 
 /** A refusal from the server: its status and the `where` of its error body, so that a caller
@@ -48,6 +48,50 @@ export async function fetchEvents(id: string, from: number, limit: number, filte
 
 export async function fetchState(id: string, kind: StateKind, at: number, signal?: AbortSignal): Promise<StateAnswer> {
   return call(`/api/captures/${encodeURIComponent(id)}/${kind}?at=${at}`, { signal });
+}
+
+export type { GapRow, SpectrogramAnswer };
+
+/** What ran between two events: counts by process and event type, busiest first. */
+export interface ActivityRow {
+  proc: string;
+  type: string;
+  count: number;
+}
+
+/** A chisel's output: its lines exactly as sysdig prints them, and the rows behind a table. */
+export interface ChiselAnswer {
+  lines: string[];
+  table?: { columns: string[]; rows: (string | number)[][] };
+  /** The capture file is damaged: the output covers the events before the damage. */
+  damaged?: string;
+}
+
+const captureUrl = (id: string, what: string, q: URLSearchParams) => `/api/captures/${encodeURIComponent(id)}/${what}?${q}`;
+
+export async function fetchSpectrogram(id: string, filter: string, bins: number, signal?: AbortSignal): Promise<SpectrogramAnswer> {
+  const q = new URLSearchParams({ bins: String(bins) });
+  if (filter) q.set("filter", filter);
+  return call(captureUrl(id, "spectrogram", q), { signal });
+}
+
+export async function fetchGaps(id: string, filter: string, min: string, signal?: AbortSignal): Promise<GapRow[]> {
+  const q = new URLSearchParams({ min });
+  if (filter) q.set("filter", filter);
+  return (await call<{ gaps: GapRow[] }>(captureUrl(id, "gaps", q), { signal })).gaps;
+}
+
+/** Events strictly between two evt.nums, counted (hidden procinfo events left out). */
+export async function fetchActivity(id: string, from: number, to: number, signal?: AbortSignal): Promise<ActivityRow[]> {
+  const q = new URLSearchParams({ from: String(from), to: String(to) });
+  return (await call<{ rows: ActivityRow[] }>(captureUrl(id, "activity", q), { signal })).rows;
+}
+
+export async function fetchChisel(id: string, name: string, arg: string, filter: string, signal?: AbortSignal): Promise<ChiselAnswer> {
+  const q = new URLSearchParams();
+  if (arg) q.set("arg", arg);
+  if (filter) q.set("filter", filter);
+  return call(`/api/captures/${encodeURIComponent(id)}/chisels/${encodeURIComponent(name)}?${q}`, { signal });
 }
 
 async function call<T>(url: string, init: RequestInit = {}): Promise<T> {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bytes, dateTimeUtc, duration, timeOfDayUtc } from "./format";
+import { bytes, dateTimeUtc, duration, durationNs, timeOfDayUtc } from "./format";
 
 test("time of day keeps every nanosecond of a timestamp past 2^53", () => {
   // 131 16:17:57.881730713 0 cat (20072) < execve ... in falco_cat_write.scap (TZ=UTC sysdig -r)
@@ -17,4 +17,13 @@ test("dates, durations and sizes read naturally", () => {
   assert.equal(bytes(512), "512 B");
   assert.equal(bytes(12532), "12 KiB");
   assert.equal(bytes(3 * 1024 * 1024 + 100), "3.0 MiB");
+});
+
+test("lengths of time in ns read in their own unit", () => {
+  assert.equal(durationNs("1002120427"), "1.002 s");
+  assert.equal(durationNs(5_000_000_000), "5 s");
+  assert.equal(durationNs("12500000"), "12.5 ms");
+  assert.equal(durationNs(850_000), "850 µs");
+  assert.equal(durationNs(800), "800 ns");
+  assert.equal(durationNs(600e9), "10 min 0 s");
 });

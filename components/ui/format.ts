@@ -50,3 +50,15 @@ export function bytes(n: number): string {
 export function count(n: number): string {
   return n.toLocaleString("en-US");
 }
+
+/** A length of time given in ns (a string of an integer, as the API sends it, or a number):
+ *  `1.002 s`, `12.5 ms`, `850 µs`, `800 ns`, three decimals at most. */
+export function durationNs(ns: string | number | bigint): string {
+  const v = Number(ns);
+  const fmt = (x: number) => x.toFixed(3).replace(/\.?0+$/, "");
+  if (v >= 120e9) return duration("0", String(ns));
+  if (v >= 1e9) return `${fmt(v / 1e9)} s`;
+  if (v >= 1e6) return `${fmt(v / 1e6)} ms`;
+  if (v >= 1e3) return `${fmt(v / 1e3)} µs`;
+  return `${v} ns`;
+}

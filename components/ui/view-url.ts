@@ -1,19 +1,53 @@
 // The capture page's view lives in its URL, so that a copied link reopens the same view:
-// `/captures/ID?filter=F&from=N&at=N&state=lsof`. These helpers read and write that query string
-// in one fixed order (people read and compare these links).
+// `/captures/ID?filter=F&view=gaps&min=500ms&gap=N`, `?filter=F&from=N&at=N&state=lsof`. These
+// helpers read and write that query string in one fixed order (people read and compare these
+// links). Only the parameters of the view shown are written: a link carries what it shows.
 
 export const STATE_KINDS = ["lsof", "netstat", "ps"] as const;
 export type StateKind = (typeof STATE_KINDS)[number];
 
+/** The investigation views over one filter: the events as sysdig lists them, a latency
+ *  spectrogram, the time gaps between matching events, and a chisel's summary table. */
+export const VIEW_KINDS = ["events", "spectrogram", "gaps", "chisel"] as const;
+export type ViewKind = (typeof VIEW_KINDS)[number];
+
+export const DEFAULT_BINS = 100;
+export const MAX_BINS = 1000;
+export const DEFAULT_MIN_GAP = "1s";
+export const DEFAULT_CHISEL = "topprocs_cpu";
+
 export interface CaptureView {
-  /** A sysdig filter; "" for none. */
+  /** A sysdig filter; "" for none. Every view follows it. */
   filter: string;
-  /** The first evt.num the table starts at (0: the beginning). */
+  view: ViewKind;
+  /** events: the first evt.num the table starts at (0: the beginning). */
   from: number;
-  /** The selected event, whose state the panel shows; null when nothing is selected. */
+  /** events: the selected event, whose state the panel shows; null when nothing is selected. */
   at: number | null;
   state: StateKind;
+  /** spectrogram: the number of time bins. */
+  bins: number;
+  /** gaps: the shortest silence listed, as typed (`1s`, `500ms`, `50us`). */
+  min: string;
+  /** gaps: the selected gap, named by the evt.num after it; null for none. */
+  gap: number | null;
+  /** chisel: its name, and its argument (the field of fdbytes_by and the like; "" for none). */
+  chisel: string;
+  arg: string;
 }
+
+export const DEFAULT_VIEW: CaptureView = {
+  filter: "",
+  view: "events",
+  from: 0,
+  at: null,
+  state: "lsof",
+  bins: DEFAULT_BINS,
+  min: DEFAULT_MIN_GAP,
+  gap: null,
+  chisel: DEFAULT_CHISEL,
+  arg: "",
+};
 
 type Query = URLSearchParams | Record<string, string | string[] | undefined>;
 
@@ -29,36 +63,67 @@ function wholeNumber(raw: string | undefined): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
+/** A duration as the server's gaps call takes it: `5s`, `200ms`, `1.5us`, `300ns`. */
+export function isDuration(s: string): boolean {
+  return /^\d+(\.\d+)?(ns|us|µs|ms|s|m|min|h)?$/.test(s);
+}
+
 export function readView(q: Query): CaptureView {
   const state = get(q, "state");
+  const view = get(q, "view");
   const at = wholeNumber(get(q, "at"));
+  const gap = wholeNumber(get(q, "gap"));
+  const bins = wholeNumber(get(q, "bins"));
+  const min = get(q, "min")?.trim();
+  const chisel = get(q, "chisel");
   return {
     filter: get(q, "filter") ?? "",
+    view: VIEW_KINDS.includes(view as ViewKind) ? (view as ViewKind) : "events",
     from: wholeNumber(get(q, "from")) ?? 0,
     // evt.num starts at 1: 0 would name no event.
     at: at !== null && at > 0 ? at : null,
     state: STATE_KINDS.includes(state as StateKind) ? (state as StateKind) : "lsof",
+    bins: bins !== null && bins >= 1 && bins <= MAX_BINS ? bins : DEFAULT_BINS,
+    min: min && isDuration(min) ? min : DEFAULT_MIN_GAP,
+    gap: gap !== null && gap > 0 ? gap : null,
+    chisel: chisel && /^[a-z_]{1,40}$/.test(chisel) ? chisel : DEFAULT_CHISEL,
+    arg: (get(q, "arg") ?? "").slice(0, 200),
   };
 }
 
+const VIEW_KEYS = ["filter", "view", "bins", "min", "gap", "chisel", "arg", "from", "at", "state"];
+
 /** The query string of a view, `?` included ("" for the plain view). Parameters that are not
  *  part of the view (in `keep`) follow it unchanged. */
-export function viewQuery(v: CaptureView, keep?: URLSearchParams): string {
+export function viewQuery(view: Partial<CaptureView>, keep?: URLSearchParams): string {
+  const v = { ...DEFAULT_VIEW, ...view };
   const q = new URLSearchParams();
   if (v.filter) q.set("filter", v.filter);
-  if (v.from > 0) q.set("from", String(v.from));
-  if (v.at !== null) {
-    q.set("at", String(v.at));
-    q.set("state", v.state);
+  if (v.view !== "events") q.set("view", v.view);
+  if (v.view === "spectrogram" && v.bins !== DEFAULT_BINS) q.set("bins", String(v.bins));
+  if (v.view === "gaps") {
+    if (v.min !== DEFAULT_MIN_GAP) q.set("min", v.min);
+    if (v.gap !== null) q.set("gap", String(v.gap));
+  }
+  if (v.view === "chisel") {
+    q.set("chisel", v.chisel);
+    if (v.arg) q.set("arg", v.arg);
+  }
+  if (v.view === "events") {
+    if (v.from > 0) q.set("from", String(v.from));
+    if (v.at !== null) {
+      q.set("at", String(v.at));
+      q.set("state", v.state);
+    }
   }
   keep?.forEach((value, key) => {
-    if (!["filter", "from", "at", "state"].includes(key)) q.append(key, value);
+    if (!VIEW_KEYS.includes(key)) q.append(key, value);
   });
   const s = q.toString();
   return s ? `?${s}` : "";
 }
 
-export function viewHref(captureId: string, v: CaptureView): string {
+export function viewHref(captureId: string, v: Partial<CaptureView>): string {
   return `/captures/${encodeURIComponent(captureId)}${viewQuery(v)}`;
 }
 
@@ -77,7 +142,31 @@ export function chiselCommand(file: string, kind: StateKind, at: number): string
 /** The sysdig command line that lists what the table shows. */
 export function eventsCommand(file: string, filter: string): string {
   if (!filter) return `sysdig -r ${shellWord(file)}`;
-  // Inside double quotes the shell still expands $, `, \ and "; single quotes are safer then.
-  const quoted = /["$`\\!]/.test(filter) ? shellWord(filter) : `"${filter}"`;
-  return `sysdig -r ${shellWord(file)} ${quoted}`;
+  return `sysdig -r ${shellWord(file)} ${filterWord(filter)}`;
+}
+
+/** A filter as the last word of a sysdig command line: in double quotes, as sysdig's
+ *  documentation writes it, unless the shell would expand something in them ($, `, \\ and "
+ *  inside double quotes; single quotes are safer then). */
+function filterWord(filter: string): string {
+  return /["$`\\!]/.test(filter) ? shellWord(filter) : `"${filter}"`;
+}
+
+/** The sysdig command line that prints a chisel's table (casefile's own chisels, such as
+ *  `errors`, which sysdig does not have, run with casefile's command line instead). */
+export function summaryCommand(file: string, chisel: string, arg: string, filter: string, sysdigHasIt = true): string {
+  if (!sysdigHasIt) {
+    return `casefile chisel ${chisel} ${shellWord(file)}${arg ? ` ${shellWord(arg)}` : ""}${filter ? ` --filter ${filterWord(filter)}` : ""}`;
+  }
+  return `sysdig -r ${shellWord(file)} -c ${chisel}${arg ? ` ${shellWord(arg)}` : ""}${filter ? ` ${filterWord(filter)}` : ""}`;
+}
+
+/** casefile's command line for the gaps list. */
+export function gapsCommand(file: string, filter: string, min: string): string {
+  return `casefile gaps ${shellWord(file)} --filter ${filter ? filterWord(filter) : '""'} --min ${shellWord(min)}`;
+}
+
+/** casefile's command line for the spectrogram's cells. */
+export function spectrogramCommand(file: string, filter: string, bins: number): string {
+  return `casefile spectrogram ${shellWord(file)}${filter ? ` --filter ${filterWord(filter)}` : ""} --bins ${bins}`;
 }

@@ -52,12 +52,22 @@ const DECADE = `(CASE WHEN e.latency < 10 THEN 0 ELSE min(length(e.latency) - 1,
 const EXIT = "(e.kind & 1)";
 
 /** Exit events with a latency, counted per (time bin, decade of latency). */
-export function spectrogram(db: Db, where: SqlCondition, bins: number): Spectrogram {
-  // The span of the events sysdig shows: not the container events a capture may start with.
+/** The time the spectrogram's bins span: from the first event sysdig shows (not the container
+ *  events a capture may start with) to the last, by evt.num (as the file's spectrogram reads
+ *  them); ns since meta.base_ts. */
+export function spectrogramSpan(db: Db): { lo: number; hi: number } {
   const firstShown = Number((db.prepare("SELECT value FROM meta WHERE key = 'first_shown'").get() as { value: string } | undefined)?.value ?? 1);
-  const span = db.prepare("SELECT min(ts) AS lo, max(ts) AS hi FROM events WHERE num >= ?").get(firstShown) as { lo: number | null; hi: number | null };
-  const lo = span.lo ?? 0;
-  const binNs = binWidth((span.hi ?? 0) - lo, bins);
+  const ts = (sql: string, ...p: number[]) => (db.prepare(sql).get(...p) as { ts: number } | undefined)?.ts ?? 0;
+  return {
+    lo: ts("SELECT ts FROM events WHERE num >= ? AND ts IS NOT NULL ORDER BY num LIMIT 1", firstShown),
+    hi: ts("SELECT ts FROM events WHERE ts IS NOT NULL ORDER BY num DESC LIMIT 1"),
+  };
+}
+
+export function spectrogram(db: Db, where: SqlCondition, bins: number): Spectrogram {
+  const { lo, hi } = spectrogramSpan(db);
+  const firstShown = Number((db.prepare("SELECT value FROM meta WHERE key = 'first_shown'").get() as { value: string } | undefined)?.value ?? 1);
+  const binNs = binWidth(hi - lo, bins);
   const cells = db.prepare(
     `SELECT CAST((e.ts - ?) / ? AS INTEGER) AS t, ${DECADE} AS l,
             count(*) AS count, min(e.num) AS example

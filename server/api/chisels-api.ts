@@ -2,11 +2,9 @@
 // (&pc=1 for sysdig's -pc; &buffers=ascii|hex|hexascii|base64 for -A/-x/-X/-b) → {lines, table?}: what `sysdig -r FILE -c NAME A B F` prints, run
 // over the capture's kept original file. Route handlers call this and nothing else.
 
-import { ChiselArgError, ChiselError, type BufferFormat } from "../core/chisels/chisel";
-import { FilterError } from "../core/filter/parser";
+import type { BufferFormat } from "../core/chisels/chisel";
 import { getContext } from "./context";
-import { ApiError, json } from "./http-json";
-import { CaptureFileMissing, UnknownChisel } from "./store-types";
+import { ApiError, isErrorNamed, json } from "./http-json";
 
 const MAX_ARGS = 16;
 const MAX_TEXT = 10_000;
@@ -29,11 +27,11 @@ export async function captureChisel(id: string, name: string, params: URLSearchP
     if (!out) throw new ApiError(404, `no capture with id ${JSON.stringify(id)}`, "id");
     return json(out);
   } catch (e) {
-    if (e instanceof UnknownChisel) throw new ApiError(404, e.message, "name");
-    if (e instanceof FilterError) throw new ApiError(400, e.message, "filter");
-    if (e instanceof ChiselArgError) throw new ApiError(400, e.message, "arg");
-    if (e instanceof ChiselError) throw new ApiError(422, e.message, "chisel");
-    if (e instanceof CaptureFileMissing) throw new ApiError(409, e.message, "id");
+    if (isErrorNamed(e, "UnknownChisel")) throw new ApiError(404, e.message, "name");
+    if (isErrorNamed(e, "FilterError")) throw new ApiError(400, e.message, "filter");
+    if (isErrorNamed(e, "ChiselArgError")) throw new ApiError(400, e.message, "arg");
+    if (isErrorNamed(e, "ChiselError")) throw new ApiError(422, e.message, "chisel");
+    if (isErrorNamed(e, "CaptureFileMissing")) throw new ApiError(409, e.message, "id");
     throw e;
   }
 }

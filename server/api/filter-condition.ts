@@ -9,6 +9,7 @@ import { compileFilter, type Predicate } from "../core/filter/evaluate";
 import { FilterError as ParseError, parseFilter } from "../core/filter/parser";
 import { filterToSql } from "../core/filter/sql";
 import { ALL, type SqlCondition } from "./analyses";
+import { isErrorNamed } from "./http-json";
 
 export class FilterError extends Error {
   constructor(message: string, readonly position?: number) {
@@ -17,10 +18,9 @@ export class FilterError extends Error {
   }
 }
 
-/** By name, not instanceof: route handlers are bundled by Next, so they hold their own copy of
- *  this class, while the store (loaded by the server) throws the server's. */
+/** By name (see isErrorNamed): the parser's FilterError and this one both count. */
 export function isFilterError(e: unknown): e is FilterError {
-  return e instanceof Error && e.name === "FilterError";
+  return isErrorNamed(e, "FilterError");
 }
 
 export interface StoredCondition extends SqlCondition {

@@ -10,6 +10,13 @@ export class ApiError extends Error {
   }
 }
 
+/** Whether e is an error of the class of that name. By name, not instanceof: route handlers are
+ *  bundled by Next with their own copies of our classes, while the store (loaded by the server)
+ *  throws the server's. */
+export function isErrorNamed(e: unknown, name: string): e is Error {
+  return e instanceof Error && e.name === name;
+}
+
 export function jsonError(status: number, error: string, where: string): Response {
   return Response.json({ error, where }, { status, headers: { "Cache-Control": "no-store" } });
 }

@@ -53,14 +53,19 @@ export interface GapRow {
   prevNum: number;
   /** ns, as a string of an integer like every time in the API. */
   gapNs: string;
+  /** ns since the epoch of the event after the gap (num). */
+  ts: string;
 }
 
 export interface SpectrogramAnswer {
   bins: number;
   binNs: string;
-  /** Ns of the first timed event: bin t covers [firstTs + t*binNs, firstTs + (t+1)*binNs). */
-  firstTs: string | null;
+  /** ns since the epoch where bin 0 starts (the first event sysdig shows): bin t covers
+   *  [startTs + t*binNs, startTs + (t+1)*binNs). */
+  startTs: string;
   cells: { t: number; l: number; count: number; example: number }[];
+  /** Filter fields answered from the ingest's columns rather than exactly (fd.*). */
+  approximate?: string[];
 }
 
 export interface TopAnswerRow {
@@ -107,6 +112,7 @@ export interface Store {
 }
 
 export class UnknownChisel extends Error {
+  override name = "UnknownChisel";
   constructor(readonly chisel: string) {
     super(`no chisel named ${JSON.stringify(chisel)}`);
   }
@@ -115,6 +121,7 @@ export class UnknownChisel extends Error {
 /** The capture's original file is not in the store: captures ingested before the store kept
  *  them, or one still being ingested. */
 export class CaptureFileMissing extends Error {
+  override name = "CaptureFileMissing";
   constructor(readonly ingesting: boolean) {
     super(ingesting
       ? "the capture is still being ingested"

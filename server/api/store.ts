@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { openDb, type Db } from "../../db/open-db";
 import { ingestCapture } from "../ingest/ingest";
 import { renderStoredEvents } from "./stored-events";
-import type { CaptureSummary, IngestProgress, Store } from "./store-types";
-import { activityBetween, findGaps, spectrogram, top } from "./analyses";
+import type { CaptureSummary, IngestProgress, SpectrogramAnswer, Store } from "./store-types";
+import { activityBetween, findGaps, spectrogram, spectrogramSpan, top } from "./analyses";
 import { FilterError, filterCondition, planFilter } from "./filter-condition";
 import { replayEvents, replayGaps } from "./replayed-events";
 import { storedRowFilter, storedStateAt, unanswerableStateFields } from "./state-at";
@@ -46,6 +46,11 @@ function summary(r: CaptureRecord): CaptureSummary {
 }
 
 const ID_PATTERN = /^[0-9a-f]{16}$/;
+
+/** ns since the epoch of the capture's first timed event: stored times count from it. */
+function baseTs(db: Db): bigint {
+  return BigInt((db.prepare("SELECT value FROM meta WHERE key = 'base_ts'").pluck().get() as string | undefined) ?? "0");
+}
 
 export function openStore(dataDir: string): Store {
   mkdirSync(join(dataDir, "captures"), { recursive: true });
@@ -150,7 +155,9 @@ export function openStore(dataDir: string): Store {
       const gaps = plan.sql ? findGaps(db, plan.sql, minNs)
         : file ? await replayGaps(file, plan.predicate, minNs)
         : findGaps(db, filterCondition(filter), minNs);
-      return gaps.map((g) => ({ num: g.num, prevNum: g.prevNum, gapNs: String(g.gapNs) }));
+      const base = baseTs(db);
+      const tsOf = db.prepare("SELECT ts FROM events WHERE num = ?").pluck();
+      return gaps.map((g) => ({ num: g.num, prevNum: g.prevNum, gapNs: String(g.gapNs), ts: String(base + BigInt(tsOf.get(g.num) as number)) }));
     },
 
     activity(id, fromNum, toNum) {
@@ -161,8 +168,11 @@ export function openStore(dataDir: string): Store {
     spectrogram(id, filter, bins) {
       const db = captureDb(id);
       if (!db) return undefined;
-      const s = spectrogram(db, filterCondition(filter), bins);
-      return { bins: s.bins, binNs: String(s.binNs), firstTs: this.getCapture(id)?.firstTs ?? null, cells: s.cells };
+      const where = filterCondition(filter);
+      const s = spectrogram(db, where, bins);
+      const startTs = String(baseTs(db) + BigInt(spectrogramSpan(db).lo));
+      const answer: SpectrogramAnswer = { bins: s.bins, binNs: String(s.binNs), startTs, cells: s.cells };
+      return where.approximate.length ? { ...answer, approximate: where.approximate } : answer;
     },
 
     top(id, filter, by, limit) {

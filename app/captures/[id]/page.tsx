@@ -49,7 +49,7 @@ export default async function CapturePage({ params, searchParams }: Props) {
         </dl>
         {capture.error && <p className={capture.status === "error" ? "error-text" : "warning"}>{capture.error}</p>}
       </section>
-      <CaptureView captureId={id} fileName={capture.name} filter={filter} from={from} />
+      <CaptureView captureId={id} fileName={capture.name} filter={filter} from={from} firstTs={capture.firstTs} lastTs={capture.lastTs} />
     </>
   );
 }
