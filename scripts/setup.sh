@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEB_PACKAGES=(sysdig tshark tcpdump time chromium clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc g++ python3 libsqlite3-dev)
+DEB_PACKAGES=(sysdig tshark tcpdump time chromium clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc g++ python3 libsqlite3-dev netbase)
 
 missing=()
 if command -v dpkg >/dev/null 2>&1; then

@@ -80,8 +80,10 @@ function compileComparison(cmp: Comparison): Predicate {
   const type = cmp.field.type;
 
   if (name === "fd.ip") return fdIp(cmp);
-  if (name === "fd.port") return fdPort(cmp);
+  // fd.proto compares as fd.port does (sysdig's compare_port serves both).
+  if (name === "fd.port" || name === "fd.proto") return fdPort(cmp);
   if (name === "fd.net") return fdNet(cmp);
+  if (name === "evt.around") return around(cmp);
   if ((name === "proc.aname" || name === "proc.apid") && cmp.field.index === undefined) return anyAncestor(cmp, type);
 
   const extract = extractorFor(cmp.field);
@@ -291,6 +293,18 @@ function fdNet(cmp: Comparison): Predicate {
     }
     if (cmp.op === "!=") return !any(ep.sip) && !any(ep.dip);
     return any(ep.sip) || any(ep.dip);
+  };
+}
+
+/** evt.around[T]=D: the events within D ms of T. `exists` takes D as 0 (sysdig never reads a
+ *  value for it); with `in` sysdig matched nothing in every measurement, so neither do we. */
+function around(cmp: Comparison): Predicate {
+  if (cmp.op === "in") return () => false;
+  const t = cmp.field.bigIndex ?? 0n;
+  const delta = cmp.op === "=" ? BigInt.asUintN(64, parseInteger(fromBinary(cmp.values[0]), 64, false) * 1_000_000n) : 0n;
+  return (c) => {
+    const ts = (BigInt(c.ev.tsHi) << 32n) | BigInt(c.ev.tsLo);
+    return t >= BigInt.asUintN(64, ts - delta) && t <= BigInt.asUintN(64, ts + delta);
   };
 }
 

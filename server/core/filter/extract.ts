@@ -18,8 +18,10 @@ import { FdType, L4Proto } from "../formats/scap/blocks";
 import { fdTypeChar, l4Of, type Fd, type Thread } from "../state/threads";
 import { parseIpv4, parseIpv6 } from "./values";
 import type { FieldRef } from "./ast";
+import { FIELDS } from "./fields";
 import type { FilterContext } from "./runtime";
 import { hasLatency } from "./latency";
+import { serviceByPort } from "./services";
 
 export type Value = number | bigint | string | boolean | Uint8Array | undefined;
 export type Extractor = (c: FilterContext) => Value;
@@ -88,6 +90,71 @@ function threadCpu(user: boolean, system: boolean): Maker {
       return Math.min(Number(BigInt.asUintN(64, total - prev)), 100);
     };
   };
+}
+
+/** thread.exectime / thread.totexectime (sysdig's extract_exectime): on a switch event, the
+ *  time since the previous switch on the same CPU that this field instance saw (0 at the first
+ *  one), else 0. Like thread.cpu, each instance keeps its own clocks and reads move them on:
+ *  in a filter only the switches the filter gets to this field for count. totexectime adds
+ *  each read to a per-thread total (NULL for a procinfo event of a thread not in the table). */
+function execTime(total: boolean): Maker {
+  return () => {
+    const lastSwitch = new Map<number, bigint>();
+    const totals = new WeakMap<Thread, bigint>();
+    return (c) => {
+      let d = 0n;
+      if (SWITCH.has(c.ev.type)) {
+        const ts = rawTs(c);
+        const last = lastSwitch.get(c.ev.cpu) ?? 0n;
+        if (last !== 0n) d = BigInt.asUintN(64, ts - last);
+        lastSwitch.set(c.ev.cpu, ts);
+      }
+      if (!total) return u64(d);
+      if (!inTable(c)) return undefined;
+      const sum = BigInt.asUintN(64, (totals.get(c.thread) ?? 0n) + d);
+      totals.set(c.thread, sum);
+      return u64(sum);
+    };
+  };
+}
+
+/** evt.deltatime (.s, .ns): the time since the previous event this field instance read (0 at
+ *  the first): in a filter, the previous event the filter got to this field for. */
+function deltaTime(part: (d: bigint) => bigint): Maker {
+  return () => {
+    let last = 0n;
+    return (c) => {
+      const ts = rawTs(c);
+      if (last === 0n) {
+        last = ts;
+        return 0;
+      }
+      const d = part(BigInt.asUintN(64, ts - last));
+      last = ts;
+      return u64(d);
+    };
+  };
+}
+
+/** A 64-bit unsigned value as a number when that is exact. */
+const u64 = (v: bigint): number | bigint => (v <= 9007199254740991n ? Number(v) : v);
+
+/** Whether the event's thread is the one sysdig's table holds (see extractorFor). */
+const inTable = (c: FilterContext) => c.ev.type !== PROCINFO_E || c.table.threads.get(c.ev.tid) === c.thread;
+
+/** evt.latency.human: the latency as sysdig's format_time writes a time interval. */
+export function humanTime(ns: number): string {
+  const S = 1e9;
+  const u = (v: number) => Math.floor(v) >>> 0;
+  const two = (v: number) => String(u(v)).padStart(2, "0");
+  if (ns >= 3600 * S) return `${two(ns / (3600 * S))}:${two((ns / (60 * S)) % 60)}:${two((ns / S) % 60)}`;
+  if (ns >= 60 * S) return `${u(ns / (60 * S))}:${u((ns / S) % 60)}`;
+  if (ns >= S) return `${u(ns / S)}.${two((ns % S) / 1e7)}s`;
+  if (ns >= S / 100) return `${u(ns / 1e6)}ms`;
+  if (ns >= S / 1000) return `${u(ns / 1e6)}.${two((ns % 1e6) / 1e4)}ms`;
+  if (ns >= S / 100000) return `${u(ns / 1e3)}us`;
+  if (ns >= S / 1000000) return `${u(ns / 1e3)}.${two((ns % 1e3) / 10)}us`;
+  return `${u(ns)}ns`;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -193,6 +260,12 @@ export function* ancestors(c: FilterContext): Generator<Thread> {
     t = parentOf(c, t);
     if (t) yield t;
   }
+}
+
+/** sysdig keeps the environment on the process's main thread. */
+function envOf(c: FilterContext): string[] {
+  const m = c.thread.pid === c.thread.tid ? undefined : c.table.threads.get(c.thread.pid);
+  return (m ? c.extraOf(m) : c.extra).env;
 }
 
 function cmdline(t: Thread): string {
@@ -374,6 +447,12 @@ function localRemote(c: FilterContext, wantLocal: boolean, port: boolean): Value
   return pickClient ? ep.sip : ep.dip;
 }
 
+/** fd.lproto / fd.rproto: the local or remote port of a connected-type socket, named. */
+function localRemoteProto(c: FilterContext, wantLocal: boolean): string | undefined {
+  const port = localRemote(c, wantLocal, true);
+  return port === undefined ? undefined : portName(c, fdOf(c)!, port as number);
+}
+
 function l4Text(f: Fd): string {
   const inet = f.type === FdType.IPV4_SOCK || f.type === FdType.IPV6_SOCK ||
     f.type === FdType.IPV4_SERVSOCK || f.type === FdType.IPV6_SERVSOCK;
@@ -385,6 +464,46 @@ function l4Text(f: Fd): string {
     case L4Proto.RAW: return "raw";
     default: return NA;
   }
+}
+
+/** A port as sysdig's port_to_string writes it: the number, or with name resolution on
+ *  (sysdig -R) what getservbyport() finds for the socket's protocol (any protocol when neither
+ *  TCP nor UDP). */
+function portName(c: FilterContext, f: Fd, port: number): string {
+  if (!c.resolvePorts) return String(port);
+  const l4 = l4Of(f);
+  const proto = l4 === L4Proto.TCP ? "tcp" : l4 === L4Proto.UDP ? "udp" : undefined;
+  return serviceByPort(port, proto) ?? String(port);
+}
+
+/** fd.cproto: the client port's name; "" for a server socket (sysdig names only connected
+ *  types), NULL until the socket's role is known. */
+function clientProto(c: FilterContext): string | undefined {
+  const f = fdOf(c);
+  const ep = endpoints(f);
+  if (!ep || !ep.role) return undefined;
+  return ep.server ? "" : portName(c, f!, ep.sport);
+}
+
+/** fd.sproto: the server port's name; "" for a server socket, as for fd.cproto. */
+function serverProto(c: FilterContext): string | undefined {
+  const f = fdOf(c);
+  const ep = endpoints(f);
+  if (!ep || (!ep.server && !ep.role)) return undefined;
+  return ep.server ? "" : portName(c, f!, ep.dport);
+}
+
+/** fd.dev, split as the kernel's new_encode_dev packs it (what the open exits carry). */
+const devMajor = (dev: number) => (dev & 0xfff00) >>> 8;
+const devMinor = (dev: number) => ((dev & 0xff) | ((dev >>> 12) & 0xfff00)) >>> 0;
+
+/** fd.dev and its parts for a file an open call made; NULL without an fd. sysdig never sets
+ *  the device of other fds (its m_dev is left uninitialized memory there): we say 0. */
+function fdDev(part: (dev: number) => number): Extractor {
+  return (c) => {
+    const f = fdOf(c);
+    return f ? part(f.dev ?? 0) : undefined;
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -438,6 +557,19 @@ const IO_BASE = (c: FilterContext) => {
   const cat = eventCategory(c.ev.type, c.p);
   return cat === EC.IO_READ || cat === EC.IO_WRITE || cat === EC.IO_OTHER;
 };
+
+/** The event's category when it is an I/O one (read, write, other). */
+const ioCategory = (c: FilterContext) => eventCategory(c.ev.type, c.p);
+
+/** sysdig's extract_buflen: an exit's non-negative return value. */
+function buflen(c: FilterContext): number | undefined {
+  if (!IS_EXIT(c) || !c.p.has(0)) return undefined;
+  const v = c.p.int(0);
+  return v >= 0 ? v : undefined;
+}
+
+/** scap's socket types SCAP_FD_IPV4_SOCK..SCAP_FD_IPV6_SERVSOCK (not unix sockets). */
+const INET_FD = (f: Fd) => f.type >= FdType.IPV4_SOCK && f.type <= FdType.IPV6_SERVSOCK;
 
 const FILE_OR_DIR = (f: Fd) => f.type === FdType.FILE || f.type === FdType.FILE_V2 || f.type === FdType.DIRECTORY;
 const NET_FD = (f: Fd) => f.type === FdType.IPV4_SOCK || f.type === FdType.IPV6_SOCK ||
@@ -560,9 +692,32 @@ const EXTRACTORS: Record<string, Maker> = {
   "evt.reltime": () => (c) => relTs(c),
   "evt.reltime.s": () => (c) => Math.floor(relTs(c) / 1e9),
   "evt.reltime.ns": () => (c) => relTs(c) % 1e9,
-  "evt.latency": () => (c) => (hasLatency(c.ev.type, c.p) ? c.extra.latency : undefined),
-  "evt.latency.s": () => (c) => (hasLatency(c.ev.type, c.p) ? Math.floor(c.extra.latency / 1e9) : undefined),
-  "evt.latency.ns": () => (c) => (hasLatency(c.ev.type, c.p) ? c.extra.latency % 1e9 : undefined),
+  "evt.latency": () => (c) => (c.noTinfo ? 0 : hasLatency(c.ev.type, c.p) ? c.extra.latency : undefined),
+  "evt.latency.s": () => (c) => (c.noTinfo ? 0 : hasLatency(c.ev.type, c.p) ? Math.floor(c.extra.latency / 1e9) : undefined),
+  "evt.latency.ns": () => (c) => (c.noTinfo ? 0 : hasLatency(c.ev.type, c.p) ? c.extra.latency % 1e9 : undefined),
+  "evt.latency.human": () => {
+    // Without sysdig's m_tinfo this field gives its previous string again.
+    let last = "";
+    return (c) => {
+      if (c.noTinfo) return last;
+      if (!hasLatency(c.ev.type, c.p)) return undefined;
+      return (last = humanTime(c.extra.latency));
+    };
+  },
+  // sysdig scales log10(latency) by the csysdig screen width, which is -1 outside csysdig: the
+  // cast to unsigned makes it 1 below 100 s and 0 from there (log10 capped at 11); NULL at 0.
+  "evt.latency.quantized": () => (c) => {
+    if (c.noTinfo || !hasLatency(c.ev.type, c.p) || c.extra.latency === 0) return undefined;
+    return Math.min(Math.log10(c.extra.latency), 11) === 11 ? 0 : 1;
+  },
+  "evt.deltatime": deltaTime((d) => d),
+  "evt.deltatime.s": deltaTime((d) => d / 1_000_000_000n),
+  "evt.deltatime.ns": deltaTime((d) => d % 1_000_000_000n),
+  "evt.around": (ref) => {
+    // Filter only: compared in evaluate.ts against the window around [T]; extracting gives T.
+    const t = ref.bigIndex ?? 0n;
+    return () => u64(t);
+  },
   "evt.dir": () => (c) => (c.ev.type % 2 === 0 ? ">" : "<"),
   "evt.type": () => (c) => typeName(c.ev.type, c.p),
   "evt.type.is": (ref) => {
@@ -601,11 +756,15 @@ const EXTRACTORS: Record<string, Maker> = {
     const i = P_DATA[c.ev.type];
     return i >= 0 && c.p.has(i) ? c.p.latin1(i) : undefined;
   },
-  "evt.buflen": () => (c) => {
-    if (!c.evtFd || !IS_EXIT(c) || !IO_BASE(c) || !c.p.has(0)) return undefined;
-    const v = c.p.int(0);
-    return v >= 0 ? v : undefined;
-  },
+  "evt.buflen": () => (c) => (c.evtFd && IO_BASE(c) ? buflen(c) : undefined),
+  "evt.buflen.in": () => (c) => (c.evtFd && ioCategory(c) === EC.IO_READ ? buflen(c) : undefined),
+  "evt.buflen.out": () => (c) => (c.evtFd && ioCategory(c) === EC.IO_WRITE ? buflen(c) : undefined),
+  "evt.buflen.file": () => (c) => (c.evtFd && isFile(c.evtFd) && IO_BASE(c) ? buflen(c) : undefined),
+  "evt.buflen.file.in": () => (c) => (c.evtFd && isFile(c.evtFd) && ioCategory(c) === EC.IO_READ ? buflen(c) : undefined),
+  "evt.buflen.file.out": () => (c) => (c.evtFd && isFile(c.evtFd) && ioCategory(c) === EC.IO_WRITE ? buflen(c) : undefined),
+  "evt.buflen.net": () => (c) => (c.evtFd && INET_FD(c.evtFd) && IO_BASE(c) ? buflen(c) : undefined),
+  "evt.buflen.net.in": () => (c) => (c.evtFd && INET_FD(c.evtFd) && ioCategory(c) === EC.IO_READ ? buflen(c) : undefined),
+  "evt.buflen.net.out": () => (c) => (c.evtFd && INET_FD(c.evtFd) && ioCategory(c) === EC.IO_WRITE ? buflen(c) : undefined),
   "evt.res": () => (c) => {
     const i = resIndex(c);
     if (i < 0) return undefined;
@@ -650,6 +809,9 @@ const EXTRACTORS: Record<string, Maker> = {
     return !OPEN_LIKE_X.has(t) && !NET_CREATOR_X.has(t) && eventCategory(t, c.p) !== EC.MEMORY ? errorCount(c) : undefined;
   },
   "evt.count.exit": () => (c) => (IS_EXIT(c) ? 1 : undefined),
+  // procinfo events of threads the table holds (sysdig does not create threads for them).
+  "evt.count.procinfo": () => (c) => (c.ev.type === PROCINFO_E && inTable(c) && c.thread.tid === c.thread.pid ? 1 : undefined),
+  "evt.count.threadinfo": () => (c) => (c.ev.type === PROCINFO_E ? 1 : undefined),
   "evt.abspath": (ref) => (c) => abspath(c, ref.argName),
   "evt.is_open_read": () => (c) => isOpen(c, "read") === 1,
   "evt.is_open_write": () => (c) => isOpen(c, "write") === 1,
@@ -660,6 +822,7 @@ const EXTRACTORS: Record<string, Maker> = {
   "proc.exe": () => (c) => exeOf(c.thread),
   "proc.name": () => (c) => commOf(c.thread),
   "proc.args": () => (c) => c.thread.args.join(" "),
+  "proc.env": () => (c) => envOf(c).join(" "),
   "proc.cmdline": () => (c) => cmdline(c.thread),
   "proc.exeline": () => (c) => `${exeOf(c.thread)} ${c.thread.args.join(" ")}`,
   "proc.cwd": () => (c) => cwdOf(c, c.thread),
@@ -692,12 +855,28 @@ const EXTRACTORS: Record<string, Maker> = {
   },
   "proc.fdopencount": () => (c) => (mainThread(c, c.thread) ?? c.thread).fds.size,
   "proc.fdlimit": () => (c) => c.thread.fdlimit,
+  // sysdig's get_fd_usage_pct_d: open fds as a percentage of the limit (0 without a limit).
+  "proc.fdusage": () => (c) => {
+    const limit = c.thread.fdlimit;
+    if (limit <= 0) return 0;
+    const open = (mainThread(c, c.thread) ?? c.thread).fds.size;
+    return open <= limit ? (open * 100) / limit : 100;
+  },
+  "proc.duration": () => (c) => {
+    const x = c.extra;
+    if (x.cloneHi === 0 && x.cloneLo === 0) return undefined;
+    return u64(BigInt.asUintN(64, rawTs(c) - ((BigInt(x.cloneHi) << 32n) | BigInt(x.cloneLo))));
+  },
+  "proc.is_exe_writable": () => (c) => c.extra.exeWritable,
   "proc.vmsize": () => (c) => c.vmOf(c.thread)[0],
   "proc.vmrss": () => (c) => c.vmOf(c.thread)[1],
   "proc.vmswap": () => (c) => c.vmOf(c.thread)[2],
   "thread.pfmajor": () => (c) => c.pfOf(c.thread)[0],
   "thread.pfminor": () => (c) => c.pfOf(c.thread)[1],
   "thread.tid": () => (c) => c.ev.tid,
+  "thread.exectime": execTime(false),
+  "thread.totexectime": execTime(true),
+  "thread.nametid": () => (c) => `${commOf(c.thread)}${c.ev.tid}`,
   "thread.cpu": threadCpu(true, true),
   "thread.cpu.user": threadCpu(true, false),
   "thread.cpu.system": threadCpu(false, true),
@@ -708,6 +887,8 @@ const EXTRACTORS: Record<string, Maker> = {
   "proc.vpid": () => (c) => (c.thread.vpid === -1 ? undefined : c.thread.vpid),
   "thread.vmsize": () => (c) => (c.thread.tid === c.thread.pid ? c.vmOf(c.thread)[0] : 0),
   "thread.vmrss": () => (c) => (c.thread.tid === c.thread.pid ? c.vmOf(c.thread)[1] : 0),
+  "thread.vmsize.b": () => (c) => (c.thread.tid === c.thread.pid ? c.vmOf(c.thread)[0] * 1024 : 0),
+  "thread.vmrss.b": () => (c) => (c.thread.tid === c.thread.pid ? c.vmOf(c.thread)[1] * 1024 : 0),
   "proc.sid": () => (c) => c.thread.sid,
   "proc.sname": () => (c) => {
     const s = c.table.threads.get(c.thread.sid);
@@ -811,6 +992,20 @@ const EXTRACTORS: Record<string, Maker> = {
     const n = fdName(c);
     return n === undefined ? undefined : `${c.extra.containerId}:${n}`;
   },
+  "fd.cproto": () => clientProto,
+  "fd.sproto": () => serverProto,
+  "fd.lproto": () => (c) => localRemoteProto(c, true),
+  "fd.rproto": () => (c) => localRemoteProto(c, false),
+  "fd.connected": () => (c) => {
+    const f = fdOf(c);
+    return f ? f.connected === true : undefined;
+  },
+  // sysdig compares the fd's name before and after parsing the event, but filters run before
+  // that comparison: a filter always sees false.
+  "fd.name_changed": () => (c) => (fdOf(c) ? false : undefined),
+  "fd.dev": () => fdDev((d) => d),
+  "fd.dev.major": () => fdDev(devMajor),
+  "fd.dev.minor": () => fdDev(devMinor),
   "fd.containerdirectory": () => (c) => {
     const n = fdDirectory(c);
     return n === undefined ? undefined : `${c.extra.containerId}:${n}`;
@@ -862,7 +1057,7 @@ export function ipText(b: Uint8Array): string {
 /** The extractor of a field reference, or undefined for fields we do not evaluate. */
 export function extractorFor(ref: FieldRef): Extractor | undefined {
   const x = EXTRACTORS[ref.field.name]?.(ref);
-  if (!x || ref.field.cls === "evt") return x;
+  if (!x || ref.field.cls === "evt" || NO_THREAD_NEEDED.has(ref.field.name)) return x;
   // A procinfo event of a thread sysdig's table does not hold (kernel threads, mostly) has no
   // thread info: every process, user, group, container and fd field of it is NULL (sysdig does
   // not parse procinfo events, so nothing creates the thread). The state engine gives such an
@@ -872,13 +1067,32 @@ export function extractorFor(ref: FieldRef): Extractor | undefined {
 
 export const EXTRACTED_FIELDS: ReadonlySet<string> = new Set(Object.keys(EXTRACTORS));
 
+/** Process fields sysdig extracts without the event's thread (it checks for one itself). */
+const NO_THREAD_NEEDED = new Set(["thread.exectime", "thread.totexectime"]);
+
 /** Fields sysdig prints zero-padded to 9 digits (PF_10_PADDED_DEC). */
-const PADDED = new Set(["evt.rawtime.ns", "evt.reltime", "evt.reltime.ns", "evt.latency.ns"]);
+const PADDED = new Set(["evt.rawtime.ns", "evt.reltime", "evt.reltime.ns", "evt.latency.ns", "evt.deltatime.ns"]);
+
+/** Fields sysdig prints in hex (PF_HEX), upper case. */
+const HEX = new Set(["fd.dev"]);
+
+/** printf("%.1f"): the nearest tenth of the exact binary value, ties to even. The only exact
+ *  ties are odd quarters (0.25, 0.75...), which toFixed would round up. */
+function fixed1(v: number): string {
+  const q = v * 4;
+  if (Number.isInteger(q) && q % 2 !== 0) {
+    const down = Math.floor(v * 10);
+    return ((down % 2 === 0 ? down : down + 1) / 10).toFixed(1);
+  }
+  return v.toFixed(1);
+}
 
 /** A value as `sysdig -p %field` prints it ("<NA>" for NULL): for tests and displays. */
 export function displayValue(v: Value, field?: string): string {
   if (v === undefined) return NA;
   if (field && PADDED.has(field)) return String(v).padStart(9, "0");
+  if (field && HEX.has(field)) return v.toString(16).toUpperCase();
+  if (field && FIELDS.get(field)?.type === "DOUBLE" && typeof v === "number") return fixed1(v);
   if (typeof v === "boolean") return v ? "true" : "false";
   if (v instanceof Uint8Array) return ipText(v);
   return String(v);

@@ -340,6 +340,8 @@ class Parser {
       const v = this.operand(false, false);
       this.value(field, v);
       values.push(v);
+      // sysdig checks evt.around's operator with its value (validate_filter_value).
+      if (field.ref.field.name === "evt.around" && op !== "=") this.fail("evt.around supports only '=' comparison operator");
     }
     const node: Comparison = { kind: "cmp", field: field.ref, op: op === "intersects" ? "in" : op, values };
     this.add({ node, op: this.last });
@@ -402,8 +404,8 @@ export function resolveField(text: string, pos = 0): ResolvedField | undefined {
     return id >= 0 ? mk("evt.type.is", { index: id, argName: t }) : undefined;
   }
   if (text.startsWith("evt.around")) {
-    // Not evaluated: known, so the parser can say so.
-    return /^evt\.around\[[0-9]+\]$/.test(text) ? mk("evt.around") : undefined;
+    if (!/^evt\.around\[[0-9]+\]$/.test(text)) return undefined;
+    return mk("evt.around", { bigIndex: parseInteger(text.slice(11, -1), 64, false) });
   }
   for (const name of ["proc.apid", "proc.aname"]) {
     if (!text.startsWith(name)) continue;

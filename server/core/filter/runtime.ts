@@ -32,6 +32,15 @@ export interface ThreadExtra extends LatencyState {
   /** The thread's last enter event was rejected by the filter before sysdig parsed it: sysdig
    *  then does not pair the exit with it (no evt->m_fdinfo for the exit). */
   enterRejected: boolean;
+  /** The environment (proc.env): from the process list, an execve exit, or the parent a new
+   *  process was forked from. */
+  env: string[];
+  /** ts of the clone exit that made the thread (proc.duration), as hi/lo; 0/0: made before the
+   *  capture (the process list of sysdig 0.29.3's files has no clone time). */
+  cloneHi: number;
+  cloneLo: number;
+  /** PPM_EXE_WRITABLE of its last execve exit, or its parent's (proc.is_exe_writable). */
+  exeWritable: boolean;
 }
 
 export interface ContainerInfo {
@@ -74,6 +83,10 @@ function paramIdx(name: string): Int16Array {
 const P_CGROUPS = paramIdx("cgroups");
 const P_JSON = paramIdx("json");
 const P_TTY = paramIdx("tty");
+const P_ENV = paramIdx("env");
+const P_FLAGS = paramIdx("flags");
+/** PPM_EXE_WRITABLE, in the flags of an execve exit. */
+const EXE_WRITABLE = 1;
 const P_VMSIZE = paramIdx("vm_size");
 const P_VMRSS = paramIdx("vm_rss");
 const P_VMSWAP = paramIdx("vm_swap");
@@ -101,6 +114,7 @@ const NEW_FD_PARAM: Int16Array = Int16Array.from(EVENTS.map((e, id) => {
 const USES_ANY_FD: number = EF.CREATES_FD | EF.USES_FD | EF.DESTROYS_FD;
 const USES_FD: number = EF.USES_FD;
 const MODIFIES_STATE: number = EF.MODIFIES_STATE;
+const WRITES_TO_FD: number = EF.WRITES_TO_FD;
 
 export class FilterContext {
   ev!: RawEvent;
@@ -118,6 +132,11 @@ export class FilterContext {
   evtFd: Fd | undefined;
   /** The event modifies the state: sysdig parses it before filtering it. */
   modifies = false;
+  /** sysdig's evt->m_tinfo is NULL: a clone exit of a thread its table did not hold before
+   *  (it looks clone exits up without creating the thread). The latency fields then read 0. */
+  noTinfo = false;
+  /** sysdig -R: port numbers resolved to service names (fd.cproto...); off by default. */
+  resolvePorts = false;
   private pendingParse = false;
   private prePf: [number, number] | undefined;
   readonly table: ThreadTable;
@@ -146,10 +165,14 @@ export class FilterContext {
     if (t === this.lastThread) return this.lastExtra!;
     let x = this.extras.get(t);
     if (!x) {
-      x = { tty: 0, cgroups: [], containerId: "", enterHi: 0, enterLo: 0, latency: 0, enterRejected: false };
+      x = {
+        tty: 0, cgroups: [], containerId: "", enterHi: 0, enterLo: 0, latency: 0, enterRejected: false,
+        env: [], cloneHi: 0, cloneLo: 0, exeWritable: false,
+      };
       const pe = this.procs.get(t.tid);
       if (pe) {
         x.tty = pe.tty;
+        x.env = splitNul(pe.env);
         x.cgroups = cgroupPairs(pe.cgroups);
         x.containerId = containerIdOf(x.cgroups);
         // Only the thread the process list describes: a later thread may reuse the tid.
@@ -190,6 +213,9 @@ export class FilterContext {
   /** Before the state engine applies the event. */
   before(ev: RawEvent): void {
     this.prePf = undefined;
+    const cloneExit = CLONE_LIKE[ev.type] && ev.type % 2 === 1;
+    this.noTinfo = cloneExit && !this.table.threads.has(ev.tid);
+    if (cloneExit) this.noteCloneChild(ev);
     if (SWITCH[ev.type]) {
       const t = this.table.threads.get(ev.tid);
       if (t) this.prePf = [t.pfMajor, t.pfMinor];
@@ -263,8 +289,9 @@ export class FilterContext {
     }
     this.pendingParse = false;
     const type = this.ev.type;
-    // A rejected enter event leaves its exit unpaired.
-    if (type % 2 === 0 && RESETS_THREAD[type]) this.extra.enterRejected = true;
+    // A rejected enter event leaves its exit unpaired; except a write's (measured: sysdig 0.29.3
+    // still gives the exit of a rejected write enter its fd, as evt.buflen shows).
+    if (type % 2 === 0 && RESETS_THREAD[type] && !(LEGACY_FLAGS[type] & WRITES_TO_FD)) this.extra.enterRejected = true;
   }
 
   private parse(): void {
@@ -348,10 +375,29 @@ export class FilterContext {
     return [t.pfMajor, t.pfMinor];
   }
 
+  private readonly cloneParams = new ParamIndex();
+  /** The thread a clone exit names as its child (the caller's result, or the child itself),
+   *  as the table holds it before the event: a different one afterwards is new. */
+  private childBefore: Thread | undefined;
+
+  private noteCloneChild(ev: RawEvent): void {
+    const p = this.cloneParams;
+    p.load(ev);
+    const res = p.has(0) ? p.int(0) : -1;
+    this.childBefore = res < 0 ? undefined : this.table.threads.get(res > 0 ? res : ev.tid);
+  }
+
   private cloned(parent: Thread, p: ParamIndex, type: number): void {
     if (!p.has(0)) return;
     const res = p.int(0);
     const child = res > 0 ? this.table.threads.get(res) : res === 0 ? parent : undefined;
+    if (child && child !== this.childBefore) {
+      // The caller, or for the child's own exit what sysdig looks up: its process's main thread
+      // (a thread) or its parent (a process).
+      const from = res > 0 ? parent : this.table.threads.get(child.pid !== child.tid ? child.pid : child.ptid);
+      this.born(child, from);
+    }
+    this.childBefore = undefined;
     if (!child || (res === 0 && this.extras.get(child)?.cgroups.length)) return;
     const x = this.extraOf(child);
     if (res > 0) x.tty = this.extraOf(parent).tty;
@@ -366,8 +412,25 @@ export class FilterContext {
     }
   }
 
+  /** A thread the clone exit just made: sysdig stamps its clone time and, for a new process,
+   *  copies its parent's environment; the executable's writability comes from the parent. */
+  private born(child: Thread, parent: Thread | undefined): void {
+    const x = this.extraOf(child);
+    x.cloneHi = this.ev.tsHi;
+    x.cloneLo = this.ev.tsLo;
+    if (!parent) return;
+    const px = this.extraOf(parent);
+    x.exeWritable = px.exeWritable;
+    if (child.pid === child.tid) x.env = px.env;
+  }
+
   private execed(x: ThreadExtra, p: ParamIndex, type: number): void {
     if (!p.has(0) || p.int(0) < 0) return;
+    const e = P_ENV[type];
+    if (e >= 0 && p.has(e)) x.env = splitNul(p.bytes(e));
+    // Only the execve exits of sysdig 0.29.3's newest layout carry the flags (parameter 19).
+    const f = P_FLAGS[type];
+    if (f >= 0 && f < 20 && p.has(f)) x.exeWritable = (p.uint(f) & EXE_WRITABLE) !== 0;
     if (P_TTY[type] >= 0 && p.has(P_TTY[type])) x.tty = p.int(P_TTY[type]);
     const i = P_CGROUPS[type];
     if (i >= 0 && p.has(i)) {

@@ -5,6 +5,7 @@
 // ValueError carries one and the parser reports it at sysdig's position.
 
 import type { FieldTypeName } from "./field-list";
+import { serviceByName } from "./services";
 
 export class ValueError extends Error {}
 
@@ -49,17 +50,11 @@ export const NUMERIC_TYPES: Partial<Record<FieldTypeName, NumericKind>> = {
 
 export const STRING_TYPES: ReadonlySet<FieldTypeName> = new Set(["CHARBUF", "FSPATH", "FSRELPATH", "SOCKADDR", "SOCKFAMILY"]);
 
-/** A few service names getservbyname() knows (from /etc/services), for `fd.port=http`. */
-const SERVICES: Record<string, number> = {
-  ftp: 21, ssh: 22, telnet: 23, smtp: 25, domain: 53, http: 80, www: 80, pop3: 110, sunrpc: 111,
-  ntp: 123, imap: 143, snmp: 161, ldap: 389, https: 443, syslog: 514, submission: 587, ldaps: 636,
-  imaps: 993, pop3s: 995, mysql: 3306, postgresql: 5432, "http-alt": 8080,
-};
-
+/** A port value: digits (kept to 16 bits), or a service name as getservbyname() finds it. */
 export function parsePort(s: string): number {
   if (s === "") return 0;
   if (/^[0-9]+$/.test(s)) return Number(BigInt(s) & 0xffffn);
-  const p = SERVICES[s];
+  const p = serviceByName(s);
   if (p === undefined) throw new ValueError(`unrecognized protocol ${s}`);
   return p;
 }

@@ -73,6 +73,7 @@ const P = {
   loginuid: paramTable("loginuid"), pgid: paramTable("pgid"), filename: paramTable("filename"),
   euid: paramTable("euid"), egid: paramTable("egid"), resource: paramTable("resource"),
   cur: paramTable("cur"), newcur: paramTable("newcur"), source: paramTable("source"), peer: paramTable("peer"),
+  dev: paramTable("dev"),
 };
 
 const str = (p: ParamIndex, i: number): string | undefined => (i >= 0 && p.has(i) ? p.str(i) : undefined);
@@ -153,7 +154,7 @@ function addFd(table: ThreadTable, t: Thread, fdNum: number, f: Fd): void {
   t.lastFd = fdNum;
 }
 
-function opened(table: ThreadTable, t: Thread, fdNum: number, name: string, flags: number, dirfd: number | undefined): void {
+function opened(table: ThreadTable, t: Thread, fdNum: number, name: string, flags: number, dirfd: number | undefined, dev = 0): void {
   let path: string;
   if (dirfd === undefined || name.startsWith("/") || dirfd === AT_FDCWD) {
     path = resolvePath(t.cwd, name);
@@ -165,13 +166,14 @@ function opened(table: ThreadTable, t: Thread, fdNum: number, name: string, flag
   if (fdNum < 0) return;
   const f = newFd(flags & PPM_O_DIRECTORY ? FdType.DIRECTORY : FdType.FILE, path);
   f.openFlags = flags;
+  f.dev = dev;
   addFd(table, t, fdNum, f);
 }
 
 // open and creat: name and flags in the exit event (sysdig 0.29.3 does not need the enter).
 on(["open", "creat"], "<", (table, t, p, type) => {
   const flags = uint(p, P.flags[type]) ?? 0;
-  opened(table, t, p.int(0), str(p, P.name[type]) ?? "", flags, undefined);
+  opened(table, t, p.int(0), str(p, P.name[type]) ?? "", flags, undefined, uint(p, P.dev[type]));
 });
 // The old openat carries only the fd in its exit; the newer ones carry everything.
 on(["openat"], "<", (table, t, p, type, valid) => {
@@ -180,11 +182,11 @@ on(["openat"], "<", (table, t, p, type, valid) => {
     opened(table, t, p.int(0), t.enterStr ?? "", t.enterArgs[1] ?? 0, t.enterArgs[0]);
     return;
   }
-  opened(table, t, p.int(0), str(p, P.name[type]) ?? "", uint(p, P.flags[type]) ?? 0, int(p, P.dirfd[type]));
+  opened(table, t, p.int(0), str(p, P.name[type]) ?? "", uint(p, P.flags[type]) ?? 0, int(p, P.dirfd[type]), uint(p, P.dev[type]));
 });
 on(["openat2", "open_by_handle_at"], "<", (table, t, p, type) => {
   const nameI = P.name[type] >= 0 ? P.name[type] : P.path[type];
-  opened(table, t, p.int(0), str(p, nameI) ?? "", uint(p, P.flags[type]) ?? 0, int(p, P.dirfd[type]));
+  opened(table, t, p.int(0), str(p, nameI) ?? "", uint(p, P.flags[type]) ?? 0, int(p, P.dirfd[type]), uint(p, P.dev[type]));
 });
 
 // --- sockets ---------------------------------------------------------------------------------
@@ -343,6 +345,7 @@ on(["connect"], "<", (table, t, p, type, valid) => {
   if (!f) return;
   const res = p.int(0);
   if (res < 0 && res !== -EINPROGRESS) return;
+  f.connected = true;
   const ti = P.tuple[type];
   if (ti < 0 || !p.has(ti) || p.len[ti] === 0) return;
   const b = p.bytes(ti);
@@ -379,6 +382,7 @@ on(["accept"], "<", (table, t, p, type) => {
   }
   f.name = socktupleText(b);
   f.role = SERVER;
+  f.connected = true;
   addFd(table, t, fdNum, f);
 });
 
@@ -401,6 +405,9 @@ function rwTuple(t: Thread, f: Fd, b: Uint8Array, reading: boolean): void {
   const v4 = family === AF_INET || (isV4Mapped(b, 1) && isV4Mapped(b, 19));
   if (v4) f.type = FdType.IPV4_SOCK;
   if (!setTuple(f, b)) return;
+  // A datagram socket a sendto names counts as connected; one a recvfrom names does not
+  // (measured: sysdig 0.29.3).
+  if (!reading) f.connected = true;
   if (serv4 !== undefined && f.type === FdType.IPV4_SOCK) f.dip = serv4;
   if (f.type !== FdType.IPV4_SOCK && f.type !== FdType.IPV6_SOCK) return;
   if (f.l4 === L4Proto.UNKNOWN) f.l4 = L4Proto.UDP;

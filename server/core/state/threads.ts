@@ -32,6 +32,12 @@ export interface Fd {
   closing?: boolean;
   /** It was created while a close() of the same number was under way. */
   canceled?: boolean;
+  /** The device of a file an open/openat/creat exit created (its dev parameter; 0 when the
+   *  event has none). Absent for other fds: sysdig leaves m_dev uninitialized there. */
+  dev?: number;
+  /** sysdig's FLAGS_SOCKET_CONNECTED: a connect() returned 0 or EINPROGRESS on it, or accept()
+   *  made it (fd.connected). Copied with the fd (dup, fork) as sysdig copies its fdinfo. */
+  connected?: boolean;
 }
 
 /** Where sysdig keeps an fd whose close() was overtaken by a new fd of the same number
