@@ -93,6 +93,12 @@ test("filtered lsof, netstat and ps of stored captures equal the command line's,
       const r = await apiState("lsof", id, `at=${events}&filter=${encodeURIComponent("evt.rawtime>0")}`);
       assert.ok(r.body.lines.length > 1);
     }
+    // Fd facts the checkpoints carry: a connected socket (connect returned at 190).
+    const local = sharedCaptures().find((f) => f.endsWith("/falco_connect_localhost.scap"))!;
+    const localId = store.listCaptures().find((c) => c.name === "falco_connect_localhost.scap")!.id;
+    const connected = await apiState("lsof", localId, `at=191&filter=${encodeURIComponent("fd.connected=true")}`);
+    assert.deepEqual(connected.body.lines, filteredStateLines("lsof", await stateAt(local, 191, { withContext: true }), stateFilter("lsof", "'fd.connected=true'")));
+    assert.equal(connected.body.rows.length, 1);
     // The memory sizes a brk (1178) or switch (1179) reports show at that event only.
     const py = sharedCaptures().find((f) => f.endsWith("/falco_open-multiple-files.scap"))!;
     const pyId = await store.ingestFile(py, "py.scap");

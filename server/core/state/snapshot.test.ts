@@ -14,6 +14,17 @@ import type { ThreadTable } from "./threads";
 import { SCENARIOS, buildScenario } from "./chisel-scenarios";
 import { ScapReader } from "../formats/scap/reader";
 
+/** Every fd of every thread with all its fields: what a snapshot must keep beyond its own text
+ *  (a field the snapshot forgets is invisible to snapshot(restore(x)) === x). */
+/** An fd's fields, with absent, undefined and false alike (restore leaves out what is unset). */
+const plain = (f: object) => JSON.parse(JSON.stringify(f, (_k, v) => (v === false ? undefined : v)));
+
+function allFds(t: ThreadTable): unknown[] {
+  return [...t.threads.values()]
+    .flatMap((th) => [...th.fds.entries()].map(([n, f]) => [th.tid, n, plain(f)] as [number, number, object]))
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
+
 function chisels(t: ThreadTable): string {
   return [...lsofText(lsofRows(t)), ...netstatText(netstatRows(t)), ...psText(psRows(t))].join("\n");
 }
@@ -24,7 +35,10 @@ async function snapshotsAt(
 ): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   const replay = new StateReplay(start?.table, start?.after ?? 0, (num, table) => {
-    if (nums.has(num)) out.set(num, snapshot(table));
+    if (nums.has(num)) {
+      out.set(num, snapshot(table));
+      fdsAt.set(num, allFds(table));
+    }
   });
   if (typeof source === "string") await readCaptureFile(source, replay);
   else {
@@ -35,14 +49,18 @@ async function snapshotsAt(
   return out;
 }
 
+const fdsAt = new Map<number, unknown[]>();
+
 async function roundTrip(source: string | Uint8Array, last: number): Promise<void> {
   const points = [...new Set([1, 2, 3, Math.floor(last / 3), Math.floor(last / 2), last - 1, last])].filter((n) => n >= 1 && n <= last);
   const full = await snapshotsAt(source, new Set(points));
+  const fullFds = new Map(fdsAt);
   for (const k of points) {
     const snap = full.get(k)!;
     const restored = restore(snap);
-    // The same table: the same snapshot and the same chisel output.
+    // The same table: the same snapshot, the same fds, and the same chisel output.
     assert.equal(snapshot(restored), snap);
+    assert.deepEqual(allFds(restored), fullFds.get(k), `fds at ${k}`);
     assert.equal(chisels(restored), chisels(restore(snap)));
     // Continuing from the checkpoint gets where the uninterrupted replay got.
     const later = points.filter((m) => m > k);

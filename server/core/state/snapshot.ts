@@ -17,7 +17,7 @@ const VERSION = 1;
 type FdRow = [
   fd: number, type: number, name: string, l4: number, sockType: number, openFlags: number,
   sip: string | null, sport: number | null, dip: string | null, dport: number | null,
-  role: number, bits: number,
+  role: number, bits: number, dev?: number,
 ];
 
 type ThreadRow = [
@@ -41,13 +41,16 @@ interface SnapshotJson {
   vm: [number, number, number, number];
 }
 
-const CLOSING = 1, CANCELED = 2;
+const CLOSING = 1, CANCELED = 2, CONNECTED = 4;
 
 function fdRow(fd: number, f: Fd): FdRow {
-  return [
+  const row: FdRow = [
     fd, f.type, f.name, f.l4, f.sockType, f.openFlags, f.sip ?? null, f.sport ?? null, f.dip ?? null,
-    f.dport ?? null, f.role ?? 0, (f.closing ? CLOSING : 0) | (f.canceled ? CANCELED : 0),
+    f.dport ?? null, f.role ?? 0, (f.closing ? CLOSING : 0) | (f.canceled ? CANCELED : 0) | (f.connected ? CONNECTED : 0),
   ];
+  // Only files opened with a device number have one (older snapshots have none).
+  if (f.dev !== undefined) row.push(f.dev);
+  return row;
 }
 
 function fdFromRow(r: FdRow): Fd {
@@ -59,6 +62,8 @@ function fdFromRow(r: FdRow): Fd {
   if (r[10]) f.role = r[10];
   if (r[11] & CLOSING) f.closing = true;
   if (r[11] & CANCELED) f.canceled = true;
+  if (r[11] & CONNECTED) f.connected = true;
+  if (r[12] !== undefined) f.dev = r[12];
   return f;
 }
 
