@@ -1,9 +1,10 @@
 // Ingest: a capture file into its own SQLite database. The main loop reads the file as a
 // stream, follows the state and builds row batches (typed arrays, no object per event); a
-// worker thread inserts them with multi-row INSERTs in large transactions, so parsing and
-// SQLite each get a core. Raw parameters go into chunk blobs, and the texts that depend on the
-// state (fd and thread names) are interned per event, so evt.info renders later exactly as
-// sysdig prints it.
+// worker thread inserts each batch (one BLOB through the f64rows extension) in large
+// transactions, so parsing and SQLite each get a core. Raw parameters go into chunk blobs, and
+// the texts that depend on the state (fd and thread names) are kept as they were at the event:
+// the fd an event acts on as an fds row with its label, the other texts interned per event, so
+// evt.info renders later exactly as sysdig prints it.
 
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";

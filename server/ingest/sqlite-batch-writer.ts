@@ -8,8 +8,8 @@ import { openDb, type Db } from "../../db/open-db";
 
 /** Columns a row batch carries: ts, kind, tid, res, latency, fdref, labels. The evt.num is the
  *  rowid SQLite assigns: events are inserted in order, all of them. type, cpu and proc travel
- *  packed in kind (the schema unpacks them as virtual columns): every bound value costs the
- *  insert time, and the ingest is bound by it. */
+ *  packed in kind (the schema unpacks them as virtual columns): fewer values per row to hand to
+ *  SQLite, whichever way they are handed. */
 export const COLS = 7;
 
 /** type (< 1024) | cpu (< 65536) << 10 | proc (strings id < 2^27) << 26: exact in a double. */
