@@ -210,7 +210,10 @@ class RowBuilder implements ScapHandler {
 
   private closeChunk(): void {
     if (this.chunkFirst < 0) return;
-    this.chunks.push({ first: this.chunkFirst, last: this.chunkLast, data: Uint8Array.prototype.slice.call(this.chunk, 0, this.chunkLen) }); // a copy: the buffer is reused
+    // A copy of its own (the build buffer is reused), which the batch then hands over whole.
+    const data = new Uint8Array(this.chunkLen);
+    data.set(this.chunk.subarray(0, this.chunkLen));
+    this.chunks.push({ first: this.chunkFirst, last: this.chunkLast, data });
     this.chunkLen = 0;
     this.chunkFirst = -1;
   }
@@ -273,7 +276,8 @@ function workerSink(dbPath: string): BatchSink {
     send(b) {
       if (failure) throw failure;
       inFlight++;
-      worker.postMessage({ batch: b }, [b.rows.buffer as ArrayBuffer]);
+      // Moved, not copied: the rows and the raw chunks are the bulk of a batch.
+      worker.postMessage({ batch: b }, [b.rows.buffer as ArrayBuffer, ...b.chunks.map((c) => c.data.buffer as ArrayBuffer)]);
     },
     async drain() {
       while (inFlight > MAX_IN_FLIGHT && !failure) await new Promise<void>((r) => (wake = r));
