@@ -75,10 +75,13 @@ export class ParamIndex {
 
   /** A NUL-terminated string parameter. */
   str(i: number): string {
-    const b = this.bytes(i);
-    let e = b.indexOf(0);
-    if (e < 0) e = b.length;
-    return utf8.decode(b.subarray(0, e));
+    // One view, up to the NUL (a view costs more than finding the NUL).
+    const buf = this.ev.buf;
+    const start = this.off[i];
+    const end = start + this.len[i];
+    let e = start;
+    while (e < end && buf[e] !== 0) e++;
+    return utf8.decode(buf.subarray(start, e));
   }
 
   /** The raw bytes as one char per byte (for escaping byte buffers exactly as sysdig does). */

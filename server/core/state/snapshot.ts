@@ -74,13 +74,17 @@ export function snapshot(table: ThreadTable): string {
   const tableIds = new Map<FdTable, number>();
   const fdTables: SnapshotJson["fdTables"] = [];
   const threads: ThreadRow[] = [];
-  for (const t of table.ordered()) {
+  // Arrays of keys rather than the tables' iterators: ingest snapshots every few thousand
+  // events, and the iterators' garbage was a good part of what it allocated.
+  const order = table.order.state();
+  for (const tid of order.keys) {
+    const t = table.threads.get(tid)!;
     let id = tableIds.get(t.fds);
     if (id === undefined) {
       id = fdTables.length;
       tableIds.set(t.fds, id);
       const o = t.fds.orderState();
-      fdTables.push({ fds: [...t.fds.entries()].map(([k, f]) => fdRow(k, f)), buckets: o.buckets, nextResize: o.nextResize });
+      fdTables.push({ fds: o.keys.map((k) => fdRow(k, t.fds.get(k)!)), buckets: o.buckets, nextResize: o.nextResize });
     }
     threads.push([
       t.tid, t.pid, t.ptid, t.comm, t.exe, t.exepath, t.args, t.cwd, t.uid, t.gid, t.fdlimit,
@@ -89,7 +93,6 @@ export function snapshot(table: ThreadTable): string {
       t.enterStr ?? null, t.enterTuple ? [...t.enterTuple] : null,
     ]);
   }
-  const order = table.order.state();
   const v = table.vmOverride;
   const json: SnapshotJson = {
     v: VERSION,

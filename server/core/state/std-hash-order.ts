@@ -111,7 +111,9 @@ export class StdHashOrder {
   }
 
   state(): StdHashOrderState {
-    return { keys: [...this.keys()], buckets: this.bucketCount, nextResize: this.nextResize };
+    const keys: number[] = [];
+    for (let k = this.head; k !== undefined; k = this.links.get(k)!.next) keys.push(k);
+    return { keys, buckets: this.bucketCount, nextResize: this.nextResize };
   }
 
   static restore(s: StdHashOrderState): StdHashOrder {
