@@ -55,7 +55,7 @@ class RowBuilder implements ScapHandler {
   private readonly fds = new Map<string, number>();
   private readonly fdRefCache = new WeakMap<Fd, { num: number; name: string; type: number; l4: number; role: number | undefined; id: number }>();
   private newFds: RowBatch["fds"] = [];
-  private rows = new Float64Array(ROWS_PER_BATCH * COLS);
+  private rows: Float64Array = new Float64Array(ROWS_PER_BATCH * COLS);
   private count = 0;
   private chunks: RowBatch["chunks"] = [];
   private chunk = Buffer.alloc(CHUNK_BYTES * 2);
@@ -81,7 +81,7 @@ class RowBuilder implements ScapHandler {
 
   private checkpoints: RowBatch["checkpoints"] = [];
 
-  constructor(private readonly send: (b: RowBatch) => void, private readonly checkpointEvery = CHECKPOINT_EVERY) {
+  constructor(private readonly sink: BatchSink, private readonly checkpointEvery = CHECKPOINT_EVERY) {
     this.stream = new EventStream((ev, num, thread, p) => this.onEvent(ev, num, thread, p));
   }
 
@@ -219,11 +219,13 @@ class RowBuilder implements ScapHandler {
   }
 
   flush(): void {
-    this.send({
+    this.sink.send({
       rows: this.rows, count: this.count, strings: this.newStrings, fds: this.newFds, chunks: this.chunks,
       checkpoints: this.checkpoints,
     });
-    this.rows = new Float64Array(ROWS_PER_BATCH * COLS);
+    // The rows buffer went to the writer; a written one comes back to be filled again (a new
+    // one per batch was a tenth of what ingest allocated).
+    this.rows = this.sink.spare() ?? new Float64Array(ROWS_PER_BATCH * COLS);
     this.count = 0;
     this.newStrings = [];
     this.newFds = [];
@@ -248,6 +250,8 @@ class RowBuilder implements ScapHandler {
 /** Where batches go: a worker thread that owns the database, or the writer inline. */
 interface BatchSink {
   send(b: RowBatch): void;
+  /** A rows buffer the writer is done with, if any. */
+  spare(): Float64Array | undefined;
   /** Resolves once few enough batches are pending. */
   drain(): Promise<void>;
   finish(meta: Record<string, string>): Promise<void>;
@@ -261,8 +265,10 @@ function workerSink(dbPath: string): BatchSink {
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
   let done: (() => void) | undefined;
-  worker.on("message", (m: { ack?: boolean; done?: boolean; error?: string }) => {
+  const spares: Float64Array[] = [];
+  worker.on("message", (m: { ack?: boolean; rows?: ArrayBuffer; done?: boolean; error?: string }) => {
     if (m.ack) inFlight--;
+    if (m.rows) spares.push(new Float64Array(m.rows));
     if (m.error) failure = new Error(`writing the capture database: ${m.error}`);
     if (m.done) done?.();
     wake?.();
@@ -273,6 +279,7 @@ function workerSink(dbPath: string): BatchSink {
     done?.();
   });
   return {
+    spare: () => spares.pop(),
     send(b) {
       if (failure) throw failure;
       inFlight++;
@@ -296,8 +303,14 @@ function workerSink(dbPath: string): BatchSink {
 
 function inlineSink(dbPath: string, extension?: boolean): BatchSink {
   const writer = new SqliteBatchWriter(dbPath, { extension });
+  let spare: Float64Array | undefined;
   return {
-    send: (b) => writer.apply(b),
+    // Written at once: the buffer can be filled again.
+    send: (b) => {
+      writer.apply(b);
+      spare = b.rows;
+    },
+    spare: () => spare,
     drain: async () => {},
     finish: async (meta) => writer.finish(meta),
   };
@@ -314,7 +327,7 @@ export async function ingestCapture(
   // Tests choose the inline writer and whether it uses the f64rows extension.
   const useWorker = (opts.worker ?? true) && existsSync(WORKER_FILE);
   const sink = useWorker ? workerSink(dbPath) : inlineSink(dbPath, opts.extension);
-  const builder = new RowBuilder((b) => sink.send(b), opts.checkpointEvery);
+  const builder = new RowBuilder(sink, opts.checkpointEvery);
   let lastReport = 0;
   const { error } = await readCaptureFile(path, builder, {
     onProgress: (bytesRead) => {

@@ -1,5 +1,6 @@
 // Worker thread entry: owns the capture database during ingest. Messages: {batch} → applies it
-// and acknowledges; {finish: meta} → commits, closes, answers "done".
+// and acknowledges, handing its rows buffer back to be filled again; {finish: meta} → commits,
+// closes, answers "done".
 
 import { parentPort, workerData } from "node:worker_threads";
 import { SqliteBatchWriter, type RowBatch } from "./sqlite-batch-writer";
@@ -9,7 +10,8 @@ parentPort!.on("message", (m: { batch?: RowBatch; finish?: Record<string, string
   try {
     if (m.batch) {
       writer.apply(m.batch);
-      parentPort!.postMessage({ ack: true });
+      const rows = m.batch.rows.buffer as ArrayBuffer;
+      parentPort!.postMessage({ ack: true, rows }, [rows]);
     } else if (m.finish) {
       writer.finish(m.finish);
       parentPort!.postMessage({ done: true });
