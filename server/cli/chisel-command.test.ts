@@ -4,21 +4,18 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { PROJECT_ROOT, sharedCaptures } from "../testing/oracle";
+import { sharedCaptures, runCasefile } from "../testing/oracle";
 import { CHISELS } from "../core/chisels/index";
 
-const CLI = join(PROJECT_ROOT, "bin/casefile");
 const capture = (name: string) => sharedCaptures().find((f) => f.endsWith(`/${name}`))!;
 
-function casefile(args: string[]) {
-  const r = spawnSync(CLI, args, { env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 28 });
-  return { stdout: r.stdout.toString(), stderr: r.stderr.toString(), status: r.status };
-}
+// utf8: compared with sysdig's output decoded so.
+const casefile = (args: string[]) => runCasefile(args, "utf8");
 
 function sysdig(args: string[]): string {
   return execFileSync("sysdig", args, { env: { ...process.env, TZ: "UTC" }, stdio: ["ignore", "pipe", "ignore"] }).toString();

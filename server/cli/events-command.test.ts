@@ -3,20 +3,15 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { PROJECT_ROOT, oracleFileFor, sharedCaptures, sysdigLines } from "../testing/oracle";
+import { PROJECT_ROOT, oracleFileFor, sharedCaptures, sysdigLines, runCasefile } from "../testing/oracle";
 import { compareLines } from "../testing/compare";
 
-const CLI = join(PROJECT_ROOT, "bin/casefile");
-
-function casefile(args: string[]): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(CLI, args, { env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 30 });
-  return { stdout: r.stdout.toString("latin1"), stderr: r.stderr.toString(), status: r.status };
-}
+const casefile = (args: string[]) => runCasefile(args);
 
 const lines = (s: string) => s.split("\n").filter((l) => l.length > 0);
 

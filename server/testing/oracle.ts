@@ -1,12 +1,19 @@
 // Shared helpers for the differential tests: where the shared captures are, and running the
 // reference tools on them.
 
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+/** Runs bin/casefile with TZ=UTC: its stdout (latin1 keeps raw bytes as they are; "utf8" to
+ *  compare with text decoded so), stderr and exit status. */
+export function runCasefile(args: string[], encoding: BufferEncoding = "latin1"): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(join(PROJECT_ROOT, "bin/casefile"), args, { env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 30 });
+  return { stdout: r.stdout.toString(encoding), stderr: r.stderr.toString(), status: r.status };
+}
+
 export const CAPTURES_DIR = resolve(PROJECT_ROOT, "../shared/captures");
 
 export function sharedCaptures(): string[] {

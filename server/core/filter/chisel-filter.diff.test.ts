@@ -11,15 +11,17 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { basename, join } from "node:path";
-import { oracleFileFor, PROJECT_ROOT, sharedCaptures } from "../../testing/oracle";
+import { basename } from "node:path";
+import { oracleFileFor, sharedCaptures, runCasefile } from "../../testing/oracle";
 import {
   STATE_COMMANDS, limited, ourFilteredStateLines, probeNumbers, sysdigChiselOutput, type FilteredQuery,
 } from "../../testing/state-oracle";
 import { stateAt } from "../../ingest/file-state";
 import { FdType } from "../formats/scap/blocks";
 import type { ThreadTable } from "../state/threads";
+
+// utf8, as the chisels' output is compared.
+const casefile = (args: string[]) => runCasefile(args, "utf8");
 
 process.env.TZ = "UTC";
 
@@ -137,18 +139,6 @@ test("refused filters: sysdig's refusal, at sysdig's position", async (t) => {
   assert.deepEqual(out.diffs, []);
 });
 
-function casefile(args: string[]): { out: string; code: number; err: string } {
-  try {
-    const out = execFileSync(join(PROJECT_ROOT, "bin/casefile"), args, {
-      env: { ...process.env, TZ: "UTC" }, stdio: ["ignore", "pipe", "pipe"],
-    }).toString();
-    return { out, code: 0, err: "" };
-  } catch (e) {
-    const x = e as { stdout?: Buffer; stderr?: Buffer; status?: number };
-    return { out: x.stdout?.toString() ?? "", code: x.status ?? -1, err: x.stderr?.toString() ?? "" };
-  }
-}
-
 test("casefile lsof|netstat|ps --filter F split F as sysdig splits the chisel's arguments", async (t) => {
   const file = files.find((f) => f.endsWith("/curl_google.scap"))!;
   const cases: [string, string][] = [
@@ -166,25 +156,25 @@ test("casefile lsof|netstat|ps --filter F split F as sysdig splits the chisel's 
   for (const [cmd, filter] of cases) {
     const ours = casefile([cmd, file, "--at", "1187", "--filter", filter]);
     const theirs = await sysdigChiselOutput(file, cmd as "lsof", 1187, filter);
-    assert.equal(ours.code, 0, `${cmd} "${filter}": ${ours.err}`);
-    assert.deepEqual(lines(ours.out), theirs.lines, `${cmd} "${filter}"`);
+    assert.equal(ours.status, 0, `${cmd} "${filter}": ${ours.stderr}`);
+    assert.deepEqual(lines(ours.stdout), theirs.lines, `${cmd} "${filter}"`);
     pass++;
   }
   // ps with a filter lists only threads with a matching fd: at event 300 one thread has none.
   const all = casefile(["ps", file, "--at", "300"]);
   const some = casefile(["ps", file, "--at", "300", "--filter", "proc.pid>0"]);
-  assert.deepEqual(lines(some.out), (await sysdigChiselOutput(file, "ps", 300, "proc.pid>0")).lines);
-  assert.equal(lines(some.out).length, lines(all.out).length - 1);
+  assert.deepEqual(lines(some.stdout), (await sysdigChiselOutput(file, "ps", 300, "proc.pid>0")).lines);
+  assert.equal(lines(some.stdout).length, lines(all.stdout).length - 1);
   pass++;
   // What sysdig refuses before running: one line, exit status 2, sysdig's words.
   for (const [cmd, filter] of [["lsof", "proc.name=curl and fd.type=file"], ["ps", "'proc.name=curl"], ["lsof", "proc.name='curl'"]]) {
     const ours = casefile([cmd, file, "--at", "1187", "--filter", filter]);
     const theirs = await sysdigChiselOutput(file, cmd as "lsof", 1187, filter);
-    assert.equal(ours.code, 2);
-    assert.equal(ours.out, "");
-    assert.equal(ours.err.split("\n").filter((l) => l).length, 1);
+    assert.equal(ours.status, 2);
+    assert.equal(ours.stdout, "");
+    assert.equal(ours.stderr.split("\n").filter((l) => l).length, 1);
     const said = theirs.errors[0].replace(/^invalid filter argument for get_thread_table in chisel \w+: /, "");
-    assert.ok(ours.err.includes(positionOf(said) ? `position ${positionOf(said)}` : said), `${cmd} "${filter}": ours ${ours.err}, sysdig ${said}`);
+    assert.ok(ours.stderr.includes(positionOf(said) ? `position ${positionOf(said)}` : said), `${cmd} "${filter}": ours ${ours.stderr}, sysdig ${said}`);
     pass++;
   }
   t.diagnostic(`${pass} command lines alike`);

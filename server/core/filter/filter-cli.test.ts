@@ -4,19 +4,14 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
-import { join } from "node:path";
-import { PROJECT_ROOT, sharedCaptures, sysdigLines } from "../../testing/oracle";
+import { execFileSync } from "node:child_process";
+import { sharedCaptures, sysdigLines, runCasefile } from "../../testing/oracle";
 import { FIELD_CLASSES } from "./fields";
 import { fieldText } from "../../cli/fields-command";
 
-const CLI = join(PROJECT_ROOT, "bin/casefile");
 const curl = () => sharedCaptures().find((f) => f.endsWith("/curl_google.scap"))!;
 
-function casefile(args: string[]) {
-  const r = spawnSync(CLI, args, { env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 30 });
-  return { stdout: r.stdout.toString("latin1"), stderr: r.stderr.toString(), status: r.status };
-}
+const casefile = (args: string[]) => runCasefile(args);
 
 const lines = (s: string) => s.split("\n").filter((l) => l.length > 0);
 

@@ -7,17 +7,19 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { oracleFileFor, PROJECT_ROOT, sharedCaptures } from "../../testing/oracle";
+import { oracleFileFor, sharedCaptures, runCasefile } from "../../testing/oracle";
 import { compareLines } from "../../testing/compare";
 import {
   STATE_COMMANDS, limited, ourStateLines, probeNumbers, sysdigChiselAsync,
 } from "../../testing/state-oracle";
 import { SCENARIOS, buildScenario } from "./chisel-scenarios";
 import { NO_MATCH } from "./tables";
+
+// utf8, as the chisels' output is compared.
+const casefile = (args: string[]) => runCasefile(args, "utf8");
 
 process.env.TZ = "UTC";
 
@@ -63,44 +65,32 @@ for (const s of SCENARIOS) {
   });
 }
 
-function casefile(args: string[]): { out: string; code: number; err: string } {
-  try {
-    const out = execFileSync(join(PROJECT_ROOT, "bin/casefile"), args, {
-      env: { ...process.env, TZ: "UTC" }, stdio: ["ignore", "pipe", "pipe"],
-    }).toString();
-    return { out, code: 0, err: "" };
-  } catch (e) {
-    const x = e as { stdout?: Buffer; stderr?: Buffer; status?: number };
-    return { out: x.stdout?.toString() ?? "", code: x.status ?? -1, err: x.stderr?.toString() ?? "" };
-  }
-}
-
 test("casefile lsof|netstat|ps FILE --at N print what the chisels print", async () => {
   const file = sharedCaptures().find((f) => f.endsWith("/curl_google.scap"))!;
   for (const cmd of STATE_COMMANDS) {
-    const { out, code } = casefile([cmd, file, "--at", "1187"]);
+    const { stdout: out, status: code } = casefile([cmd, file, "--at", "1187"]);
     assert.equal(code, 0);
     const theirs = await sysdigChiselAsync(file, cmd, 1187);
     assert.deepEqual(out.split("\n").filter((l) => l.length > 0), theirs);
   }
   // No such event: the chisel's own sentence, exit status 0, as sysdig.
   const beyond = casefile(["ps", file, "--at", "999999"]);
-  assert.equal(beyond.code, 0);
-  assert.equal(beyond.out, `${NO_MATCH}\n`);
+  assert.equal(beyond.status, 0);
+  assert.equal(beyond.stdout, `${NO_MATCH}\n`);
   assert.deepEqual(await sysdigChiselAsync(file, "ps", 999999), [NO_MATCH]);
   // Container events ahead of everything else take numbers, but no chisel sees them.
   const leadingFile = sharedCaptures().find((f) => f.endsWith("/falco_open-multiple-files.scap"))!;
-  assert.equal(casefile(["lsof", leadingFile, "--at", "2"]).out, `${NO_MATCH}\n`);
+  assert.equal(casefile(["lsof", leadingFile, "--at", "2"]).stdout, `${NO_MATCH}\n`);
   assert.deepEqual(await sysdigChiselAsync(leadingFile, "lsof", 2), [NO_MATCH]);
   // An empty chisel filter is no filter; a real one keeps the rows sysdig keeps (the filters
   // themselves: server/core/filter/chisel-filter.diff.test.ts).
-  assert.equal(casefile(["lsof", file, "--at", "10", "--filter", ""]).code, 0);
+  assert.equal(casefile(["lsof", file, "--at", "10", "--filter", ""]).status, 0);
   const filtered = casefile(["lsof", file, "--at", "1187", "--filter", "proc.name=curl"]);
-  assert.equal(filtered.code, 0);
-  assert.deepEqual(filtered.out.split("\n").filter((l) => l.length > 0), await sysdigChiselAsync(file, "lsof", 1187, "proc.name=curl"));
+  assert.equal(filtered.status, 0);
+  assert.deepEqual(filtered.stdout.split("\n").filter((l) => l.length > 0), await sysdigChiselAsync(file, "lsof", 1187, "proc.name=curl"));
   const refused = casefile(["lsof", file, "--at", "1187", "--filter", "'evt.type=open'"]);
-  assert.equal(refused.code, 2);
-  assert.match(refused.err, /not supported for thread table filtering/);
-  assert.match(casefile(["lsof", file]).err, /usage: casefile lsof FILE --at N/);
-  assert.match(casefile(["ps", "/nonexistent.scap", "--at", "1"]).err, /no such file/);
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /not supported for thread table filtering/);
+  assert.match(casefile(["lsof", file]).stderr, /usage: casefile lsof FILE --at N/);
+  assert.match(casefile(["ps", "/nonexistent.scap", "--at", "1"]).stderr, /no such file/);
 });
