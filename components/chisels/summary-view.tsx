@@ -9,6 +9,7 @@ import type { FilterStatus } from "../events-table/events-table";
 import { formatBytes, formatTimeInterval } from "../../server/core/chisels/lua-format";
 import { ApiRequestError, fetchChisel, type ChiselAnswer } from "../ui/api";
 import { CopyButton } from "../ui/copy-button";
+import { Failure, TableTextToggle } from "../ui/failure";
 import { count } from "../ui/format";
 import { summaryCommand } from "../ui/view-url";
 import { FIELD_SUGGESTIONS, chiselChoice, chiselGroups, type ChiselChoice } from "./chisel-list";
@@ -107,17 +108,15 @@ export function SummaryView({ captureId, fileName, filter, chisel, arg, onChisel
         failed.where === "filter" ? (
           <p className="muted analysis-message">No summary: the server could not run this filter (see above).</p>
         ) : (
-          <div className="analysis-message" role="alert" data-testid="summary-error">
-            <p className="error-text">
-              {failed.status === 422 ? `${chisel} stopped, as sysdig's chisel does on this capture: ` : `Could not run ${chisel}: `}
-              {failed.message}
-            </p>
-            {(failed.status === undefined || failed.status >= 500) && (
-              <button className="button" type="button" onClick={() => setAttempt((n) => n + 1)}>
-                retry
-              </button>
-            )}
-          </div>
+          <Failure
+            className="analysis-message"
+            testId="summary-error"
+            canRetry={failed.status === undefined || failed.status >= 500}
+            onRetry={() => setAttempt((n) => n + 1)}
+          >
+            {failed.status === 422 ? `${chisel} stopped, as sysdig's chisel does on this capture: ` : `Could not run ${chisel}: `}
+            {failed.message}
+          </Failure>
         )
       ) : failed ? null : !data ? (
         <p className="muted analysis-message" data-testid="summary-loading">
@@ -139,14 +138,7 @@ export function SummaryView({ captureId, fileName, filter, chisel, arg, onChisel
               {!current && <span className="muted"> · running…</span>}
             </span>
             {data.table && (
-              <span className="segmented" role="group" aria-label="show as">
-                <button type="button" className={!asText ? "on" : ""} aria-pressed={!asText} onClick={() => setAsText(false)}>
-                  table
-                </button>
-                <button type="button" className={asText ? "on" : ""} aria-pressed={asText} onClick={() => setAsText(true)} data-testid="summary-as-text">
-                  text
-                </button>
-              </span>
+              <TableTextToggle asText={asText} onChange={setAsText} textTestId="summary-as-text" />
             )}
           </div>
           {data.damaged && <p className="warning">The capture file is damaged: this covers the events before the damage ({data.damaged}).</p>}

@@ -10,6 +10,7 @@ import { axisBottom, axisLeft, interpolateYlOrRd, scaleBand, scaleLinear, scaleS
 import type { FilterStatus } from "../events-table/events-table";
 import { ApiRequestError, fetchSpectrogram, type SpectrogramAnswer } from "../ui/api";
 import { CopyButton } from "../ui/copy-button";
+import { Failure } from "../ui/failure";
 import { count, durationNs } from "../ui/format";
 import { spectrogramCommand } from "../ui/view-url";
 import { DECADES, cellText, decadeLabel, decadeRange, exitFilterFor, summarize, timeTicks } from "./spectrogram-layout";
@@ -91,14 +92,9 @@ export function SpectrogramView({ captureId, fileName, filter, bins, onBins, onP
         failed.badFilter ? (
           <p className="muted analysis-message">No spectrogram: the server could not run this filter (see above).</p>
         ) : (
-          <div className="analysis-message" role="alert" data-testid="spectrogram-error">
-            <p className="error-text">Could not count the calls: {failed.message}</p>
-            {!failed.final && (
-              <button className="button" type="button" onClick={() => setAttempt((n) => n + 1)}>
-                retry
-              </button>
-            )}
-          </div>
+          <Failure className="analysis-message" testId="spectrogram-error" canRetry={!failed.final} onRetry={() => setAttempt((n) => n + 1)}>
+            Could not count the calls: {failed.message}
+          </Failure>
         )
       ) : !data ? (
         <p className="muted analysis-message" data-testid="spectrogram-loading">

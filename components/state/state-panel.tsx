@@ -10,6 +10,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } fr
 import type { EventRow } from "../../server/api/store-types";
 import { ApiRequestError, fetchState, type StateAnswer } from "../ui/api";
 import { CopyButton } from "../ui/copy-button";
+import { Failure, TableTextToggle } from "../ui/failure";
 import { count } from "../ui/format";
 import { STATE_KINDS, chiselCommand, type StateKind } from "../ui/view-url";
 import { STATE_COLUMNS, STATE_NOUN } from "./state-columns";
@@ -128,14 +129,7 @@ export function StatePanel({ captureId, fileName, at, kind, event, onKind, onClo
           <span className="muted keys" aria-hidden="true">
             j/k move · Esc closes
           </span>
-          <span className="segmented" role="group" aria-label="show as">
-            <button type="button" className={!asText ? "on" : ""} aria-pressed={!asText} onClick={() => setAsText(false)}>
-              table
-            </button>
-            <button type="button" className={asText ? "on" : ""} aria-pressed={asText} onClick={() => setAsText(true)} data-testid="state-as-text">
-              text
-            </button>
-          </span>
+          <TableTextToggle asText={asText} onChange={setAsText} textTestId="state-as-text" />
           <button type="button" className="button close" onClick={onClose} aria-label="close the state panel (Esc)" title="close (Esc)">
             ×
           </button>
@@ -147,16 +141,9 @@ export function StatePanel({ captureId, fileName, at, kind, event, onKind, onClo
       </p>
       <div id="state-body" className="dock-body" role="tabpanel" aria-busy={!current && !failed}>
         {failed ? (
-          <div className="dock-message" role="alert" data-testid="state-error">
-            <p className="error-text">
-              Could not get {kind} at evt.num {at}: {failure.message}
-            </p>
-            {!failure.final && (
-              <button className="button" type="button" onClick={retry}>
-                retry
-              </button>
-            )}
-          </div>
+          <Failure className="dock-message" testId="state-error" canRetry={!failure.final} onRetry={retry}>
+            Could not get {kind} at evt.num {at}: {failure.message}
+          </Failure>
         ) : !data ? (
           <p className="dock-message muted" data-testid="state-loading">
             Replaying the capture up to evt.num {at} for {kind}…

@@ -10,6 +10,7 @@ import { scaleLinear } from "d3";
 import type { FilterStatus } from "../events-table/events-table";
 import { ApiRequestError, fetchActivity, fetchGaps, type ActivityRow, type GapRow } from "../ui/api";
 import { CopyButton } from "../ui/copy-button";
+import { Failure } from "../ui/failure";
 import { count, durationNs, timeOfDayUtc } from "../ui/format";
 import { gapsCommand, isDuration } from "../ui/view-url";
 import { timeTicks } from "../spectrogram/spectrogram-layout";
@@ -96,14 +97,9 @@ export function GapsView(props: Props) {
         failed.where === "filter" ? (
           <p className="muted analysis-message">No gaps: the server could not run this filter (see above).</p>
         ) : (
-          <div className="analysis-message" role="alert" data-testid="gaps-error">
-            <p className="error-text">Could not find the gaps: {failed.message}</p>
-            {!failed.final && (
-              <button className="button" type="button" onClick={() => setAttempt((n) => n + 1)}>
-                retry
-              </button>
-            )}
-          </div>
+          <Failure className="analysis-message" testId="gaps-error" canRetry={!failed.final} onRetry={() => setAttempt((n) => n + 1)}>
+            Could not find the gaps: {failed.message}
+          </Failure>
         )
       ) : !gaps ? (
         failed ? null : (
