@@ -607,13 +607,7 @@ function cloneExit(table: ThreadTable, tid: number, t: Thread | undefined, p: Pa
   const ai = P.args[type];
   if (ai >= 0 && p.has(ai)) child.args = splitNul(p.bytes(ai));
   child.fdlimit = int(p, P.fdlimit[type]) ?? child.fdlimit;
-  if (P.pgftMaj[type] >= 0 && p.has(P.vmSwap[type])) {
-    child.pfMajor = p.uint(P.pgftMaj[type]);
-    child.pfMinor = p.uint(P.pgftMin[type]);
-    child.vmsizeKb = p.uint(P.vmSize[type]);
-    child.vmrssKb = p.uint(P.vmRss[type]);
-    child.vmswapKb = p.uint(P.vmSwap[type]);
-  }
+  takeMemory(child, p, type);
   child.uid = uint(p, P.uid[type]) ?? child.uid;
   child.gid = uint(p, P.gid[type]) ?? child.gid;
   if (inContainer) {
@@ -624,6 +618,16 @@ function cloneExit(table: ThreadTable, tid: number, t: Thread | undefined, p: Pa
     child.vpid = child.pid;
   }
   table.addThread(child);
+}
+
+/** Page faults and memory sizes, from a clone or execve exit that carries them. */
+function takeMemory(t: Thread, p: ParamIndex, type: number): void {
+  if (P.pgftMaj[type] < 0 || !p.has(P.vmSwap[type])) return;
+  t.pfMajor = p.uint(P.pgftMaj[type]);
+  t.pfMinor = p.uint(P.pgftMin[type]);
+  t.vmsizeKb = p.uint(P.vmSize[type]);
+  t.vmrssKb = p.uint(P.vmRss[type]);
+  t.vmswapKb = p.uint(P.vmSwap[type]);
 }
 
 /** The working directory of a thread's process (sysdig keeps it on the main thread). */
@@ -645,13 +649,7 @@ function execveExit(_table: ThreadTable, t: Thread, p: ParamIndex, type: number,
   t.pid = int(p, P.pid[type]) ?? t.pid;
   if (t.ptid === -1) t.ptid = int(p, P.ptid[type]) ?? t.ptid;
   t.fdlimit = int(p, P.fdlimit[type]) ?? t.fdlimit;
-  if (P.pgftMaj[type] >= 0 && p.has(P.vmSwap[type])) {
-    t.pfMajor = p.uint(P.pgftMaj[type]);
-    t.pfMinor = p.uint(P.pgftMin[type]);
-    t.vmsizeKb = p.uint(P.vmSize[type]);
-    t.vmrssKb = p.uint(P.vmRss[type]);
-    t.vmswapKb = p.uint(P.vmSwap[type]);
-  }
+  takeMemory(t, p, type);
   const fi = EXECVE_FILENAME_TYPES.has(type) && valid ? t.enterStr : undefined;
   if (fi !== undefined) t.exepath = fi === "<NA>" ? "<NA>" : joinPath(t.cwd, fi);
   t.vpgid = int(p, P.pgid[type]) ?? t.vpgid;
