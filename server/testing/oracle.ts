@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ScapReader, type ScapHandler } from "../core/formats/scap/reader";
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** Runs bin/casefile with TZ=UTC: its stdout (latin1 keeps raw bytes as they are; "utf8" to
@@ -40,4 +41,16 @@ export function sysdigLines(file: string, args: string[] = []): string[] {
  *  and that is the file sysdig is run on to compare. */
 export function oracleFileFor(file: string): string {
   return file.endsWith("/curl_google_comments.scap") ? join(dirname(file), "curl_google.scap") : file;
+}
+
+/** Feeds a whole capture held in memory to a handler. A capture cut short keeps the events
+ *  before the damage, as sysdig prints them before its error. */
+export function feedCapture(bytes: Uint8Array, handler: ScapHandler): void {
+  const reader = new ScapReader(handler);
+  reader.push(bytes);
+  try {
+    reader.end();
+  } catch {
+    // cut short
+  }
 }

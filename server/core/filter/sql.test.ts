@@ -11,11 +11,10 @@ import { gunzipSync } from "node:zlib";
 import { openDb, openInMemoryDb, type Db } from "../../../db/open-db";
 import { ingestCapture } from "../../ingest/ingest";
 import { packKind } from "../../ingest/sqlite-batch-writer";
-import { sharedCaptures } from "../../testing/oracle";
+import { feedCapture, sharedCaptures } from "../../testing/oracle";
 import { EVENTS } from "../events/event-table";
 import { HIDDEN_TYPES } from "../events/event-stream";
 import { CONTAINER_TYPES } from "../events/printer";
-import { ScapReader } from "../formats/scap/reader";
 import type { Comparison, CmpOp, FilterNode } from "./ast";
 import { compileFilter } from "./evaluate";
 import { filteredEventPrinter } from "./filtered-printer";
@@ -187,13 +186,7 @@ function predicateNums(bytes: Uint8Array, filter: string, skipped: number[]): nu
   const h = filteredEventPrinter((_l, n) => {
     if (!skipped.includes(h.context.ev.type)) out.push(n);
   }, compileFilter(parseFilter(filter)));
-  const reader = new ScapReader(h);
-  reader.push(bytes);
-  try {
-    reader.end();
-  } catch {
-    // cut short
-  }
+  feedCapture(bytes, h);
   return out;
 }
 
