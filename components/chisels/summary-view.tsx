@@ -7,9 +7,10 @@
 import { useEffect, useState, type FormEvent } from "react";
 import type { FilterStatus } from "../events-table/events-table";
 import { formatBytes, formatTimeInterval } from "../../server/core/chisels/lua-format";
-import { ApiRequestError, fetchChisel, type ChiselAnswer } from "../ui/api";
+import { fetchChisel, type ChiselAnswer } from "../ui/api";
 import { CopyButton } from "../ui/copy-button";
 import { Failure, TableTextToggle } from "../ui/failure";
+import { useAnalysis } from "../ui/use-analysis";
 import { count } from "../ui/format";
 import { summaryCommand } from "../ui/view-url";
 import { FIELD_SUGGESTIONS, chiselChoice, chiselGroups, type ChiselChoice } from "./chisel-list";
@@ -26,48 +27,18 @@ interface Props {
   onFilterStatus(s: FilterStatus): void;
 }
 
-interface Failure {
-  key: string;
-  message: string;
-  where?: string;
-  status?: number;
-}
 
 export function SummaryView({ captureId, fileName, filter, chisel, arg, onChisel, onOpenEvent, onFilterStatus }: Props) {
   const choice = chiselChoice(chisel);
   const needsArg = !!choice?.arg && !arg.trim();
   const key = `${captureId}|${chisel}|${arg}|${filter}`;
-  const [answer, setAnswer] = useState<{ key: string; data: ChiselAnswer }>();
-  const [failure, setFailure] = useState<Failure>();
-  const [attempt, setAttempt] = useState(0);
+  const { data: answered, dataKey, current, failed, retry } = useAnalysis<ChiselAnswer>(
+    key, choice && !needsArg ? (signal) => fetchChisel(captureId, chisel, arg.trim(), filter, signal) : undefined, onFilterStatus);
   const [asText, setAsText] = useState(false);
 
-  useEffect(() => {
-    if (!choice || needsArg) return;
-    const ctl = new AbortController();
-    fetchChisel(captureId, chisel, arg.trim(), filter, ctl.signal).then(
-      (data) => {
-        setAnswer({ key, data });
-        setFailure(undefined);
-        onFilterStatus({});
-      },
-      (e: unknown) => {
-        if (ctl.signal.aborted) return;
-        const api = e instanceof ApiRequestError ? e : undefined;
-        const message = e instanceof Error ? e.message : String(e);
-        const where = api?.where;
-        setFailure({ key, message, where, status: api?.status });
-        if (where === "filter") onFilterStatus({ error: message });
-      },
-    );
-    return () => ctl.abort();
-  }, [captureId, chisel, arg, filter, key, choice, needsArg, attempt, onFilterStatus]);
-
-  const failed = failure?.key === key ? failure : undefined;
-  const current = answer?.key === key;
   // Another chisel's table is no stand-in for this one; the same chisel's, under another
   // filter or argument, is worth a look while this one runs.
-  const data = answer && (current || answer.key.startsWith(`${captureId}|${chisel}|`)) ? answer.data : undefined;
+  const data = current || dataKey?.startsWith(`${captureId}|${chisel}|`) ? answered : undefined;
   const command = summaryCommand(fileName, chisel, arg.trim(), filter, choice?.sysdig ?? true);
 
   return (
@@ -111,8 +82,8 @@ export function SummaryView({ captureId, fileName, filter, chisel, arg, onChisel
           <Failure
             className="analysis-message"
             testId="summary-error"
-            canRetry={failed.status === undefined || failed.status >= 500}
-            onRetry={() => setAttempt((n) => n + 1)}
+            canRetry={!failed.final}
+            onRetry={retry}
           >
             {failed.status === 422 ? `${chisel} stopped, as sysdig's chisel does on this capture: ` : `Could not run ${chisel}: `}
             {failed.message}

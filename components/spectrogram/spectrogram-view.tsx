@@ -8,9 +8,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from "react";
 import { axisBottom, axisLeft, interpolateYlOrRd, scaleBand, scaleLinear, scaleSequentialLog, select } from "d3";
 import type { FilterStatus } from "../events-table/events-table";
-import { ApiRequestError, fetchSpectrogram, type SpectrogramAnswer } from "../ui/api";
+import { fetchSpectrogram, type SpectrogramAnswer } from "../ui/api";
 import { CopyButton } from "../ui/copy-button";
 import { Failure } from "../ui/failure";
+import { useAnalysis } from "../ui/use-analysis";
 import { count, durationNs } from "../ui/format";
 import { spectrogramCommand } from "../ui/view-url";
 import { DECADES, cellText, decadeLabel, decadeRange, exitFilterFor, summarize, timeTicks } from "./spectrogram-layout";
@@ -36,32 +37,8 @@ const ROW_H = 22;
 
 export function SpectrogramView({ captureId, fileName, filter, bins, onBins, onPick, onFilter, onFilterStatus }: Props) {
   const key = `${captureId}|${filter}|${bins}`;
-  const [answer, setAnswer] = useState<{ key: string; data: SpectrogramAnswer }>();
-  const [failure, setFailure] = useState<{ key: string; message: string; badFilter: boolean; final: boolean }>();
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    const ctl = new AbortController();
-    fetchSpectrogram(captureId, filter, bins, ctl.signal).then(
-      (data) => {
-        setAnswer({ key, data });
-        setFailure(undefined);
-        onFilterStatus({});
-      },
-      (e: unknown) => {
-        if (ctl.signal.aborted) return;
-        const badFilter = e instanceof ApiRequestError && e.status === 400 && e.where === "filter";
-        const final = e instanceof ApiRequestError && e.status >= 400 && e.status < 500;
-        setFailure({ key, message: e instanceof Error ? e.message : String(e), badFilter, final });
-        if (badFilter) onFilterStatus({ error: (e as Error).message });
-      },
-    );
-    return () => ctl.abort();
-  }, [captureId, filter, bins, key, attempt, onFilterStatus]);
-
-  const failed = failure?.key === key ? failure : undefined;
-  const current = answer?.key === key;
-  const data = answer?.data;
+  const { data, current, failed, retry } = useAnalysis<SpectrogramAnswer>(
+    key, (signal) => fetchSpectrogram(captureId, filter, bins, signal), onFilterStatus);
   const summary = useMemo(() => summarize(data?.cells ?? []), [data]);
   const command = spectrogramCommand(fileName, filter, bins);
   const exits = exitFilterFor(filter);
@@ -89,10 +66,10 @@ export function SpectrogramView({ captureId, fileName, filter, bins, onBins, onP
         <CopyButton text={command} />
       </p>
       {failed ? (
-        failed.badFilter ? (
+        failed.status === 400 && failed.where === "filter" ? (
           <p className="muted analysis-message">No spectrogram: the server could not run this filter (see above).</p>
         ) : (
-          <Failure className="analysis-message" testId="spectrogram-error" canRetry={!failed.final} onRetry={() => setAttempt((n) => n + 1)}>
+          <Failure className="analysis-message" testId="spectrogram-error" canRetry={!failed.final} onRetry={retry}>
             Could not count the calls: {failed.message}
           </Failure>
         )

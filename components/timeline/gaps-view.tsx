@@ -8,9 +8,10 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { scaleLinear } from "d3";
 import type { FilterStatus } from "../events-table/events-table";
-import { ApiRequestError, fetchActivity, fetchGaps, type ActivityRow, type GapRow } from "../ui/api";
+import { fetchActivity, fetchGaps, type ActivityRow, type GapRow } from "../ui/api";
 import { CopyButton } from "../ui/copy-button";
 import { Failure } from "../ui/failure";
+import { useAnalysis } from "../ui/use-analysis";
 import { count, durationNs, timeOfDayUtc } from "../ui/format";
 import { gapsCommand, isDuration } from "../ui/view-url";
 import { timeTicks } from "../spectrogram/spectrogram-layout";
@@ -42,33 +43,9 @@ const MAX_ROWS = 300;
 export function GapsView(props: Props) {
   const { captureId, fileName, filter, min, gap, onMin, onGap, onShowGap, onOpenEvent, onFilterStatus } = props;
   const key = `${captureId}|${filter}|${min}`;
-  const [answer, setAnswer] = useState<{ key: string; gaps: GapRow[] }>();
-  const [failure, setFailure] = useState<{ key: string; message: string; where?: string; final: boolean }>();
-  const [attempt, setAttempt] = useState(0);
+  const { data: gaps, current, failed, retry } = useAnalysis<GapRow[]>(
+    key, (signal) => fetchGaps(captureId, filter, min, signal), onFilterStatus);
   const [longestFirst, setLongestFirst] = useState(false);
-
-  useEffect(() => {
-    const ctl = new AbortController();
-    fetchGaps(captureId, filter, min, ctl.signal).then(
-      (gaps) => {
-        setAnswer({ key, gaps });
-        setFailure(undefined);
-        onFilterStatus({});
-      },
-      (e: unknown) => {
-        if (ctl.signal.aborted) return;
-        const where = e instanceof ApiRequestError ? e.where : undefined;
-        const final = e instanceof ApiRequestError && e.status >= 400 && e.status < 500;
-        setFailure({ key, message: e instanceof Error ? e.message : String(e), where, final });
-        if (e instanceof ApiRequestError && e.status === 400 && where === "filter") onFilterStatus({ error: e.message });
-      },
-    );
-    return () => ctl.abort();
-  }, [captureId, filter, min, key, attempt, onFilterStatus]);
-
-  const failed = failure?.key === key ? failure : undefined;
-  const current = answer?.key === key;
-  const gaps = answer?.gaps;
   const shown = useMemo(() => {
     if (!gaps) return [];
     const list = longestFirst ? [...gaps].sort((a, b) => Number(BigInt(b.gapNs) - BigInt(a.gapNs)) || a.num - b.num) : gaps;
@@ -97,7 +74,7 @@ export function GapsView(props: Props) {
         failed.where === "filter" ? (
           <p className="muted analysis-message">No gaps: the server could not run this filter (see above).</p>
         ) : (
-          <Failure className="analysis-message" testId="gaps-error" canRetry={!failed.final} onRetry={() => setAttempt((n) => n + 1)}>
+          <Failure className="analysis-message" testId="gaps-error" canRetry={!failed.final} onRetry={retry}>
             Could not find the gaps: {failed.message}
           </Failure>
         )
