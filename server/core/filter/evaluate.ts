@@ -144,7 +144,9 @@ function numericTest(cmp: Comparison, vals: bigint[]): Test {
   }
 }
 
-function stringTest(cmp: Comparison): Test {
+/** A string comparison as the predicate makes it (also how the SQL compiler tells which event
+ *  type names a comparison on evt.type accepts). Throws FilterError for what it refuses. */
+export function stringTest(cmp: Comparison): Test {
   const vals = cmp.values.map(cString);
   const x = vals[0];
   switch (cmp.op) {

@@ -14,8 +14,8 @@ import type { Comparison, Filter, FilterNode } from "./ast";
 import { EVENTS, LEGACY_EVENT_COUNT } from "../events/event-table";
 import { SYSCALL_NAMES } from "../events/syscalls";
 import { ERRNO_NAMES } from "../events/errno";
-import { fromBinary } from "./parser";
-import { globRegExp } from "./evaluate";
+import { FilterError, fromBinary } from "./parser";
+import { stringTest as predicateStringTest } from "./evaluate";
 import { NUMERIC_TYPES, parseInteger, ValueError } from "./values";
 
 export interface SqlCondition {
@@ -155,32 +155,13 @@ function typeIds(test: (name: string) => boolean): number[] | undefined {
   return ids;
 }
 
+/** The predicate's own string test (its refusals: not answerable here either). */
 function stringTest(c: Comparison): (s: string) => boolean {
-  const vals = c.values.map(fromBinary);
-  const v = vals[0];
-  switch (c.op) {
-    case "=": return (s) => s === v;
-    case "!=": return (s) => s !== v;
-    case "<": return (s) => s < v;
-    case "<=": return (s) => s <= v;
-    case ">": return (s) => s > v;
-    case ">=": return (s) => s >= v;
-    case "in": return (s) => vals.includes(s);
-    case "contains": return (s) => s.includes(v);
-    case "icontains": return (s) => s.toLowerCase().includes(v.toLowerCase());
-    case "startswith": return (s) => s.startsWith(v);
-    case "endswith": return (s) => s.endsWith(v);
-    case "glob": {
-      let re: RegExp;
-      try {
-        re = globRegExp(v);
-        re.test(""); // V8 compiles lazily: a pattern too large fails here
-      } catch {
-        throw new Unanswerable(); // a pattern too large for a regular expression
-      }
-      return (s) => re.test(s);
-    }
-    default: throw new Unanswerable();
+  try {
+    return predicateStringTest(c);
+  } catch (e) {
+    if (e instanceof FilterError) throw new Unanswerable();
+    throw e;
   }
 }
 
