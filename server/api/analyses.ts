@@ -8,6 +8,7 @@ import { EVENTS } from "../core/events/event-table";
 import { HIDDEN_TYPES } from "../core/events/event-stream";
 import { ActivityCounter, GapFinder, type ActivityRow, type Gap } from "../core/analyses/gaps";
 import { binWidth, MAX_DECADE, type Spectrogram, type SpectrogramCell } from "../core/analyses/spectrogram";
+import { firstShown } from "./capture-meta";
 
 export interface SqlCondition {
   sql: string;
@@ -53,26 +54,25 @@ const EXIT = "(e.kind & 1)";
 
 /** Exit events with a latency, counted per (time bin, decade of latency). */
 /** The time the spectrogram's bins span: from the first event sysdig shows (not the container
- *  events a capture may start with) to the last, by evt.num (as the file's spectrogram reads
- *  them); ns since meta.base_ts. */
-export function spectrogramSpan(db: Db): { lo: number; hi: number } {
-  const firstShown = Number((db.prepare("SELECT value FROM meta WHERE key = 'first_shown'").get() as { value: string } | undefined)?.value ?? 1);
+ *  events a capture may start with; firstNum) to the last, by evt.num (as the file's
+ *  spectrogram reads them); ns since meta.base_ts. */
+export function spectrogramSpan(db: Db): { lo: number; hi: number; firstNum: number } {
+  const firstNum = firstShown(db);
   const ts = (sql: string, ...p: number[]) => (db.prepare(sql).get(...p) as { ts: number } | undefined)?.ts ?? 0;
   return {
-    lo: ts("SELECT ts FROM events WHERE num >= ? AND ts IS NOT NULL ORDER BY num LIMIT 1", firstShown),
+    lo: ts("SELECT ts FROM events WHERE num >= ? AND ts IS NOT NULL ORDER BY num LIMIT 1", firstNum),
     hi: ts("SELECT ts FROM events WHERE ts IS NOT NULL ORDER BY num DESC LIMIT 1"),
+    firstNum,
   };
 }
 
-export function spectrogram(db: Db, where: SqlCondition, bins: number): Spectrogram {
-  const { lo, hi } = spectrogramSpan(db);
-  const firstShown = Number((db.prepare("SELECT value FROM meta WHERE key = 'first_shown'").get() as { value: string } | undefined)?.value ?? 1);
-  const binNs = binWidth(hi - lo, bins);
+export function spectrogram(db: Db, where: SqlCondition, bins: number, span = spectrogramSpan(db)): Spectrogram {
+  const binNs = binWidth(span.hi - span.lo, bins);
   const cells = db.prepare(
     `SELECT CAST((e.ts - ?) / ? AS INTEGER) AS t, ${DECADE} AS l,
             count(*) AS count, min(e.num) AS example
        FROM events e WHERE ${EXIT} AND e.latency IS NOT NULL AND e.num >= ? AND (${where.sql}) GROUP BY t, l ORDER BY t, l`,
-  ).all(lo, binNs, firstShown, ...where.params) as SpectrogramCell[];
+  ).all(span.lo, binNs, span.firstNum, ...where.params) as SpectrogramCell[];
   return { bins, binNs, cells };
 }
 

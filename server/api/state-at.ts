@@ -14,14 +14,15 @@ import { comparisons } from "../core/filter/ast";
 import { FilterContext } from "../core/filter/runtime";
 import { rowFilter, type ChiselFilter } from "../core/filter/chisel-filter";
 import { forEachStoredEvent } from "./raw-events";
+import { baseTs, firstShown } from "./capture-meta";
 
 /** The thread table once event `at` has been applied (as the lsof/netstat/ps chisels see it),
  *  or undefined when the capture has no such event. */
 export function storedStateAt(db: Db, at: number): ThreadTable | undefined {
   const last = (db.prepare("SELECT max(num) AS n FROM events").get() as { n: number | null }).n ?? 0;
   // Leading container events take numbers, but no chisel ever sees the state at them.
-  const firstShown = Number((db.prepare("SELECT value FROM meta WHERE key = 'first_shown'").get() as { value: string } | undefined)?.value ?? 1);
-  if (at < firstShown || at > last) return undefined;
+  const shown = firstShown(db);
+  if (at < shown || at > last) return undefined;
   const cp = db.prepare("SELECT num, data FROM checkpoints WHERE num <= ? ORDER BY num DESC LIMIT 1").get(at) as
     { num: number; data: Buffer | string } | undefined;
   if (!cp) throw new Error("this capture has no state checkpoints: ingest it again");
@@ -52,7 +53,7 @@ export function unanswerableStateFields(f: ChiselFilter): string[] {
 
 /** An event's time as sysdig has it (ns since the epoch; 0 for events written without one). */
 function storedTs(db: Db, where: string, ...params: unknown[]): bigint {
-  const base = BigInt((db.prepare("SELECT value FROM meta WHERE key = 'base_ts'").get() as { value: string } | undefined)?.value ?? "0");
+  const base = baseTs(db);
   const r = db.prepare(`SELECT ts FROM events WHERE ${where} ORDER BY num LIMIT 1`).get(...params) as { ts: number | null } | undefined;
   return r && r.ts !== null ? base + BigInt(r.ts) : 0n;
 }

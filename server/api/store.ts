@@ -23,6 +23,7 @@ import { compileChiselFilter, rowFilter, type ChiselFilter } from "../core/filte
 import { stateAt } from "../ingest/file-state";
 import type { FdPredicate } from "../core/state/tables";
 import type { ThreadTable } from "../core/state/threads";
+import { baseTs } from "./capture-meta";
 
 interface CaptureRecord {
   id: string;
@@ -47,10 +48,6 @@ function summary(r: CaptureRecord): CaptureSummary {
 
 const ID_PATTERN = /^[0-9a-f]{16}$/;
 
-/** ns since the epoch of the capture's first timed event: stored times count from it. */
-function baseTs(db: Db): bigint {
-  return BigInt((db.prepare("SELECT value FROM meta WHERE key = 'base_ts'").pluck().get() as string | undefined) ?? "0");
-}
 
 export function openStore(dataDir: string): Store {
   mkdirSync(join(dataDir, "captures"), { recursive: true });
@@ -169,8 +166,9 @@ export function openStore(dataDir: string): Store {
       const db = captureDb(id);
       if (!db) return undefined;
       const where = filterCondition(filter);
-      const s = spectrogram(db, where, bins);
-      const startTs = String(baseTs(db) + BigInt(spectrogramSpan(db).lo));
+      const span = spectrogramSpan(db);
+      const s = spectrogram(db, where, bins, span);
+      const startTs = String(baseTs(db) + BigInt(span.lo));
       const answer: SpectrogramAnswer = { bins: s.bins, binNs: String(s.binNs), startTs, cells: s.cells };
       return where.approximate.length ? { ...answer, approximate: where.approximate } : answer;
     },

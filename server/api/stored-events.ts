@@ -9,6 +9,7 @@ import { procName, typeName } from "../core/events/printer";
 import type { EventRow } from "./store-types";
 import { rawEventsAt } from "./raw-events";
 import { ALL, type SqlCondition } from "./analyses";
+import { baseTs, firstShown } from "./capture-meta";
 
 const HIDDEN_LIST = [...HIDDEN_TYPES].join(",") || "-1";
 
@@ -34,21 +35,17 @@ function statefulTexts(r: Row, p: ParamIndex): string[] {
   return [];
 }
 
-function meta(db: Db, key: string): string | undefined {
-  return (db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined)?.value;
-}
-
 export function renderStoredEvents(
   db: Db, from: number, limit: number, where: SqlCondition = ALL,
 ): { events: EventRow[]; next: number | null } {
-  const base = BigInt(meta(db, "base_ts") ?? "0");
-  const firstShown = Number(meta(db, "first_shown") ?? "1");
+  const base = baseTs(db);
+  const shown = firstShown(db);
   const rows = db.prepare(
     `SELECT e.num, e.ts, e.cpu, e.tid, e.type, p.s AS proc, l.s AS labels, f.label AS fdLabel
        FROM events e JOIN strings p ON p.id = e.proc LEFT JOIN strings l ON l.id = e.labels
        LEFT JOIN fds f ON f.id = e.fdref
       WHERE e.num >= ? AND e.type NOT IN (${HIDDEN_LIST}) AND (${where.sql}) ORDER BY e.num LIMIT ?`,
-  ).all(Math.max(from, firstShown), ...where.params, limit + 1) as Row[];
+  ).all(Math.max(from, shown), ...where.params, limit + 1) as Row[];
   const more = rows.length > limit;
   if (more) rows.length = limit;
   if (rows.length === 0) return { events: [], next: null };
