@@ -10,9 +10,10 @@ import path from "node:path";
 import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
 import { stateLines } from "../server/cli/state-commands";
 import { stateAt } from "../server/ingest/file-state";
+import { fixtureCapture } from "../server/testing/oracle";
 
 const TOKEN = "api-0123456789abcdef0123456789abcdef";
-const PING = path.resolve(projectRoot, "../shared/captures/falco_ping_sendto.scap");
+const PING = fixtureCapture("falco_ping_sendto.scap");
 let server: RunningServer;
 let dataDir: string;
 let id: string;

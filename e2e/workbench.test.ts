@@ -14,13 +14,12 @@ import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import WebSocket from "ws";
 import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
-import { sysdigLines } from "../server/testing/oracle";
+import { fixtureCapture, sysdigLines } from "../server/testing/oracle";
 
 const TOKEN = "e2e-0123456789abcdef0123456789abcdef";
-const CAPTURES = path.resolve(projectRoot, "../shared/captures");
-const CAT_WRITE = path.join(CAPTURES, "falco_cat_write.scap");
-const CURL = path.join(CAPTURES, "curl_google.scap"); // 1221 events as sysdig prints them
-const PING = path.join(CAPTURES, "falco_ping_sendto.scap"); // ping's sendmsg calls, one a second
+const CAT_WRITE = fixtureCapture("falco_cat_write.scap");
+const CURL = fixtureCapture("curl_google.scap"); // 1221 events as sysdig prints them
+const PING = fixtureCapture("falco_ping_sendto.scap"); // ping's sendmsg calls, one a second
 const ARTIFACTS = path.join(projectRoot, "e2e", "artifacts");
 const MAX_UPLOAD = 256 * 1024;
 

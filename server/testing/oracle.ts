@@ -1,4 +1,4 @@
-// Shared helpers for the differential tests: where the shared captures are, and running the
+// Shared helpers for the differential tests: where the fixture captures are, and running the
 // reference tools on them.
 
 import { execFileSync, spawnSync } from "node:child_process";
@@ -15,11 +15,33 @@ export function runCasefile(args: string[], encoding: BufferEncoding = "latin1")
   return { stdout: r.stdout.toString(encoding), stderr: r.stderr.toString(), status: r.status };
 }
 
-export const CAPTURES_DIR = resolve(PROJECT_ROOT, "../shared/captures");
+/** The real captures the tests run on, kept in the repository (origins and licences in its
+ *  README) so that a clone tests itself without anything beside it. */
+export const CAPTURES_DIR = resolve(PROJECT_ROOT, "test/fixtures/captures");
+/** The real pcap/pcapng files of tcpdump's test suite (see its README). */
+export const PCAPS_DIR = resolve(PROJECT_ROOT, "test/fixtures/pcaps");
 
-export function sharedCaptures(): string[] {
+/** Every fixture capture, sorted by name. */
+export function fixtureCaptures(): string[] {
   return readdirSync(CAPTURES_DIR).filter((f) => f.endsWith(".scap")).sort().map((f) => join(CAPTURES_DIR, f));
 }
+
+/** Every fixture pcap and pcapng file, sorted by name. */
+export function fixturePcaps(): string[] {
+  return readdirSync(PCAPS_DIR).filter((f) => /\.pcap(ng)?$/.test(f)).sort().map((f) => join(PCAPS_DIR, f));
+}
+
+/** One fixture capture by file name; throws when it is not there, so that a test never runs on
+ *  `undefined`. */
+export function fixtureCapture(name: string): string {
+  const file = join(CAPTURES_DIR, name);
+  if (!fixtureCaptures().includes(file)) throw new Error(`no fixture capture ${name} in ${CAPTURES_DIR}`);
+  return file;
+}
+
+/** The old name of fixtureCaptures(), from when the captures lived outside the repository:
+ *  kept while tests written against it are being moved over. */
+export const sharedCaptures = fixtureCaptures;
 
 /** `sysdig -r FILE [args]` with TZ=UTC: its stdout lines (stderr and exit status ignored: sysdig
  *  prints what it could read before failing). */
