@@ -1,6 +1,6 @@
 // Differential tests of the spy_users, echo_fds, iobytes(_file, _net) and errors chisels:
 // sysdig 0.29.3's `sysdig -r FILE [FLAGS] -c NAME [ARGS] [FILTER]` and ours must print the same
-// bytes, on every shared capture and on synthetic ones (other-chisel-scenarios.ts), with the
+// bytes, on every shared capture and on synthetic ones (testing/other-chisel-scenarios.ts), with the
 // chisels' arguments, sysdig's buffer flags (-A, -x, -X, -b), -pc, and user filters. Where
 // sysdig's chisel fails (a Lua error), ours must fail too, after the same output. errors has no
 // sysdig chisel: its oracle is `sysdig -r FILE "evt.failed=true" -p "..."`, grouped here.
@@ -20,7 +20,7 @@ import { spyUsers } from "./spy-users";
 import { echoFds } from "./echo-fds";
 import { iobytes, iobytesFile, iobytesNet } from "./iobytes";
 import { errors, errorsLines, sortErrorRows, type ErrorsRow } from "./errors";
-import { CHISEL_SCENARIOS, buildChiselScenario } from "./other-chisel-scenarios";
+import { CHISEL_SCENARIOS, buildChiselScenario } from "../../testing/other-chisel-scenarios";
 
 process.env.TZ = "UTC";
 

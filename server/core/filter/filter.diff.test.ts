@@ -16,6 +16,7 @@ import { ScapWriter, sockaddrV4, socktupleV4, type ParamValue } from "../formats
 import { FdType } from "../formats/scap/blocks";
 import { feedCapture, sharedCaptures } from "../../testing/oracle";
 import { compareLines } from "../../testing/compare";
+import { CLONE_THREAD_FLAGS, execveExit, forkExit as forkParams } from "../../testing/scap-scenario";
 import { parseFilter, resolveField } from "./parser";
 import { compileFilter } from "./evaluate";
 import { filteredEventPrinter, filteringHandler } from "./filtered-printer";
@@ -384,9 +385,9 @@ function withBlocks(bytes: Uint8Array, extra: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** clone/fork exit parameters as sysdig 0.29.3 has them (20). */
-function forkExit(res: number, tid: number, pid: number, ptid: number, comm: string, args: string, flags: number, uid: number, gid: number): ParamValue[] {
-  return [res, comm, args, tid, pid, ptid, "/srv", 1024, 0, 0, 0, 0, 0, comm, "cpu=/\0", flags, uid, gid, tid, pid];
+/** A clone exit of bash run by uid and gid 1000. */
+function forkExit(res: number, tid: number, pid: number, ptid: number, flags = 0): ParamValue[] {
+  return forkParams({ res, tid, pid, ptid, comm: "bash", cgroups: "cpu=/\0", flags, uid: 1000, gid: 1000 });
 }
 
 function synthetic(name: string, build: (w: ScapWriter, ev: (tid: number, n: string, d: ">" | "<", params: ParamValue[]) => void) => void, extra: Uint8Array[] = []): string {
@@ -406,7 +407,7 @@ const netCapture = () => (netFile ??= synthetic("net", (w, ev) => {
     { tid: 1, pid: 1, ptid: 0, comm: "init", exe: "/sbin/init", cwd: "/" },
     { tid: 300, pid: 300, ptid: 1, comm: "bash", exe: "/bin/bash", cwd: "/home/ubuntu", uid: 1000, gid: 1000 },
     { tid: 400, pid: 400, ptid: 1, comm: "nginx", exe: "/usr/sbin/nginx", args: ["-g", "daemon off;"], cwd: "/", uid: 33, gid: 33 },
-    { tid: 401, pid: 400, ptid: 1, comm: "nginx", exe: "/usr/sbin/nginx", cwd: "/", uid: 33, gid: 33, flags: (1 << 15) | (1 << 13) | 1 },
+    { tid: 401, pid: 400, ptid: 1, comm: "nginx", exe: "/usr/sbin/nginx", cwd: "/", uid: 33, gid: 33, flags: CLONE_THREAD_FLAGS },
   ]);
   w.fds(400, [{ fd: 6, type: FdType.IPV4_SERVSOCK, sip: "0.0.0.0", sport: 8080, l4proto: 2 }]);
   w.users(
@@ -416,8 +417,8 @@ const netCapture = () => (netFile ??= synthetic("net", (w, ev) => {
   );
   // bash forks curl
   ev(300, "clone", ">", []);
-  ev(300, "clone", "<", forkExit(500, 300, 300, 1, "bash", "", 0, 1000, 1000));
-  ev(500, "clone", "<", forkExit(0, 500, 500, 300, "bash", "", 0, 1000, 1000));
+  ev(300, "clone", "<", forkExit(500, 300, 300, 1));
+  ev(500, "clone", "<", forkExit(0, 500, 500, 300));
   ev(500, "execve", ">", ["/usr/bin/curl"]);
   ev(500, "execve", "<", [0, "/usr/bin/curl", "-s\0http://93.184.216.34/\0", 500, 500, 300, "/home/ubuntu", 1024, 0, 0, 0, 0, 0, "curl", "cpu=/\0", ""]);
   // the server: a socket bound to port 80, an accepted connection
@@ -534,9 +535,9 @@ test(`filters on a synthetic host with users, a process tree and sockets (${NET_
   await checkFilters(netCapture(), NET_FILTERS, "synthetic-net");
 });
 
-/** execve exit parameters as sysdig 0.29.3 has them (20, the last the flags). */
-function execExit(tid: number, pid: number, ptid: number, exe: string, args: string, env: string, flags: number): ParamValue[] {
-  return [0, exe, args, tid, pid, ptid, "/srv", 1024, 0, 0, 800, 300, 0, basename(exe), "cpu=/\0", env, 0, pid, 1000, flags];
+/** A successful execve exit of `exe` by loginuid 1000. */
+function execExit(tid: number, pid: number, ptid: number, exe: string, args: string[], env: string[], flags: number): ParamValue[] {
+  return execveExit({ res: 0, tid, pid, ptid, comm: basename(exe), exe, args, vmSizeKb: 800, vmRssKb: 300, cgroups: "cpu=/\0", env, loginuid: 1000, flags });
 }
 
 /** Process lifetimes, environments and executables, scheduling, files with devices, sockets
@@ -556,19 +557,19 @@ const lifeCapture = () => (lifeFile ??= synthetic("life", (w) => {
   ev(1, "switch", ">", [300, 0, 0, 900, 100, 0], 100n, 1);
   // bash runs a writable executable with an environment
   ev(300, "execve", ">", ["/tmp/bash"]);
-  ev(300, "execve", "<", execExit(300, 300, 1, "/tmp/bash", "-c\0x\0", "HOME=/home/ubuntu\0TERM=xterm\0", 1));
+  ev(300, "execve", "<", execExit(300, 300, 1, "/tmp/bash", ["-c", "x"], ["HOME=/home/ubuntu", "TERM=xterm"], 1));
   ev(300, "switch", ">", [1, 0, 0, 1000, 200, 0], 2500n, 0);
   // a process forked (the caller's exit first), then a thread (the child's exit first)
   ev(300, "clone", ">", []);
-  ev(300, "clone", "<", forkExit(500, 300, 300, 1, "bash", "", 0, 1000, 1000));
-  ev(500, "clone", "<", forkExit(0, 500, 500, 300, "bash", "", 0, 1000, 1000), 700n);
-  ev(301, "clone", "<", forkExit(0, 301, 300, 1, "bash", "", (1 << 15) | (1 << 13) | 1, 1000, 1000));
-  ev(300, "clone", "<", forkExit(301, 300, 300, 1, "bash", "", (1 << 15) | (1 << 13) | 1, 1000, 1000));
+  ev(300, "clone", "<", forkExit(500, 300, 300, 1));
+  ev(500, "clone", "<", forkExit(0, 500, 500, 300), 700n);
+  ev(301, "clone", "<", forkExit(0, 301, 300, 1, CLONE_THREAD_FLAGS));
+  ev(300, "clone", "<", forkExit(301, 300, 300, 1, CLONE_THREAD_FLAGS));
   ev(301, "switch", ">", [300, 0, 0, 1000, 200, 0], 900n, 1);
   ev(500, "execve", ">", ["/usr/bin/env"]);
-  ev(500, "execve", "<", execExit(500, 500, 300, "/usr/bin/env", "", "ONLY=1\0", 0), 3n * S);
+  ev(500, "execve", "<", execExit(500, 500, 300, "/usr/bin/env", [], ["ONLY=1"], 0), 3n * S);
   // a fork whose caller exit never comes
-  ev(600, "clone", "<", forkExit(0, 600, 600, 300, "bash", "", 0, 1000, 1000));
+  ev(600, "clone", "<", forkExit(0, 600, 600, 300));
   ev(600, "brk", ">", [0]);
   // files: the device of each open call, and a dup of one
   ev(500, "open", ">", []);

@@ -2,7 +2,7 @@
 // `sysdig -r FILE -c lsof|netstat|ps "" "evt.num=N"` and ours, line by line:
 // - on every shared capture, at its first and last events, evenly spaced ones and the events
 //   just before, at and after close, dup, fcntl, socket calls, execve, clone/fork, procexit...;
-// - on synthetic captures (chisel-scenarios.ts) for what the shared captures lack, at every event;
+// - on synthetic captures (testing/chisel-scenarios.ts) for what the shared captures lack, at every event;
 // - through the command line (`casefile lsof FILE --at N`).
 
 import { test } from "node:test";
@@ -15,7 +15,8 @@ import { compareLines } from "../../testing/compare";
 import {
   STATE_COMMANDS, limited, ourStateLines, probeNumbers, sysdigChiselAsync,
 } from "../../testing/state-oracle";
-import { SCENARIOS, buildScenario } from "./chisel-scenarios";
+import { SCENARIOS } from "../../testing/chisel-scenarios";
+import { buildScenario } from "../../testing/scap-scenario";
 import { NO_MATCH } from "./tables";
 
 // utf8, as the chisels' output is compared.

@@ -11,7 +11,8 @@ import { StateReplay } from "./replay";
 import { restore, snapshot } from "./snapshot";
 import { lsofRows, lsofText, netstatRows, netstatText, psRows, psText } from "./tables";
 import type { ThreadTable } from "./threads";
-import { SCENARIOS, buildScenario } from "./chisel-scenarios";
+import { SCENARIOS } from "../../testing/chisel-scenarios";
+import { buildScenario } from "../../testing/scap-scenario";
 import { ScapReader } from "../formats/scap/reader";
 
 /** Every fd of every thread with all its fields: what a snapshot must keep beyond its own text

@@ -13,6 +13,7 @@ import { ScapReader } from "../formats/scap/reader";
 import { eventPrinter } from "../events/printer";
 import { sysdigLines } from "../../testing/oracle";
 import { compareLines } from "../../testing/compare";
+import { CLONE_THREAD_FLAGS, forkExit as forkParams } from "../../testing/scap-scenario";
 
 process.env.TZ = "UTC";
 const dir = mkdtempSync(join(tmpdir(), "casefile-scenario-"));
@@ -21,7 +22,7 @@ function scenario(name: string, build: (ev: (tid: number, n: string, d: ">" | "<
   test(`state scenario: ${name} prints as sysdig prints it`, () => {
     const w = new ScapWriter().procs([
       { tid: 100, pid: 100, ptid: 1, comm: "app", cwd: "/srv/" },
-      { tid: 101, pid: 100, ptid: 1, comm: "app-worker", cwd: "/srv/", flags: CLONE_THREAD_FILES },
+      { tid: 101, pid: 100, ptid: 1, comm: "app-worker", cwd: "/srv/", flags: CLONE_THREAD_FLAGS },
       { tid: 102, pid: 100, ptid: 1, comm: "app-own-fds", cwd: "/srv/" },
       { tid: 1, pid: 1, ptid: 0, comm: "init", cwd: "/" },
     ]);
@@ -41,13 +42,9 @@ function scenario(name: string, build: (ev: (tid: number, n: string, d: ">" | "<
   });
 }
 
-/** CLONE_VM | CLONE_THREAD | CLONE_FILES, as PPM_CL_* values. */
-const CLONE_THREAD_FILES = (1 << 15) | (1 << 13) | (1 << 0);
-
-/** clone/fork/vfork exit parameters as sysdig 0.29.3 has them (20). */
-function forkExit(res: number, tid: number, pid: number, ptid: number, comm: string, flags: number): ParamValue[] {
-  return [res, comm, `${comm}\0`, tid, pid, ptid, "/srv", 1024, 0, 0, 0, 0, 0, comm, "", flags, 0, 0, tid, pid];
-}
+/** A clone/fork exit of app (its one argument its name) run by root. */
+const forkExit = (res: number, tid: number, pid: number, ptid: number, flags: number): ParamValue[] =>
+  forkParams({ res, tid, pid, ptid, comm: "app", args: ["app"], flags });
 
 scenario("files: fcntl F_DUPFD, dup, close, relative paths, dirfd, chdir", (ev) => {
   ev(100, "openat", ">", [-100, "data.txt", 1, 0]);
@@ -114,12 +111,12 @@ scenario("sockets: socket, bind, listen, accept, connect, sendto, pipe", (ev) =>
 scenario("processes: clone thread, fork child, execve, procexit", (ev) => {
   ev(100, "openat", "<", [3, -100, "/var/log/app.log", 2, 0, 0]);
   ev(100, "clone", ">", []);
-  ev(100, "clone", "<", forkExit(300, 100, 100, 1, "app", CLONE_THREAD_FILES));
-  ev(300, "clone", "<", forkExit(0, 300, 100, 100, "app", CLONE_THREAD_FILES));
+  ev(100, "clone", "<", forkExit(300, 100, 100, 1, CLONE_THREAD_FLAGS));
+  ev(300, "clone", "<", forkExit(0, 300, 100, 100, CLONE_THREAD_FLAGS));
   ev(300, "write", ">", [3, 1]);
   ev(100, "fork", ">", []);
-  ev(100, "fork", "<", forkExit(400, 100, 100, 1, "app", 0));
-  ev(400, "fork", "<", forkExit(0, 400, 400, 100, "app", 0));
+  ev(100, "fork", "<", forkExit(400, 100, 100, 1, 0));
+  ev(400, "fork", "<", forkExit(0, 400, 400, 100, 0));
   ev(400, "write", ">", [3, 1]);
   ev(400, "close", ">", [3]);
   ev(400, "close", "<", [0]);

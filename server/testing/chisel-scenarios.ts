@@ -3,39 +3,29 @@
 // them at every event number. Parameters are in the event table's order (sysdig 0.29.3's
 // versions: dup2/dup3 arrive as "dup", pipe2 as "pipe", eventfd2 as "eventfd"...).
 
-import { ScapWriter, sockaddrV4, socktupleV4, type ParamValue } from "../formats/scap/writer";
-import { FdType } from "../formats/scap/blocks";
-
-export type Emit = (tid: number, name: string, dir: ">" | "<", params: ParamValue[]) => void;
-
-export interface Scenario {
-  name: string;
-  writer: () => ScapWriter;
-  events: (ev: Emit) => void;
-}
-
-/** PPM_CL_CLONE_FILES | PPM_CL_CLONE_THREAD | PPM_CL_CLONE_VM. */
-const THREAD_FLAGS = (1 << 15) | (1 << 13) | 1;
-const CLONE_VFORK = 1 << 27;
+import { ScapWriter, sockaddrV4, socktupleV4, type ParamValue } from "../core/formats/scap/writer";
+import { FdType } from "../core/formats/scap/blocks";
+import { CLONE_THREAD_FLAGS, CLONE_VFORK_FLAG, execveExit as execveParams, forkExit as forkParams, type Scenario } from "./scap-scenario";
 
 /** A host with init, a process with a user from the user list, and a thread sharing its files. */
 function host(): ScapWriter {
   return new ScapWriter().users([{ uid: 0, gid: 0, name: "root" }, { uid: 1000, gid: 1000, name: "alice" }]).procs([
     { tid: 1, pid: 1, ptid: 0, comm: "init", cwd: "/", vmsizeKb: 1000, vmrssKb: 100 },
     { tid: 100, pid: 100, ptid: 1, comm: "app", cwd: "/srv/", vmsizeKb: 5000, vmrssKb: 300, fdlimit: 4096, uid: 1000 },
-    { tid: 101, pid: 100, ptid: 1, comm: "app-worker", cwd: "/srv/", flags: THREAD_FLAGS, vmsizeKb: 5000, vmrssKb: 300 },
+    { tid: 101, pid: 100, ptid: 1, comm: "app-worker", cwd: "/srv/", flags: CLONE_THREAD_FLAGS, vmsizeKb: 5000, vmrssKb: 300 },
   ]);
 }
 
-/** clone/fork/vfork/clone3 exit parameters (the 20 of sysdig 0.29.3). */
+/** A clone/fork/vfork/clone3 exit of `/bin/COMM COMM -x` run by alice's group. */
 function forkExit(res: number, tid: number, pid: number, ptid: number, comm: string, flags: number,
   vm = 9000, uid = 1000, vtid = tid, vpid = pid): ParamValue[] {
-  return [res, `/bin/${comm}`, `${comm}\0-x\0`, tid, pid, ptid, "/srv", 2048, 0, 0, vm, vm / 10, 0, comm, "", flags, uid, 1000, vtid, vpid];
+  return forkParams({ res, tid, pid, ptid, comm, exe: `/bin/${comm}`, args: [comm, "-x"], fdlimit: 2048,
+    vmSizeKb: vm, vmRssKb: vm / 10, flags, uid, gid: 1000, vtid, vpid });
 }
 
-/** execve exit parameters (20). */
+/** A successful execve exit of `/bin/COMM COMM -l`. */
 function execveExit(tid: number, pid: number, ptid: number, comm: string, vm: number): ParamValue[] {
-  return [0, `/bin/${comm}`, `${comm}\0-l\0`, tid, pid, ptid, "/srv", 1024, 0, 0, vm, vm / 20, 0, comm, "", "", 0, pid, -1, 0];
+  return execveParams({ res: 0, tid, pid, ptid, comm, exe: `/bin/${comm}`, args: [comm, "-l"], vmSizeKb: vm, vmRssKb: vm / 20 });
 }
 
 function v6(s: string): Uint8Array {
@@ -116,8 +106,8 @@ export const SCENARIOS: Scenario[] = [
     events: (ev) => {
       ev(100, "openat", "<", [3, -100, "/var/log/app.log", 2, 0, 0]);
       ev(100, "clone", ">", []);
-      ev(100, "clone", "<", forkExit(300, 100, 100, 1, "app", THREAD_FLAGS));
-      ev(300, "clone", "<", forkExit(0, 300, 100, 100, "app", THREAD_FLAGS));
+      ev(100, "clone", "<", forkExit(300, 100, 100, 1, "app", CLONE_THREAD_FLAGS));
+      ev(300, "clone", "<", forkExit(0, 300, 100, 100, "app", CLONE_THREAD_FLAGS));
       ev(300, "write", ">", [3, 1]);
       ev(100, "fork", ">", []);
       ev(100, "fork", "<", forkExit(400, 100, 100, 1, "app", 0));
@@ -129,7 +119,7 @@ export const SCENARIOS: Scenario[] = [
       ev(400, "execve", "<", execveExit(400, 400, 100, "ls", 2222));
       ev(400, "write", ">", [1, 1]);
       ev(100, "vfork", ">", []);
-      ev(100, "vfork", "<", forkExit(500, 100, 100, 1, "app", CLONE_VFORK));
+      ev(100, "vfork", "<", forkExit(500, 100, 100, 1, "app", CLONE_VFORK_FLAG));
       ev(501, "clone", "<", forkExit(0, 501, 501, 100, "inv", 0, 1234));
       ev(100, "clone", "<", forkExit(501, 100, 100, 1, "app", 0));
       ev(100, "clone3", ">", []);
@@ -258,15 +248,3 @@ export const SCENARIOS: Scenario[] = [
     },
   },
 ];
-
-/** The capture bytes of a scenario, and how many events it has. */
-export function buildScenario(s: Scenario): { bytes: Uint8Array; events: number } {
-  const w = s.writer();
-  let ts = 1_600_000_000_000_000_000n;
-  let events = 0;
-  s.events((tid, name, dir, params) => {
-    w.event({ ts: (ts += 1000n), tid, name, dir, params });
-    events++;
-  });
-  return { bytes: w.bytes(), events };
-}
