@@ -191,8 +191,14 @@ export function paramText(p: ParamIndex, i: number, info: ParamInfo, ctx: Render
       const comm = ctx.comm(v);
       return comm ? `${v}(${comm})` : `${v}`;
     }
-    case PT.FLAGS8: case PT.FLAGS16: case PT.FLAGS32: case PT.MODE:
+    case PT.FLAGS8: case PT.FLAGS16: case PT.FLAGS32:
       return flagsText(p.uint(i), info.flags);
+    case PT.MODE: {
+      // A mode's number follows its print format (octal: `mode=0755`), where flags always
+      // print in decimal; the names that follow are found as for flags.
+      const t = flagsText(p.uint(i), info.flags);
+      return intText(p, i, info, false) + t.slice(`${p.uint(i)}`.length);
+    }
     case PT.ENUMFLAGS8: case PT.ENUMFLAGS16: case PT.ENUMFLAGS32:
       return enumText(p.uint(i), info.flags);
     case PT.SYSCALLID: {
