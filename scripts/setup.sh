@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs what Casefile needs and is missing: Debian packages (the sysdig and tshark oracles,
-# chromium for the browser tests, the BPF toolchain for the collector) and the npm packages.
+# luajit (the Lua the table chisels' ordering is checked against), chromium for the browser
+# tests, GNU time for the benchmarks, the BPF toolchain for the collector) and the npm packages.
+# Every program a test or script runs must have its package here: a fresh Debian machine with
+# only node and npm must pass `npm test`.
 # Run by `npm start` and `npm test`; quick when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEB_PACKAGES=(sysdig tshark tcpdump time chromium clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc g++ python3 libsqlite3-dev netbase)
+DEB_PACKAGES=(sysdig tshark tcpdump luajit time chromium clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc g++ python3 libsqlite3-dev netbase)
 
 missing=()
 if command -v dpkg >/dev/null 2>&1; then
@@ -27,7 +30,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
   fi
 elif ! command -v dpkg >/dev/null 2>&1; then
-  for c in sysdig tshark chromium clang bpftool; do
+  for c in sysdig tshark luajit chromium clang bpftool; do
     command -v "$c" >/dev/null 2>&1 || { echo "setup: this is not Debian: please install $c (see README)" >&2; exit 1; }
   done
 fi

@@ -1,9 +1,25 @@
 #!/usr/bin/env bash
-# Every test: unit and differential tests (against sysdig), a benchmark smoke run, then the
-# workbench built and driven end to end in Chromium.
+# Every test: the type check, unit and differential tests (against sysdig), a benchmark smoke
+# run, then the workbench built and driven end to end in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TZ=UTC NEXT_TELEMETRY_DISABLED=1
+
+# The differential tests are only as good as their oracle: without sysdig 0.29.x they would have
+# nothing to compare with, so the run stops here with one line instead of failing in a hundred
+# places (the oracle helpers also refuse to run without it: server/testing/oracle.ts).
+if ! command -v sysdig >/dev/null 2>&1; then
+  echo "npm test: sysdig (0.29.3) is not on PATH; run scripts/setup.sh or apt-get install sysdig" >&2
+  exit 1
+fi
+sysdig_version=$(sysdig --version 2>/dev/null || true)
+case "$sysdig_version" in
+  *" 0.29."*) ;;
+  *) echo "npm test: sysdig 0.29.3 is required (the oracle), found: ${sysdig_version:-a sysdig that does not answer --version}" >&2; exit 1 ;;
+esac
+
+echo "== type check"
+npx tsc --noEmit
 
 echo "== unit and differential tests"
 mapfile -t unit < <(find server db bench components -name '*.test.ts' | sort)
