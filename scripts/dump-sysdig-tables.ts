@@ -3,7 +3,8 @@
 // - sysdig-0.29.3/g_syscall_info_table.tsv: the system call table compiled into libscap
 //   (userspace/libscap/syscall_info_table.c, which neither Debian package of that commit ships),
 //   read from the shared library's exported symbol: code, category, flags, name per line;
-// - sysdig-0.29.3/list-markdown.md: `sysdig --list-markdown`, the filter fields.
+// - sysdig-0.29.3/list-markdown.md: `sysdig --list-markdown`, the filter fields (with their
+//   types), and list.txt: `sysdig -l`, the same with the class titles `casefile fields` prints.
 // Run once when the pinned sysdig changes: node --import tsx scripts/dump-sysdig-tables.ts
 //
 // The library is read as an ELF file: the symbol's bytes in its section, and the name pointers
@@ -82,5 +83,6 @@ function dumpSyscalls(): string {
 
 writeFileSync(join(OUT, "g_syscall_info_table.tsv"), dumpSyscalls());
 writeFileSync(join(OUT, "list-markdown.md"), execFileSync("sysdig", ["--list-markdown"], { encoding: "utf8", maxBuffer: 1 << 26 }));
+writeFileSync(join(OUT, "list.txt"), execFileSync("sysdig", ["-l"], { encoding: "utf8", maxBuffer: 1 << 26 }));
 writeFileSync(join(OUT, "version.txt"), execFileSync("sysdig", ["--version"], { encoding: "utf8" }));
 console.log(`wrote ${OUT}`);

@@ -110,6 +110,74 @@ ${rows.join("\n")}
 `;
 }
 
+// --- filter/field-list.ts -----------------------------------------------------------------
+
+/** The field classes a syscall capture can answer (sysdig also lists syslog, k8s, mesos, span
+ *  and evtin, which need a live system or tracer events). */
+const CAPTURE_FIELD_CLASSES = new Set(["evt", "process", "user", "group", "container", "fd", "fdlist"]);
+
+function generateFieldList(): string {
+  const mdFile = "sysdig-0.29.3/list-markdown.md";
+  const listFile = "sysdig-0.29.3/list.txt";
+  // The class titles (`evt (All event types)`) are only in `sysdig -l`; the markdown list has
+  // the same classes in the same order, with each field's type.
+  const titles = [...source(listFile).matchAll(/^Field Class:\s+(.+?)\s*$/gm)].map((m) => m[1]!);
+  interface Cls { name: string; title: string; description: string; fields: [string, string, string][] }
+  const classes: Cls[] = [];
+  let cur: Cls | undefined;
+  for (const line of source(mdFile).split("\n")) {
+    const head = /^## Field Class: (\S+)$/.exec(line);
+    if (head) {
+      cur = { name: head[1]!, title: titles[classes.length]!, description: "", fields: [] };
+      if (!cur.title || cur.title.split(" ")[0] !== cur.name) throw new Error(`${listFile}: no title for class ${cur.name}`);
+      classes.push(cur);
+    } else if (cur && line.startsWith("`")) {
+      const cells = line.split(" | ");
+      if (cells.length !== 3) throw new Error(`${mdFile}: unexpected field line ${line}`);
+      cur.fields.push([cells[0]!.replace(/^`|`$/g, ""), cells[1]!, cells[2]!]);
+    } else if (cur && cur.fields.length === 0 && line !== "" && !line.startsWith("Name |") && !line.startsWith(":--")) {
+      cur.description = line;
+    }
+  }
+  const body = classes.filter((c) => CAPTURE_FIELD_CLASSES.has(c.name)).map((c) => [
+    "  {",
+    `    name: ${JSON.stringify(c.name)}, title: ${JSON.stringify(c.title)},`,
+    `    description: ${JSON.stringify(c.description)},`,
+    "    fields: [",
+    ...c.fields.map((f) => `      [${f.map((x) => JSON.stringify(x)).join(", ")}],`),
+    "    ],",
+    "  },",
+  ].join("\n")).join("\n");
+  return `${header([mdFile, listFile])}
+//
+// The filter fields: every field sysdig 0.29.3 lists (\`sysdig -l\`) for the classes a syscall
+// capture can answer (evt, process, user, group, container, fd, fdlist), with sysdig's type
+// names and descriptions from \`sysdig --list-markdown\` and the class titles from \`sysdig -l\`.
+// \`casefile fields\` prints the ones we evaluate; the parser knows them all, so a field sysdig
+// knows but we do not evaluate yet gets a clear error rather than "unknown field".
+
+/** sysdig's field type names (libs' ppm_param_type, as \`sysdig -l -v\` prints them). */
+export type FieldTypeName =
+  | "INT8" | "INT16" | "INT32" | "INT64" | "UINT8" | "UINT16" | "UINT32" | "UINT64" | "CHARBUF"
+  | "BYTEBUF" | "DYNAMIC" | "ERRNO" | "SOCKADDR" | "SOCKTUPLE" | "FD" | "PID" | "FDLIST" | "FSPATH" | "SYSCALLID"
+  | "SIGTYPE" | "RELTIME" | "ABSTIME" | "PORT" | "L4PROTO" | "SOCKFAMILY" | "BOOL" | "IPV4ADDR" | "DYN"
+  | "FLAGS8" | "FLAGS16" | "FLAGS32" | "UID" | "GID" | "DOUBLE" | "SIGSET" | "IPV4NET" | "IPV6ADDR"
+  | "IPV6NET" | "IPADDR" | "IPNET" | "MODE" | "FSRELPATH" | "ENUMFLAGS8" | "ENUMFLAGS16" | "ENUMFLAGS32";
+
+export interface FieldClassSource {
+  readonly name: string;
+  /** The class line of \`sysdig -l\` (the evt class comes in two parts). */
+  readonly title: string;
+  readonly description: string;
+  readonly fields: readonly (readonly [name: string, type: FieldTypeName, description: string])[];
+}
+
+export const FIELD_CLASS_SOURCES: readonly FieldClassSource[] = [
+${body}
+];
+`;
+}
+
 // --- driver -------------------------------------------------------------------------------
 
 /** Every generated file: path (from the repository root) -> its text. */
@@ -117,6 +185,7 @@ export function generateAll(): Map<string, string> {
   return new Map([
     ["server/core/events/errno.ts", generateErrno()],
     ["server/core/events/syscalls.ts", generateSyscalls()],
+    ["server/core/filter/field-list.ts", generateFieldList()],
   ]);
 }
 
