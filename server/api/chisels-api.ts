@@ -10,7 +10,7 @@ const MAX_ARGS = 16;
 const MAX_TEXT = 10_000;
 const BUFFER_FORMATS: readonly BufferFormat[] = ["normal", "ascii", "hex", "hexascii", "base64"];
 
-export async function captureChisel(id: string, name: string, params: URLSearchParams): Promise<Response> {
+export async function captureChisel(id: string, name: string, params: URLSearchParams, signal?: AbortSignal): Promise<Response> {
   const args = params.getAll("arg");
   if (args.length > MAX_ARGS) throw new ApiError(400, `at most ${MAX_ARGS} arguments`, "arg");
   if (args.some((a) => a.length > MAX_TEXT)) throw new ApiError(400, `an argument longer than ${MAX_TEXT} characters`, "arg");
@@ -23,7 +23,8 @@ export async function captureChisel(id: string, name: string, params: URLSearchP
     throw new ApiError(400, `buffers: one of ${BUFFER_FORMATS.join(", ")}`, "buffers");
   }
   try {
-    const out = await getContext().store.chisel(id, name, args, { filter, printContainer, bufferFormat: buffers as BufferFormat });
+    // In a query worker: a chisel reads the whole kept file (stopped with its request or budget).
+    const out = await getContext().store.query("chisel", [id, name, args, { filter, printContainer, bufferFormat: buffers as BufferFormat }], { signal });
     if (!out) throw new ApiError(404, `no capture with id ${JSON.stringify(id)}`, "id");
     return json(out);
   } catch (e) {

@@ -108,6 +108,13 @@ export interface Store {
    *  ChiselArgError, ChiselError, or CaptureFileMissing. `damaged`: the file is damaged and the
    *  output covers the events before the damage. */
   chisel(id: string, name: string, args: readonly string[], opts?: { filter?: string } & ChiselOptions): Promise<(ChiselOutput & { damaged?: string }) | undefined>;
+  /** One of the questions above, asked off the event loop: in a query worker (a pool started on
+   *  the first query), so that a slow one holds up no other request, page or WebSocket message.
+   *  Rejects with QueryBudgetExceeded past the time budget, QueryCancelled once `signal` aborts,
+   *  QueryQueueFull when too many are waiting; either way the query stops. A store opened
+   *  with `workers: 0` (or inside a worker) answers inline. */
+  query<K extends QueryName>(name: K, args: QueryArgs<K>, opts?: { signal?: AbortSignal }): Promise<QueryAnswer<K>>;
+  /** Stops the query workers and closes the databases. */
   close(): void;
 }
 
@@ -127,4 +134,39 @@ export class CaptureFileMissing extends Error {
       ? "the capture is still being ingested"
       : "the original file of this capture is missing or has changed since it was ingested: upload it again to run chisels on it");
   }
+}
+
+/** The store's questions that may take long on a big capture: they run off the event loop, in
+ *  the query workers (Store.query), each with its own read-only SQLite connections. */
+export type QueryName = "events" | "gaps" | "activity" | "spectrogram" | "top" | "state" | "chisel";
+export type QueryArgs<K extends QueryName> = Parameters<Store[K]>;
+export type QueryAnswer<K extends QueryName> = Awaited<ReturnType<Store[K]>>;
+
+/** The query had no answer within its time budget: stopped (its worker is replaced). */
+export class QueryBudgetExceeded extends Error {
+  override name = "QueryBudgetExceeded";
+  constructor(readonly budgetMs: number, readonly waitedMs: number) {
+    super(`the query took longer than the ${formatMs(budgetMs)} budget${waitedMs >= 1 ? ` (${formatMs(waitedMs)} of it waiting for a free query worker)` : ""} and was stopped; narrow the filter or the range, or raise CASEFILE_QUERY_BUDGET_MS`);
+  }
+}
+
+/** The client went away (request aborted) before the answer: the query is stopped. */
+export class QueryCancelled extends Error {
+  override name = "QueryCancelled";
+  constructor() {
+    super("the query was cancelled: its request was aborted");
+  }
+}
+
+/** Too many queries already waiting for a worker: refused at once rather than queued without
+ *  end (a client may retry after a moment). */
+export class QueryQueueFull extends Error {
+  override name = "QueryQueueFull";
+  constructor(readonly waiting: number) {
+    super(`the server is busy: ${waiting} queries are already waiting for a query worker; try again in a moment`);
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${+(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 }

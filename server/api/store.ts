@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { openDb, type Db } from "../../db/open-db";
 import { ingestCapture } from "../ingest/ingest";
 import { renderStoredEvents } from "./stored-events";
-import type { CaptureSummary, IngestProgress, SpectrogramAnswer, Store } from "./store-types";
+import type { CaptureSummary, IngestProgress, QueryAnswer, QueryArgs, QueryName, SpectrogramAnswer, Store } from "./store-types";
+import { QueryPool, queryPoolOptionsFromEnv, type QueryPoolOptions } from "./query-pool";
 import { activityBetween, findGaps, spectrogram, spectrogramSpan, top } from "./analyses";
 import { FilterError, filterCondition, planFilter } from "./filter-condition";
 import { replayEvents, replayGaps } from "./replayed-events";
@@ -17,10 +18,11 @@ import { lsofRows, lsofText, netstatRows, netstatText, psRows, psText } from "..
 import { CHISELS } from "../core/chisels/index";
 import { chiselDriver } from "../core/chisels/run";
 import { readCaptureFile } from "../ingest/capture-stream";
-import { CaptureFileMissing, UnknownChisel } from "./store-types";
+import { CaptureFileMissing, QueryCancelled, UnknownChisel } from "./store-types";
 import { FilterError as ParseError } from "../core/filter/parser";
 import { compileChiselFilter, rowFilter, type ChiselFilter } from "../core/filter/chisel-filter";
 import { stateAt } from "../ingest/file-state";
+import { hostServices } from "../ingest/host-services";
 import type { FdPredicate } from "../core/state/tables";
 import type { ThreadTable } from "../core/state/threads";
 import { baseTs } from "./capture-meta";
@@ -49,9 +51,19 @@ function summary(r: CaptureRecord): CaptureSummary {
 const ID_PATTERN = /^[0-9a-f]{16}$/;
 
 
-export function openStore(dataDir: string): Store {
-  mkdirSync(join(dataDir, "captures"), { recursive: true });
-  const catalog = openDb(join(dataDir, "catalog.db"), "catalog");
+export interface StoreOptions {
+  /** A reader's store (a query worker's): opens every database read-only, changes nothing. */
+  readonly?: boolean;
+  /** The query workers (Store.query): how many at most (0: queries run inline, on the caller's
+   *  thread), the time budget, the waiting limit. Default: from the environment
+   *  (queryPoolOptionsFromEnv). */
+  queries?: Partial<QueryPoolOptions>;
+}
+
+export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
+  const readonly = opts.readonly === true;
+  if (!readonly) mkdirSync(join(dataDir, "captures"), { recursive: true });
+  const catalog = openDb(join(dataDir, "catalog.db"), "catalog", { readonly });
   const captureDbs = new Map<string, Db>();
   const dbPath = (id: string) => join(dataDir, "captures", `${id}.db`);
   // The capture file itself, kept for what only a replay of the original answers exactly
@@ -67,19 +79,27 @@ export function openStore(dataDir: string): Store {
   }
 
   // A capture left "ingesting" by a process that died is not coming back.
-  catalog.prepare("UPDATE captures SET status = 'error', error = 'ingest was interrupted' WHERE status = 'ingesting'").run();
+  if (!readonly) catalog.prepare("UPDATE captures SET status = 'error', error = 'ingest was interrupted' WHERE status = 'ingesting'").run();
 
   function captureDb(id: string): Db | undefined {
     if (!ID_PATTERN.test(id)) return undefined;
+    // Asked every time: a query worker's store learns of a deletion only from the catalog.
+    const row = catalog.prepare("SELECT status FROM captures WHERE id = ?").get(id) as { status: string } | undefined;
     let db = captureDbs.get(id);
+    if (!row || row.status === "ingesting") {
+      db?.close();
+      captureDbs.delete(id);
+      return undefined;
+    }
     if (!db) {
-      const row = catalog.prepare("SELECT status FROM captures WHERE id = ?").get(id) as { status: string } | undefined;
-      if (!row || row.status === "ingesting") return undefined;
       db = openDb(dbPath(id), "capture", { readonly: true });
       captureDbs.set(id, db);
     }
     return db;
   }
+
+  const poolOptions = { ...queryPoolOptionsFromEnv(), ...opts.queries };
+  let pool: QueryPool | undefined;
 
   return {
     listCaptures(): CaptureSummary[] {
@@ -184,7 +204,7 @@ export function openStore(dataDir: string): Store {
       let compiled: ChiselFilter | undefined;
       try {
         // No filter, an empty one or blanks: all rows (netstat: its own filter only).
-        compiled = compileChiselFilter(kind, filter?.trim() ? filter : undefined);
+        compiled = compileChiselFilter(kind, filter?.trim() ? filter : undefined, hostServices());
       } catch (e) {
         if (e instanceof ParseError) throw new FilterError(e.message, e.position);
         throw e;
@@ -228,7 +248,7 @@ export function openStore(dataDir: string): Store {
       const chisel = CHISELS.get(name);
       if (!chisel) throw new UnknownChisel(name);
       // Arguments and filter are checked before the file is looked at.
-      const driver = chiselDriver(chisel, args, opts);
+      const driver = chiselDriver(chisel, args, { ...opts, services: hostServices() });
       const file = c.status === "ingesting" ? undefined : keptFile(id);
       if (!file) throw new CaptureFileMissing(c.status === "ingesting");
       const { error } = await readCaptureFile(file, driver.handler);
@@ -236,7 +256,20 @@ export function openStore(dataDir: string): Store {
       return { ...driver.finish(), ...(error ? { damaged: error.message } : {}) };
     },
 
+    query<K extends QueryName>(name: K, args: QueryArgs<K>, qopts: { signal?: AbortSignal } = {}): Promise<QueryAnswer<K>> {
+      if (readonly || poolOptions.workers === 0) {
+        if (qopts.signal?.aborted) return Promise.reject(new QueryCancelled());
+        const method = this[name] as (...a: unknown[]) => unknown;
+        return Promise.resolve().then(() => method.apply(this, args)) as Promise<QueryAnswer<K>>;
+      }
+      // Started on the first query: the command line's ingest never needs it.
+      pool ??= new QueryPool({ dataDir }, poolOptions);
+      return pool.run(name, args, qopts.signal) as Promise<QueryAnswer<K>>;
+    },
+
     close(): void {
+      void pool?.close();
+      pool = undefined;
       for (const db of captureDbs.values()) db.close();
       captureDbs.clear();
       catalog.close();

@@ -1,4 +1,4 @@
-import { captureEvents } from "../../../../../server/api/captures-api";
+import { captureEvents } from "../../../../../server/api/events-api";
 import { captureGet } from "../../../../../server/api/http-json";
 
 export const dynamic = "force-dynamic";

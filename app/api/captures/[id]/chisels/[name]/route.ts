@@ -8,5 +8,5 @@ type Ctx = { params: Promise<{ id: string; name: string }> };
 
 export async function GET(req: Request, { params }: Ctx): Promise<Response> {
   const { id, name } = await params;
-  return answer(() => captureChisel(id, name, new URL(req.url).searchParams));
+  return answer(() => captureChisel(id, name, new URL(req.url).searchParams, req.signal));
 }
