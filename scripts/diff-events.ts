@@ -4,7 +4,7 @@ process.env.TZ = "UTC";
 import { basename } from "node:path";
 import { eventPrinter } from "../server/core/events/printer";
 import { readCaptureFile } from "../server/ingest/capture-stream";
-import { oracleFileFor, sharedCaptures, sysdigLines } from "../server/testing/oracle";
+import { fixtureCaptures, oracleFileFor, sysdigLines } from "../server/testing/oracle";
 import { compareLines } from "../server/testing/compare";
 
 const args = process.argv.slice(2);
@@ -12,7 +12,7 @@ const files = args.filter((a) => !a.startsWith("-"));
 const max = args.includes("--all") ? 1e9 : 5;
 const hidden = args.includes("-D");
 let totalSame = 0, total = 0;
-for (const file of files.length ? files : sharedCaptures()) {
+for (const file of files.length ? files : fixtureCaptures()) {
   const ours: string[] = [];
   const { error } = await readCaptureFile(file, eventPrinter((l) => ours.push(l), { showHidden: hidden }));
   const theirs = sysdigLines(oracleFileFor(file), hidden ? ["-D"] : []);

@@ -4,7 +4,7 @@
 // (F: the chisels' argument, as for `sysdig -c lsof "F"`, e.g. --filter="'proc.name=nc and fd.num>2'")
 process.env.TZ = "UTC";
 import { basename } from "node:path";
-import { oracleFileFor, sharedCaptures } from "../server/testing/oracle";
+import { fixtureCaptures, oracleFileFor } from "../server/testing/oracle";
 import { compareLines } from "../server/testing/compare";
 import {
   STATE_COMMANDS, ourFilteredStateLines, ourStateLines, probeNumbers, sysdigChisel,
@@ -16,7 +16,7 @@ const filterArg = args.find((a) => a.startsWith("--filter="))?.slice(9);
 const files = args.filter((a) => !a.startsWith("-"));
 const max = args.includes("--all") ? 1e9 : 3;
 const totals: Record<string, [number, number]> = { lsof: [0, 0], netstat: [0, 0], ps: [0, 0] };
-for (const file of files.length ? files : sharedCaptures()) {
+for (const file of files.length ? files : fixtureCaptures()) {
   const oracle = oracleFileFor(file);
   const nums = atArg ? atArg.slice(5).split(",").map(Number) : probeNumbers(oracle);
   const ours = filterArg === undefined ? await ourStateLines(file, nums) : new Map(await Promise.all(nums.map(async (n) => {

@@ -11,7 +11,7 @@ import { openDb } from "../../db/open-db";
 import { EVENTS } from "../core/events/event-table";
 import { GapFinder } from "../core/analyses/gaps";
 import { activityBetween, ALL, findGaps, spectrogram, top } from "./analyses";
-import { sharedCaptures, sysdigLines } from "../testing/oracle";
+import { fixtureCapture, fixtureCaptures, sysdigLines } from "../testing/oracle";
 import { fileSpectrogram } from "../cli/spectrogram-command";
 
 process.env.TZ = "UTC";
@@ -19,7 +19,7 @@ process.env.TZ = "UTC";
 async function stored(name: string) {
   const dir = mkdtempSync(join(tmpdir(), "casefile-analyses-"));
   const store = openStore(dir);
-  const file = sharedCaptures().find((f) => f.endsWith(`/${name}`))!;
+  const file = fixtureCapture(name);
   const id = await store.ingestFile(file, name);
   store.close();
   return { file, db: openDb(join(dir, "captures", `${id}.db`), "capture", { readonly: true }) };
@@ -54,7 +54,7 @@ test("gaps under a filter SQL cannot answer are replayed from the kept file, equ
   const dir = mkdtempSync(join(tmpdir(), "casefile-analyses-"));
   const store = openStore(dir);
   try {
-    const file = sharedCaptures().find((f) => f.endsWith("/falco_ping_sendto.scap"))!;
+    const file = fixtureCapture("falco_ping_sendto.scap");
     const id = await store.ingestFile(file, "ping.scap");
     const filter = "evt.type=sendmsg and evt.arg.size=64"; // evt.arg.*: not in the columns
     const ours = (await store.gaps(id, filter, 500e6))!;
@@ -68,7 +68,7 @@ test("gaps under a filter SQL cannot answer are replayed from the kept file, equ
 });
 
 test("the stored spectrogram equals the file's (sysdig's evt.latency), on every capture", async () => {
-  for (const file of sharedCaptures().filter((f) => !f.endsWith("curl_google_comments.scap"))) {
+  for (const file of fixtureCaptures().filter((f) => !f.endsWith("curl_google_comments.scap"))) {
     const { db } = await stored(basename(file));
     for (const bins of [1, 37]) {
       assert.deepEqual(spectrogram(db, ALL, bins), (await fileSpectrogram(file, undefined, bins)).spectrogram, `${basename(file)} ${bins} bins`);

@@ -10,12 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "./store";
 import { setContext } from "./context";
-import { sharedCaptures } from "../testing/oracle";
+import { fixtureCapture } from "../testing/oracle";
 import { GET } from "../../app/api/captures/[id]/chisels/[name]/route";
 
 process.env.TZ = "UTC";
 
-const capture = (name: string) => sharedCaptures().find((f) => f.endsWith(`/${name}`))!;
+const capture = (name: string) => fixtureCapture(name);
 
 function sysdigLines(args: string[]): string[] {
   const out = execFileSync("sysdig", args, { env: { ...process.env, TZ: "UTC" }, stdio: ["ignore", "pipe", "ignore"] }).toString();

@@ -12,7 +12,7 @@ import { ingestCapture } from "../ingest/ingest";
 import { storedStateAt } from "./state-at";
 import { filteredStateLines, stateFilter, stateLines } from "../cli/state-commands";
 import { stateAt } from "../ingest/file-state";
-import { sharedCaptures } from "../testing/oracle";
+import { fixtureCapture, fixtureCaptures } from "../testing/oracle";
 import { sysdigChiselAsync } from "../testing/state-oracle";
 import { openStore } from "./store";
 import { setContext } from "./context";
@@ -21,7 +21,7 @@ import { captureGet } from "./http-json";
 
 process.env.TZ = "UTC";
 
-for (const file of sharedCaptures().filter((f) => !/comments|falco_empty/.test(f))) {
+for (const file of fixtureCaptures().filter((f) => !/comments|falco_empty/.test(f))) {
   test(`${basename(file)}: lsof, netstat and ps from checkpoints equal the file replay`, async () => {
     const dbPath = join(mkdtempSync(join(tmpdir(), "casefile-state-")), "c.db");
     const r = await ingestCapture(dbPath, file, undefined, { checkpointEvery: 97 });
@@ -64,7 +64,7 @@ test("filtered lsof, netstat and ps of stored captures equal the command line's,
   let withRows = 0;
   try {
     for (const name of ["curl_google.scap", "falco_connect_localhost.scap", "psp_run_as_user_65534_container.scap"]) {
-      const file = sharedCaptures().find((f) => f.endsWith(`/${name}`))!;
+      const file = fixtureCapture(name);
       const id = await store.ingestFile(file, name);
       const events = store.getCapture(id)!.events;
       for (const at of [Math.floor(events / 3), Math.floor((2 * events) / 3), events]) {
@@ -94,13 +94,13 @@ test("filtered lsof, netstat and ps of stored captures equal the command line's,
       assert.ok(r.body.lines.length > 1);
     }
     // Fd facts the checkpoints carry: a connected socket (connect returned at 190).
-    const local = sharedCaptures().find((f) => f.endsWith("/falco_connect_localhost.scap"))!;
+    const local = fixtureCapture("falco_connect_localhost.scap");
     const localId = store.listCaptures().find((c) => c.name === "falco_connect_localhost.scap")!.id;
     const connected = await apiState("lsof", localId, `at=191&filter=${encodeURIComponent("fd.connected=true")}`);
     assert.deepEqual(connected.body.lines, filteredStateLines("lsof", await stateAt(local, 191, { withContext: true }), stateFilter("lsof", "'fd.connected=true'")));
     assert.equal(connected.body.rows.length, 1);
     // The memory sizes a brk (1178) or switch (1179) reports show at that event only.
-    const py = sharedCaptures().find((f) => f.endsWith("/falco_open-multiple-files.scap"))!;
+    const py = fixtureCapture("falco_open-multiple-files.scap");
     const pyId = await store.ingestFile(py, "py.scap");
     for (const [at, rows] of [[1177, 0], [1178, 1], [1179, 1], [1180, 0]]) {
       const filter = "proc.name=python and proc.vmsize=24608 and thread.vmrss=6880";
@@ -128,7 +128,7 @@ test("filtered lsof, netstat and ps of stored captures equal the command line's,
     assert.equal(bad.status, 400);
     assert.match(bad.body.error, /^filter error at position 18: /);
     // Fields the checkpoints do not keep: the kept file replayed, as the command line does.
-    const curlFile = sharedCaptures().find((f) => f.endsWith("/curl_google.scap"))!;
+    const curlFile = fixtureCapture("curl_google.scap");
     for (const filter of ["container.id=host and fd.type=ipv6", "proc.tty=0 and fd.is_server=false"]) {
       const viaFile = await apiState("lsof", id, `at=1187&filter=${encodeURIComponent(filter)}`);
       assert.equal(viaFile.status, 200, JSON.stringify(viaFile.body));
@@ -146,7 +146,7 @@ test("filtered lsof, netstat and ps of stored captures equal the command line's,
     assert.equal((await apiState("lsof", id, `at=999999&filter=${encodeURIComponent("evt.type=open")}`)).status, 400);
     assert.equal((await apiState("lsof", id, `at=999999&filter=${encodeURIComponent("proc.name=curl")}`)).status, 404);
     // The API and sysdig, directly, once per chisel.
-    const file = sharedCaptures().find((f) => f.endsWith("/curl_google.scap"))!;
+    const file = fixtureCapture("curl_google.scap");
     for (const kind of ["lsof", "netstat", "ps"] as const) {
       const filter = "fd.type=ipv6 or proc.name=curl";
       const r = await apiState(kind, id, `at=1187&filter=${encodeURIComponent(filter)}`);

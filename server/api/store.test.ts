@@ -10,7 +10,7 @@ import { basename, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { openStore } from "./store";
 import { formatLine, timeOfDayBig } from "../core/events/printer";
-import { sharedCaptures, sysdigLines } from "../testing/oracle";
+import { fixtureCapture, fixtureCaptures, sysdigLines } from "../testing/oracle";
 import { compareLines } from "../testing/compare";
 import type { EventRow, Store } from "./store-types";
 
@@ -37,7 +37,7 @@ async function allLines(store: Store, id: string, pageSize: number, filter?: str
 test("stored captures render exactly as sysdig -r, page by page", async () => {
   const store = openStore(mkdtempSync(join(tmpdir(), "casefile-store-")));
   try {
-    for (const file of sharedCaptures().filter((f) => !f.endsWith("curl_google_comments.scap"))) {
+    for (const file of fixtureCaptures().filter((f) => !f.endsWith("curl_google_comments.scap"))) {
       const id = await store.ingestFile(file, basename(file));
       const c = store.getCapture(id)!;
       assert.equal(c.status, "ready", `${basename(file)}: ${c.error}`);
@@ -53,7 +53,7 @@ test("filters the event columns cannot answer are replayed from the kept file, e
   const dir = mkdtempSync(join(tmpdir(), "casefile-store-"));
   const store = openStore(dir);
   try {
-    const file = sharedCaptures().find((f) => f.endsWith("/curl_google.scap"))!;
+    const file = fixtureCapture("curl_google.scap");
     // A copy: the store links to what it ingests, and this test removes the kept file.
     const mine = join(dir, "curl.scap");
     writeFileSync(mine, readFileSync(file));
@@ -87,7 +87,7 @@ test("catalog: list, delete, and a damaged file keeps its valid events", async (
   const dir = mkdtempSync(join(tmpdir(), "casefile-store-"));
   const store = openStore(dir);
   try {
-    const file = sharedCaptures().find((f) => f.endsWith("/falco_cat_write.scap"))!;
+    const file = fixtureCapture("falco_cat_write.scap");
     const id = await store.ingestFile(file, "cat.scap");
     const c = store.getCapture(id)!;
     assert.equal(c.events, 345); // sysdig -D shows 345 events (last evt.num)

@@ -9,10 +9,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { sharedCaptures, runCasefile } from "../testing/oracle";
+import { fixtureCapture, runCasefile } from "../testing/oracle";
 import { CHISELS } from "../core/chisels/index";
 
-const capture = (name: string) => sharedCaptures().find((f) => f.endsWith(`/${name}`))!;
+const capture = (name: string) => fixtureCapture(name);
 
 // utf8: compared with sysdig's output decoded so.
 const casefile = (args: string[]) => runCasefile(args, "utf8");

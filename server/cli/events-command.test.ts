@@ -8,14 +8,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { PROJECT_ROOT, oracleFileFor, sharedCaptures, sysdigLines, runCasefile } from "../testing/oracle";
+import { fixtureCapture, fixtureCaptures, oracleFileFor, PROJECT_ROOT, runCasefile, sysdigLines } from "../testing/oracle";
 import { compareLines } from "../testing/compare";
 
 const casefile = (args: string[]) => runCasefile(args);
 
 const lines = (s: string) => s.split("\n").filter((l) => l.length > 0);
 
-for (const file of sharedCaptures()) {
+for (const file of fixtureCaptures()) {
   const name = basename(file);
   const oracleFile = oracleFileFor(file);
   test(`casefile events ${name} is identical to sysdig -r`, () => {
@@ -27,13 +27,13 @@ for (const file of sharedCaptures()) {
 }
 
 test("sysdig itself cannot read curl_google_comments.scap (why it is compared with curl_google.scap)", () => {
-  const file = sharedCaptures().find((f) => f.endsWith("curl_google_comments.scap"))!;
+  const file = fixtureCapture("curl_google_comments.scap");
   assert.equal(sysdigLines(file).length, 0);
 });
 
 test("a capture cut short: whole events kept, one-line error with the offset, exit status 2", () => {
   const dir = mkdtempSync(join(tmpdir(), "casefile-"));
-  const full = sharedCaptures().find((f) => f.endsWith("/falco_cat_write.scap"))!;
+  const full = fixtureCapture("falco_cat_write.scap");
   const raw = gunzipSync(readFileSync(full));
   const cut = join(dir, "cut.scap");
   writeFileSync(cut, raw.subarray(0, raw.length - 100));

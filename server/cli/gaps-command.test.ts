@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { GapFinder } from "../core/analyses/gaps";
-import { PROJECT_ROOT, sharedCaptures, sysdigLines } from "../testing/oracle";
+import { fixtureCapture, PROJECT_ROOT, sysdigLines } from "../testing/oracle";
 
 const nsOfDay = (line: string) => {
   const [h, m, s] = line.split(" ")[1].split(":");
@@ -19,7 +19,7 @@ for (const [capture, filter, min] of [
   ["single_ipv6_conn.scap", "fd.type=ipv6", 1e9],
 ] as const) {
   test(`casefile gaps on ${capture} with ${filter}: the gaps of sysdig's filtered output`, () => {
-    const file = sharedCaptures().find((f) => f.endsWith(`/${capture}`))!;
+    const file = fixtureCapture(capture);
     const expected = new GapFinder(min);
     for (const l of sysdigLines(file, [filter])) expected.add(Number(l.split(" ")[0]), nsOfDay(l));
     assert.ok(expected.gaps.length > 0, "the scenario has gaps");

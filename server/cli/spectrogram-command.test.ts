@@ -3,17 +3,15 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { basename } from "node:path";
 import { SpectrogramBuilder } from "../core/analyses/spectrogram";
 import { compileFilter } from "../core/filter/evaluate";
 import { parseFilter } from "../core/filter/parser";
-import { sharedCaptures } from "../testing/oracle";
+import { fixtureCapture, fixtureCaptures, outputLines, runSysdig } from "../testing/oracle";
 import { fileSpectrogram } from "./spectrogram-command";
 
 function sysdig(args: string[]): string[] {
-  return execFileSync("sysdig", args, { env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 28, stdio: ["ignore", "pipe", "ignore"] })
-    .toString().split("\n").filter((l) => /^\d/.test(l));
+  return outputLines(runSysdig(args).stdout).filter((l) => /^\d/.test(l));
 }
 
 /** Cells from sysdig: the span from every event's time, the counted events from the filter. */
@@ -36,10 +34,10 @@ function sysdigCells(file: string, filter: string, bins: number) {
 }
 
 test("spectrogram cells equal those computed from sysdig's evt.latency, on every capture", async () => {
-  const runs: [string, string, number][] = sharedCaptures()
+  const runs: [string, string, number][] = fixtureCaptures()
     .filter((f) => !f.endsWith("curl_google_comments.scap"))
     .map((f) => [f, "", 50]);
-  const curl = sharedCaptures().find((f) => f.endsWith("/curl_google.scap"))!;
+  const curl = fixtureCapture("curl_google.scap");
   runs.push([curl, "proc.name=curl", 7], [curl, "fd.type=ipv6 or evt.type=poll", 1000]);
   let events = 0;
   for (const [file, filter, bins] of runs) {

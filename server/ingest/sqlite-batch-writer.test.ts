@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { openDb } from "../../db/open-db";
-import { sharedCaptures } from "../testing/oracle";
+import { fixtureCaptures } from "../testing/oracle";
 import { ingestCapture } from "./ingest";
 import { F64ROWS_PATH } from "./sqlite-batch-writer";
 import { ScapWriter, type ParamValue } from "../core/formats/scap/writer";
@@ -19,7 +19,7 @@ test("the f64rows extension is built, and stores the rows bound values store", a
   assert.ok(F64ROWS_PATH, "dist/f64rows.so (scripts/build-cli.sh builds it)");
   const dir = mkdtempSync(join(tmpdir(), "casefile-f64rows-"));
   let rows = 0;
-  for (const file of sharedCaptures()) {
+  for (const file of fixtureCaptures()) {
     const dump = async (extension: boolean) => {
       const path = join(dir, `${basename(file)}-${extension}.db`);
       await ingestCapture(path, file, undefined, { worker: false, extension });

@@ -1,7 +1,7 @@
 // Shared helpers for the differential tests: where the fixture captures are, and running the
 // reference tools on them.
 
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +12,7 @@ export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..
  *  compare with text decoded so), stderr and exit status. */
 export function runCasefile(args: string[], encoding: BufferEncoding = "latin1"): { stdout: string; stderr: string; status: number | null } {
   const r = spawnSync(join(PROJECT_ROOT, "bin/casefile"), args, { env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 30 });
+  if (r.error) throw toolError("bin/casefile", args, r.error, null);
   return { stdout: r.stdout.toString(encoding), stderr: r.stderr.toString(), status: r.status };
 }
 
@@ -43,18 +44,92 @@ export function fixtureCapture(name: string): string {
  *  kept while tests written against it are being moved over. */
 export const sharedCaptures = fixtureCaptures;
 
-/** `sysdig -r FILE [args]` with TZ=UTC: its stdout lines (stderr and exit status ignored: sysdig
- *  prints what it could read before failing). */
-export function sysdigLines(file: string, args: string[] = []): string[] {
-  let out: string;
-  try {
-    out = execFileSync("sysdig", ["-r", file, ...args], {
-      env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "ignore"],
-    }).toString("latin1");
-  } catch (e) {
-    out = ((e as { stdout?: Buffer }).stdout ?? Buffer.alloc(0)).toString("latin1");
+// --- the reference tools ------------------------------------------------------------------
+// An oracle that cannot run must fail the test, never turn into "no lines" (which some tests
+// would then happily compare with an empty answer of ours). A tool that runs and exits non-zero
+// is still an answer: sysdig prints what it read of a truncated file, then fails.
+
+/** What a reference tool printed and how it ended. */
+export interface ToolRun {
+  stdout: Buffer;
+  stderr: Buffer;
+  /** The exit status (a signal or a failed start throws instead). */
+  status: number;
+}
+
+const checkedTools = new Map<string, Error | null>();
+
+/** Checks once per process that `cmd` starts and that its version line matches `version`;
+ *  throws one clear error (the same one every time) otherwise. */
+export function requireTool(cmd: string, versionArgs: string[], version: RegExp, wanted: string): void {
+  let err = checkedTools.get(cmd);
+  if (err === undefined) {
+    const r = spawnSync(cmd, versionArgs, { encoding: "utf8" });
+    const said = `${r.stdout ?? ""}${r.stderr ?? ""}`.trim();
+    err = r.error
+      ? new Error(`${wanted} is required by the tests (the oracle) but \`${cmd}\` was not found on PATH (${(r.error as NodeJS.ErrnoException).code}): run scripts/setup.sh`)
+      : !version.test(said)
+        ? new Error(`${wanted} is required by the tests (the oracle), but \`${cmd} ${versionArgs.join(" ")}\` says: ${said.split("\n")[0] || `nothing (status ${r.status}, signal ${r.signal})`}`)
+        : null;
+    checkedTools.set(cmd, err);
   }
-  return out.split("\n").filter((l) => l.length > 0);
+  if (err) throw err;
+}
+
+/** sysdig 0.29.x, the oracle every differential test compares with. */
+export function requireSysdig(): void {
+  requireTool("sysdig", ["--version"], /^sysdig version 0\.29\./m, "sysdig 0.29.3");
+}
+
+function toolError(cmd: string, args: string[], error: Error | undefined | null, signal: NodeJS.Signals | null): Error {
+  const what = `${cmd} ${args.map((a) => JSON.stringify(a)).join(" ")}`;
+  return error ? new Error(`${what} could not run: ${error.message}`) : new Error(`${what} was killed by ${signal}`);
+}
+
+/** Runs sysdig with TZ=UTC (its times print in the local zone) and waits for it. */
+export function runSysdig(args: string[]): ToolRun {
+  requireSysdig();
+  const r = spawnSync("sysdig", args, { env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] });
+  if (r.error || r.status === null) throw toolError("sysdig", args, r.error, r.signal);
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+/** The same without blocking, so that several sysdig runs can go at once. */
+export function runSysdigAsync(args: string[]): Promise<ToolRun> {
+  requireSysdig();
+  return new Promise((resolve, reject) => {
+    const child = spawn("sysdig", args, { env: { ...process.env, TZ: "UTC" }, stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    child.on("error", (e) => reject(toolError("sysdig", args, e, null)));
+    child.on("close", (status, signal) => {
+      if (status === null) reject(toolError("sysdig", args, null, signal));
+      else resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err), status });
+    });
+  });
+}
+
+/** Splits a tool's output into its non-empty lines. */
+export function outputLines(out: Buffer, encoding: BufferEncoding = "latin1"): string[] {
+  return out.toString(encoding).split("\n").filter((l) => l.length > 0);
+}
+
+/** `sysdig -r FILE [args]` with TZ=UTC: its stdout lines (latin1 keeps raw bytes as they are).
+ *  The exit status is not looked at: sysdig prints what it could read before failing. */
+export function sysdigLines(file: string, args: string[] = []): string[] {
+  return outputLines(runSysdig(["-r", file, ...args]).stdout);
+}
+
+/** `luajit -e SCRIPT`'s stdout: LuaJIT is the oracle of the chisels' Lua-side ordering and
+ *  formatting. Fails when luajit is missing, dies, or reports an error in the script. */
+export function runLuajit(script: string): string {
+  requireTool("luajit", ["-v"], /^LuaJIT 2\.1/m, "LuaJIT 2.1 (Debian package luajit)");
+  const r = spawnSync("luajit", ["-e", script], { maxBuffer: 1 << 28 });
+  if (r.error || r.status === null) throw toolError("luajit", ["-e", "…"], r.error, r.signal);
+  if (r.status !== 0) throw new Error(`luajit failed (status ${r.status}): ${r.stderr.toString()}`);
+  return r.stdout.toString();
 }
 
 /** curl_google_comments.scap is curl_google.scap with pcapng-style comment options added to

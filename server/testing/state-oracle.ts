@@ -1,7 +1,6 @@
 // Helpers for the differential tests of the state chisels: which event numbers to probe in a
 // capture, sysdig's lsof/netstat/ps output at an event, and ours.
 
-import { execFile, execFileSync } from "node:child_process";
 import { EventStream } from "../core/events/event-stream";
 import { CONTAINER_TYPES } from "../core/events/printer";
 import { readCaptureFile } from "../ingest/capture-stream";
@@ -9,21 +8,13 @@ import {
   filteredStateLines, stateFilter, stateLines, type StateCommand,
 } from "../cli/state-commands";
 import { stateAt } from "../ingest/file-state";
-import { sysdigLines } from "./oracle";
+import { outputLines, runSysdig, runSysdigAsync, sysdigLines } from "./oracle";
 
 export const STATE_COMMANDS: StateCommand[] = ["lsof", "netstat", "ps"];
 
 /** `sysdig -r FILE -c CMD "F" "evt.num=N"`, TZ=UTC (F: the chisel's argument string). */
 export function sysdigChisel(file: string, cmd: StateCommand, at: number, filter = ""): string[] {
-  let out: string;
-  try {
-    out = execFileSync("sysdig", ["-r", file, "-c", cmd, filter, `evt.num=${at}`], {
-      env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 28, stdio: ["ignore", "pipe", "ignore"],
-    }).toString("utf8");
-  } catch (e) {
-    out = ((e as { stdout?: Buffer }).stdout ?? Buffer.alloc(0)).toString("utf8");
-  }
-  return out.split("\n").filter((l) => l.length > 0);
+  return outputLines(runSysdig(["-r", file, "-c", cmd, filter, `evt.num=${at}`]).stdout, "utf8");
 }
 
 /** The same, without blocking: many sysdig runs can go at once. */
@@ -32,16 +23,12 @@ export function sysdigChiselAsync(file: string, cmd: StateCommand, at: number, f
 }
 
 /** `sysdig -r FILE -c CMD "F" "evt.num=N"`: stdout's lines and stderr's (where sysdig says
- *  what it thinks of a bad filter). */
-export function sysdigChiselOutput(
+ *  what it thinks of a bad filter). A sysdig that cannot run rejects (see oracle.ts). */
+export async function sysdigChiselOutput(
   file: string, cmd: StateCommand, at: number, filter = "",
 ): Promise<{ lines: string[]; errors: string[] }> {
-  const split = (b: Buffer | undefined) => (b ?? Buffer.alloc(0)).toString("utf8").split("\n").filter((l) => l.length > 0);
-  return new Promise((resolve) => {
-    execFile("sysdig", ["-r", file, "-c", cmd, filter, `evt.num=${at}`], {
-      env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 28, encoding: "buffer",
-    }, (_err, stdout, stderr) => resolve({ lines: split(stdout), errors: split(stderr) }));
-  });
+  const r = await runSysdigAsync(["-r", file, "-c", cmd, filter, `evt.num=${at}`]);
+  return { lines: outputLines(r.stdout, "utf8"), errors: outputLines(r.stderr, "utf8") };
 }
 
 /** Runs the jobs with at most `n` at a time, results in order. */

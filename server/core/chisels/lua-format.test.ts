@@ -4,14 +4,12 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { extendString, formatBytes, formatTimeInterval, luaFixed, luaHead } from "./lua-format";
 import { luaSort, sortedKeys } from "./lua-sort";
+import { runLuajit } from "../../testing/oracle";
 
-function luajit(script: string): string {
-  return execFileSync("luajit", ["-e", script]).toString();
-}
+const luajit = runLuajit;
 
 /** A small deterministic PRNG (tests must not depend on Math.random). */
 function rng(seed: number) {

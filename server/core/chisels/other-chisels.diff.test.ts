@@ -7,11 +7,10 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { sharedCaptures } from "../../testing/oracle";
+import { fixtureCaptures, runSysdigAsync } from "../../testing/oracle";
 import { limited } from "../../testing/state-oracle";
 import { readCaptureFile } from "../../ingest/capture-stream";
 import { ChiselError, type Chisel, type ChiselOptions, type BufferFormat } from "./chisel";
@@ -57,11 +56,8 @@ function sysdig(file: string, c: Case): Promise<Outcome> {
   argv.push("-c", c.chisel.name);
   if (c.args?.length) argv.push(c.args.join(" "));
   if (c.filter) argv.push(c.filter);
-  return new Promise((resolve) => {
-    execFile("sysdig", argv, { env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 28, encoding: "buffer" }, (err, stdout) => {
-      resolve({ lines: toLines(stdout.toString("utf8")), failed: err !== null });
-    });
-  });
+  // A chisel's Lua error makes sysdig exit non-zero: that is an answer (ours must fail too).
+  return runSysdigAsync(argv).then((r) => ({ lines: toLines(r.stdout.toString("utf8")), failed: r.status !== 0 }));
 }
 
 /** Our run of a chisel over a capture, through run.ts's driver (as the CLI and the API run it). */
@@ -137,7 +133,7 @@ const scenarioFiles = CHISEL_SCENARIOS.map((s) => {
 });
 
 // curl_google_comments.scap is a copy of curl_google.scap that sysdig 0.29.3 cannot open.
-const captures = sharedCaptures().filter((f) => !f.endsWith("/curl_google_comments.scap"));
+const captures = fixtureCaptures().filter((f) => !f.endsWith("/curl_google_comments.scap"));
 
 for (const file of [...captures, ...scenarioFiles]) {
   test(`spy_users, echo_fds, iobytes on ${basename(file)} print what sysdig prints`, async (t) => {
@@ -151,11 +147,8 @@ for (const file of [...captures, ...scenarioFiles]) {
 // errors: against `sysdig -r FILE "evt.failed=true" -p "%proc.name %evt.type %evt.res %evt.num"`.
 
 function sysdigFailures(file: string, filter: string): Promise<string[]> {
-  return new Promise((resolve) => {
-    execFile("sysdig", ["-r", file, "-p", "%proc.name %evt.type %evt.res %evt.num", filter],
-      { env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 28, encoding: "buffer" },
-      (_err, stdout) => resolve(toLines(stdout.toString("utf8"))));
-  });
+  return runSysdigAsync(["-r", file, "-p", "%proc.name %evt.type %evt.res %evt.num", filter])
+    .then((r) => toLines(r.stdout.toString("utf8")));
 }
 
 /** The oracle's groups: sysdig's failed events, counted per process, type and error (the

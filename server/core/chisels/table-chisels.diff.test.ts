@@ -14,9 +14,8 @@
 
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { basename } from "node:path";
-import { sharedCaptures } from "../../testing/oracle";
+import { fixtureCaptures, runSysdigAsync } from "../../testing/oracle";
 import { limited } from "../../testing/state-oracle";
 import { readCaptureFile } from "../../ingest/capture-stream";
 import type { Chisel, ChiselOutput } from "./chisel";
@@ -58,12 +57,10 @@ const label = (c: Case) => `${c.pc ? "-pc " : ""}${[c.chisel, ...c.args].join(" 
 
 function sysdig(file: string, c: Case): Promise<string[]> {
   const argv = [...(c.pc ? ["-pc"] : []), "-r", file, "-c", c.chisel, ...c.args, ...(c.filter ? [c.filter] : [])];
-  return new Promise((resolve) => {
-    execFile("sysdig", argv, { env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 28, encoding: "buffer" }, (_err, stdout) => {
-      const lines = stdout.toString("utf8").split("\n");
-      if (lines[lines.length - 1] === "") lines.pop();
-      resolve(lines);
-    });
+  return runSysdigAsync(argv).then(({ stdout }) => {
+    const lines = stdout.toString("utf8").split("\n");
+    if (lines[lines.length - 1] === "") lines.pop();
+    return lines;
   });
 }
 
@@ -152,7 +149,7 @@ async function compare(file: string, c: Case, theirs: string[]): Promise<Verdict
 
 const totals = { runs: 0, identical: 0, lines: 0, same: 0, tieOnly: 0, tieRuns: 0 };
 
-for (const file of sharedCaptures().filter((f) => !f.endsWith("/curl_google_comments.scap"))) {
+for (const file of fixtureCaptures().filter((f) => !f.endsWith("/curl_google_comments.scap"))) {
   test(`table chisels on ${basename(file)} print what sysdig's print`, async (t) => {
     const theirs = await limited(4, CASES.map((c) => () => sysdig(file, c)));
     const problems: string[] = [];

@@ -6,7 +6,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { outputLines, runSysdig } from "../../testing/oracle";
 
 import { EVENTS, EVENT_COUNT } from "./event-table";
 import { PT, type ParamInfo } from "./types";
@@ -64,8 +64,7 @@ function renderLine(id: number): string {
 }
 
 function sysdigListLines(): string[] {
-  const out = execFileSync("sysdig", ["-L"], { encoding: "utf8", maxBuffer: 16 << 20 });
-  return out.split("\n").map((l) => l.trimEnd()).filter((l) => l.length > 0);
+  return outputLines(runSysdig(["-L"]).stdout, "utf8").map((l) => l.trimEnd()).filter((l) => l.length > 0);
 }
 
 test("every `sysdig -L` line is reproduced by EVENTS (legacy parameter view)", () => {

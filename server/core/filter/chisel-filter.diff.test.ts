@@ -12,7 +12,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { basename } from "node:path";
-import { oracleFileFor, sharedCaptures, runCasefile } from "../../testing/oracle";
+import { fixtureCaptures, oracleFileFor, runCasefile } from "../../testing/oracle";
 import {
   STATE_COMMANDS, limited, ourFilteredStateLines, probeNumbers, sysdigChiselOutput, type FilteredQuery,
 } from "../../testing/state-oracle";
@@ -98,7 +98,7 @@ async function compareAt(file: string, oracle: string, at: number, queries: Filt
   });
 }
 
-const files = sharedCaptures().filter((f) => !f.endsWith("/curl_google_comments.scap"));
+const files = fixtureCaptures().filter((f) => !f.endsWith("/curl_google_comments.scap"));
 const totals: Outcome = { pass: 0, total: 0, withRows: 0, diffs: [] };
 
 for (const file of files) {

@@ -4,12 +4,11 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { sharedCaptures, sysdigLines, runCasefile } from "../../testing/oracle";
+import { fixtureCapture, runCasefile, runSysdig, sysdigLines } from "../../testing/oracle";
 import { FIELD_CLASSES } from "./fields";
 import { fieldText } from "../../cli/fields-command";
 
-const curl = () => sharedCaptures().find((f) => f.endsWith("/curl_google.scap"))!;
+const curl = () => fixtureCapture("curl_google.scap");
 
 const casefile = (args: string[]) => runCasefile(args);
 
@@ -39,7 +38,7 @@ test("a bad filter: one line naming the position and what was expected, exit sta
 });
 
 test("casefile fields lists fields as sysdig -l does, each entry word for word", () => {
-  const theirs = execFileSync("sysdig", ["-l"]).toString();
+  const theirs = runSysdig(["-l"]).stdout.toString();
   const ours = casefile(["fields"]);
   assert.equal(ours.status, 0);
   let n = 0;

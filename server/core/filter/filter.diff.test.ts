@@ -7,14 +7,13 @@
 
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { ScapWriter, sockaddrV4, socktupleV4, type ParamValue } from "../formats/scap/writer";
 import { FdType } from "../formats/scap/blocks";
-import { feedCapture, sharedCaptures } from "../../testing/oracle";
+import { feedCapture, fixtureCaptures, outputLines, runSysdigAsync } from "../../testing/oracle";
 import { compareLines } from "../../testing/compare";
 import { CLONE_THREAD_FLAGS, execveExit, forkExit as forkParams } from "../../testing/scap-scenario";
 import { parseFilter, resolveField } from "./parser";
@@ -27,10 +26,7 @@ const dir = mkdtempSync(join(tmpdir(), "casefile-filter-"));
 
 /** sysdig's stdout lines (async, so that several run at once). */
 function sysdig(args: string[]): Promise<string[]> {
-  return new Promise((resolve) => {
-    execFile("sysdig", args, { env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 30, encoding: "latin1" },
-      (_err, stdout) => resolve(String(stdout).split("\n").filter((l) => l.length > 0)));
-  });
+  return runSysdigAsync(args).then((r) => outputLines(r.stdout));
 }
 
 /** Runs async jobs, `limit` at a time. */
@@ -244,7 +240,7 @@ const SHARED_FILTERS = [
   "fd.proto=ssh",
 ];
 
-const readable = sharedCaptures().filter((f) => !/curl_google_comments|falco_empty/.test(f));
+const readable = fixtureCaptures().filter((f) => !/curl_google_comments|falco_empty/.test(f));
 
 for (const file of readable) {
   test(`filters on ${basename(file)} select what sysdig -r FILE FILTER selects (${SHARED_FILTERS.length} filters)`, async () => {

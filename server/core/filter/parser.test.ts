@@ -3,8 +3,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { sharedCaptures } from "../../testing/oracle";
+import { fixtureCapture, runSysdig } from "../../testing/oracle";
 import type { FilterNode } from "./ast";
 import { FilterError, parseFilter } from "./parser";
 
@@ -88,15 +87,9 @@ test("fields with arguments", () => {
 
 /** The error sysdig prints for a filter: [position, message without its inner prefix]. */
 function sysdigError(filter: string): [number, string] | undefined {
-  const file = sharedCaptures().find((f) => f.endsWith("/falco_syscall.scap"))!;
-  let out = "";
-  try {
-    execFileSync("sysdig", ["-r", file, filter], { stdio: ["ignore", "pipe", "pipe"] });
-    return undefined;
-  } catch (e) {
-    const err = e as { stdout: Buffer; stderr: Buffer };
-    out = err.stdout.toString() + err.stderr.toString();
-  }
+  const r = runSysdig(["-r", fixtureCapture("falco_syscall.scap"), filter]);
+  if (r.status === 0) return undefined;
+  const out = r.stdout.toString() + r.stderr.toString();
   const m = /filter error at position (\d+): (?:filter error: )?(.*)/.exec(out);
   return m ? [Number(m[1]), m[2].trimEnd()] : undefined;
 }

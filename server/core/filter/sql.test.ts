@@ -11,7 +11,7 @@ import { gunzipSync } from "node:zlib";
 import { openDb, openInMemoryDb, type Db } from "../../../db/open-db";
 import { ingestCapture } from "../../ingest/ingest";
 import { packKind } from "../../ingest/sqlite-batch-writer";
-import { feedCapture, sharedCaptures } from "../../testing/oracle";
+import { feedCapture, fixtureCaptures } from "../../testing/oracle";
 import { EVENTS } from "../events/event-table";
 import { HIDDEN_TYPES } from "../events/event-stream";
 import { CONTAINER_TYPES } from "../events/printer";
@@ -197,7 +197,7 @@ test("on the shared captures, the SQL selects the events the predicate selects",
   const skipped = [...HIDDEN_TYPES, ...CONTAINER_TYPES];
   const hidden = skipped.join(",") || "-1";
   const mismatches: string[] = [];
-  for (const file of sharedCaptures().filter((f) => !/comments|empty/.test(f))) {
+  for (const file of fixtureCaptures().filter((f) => !/comments|empty/.test(f))) {
     const dbPath = join(dir, `${basename(file)}.db`);
     await ingestCapture(dbPath, file, undefined, { worker: false });
     const db = openDb(dbPath, "capture");

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { oracleFileFor, sharedCaptures, runCasefile } from "../../testing/oracle";
+import { fixtureCapture, fixtureCaptures, oracleFileFor, runCasefile } from "../../testing/oracle";
 import { compareLines } from "../../testing/compare";
 import {
   STATE_COMMANDS, limited, ourStateLines, probeNumbers, sysdigChiselAsync,
@@ -40,7 +40,7 @@ async function compareAt(file: string, oracle: string, nums: number[]) {
   return { pass, diffs };
 }
 
-for (const file of sharedCaptures()) {
+for (const file of fixtureCaptures()) {
   test(`lsof, netstat, ps of ${basename(file)} equal sysdig's at probed events`, async (t) => {
     const oracle = oracleFileFor(file);
     const nums = probeNumbers(oracle, 10, 1);
@@ -67,7 +67,7 @@ for (const s of SCENARIOS) {
 }
 
 test("casefile lsof|netstat|ps FILE --at N print what the chisels print", async () => {
-  const file = sharedCaptures().find((f) => f.endsWith("/curl_google.scap"))!;
+  const file = fixtureCapture("curl_google.scap");
   for (const cmd of STATE_COMMANDS) {
     const { stdout: out, status: code } = casefile([cmd, file, "--at", "1187"]);
     assert.equal(code, 0);
@@ -80,7 +80,7 @@ test("casefile lsof|netstat|ps FILE --at N print what the chisels print", async 
   assert.equal(beyond.stdout, `${NO_MATCH}\n`);
   assert.deepEqual(await sysdigChiselAsync(file, "ps", 999999), [NO_MATCH]);
   // Container events ahead of everything else take numbers, but no chisel sees them.
-  const leadingFile = sharedCaptures().find((f) => f.endsWith("/falco_open-multiple-files.scap"))!;
+  const leadingFile = fixtureCapture("falco_open-multiple-files.scap");
   assert.equal(casefile(["lsof", leadingFile, "--at", "2"]).stdout, `${NO_MATCH}\n`);
   assert.deepEqual(await sysdigChiselAsync(leadingFile, "lsof", 2), [NO_MATCH]);
   // An empty chisel filter is no filter; a real one keeps the rows sysdig keeps (the filters

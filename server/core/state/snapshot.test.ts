@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { basename } from "node:path";
 import { readCaptureFile } from "../../ingest/capture-stream";
-import { sharedCaptures } from "../../testing/oracle";
+import { fixtureCapture, fixtureCaptures } from "../../testing/oracle";
 import { StateReplay } from "./replay";
 import { restore, snapshot } from "./snapshot";
 import { lsofRows, lsofText, netstatRows, netstatText, psRows, psText } from "./tables";
@@ -77,7 +77,7 @@ async function eventCount(source: string): Promise<number> {
   return r.num;
 }
 
-for (const file of sharedCaptures()) {
+for (const file of fixtureCaptures()) {
   test(`snapshot round trip and replay from checkpoints: ${basename(file)}`, async () => {
     const last = await eventCount(file);
     if (last === 0) return;
@@ -93,7 +93,7 @@ for (const s of SCENARIOS) {
 }
 
 test("a snapshot is compact", async () => {
-  const file = sharedCaptures().find((f) => f.endsWith("/curl_google.scap"))!;
+  const file = fixtureCapture("curl_google.scap");
   const snaps = await snapshotsAt(file, new Set([1000]));
   const snap = snaps.get(1000)!;
   const t = restore(snap);

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { basename } from "node:path";
 import { ScapError, ScapReader, type RawEvent } from "./reader";
-import { sharedCaptures } from "../../../testing/oracle";
+import { fixtureCapture, fixtureCaptures } from "../../../testing/oracle";
 
 function inflate(file: string): Uint8Array {
   const raw = readFileSync(file);
@@ -33,7 +33,7 @@ function readAll(bytes: Uint8Array, size: number): { events: string[]; error?: S
   }
 }
 
-for (const file of sharedCaptures()) {
+for (const file of fixtureCaptures()) {
   test(`${basename(file)}: same events in 1-byte, 7-byte and 64 KiB chunks`, () => {
     const bytes = inflate(file);
     const whole = readAll(bytes, bytes.length);
@@ -48,7 +48,7 @@ for (const file of sharedCaptures()) {
 }
 
 test("a capture cut anywhere keeps every whole event before the cut and names the offset", () => {
-  const bytes = inflate(sharedCaptures().find((f) => f.endsWith("/curl_google.scap"))!);
+  const bytes = inflate(fixtureCapture("curl_google.scap"));
   const whole = readAll(bytes, bytes.length).events;
   const offsets = whole.map((e) => Number(e.split(" ")[0]));
   for (const cut of [bytes.length - 1, bytes.length - 50, Math.floor(bytes.length / 2), 130_001, 9]) {
@@ -74,7 +74,7 @@ test("not a capture, and an empty input, are clear errors at byte 0", () => {
 });
 
 test("a corrupt block length is an error naming its offset, after the valid events", () => {
-  const bytes = inflate(sharedCaptures().find((f) => f.endsWith("/falco_cat_write.scap"))!).slice();
+  const bytes = inflate(fixtureCapture("falco_cat_write.scap")).slice();
   const whole = readAll(bytes, bytes.length).events;
   const tenth = Number(whole[10].split(" ")[0]);
   new DataView(bytes.buffer).setUint32(tenth + 4, 3, true); // an impossible length
@@ -87,7 +87,7 @@ test("a corrupt block length is an error naming its offset, after the valid even
 test("large-payload and flagged event blocks read the same events as plain v2 blocks", () => {
   // single_ipv6_conn.scap holds EV_BLOCK_TYPE_V2 blocks. Rewrite each as EVF_BLOCK_TYPE_V2_LARGE
   // (flags after the cpu id, 32-bit parameter lengths) and check every event reads the same.
-  const bytes = inflate(sharedCaptures().find((f) => f.endsWith("/single_ipv6_conn.scap"))!);
+  const bytes = inflate(fixtureCapture("single_ipv6_conn.scap"));
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const parts: Uint8Array[] = [];
   for (let o = 0; o < bytes.length;) {
