@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { outputLines, runSysdig } from "../../testing/oracle";
 
-import { EVENTS, EVENT_COUNT } from "./event-table";
+import { EVENTS, EVENT_COUNT, LEGACY_EVENT_COUNT } from "./event-table";
 import { PT, type ParamInfo } from "./types";
 
 /** PT value -> the type name sysdig prints (libsinsp param_type_to_string; PT_DYN is "DYNAMIC"). */
@@ -93,7 +93,13 @@ test("every `sysdig -L` line is reproduced by EVENTS (legacy parameter view)", (
 });
 
 test("table shape", () => {
-  assert.equal(EVENT_COUNT, EVENTS.length);
+  // Counts from the sources, not from the array itself: the transcribed tree ends at
+  // PPME_SYSCALL_SETREGID_X = 429 (its experimental PPME_ITER_* ids left out), and sysdig
+  // 0.29.3's PPM_EVENT_MAX is 336 (ppm_events_public.h of libs e5c53d64).
+  assert.equal(EVENT_COUNT, 430);
+  assert.equal(EVENTS[429]?.name, "setregid");
+  assert.equal(LEGACY_EVENT_COUNT, LEGACY_EVENT_MAX);
+  assert.equal(EVENTS[LEGACY_EVENT_COUNT - 1]?.name, "clone3", "sysdig 0.29.3's last event type is clone3's exit");
   assert.ok(EVENTS.length >= LEGACY_EVENT_MAX, "table must cover all of sysdig 0.29.3's ids");
   assert.equal(EVENTS.length % 2, 0, "events come in enter/exit pairs");
   for (const [id, ev] of EVENTS.entries()) {
