@@ -10,6 +10,7 @@ import { FilterError as ParseError, parseFilter } from "../core/filter/parser";
 import { filterToSql } from "../core/filter/sql";
 import { ALL, type SqlCondition } from "./analyses";
 import { isErrorNamed } from "./http-json";
+import { hostServices } from "../ingest/host-services";
 
 export class FilterError extends Error {
   constructor(message: string, readonly position?: number) {
@@ -30,7 +31,7 @@ export interface StoredCondition extends SqlCondition {
 
 function parse(filter: string): Filter {
   try {
-    return parseFilter(filter);
+    return parseFilter(filter, { services: hostServices() });
   } catch (e) {
     if (e instanceof ParseError) throw new FilterError(e.message, e.position);
     throw e;

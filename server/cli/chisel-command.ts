@@ -7,6 +7,7 @@ import { CHISELS } from "../core/chisels/index";
 import { chiselDriver, type ChiselDriver } from "../core/chisels/run";
 import { FilterError } from "../core/filter/parser";
 import { readCaptureFile } from "../ingest/capture-stream";
+import { hostServices } from "../ingest/host-services";
 import { BufferedOut, fail } from "./output";
 
 const USAGE = "usage: casefile chisel NAME FILE [ARG...] [--filter F] [--pc] [-A|-x|-X|-b]";
@@ -52,7 +53,7 @@ export async function chiselCommand(args: string[]): Promise<number> {
 
   let driver: ChiselDriver;
   try {
-    driver = chiselDriver(chisel, chiselArgs, { filter, printContainer, bufferFormat });
+    driver = chiselDriver(chisel, chiselArgs, { filter, printContainer, bufferFormat, services: hostServices() });
   } catch (e) {
     if (e instanceof FilterError || e instanceof ChiselArgError) return fail(e.message);
     throw e;

@@ -7,6 +7,7 @@ import { filteredEventPrinter } from "../core/filter/filtered-printer";
 import { FilterError, parseFilter } from "../core/filter/parser";
 import type { ScapHandler } from "../core/formats/scap/reader";
 import { readCaptureFile } from "../ingest/capture-stream";
+import { hostServices } from "../ingest/host-services";
 import { BufferedOut, fail } from "./output";
 
 export async function eventsCommand(args: string[]): Promise<number> {
@@ -15,7 +16,7 @@ export async function eventsCommand(args: string[]): Promise<number> {
   let predicate: Predicate | undefined;
   if (filter !== undefined && filter !== "") {
     try {
-      predicate = compileFilter(parseFilter(filter));
+      predicate = compileFilter(parseFilter(filter, { services: hostServices() }));
     } catch (e) {
       if (e instanceof FilterError) return fail(e.message);
       throw e;

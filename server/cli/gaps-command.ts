@@ -10,6 +10,7 @@ import { compileFilter } from "../core/filter/evaluate";
 import { filteringHandler } from "../core/filter/filtered-printer";
 import { FilterError, parseFilter } from "../core/filter/parser";
 import { readCaptureFile } from "../ingest/capture-stream";
+import { hostServices } from "../ingest/host-services";
 import { BufferedOut, fail } from "./output";
 
 const USAGE = "usage: casefile gaps FILE --filter F --min DURATION [--explain]";
@@ -30,7 +31,7 @@ export async function gapsCommand(args: string[]): Promise<number> {
   let matches;
   try {
     minNs = parseDuration(min);
-    matches = filter.trim() ? compileFilter(parseFilter(filter)) : () => true;
+    matches = filter.trim() ? compileFilter(parseFilter(filter, { services: hostServices() })) : () => true;
   } catch (e) {
     if (e instanceof FilterError || e instanceof Error) return fail(e.message);
     throw e;

@@ -11,6 +11,7 @@ import { FilterError, parseFilter, resolveField } from "../core/filter/parser";
 import type { ScapHandler } from "../core/formats/scap/reader";
 import { CONTAINER_TYPES } from "../core/events/printer";
 import { readCaptureFile } from "../ingest/capture-stream";
+import { hostServices } from "../ingest/host-services";
 import { BufferedOut, fail } from "./output";
 
 const USAGE = "usage: casefile spectrogram FILE [--filter F] [--bins B]";
@@ -66,7 +67,7 @@ export async function spectrogramCommand(args: string[]): Promise<number> {
   if (!Number.isInteger(bins) || bins < 1 || bins > 100_000) return fail(`--bins wants a whole number from 1 to 100000`);
   let predicate: Predicate | undefined;
   try {
-    if (filter.trim()) predicate = compileFilter(parseFilter(filter));
+    if (filter.trim()) predicate = compileFilter(parseFilter(filter, { services: hostServices() }));
   } catch (e) {
     if (e instanceof FilterError) return fail(e.message);
     throw e;

@@ -19,6 +19,7 @@ import {
   ChiselArgsError, chiselFilterArg, compileChiselFilter, rowFilter, type ChiselFilter, type StateChisel,
 } from "../core/filter/chisel-filter";
 import { stateAt, type StateAt } from "../ingest/file-state";
+import { hostServices } from "../ingest/host-services";
 import { BufferedOut, fail } from "./output";
 
 export type StateCommand = StateChisel;
@@ -43,7 +44,7 @@ export function filteredStateLines(cmd: StateCommand, state: StateAt, filter: Ch
 /** The chisel argument string F as sysdig reads it, compiled: undefined for no filter. Throws
  *  ChiselArgsError or FilterError. */
 export function stateFilter(cmd: StateCommand, args: string | undefined): ChiselFilter | undefined {
-  return compileChiselFilter(cmd, chiselFilterArg(cmd, args));
+  return compileChiselFilter(cmd, chiselFilterArg(cmd, args), hostServices());
 }
 
 /** One line, whatever the filter text held. */

@@ -9,6 +9,7 @@ import { CONTAINER_TYPES } from "../events/printer";
 import { compileFilter, type Predicate } from "../filter/evaluate";
 import { filteringHandler } from "../filter/filtered-printer";
 import { parseFilter } from "../filter/parser";
+import type { ServiceTable } from "../filter/services";
 import type { ScapHandler } from "../formats/scap/reader";
 import type { Chisel, ChiselOptions, ChiselOutput } from "./chisel";
 
@@ -22,14 +23,16 @@ export interface ChiselDriver {
 export interface DriverOptions extends ChiselOptions {
   /** The user's filter (sysdig's trailing FILTER argument); "" or undefined: none. */
   filter?: string;
+  /** The host's service names, for ports written as names in either filter. */
+  services?: ServiceTable;
 }
 
 /** Starts `chisel` with `args`. Throws FilterError for a bad user filter and ChiselArgError for
  *  arguments the chisel refuses, before any event is read. */
 export function chiselDriver(chisel: Chisel, args: readonly string[], opts: DriverOptions = {}): ChiselDriver {
-  const user = opts.filter !== undefined && opts.filter.trim() !== "" ? compileFilter(parseFilter(opts.filter)) : undefined;
+  const user = opts.filter !== undefined && opts.filter.trim() !== "" ? compileFilter(parseFilter(opts.filter, { services: opts.services })) : undefined;
   const run = chisel.start(args, opts);
-  const own = run.filter ? compileFilter(parseFilter(run.filter)) : undefined;
+  const own = run.filter ? compileFilter(parseFilter(run.filter, { services: opts.services })) : undefined;
 
   // The container events a capture starts with take event numbers but sysdig's loop never
   // sees them (sinsp consumes them while opening the file), so no chisel does either.

@@ -57,6 +57,9 @@ export class EventStream implements ScapHandler, RenderContext {
   users = (users: UserEntry[], groups: GroupEntry[]): void => this.table.setUsers(users, groups);
   fd = (fd: number) => this.thread.fds.get(fd);
   comm = (tid: number) => this.table.threads.get(tid)?.comm;
+  /** Names of ids in the capture's user list (uid/gid parameters: `euid=0(root)`). */
+  userName = (uid: number) => this.table.users.get(uid)?.name;
+  groupName = (gid: number) => this.table.groups.get(gid)?.name;
   cwd = () => this.thread.cwd;
 
   event(ev: RawEvent): void {

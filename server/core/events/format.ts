@@ -19,6 +19,10 @@ export interface RenderContext {
   cwd(): string;
   /** The command name of a thread, or undefined if unknown. */
   comm(tid: number): string | undefined;
+  /** The names of a uid and a gid in the capture's user list (undefined: not in it). Without
+   *  these, every id is shown as unknown. */
+  userName?(uid: number): string | undefined;
+  groupName?(gid: number): string | undefined;
 }
 
 const GENERIC_TYPES: ReadonlySet<number> = new Set(
@@ -36,9 +40,12 @@ const SIGNALS: Record<number, string> = {
   26: "SIGVTALRM", 27: "SIGPROF", 28: "SIGWINCH", 29: "SIGIO", 30: "SIGPWR", 31: "SIGSYS",
 };
 
-export function errnoText(v: number): string {
-  const name = ERRNO_NAMES[-v];
-  return name ? `${v}(${name})` : `${v}`;
+/** An errno result: the signed 64-bit value, named when negative. libsinsp looks the name up
+ *  with the value cut to 32 bits (errno_to_str((int32_t)val)). */
+export function errnoText(v: number | bigint): string {
+  const big = BigInt(v);
+  const name = big < 0n ? ERRNO_NAMES[-Number(BigInt.asIntN(32, big))] : undefined;
+  return name ? `${big}(${name})` : `${big}`;
 }
 
 /** Flags: the number, then the names of the flags it holds, in table order. A flag equal to
@@ -89,7 +96,8 @@ function sockaddrText(b: Uint8Array): string {
   if (family === 2 && b.length >= 7) return `${ipv4At(b, 1)}:${b[5] | (b[6] << 8)}`;
   // An IPv4-mapped address keeps its ::ffff: form (unlike in a socket tuple).
   if (family === 10 && b.length >= 19) return `${ipv6At(b, 1)}:${b[17] | (b[18] << 8)}`;
-  if (family === 1) return cstring(b.subarray(1));
+  // Unix paths go through libsinsp's sanitize_string: unprintable characters are dropped.
+  if (family === 1) return sanitized(cstring(b.subarray(1)));
   return `family ${family}`;
 }
 
@@ -109,7 +117,7 @@ export function socktupleText(b: Uint8Array): string {
     const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
     const src = dv.getBigUint64(1, true).toString(16);
     const dst = dv.getBigUint64(9, true).toString(16);
-    return `${src}->${dst} ${cstring(b.subarray(17))}`;
+    return `${src}->${dst} ${sanitized(cstring(b.subarray(17)))}`;
   }
   return `family ${family}`;
 }
@@ -120,19 +128,32 @@ function cstring(b: Uint8Array): string {
   return new TextDecoder().decode(b.subarray(0, e));
 }
 
-function fdText(v: number, ctx: RenderContext): string {
+/** libsinsp's sanitize_string / strcpy_sanitized: every byte that is not printable ASCII is
+ *  removed (isprint in the C locale; bytes from 0x80 on, as signed chars, are not printable). */
+export function sanitized(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[^\x20-\x7e]/.test(s) ? s.replace(/[^\x20-\x7e]/g, "") : s;
+}
+
+function fdText(p: ParamIndex, i: number, ctx: RenderContext): string {
+  const v = p.int(i);
   if (v === AT_FDCWD) return `${v}(AT_FDCWD)`;
-  if (v < 0) return errnoText(v);
+  // 64-bit values beyond 2^53 keep every digit.
+  if (v < 0) return errnoText(p.len[i] === 8 ? p.big(i, true) : v);
   const fd = ctx.fd(v);
-  return fdParamText(v, fd ? fdLabel(fd) : "");
+  const num = Number.isSafeInteger(v) || p.len[i] !== 8 ? v : p.big(i, true);
+  return fdParamText(num, fd ? fdLabel(fd) : "");
 }
 
 /** The text of an fd parameter with value v ≥ 0, given the fd's label ("" when the thread has
  *  no such fd). */
-export function fdParamText(v: number, label: string): string {
+export function fdParamText(v: number | bigint, label: string): string {
   return label === "" ? `${v}` : `${v}(${label})`;
 }
 
+/** A poll fd list as libsinsp prints it: per fd `NUM:TF`, the number unsigned (PRIu64), T the
+ *  fd's type character ('?' when the thread has no such fd) and F the poll flags in hex, read as
+ *  a signed 16-bit value widened to 32 bits (so 0x8000 prints ffff8000). */
 function fdListText(b: Uint8Array, ctx: RenderContext): string {
   if (b.length < 2) return "";
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -140,9 +161,9 @@ function fdListText(b: Uint8Array, ctx: RenderContext): string {
   const parts: string[] = [];
   for (let i = 0, o = 2; i < n && o + 10 <= b.length; i++, o += 10) {
     const fdnum = dv.getInt32(o + 4, true) * 4294967296 + dv.getUint32(o, true);
-    const flags = dv.getInt16(o + 8, true) & 0xffff;
-    const fd = fdnum >= 0 ? ctx.fd(fdnum) : undefined;
-    parts.push(fd ? `${fdnum}:${fdLabel(fd)[1]}${flags.toString(16)}` : `${fdnum}:${flags.toString(16)}`);
+    const flags = (dv.getInt16(o + 8, true) >>> 0).toString(16);
+    const fd = ctx.fd(fdnum);
+    parts.push(`${dv.getBigUint64(o, true)}:${fd ? fdLabel(fd)[1] : "?"}${flags}`);
   }
   return parts.join(" ");
 }
@@ -150,46 +171,90 @@ function fdListText(b: Uint8Array, ctx: RenderContext): string {
 /** A path, with the absolute path it stands for when it is relative: `rel(/cwd/rel)`. Paths of
  *  *at() calls are relative to their dirfd parameter. */
 function pathText(p: ParamIndex, i: number, ctx: RenderContext): string {
-  const s = p.str(i);
-  if (s === "" || s.startsWith("/")) return s;
+  const raw = p.str(i);
+  // The path as given is shown sanitized (unprintable bytes dropped); the path it resolves to
+  // shows them as '.' (see resolvePath).
+  const s = sanitized(raw);
+  if (s.startsWith("/")) return s;
   let base = ctx.cwd();
   const dirfdI = DIRFD_PARAM[p.ev.type];
   if (dirfdI >= 0 && p.has(dirfdI)) {
     const dirfd = p.int(dirfdI);
     if (dirfd !== AT_FDCWD) base = ctx.fd(dirfd)?.name ?? "";
   }
-  return `${s}(${resolvePath(base, s)})`;
+  // An empty path stands for the directory itself: `name=(/cwd)`.
+  return `${s}(${resolvePath(base, raw)})`;
 }
 
 const DIRFD_PARAM: number[] = EVENTS.map((e) => e.params.findIndex((x) => x.name === "dirfd"));
 
-function intText(p: ParamIndex, i: number, info: ParamInfo, signed: boolean): string {
-  if (info.fmt === PF.HEX) return hex(p.big(i, false));
-  if (info.fmt === PF.OCT) {
-    const v = p.uint(i);
-    return v === 0 ? "0" : `0${v.toString(8)}`;
+/** An integer as libsinsp's printf formats print it (SET_NUMERIC_FORMAT): decimal through
+ *  PRId<width> whatever the signedness, so 32- and 64-bit unsigned values print signed
+ *  (`val=-1`), while 8- and 16-bit ones, promoted to int, keep their value; hex (PRIX) and
+ *  octal (%#o) print the bits, a negative 8/16-bit value widened to 32 bits. `fmt` is the print
+ *  format of the event's parameter (a dynamic parameter keeps its outer one). */
+function intText(p: ParamIndex, i: number, fmt: PF, signed: boolean): string {
+  const width = p.len[i];
+  const sval = p.big(i, true), uval = p.big(i, false);
+  if (fmt === PF.HEX || fmt === PF.OCT) {
+    const bits = signed && width < 4 ? BigInt.asUintN(32, sval) : width < 4 ? uval : BigInt.asUintN(width * 8, sval);
+    if (fmt === PF.HEX) return hex(bits);
+    return bits === 0n ? "0" : `0${bits.toString(8)}`;
   }
-  if (p.len[i] === 8) return p.big(i, signed).toString();
-  return `${signed ? p.int(i) : p.uint(i)}`;
+  const v = width >= 4 || signed ? sval : uval;
+  if (fmt === PF.PADDED_DEC_10) return v < 0n ? `-${(-v).toString().padStart(8, "0")}` : v.toString().padStart(9, "0");
+  return v.toString();
 }
 
-export function paramText(p: ParamIndex, i: number, info: ParamInfo, ctx: RenderContext): string {
+/** C's printf %lg: six significant digits, trailing zeros dropped, exponent form below 1e-4
+ *  or from 1e6 on. */
+export function printfG(x: number): string {
+  if (x === 0) return "0";
+  // toExponential rounds to six significant digits; its exponent is the rounded one, as C's.
+  const [m, e] = x.toExponential(5).split("e");
+  const ex = Number(e);
+  const trim = (t: string) => (t.includes(".") ? t.replace(/0+$/, "").replace(/\.$/, "") : t);
+  if (ex < -4 || ex >= 6) return `${trim(m)}e${ex < 0 ? "-" : "+"}${String(Math.abs(ex)).padStart(2, "0")}`;
+  return trim(x.toFixed(5 - ex));
+}
+
+/** A uid or gid: the id (printed %d, so signed), then its name from the capture's user list,
+ *  `<NA>` when it has none; (uint32)-1 is `-1(<NONE>)`. */
+function idText(v: number, name: string | undefined): string {
+  if (v === 0xffffffff) return "-1(<NONE>)";
+  return `${v | 0}(${name ?? "<NA>"})`;
+}
+
+/** A relative time in nanoseconds with its human form in seconds (`1000000000(1s)`); all ones
+ *  is "none". */
+function reltimeText(v: bigint): string {
+  if (v === 0xffffffffffffffffn) return "none";
+  return `${v}(${printfG(Number(v) / 1e9)}s)`;
+}
+
+export function paramText(p: ParamIndex, i: number, info: ParamInfo, ctx: RenderContext, fmt: PF = info.fmt): string {
   const len = p.len[i];
   switch (info.type) {
     case PT.INT8: case PT.INT16: case PT.INT32: case PT.INT64:
-      return intText(p, i, info, true);
-    case PT.UINT8: case PT.UINT16: case PT.UINT32: case PT.UINT64: case PT.UID: case PT.GID:
-    case PT.PORT: case PT.L4PROTO: case PT.SOCKFAMILY: case PT.ABSTIME: case PT.RELTIME:
-    case PT.SIGSET:
-      return intText(p, i, info, false);
+      return intText(p, i, fmt, true);
+    case PT.UINT8: case PT.UINT16: case PT.UINT32: case PT.UINT64:
+    case PT.PORT: case PT.L4PROTO: case PT.SOCKFAMILY: case PT.ABSTIME: case PT.SIGSET:
+      return intText(p, i, fmt, false);
+    case PT.UID:
+      return len === 0 ? "" : idText(p.uint(i), ctx.userName?.(p.uint(i)));
+    case PT.GID:
+      return len === 0 ? "" : idText(p.uint(i), ctx.groupName?.(p.uint(i)));
+    case PT.RELTIME:
+      return len === 0 ? "" : reltimeText(p.big(i, false));
     case PT.ERRNO:
-      return len === 0 ? "" : errnoText(p.int(i));
+      return len === 0 ? "" : errnoText(p.big(i, true));
     case PT.FD:
-      return len === 0 ? "" : fdText(p.int(i), ctx);
+      return len === 0 ? "" : fdText(p, i, ctx);
     case PT.PID: {
       const v = p.int(i);
       const comm = ctx.comm(v);
-      return comm ? `${v}(${comm})` : `${v}`;
+      const num = p.len[i] === 8 ? p.big(i, true) : v;
+      return comm ? `${num}(${comm})` : `${num}`;
     }
     case PT.FLAGS8: case PT.FLAGS16: case PT.FLAGS32:
       return flagsText(p.uint(i), info.flags);
@@ -197,7 +262,7 @@ export function paramText(p: ParamIndex, i: number, info: ParamInfo, ctx: Render
       // A mode's number follows its print format (octal: `mode=0755`), where flags always
       // print in decimal; the names that follow are found as for flags.
       const t = flagsText(p.uint(i), info.flags);
-      return intText(p, i, info, false) + t.slice(`${p.uint(i)}`.length);
+      return intText(p, i, fmt, false) + t.slice(`${p.uint(i)}`.length);
     }
     case PT.ENUMFLAGS8: case PT.ENUMFLAGS16: case PT.ENUMFLAGS32:
       return enumText(p.uint(i), info.flags);
@@ -240,7 +305,7 @@ export function paramText(p: ParamIndex, i: number, info: ParamInfo, ctx: Render
       const saveOff = p.off[i], saveLen = p.len[i];
       p.off[i] = saveOff + 1;
       p.len[i] = saveLen - 1;
-      const s = paramText(p, i, sub, ctx);
+      const s = paramText(p, i, sub, ctx, info.fmt);
       p.off[i] = saveOff;
       p.len[i] = saveLen;
       return s;
@@ -269,5 +334,6 @@ export function infoText(type: number, p: ParamIndex, ctx: RenderContext, statef
 
 /** Parameter types whose text depends on the state at the event (fd names, thread names). */
 export function isStateful(type: PT): boolean {
-  return type === PT.FD || type === PT.PID || type === PT.FDLIST || type === PT.FSPATH || type === PT.FSRELPATH;
+  return type === PT.FD || type === PT.PID || type === PT.FDLIST || type === PT.FSPATH || type === PT.FSRELPATH ||
+    type === PT.UID || type === PT.GID;
 }

@@ -5,6 +5,7 @@
 // type once, at compile time.
 
 import type { FieldInfo, FieldTypeName } from "./fields";
+import type { ServiceTable } from "./services";
 
 export type CmpOp =
   | "=" | "!=" | "<" | "<=" | ">" | ">="
@@ -54,6 +55,9 @@ export type FilterNode = Comparison | BoolNode | NotNode;
 export interface Filter {
   readonly text: string;
   readonly root: FilterNode | undefined;
+  /** The service names the parser checked port values with; the compilers read them the same.
+   *  Undefined: none (a host without /etc/services). */
+  readonly services?: ServiceTable;
 }
 
 /** Every comparison of a filter, in order (for callers that need to know which fields a

@@ -18,6 +18,7 @@
 import { compileFilter, type Predicate } from "./evaluate";
 import { fromBinary, parseFilter, toBinary } from "./parser";
 import type { Filter } from "./ast";
+import type { ServiceTable } from "./services";
 import type { FilterContext } from "./runtime";
 import type { FdPredicate } from "../state/tables";
 
@@ -97,10 +98,10 @@ export interface ChiselFilter {
 
 /** The chisel's filter compiled, or undefined for none. Throws FilterError, at sysdig's
  *  positions: in the text compiled, so netstat's count its own 35 characters first. */
-export function compileChiselFilter(chisel: StateChisel, arg: string | undefined): ChiselFilter | undefined {
+export function compileChiselFilter(chisel: StateChisel, arg: string | undefined, services?: ServiceTable): ChiselFilter | undefined {
   const text = threadTableFilterText(chisel, arg);
   if (text === undefined) return undefined;
-  const filter = parseFilter(text, { threadTable: true });
+  const filter = parseFilter(text, { threadTable: true, services });
   return { text, filter, predicate: compileFilter(filter) };
 }
 

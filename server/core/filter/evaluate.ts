@@ -11,6 +11,7 @@
 import type { Comparison, Filter, FilterNode } from "./ast";
 import type { FieldTypeName } from "./field-list";
 import { FilterError, fromBinary } from "./parser";
+import { NO_SERVICES, type ServiceTable } from "./services";
 import type { FilterContext } from "./runtime";
 import { ancestors, commOf, endpoints, extractorFor, type Value } from "./extract";
 import {
@@ -27,19 +28,19 @@ const TRUE: Predicate = () => true;
  *  FilterError for comparisons sysdig refuses (it does so at the first event; we do it here,
  *  at the field's position). */
 export function compileFilter(filter: Filter): Predicate {
-  return filter.root ? compileNode(filter.root) : TRUE;
+  return filter.root ? compileNode(filter.root, filter.services ?? NO_SERVICES) : TRUE;
 }
 
-function compileNode(n: FilterNode): Predicate {
+function compileNode(n: FilterNode, services: ServiceTable): Predicate {
   switch (n.kind) {
     case "cmp":
-      return compileComparison(n);
+      return compileComparison(n, services);
     case "not": {
-      const f = compileNode(n.child);
+      const f = compileNode(n.child, services);
       return (c) => !f(c);
     }
     case "and": {
-      const parts = n.children.map(compileNode);
+      const parts = n.children.map((x) => compileNode(x, services));
       if (parts.length === 2) {
         const [a, b] = parts;
         return (c) => a(c) && b(c);
@@ -50,7 +51,7 @@ function compileNode(n: FilterNode): Predicate {
       };
     }
     case "or": {
-      const parts = n.children.map(compileNode);
+      const parts = n.children.map((x) => compileNode(x, services));
       if (parts.length === 2) {
         const [a, b] = parts;
         return (c) => a(c) || b(c);
@@ -74,22 +75,22 @@ function cString(v: string): string {
   return z < 0 ? s : s.slice(0, z);
 }
 
-function compileComparison(cmp: Comparison): Predicate {
+function compileComparison(cmp: Comparison, services: ServiceTable): Predicate {
   const name = cmp.field.field.name;
   const op = cmp.op;
   const type = cmp.field.type;
 
   if (name === "fd.ip") return fdIp(cmp);
   // fd.proto compares as fd.port does (sysdig's compare_port serves both).
-  if (name === "fd.port" || name === "fd.proto") return fdPort(cmp);
+  if (name === "fd.port" || name === "fd.proto") return fdPort(cmp, services);
   if (name === "fd.net") return fdNet(cmp);
   if (name === "evt.around") return around(cmp);
-  if ((name === "proc.aname" || name === "proc.apid") && cmp.field.index === undefined) return anyAncestor(cmp, type);
+  if ((name === "proc.aname" || name === "proc.apid") && cmp.field.index === undefined) return anyAncestor(cmp, type, services);
 
   const extract = extractorFor(cmp.field);
   if (!extract) refuse(cmp, `field ${name} is not supported by casefile yet`);
   if (op === "exists") return (c) => extract(c) !== undefined;
-  const test = valueTest(cmp, type);
+  const test = valueTest(cmp, type, services);
   return (c) => {
     const v = extract(c);
     return v !== undefined && test(v);
@@ -99,12 +100,12 @@ function compileComparison(cmp: Comparison): Predicate {
 type Test = (v: Exclude<Value, undefined>) => boolean;
 
 /** How a non-NULL extracted value is compared with the filter's values. */
-function valueTest(cmp: Comparison, type: FieldTypeName): Test {
+function valueTest(cmp: Comparison, type: FieldTypeName, services: ServiceTable): Test {
   const op = cmp.op;
   const num = NUMERIC_TYPES[type];
   if (num || type === "PORT" || type === "BOOL") {
     const parse = (s: string): bigint =>
-      type === "PORT" ? BigInt(parsePort(s)) : type === "BOOL" ? (parseBool(s) ? 1n : 0n) : parseInteger(fromBinary(s), num!.bits, num!.signed);
+      type === "PORT" ? BigInt(parsePort(s, services)) : type === "BOOL" ? (parseBool(s) ? 1n : 0n) : parseInteger(fromBinary(s), num!.bits, num!.signed);
     const vals = cmp.values.map(parse);
     return numericTest(cmp, vals);
   }
@@ -257,8 +258,8 @@ function fdIp(cmp: Comparison): Predicate {
 }
 
 /** fd.port: either port of a connection, or a server socket's port. */
-function fdPort(cmp: Comparison): Predicate {
-  const vals = cmp.values.map((v) => parsePort(fromBinary(v)));
+function fdPort(cmp: Comparison, services: ServiceTable): Predicate {
+  const vals = cmp.values.map((v) => parsePort(fromBinary(v), services));
   const x = vals[0];
   let test: (p: number) => boolean;
   switch (cmp.op) {
@@ -311,7 +312,7 @@ function around(cmp: Comparison): Predicate {
 }
 
 /** proc.aname / proc.apid without an index: true when any ancestor matches. */
-function anyAncestor(cmp: Comparison, type: FieldTypeName): Predicate {
+function anyAncestor(cmp: Comparison, type: FieldTypeName, services: ServiceTable): Predicate {
   const isName = cmp.field.field.name === "proc.aname";
   if (cmp.op === "exists") {
     return (c) => {
@@ -319,7 +320,7 @@ function anyAncestor(cmp: Comparison, type: FieldTypeName): Predicate {
       return false;
     };
   }
-  const test = valueTest(cmp, type);
+  const test = valueTest(cmp, type, services);
   return (c) => {
     for (const a of ancestors(c)) if (test(isName ? commOf(a) : a.pid)) return true;
     return false;

@@ -21,7 +21,6 @@ import type { FieldRef } from "./ast";
 import { FIELDS } from "./fields";
 import type { FilterContext } from "./runtime";
 import { hasLatency } from "./latency";
-import { serviceByPort } from "./services";
 
 export type Value = number | bigint | string | boolean | Uint8Array | undefined;
 export type Extractor = (c: FilterContext) => Value;
@@ -470,10 +469,10 @@ function l4Text(f: Fd): string {
  *  (sysdig -R) what getservbyport() finds for the socket's protocol (any protocol when neither
  *  TCP nor UDP). */
 function portName(c: FilterContext, f: Fd, port: number): string {
-  if (!c.resolvePorts) return String(port);
+  if (!c.portNames) return String(port);
   const l4 = l4Of(f);
   const proto = l4 === L4Proto.TCP ? "tcp" : l4 === L4Proto.UDP ? "udp" : undefined;
-  return serviceByPort(port, proto) ?? String(port);
+  return c.portNames.byPort(port, proto) ?? String(port);
 }
 
 /** fd.cproto: the client port's name; "" for a server socket (sysdig names only connected

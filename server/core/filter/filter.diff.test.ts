@@ -15,6 +15,7 @@ import { ScapWriter, sockaddrV4, socktupleV4, type ParamValue } from "../formats
 import { FdType } from "../formats/scap/blocks";
 import { feedCapture, fixtureCaptures, outputLines, runSysdigAsync } from "../../testing/oracle";
 import { compareLines } from "../../testing/compare";
+import { hostServices } from "../../ingest/host-services";
 import { CLONE_THREAD_FLAGS, execveExit, forkExit as forkParams } from "../../testing/scap-scenario";
 import { parseFilter, resolveField } from "./parser";
 import { compileFilter } from "./evaluate";
@@ -54,7 +55,7 @@ function ourLines(bytes: Uint8Array, filter: string): string[] {
   const h = filteredEventPrinter((line) => {
     // A value with a newline (container JSON) makes more than one output line, as in sysdig's.
     for (const l of line.split("\n")) if (l.length > 0) out.push(l);
-  }, compileFilter(parseFilter(filter)));
+  }, compileFilter(parseFilter(filter, { services: hostServices() })));
   feedCapture(bytes, h);
   return out;
 }
@@ -286,7 +287,7 @@ async function valueDiffs(file: string, fields: string[], resolvePorts = false):
   const bad = new Map<string, string[]>();
   let seen = 0;
   const h = filteringHandler((ctx, _ev, num) => {
-    ctx.resolvePorts = resolvePorts;
+    ctx.portNames = resolvePorts ? hostServices() : undefined;
     seen++;
     const t = theirs.get(String(num));
     fields.forEach((f, i) => {

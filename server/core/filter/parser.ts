@@ -42,6 +42,7 @@ import { FIELDS, longestParam, paramTypeName, isEventTypeName, type FieldInfo } 
 import { SYSCALL_NAMES } from "../events/syscalls";
 import { EVENTS, LEGACY_EVENT_COUNT } from "../events/event-table";
 import { checkValue, parseInteger, ValueError } from "./values";
+import { NO_SERVICES, type ServiceTable } from "./services";
 
 export class FilterError extends Error {
   constructor(readonly position: number, readonly detail: string) {
@@ -105,6 +106,9 @@ export interface ParseOptions {
    *  get_thread_table): sysdig compiles it with ttable_only set, so a field of a class that does
    *  not work on the thread table is refused, where its name ends. */
   threadTable?: boolean;
+  /** The host's service names, for port values written as names (`fd.port=http`). Default:
+   *  none, as on a host without /etc/services. */
+  services?: ServiceTable;
 }
 
 /** The evt fields sysdig 0.29.3 still accepts in a thread-table filter (every other evt field is
@@ -353,7 +357,7 @@ class Parser {
         if (!isEventTypeName(v, SYSCALL_NAMES)) throw new ValueError(`unknown event type ${v}`);
         return;
       }
-      checkValue(field.valueType, fromBinary(v));
+      checkValue(field.valueType, fromBinary(v), this.opts.services ?? NO_SERVICES);
     } catch (e) {
       if (e instanceof ValueError) this.fail(e.message);
       throw e;
@@ -459,5 +463,5 @@ function paramField(
 export function parseFilter(text: string, opts: ParseOptions = {}): Filter {
   const bin = toBinary(text);
   const root = new Parser(bin, opts).parse();
-  return { text, root };
+  return { text, root, services: opts.services };
 }

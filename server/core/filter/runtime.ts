@@ -15,6 +15,7 @@ import { splitNul, unknownThread, type Fd, type Thread, type ThreadTable } from 
 import { LEGACY_FLAGS } from "./legacy-tables";
 import { followLatency, RESETS_THREAD, type LatencyState } from "./latency";
 import { parseIpv4 } from "./values";
+import type { ServiceTable } from "./services";
 
 export interface ThreadExtra extends LatencyState {
   /** The controlling terminal (proc.tty), from the process list or execve. */
@@ -135,8 +136,9 @@ export class FilterContext {
   /** sysdig's evt->m_tinfo is NULL: a clone exit of a thread its table did not hold before
    *  (it looks clone exits up without creating the thread). The latency fields then read 0. */
   noTinfo = false;
-  /** sysdig -R: port numbers resolved to service names (fd.cproto...); off by default. */
-  resolvePorts = false;
+  /** sysdig -R: the host's service names that port numbers are shown as (fd.cproto...);
+   *  undefined by default: numbers. */
+  portNames: ServiceTable | undefined = undefined;
   private pendingParse = false;
   private prePf: [number, number] | undefined;
   readonly table: ThreadTable;

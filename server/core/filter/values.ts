@@ -5,7 +5,7 @@
 // ValueError carries one and the parser reports it at sysdig's position.
 
 import type { FieldTypeName } from "./field-list";
-import { serviceByName } from "./services";
+import type { ServiceTable } from "./services";
 
 export class ValueError extends Error {}
 
@@ -50,11 +50,12 @@ export const NUMERIC_TYPES: Partial<Record<FieldTypeName, NumericKind>> = {
 
 export const STRING_TYPES: ReadonlySet<FieldTypeName> = new Set(["CHARBUF", "FSPATH", "FSRELPATH", "SOCKADDR", "SOCKFAMILY"]);
 
-/** A port value: digits (kept to 16 bits), or a service name as getservbyname() finds it. */
-export function parsePort(s: string): number {
+/** A port value: digits (kept to 16 bits), or a service name as getservbyname() finds it in
+ *  the host's table. */
+export function parsePort(s: string, services: ServiceTable): number {
   if (s === "") return 0;
   if (/^[0-9]+$/.test(s)) return Number(BigInt(s) & 0xffffn);
-  const p = serviceByName(s);
+  const p = services.byName(s);
   if (p === undefined) throw new ValueError(`unrecognized protocol ${s}`);
   return p;
 }
@@ -162,7 +163,7 @@ export function inNet(ip: Uint8Array, net: IpNet): boolean {
 
 /** Validates a value for a field or parameter type, as sysdig does when the filter is
  *  compiled (throws ValueError with sysdig's message). */
-export function checkValue(type: FieldTypeName, value: string): void {
+export function checkValue(type: FieldTypeName, value: string, services: ServiceTable): void {
   const num = NUMERIC_TYPES[type];
   if (num) {
     parseInteger(value, num.bits, num.signed);
@@ -170,7 +171,7 @@ export function checkValue(type: FieldTypeName, value: string): void {
   }
   switch (type) {
     case "BOOL": parseBool(value); return;
-    case "PORT": parsePort(value); return;
+    case "PORT": parsePort(value, services); return;
     case "IPADDR": parseIpAddr(value); return;
     case "IPNET": parseIpNet(value); return;
     case "IPV4ADDR": if (!parseIpv4(value)) throw new ValueError(`unrecognized IPv4 address ${value}`); return;
