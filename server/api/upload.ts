@@ -1,10 +1,13 @@
-// Streaming an upload to disk under a size limit. The client's file name never reaches the file
-// system: temp files get random names, and the name is kept only as metadata.
+// Receiving an upload: the body is streamed to a temp file under a size limit, and only once its
+// first bytes show a capture. The client's file name never reaches the file system: temp files
+// get random names, and the name is kept only as metadata.
 
 import { createWriteStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { constants as zlibConstants, createGunzip } from "node:zlib";
 import { ApiError } from "./http-json";
 
 export const UPLOAD_PREFIX = "upload-";
@@ -13,16 +16,22 @@ export const UPLOAD_SUFFIX = ".part";
 export const DEFAULT_MAX_UPLOAD = 2 * 1024 ** 3;
 
 export function maxUploadFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.CASEFILE_MAX_UPLOAD;
-  if (!raw) return DEFAULT_MAX_UPLOAD;
+  return positiveFromEnv(env, "CASEFILE_MAX_UPLOAD", DEFAULT_MAX_UPLOAD, "bytes");
+}
+
+/** A positive whole number from the environment, or the default when unset; a bad value stops the
+ *  start-up rather than silently falling back to a limit the user did not choose. */
+export function positiveFromEnv(env: NodeJS.ProcessEnv, name: string, dflt: number, unit: string): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return dflt;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`CASEFILE_MAX_UPLOAD must be a positive number of bytes, not ${JSON.stringify(raw)}`);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number of ${unit}, not ${JSON.stringify(raw)}`);
   return n;
 }
 
 /** The display name from an X-Filename header. Browsers can only send Latin-1 in headers, so
  *  the client percent-encodes; a raw header from a script is accepted as it is. */
-export function uploadName(header: string | null): string {
+export function uploadName(header: string | null | undefined): string {
   let name = header ?? "";
   try {
     name = decodeURIComponent(name);
@@ -35,49 +44,246 @@ export function uploadName(header: string | null): string {
   return name || "upload";
 }
 
+// What a capture starts with. A scap file opens with a section header block: its type
+// 0x0A0D0D0A, its length, then the byte-order magic 0x1A2B3C4D (little-endian on disk, as libscap
+// writes it). pcapng opens with the very same block (scap's layout is borrowed from it); the
+// block after it tells them apart: scap's block types are 0x200 and up (machine info, process
+// list...), pcapng's are small (1 for its interface description) or its custom 0xBAD/0x40000BAD.
+const SHB = [0x0a, 0x0d, 0x0d, 0x0a];
+const SHB_MAGIC_LE = [0x4d, 0x3c, 0x2b, 0x1a];
+const SNIFF_BYTES = 12;
+/** A section header longer than this is left for the reader to judge. */
+const MAX_SNIFFED_SHB = 64 * 1024;
+/** Inflated bytes looked at inside a gzip: a section header and the next block's type. */
+const SNIFF_INFLATED = MAX_SNIFFED_SHB + 8;
+/** Compressed bytes a gzip may take before it yields its first SNIFF_BYTES: a gzip header with a
+ *  long name or comment, but not an unbounded wait. */
+const MAX_GZIP_PREFIX = 256 * 1024;
+
+export type Sniff =
+  | { kind: "scap" }
+  | { kind: "gzip" }
+  | { kind: "more" }
+  | { kind: "refuse"; why: string };
+
+const hex = (b: Uint8Array) => [...b.subarray(0, SNIFF_BYTES)].map((x) => x.toString(16).padStart(2, "0")).join(" ");
+
+/** What the first bytes of a file say it is. `ended`: there are no more bytes than these. */
+export function sniffCapture(head: Uint8Array, ended: boolean): Sniff {
+  if (head.length === 0) return ended ? { kind: "refuse", why: "the file is empty" } : { kind: "more" };
+  if (head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b) {
+    return head[2] === 8 ? { kind: "gzip" } : { kind: "refuse", why: "a gzip file with an unknown compression method (at byte 2)" };
+  }
+  // Decide as soon as a byte differs: a 2 GiB file of noise is refused on its first chunk.
+  const want = [...SHB, -1, -1, -1, -1, ...SHB_MAGIC_LE];
+  for (let i = 0; i < Math.min(head.length, want.length); i++) {
+    if (want[i] >= 0 && head[i] !== want[i]) return { kind: "refuse", why: notCapture(head) };
+  }
+  if (head.length < SNIFF_BYTES) return ended ? { kind: "refuse", why: `not a scap capture: only ${head.length} bytes (at byte 0)` } : { kind: "more" };
+  const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const shbLen = dv.getUint32(4, true);
+  if (shbLen < 28 || shbLen % 4 !== 0 || shbLen > MAX_SNIFFED_SHB) return { kind: "scap" };
+  if (head.length < shbLen + 4) return ended ? { kind: "scap" } : { kind: "more" };
+  const next = dv.getUint32(shbLen, true);
+  if (next < 0x200 || next === 0xbad || next === 0x40000bad) {
+    return { kind: "refuse", why: `a pcapng file: Casefile reads sysdig captures (.scap, .scap.gz) only, for now (at byte ${shbLen})` };
+  }
+  return { kind: "scap" };
+}
+
+function notCapture(head: Uint8Array): string {
+  const u32 = head.length >= 4 ? new DataView(head.buffer, head.byteOffset, 4).getUint32(0, false) : -1;
+  // Classic pcap, either byte order, micro- or nanosecond stamps: a packet capture Casefile does
+  // not read yet, which deserves a better word than "not a capture".
+  if ([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1].includes(u32)) {
+    return "a pcap file: Casefile reads sysdig captures (.scap, .scap.gz) only, for now (at byte 0)";
+  }
+  return `not a scap capture: it starts with ${hex(head)}, not a section header block (at byte 0)`;
+}
+
+/** The first bytes a gzip prefix inflates to (at most about `want` + 16 KiB: inflating stops there,
+ *  so a small prefix that inflates to gigabytes costs nothing), or the reason it cannot. */
+export function inflatedStart(gz: Uint8Array, want = SNIFF_INFLATED): Promise<{ bytes: Uint8Array } | { error: string }> {
+  return new Promise((resolve) => {
+    // A sync flush at the end: a prefix cut anywhere gives what it holds instead of an error.
+    const z = createGunzip({ chunkSize: 16 * 1024, finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    const parts: Buffer[] = [];
+    let n = 0;
+    let settled = false;
+    const settle = (v: { bytes: Uint8Array } | { error: string }) => {
+      if (settled) return;
+      settled = true;
+      z.destroy();
+      resolve(v);
+    };
+    z.on("data", (c: Buffer) => {
+      parts.push(c);
+      n += c.length;
+      if (n >= want) settle({ bytes: Buffer.concat(parts) });
+    });
+    z.on("error", (e) => settle(n > 0 ? { bytes: Buffer.concat(parts) } : { error: e.message }));
+    z.on("end", () => settle({ bytes: Buffer.concat(parts) }));
+    z.end(gz);
+  });
+}
+
+/** Sniffs a gzip's content: the capture inside must start as a capture does. */
+async function sniffGzip(head: Uint8Array, ended: boolean): Promise<Sniff> {
+  const r = await inflatedStart(head);
+  if ("error" in r) return { kind: "refuse", why: `a damaged gzip file (${r.error}) (at byte 0)` };
+  const inner = sniffCapture(r.bytes, ended || head.length >= MAX_GZIP_PREFIX);
+  if (inner.kind === "more") return inner;
+  if (inner.kind === "refuse") {
+    const at = / \(at byte (\d+)\)$/.exec(inner.why);
+    return { kind: "refuse", why: `inside the gzip, ${at ? inner.why.slice(0, at.index) : inner.why} (at byte ${at?.[1] ?? 0} of the inflated data)` };
+  }
+  if (inner.kind === "gzip") return { kind: "refuse", why: "a gzip file inside a gzip file: decompress it once first (at byte 0)" };
+  return { kind: "gzip" };
+}
+
 export interface SavedUpload {
   path: string;
   bytes: number;
 }
 
-export async function saveUpload(
-  body: ReadableStream<Uint8Array> | null,
-  dir: string,
-  limit: number,
-  declaredLength: string | null,
-): Promise<SavedUpload> {
-  if (!body) throw new ApiError(400, "the request has no body: send the file's bytes", "body");
-  if (declaredLength !== null && Number(declaredLength) > limit) {
-    await body.cancel().catch(() => {});
-    throw new ApiError(413, `the file is larger than the upload limit (${limit} bytes)`, "body");
+export interface ReceiveOptions {
+  dir: string;
+  /** Largest body accepted, in bytes. */
+  limit: number;
+  /** The Content-Length header, when the client sent one. */
+  declaredLength?: string | null;
+  /** Called once the first bytes showed a capture, before anything is written. */
+  onAccepted?: () => void;
+}
+
+/**
+ * Streams a request body into a temp file in `dir`, at the disk's pace (the body is pulled one
+ * chunk at a time, so memory holds a chunk or two whatever the size). Nothing is written until the
+ * first bytes show a capture: anything else is refused with a 4xx and leaves no file.
+ */
+export async function receiveUpload(body: Readable, opts: ReceiveOptions): Promise<SavedUpload> {
+  const { limit } = opts;
+  const tooLarge = () =>
+    new ApiError(413, `the file is larger than the upload limit of ${limit} bytes; set CASEFILE_MAX_UPLOAD (bytes) to raise it`, "body");
+  if (opts.declaredLength != null && opts.declaredLength !== "" && Number(opts.declaredLength) > limit) throw tooLarge();
+
+  const puller = pullChunks(body);
+  try {
+    return await receive(puller.next, opts, tooLarge);
+  } finally {
+    // Whatever is left of a refused body is the caller's to discard or cut off.
+    puller.release();
   }
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, `${UPLOAD_PREFIX}${randomBytes(12).toString("hex")}${UPLOAD_SUFFIX}`);
+}
+
+async function receive(next: () => Promise<Buffer | null>, opts: ReceiveOptions, tooLarge: () => ApiError): Promise<SavedUpload> {
+  const { limit } = opts;
+
+  // The head: enough of the body to tell what it is. Bounded by MAX_GZIP_PREFIX plus a chunk.
+  const head: Buffer[] = [];
+  let headLen = 0;
+  let ended = false;
+  let verdict: Sniff = { kind: "more" };
+  while (verdict.kind === "more") {
+    const c = await next();
+    if (c === null) ended = true;
+    else {
+      head.push(c);
+      headLen += c.length;
+    }
+    if (headLen > limit) throw tooLarge();
+    const buf = head.length === 1 ? head[0] : Buffer.concat(head);
+    verdict = sniffCapture(buf, ended);
+    if (verdict.kind === "gzip") verdict = await sniffGzip(buf, ended);
+    if (verdict.kind === "more" && headLen >= MAX_GZIP_PREFIX) {
+      verdict = { kind: "refuse", why: `a gzip file whose first ${headLen} bytes inflate to less than a capture's header (at byte 0)` };
+    }
+  }
+  if (verdict.kind === "refuse") {
+    if (headLen === 0) throw new ApiError(400, "the request has no body: send the file's bytes", "body");
+    throw new ApiError(415, verdict.why, "file");
+  }
+  opts.onAccepted?.();
+
+  await mkdir(opts.dir, { recursive: true });
+  const path = join(opts.dir, `${UPLOAD_PREFIX}${randomBytes(12).toString("hex")}${UPLOAD_SUFFIX}`);
   const out = createWriteStream(path, { flags: "wx" });
   const outError = new Promise<never>((_, reject) =>
     out.once("error", (e) => reject(new ApiError(500, `could not store the upload: ${e.message}`, "server"))),
   );
   outError.catch(() => {}); // observed through the races below
-  const reader = body.getReader();
-  let bytes = 0;
+  const write = async (c: Buffer) => {
+    // Respect the disk's pace instead of buffering a fast client's upload in memory.
+    if (!out.write(c)) await Promise.race([new Promise((r) => out.once("drain", r)), outError]);
+  };
+  let bytes = headLen;
   try {
-    for (;;) {
-      const { done, value } = await Promise.race([reader.read(), outError]);
-      if (done) break;
-      bytes += value.byteLength;
-      if (bytes > limit) {
-        await reader.cancel().catch(() => {});
-        throw new ApiError(413, `the file is larger than the upload limit (${limit} bytes)`, "body");
-      }
-      // Respect the disk's pace instead of buffering a fast client's upload in memory.
-      if (!out.write(value)) await Promise.race([new Promise((r) => out.once("drain", r)), outError]);
+    for (const c of head) await write(c);
+    head.length = 0;
+    for (let c = ended ? null : await next(); c !== null; c = await next()) {
+      bytes += c.length;
+      if (bytes > limit) throw tooLarge();
+      await write(c);
     }
     await Promise.race([new Promise<void>((r) => out.end(r)), outError]);
     return { path, bytes };
   } catch (e) {
     out.destroy();
     await rm(path, { force: true });
-    if (e instanceof ApiError) throw e;
-    throw new ApiError(400, `the upload was interrupted (${e instanceof Error ? e.message : String(e)})`, "body");
+    throw e;
   }
+}
+
+/**
+ * One chunk of a stream at a time, on demand: the stream stays paused between calls, so the
+ * socket's own flow control holds a fast client back. (An async iterator would do the same, but
+ * cannot be let go of without destroying the stream, which for a request means dropping the
+ * connection before the refusal is sent.)
+ */
+function pullChunks(body: Readable): { next(): Promise<Buffer | null>; release(): void } {
+  const queue: Buffer[] = [];
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const onData = (c: Buffer) => {
+    queue.push(c);
+    body.pause();
+    wake?.();
+  };
+  const onEnd = () => {
+    ended = true;
+    wake?.();
+  };
+  const onError = (e: Error) => {
+    failure ??= e;
+    wake?.();
+  };
+  const onClose = () => {
+    if (!ended) onError(new Error("the connection closed before the body ended"));
+  };
+  body.pause();
+  body.on("data", onData);
+  body.on("end", onEnd);
+  body.on("error", onError);
+  body.on("close", onClose);
+  return {
+    async next() {
+      for (;;) {
+        const c = queue.shift();
+        if (c) return c;
+        if (failure) throw new ApiError(400, `the upload was interrupted (${failure.message})`, "body");
+        if (ended) return null;
+        const woken = new Promise<void>((r) => (wake = r));
+        body.resume();
+        await woken;
+        wake = undefined;
+      }
+    },
+    release() {
+      body.off("data", onData);
+      body.off("end", onEnd);
+      body.off("error", onError);
+      body.off("close", onClose);
+    },
+  };
 }

@@ -4,7 +4,9 @@
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { maxUploadFromEnv } from "../api/upload";
+import { ingestLimitsFromEnv } from "../ingest/ingest";
 import { startServer } from "./serve";
+import { maxUploadsFromEnv } from "./upload-route";
 
 const USAGE = "usage: casefile serve [--host H] [--port P]";
 
@@ -47,7 +49,10 @@ export async function serveCommand(args: string[]): Promise<void> {
   const { host, port } = parseServeArgs(args);
   const token = process.env.CASEFILE_TOKEN || randomBytes(32).toString("hex");
   const dataDir = resolve(process.env.CASEFILE_DATA || "./data");
-  const server = await startServer({ host, port, dataDir, token, maxUpload: maxUploadFromEnv() });
+  // Read now so that a malformed limit stops the start-up, not the first upload; the ingest
+  // itself reads them again at each upload.
+  ingestLimitsFromEnv();
+  const server = await startServer({ host, port, dataDir, token, maxUpload: maxUploadFromEnv(), maxUploads: maxUploadsFromEnv() });
   process.stdout.write(`Casefile on ${server.url}\n`);
   process.stderr.write(`data in ${dataDir}; press Ctrl-C to stop\n`);
 

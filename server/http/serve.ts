@@ -13,6 +13,7 @@ import { setContext, getContextOrUndefined } from "../api/context";
 import type { Store } from "../api/store-types";
 import { DEFAULT_MAX_UPLOAD, UPLOAD_PREFIX, UPLOAD_SUFFIX } from "../api/upload";
 import { allowedHosts, originAllowed, presentedToken, tokenCookie, tokenMatches } from "./access";
+import { DEFAULT_MAX_UPLOADS, handleUpload, type UploadGate } from "./upload-route";
 
 /** The folder with package.json above this module: server/http/ in the sources, dist/ when
  *  running from the bundle. */
@@ -28,6 +29,8 @@ export interface StartOptions {
   dataDir: string;
   token: string;
   maxUpload?: number;
+  /** Uploads received or ingested at once (CASEFILE_MAX_UPLOADS); one more is refused with 429. */
+  maxUploads?: number;
   /** Only tests and local development pass another store; the default is the real one. */
   openStore?: (dataDir: string) => Store;
 }
@@ -39,6 +42,14 @@ export interface RunningServer {
   port: number;
   close(): Promise<void>;
 }
+
+/** Headers must all be in by then: a client that trickles them holds a connection for nothing. */
+const HEADERS_TIMEOUT_MS = 10_000;
+/** A request's body (other than an upload's) must be in by then. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** A connection silent for this long, in either direction, is closed, whatever the route (a
+ *  running upload sets its own): no request can hang for ever. */
+const IDLE_TIMEOUT_MS = 120_000;
 
 const SECURITY_HEADERS: Record<string, string> = {
   // Page URLs can carry ?token=; no link followed from a page may pass it on.
@@ -65,9 +76,29 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   env.NODE_ENV ??= "production";
 
   const server = http.createServer({
-    // Node's default 5-minute request timeout would cut off a large upload plus its ingest,
-    // which both happen inside one request. Header timeouts still apply.
+    // Node's request timeout is one figure for the whole server and would cut off a large upload
+    // plus its ingest, which both happen inside one request: the request handler times the other
+    // requests' bodies itself.
     requestTimeout: 0,
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    // How often Node looks for connections past headersTimeout (by default every 30 s).
+    connectionsCheckingInterval: 1000,
+  });
+  server.setTimeout(IDLE_TIMEOUT_MS);
+  // Until Next is ready, every request is answered at once with 503 and Retry-After rather than
+  // left waiting for a handler that does not exist yet (one such request hung for 605 s).
+  let ready: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined;
+  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    if (oddTarget(req.url)) return sendJson(res, 400, { error: "request target must be a path starting with a single /", where: "target" });
+    if (!ready) return sendJson(res, 503, { error: "the server is starting; retry in a moment", where: "server" }, { "Retry-After": "1" });
+    ready(req, res);
+  });
+  let upgrade: ((req: http.IncomingMessage, socket: Duplex, head: Buffer) => void) | undefined;
+  server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (oddTarget(req.url)) return refuseUpgrade(socket, 400, "request target must be a path starting with a single /", "target");
+    if (!upgrade) return refuseUpgrade(socket, 503, "the server is starting; retry in a moment", "server");
+    upgrade(req, socket, head);
   });
   await listen(server, host, opts.port ?? 3000);
   const port = (server.address() as import("node:net").AddressInfo).port;
@@ -109,20 +140,32 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     nextApp = app;
     await app.prepare();
     const handle = app.getRequestHandler();
+    const uploads: UploadGate = { maxUploads: opts.maxUploads ?? DEFAULT_MAX_UPLOADS, running: 0 };
 
-    server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
-      for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    ready = (req, res) => {
       const denial = checkRequest(req, port, hosts, opts.token);
       if (denial) return sendJson(res, denial.status, { error: denial.error, where: denial.where });
+      const url = requestUrl(req);
+      if (req.method === "POST" && url.pathname === "/api/captures") {
+        handleUpload(req, res, uploads, sendJson).catch((e: unknown) => {
+          console.error("casefile: upload failed:", e);
+          res.destroy();
+        });
+        return;
+      }
+      timeRequestBody(req, res);
       if (shouldSetCookie(req, port)) res.setHeader("Set-Cookie", tokenCookie(port, opts.token));
+      // Next renders the URL it is given into the page (the React server payload) and into
+      // redirects: it never sees the token.
+      req.url = withoutToken(req.url ?? "/");
       handle(req, res).catch((e: unknown) => {
         console.error("casefile: request failed:", e);
         if (!res.headersSent) sendJson(res, 500, { error: "internal error", where: "server" });
         else res.destroy();
       });
-    });
+    };
 
-    server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgrade = (req, socket, head) => {
       const url = requestUrl(req);
       const hostHeader = (req.headers.host ?? "").toLowerCase();
       if (!hosts.has(hostHeader)) return refuseUpgrade(socket, 403, "host not allowed", "host");
@@ -136,7 +179,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         ws.on("error", () => ws.terminate());
         ws.send(JSON.stringify({ type: "hello" }));
       });
-    });
+    };
   } catch (e) {
     clearInterval(pinger);
     setContext(undefined);
@@ -211,10 +254,49 @@ function requestUrl(req: http.IncomingMessage): URL {
   }
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: object): void {
+function sendJson(res: http.ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", "Content-Length": Buffer.byteLength(text) });
+  res.writeHead(status, {
+    "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", "Content-Length": Buffer.byteLength(text), ...headers,
+  });
   res.end(text);
+}
+
+/**
+ * Whether a request target is anything but origin-form (a path with a single leading slash).
+ * Absolute-form (`GET http://evil.com/x?token=T`) made Next answer a 308 to that host with the
+ * token in Location; `*`, authority-form, `//host/...` and `/\host` (which browsers read as
+ * another host) have no business here either. The target is never echoed back.
+ */
+export function oddTarget(target: string | undefined): boolean {
+  if (!target || target[0] !== "/") return true;
+  return target[1] === "/" || target[1] === "\\";
+}
+
+/** The request target without its `token` parameter; every other parameter as it was. */
+export function withoutToken(target: string): string {
+  const q = target.indexOf("?");
+  if (q < 0) return target;
+  const params = new URLSearchParams(target.slice(q + 1));
+  if (!params.has("token")) return target;
+  params.delete("token");
+  const rest = params.toString();
+  return target.slice(0, q) + (rest ? `?${rest}` : "");
+}
+
+/** Answers 408 and closes a request whose body is not in after REQUEST_TIMEOUT_MS (the answer
+ *  itself is bounded by the idle time-out). */
+function timeRequestBody(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const timer = setTimeout(() => {
+    if (req.complete) return;
+    if (!res.headersSent) {
+      res.setHeader("Connection", "close");
+      sendJson(res, 408, { error: `the request body did not arrive within ${REQUEST_TIMEOUT_MS / 1000} s`, where: "body" });
+    }
+    req.socket.destroy();
+  }, REQUEST_TIMEOUT_MS);
+  timer.unref();
+  res.once("close", () => clearTimeout(timer));
 }
 
 function refuseUpgrade(socket: Duplex, status: number, error: string, where: string): void {

@@ -9,6 +9,9 @@ export interface ReadOutcome {
   reader: ScapReader;
   /** Set when the file was damaged; every whole event before the damage was delivered. */
   error?: ScapError;
+  /** Set when reading stopped at opts.maxInflatedBytes: every event that ends within it was
+   *  delivered. */
+  stoppedAt?: number;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -19,8 +22,11 @@ export async function readCaptureFile(
   opts: {
     chunkSize?: number;
     onProgress?: (compressedBytes: number) => void;
-    /** Awaited after each chunk: lets a slower consumer hold the reading back. */
+    /** Awaited after each chunk: lets a slower consumer hold the reading back, or stop it by
+     *  throwing (the error is passed on). */
     afterChunk?: () => Promise<void>;
+    /** Read no further than this many inflated bytes (a small gzip can inflate to terabytes). */
+    maxInflatedBytes?: number;
   } = {},
 ): Promise<ReadOutcome> {
   const reader = new ScapReader(handler);
@@ -34,9 +40,19 @@ export async function readCaptureFile(
     compressedBytes += c.length;
     opts.onProgress?.(compressedBytes);
   });
+  let inflatedBytes = 0;
   try {
+    const max = opts.maxInflatedBytes ?? Infinity;
     for await (const chunk of stream) {
-      reader.push(chunk as Buffer);
+      const c = chunk as Buffer;
+      if (inflatedBytes + c.length > max) {
+        // Up to the limit exactly, so what is kept does not depend on where chunks happen to end.
+        reader.push(c.subarray(0, max - inflatedBytes));
+        input.destroy();
+        return { reader, stoppedAt: max };
+      }
+      reader.push(c);
+      inflatedBytes += c.length;
       if (opts.afterChunk) await opts.afterChunk();
     }
     reader.end();

@@ -37,7 +37,58 @@ export interface IngestResult {
   lastTs: bigint | null;
   error?: string;
   errorOffset?: number;
+  /** Set when a limit stopped the read (the error says which); the events before it are kept. */
+  limited?: boolean;
 }
+
+/**
+ * What one ingest may take. A 31 MB gzip can hold 244 M events (11 GB of database), so the
+ * compressed size alone bounds nothing. The defaults fit the machine this was built on (2 cores,
+ * 24 GiB RAM, about 80 GB of free disk, up to four uploads at once): about 46 bytes of database
+ * per event makes 150 M events a 7 GB database, and 8 GiB is about 130 M events of a typical
+ * capture, so four ingests at their limits still leave half the disk free.
+ */
+export interface IngestLimits {
+  /** Events stored at most (CASEFILE_MAX_EVENTS). */
+  maxEvents: number;
+  /** Inflated (uncompressed) capture bytes read at most (CASEFILE_MAX_INFLATED). */
+  maxInflated: number;
+  /** At a limit: keep the events before it (a capture marked with the limit), or refuse the
+   *  whole capture (CASEFILE_OVER_LIMIT=keep|refuse). */
+  overLimit: "keep" | "refuse";
+}
+
+export const DEFAULT_INGEST_LIMITS: IngestLimits = { maxEvents: 150_000_000, maxInflated: 8 * 1024 ** 3, overLimit: "keep" };
+
+/** Marks the messages of limits, so that callers can answer them as such (413 for an upload). */
+export const LIMIT_MESSAGE_MARK = "limit reached: ";
+
+/** The limits set in the environment; read at each ingest, so tests and a running server see
+ *  a change. A malformed value is an error, not a silent default. */
+export function ingestLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): IngestLimits {
+  const num = (name: string, dflt: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return dflt;
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, not ${JSON.stringify(raw)}`);
+    return n;
+  };
+  const mode = env.CASEFILE_OVER_LIMIT || DEFAULT_INGEST_LIMITS.overLimit;
+  if (mode !== "keep" && mode !== "refuse") throw new Error(`CASEFILE_OVER_LIMIT must be keep or refuse, not ${JSON.stringify(mode)}`);
+  return {
+    maxEvents: num("CASEFILE_MAX_EVENTS", DEFAULT_INGEST_LIMITS.maxEvents),
+    maxInflated: num("CASEFILE_MAX_INFLATED", DEFAULT_INGEST_LIMITS.maxInflated),
+    overLimit: mode,
+  };
+}
+
+/** Thrown (in "refuse" mode) when a capture goes over a limit. */
+export class IngestLimitError extends Error {
+  override name = "IngestLimitError";
+}
+
+/** Thrown through the reader to stop it once the event limit is reached. */
+class StopReading extends Error {}
 
 /** Per event type: index of the return value (exit events lead with it: an errno, a new fd or
  *  a pid), or -1. */
@@ -81,7 +132,14 @@ class RowBuilder implements ScapHandler {
 
   private checkpoints: RowBatch["checkpoints"] = [];
 
-  constructor(private readonly sink: BatchSink, private readonly checkpointEvery = CHECKPOINT_EVERY) {
+  /** Set once an event came past maxEvents: it and every later one are left out. */
+  full = false;
+
+  constructor(
+    private readonly sink: BatchSink,
+    private readonly checkpointEvery = CHECKPOINT_EVERY,
+    private readonly maxEvents = Infinity,
+  ) {
     this.stream = new EventStream((ev, num, thread, p) => this.onEvent(ev, num, thread, p));
   }
 
@@ -90,6 +148,10 @@ class RowBuilder implements ScapHandler {
   users = (u: UserEntry[], g: GroupEntry[]) => this.stream.users(u, g);
 
   event(ev: RawEvent): void {
+    if (this.stream.num >= this.maxEvents) {
+      this.full = true;
+      return;
+    }
     if (this.stream.num === 0) this.checkpoints.push([0, snapshot(this.stream.table)]);
     this.stream.event(ev);
   }
@@ -322,14 +384,15 @@ export async function ingestCapture(
   dbPath: string,
   path: string,
   onProgress?: (p: { bytesRead: number; events: number }) => void,
-  opts: { worker?: boolean; checkpointEvery?: number; extension?: boolean } = {},
+  opts: { worker?: boolean; checkpointEvery?: number; extension?: boolean; limits?: IngestLimits } = {},
 ): Promise<IngestResult> {
+  const limits = opts.limits ?? ingestLimitsFromEnv();
   // Tests choose the inline writer and whether it uses the f64rows extension.
   const useWorker = (opts.worker ?? true) && existsSync(WORKER_FILE);
   const sink = useWorker ? workerSink(dbPath) : inlineSink(dbPath, opts.extension);
-  const builder = new RowBuilder(sink, opts.checkpointEvery);
+  const builder = new RowBuilder(sink, opts.checkpointEvery, limits.maxEvents);
   let lastReport = 0;
-  const { error } = await readCaptureFile(path, builder, {
+  const outcome = await readCaptureFile(path, builder, {
     onProgress: (bytesRead) => {
       const now = Date.now();
       if (now - lastReport > 100) {
@@ -337,12 +400,29 @@ export async function ingestCapture(
         onProgress?.({ bytesRead, events: builder.stream.num });
       }
     },
-    afterChunk: () => sink.drain(),
+    afterChunk: () => {
+      if (builder.full) throw new StopReading();
+      return sink.drain();
+    },
+    maxInflatedBytes: limits.maxInflated,
+  }).catch((e: unknown) => {
+    if (e instanceof StopReading) return { error: undefined, stoppedAt: undefined };
+    throw e;
   });
+  const { error } = outcome;
+  // Damage before the limit is the error to tell; the limit only when the events reached it.
+  const limit = error ? undefined
+    : builder.full ? `${LIMIT_MESSAGE_MARK}the capture holds more than ${limits.maxEvents} events (CASEFILE_MAX_EVENTS)`
+    : outcome.stoppedAt !== undefined ? `${LIMIT_MESSAGE_MARK}the capture inflates to more than ${limits.maxInflated} bytes (CASEFILE_MAX_INFLATED)`
+    : undefined;
+  const message = limit === undefined ? error?.message
+    : limits.overLimit === "keep" ? `${limit}; the first ${builder.events} events were kept: raise the limit to read it whole`
+    : `${limit}; the capture was refused (CASEFILE_OVER_LIMIT=refuse): raise the limit to read it`;
   const { meta, lastTs } = builder.end();
-  await sink.finish(error ? { ...meta, error: error.message } : meta);
+  await sink.finish(message ? { ...meta, error: message } : meta);
+  if (limit !== undefined && limits.overLimit === "refuse") throw new IngestLimitError(message);
   return {
     events: builder.events, firstTs: builder.firstTs, lastTs,
-    error: error?.message, errorOffset: error?.offset,
+    error: message, errorOffset: limit === undefined ? error?.offset : undefined, limited: limit !== undefined,
   };
 }
