@@ -2,18 +2,25 @@
 // sysdig does (hidden ones too), follow the state, and offer what rendering needs.
 
 import { EVENTS } from "./event-table";
-import { PT } from "./types";
+import { EC, PT } from "./types";
 import { ParamIndex } from "./params";
 import { isStateful, paramText, type RenderContext } from "./format";
 import { ThreadTable, type Thread } from "../state/threads";
 import { applyEvent } from "../state/apply";
 import type { RawEvent, ScapHandler } from "../formats/scap/reader";
-import type { GroupEntry, UserEntry } from "../formats/scap/blocks";
+import { SCAP_DF_STATE_ONLY, type GroupEntry, type UserEntry } from "../formats/scap/blocks";
 
-/** Event types sysdig never prints without -D (internal bookkeeping events). */
+/** Event types sysdig never prints without -D: the internal category (EC_INTERNAL: procinfo,
+ *  drop, sysdigevent, the old container event, infra, k8s, mesos). They keep their numbers. */
 export const HIDDEN_TYPES: ReadonlySet<number> = new Set(
-  EVENTS.flatMap((e, id) => (e.name === "procinfo" ? [id] : [])),
+  EVENTS.flatMap((e, id) => (e.category & EC.INTERNAL ? [id] : [])),
 );
+
+/** Whether sysdig 0.29.3 prints an event (it is numbered and applied either way): not when
+ *  its EVF flags say "state only", whatever -D says; not when hidden, unless -D. */
+export function isShown(ev: RawEvent, showHidden = false): boolean {
+  return (ev.flags & SCAP_DF_STATE_ONLY) === 0 && (showHidden || !HIDDEN_TYPES.has(ev.type));
+}
 
 
 /** Per event type: the indices of its stateful parameters. */

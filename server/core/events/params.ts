@@ -2,6 +2,12 @@
 // nothing is copied unless asked for.
 
 import type { RawEvent } from "../formats/scap/reader";
+import { EVENTS } from "./event-table";
+
+/** Per event type: how many parameters sysdig 0.29.3's table has. A newer writer's extra
+ *  trailing parameters (open's `ino`, read's `fd` and `size`...) are invisible to it: not in
+ *  evt.info, evt.args or evt.arg[N], and not used by its parsers (measured). */
+const VISIBLE_PARAMS: Uint8Array = Uint8Array.from(EVENTS.map((e) => e.legacyParamCount ?? e.params.length));
 
 const latin1 = new TextDecoder("latin1");
 const utf8 = new TextDecoder("utf-8");
@@ -15,7 +21,7 @@ export class ParamIndex {
 
   load(ev: RawEvent): this {
     this.ev = ev;
-    const n = ev.nparams;
+    const n = Math.min(ev.nparams, VISIBLE_PARAMS[ev.type] ?? ev.nparams);
     if (n > this.off.length) {
       this.off = new Int32Array(n);
       this.len = new Int32Array(n);

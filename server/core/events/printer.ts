@@ -4,7 +4,7 @@
 import { EVENTS } from "./event-table";
 import type { ParamIndex } from "./params";
 import { infoText, type RenderContext } from "./format";
-import { EventStream, HIDDEN_TYPES } from "./event-stream";
+import { EventStream, isShown } from "./event-stream";
 import { SYSCALL_NAMES } from "./syscalls";
 import { PT } from "./types";
 import type { RawEvent } from "../formats/scap/reader";
@@ -62,8 +62,24 @@ export function formatLine(f: LineFields): string {
   return `${f.num} ${f.time} ${f.cpu} ${f.proc} (${f.tid}) ${f.type % 2 === 0 ? ">" : "<"} ${f.typeName} ${f.info}`;
 }
 
+/** Plugin events (PPME_PLUGINEVENT_E): sysdig 0.29.3 prints them in its plugin format,
+ *  `*%evt.num %evt.datetime.s [%evt.pluginname] %evt.plugininfo`; with no plugin loaded (sysdig
+ *  -r loads none) the name and the info have no value. */
+export const PLUGIN_EVENT_TYPES: ReadonlySet<number> = new Set(
+  EVENTS.flatMap((e, id) => (e.name === "pluginevent" && id % 2 === 0 ? [id] : [])),
+);
+
+/** Date and time of day to the second in the local zone (evt.datetime.s). */
+export function dateTimeSeconds(tsHi: number, tsLo: number): string {
+  const ts = (BigInt(tsHi) << 32n) | BigInt(tsLo);
+  const d = new Date(Number(ts / 1_000_000_000n) * 1000);
+  const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${timeOfDayBig(ts).slice(0, 8)}`;
+}
+
 /** The sysdig line of the event just read, with the state as it is at that event. */
 export function eventLine(ev: RawEvent, num: number, thread: Thread, p: ParamIndex, ctx: RenderContext): string {
+  if (PLUGIN_EVENT_TYPES.has(ev.type)) return `${num} ${dateTimeSeconds(ev.tsHi, ev.tsLo)} [<NA>] <NA>`;
   return formatLine({
     num, time: timeOfDay(ev.tsHi, ev.tsLo), cpu: ev.cpu, proc: procName(ev.type, thread.comm, p),
     tid: ev.tid, type: ev.type, typeName: typeName(ev.type, p), info: infoText(ev.type, p, ctx),
@@ -81,7 +97,7 @@ export function eventPrinter(
   let leading = true;
   const stream: EventStream = new EventStream((ev, num, thread, p) => {
     if (leading && !CONTAINER_TYPES.has(ev.type)) leading = false;
-    if (leading || (HIDDEN_TYPES.has(ev.type) && !opts.showHidden)) return;
+    if (leading || !isShown(ev, opts.showHidden)) return;
     const ctx: RenderContext = stream;
     emit(eventLine(ev, num, thread, p, ctx), num);
   });

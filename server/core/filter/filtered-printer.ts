@@ -2,7 +2,7 @@
 // every event after the state engine applied it (as sysdig filters after parsing), so the
 // fds and processes it reads are those of that event; event numbers are unchanged.
 
-import { EventStream, HIDDEN_TYPES } from "../events/event-stream";
+import { EventStream, isShown } from "../events/event-stream";
 import type { ParamIndex } from "../events/params";
 import { CONTAINER_TYPES, eventLine } from "../events/printer";
 import type { RawEvent, ScapHandler } from "../formats/scap/reader";
@@ -29,7 +29,7 @@ export function filteringHandler(visit: Visitor, predicate?: Predicate, opts: { 
     const passed = predicate ? predicate(context) : true;
     context.settle(passed);
     if (leading && !CONTAINER_TYPES.has(ev.type)) leading = false;
-    if (leading || (HIDDEN_TYPES.has(ev.type) && !opts.showHidden) || !passed) return;
+    if (leading || !isShown(ev, opts.showHidden) || !passed) return;
     visit(context, ev, num, context.thread, p);
   });
   const context = new FilterContext(stream);

@@ -729,10 +729,13 @@ function mainOf(table: ThreadTable, t: Thread): Thread {
 const NO_ARGS: number[] = [];
 
 /** How an event finds its thread: 0 creates it if new; 1 only looks it up (clone exits,
- *  switch); 2 looks it up and changes nothing else (procinfo); 3 has no thread. */
+ *  switch); 2 looks it up and changes nothing else (procinfo, and every EF_SKIPPARSERESET
+ *  event: libsinsp's parser leaves it without a thread, but its fields, proc.name first, look
+ *  the event's tid up in the table: `bash` for a drop or notification event of a known
+ *  thread, measured); 3 has no thread (container JSON). */
 const LOOKUP: Uint8Array = Uint8Array.from(EVENTS.map((e, id) => {
   if (e.name === "procinfo") return 2;
-  if (e.flags & EF.SKIPPARSERESET) return 3;
+  if (e.flags & EF.SKIPPARSERESET) return 2;
   if (e.name === "container") return 3;
   if (CLONE_EXITS.has(id)) return 1;
   if (e.name === "switch") return 1;

@@ -36,23 +36,30 @@ export const UL_BLOCK_TYPE = 0x206;
 export const UL_BLOCK_TYPE_INT = 0x8012abcd;
 export const UL_BLOCK_TYPE_V2 = 0x220;
 
-/** How an event block is laid out: whether it has 32 bits of flags after the cpu id, whether
- *  its event header carries nparams (v2), and the width of each parameter length. */
+/** How an event block is laid out: whether it has 32 bits of flags after the cpu id, and
+ *  whether its event header carries nparams (v2). The "large" blocks differ only in allowing
+ *  events past 64 KiB: the width of parameter lengths comes from the event type. */
 export interface EventBlockLayout {
   readonly hasFlags: boolean;
   readonly hasNparams: boolean;
-  readonly lenSize: 2 | 4;
 }
 
 export const EVENT_BLOCK_LAYOUT: ReadonlyMap<number, EventBlockLayout> = new Map([
-  [EV_BLOCK_TYPE, { hasFlags: false, hasNparams: false, lenSize: 2 }],
-  [EV_BLOCK_TYPE_INT, { hasFlags: false, hasNparams: false, lenSize: 2 }],
-  [EVF_BLOCK_TYPE, { hasFlags: true, hasNparams: false, lenSize: 2 }],
-  [EV_BLOCK_TYPE_V2, { hasFlags: false, hasNparams: true, lenSize: 2 }],
-  [EVF_BLOCK_TYPE_V2, { hasFlags: true, hasNparams: true, lenSize: 2 }],
-  [EV_BLOCK_TYPE_V2_LARGE, { hasFlags: false, hasNparams: true, lenSize: 4 }],
-  [EVF_BLOCK_TYPE_V2_LARGE, { hasFlags: true, hasNparams: true, lenSize: 4 }],
+  [EV_BLOCK_TYPE, { hasFlags: false, hasNparams: false }],
+  [EV_BLOCK_TYPE_INT, { hasFlags: false, hasNparams: false }],
+  [EVF_BLOCK_TYPE, { hasFlags: true, hasNparams: false }],
+  [EV_BLOCK_TYPE_V2, { hasFlags: false, hasNparams: true }],
+  [EVF_BLOCK_TYPE_V2, { hasFlags: true, hasNparams: true }],
+  [EV_BLOCK_TYPE_V2_LARGE, { hasFlags: false, hasNparams: true }],
+  [EVF_BLOCK_TYPE_V2_LARGE, { hasFlags: true, hasNparams: true }],
 ]);
+
+/** EVF flags (scap_dump_flags): the event updates the state but is never shown (written by
+ *  `sysdig -w` with a filter in "fat file" mode). sysdig 0.29.3 numbers it, applies it, and
+ *  prints it neither plain nor with -D (measured). */
+export const SCAP_DF_STATE_ONLY = 1;
+/** EVF flags: the event has 32-bit parameter lengths (newer writers; informative only). */
+export const SCAP_DF_LARGE = 4;
 
 /** scap_fd_type */
 export const enum FdType {

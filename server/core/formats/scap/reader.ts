@@ -9,7 +9,8 @@ import {
   UL_BLOCK_TYPE, UL_BLOCK_TYPE_INT, UL_BLOCK_TYPE_V2, UserEntry, FDL_BLOCK_TYPE,
   FDL_BLOCK_TYPE_INT,
 } from "./blocks";
-import { EVENTS } from "../../events/event-table";
+import { EVENTS, LEGACY_EVENT_COUNT } from "../../events/event-table";
+import { EF } from "../../events/types";
 
 /** A damaged or foreign input. `offset` is the byte offset in the scap stream (after gzip
  *  inflation) where the problem starts. */
@@ -28,7 +29,7 @@ export interface RawEvent {
   /** Byte offset of this block in the scap stream. */
   blockOffset: number;
   cpu: number;
-  /** EVF blocks' flags, 0 otherwise. */
+  /** EVF blocks' flags (SCAP_DF_*: see SCAP_DF_STATE_ONLY), 0 otherwise. */
   flags: number;
   /** ts as two halves: exact, without BigInt on the hot path (ns since the epoch need 61 bits). */
   tsHi: number;
@@ -64,12 +65,17 @@ const utf8 = new TextDecoder("utf-8", { fatal: false });
 export class ScapReader {
   /** Bytes of the scap stream consumed so far (whole blocks only). */
   offset = 0;
-  /** Events whose type is beyond our event table: skipped, as libscap does. */
+  /** Events whose type is beyond sysdig 0.29.3's event table (PPM_EVENT_MAX 336): skipped
+   *  without a number, as its libscap does (user/group added and removed, async events and
+   *  every syscall added since, written by newer writers). */
   unknownEvents = 0;
   private pending: Uint8Array | null = null;
   private pendingLen = 0;
   private sawHeader = false;
   private readonly ev: RawEvent;
+
+  /** Told the type of each event skipped for being past sysdig 0.29.3's table (tests, stats). */
+  skipped?: (type: number) => void;
 
   constructor(private readonly handler: ScapHandler) {
     const empty = new Uint8Array(0);
@@ -231,14 +237,12 @@ export class ScapReader {
         }
       }
       if (subLen) {
-        // Fields appended in later libs releases, present when the entry is long enough.
-        // libs 0.10 inserted two of them before loginuid; older writers left <= 29 bytes here.
-        const fits = (n: number) => r.pos - start + n <= subLen;
-        if (subLen - (r.pos - start) > 29) {
-          if (fits(8)) r.skip(8); // pidns_init_start_ts
-          if (fits(4)) p.tty = r.u32();
-        }
-        if (fits(4)) p.loginuid = r.u32();
+        // Fields appended to v9 entries by later writers, present when the entry is long
+        // enough. sysdig 0.29.3 knows one of them: the 4 bytes right after root are loginuid.
+        // libs 0.10 inserted pidns_init_start_ts and tty before loginuid (newer readers detect
+        // that by the length left); 0.29.3 does not, so it takes pidns_init_start_ts's low half
+        // as loginuid and never reads tty from the list (measured: user.loginuid, proc.tty).
+        if (r.pos - start + 4 <= subLen) p.loginuid = r.u32();
         const rest = subLen - (r.pos - start);
         if (rest < 0) throw new ScapError(`corrupt process list entry for tid ${p.tid}`, r.fileOffset(start));
         r.skip(rest);
@@ -339,8 +343,9 @@ export class ScapReader {
     const hdrLen = layout.hasNparams ? 26 : 22;
     if (bodyEnd - hdr < hdrLen) throw new ScapError("event block too short", this.offset);
     const type = dv.getUint16(hdr + 20, true);
-    if (type >= EVENTS.length) {
+    if (type >= LEGACY_EVENT_COUNT) {
       this.unknownEvents++;
+      this.skipped?.(type);
       return;
     }
     let len = dv.getUint32(hdr + 16, true);
@@ -353,7 +358,10 @@ export class ScapReader {
     ev.tsHi = dv.getUint32(hdr + 4, true);
     ev.tid = dv.getInt32(hdr + 12, true) * 4294967296 + dv.getUint32(hdr + 8, true);
     ev.type = type;
-    ev.lenSize = layout.lenSize;
+    // The width of the parameter lengths belongs to the event type (EF_LARGE_PAYLOAD: container
+    // JSON, plugin events), not to the block: a "large" block only lifts the 64 KiB block
+    // limit. sysdig 0.29.3 decodes a large block's other events with 2-byte lengths (measured).
+    ev.lenSize = EVENTS[type].flags & EF.LARGE_PAYLOAD ? 4 : 2;
     ev.lensOff = hdr + hdrLen;
     if (layout.hasNparams) {
       ev.nparams = dv.getUint32(hdr + 22, true);
