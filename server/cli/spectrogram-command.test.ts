@@ -4,7 +4,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { basename } from "node:path";
-import { SpectrogramBuilder } from "../core/analyses/spectrogram";
 import { compileFilter } from "../core/filter/evaluate";
 import { parseFilter } from "../core/filter/parser";
 import { fixtureCapture, fixtureCaptures, outputLines, runSysdig } from "../testing/oracle";
@@ -14,7 +13,11 @@ function sysdig(args: string[]): string[] {
   return outputLines(runSysdig(args).stdout).filter((l) => /^\d/.test(l));
 }
 
-/** Cells from sysdig: the span from every event's time, the counted events from the filter. */
+/** Cells from sysdig with a few lines of plain code (not our SpectrogramBuilder): the span from
+ *  every event's time, the counted events from the filter. The rule: `bins` equal bins of
+ *  ceil((span + 1) / bins) ns from the first timed event; the decade is the latency's digit
+ *  count minus one (0 for 0-9 ns), at most 12; a cell's example is its lowest evt.num. All in
+ *  integers (bigint), where ours works in doubles. */
 function sysdigCells(file: string, filter: string, bins: number) {
   let first = -1n, last = 0n;
   for (const l of sysdig(["-D", "-r", file, "-p", "%evt.rawtime"])) {
@@ -23,14 +26,24 @@ function sysdigCells(file: string, filter: string, bins: number) {
     if (first < 0n) first = t;
     last = t;
   }
-  const b = new SpectrogramBuilder();
+  const span = first < 0n ? 0n : last - first;
+  const binNs = (span + BigInt(bins)) / BigInt(bins); // ceil((span + 1) / bins)
+  const cells = new Map<string, { t: number; l: number; count: number; example: number }>();
   const f = filter ? `evt.dir='<' and (${filter})` : "evt.dir='<'";
-  for (const l of sysdig(["-r", file, "-p", "%evt.num %evt.rawtime %evt.latency", f])) {
-    const [num, raw, lat] = l.split(" ");
+  for (const line of sysdig(["-r", file, "-p", "%evt.num %evt.rawtime %evt.latency", f])) {
+    const [num, raw, lat] = line.split(" ");
     if (!/^\d+$/.test(lat)) continue;
-    b.add(Number(num), Number(BigInt(raw) - first), Number(lat));
+    const t = Number((BigInt(raw) - first) / binNs);
+    const l = Math.min(12, lat.replace(/^0+(?=\d)/, "").length - 1);
+    const key = `${t} ${l}`;
+    const c = cells.get(key);
+    if (!c) cells.set(key, { t, l, count: 1, example: Number(num) });
+    else {
+      c.count++;
+      c.example = Math.min(c.example, Number(num));
+    }
   }
-  return b.cells(first < 0n ? 0 : Number(last - first), bins);
+  return { bins, binNs: Number(binNs), cells: [...cells.values()].sort((x, y) => x.t - y.t || x.l - y.l) };
 }
 
 test("spectrogram cells equal those computed from sysdig's evt.latency, on every capture", async () => {
