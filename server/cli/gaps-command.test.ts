@@ -1,25 +1,11 @@
 // `casefile gaps` against the gaps computed from sysdig's own filtered output: sysdig prints each
-// matching event's number and raw time, and the few lines below (not our GapFinder) find the
-// gaps, so a mistake in our gap rule cannot agree with itself.
+// matching event's number and raw time, and plain code (testing/sysdig-analyses.ts, not our
+// GapFinder) finds the gaps, so a mistake in our gap rule cannot agree with itself.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fixtureCapture, runCasefile, sysdigLines } from "../testing/oracle";
-
-interface ExpectedGap { num: number; prevNum: number; gapNs: bigint }
-
-/** Gaps longer than minNs between consecutive lines of `sysdig -p "%evt.num %evt.rawtime" F`. */
-function sysdigGaps(file: string, filter: string, minNs: bigint): ExpectedGap[] {
-  const gaps: ExpectedGap[] = [];
-  let prev: { num: number; ts: bigint } | undefined;
-  for (const l of sysdigLines(file, ["-p", "%evt.num %evt.rawtime", filter])) {
-    const [num, ts] = l.split(" ");
-    const cur = { num: Number(num), ts: BigInt(ts) };
-    if (prev && cur.ts - prev.ts > minNs) gaps.push({ num: cur.num, prevNum: prev.num, gapNs: cur.ts - prev.ts });
-    prev = cur;
-  }
-  return gaps;
-}
+import { sysdigGaps } from "../testing/sysdig-analyses";
 
 /** A printed duration (5.002s, 12.5ms, 800ns) in ns, and half of its last digit's weight. */
 function printedDuration(text: string): { ns: number; halfUlp: number } {
