@@ -110,6 +110,118 @@ ${rows.join("\n")}
 `;
 }
 
+// --- C macro tables -----------------------------------------------------------------------
+
+/** The libs tree the event and flag tables follow (newer than sysdig 0.29.3: events and flags
+ *  added later are known too), read from the ekoops/libs mirror, the newest copy available. */
+const LIBS_CURRENT = "0bd4cb5d3e74c0e0b7a3c83bd90088ff668a8b3c";
+
+/** C text without comments (kept: string literals). */
+function stripComments(text: string): string {
+  return text.replace(/"(?:[^"\\]|\\.)*"|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (m) => (m.startsWith('"') ? m : m.startsWith("/*") ? m.replace(/[^\n]/g, " ") : ""));
+}
+
+/** Every `#define NAME body` of a header (continuation lines joined, comments dropped),
+ *  including those inside `#ifndef CONFIG_64BIT`, which userspace builds never define. */
+function defines(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const joined = stripComments(text).replace(/\\\n/g, " ");
+  for (const m of joined.matchAll(/^#define\s+(\w+)(?!\()\s*(.*)$/gm)) out.set(m[1]!, m[2]!.trim());
+  return out;
+}
+
+/** Evaluates a macro body made of integer literals (decimal, hex, C octal), other macros,
+ *  parentheses, unary minus and the operators << and |: all that the flag constants use. */
+function evaluate(expr: string, macros: Map<string, string>, seen: string[] = []): number {
+  const tokens = expr.match(/0x[0-9a-fA-F]+|\d+[uUlL]*|\w+|<<|[|()~-]/g) ?? [];
+  let i = 0;
+  const primary = (): number => {
+    const t = tokens[i++];
+    if (t === undefined) throw new Error(`incomplete expression: ${expr}`);
+    if (t === "(") { const v = or(); if (tokens[i++] !== ")") throw new Error(`unbalanced: ${expr}`); return v; }
+    if (t === "-") return -primary();
+    if (/^0x/i.test(t)) return parseInt(t, 16);
+    if (/^\d/.test(t)) { const d = t.replace(/[uUlL]+$/, ""); return d.length > 1 && d.startsWith("0") ? parseInt(d, 8) : Number(d); }
+    const body = macros.get(t);
+    if (body === undefined || seen.includes(t)) throw new Error(`unknown constant ${t} in ${expr}`);
+    return evaluate(body, macros, [...seen, t]);
+  };
+  const shift = (): number => { let v = primary(); while (tokens[i] === "<<") { i++; v = Number(BigInt(v) << BigInt(primary())); } return v; };
+  const or = (): number => { let v = shift(); while (tokens[i] === "|") { i++; v = Number(BigInt(v) | BigInt(shift())); } return v; };
+  const v = or();
+  if (i !== tokens.length) throw new Error(`cannot evaluate ${expr}`);
+  return v;
+}
+
+/** The `const struct ppm_name_value name[] = { {"NAME", CONSTANT}, ..., {0, 0} };` tables of
+ *  a flags_table.c, in file order, with every entry in table order. */
+function nameValueTables(text: string, macros: Map<string, string>, skip: ReadonlySet<string> = new Set()): Map<string, [string, number][]> {
+  const out = new Map<string, [string, number][]>();
+  const body = stripComments(text);
+  for (const m of body.matchAll(/const\s+struct\s+ppm_name_value\s+(\w+)\[\]\s*=\s*\{([\s\S]*?)\};/g)) {
+    if (skip.has(m[1]!)) continue;
+    const entries: [string, number][] = [];
+    for (const e of m[2]!.matchAll(/\{\s*"([^"]*)"\s*,\s*([^}]+?)\s*\}/g)) entries.push([e[1]!, evaluate(e[2]!, macros)]);
+    out.set(m[1]!, entries);
+  }
+  return out;
+}
+
+const camel = (snake: string) => snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+// --- flags.ts -----------------------------------------------------------------------------
+
+/** Tables of the current tree that no event of our table uses: anon_inode_fd_types belongs to
+ *  the experimental iterator events (PPME_ITER_*), which event-table.ts leaves out. */
+const FLAG_TABLES_LEFT_OUT = new Set(["anon_inode_fd_types"]);
+
+function generateFlags(): string {
+  const cur = `${LIBS_CURRENT}/driver`;
+  const old = `${LIBS_0_29_3}/driver`;
+  const tables = nameValueTables(source(`${cur}/flags_table.c`), defines(source(`${cur}/ppm_events_public.h`)), FLAG_TABLES_LEFT_OUT);
+  const oldTables = nameValueTables(source(`${old}/flags_table.c`), defines(source(`${old}/ppm_events_public.h`)));
+  const added: string[] = [];
+  const newTables: string[] = [];
+  const blocks: string[] = [];
+  for (const [name, entries] of tables) {
+    const before = oldTables.get(name);
+    if (!before) newTables.push(camel(name));
+    else {
+      const later = entries.filter(([n]) => !before.some(([o]) => o === n));
+      added.push(...later.map(([n]) => n));
+      // Rendering for sysdig 0.29.3 skips the later names and nothing else, which is right only
+      // while every other entry is the 0.29.3 one, with its value and in its place.
+      const kept = entries.filter((e) => !later.includes(e));
+      if (JSON.stringify(kept) !== JSON.stringify(before)) throw new Error(`${name}: entries changed since ${LIBS_0_29_3.slice(0, 8)}, not only added`);
+    }
+    // Values are unsigned 32-bit (PPM_MS_NOUSER is 1 << 31).
+    blocks.push(`export const ${camel(name)}: readonly NameValue[] = [\n${entries.map(([n, v]) => `  [${JSON.stringify(n)}, ${v >>> 0}],`).join("\n")}\n];`);
+  }
+  return `${header([`${cur}/flags_table.c`, `${cur}/ppm_events_public.h`, `${old}/flags_table.c`])}
+//
+// Flag and enum tables used to decode FLAGS*/ENUMFLAGS*/MODE event parameters: every
+// \`ppm_name_value\` table of libs' driver/flags_table.c (tree ${LIBS_CURRENT.slice(0, 8)}), with each
+// PPM_* constant evaluated from driver/ppm_events_public.h of the same tree. The values are the
+// PPM_* (driver-neutral) values carried in the event parameters, not the kernel ones. Table
+// order is the libs order: sysdig prints matched flag names in table order.
+// - The F_*64 fcntl commands are kept: libs guards them with \`#ifndef CONFIG_64BIT\`, which is
+//   never defined in userspace builds, so sysdig/libscap has them.
+// - anon_inode_fd_types is left out: only the experimental iterator events use it.
+// - Compared with libs ${LIBS_0_29_3.slice(0, 8)} (sysdig 0.29.3), tables that did not exist yet: ${newTables.join(", ")}.
+//   Names added to tables it had are listed in FLAGS_ADDED_AFTER_SYSDIG_0_29.
+
+import type { NameValue } from "./types";
+
+${blocks.join("\n\n")}
+
+/** Flag names added to the tables above after sysdig 0.29.3 (libs ${LIBS_0_29_3.slice(0, 8)}): sysdig prints
+ *  without them, so rendering skips them to print what sysdig prints. */
+export const FLAGS_ADDED_AFTER_SYSDIG_0_29: ReadonlySet<string> = new Set([
+${added.map((n) => `  ${JSON.stringify(n)},`).join("\n")}
+]);
+`;
+}
+
 // --- filter/field-list.ts -----------------------------------------------------------------
 
 /** The field classes a syscall capture can answer (sysdig also lists syslog, k8s, mesos, span
@@ -185,6 +297,7 @@ export function generateAll(): Map<string, string> {
   return new Map([
     ["server/core/events/errno.ts", generateErrno()],
     ["server/core/events/syscalls.ts", generateSyscalls()],
+    ["server/core/events/flags.ts", generateFlags()],
     ["server/core/filter/field-list.ts", generateFieldList()],
   ]);
 }
