@@ -5,11 +5,18 @@
 // on a scan.
 //
 // A worker answers one query at a time. A query that must stop (its time budget ran out or its
-// client went away) stops with its worker: terminate() and a fresh worker in its place. That is
-// the one way to stop a synchronous SQLite statement from outside (better-sqlite3 has no
-// interrupt), and it stops a replay of the kept file just as well. The answer to the client does
-// not wait for the old thread to finish dying.
+// client went away) is answered at once with the reason, and its worker is told to stop:
+// - a SQLite statement is interrupted through the query-cancel extension (db/query-cancel.c:
+//   better-sqlite3 has no interrupt of its own); it ends within microseconds, the worker
+//   reports back and takes the next query;
+// - a replay of the kept file reads it chunk by chunk, asynchronously: between two chunks the
+//   worker sees the stop message and ends its thread (a fresh worker takes its place).
+// Terminating a worker from outside is the last resort only (the extension is not built, or the
+// worker did not stop within a grace period): a thread dies only once back in JavaScript, and if
+// better-sqlite3 has to raise an error while its thread is being terminated it aborts the whole
+// process, so the pool never terminates a worker whose statement it has just interrupted.
 
+import Database from "better-sqlite3";
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { existsSync } from "node:fs";
@@ -20,7 +27,27 @@ import { QueryBudgetExceeded, QueryCancelled, QueryQueueFull } from "./store-typ
 /** query-worker.mjs next to this module: in the sources a shim that loads query-worker.ts
  *  through tsx; in dist/ (scripts/build-cli.sh) the bundled worker itself. Both start from the
  *  custom server's own modules, never from inside Next's route bundles. */
-export const QUERY_WORKER_FILE = join(dirname(fileURLToPath(import.meta.url)), "query-worker.mjs");
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const QUERY_WORKER_FILE = join(HERE, "query-worker.mjs");
+
+/** db/query-cancel.c, built by scripts/build-cli.sh into dist/: next to this module once
+ *  bundled there, or in dist/ when run from the sources. Main thread and workers must load the
+ *  same file (one copy of its flags per process). */
+export const QUERY_CANCEL_PATH = [join(HERE, "query-cancel.so"), join(HERE, "../../dist/query-cancel.so")].find((p) => existsSync(p));
+
+/** What a query worker is started with. */
+export interface QueryWorkerData {
+  dataDir: string;
+  /** The worker's flag slot in the query-cancel extension (unique among the live workers). */
+  slot: number;
+  cancelLib?: string;
+}
+
+/** The extension has this many flag slots (SLOTS in query-cancel.c), and job numbers must never
+ *  repeat within the process: both counted here, for every pool of the process. */
+const CANCEL_SLOTS = 1024;
+let slotCounter = 0;
+let jobCounter = 0;
 
 /** The slowest legitimate question is a replay of a whole kept file (a chisel, a filter on
  *  fd.* or user.* fields answered the way sysdig answers it, a page deep in the capture): about
@@ -63,7 +90,7 @@ export function queryPoolOptionsFromEnv(env: Record<string, string | undefined> 
 
 /** What a worker sends back: the answer, or the error as plain data (the thread boundary keeps
  *  only an Error's message, not its class or fields, and the API tells errors apart by name). */
-export type WorkerReply = { id: number; answer: unknown } | { id: number; error: { name: string; message: string; fields: Record<string, unknown> } };
+export type WorkerReply = { ready: true } | { id: number; answer: unknown } | { id: number; error: { name: string; message: string; fields: Record<string, unknown> } };
 
 export function errorToReply(e: unknown): { name: string; message: string; fields: Record<string, unknown> } {
   if (!(e instanceof Error)) return { name: "Error", message: String(e), fields: {} };
@@ -87,9 +114,10 @@ interface Job {
   args: unknown[];
   resolve(v: unknown): void;
   reject(e: Error): void;
+  /** Answered (or refused): whatever the worker still says about it is dropped. */
+  settled: boolean;
   queuedAt: number;
   startedAt?: number;
-  slot?: Slot;
   timer: ReturnType<typeof setTimeout>;
   signal?: AbortSignal;
   onAbort?: () => void;
@@ -97,22 +125,47 @@ interface Job {
 
 interface Slot {
   worker: Worker;
+  /** Its slot in the query-cancel extension. */
+  index: number;
+  /** Its store is open: it takes queries (starting one costs ~0.1 s bundled, ~1 s through tsx,
+   *  which a query should not spend from its budget while another worker could take it). */
+  ready: boolean;
+  /** The query it runs, answered or not: the worker is busy until it reports back. */
   job?: Job;
+  /** Terminates the worker if a stopped query has not ended within the grace period. */
+  watchdog?: ReturnType<typeof setTimeout>;
 }
+
+/** How long a stopped query may take to end before its worker is terminated from outside. */
+const STOP_GRACE_MS = 2_000;
 
 export class QueryPool {
   private readonly slots = new Set<Slot>();
   private readonly waiting: Job[] = [];
-  private nextId = 1;
   private closed = false;
+  /** A connection of this thread's with the query-cancel extension: how it interrupts. */
+  private readonly control?: Database.Database;
+  private readonly cancelStatement?: Database.Statement;
 
   constructor(
-    private readonly workerData: unknown,
+    private readonly dataDir: string,
     readonly options: QueryPoolOptions,
     private readonly file = QUERY_WORKER_FILE,
+    private readonly cancelLib = QUERY_CANCEL_PATH,
   ) {
     if (options.workers < 1) throw new Error("a query pool needs at least one worker");
     if (!existsSync(file)) throw new Error(`the query worker ${file} is missing: run scripts/build-cli.sh`);
+    if (cancelLib) {
+      this.control = new Database(":memory:");
+      this.control.loadExtension(cancelLib);
+      this.cancelStatement = this.control.prepare("SELECT query_cancel(?, ?)");
+    }
+  }
+
+  /** Whether a stopped SQLite statement ends at once (the extension is built), or only when it
+   *  would have finished. */
+  get interruptsStatements(): boolean {
+    return this.cancelStatement !== undefined;
   }
 
   /** How many workers are running a query now, and how many queries wait for one. */
@@ -128,7 +181,7 @@ export class QueryPool {
     if (this.waiting.length >= this.options.maxWaiting) return Promise.reject(new QueryQueueFull(this.waiting.length));
     return new Promise((resolve, reject) => {
       const job: Job = {
-        id: this.nextId++, name, args, resolve, reject, queuedAt: performance.now(),
+        id: ++jobCounter, name, args, resolve, reject, settled: false, queuedAt: performance.now(),
         // The budget counts from arrival: it bounds how long the client waits, queue included.
         timer: setTimeout(() => this.stop(job, new QueryBudgetExceeded(this.options.budgetMs, (job.startedAt ?? performance.now()) - job.queuedAt)), this.options.budgetMs),
       };
@@ -150,22 +203,28 @@ export class QueryPool {
     const stopping: Promise<number>[] = [];
     for (const s of this.slots) {
       if (s.job) this.settle(s.job, new Error("the store is closed"));
+      clearTimeout(s.watchdog);
       stopping.push(s.worker.terminate());
     }
     this.slots.clear();
     await Promise.all(stopping);
+    this.control?.close();
   }
 
   private dispatch(): void {
-    while (this.waiting.length > 0) {
+    while (this.waiting.length > 0 && !this.closed) {
       let slot: Slot | undefined;
-      for (const s of this.slots) if (!s.job) { slot = s; break; }
+      let starting = 0;
+      for (const s of this.slots) {
+        if (!s.ready) starting++;
+        else if (!s.job && !slot) slot = s;
+      }
       if (!slot) {
-        if (this.slots.size >= this.options.workers) return;
-        slot = this.spawn();
+        // Another worker for the queries that wait, unless enough are already starting.
+        if (starting < this.waiting.length && this.slots.size < this.options.workers) this.spawn();
+        return;
       }
       const job = this.waiting.shift()!;
-      job.slot = slot;
       job.startedAt = performance.now();
       slot.job = job;
       // A busy worker keeps the process alive (a command waiting for its answer); an idle one
@@ -176,51 +235,79 @@ export class QueryPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.file, { workerData: this.workerData });
-    const slot: Slot = { worker };
+    const index = slotCounter++ % CANCEL_SLOTS;
+    const data: QueryWorkerData = { dataDir: this.dataDir, slot: index, cancelLib: this.cancelLib };
+    const worker = new Worker(this.file, { workerData: data });
+    const slot: Slot = { worker, index, ready: false };
     worker.unref();
     worker.on("message", (reply: WorkerReply) => {
+      if ("ready" in reply) {
+        slot.ready = true;
+        this.dispatch();
+        return;
+      }
       const job = slot.job;
       if (!job || job.id !== reply.id) return;
-      this.release(slot);
-      if ("error" in reply) this.settle(job, errorFromReply(reply.error));
-      else this.settle(job, undefined, reply.answer);
+      slot.job = undefined;
+      clearTimeout(slot.watchdog);
+      slot.worker.unref();
+      if (!job.settled) {
+        if ("error" in reply) this.settle(job, errorFromReply(reply.error));
+        else this.settle(job, undefined, reply.answer);
+      }
       this.dispatch();
     });
-    // A worker that dies on its own (out of memory, a crash in native code): its query fails
-    // with the reason, and the next query gets a new worker.
-    const died = (e: Error) => {
+    // A worker that ends (it stopped a replay, or died: out of memory, a crash in native code):
+    // its query, if still unanswered, fails with the reason; the next query gets a new worker.
+    const ended = (e: Error) => {
+      clearTimeout(slot.watchdog);
       if (!this.slots.delete(slot)) return;
-      if (slot.job) this.settle(slot.job, e);
+      if (slot.job && !slot.job.settled) this.settle(slot.job, e);
+      // One that could not even start (its store would not open) would fail again: the
+      // waiting queries get the reason instead of an endless line of new workers.
+      if (!slot.ready) for (const job of this.waiting.splice(0)) this.settle(job, e);
+      // One that was working is replaced at once: the next query should not wait for a start.
+      else if (!this.closed) this.spawn();
       this.dispatch();
     };
-    worker.on("error", died);
-    worker.on("exit", (code) => died(new Error(`the query worker stopped (exit code ${code})`)));
+    worker.on("error", ended);
+    worker.on("exit", (code) => ended(new Error(`the query worker stopped (exit code ${code})`)));
     this.slots.add(slot);
     return slot;
   }
 
-  private release(slot: Slot): void {
-    slot.job = undefined;
-    slot.worker.unref();
-  }
-
-  /** Ends a query that has not answered: dropped from the queue, or its worker terminated and
-   *  replaced (the replacement starts only when a query needs it). */
+  /** Ends a query that has not answered: dropped from the queue, or answered now and its
+   *  worker told to stop it (see the top of this file). */
   private stop(job: Job, reason: Error): void {
-    const i = this.waiting.indexOf(job);
-    if (i >= 0) this.waiting.splice(i, 1);
-    const slot = job.slot;
-    if (slot && slot.job === job) {
-      this.slots.delete(slot);
-      slot.job = undefined;
-      void slot.worker.terminate();
-    }
+    if (job.settled) return;
     this.settle(job, reason);
-    this.dispatch();
+    const i = this.waiting.indexOf(job);
+    if (i >= 0) {
+      this.waiting.splice(i, 1);
+      return;
+    }
+    let slot: Slot | undefined;
+    for (const s of this.slots) if (s.job === job) slot = s;
+    if (!slot) return;
+    this.cancelStatement?.get(slot.index, job.id);
+    slot.worker.postMessage({ stop: job.id });
+    const worker = slot.worker;
+    // Without the extension a long statement cannot be interrupted: the worker is terminated
+    // at once (it keeps its core until the statement ends, but takes no more queries).
+    const grace = this.cancelStatement ? STOP_GRACE_MS : 0;
+    slot.watchdog = setTimeout(() => {
+      if (slot.job !== job) return;
+      this.slots.delete(slot);
+      void worker.terminate();
+      this.spawn();
+      this.dispatch();
+    }, grace);
+    slot.watchdog.unref();
   }
 
   private settle(job: Job, error: Error | undefined, answer?: unknown): void {
+    if (job.settled) return;
+    job.settled = true;
     clearTimeout(job.timer);
     if (job.onAbort) job.signal!.removeEventListener("abort", job.onAbort);
     if (error) job.reject(error);

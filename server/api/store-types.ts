@@ -146,7 +146,7 @@ export type QueryAnswer<K extends QueryName> = Awaited<ReturnType<Store[K]>>;
 export class QueryBudgetExceeded extends Error {
   override name = "QueryBudgetExceeded";
   constructor(readonly budgetMs: number, readonly waitedMs: number) {
-    super(`the query took longer than the ${formatMs(budgetMs)} budget${waitedMs >= 1 ? ` (${formatMs(waitedMs)} of it waiting for a free query worker)` : ""} and was stopped; narrow the filter or the range, or raise CASEFILE_QUERY_BUDGET_MS`);
+    super(`the query took longer than the ${formatMs(budgetMs)} budget${waitedMs >= 100 ? ` (${formatMs(waitedMs)} of it waiting for a free query worker)` : ""} and was stopped; narrow the filter or the range, or raise CASEFILE_QUERY_BUDGET_MS`);
   }
 }
 

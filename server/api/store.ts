@@ -58,6 +58,8 @@ export interface StoreOptions {
    *  thread), the time budget, the waiting limit. Default: from the environment
    *  (queryPoolOptionsFromEnv). */
   queries?: Partial<QueryPoolOptions>;
+  /** Called with each capture database once opened (a query worker loads its SQLite extension). */
+  onOpenCapture?: (db: Db) => void;
 }
 
 export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
@@ -93,6 +95,7 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
     }
     if (!db) {
       db = openDb(dbPath(id), "capture", { readonly: true });
+      opts.onOpenCapture?.(db);
       captureDbs.set(id, db);
     }
     return db;
@@ -263,7 +266,7 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
         return Promise.resolve().then(() => method.apply(this, args)) as Promise<QueryAnswer<K>>;
       }
       // Started on the first query: the command line's ingest never needs it.
-      pool ??= new QueryPool({ dataDir }, poolOptions);
+      pool ??= new QueryPool(dataDir, poolOptions);
       return pool.run(name, args, qopts.signal) as Promise<QueryAnswer<K>>;
     },
 
