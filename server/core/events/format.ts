@@ -9,7 +9,7 @@ import { PF, PT, type NameValue, type ParamInfo } from "./types";
 import type { ParamIndex } from "./params";
 import { ipv4At, ipv6At, isV4Mapped } from "./net";
 import { fdLabel, type Fd } from "../state/threads";
-import { AT_FDCWD, resolvePath } from "./paths";
+import { AT_FDCWD, dotted, normalizePath, resolvePath } from "./paths";
 
 /** What rendering needs to know about the system at this event. */
 export interface RenderContext {
@@ -180,7 +180,15 @@ function pathText(p: ParamIndex, i: number, ctx: RenderContext): string {
   const dirfdI = DIRFD_PARAM[p.ev.type];
   if (dirfdI >= 0 && p.has(dirfdI)) {
     const dirfd = p.int(dirfdI);
-    if (dirfd !== AT_FDCWD) base = ctx.fd(dirfd)?.name ?? "";
+    if (dirfd !== AT_FDCWD) {
+      base = ctx.fd(dirfd)?.name ?? "";
+      // A directory fd with no name gives no base (get_base_dir): the path is only cleaned of
+      // its "." and ".." parts, and nothing is shown when that leaves it empty.
+      if (base === "") {
+        const rel = dotted(normalizePath(`/${raw}`).slice(1));
+        return rel === "" ? s : `${s}(${rel})`;
+      }
+    }
   }
   // An empty path stands for the directory itself: `name=(/cwd)`.
   return `${s}(${resolvePath(base, raw)})`;
@@ -300,7 +308,8 @@ export function paramText(p: ParamIndex, i: number, info: ParamInfo, ctx: Render
       const b = p.bytes(i);
       const sel = b[0];
       const sub = info.dyn?.[sel];
-      if (!sub) return "";
+      // A selector past the table leaves the parameter dynamic, which libsinsp cannot print.
+      if (!sub) return info.dyn && b.length > 0 ? "INVALID DYNAMIC PARAMETER" : "";
       // Render the value that follows the selector byte as its own parameter.
       const saveOff = p.off[i], saveLen = p.len[i];
       p.off[i] = saveOff + 1;
