@@ -321,24 +321,37 @@ interface BatchSink {
 
 const WORKER_FILE = join(dirname(fileURLToPath(import.meta.url)), "sqlite-writer-worker.mjs");
 
-function workerSink(dbPath: string): BatchSink {
-  const worker = new Worker(WORKER_FILE, { workerData: { path: dbPath } });
+function workerSink(dbPath: string, workerFile: string | URL): BatchSink {
+  const worker = new Worker(workerFile, { workerData: { path: dbPath } });
   let inFlight = 0;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
   let done: (() => void) | undefined;
+  // Whether the database was committed ("done"), and whether the thread is gone: a thread that
+  // ends any other way (an exception, process.exit, killed, out of memory) leaves a database
+  // that is not whole, and nothing would ever answer the batches or the finish sent to it.
+  let committed = false;
+  let exited = false;
   const spares: Float64Array[] = [];
+  const fail = (e: Error) => {
+    failure ??= e;
+    wake?.();
+    done?.();
+  };
   worker.on("message", (m: { ack?: boolean; rows?: ArrayBuffer; done?: boolean; error?: string }) => {
     if (m.ack) inFlight--;
     if (m.rows) spares.push(new Float64Array(m.rows));
-    if (m.error) failure = new Error(`writing the capture database: ${m.error}`);
-    if (m.done) done?.();
+    if (m.error) fail(new Error(`writing the capture database: ${m.error}`));
+    if (m.done) {
+      committed = true;
+      done?.();
+    }
     wake?.();
   });
-  worker.on("error", (e) => {
-    failure = e as Error;
-    wake?.();
-    done?.();
+  worker.on("error", (e) => fail(new Error(`writing the capture database: ${e instanceof Error ? e.message : String(e)}`)));
+  worker.on("exit", (code) => {
+    exited = true;
+    if (!committed) fail(new Error(`writing the capture database: the writer thread stopped (exit code ${code}) before the capture was stored whole`));
   });
   return {
     spare: () => spares.pop(),
@@ -355,7 +368,8 @@ function workerSink(dbPath: string): BatchSink {
     async finish(meta) {
       await new Promise<void>((r) => {
         done = r;
-        worker.postMessage({ finish: meta });
+        if (exited || failure) r();
+        else worker.postMessage({ finish: meta });
       });
       await worker.terminate();
       if (failure) throw failure;
@@ -384,12 +398,16 @@ export async function ingestCapture(
   dbPath: string,
   path: string,
   onProgress?: (p: { bytesRead: number; events: number }) => void,
-  opts: { worker?: boolean; checkpointEvery?: number; extension?: boolean; limits?: IngestLimits } = {},
+  opts: {
+    worker?: boolean; checkpointEvery?: number; extension?: boolean; limits?: IngestLimits;
+    /** The writer thread's module (tests put one in its place that fails). */
+    workerFile?: string | URL;
+  } = {},
 ): Promise<IngestResult> {
   const limits = opts.limits ?? ingestLimitsFromEnv();
   // Tests choose the inline writer and whether it uses the f64rows extension.
-  const useWorker = (opts.worker ?? true) && existsSync(WORKER_FILE);
-  const sink = useWorker ? workerSink(dbPath) : inlineSink(dbPath, opts.extension);
+  const useWorker = (opts.worker ?? true) && (opts.workerFile !== undefined || existsSync(WORKER_FILE));
+  const sink = useWorker ? workerSink(dbPath, opts.workerFile ?? WORKER_FILE) : inlineSink(dbPath, opts.extension);
   const builder = new RowBuilder(sink, opts.checkpointEvery, limits.maxEvents);
   let lastReport = 0;
   const outcome = await readCaptureFile(path, builder, {
