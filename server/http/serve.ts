@@ -100,6 +100,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     if (!upgrade) return refuseUpgrade(socket, 503, "the server is starting; retry in a moment", "server");
     upgrade(req, socket, head);
   });
+  // CONNECT (a proxy's method) has no place here; without this Node drops the connection unanswered.
+  server.on("connect", (_req: http.IncomingMessage, socket: Duplex) => refuseUpgrade(socket, 400, "request target must be a path starting with a single /", "target"));
   await listen(server, host, opts.port ?? 3000);
   const port = (server.address() as import("node:net").AddressInfo).port;
   const hosts = allowedHosts(host, port);
