@@ -1,6 +1,6 @@
 // The state at any event of a stored capture (checkpoint + replay of stored events) must print
-// the same lsof/netstat/ps as replaying the capture file up to that event, which the chisel
-// differential tests hold equal to sysdig's.
+// the same lsof/netstat/ps as sysdig's chisels at that event, and as replaying the capture file
+// up to it.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -13,7 +13,8 @@ import { storedStateAt } from "./state-at";
 import { filteredStateLines, stateFilter, stateLines } from "../cli/state-commands";
 import { stateAt } from "../ingest/file-state";
 import { fixtureCapture, fixtureCaptures } from "../testing/oracle";
-import { sysdigChiselAsync } from "../testing/state-oracle";
+import { limited, sysdigChiselAsync } from "../testing/state-oracle";
+import { NO_MATCH } from "../core/state/tables";
 import { openStore } from "./store";
 import { setContext } from "./context";
 import { captureState } from "./analyses-api";
@@ -22,33 +23,38 @@ import { captureGet } from "./http-json";
 process.env.TZ = "UTC";
 
 for (const file of fixtureCaptures().filter((f) => !/comments|falco_empty/.test(f))) {
-  test(`${basename(file)}: lsof, netstat and ps from checkpoints equal the file replay`, async () => {
+  test(`${basename(file)}: lsof, netstat and ps from checkpoints equal sysdig's and the file replay`, async () => {
     const dbPath = join(mkdtempSync(join(tmpdir(), "casefile-state-")), "c.db");
     const r = await ingestCapture(dbPath, file, undefined, { checkpointEvery: 97 });
     const db = openDb(dbPath, "capture", { readonly: true });
     const cps = (db.prepare("SELECT count(*) AS n FROM checkpoints").get() as { n: number }).n;
     assert.equal(cps, 1 + Math.floor(r.events / 97));
     const picks = [1, 2, 96, 97, 98, Math.floor(r.events / 2), r.events - 1, r.events];
-    for (const at of picks) {
+    const kinds = ["lsof", "netstat", "ps"] as const;
+    const theirs = await limited(4, picks.flatMap((at) => kinds.map((cmd) => () => sysdigChiselAsync(file, cmd, at))));
+    let withRows = 0;
+    for (const [i, at] of picks.entries()) {
       const fromFile = (await stateAt(file, at)).table;
       const stored = storedStateAt(db, at);
-      if (!fromFile) {
-        assert.equal(stored, undefined, `at ${at}: no state for the chisels, none stored either`);
-        continue;
-      }
-      assert.ok(stored, `at ${at}`);
-      for (const cmd of ["lsof", "netstat", "ps"] as const) {
-        assert.deepEqual(stateLines(cmd, stored), stateLines(cmd, fromFile), `${cmd} at ${at}`);
+      if (!fromFile) assert.equal(stored, undefined, `at ${at}: no state for the chisels, none stored either`);
+      else assert.ok(stored, `at ${at}`);
+      for (const [k, cmd] of kinds.entries()) {
+        // No state: the chisel saw no event there and prints its one sentence.
+        const lines = stored ? stateLines(cmd, stored) : [NO_MATCH];
+        assert.deepEqual(lines, theirs[i * kinds.length + k], `${cmd} at ${at}: sysdig's`);
+        if (fromFile) assert.deepEqual(lines, stateLines(cmd, fromFile), `${cmd} at ${at}: the file replay's`);
+        if (lines.length > 1) withRows++;
       }
     }
+    assert.ok(withRows >= picks.length, `${withRows} tables with rows`);
     assert.equal(storedStateAt(db, r.events + 1), undefined);
     db.close();
   });
 }
 
 // Filtered: the API's lsof/netstat/ps with `filter` (the chisel's filter argument, as is) must
-// equal the command line's with the same filter (which the chisel filter differential tests
-// hold equal to sysdig's), and refuse what sysdig refuses or the store cannot answer.
+// equal sysdig's chisel with the same filter, and refuse what sysdig refuses or the store
+// cannot answer.
 
 async function apiState(kind: "lsof" | "netstat" | "ps", id: string, query: string): Promise<{ status: number; body: any }> {
   const handler = captureGet(captureState(kind));
@@ -56,7 +62,7 @@ async function apiState(kind: "lsof" | "netstat" | "ps", id: string, query: stri
   return { status: r.status, body: await r.json() };
 }
 
-test("filtered lsof, netstat and ps of stored captures equal the command line's, through the API", async (t) => {
+test("filtered lsof, netstat and ps of stored captures equal sysdig's, through the API", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "casefile-state-api-"));
   const store = openStore(dir);
   setContext({ store, dataDir: dir, maxUpload: 1 << 30, broadcast: () => {} });
@@ -77,16 +83,16 @@ test("filtered lsof, netstat and ps of stored captures equal the command line's,
           "fd.num<3 and thread.tid>1", "fd.sport=80 or fd.l4proto=udp", "proc.vmsize>10000 and fd.typechar=u",
           `evt.rawtime=${ts} and fd.num<2`, `evt.reltime=${ts - first} and fd.num=0`, "proc.pname exists and group.name=root",
         ];
-        for (const filter of filters) {
-          for (const kind of ["lsof", "netstat", "ps"] as const) {
-            const expected = filteredStateLines(kind, fromFile, stateFilter(kind, `'${filter}'`));
-            const r = await apiState(kind, id, `at=${at}&filter=${encodeURIComponent(filter)}`);
-            assert.equal(r.status, 200, `${name} ${kind} "${filter}" @${at}: ${JSON.stringify(r.body)}`);
-            assert.deepEqual(r.body.lines, expected, `${name} ${kind} "${filter}" @${at}`);
-            assert.equal(r.body.rows.length, expected.length - 1);
-            same++;
-            if (expected.length > 1) withRows++;
-          }
+        const queries = filters.flatMap((filter) => (["lsof", "netstat", "ps"] as const).map((kind) => ({ filter, kind })));
+        const theirs = await limited(4, queries.map(({ filter, kind }) => () => sysdigChiselAsync(file, kind, at, `'${filter}'`)));
+        for (const [i, { filter, kind }] of queries.entries()) {
+          const expected = theirs[i];
+          const r = await apiState(kind, id, `at=${at}&filter=${encodeURIComponent(filter)}`);
+          assert.equal(r.status, 200, `${name} ${kind} "${filter}" @${at}: ${JSON.stringify(r.body)}`);
+          assert.deepEqual(r.body.lines, expected, `${name} ${kind} "${filter}" @${at}`);
+          assert.equal(r.body.rows.length, expected.length - 1);
+          same++;
+          if (expected.length > 1) withRows++;
         }
       }
       // The exact-time filters do keep rows: the stored times are sysdig's.
@@ -96,6 +102,8 @@ test("filtered lsof, netstat and ps of stored captures equal the command line's,
     // Fd facts the checkpoints carry: a connected socket (connect returned at 190).
     const local = fixtureCapture("falco_connect_localhost.scap");
     const localId = store.listCaptures().find((c) => c.name === "falco_connect_localhost.scap")!.id;
+    // Compared with the command line, not sysdig: sysdig 0.29.3 also counts the sshd sockets of
+    // the capture's fd list (a full tuple) as connected, which the state engine does not yet.
     const connected = await apiState("lsof", localId, `at=191&filter=${encodeURIComponent("fd.connected=true")}`);
     assert.deepEqual(connected.body.lines, filteredStateLines("lsof", await stateAt(local, 191, { withContext: true }), stateFilter("lsof", "'fd.connected=true'")));
     assert.equal(connected.body.rows.length, 1);
@@ -104,13 +112,14 @@ test("filtered lsof, netstat and ps of stored captures equal the command line's,
     const pyId = await store.ingestFile(py, "py.scap");
     for (const [at, rows] of [[1177, 0], [1178, 1], [1179, 1], [1180, 0]]) {
       const filter = "proc.name=python and proc.vmsize=24608 and thread.vmrss=6880";
-      const expected = filteredStateLines("ps", await stateAt(py, at, { withContext: true }), stateFilter("ps", `'${filter}'`));
+      const expected = await sysdigChiselAsync(py, "ps", at, `'${filter}'`);
       const r = await apiState("ps", pyId, `at=${at}&filter=${encodeURIComponent(filter)}`);
       assert.deepEqual(r.body.lines, expected, `@${at}`);
       assert.equal(r.body.rows.length, rows, `@${at}`);
       same++;
     }
-    t.diagnostic(`${same} filtered tables equal the command line's (${withRows} with rows)`);
+    t.diagnostic(`${same} filtered tables equal sysdig's (${withRows} with rows)`);
+    assert.ok(withRows >= 50, `only ${withRows} of ${same} filtered tables have rows`);
 
     const id = store.listCaptures().find((c) => c.name === "curl_google.scap")!.id;
     // No filter, an empty one: every row (netstat: its own filter only).
@@ -132,7 +141,7 @@ test("filtered lsof, netstat and ps of stored captures equal the command line's,
     for (const filter of ["container.id=host and fd.type=ipv6", "proc.tty=0 and fd.is_server=false"]) {
       const viaFile = await apiState("lsof", id, `at=1187&filter=${encodeURIComponent(filter)}`);
       assert.equal(viaFile.status, 200, JSON.stringify(viaFile.body));
-      assert.deepEqual(viaFile.body.lines, filteredStateLines("lsof", await stateAt(curlFile, 1187, { withContext: true }), stateFilter("lsof", `'${filter}'`)));
+      assert.deepEqual(viaFile.body.lines, await sysdigChiselAsync(curlFile, "lsof", 1187, `'${filter}'`));
     }
     // Without the file, said so.
     const kept = join(dir, "captures", `${id}.capture`);

@@ -43,8 +43,8 @@ async function compareAt(file: string, oracle: string, nums: number[]) {
 for (const file of fixtureCaptures()) {
   test(`lsof, netstat, ps of ${basename(file)} equal sysdig's at probed events`, async (t) => {
     const oracle = oracleFileFor(file);
+    // Every fixture has events sysdig numbers (falco_empty.scap too, with -D): never a skip.
     const nums = probeNumbers(oracle, 10, 1);
-    if (nums.length === 0) return t.skip("no events");
     assert.ok(nums.length >= 10, `only ${nums.length} event numbers`);
     const { pass, diffs } = await compareAt(file, oracle, nums);
     t.diagnostic(`${basename(file)}: ${STATE_COMMANDS.map((c) => `${c} ${pass[c]}/${nums.length}`).join(", ")}`);
