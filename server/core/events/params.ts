@@ -2,6 +2,7 @@
 // nothing is copied unless asked for.
 
 import type { RawEvent } from "../formats/scap/reader";
+import { decodeBytes } from "./byte-strings";
 import { EVENTS } from "./event-table";
 
 /** Per event type: how many parameters sysdig 0.29.3's table has. A newer writer's extra
@@ -10,7 +11,6 @@ import { EVENTS } from "./event-table";
 const VISIBLE_PARAMS: Uint8Array = Uint8Array.from(EVENTS.map((e) => e.legacyParamCount ?? e.params.length));
 
 const latin1 = new TextDecoder("latin1");
-const utf8 = new TextDecoder("utf-8");
 
 /** Offsets of each parameter's value and its length, for one event. Reused between events. */
 export class ParamIndex {
@@ -87,7 +87,8 @@ export class ParamIndex {
     const end = start + this.len[i];
     let e = start;
     while (e < end && buf[e] !== 0) e++;
-    return utf8.decode(buf.subarray(start, e));
+    // Bytes that are not valid UTF-8 are kept as escapes (byte-strings.ts): sysdig prints them.
+    return decodeBytes(buf.subarray(start, e));
   }
 
   /** The raw bytes as one char per byte (for escaping byte buffers exactly as sysdig does). */

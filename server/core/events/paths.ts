@@ -1,6 +1,8 @@
 // Path resolution the way sysdig shows it: `name=rel.txt(/srv/rel.txt)` and the names of files
 // opened by relative path.
 
+import { byteLength } from "./byte-strings";
+
 export const AT_FDCWD = -100;
 
 /** Removes ".", "..", repeated and trailing slashes from an absolute path. */
@@ -24,16 +26,14 @@ export function resolvePath(base: string, rel: string): string {
 
 /** A joined path as sinsp_utils::concatenate_paths leaves it: every byte that is not printable
  *  ASCII becomes '.'. Our strings are decoded UTF-8, so a character stands for as many dots as
- *  it had bytes (an invalid byte, decoded as U+FFFD, for one). */
+ *  it had bytes (an escaped invalid byte for one, see byte-strings.ts). */
 export function dotted(path: string): string {
   // eslint-disable-next-line no-control-regex
   if (!/[^\x20-\x7e]/.test(path)) return path;
   let out = "";
   for (const ch of path) {
     const c = ch.codePointAt(0)!;
-    if (c >= 0x20 && c < 0x7f) out += ch;
-    else if (c < 0x80 || c === 0xfffd) out += ".";
-    else out += ".".repeat(c < 0x800 ? 2 : c < 0x10000 ? 3 : 4);
+    out += c >= 0x20 && c < 0x7f ? ch : ".".repeat(byteLength(c));
   }
   return out;
 }
