@@ -4,13 +4,12 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "./store";
 import { setContext } from "./context";
-import { fixtureCapture } from "../testing/oracle";
+import { fixtureCapture, runSysdig } from "../testing/oracle";
 import { GET } from "../../app/api/captures/[id]/chisels/[name]/route";
 
 process.env.TZ = "UTC";
@@ -18,7 +17,9 @@ process.env.TZ = "UTC";
 const capture = (name: string) => fixtureCapture(name);
 
 function sysdigLines(args: string[]): string[] {
-  const out = execFileSync("sysdig", args, { env: { ...process.env, TZ: "UTC" }, stdio: ["ignore", "pipe", "ignore"] }).toString();
+  const r = runSysdig(args);
+  assert.equal(r.status, 0, `sysdig ${args.join(" ")}: ${r.stderr}`);
+  const out = r.stdout.toString();
   return out.split("\n").slice(0, -1);
 }
 
@@ -33,7 +34,7 @@ test("chisels over a stored capture: sysdig's lines, the table, and the errors",
   setContext({ store, dataDir: dir, maxUpload: 1 << 30, broadcast: () => {} });
   try {
     const file = capture("curl_google.scap");
-    // A copy of the shared file: the store may link to what it is given, and this test changes it.
+    // A copy of the fixture: the store may link to what it is given, and this test changes it.
     const mine = join(dir, "curl_google.scap");
     copyFileSync(capture("curl_google.scap"), mine);
     const id = await store.ingestFile(mine, "curl_google.scap");

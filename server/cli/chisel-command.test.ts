@@ -4,12 +4,11 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { fixtureCapture, runCasefile } from "../testing/oracle";
+import { fixtureCapture, runCasefile, runSysdig } from "../testing/oracle";
 import { CHISELS } from "../core/chisels/index";
 
 const capture = (name: string) => fixtureCapture(name);
@@ -18,7 +17,9 @@ const capture = (name: string) => fixtureCapture(name);
 const casefile = (args: string[]) => runCasefile(args, "utf8");
 
 function sysdig(args: string[]): string {
-  return execFileSync("sysdig", args, { env: { ...process.env, TZ: "UTC" }, stdio: ["ignore", "pipe", "ignore"] }).toString();
+  const r = runSysdig(args);
+  assert.equal(r.status, 0, `sysdig ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout.toString();
 }
 
 test("casefile chisel prints exactly what sysdig -c prints", () => {
