@@ -105,7 +105,7 @@ for (const file of files) {
   test(`${basename(file)}: lsof, netstat and ps with a filter equal sysdig's`, async (t) => {
     const oracle = oracleFileFor(file);
     const nums = pickNumbers(oracle);
-    if (nums.length === 0) return t.skip("no events");
+    assert.ok(nums.length > 0, "sysdig numbers no event of the capture");
     const out: Outcome = { pass: 0, total: 0, withRows: 0, diffs: [] };
     for (const [k, at] of nums.entries()) {
       const { table } = await stateAt(file, at);
