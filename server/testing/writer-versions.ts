@@ -185,6 +185,26 @@ export function writerVersions(): WriterVersion[] {
       c.byId(-1, n("container", ">"), [containerJson("fedcba987654")], "v2-large");
       c.ev(200, "getuid", ">", []).ev(200, "getuid", "<", [0]);
     }));
+  {
+    // Two captures one after the other (`cat a.scap b.scap`, merged files): a second section
+    // header, its own tables, its own events. Its clock goes on from the first's.
+    const a = tables({ pl: { version: 9 }, lists: 2 });
+    const c = new Clock(a, "v2");
+    commonEvents(c);
+    const b = new ScapWriter();
+    b.users([{ uid: 0, gid: 0, name: "root" }, { uid: ALICE, gid: 50, name: "alice" }], [{ gid: 0, name: "root" }]);
+    b.procs([{ tid: 300, pid: 300, ptid: 1, comm: "python3", uid: ALICE, gid: 50 }]);
+    b.fds(300, [{ fd: 3, type: FdType.FILE_V2, name: "/var/log/app.log" }]);
+    const c2 = new Clock(b, "v2");
+    c2.ts = c.ts;
+    c2.ev(300, "write", ">", [3, 4]).ev(300, "write", "<", [4, "log\n"]);
+    c2.ev(100, "geteuid", ">", []).ev(100, "geteuid", "<", [ALICE]);
+    const ab = a.bytes(), bb = b.bytes();
+    const bytes = new Uint8Array(ab.length + bb.length);
+    bytes.set(ab);
+    bytes.set(bb, ab.length);
+    out.push({ name: "two-sections", about: "two captures concatenated: a second section header and its tables between events", bytes, probes: [4, 19, 21], filters: FILTERS });
+  }
   return out;
 }
 

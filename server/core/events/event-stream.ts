@@ -62,6 +62,20 @@ export class EventStream implements ScapHandler, RenderContext {
   fdEntry = this.table.addFd.bind(this.table);
   /** The capture's user and group lists (user.name, group.name). */
   users = (users: UserEntry[], groups: GroupEntry[]): void => this.table.setUsers(users, groups);
+  private sections = 0;
+  /** A section header. A second one (captures concatenated, merged files) makes sysdig 0.29.3
+   *  restart its capture: the thread table, fds with it, is emptied and filled again from the
+   *  new section's process list; the user table and the event numbers go on (measured). */
+  section = (): void => {
+    if (this.sections++ === 0) return;
+    const t = this.table;
+    for (const tid of [...t.threads.keys()]) t.remove(tid);
+    t.pendingRemoval = -1;
+    t.pendingFdTid = -1;
+    t.pendingFds.length = 0;
+    t.canceledFds = 0;
+    t.started = false;
+  };
   fd = (fd: number) => this.thread.fds.get(fd);
   comm = (tid: number) => this.table.threads.get(tid)?.comm;
   /** Names of ids in the capture's user list (uid/gid parameters: `euid=0(root)`). */

@@ -40,6 +40,7 @@ export function filteringHandler(visit: Visitor, predicate?: Predicate, opts: { 
  *  process list, the interfaces and each event before the state engine applies it. */
 export function feeding(stream: EventStream, context: FilterContext): ScapHandler {
   return {
+    section: stream.section,
     process: (p) => {
       stream.process(p);
       context.process(p);
