@@ -9,8 +9,8 @@
 // - a SQLite statement is interrupted through the query-cancel extension (db/query-cancel.c:
 //   better-sqlite3 has no interrupt of its own); it ends within microseconds, the worker
 //   reports back and takes the next query;
-// - a replay of the kept file reads it chunk by chunk, asynchronously: between two chunks the
-//   worker sees the stop message and ends its thread (a fresh worker takes its place).
+// - a replay of the kept file reads it in small chunks: between two chunks the worker sees the
+//   stop flag (shared memory) and ends the replay.
 // Terminating a worker from outside is the last resort only (the extension is not built, or the
 // worker did not stop within a grace period): a thread dies only once back in JavaScript, and if
 // better-sqlite3 has to raise an error while its thread is being terminated it aborts the whole
@@ -41,6 +41,9 @@ export interface QueryWorkerData {
   /** The worker's flag slot in the query-cancel extension (unique among the live workers). */
   slot: number;
   cancelLib?: string;
+  /** [0]: the job the pool wants stopped; read by the worker between chunks of a replay
+   *  (shared memory: a message would wait until the worker's event loop turns). */
+  stop: Int32Array;
 }
 
 /** The extension has this many flag slots (SLOTS in query-cancel.c), and job numbers must never
@@ -132,6 +135,7 @@ interface Slot {
   ready: boolean;
   /** The query it runs, answered or not: the worker is busy until it reports back. */
   job?: Job;
+  stop: Int32Array;
   /** Terminates the worker if a stopped query has not ended within the grace period. */
   watchdog?: ReturnType<typeof setTimeout>;
 }
@@ -236,9 +240,10 @@ export class QueryPool {
 
   private spawn(): Slot {
     const index = slotCounter++ % CANCEL_SLOTS;
-    const data: QueryWorkerData = { dataDir: this.dataDir, slot: index, cancelLib: this.cancelLib };
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const data: QueryWorkerData = { dataDir: this.dataDir, slot: index, cancelLib: this.cancelLib, stop };
     const worker = new Worker(this.file, { workerData: data });
-    const slot: Slot = { worker, index, ready: false };
+    const slot: Slot = { worker, index, ready: false, stop };
     worker.unref();
     worker.on("message", (reply: WorkerReply) => {
       if ("ready" in reply) {
@@ -290,7 +295,7 @@ export class QueryPool {
     for (const s of this.slots) if (s.job === job) slot = s;
     if (!slot) return;
     this.cancelStatement?.get(slot.index, job.id);
-    slot.worker.postMessage({ stop: job.id });
+    Atomics.store(slot.stop, 0, job.id);
     const worker = slot.worker;
     // Without the extension a long statement cannot be interrupted: the worker is terminated
     // at once (it keeps its core until the statement ends, but takes no more queries).

@@ -12,11 +12,18 @@ import { readCaptureFile } from "../ingest/capture-stream";
 import { GapFinder, type Gap } from "../core/analyses/gaps";
 import type { EventRow } from "./store-types";
 
+/** How a replay reads the file: `afterChunk` runs between chunks of `chunkSize` bytes, and
+ *  throwing there stops the replay (a query worker stopping a query, see query-pool.ts). */
+export interface ReplayOptions {
+  afterChunk?: () => Promise<void>;
+  chunkSize?: number;
+}
+
 /** Thrown by the handler to stop the reader once the page is full. */
 class PageFull extends Error {}
 
 export async function replayEvents(
-  file: string, predicate: Predicate, from: number, limit: number,
+  file: string, predicate: Predicate, from: number, limit: number, replay: ReplayOptions = {},
 ): Promise<{ events: EventRow[]; next: number | null; error?: string }> {
   const events: EventRow[] = [];
   let next: number | null = null;
@@ -39,7 +46,7 @@ export async function replayEvents(
     });
   }, predicate);
   try {
-    const { error } = await readCaptureFile(file, handler);
+    const { error } = await readCaptureFile(file, handler, replay);
     // A damaged file: the events before the damage, as sysdig prints them.
     return error ? { events, next, error: error.message } : { events, next };
   } catch (e) {
@@ -49,7 +56,7 @@ export async function replayEvents(
 }
 
 /** The gaps between matching events (as findGaps over SQL: events without a timestamp skipped). */
-export async function replayGaps(file: string, predicate: Predicate, minNs: number): Promise<Gap[]> {
+export async function replayGaps(file: string, predicate: Predicate, minNs: number, replay: ReplayOptions = {}): Promise<Gap[]> {
   const finder = new GapFinder(minNs);
   let baseHi = -1, baseLo = 0;
   const handler = filteringHandler((_ctx, ev, num) => {
@@ -57,6 +64,6 @@ export async function replayGaps(file: string, predicate: Predicate, minNs: numb
     if (baseHi < 0) { baseHi = ev.tsHi; baseLo = ev.tsLo; }
     finder.add(num, (ev.tsHi - baseHi) * 4294967296 + (ev.tsLo - baseLo));
   }, predicate);
-  await readCaptureFile(file, handler);
+  await readCaptureFile(file, handler, replay);
   return finder.gaps;
 }

@@ -30,7 +30,12 @@ export interface StateAt {
 
 /** The state once event `at` has been applied, or no table when the capture has no such event.
  *  Reads no further than that event. */
-export async function stateAt(file: string, at: number, opts: { withContext?: boolean } = {}): Promise<StateAt> {
+export async function stateAt(
+  file: string, at: number,
+  /** afterChunk: called between chunks of the file (chunkSize bytes); throwing stops the replay
+   *  (a query worker stopping a query whose budget ran out). */
+  opts: { withContext?: boolean; afterChunk?: () => Promise<void>; chunkSize?: number } = {},
+): Promise<StateAt> {
   let reached = false;
   let leading = true;
   let tsHi = 0;
@@ -55,7 +60,7 @@ export async function stateAt(file: string, at: number, opts: { withContext?: bo
   const handler: ScapHandler = context ? feeding(stream, context) : stream;
   const found = (): StateAt => ({ table: stream.table, context, tsHi, tsLo });
   try {
-    const { error } = await readCaptureFile(file, handler);
+    const { error } = await readCaptureFile(file, handler, { afterChunk: opts.afterChunk, chunkSize: opts.chunkSize });
     if (reached) return found();
     return { error, tsHi, tsLo };
   } catch (e) {
