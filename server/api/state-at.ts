@@ -6,7 +6,7 @@
 import type { Db } from "../../db/open-db";
 import { applyEvent } from "../core/state/apply";
 import { ParamIndex } from "../core/events/params";
-import { CONTAINER_TYPES } from "../core/events/printer";
+import { CONTAINER_TYPES } from "../core/events/event-stream";
 import { restore } from "../core/state/snapshot";
 import type { FdPredicate } from "../core/state/tables";
 import type { ThreadTable } from "../core/state/threads";

@@ -9,7 +9,6 @@ import { extractorFor } from "../core/filter/extract";
 import { filteringHandler } from "../core/filter/filtered-printer";
 import { FilterError, parseFilter, resolveField } from "../core/filter/parser";
 import type { ScapHandler } from "../core/formats/scap/reader";
-import { CONTAINER_TYPES } from "../core/events/printer";
 import { readCaptureFile } from "../ingest/capture-stream";
 import { hostServices } from "../ingest/host-services";
 import { BufferedOut, fail } from "./output";
@@ -29,7 +28,6 @@ export async function fileSpectrogram(file: string, predicate: Predicate | undef
   const builder = new SpectrogramBuilder();
   // Time bins span every event of the capture that sysdig shows (with -D), matching or not: the
   // container events a capture may start with are not shown.
-  let leading = true;
   let baseHi = -1, baseLo = 0, lastHi = 0, lastLo = 0;
   const rel = (hi: number, lo: number) => (hi - baseHi) * 4294967296 + (lo - baseLo);
   const filtering = filteringHandler((ctx, ev, num) => {
@@ -40,8 +38,7 @@ export async function fileSpectrogram(file: string, predicate: Predicate | undef
   const handler: ScapHandler = {
     ...filtering,
     event: (ev) => {
-      if (leading && !CONTAINER_TYPES.has(ev.type)) leading = false;
-      if (!leading && (ev.tsHi !== 0 || ev.tsLo !== 0)) {
+      if (!filtering.stream.leadsWith(ev.type) && (ev.tsHi !== 0 || ev.tsLo !== 0)) {
         if (baseHi < 0) { baseHi = ev.tsHi; baseLo = ev.tsLo; }
         lastHi = ev.tsHi;
         lastLo = ev.tsLo;

@@ -5,7 +5,6 @@
 // filter "evt.num=N" (the events before N rejected, N accepted), for the chisels' filter.
 
 import { EventStream } from "../core/events/event-stream";
-import { CONTAINER_TYPES } from "../core/events/printer";
 import { feeding } from "../core/filter/filtered-printer";
 import { FilterContext } from "../core/filter/runtime";
 import type { ScapHandler } from "../core/formats/scap/reader";
@@ -37,7 +36,6 @@ export async function stateAt(
   opts: { withContext?: boolean; afterChunk?: () => Promise<void>; chunkSize?: number } = {},
 ): Promise<StateAt> {
   let reached = false;
-  let leading = true;
   let tsHi = 0;
   let tsLo = 0;
   const stream = new EventStream((ev, num, thread, p) => {
@@ -46,10 +44,9 @@ export async function stateAt(
       // sysdig runs the chisel with the filter "evt.num=N".
       context.settle(num === at);
     }
-    // Container events ahead of everything else take numbers but no chisel ever sees them.
-    if (leading && !CONTAINER_TYPES.has(ev.type)) leading = false;
     if (num === at) {
-      if (leading) throw new NotSeen();
+      // No chisel sees the container events a capture starts with.
+      if (stream.leading) throw new NotSeen();
       reached = true;
       tsHi = ev.tsHi;
       tsLo = ev.tsLo;

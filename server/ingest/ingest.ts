@@ -18,7 +18,6 @@ import { snapshot } from "../core/state/snapshot";
 import type { ParamIndex } from "../core/events/params";
 import { PT } from "../core/events/types";
 import { fdLabel, fdTypeChar, l4Char, type Fd, type Thread } from "../core/state/threads";
-import { CONTAINER_TYPES } from "../core/events/printer";
 import { followLatency, hasLatency, type LatencyState } from "../core/filter/latency";
 import { readCaptureFile } from "./capture-stream";
 import { COLS, packKind, SqliteBatchWriter, type RowBatch } from "./sqlite-batch-writer";
@@ -195,7 +194,7 @@ class RowBuilder implements ScapHandler {
 
   private onEvent(ev: RawEvent, num: number, thread: Thread, p: ParamIndex): void {
     const type = ev.type;
-    if (this.firstShown < 0 && !CONTAINER_TYPES.has(type)) this.firstShown = num;
+    if (this.firstShown < 0 && !this.stream.leading) this.firstShown = num;
     const noTime = ev.tsHi === 0 && ev.tsLo === 0;
     if (this.baseHi < 0 && !noTime) {
       this.baseHi = ev.tsHi;

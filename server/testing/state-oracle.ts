@@ -2,7 +2,6 @@
 // capture, sysdig's lsof/netstat/ps output at an event, and ours.
 
 import { EventStream } from "../core/events/event-stream";
-import { CONTAINER_TYPES } from "../core/events/printer";
 import { readCaptureFile } from "../ingest/capture-stream";
 import {
   filteredStateLines, stateFilter, stateLines, type StateCommand,
@@ -48,11 +47,9 @@ export async function limited<T>(n: number, jobs: (() => Promise<T>)[]): Promise
 export async function ourStateLines(file: string, nums: number[]): Promise<Map<number, Record<StateCommand, string[]>>> {
   const want = new Set(nums);
   const out = new Map<number, Record<StateCommand, string[]>>();
-  let leading = true;
   const stream = new EventStream((ev, num) => {
     // Leading container events are numbered but never seen by a chisel (no match).
-    if (leading && !CONTAINER_TYPES.has(ev.type)) leading = false;
-    if (!want.has(num) || leading) return;
+    if (!want.has(num) || stream.leading) return;
     out.set(num, {
       lsof: stateLines("lsof", stream.table),
       netstat: stateLines("netstat", stream.table),

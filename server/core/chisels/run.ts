@@ -5,7 +5,6 @@
 // on_capture_end gets the capture's span. Pure: the caller feeds `handler` (readCaptureFile in
 // the CLI and the API) and then calls finish().
 
-import { CONTAINER_TYPES } from "../events/printer";
 import { compileFilter, type Predicate } from "../filter/evaluate";
 import { filteringHandler } from "../filter/filtered-printer";
 import { parseFilter } from "../filter/parser";
@@ -34,15 +33,12 @@ export function chiselDriver(chisel: Chisel, args: readonly string[], opts: Driv
   const run = chisel.start(args, opts);
   const own = run.filter ? compileFilter(parseFilter(run.filter, { services: opts.services })) : undefined;
 
-  // The container events a capture starts with take event numbers but sysdig's loop never
-  // sees them (sinsp consumes them while opening the file), so no chisel does either.
-  let leading = true;
   // Always a predicate, even without a user filter: it is where every event's verdict is
   // known, for tick(). An always-true predicate changes nothing in how the state is parsed.
   const predicate: Predicate = (c) => {
     const passed = user ? user(c) : true;
-    if (leading && !CONTAINER_TYPES.has(c.ev.type)) leading = false;
-    if (!leading && run.tick) run.tick(c.ev, passed);
+    // No chisel sees the container events a capture starts with (EventStream.leading).
+    if (!h.stream.leading && run.tick) run.tick(c.ev, passed);
     return passed;
   };
   const h = filteringHandler(

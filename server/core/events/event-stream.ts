@@ -16,6 +16,13 @@ export const HIDDEN_TYPES: ReadonlySet<number> = new Set(
   EVENTS.flatMap((e, id) => (e.category & EC.INTERNAL ? [id] : [])),
 );
 
+/** The container event types. The ones a capture starts with (its container table, written
+ *  ahead of every other event) are numbered, but sinsp consumes them while it opens the file:
+ *  sysdig never prints them and no filter output or chisel sees them (EventStream.leading). */
+export const CONTAINER_TYPES: ReadonlySet<number> = new Set(
+  EVENTS.flatMap((e, id) => (e.name === "container" ? [id] : [])),
+);
+
 /** Whether sysdig 0.29.3 prints an event (it is numbered and applied either way): not when
  *  its EVF flags say "state only", whatever -D says; not when hidden, unless -D. */
 export function isShown(ev: RawEvent, showHidden = false): boolean {
@@ -53,6 +60,9 @@ export type EventSink = (ev: RawEvent, num: number, thread: Thread, params: Para
 export class EventStream implements ScapHandler, RenderContext {
   readonly table = new ThreadTable();
   num = 0;
+  /** Whether the current event is one of the container events a capture starts with, which
+   *  sysdig numbers but never shows (see CONTAINER_TYPES): the one place that rule is kept. */
+  leading = true;
   readonly params = new ParamIndex();
   private thread!: Thread;
 
@@ -85,9 +95,16 @@ export class EventStream implements ScapHandler, RenderContext {
 
   event(ev: RawEvent): void {
     const num = ++this.num;
+    this.leading = this.leadsWith(ev.type);
     const p = this.params.load(ev);
     this.thread = applyEvent(this.table, ev.tid, ev.type, p);
     this.sink(ev, num, this.thread, p);
+  }
+
+  /** Whether an event of this type, read next, would be one of the leading container events
+   *  (for a caller that acts before the stream has the event). */
+  leadsWith(type: number): boolean {
+    return this.leading && CONTAINER_TYPES.has(type);
   }
 
   /** The text of the stateful parameters of the current event, in order (e.g. "3(<f>/etc/hosts)"). */

@@ -4,15 +4,11 @@
 import { EVENTS } from "./event-table";
 import type { ParamIndex } from "./params";
 import { infoText, type RenderContext } from "./format";
-import { EventStream, isShown } from "./event-stream";
+import { CONTAINER_TYPES, EventStream, isShown } from "./event-stream";
 import { SYSCALL_NAMES } from "./syscalls";
 import { PT } from "./types";
 import type { RawEvent } from "../formats/scap/reader";
 import type { Thread } from "../state/threads";
-
-export const CONTAINER_TYPES: ReadonlySet<number> = new Set(
-  EVENTS.flatMap((e, id) => (e.name === "container" ? [id] : [])),
-);
 
 /** Time of day in the local zone, with nanoseconds, from a ts split in 32-bit halves. */
 export function timeOfDay(tsHi: number, tsLo: number): string {
@@ -92,12 +88,8 @@ export function eventPrinter(
   emit: (line: string, num: number) => void,
   opts: { showHidden?: boolean } = {},
 ): EventStream {
-  // Container events written ahead of everything else (the container table a capture starts
-  // with) take numbers but are not printed.
-  let leading = true;
   const stream: EventStream = new EventStream((ev, num, thread, p) => {
-    if (leading && !CONTAINER_TYPES.has(ev.type)) leading = false;
-    if (leading || !isShown(ev, opts.showHidden)) return;
+    if (stream.leading || !isShown(ev, opts.showHidden)) return;
     const ctx: RenderContext = stream;
     emit(eventLine(ev, num, thread, p, ctx), num);
   });

@@ -4,7 +4,7 @@
 
 import { EventStream, isShown } from "../events/event-stream";
 import type { ParamIndex } from "../events/params";
-import { CONTAINER_TYPES, eventLine } from "../events/printer";
+import { eventLine } from "../events/printer";
 import type { RawEvent, ScapHandler } from "../formats/scap/reader";
 import type { Thread } from "../state/threads";
 import { FilterContext } from "./runtime";
@@ -20,16 +20,13 @@ export type Visitor = (ctx: FilterContext, ev: RawEvent, num: number, thread: Th
 /** A capture handler that calls `visit` for each event sysdig would print (hidden ones too
  *  with showHidden) that the predicate accepts, with the filter context of that event. */
 export function filteringHandler(visit: Visitor, predicate?: Predicate, opts: { showHidden?: boolean } = {}): FilteringHandler {
-  // Container events written ahead of everything else take numbers but are not printed.
-  let leading = true;
   const stream: EventStream = new EventStream((ev, num, thread, p) => {
     context.after(ev, num, thread, p);
     // Every event goes through the filter, shown or not: the verdict decides whether sysdig
     // parses an event that does not modify the state (see FilterContext.settle).
     const passed = predicate ? predicate(context) : true;
     context.settle(passed);
-    if (leading && !CONTAINER_TYPES.has(ev.type)) leading = false;
-    if (leading || !isShown(ev, opts.showHidden) || !passed) return;
+    if (stream.leading || !isShown(ev, opts.showHidden) || !passed) return;
     visit(context, ev, num, context.thread, p);
   });
   const context = new FilterContext(stream);
