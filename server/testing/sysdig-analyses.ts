@@ -12,11 +12,12 @@ export interface ExpectedGap {
   gapNs: bigint;
 }
 
-/** Gaps longer than minNs between consecutive events that `sysdig -r FILE FILTER` matches. */
+/** Gaps longer than minNs between consecutive events that `sysdig -r FILE FILTER` matches
+ *  (every event it shows with an empty filter). */
 export function sysdigGaps(file: string, filter: string, minNs: bigint): ExpectedGap[] {
   const gaps: ExpectedGap[] = [];
   let prev: { num: number; ts: bigint } | undefined;
-  for (const line of sysdigLines(file, ["-p", "%evt.num %evt.rawtime", filter])) {
+  for (const line of sysdigLines(file, ["-p", "%evt.num %evt.rawtime", ...(filter ? [filter] : [])])) {
     const [num, ts] = line.split(" ");
     const cur = { num: Number(num), ts: BigInt(ts) };
     if (prev && cur.ts - prev.ts > minNs) gaps.push({ num: cur.num, prevNum: prev.num, gapNs: cur.ts - prev.ts });
