@@ -2,6 +2,7 @@
 // get_param_as_str, as sysdig 0.29.3 applies them).
 
 import { EVENTS } from "./event-table";
+import { paramIndexTable } from "./param-tables";
 import { ERRNO_NAMES } from "./errno";
 import { FLAGS_ADDED_AFTER_SYSDIG_0_29 } from "./flags";
 import { SYSCALL_NAMES } from "./syscalls";
@@ -9,7 +10,7 @@ import { PF, PT, type NameValue, type ParamInfo } from "./types";
 import type { ParamIndex } from "./params";
 import { ipv4At, ipv6At, isV4Mapped } from "./net";
 import { fdLabel, type Fd } from "../state/threads";
-import { AT_FDCWD, dotted, normalizePath, resolvePath } from "./paths";
+import { AT_FDCWD, resolvePath } from "./paths";
 
 /** What rendering needs to know about the system at this event. */
 export interface RenderContext {
@@ -180,21 +181,15 @@ function pathText(p: ParamIndex, i: number, ctx: RenderContext): string {
   const dirfdI = DIRFD_PARAM[p.ev.type];
   if (dirfdI >= 0 && p.has(dirfdI)) {
     const dirfd = p.int(dirfdI);
-    if (dirfd !== AT_FDCWD) {
-      base = ctx.fd(dirfd)?.name ?? "";
-      // A directory fd with no name gives no base (get_base_dir): the path is only cleaned of
-      // its "." and ".." parts, and nothing is shown when that leaves it empty.
-      if (base === "") {
-        const rel = dotted(normalizePath(`/${raw}`).slice(1));
-        return rel === "" ? s : `${s}(${rel})`;
-      }
-    }
+    if (dirfd !== AT_FDCWD) base = ctx.fd(dirfd)?.name ?? "";
   }
-  // An empty path stands for the directory itself: `name=(/cwd)`.
-  return `${s}(${resolvePath(base, raw)})`;
+  // An empty path stands for the directory itself (`name=(/cwd)`); with no directory known
+  // either, nothing is resolved and nothing is shown.
+  const resolved = resolvePath(base, raw);
+  return resolved === "" ? s : `${s}(${resolved})`;
 }
 
-const DIRFD_PARAM: number[] = EVENTS.map((e) => e.params.findIndex((x) => x.name === "dirfd"));
+const DIRFD_PARAM = paramIndexTable("dirfd");
 
 /** An integer as libsinsp's printf formats print it (SET_NUMERIC_FORMAT): decimal through
  *  PRId<width> whatever the signedness, so 32- and 64-bit unsigned values print signed

@@ -17,10 +17,12 @@ export function normalizePath(path: string): string {
 }
 
 /** `rel` resolved against the directory `base`. With no base known (a thread first seen in an
- *  event has no cwd), sysdig keeps the path as it was given. */
+ *  event has no cwd, a directory fd with no name), sysdig's concatenate_paths joins nothing to
+ *  it: the path is only cleaned of its "." and ".." parts, and stays relative (`../up/one` ->
+ *  `up/one`; "" stays ""). */
 export function resolvePath(base: string, rel: string): string {
   if (rel.startsWith("/")) return dotted(normalizePath(rel));
-  if (base === "") return dotted(rel);
+  if (base === "") return dotted(normalizePath(`/${rel}`).slice(1));
   return dotted(normalizePath(`${base}/${rel}`));
 }
 
