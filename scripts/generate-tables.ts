@@ -222,6 +222,215 @@ ${added.map((n) => `  ${JSON.stringify(n)},`).join("\n")}
 `;
 }
 
+// --- event-table.ts -----------------------------------------------------------------------
+
+/** A C initializer value: a string literal, a braced list, or an expression (its tokens). */
+type CValue = { str: string } | { list: CItem[] } | { expr: string[] };
+/** One element of a braced list, with its `[DESIGNATOR] =` if it has one. */
+interface CItem { designator?: string; value: CValue }
+
+/** Parses the braced initializer that follows `name[...] =` in C source text: enough C for the
+ *  tables of libs' driver (nested braces, designators, strings, `A | B` and `F(1)` expressions). */
+function initializer(text: string, name: string): CItem[] {
+  const body = stripComments(text);
+  const start = body.search(new RegExp(`\\b${name}\\s*\\[[^\\]]*\\]\\s*=\\s*\\{`));
+  if (start < 0) throw new Error(`no initializer for ${name}`);
+  const tokens = body.slice(body.indexOf("{", start)).match(/"(?:[^"\\]|\\.)*"|\w+|[{}[\]=,|()]/g) ?? [];
+  let i = 0;
+  const list = (): CItem[] => {
+    if (tokens[i++] !== "{") throw new Error(`${name}: expected {`);
+    const items: CItem[] = [];
+    while (tokens[i] !== "}") {
+      let designator: string | undefined;
+      if (tokens[i] === "[") { designator = tokens[i + 1]; i += 3; if (tokens[i++] !== "=") throw new Error(`${name}: bad designator`); }
+      items.push({ designator, value: value() });
+      if (tokens[i] === ",") i++;
+    }
+    i++;
+    return items;
+  };
+  const value = (): CValue => {
+    const t = tokens[i]!;
+    if (t === "{") return { list: list() };
+    if (t.startsWith('"')) { i++; return { str: JSON.parse(t) as string }; }
+    const expr: string[] = [];
+    let depth = 0;
+    while (depth > 0 || (tokens[i] !== "," && tokens[i] !== "}")) {
+      const x = tokens[i++]!;
+      if (x === "(") depth++;
+      if (x === ")") depth--;
+      expr.push(x);
+    }
+    return { expr };
+  };
+  return list();
+}
+
+interface CParam { name: string; type: string; fmt: string; info?: string }
+interface CEvent { name: string; category: string[]; flags: string[]; params: CParam[] }
+
+const exprOf = (v: CValue | undefined): string[] => (v && "expr" in v ? v.expr : []);
+const strOf = (v: CValue | undefined): string => (v && "str" in v ? v.str : "");
+
+function cParam(v: CValue): CParam {
+  if (!("list" in v)) throw new Error("parameter is not a braced list");
+  const [name, type, fmt, info] = v.list.map((x) => x.value);
+  const infoExpr = exprOf(info);
+  return {
+    name: strOf(name), type: exprOf(type)[0]!, fmt: exprOf(fmt)[0]!,
+    // DIRFD_PARAM(n) only says which parameter is the dirfd: not kept.
+    ...(infoExpr.length === 1 ? { info: infoExpr[0] } : {}),
+  };
+}
+
+function cEvent(v: CValue): CEvent {
+  if (!("list" in v)) throw new Error("event is not a braced list");
+  const [name, category, flags, nparams, params] = v.list.map((x) => x.value);
+  const list = params && "list" in params ? params.list.map((x) => cParam(x.value)) : [];
+  const n = Number(exprOf(nparams)[0]);
+  if (list.length < n) throw new Error(`event ${strOf(name)}: ${n} parameters declared, ${list.length} listed`);
+  const parts = (e: string[]) => e.filter((t) => t !== "|");
+  // nparams is what libscap and sysdig go by: 0.29.3's seccomp enter lists a second parameter
+  // ("flags") but declares 1, and \`sysdig -L\` shows one.
+  return { name: strOf(name), category: parts(exprOf(category)), flags: parts(exprOf(flags)), params: list.slice(0, n) };
+}
+
+/** libs' event-kind categories (the high part of a category; the rest is the syscall category). */
+const EVENT_KINDS = new Set(["EC_SYSCALL", "EC_TRACEPOINT", "EC_PLUGIN", "EC_METAEVENT", "EC_ITER"]);
+const tsName = (c: string, prefix: string) => `${prefix}.${c.replace(/^(EC|EF|PT|PF)_/, "")}`;
+const FMT: Record<string, string> = { PF_10_PADDED_DEC: "PF.PADDED_DEC_10" };
+const fmtName = (f: string) => FMT[f] ?? tsName(f, "PF");
+const DYNAMIC_TABLES: Record<string, string> = {
+  sockopt_dynamic_param: "SOCKOPT_DYNAMIC_PARAMS", ptrace_dynamic_param: "PTRACE_DYNAMIC_PARAMS", bpf_dynamic_param: "BPF_DYNAMIC_PARAMS",
+};
+
+function paramCode(q: CParam): string {
+  if (q.type === "PT_DYN") return `pd(${JSON.stringify(q.name)}, ${fmtName(q.fmt)}, ${DYNAMIC_TABLES[q.info!]})`;
+  const table = q.info && /^PT_(ENUM)?FLAGS|^PT_MODE$/.test(q.type) ? `, F.${camel(q.info)}` : "";
+  return `p(${JSON.stringify(q.name)}, ${tsName(q.type, "PT")}, ${fmtName(q.fmt)}${table})`;
+}
+
+function generateEventTable(): string {
+  const cur = `${LIBS_CURRENT}/driver`;
+  const old = `${LIBS_0_29_3}/driver`;
+  // Current table: entries designated by PPME_* names, numbered by ppm_event_code.
+  const ids = new Map<string, number>();
+  for (const m of source(`${cur}/ppm_events_public.h`).matchAll(/^\s*(PPME_\w+) = (\d+),/gm)) ids.set(m[1]!, Number(m[2]));
+  const current: { enumName: string; ev: CEvent }[] = [];
+  for (const item of initializer(source(`${cur}/event_table.c`), "g_event_info")) {
+    const id = ids.get(item.designator!);
+    if (id === undefined) throw new Error(`unknown event ${item.designator}`);
+    current[id] = { enumName: item.designator!, ev: cEvent(item.value) };
+  }
+  // The PPME_ITER_* events of that tree come from an unmerged branch: left out, so the table
+  // ends where the released event list ends.
+  const kept = current.findIndex((e) => e.enumName.startsWith("PPME_ITER_"));
+  const events = kept < 0 ? current : current.slice(0, kept);
+  // sysdig 0.29.3's table: positional entries, in id order.
+  const legacy = initializer(source(`${old}/event_table.c`), "g_event_info").map((x) => cEvent(x.value));
+
+  const lines = events.map(({ enumName, ev }, id) => {
+    let name = ev.name;
+    let params = ev.params;
+    let categoryParts = ev.category;
+    let flagParts = ev.flags;
+    let legacyCount: number | undefined;
+    const notes: string[] = [];
+    const was = legacy[id];
+    const placeholder = ev.name === "NA" && ev.category.join() === "EC_UNKNOWN" && ev.flags.join() === "EF_UNUSED";
+    if (was && placeholder && was.flags.includes("EF_UNUSED")) {
+      // Unused exit events: current libs names them all "NA" (EC_UNKNOWN), 0.29.3 had names and
+      // categories of their own (NA1..NA5, sysdigevent, container...), which sysdig -r prints.
+      name = was.name;
+      categoryParts = was.category;
+      flagParts = was.flags;
+      params = was.params;
+      notes.push(`sysdig 0.29.3 (libs ${LIBS_0_29_3.slice(0, 8)}) name and category; current libs: "NA", EC_UNKNOWN`);
+    } else if (was) {
+      if (was.params.length < ev.params.length) legacyCount = was.params.length;
+      // What `sysdig -L` shows (not EF_OLD_VERSION, EF_UNUSED or EC_INTERNAL in 0.29.3) keeps
+      // 0.29.3's event name and parameter names and types, which sysdig prints; print formats
+      // and flag tables stay the current ones (the same in both).
+      const shown = !was.flags.some((f) => f === "EF_OLD_VERSION" || f === "EF_UNUSED") && !was.category.includes("EC_INTERNAL");
+      if (shown) {
+        if (was.name !== name) { notes.push(`event named "${name}" in current libs; sysdig 0.29.3 prints "${was.name}"`); name = was.name; }
+        params = [...was.params.map((q, i) => {
+          const now = ev.params[i];
+          if (!now) return q;
+          if (now.name !== q.name) notes.push(`param ${i}: current libs name ${now.name}, sysdig 0.29.3 ${q.name}`);
+          if (now.type !== q.type) notes.push(`param ${i}: current libs type ${now.type.slice(3)}, sysdig 0.29.3 ${q.type.slice(3)}`);
+          return { ...now, name: q.name, type: q.type, info: now.info ?? q.info };
+        }), ...ev.params.slice(was.params.length)];
+      }
+    }
+    const category = [...categoryParts.filter((c) => !EVENT_KINDS.has(c)), ...categoryParts.filter((c) => EVENT_KINDS.has(c))];
+    const fields = [
+      `name: ${JSON.stringify(name)}`,
+      `category: ${category.map((c) => tsName(c, "EC")).join(" | ")}`,
+      `flags: ${flagParts.map((f) => tsName(f, "EF")).join(" | ")}`,
+      `params: [${params.map(paramCode).join(", ")}]`,
+      ...(legacyCount !== undefined ? [`legacyParamCount: ${legacyCount}`] : []),
+    ];
+    return `  /* ${id} ${enumName} */ { ${fields.join(", ")} },${notes.length ? ` // ${notes.join("; ")}` : ""}`;
+  });
+
+  const dyn = (table: string) => initializer(source(`${old}/dynamic_params_table.c`), table)
+    .map((x) => { const q = cParam(x.value); return `  /* ${x.designator} */ p("", ${tsName(q.type, "PT")}, ${fmtName(q.fmt)}),`; }).join("\n");
+
+  return `${header([`${cur}/event_table.c`, `${cur}/ppm_events_public.h`, `${old}/event_table.c`, `${old}/dynamic_params_table.c`])}
+//
+// The event table: one entry per PPME_* event type id (enter events even, exit events odd).
+// - Current table: libs driver/event_table.c of tree ${LIBS_CURRENT.slice(0, 8)} (2025, the ekoops/libs
+//   mirror: the newest copy available), ids from \`ppm_event_code\` in its ppm_events_public.h. Its
+//   experimental PPME_ITER_* events (unmerged branch) are left out, so the table ends before them.
+// - sysdig 0.29.3 (libs ${LIBS_0_29_3.slice(0, 8)}) is what our captures are read with. Where the current
+//   table has more parameters than 0.29.3's, \`legacyParamCount\` is the 0.29.3 count (old event
+//   blocks carry no count). For the events \`sysdig -L\` shows (not EF_OLD_VERSION, EF_UNUSED or
+//   EC_INTERNAL in 0.29.3), the 0.29.3 event name and parameter names and types are used and the
+//   current ones noted in a comment on that line; print formats and flag tables are the current
+//   ones. The unused exit events that current libs names "NA" (EC_UNKNOWN) take 0.29.3's name,
+//   category and flags (NA1..NA5, sysdigevent, container...), which sysdig -r prints. Other
+//   events are as in current libs.
+// - Dynamic parameter tables: driver/dynamic_params_table.c of ${LIBS_0_29_3.slice(0, 8)} (entries have no name).
+// - FSRELPATH parameters: libs also records which parameter holds the dirfd (DIRFD_PARAM); that is
+//   not representable in ParamInfo and is not kept.
+// - Category/flag bit values are the ones of ./types (EC.*, EF.*), not necessarily libs' numbers.
+
+import * as F from "./flags";
+import { EC, EF, PF, PT, type EventInfo, type NameValue, type ParamInfo } from "./types";
+
+function p(name: string, type: PT, fmt: PF, flags?: readonly NameValue[]): ParamInfo {
+  return flags ? { name, type, fmt, flags } : { name, type, fmt };
+}
+
+/** A PT.DYN parameter: the stored u8 selector indexes \`dyn\`. */
+function pd(name: string, fmt: PF, dyn: readonly ParamInfo[]): ParamInfo {
+  return { name, type: PT.DYN, fmt, dyn };
+}
+
+export const SOCKOPT_DYNAMIC_PARAMS: readonly ParamInfo[] = [
+${dyn("sockopt_dynamic_param")}
+];
+
+export const PTRACE_DYNAMIC_PARAMS: readonly ParamInfo[] = [
+${dyn("ptrace_dynamic_param")}
+];
+
+export const BPF_DYNAMIC_PARAMS: readonly ParamInfo[] = [
+${dyn("bpf_dynamic_param")}
+];
+
+export const EVENTS: readonly EventInfo[] = [
+${lines.join("\n")}
+];
+
+export const EVENT_COUNT = EVENTS.length;
+
+/** Event types sysdig 0.29.3's table has (ids 0..${legacy.length - 1}); later ones it skips. */
+export const LEGACY_EVENT_COUNT = ${legacy.length};
+`;
+}
+
 // --- filter/field-list.ts -----------------------------------------------------------------
 
 /** The field classes a syscall capture can answer (sysdig also lists syslog, k8s, mesos, span
@@ -298,6 +507,7 @@ export function generateAll(): Map<string, string> {
     ["server/core/events/errno.ts", generateErrno()],
     ["server/core/events/syscalls.ts", generateSyscalls()],
     ["server/core/events/flags.ts", generateFlags()],
+    ["server/core/events/event-table.ts", generateEventTable()],
     ["server/core/filter/field-list.ts", generateFieldList()],
   ]);
 }
