@@ -173,13 +173,17 @@ export function buildFlagsErrnoCapture(): FlagsErrnoCapture {
     flagTables.push({ table: name, eventId: use.id, param: use.param, values });
   }
 
-  // Errno values through close's exit (its only 0.29.3 parameter is res).
-  const closeX = writerPick("close", false, 1);
-  if (legacyParams(closeX).length !== 1 || legacyParams(closeX)[0]!.type !== PT.ERRNO) {
-    throw new Error("close exit no longer has a sole ERRNO parameter");
-  }
+  // Errno values through an ERRNO parameter (close's exit: res) and through an FD one (socket's
+  // exit: fd), which prints a negative value with its errno name too. Both are the event's only
+  // 0.29.3 parameter.
   const errnoValues = errnoTestValues();
-  for (const e of errnoValues) emit(closeX, [e], 0);
+  for (const [name, type] of [["close", PT.ERRNO], ["socket", PT.FD]] as const) {
+    const id = writerPick(name, false, 1);
+    if (legacyParams(id).length !== 1 || legacyParams(id)[0]!.type !== type) {
+      throw new Error(`${name} exit no longer has a sole parameter of type ${type}`);
+    }
+    for (const e of errnoValues) emit(id, [e], 0);
+  }
 
   return {
     bytes: w.bytes(),
