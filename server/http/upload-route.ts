@@ -1,7 +1,8 @@
-// POST /api/captures, answered by the HTTP server itself. A Next route handler gets the body as a
-// web Request that Next buffers whole (one 2 GiB upload took the server from 126 MB to 2.2 GB of
-// RSS, for good); here the request stream is pulled at the disk's pace instead, and refused
-// uploads are refused from their first bytes.
+// POST /api/captures, answered by the HTTP server itself. Before a route handler sees the body,
+// Next tees it into PassThrough streams that ignore back-pressure and keeps one copy for
+// re-reading (getCloneableBody in next/dist/server/body-streams.js): one 2 GiB upload took the
+// server from 126 MB to 2.2 GB of RSS, for good. Here the request stream is pulled at the disk's
+// pace instead, and uploads that are not captures are refused from their first bytes.
 
 import type http from "node:http";
 import { rm } from "node:fs/promises";
