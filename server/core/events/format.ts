@@ -303,8 +303,9 @@ export function paramText(p: ParamIndex, i: number, info: ParamInfo, ctx: Render
       const b = p.bytes(i);
       const sel = b[0];
       const sub = info.dyn?.[sel];
-      // A selector past the table leaves the parameter dynamic, which libsinsp cannot print.
-      if (!sub) return info.dyn && b.length > 0 ? "INVALID DYNAMIC PARAMETER" : "";
+      // A selector past the table (or none: an empty value) leaves the parameter dynamic,
+      // which libsinsp cannot print.
+      if (!sub) return info.dyn ? "INVALID DYNAMIC PARAMETER" : "";
       // Render the value that follows the selector byte as its own parameter.
       const saveOff = p.off[i], saveLen = p.len[i];
       p.off[i] = saveOff + 1;

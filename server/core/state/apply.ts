@@ -663,20 +663,24 @@ const EXECVE_FILENAME_TYPES = new Set(ids(["execve"], "<", 293).filter((id) => P
 
 for (const id of EXECVE_EXITS) EXIT_HANDLERS[id] = execveExit;
 
-on(["chdir"], "<", (table, t, p, type) => {
+// chdir, fchdir and getcwd all go through sinsp_threadinfo::set_cwd: the new directory is
+// joined to the current one as concatenate_paths joins paths (an absolute one replaces it, a
+// relative one, getcwd's too, is appended), and a directory with no bytes at all (fchdir to an
+// fd with no name) leaves the root.
+function newCwd(cur: string, path: string, byteLen: number): string {
+  if (byteLen === 0) return "/";
+  return resolvePath(cur, path) || "/";
+}
+on(["chdir", "getcwd"], "<", (table, t, p, type) => {
   if (p.int(0) < 0) return;
-  const path = str(p, P.path[type]);
-  if (path !== undefined) setProcessCwd(table, t, resolvePath(processCwd(table, t), path));
+  const i = P.path[type];
+  const path = str(p, i);
+  if (path !== undefined) setProcessCwd(table, t, newCwd(processCwd(table, t), path, p.len[i]));
 });
 on(["fchdir"], "<", (table, t, p, _type, valid) => {
   if (p.int(0) < 0) return;
   const f = exitFd(t, valid);
-  if (f) setProcessCwd(table, t, f.name);
-});
-on(["getcwd"], "<", (table, t, p, type) => {
-  if (p.int(0) < 0) return;
-  const path = str(p, P.path[type]);
-  if (path !== undefined) setProcessCwd(table, t, path);
+  if (f) setProcessCwd(table, t, newCwd(processCwd(table, t), f.name, f.name.length));
 });
 
 /** sysdig keeps the working directory per process: every thread of it sees the change. */
