@@ -431,6 +431,62 @@ export const LEGACY_EVENT_COUNT = ${legacy.length};
 `;
 }
 
+// --- filter/legacy-event-facts.ts ---------------------------------------------------------
+
+/** Values of a C enum's `NAME = value` members (values written as numbers or `(1 << n)`). */
+function enumValues(text: string, enumName: string): Map<string, number> {
+  const body = stripComments(text);
+  const start = body.indexOf(`enum ${enumName} {`);
+  if (start < 0) throw new Error(`no enum ${enumName}`);
+  const out = new Map<string, string>();
+  for (const m of body.slice(start, body.indexOf("};", start)).matchAll(/(\w+)\s*=\s*([^,}]+)/g)) out.set(m[1]!, m[2]!.trim());
+  return new Map([...out.keys()].map((k) => [k, evaluate(out.get(k)!, out)]));
+}
+
+function generateLegacyEventFacts(): string {
+  const old = `${LIBS_0_29_3}/driver`;
+  const header0 = source(`${old}/ppm_events_public.h`);
+  const categories = enumValues(header0, "ppm_event_category");
+  const flags = enumValues(header0, "ppm_event_flags");
+  const value = (names: string[], table: Map<string, number>) => names.reduce((v, n) => {
+    const x = table.get(n);
+    if (x === undefined) throw new Error(`unknown constant ${n}`);
+    return v | x;
+  }, 0);
+  const events = initializer(source(`${old}/event_table.c`), "g_event_info").map((x) => cEvent(x.value));
+  // EF_CREATES_FD .. EF_SKIPPARSERESET: the bits filters read, numbered as EF.* in events/types.ts.
+  const LOW_FLAGS = 0x1ff;
+  const rows = (values: number[], per: number) => {
+    const out: string[] = [];
+    for (let i = 0; i < values.length; i += per) out.push(`  /* ${String(i).padStart(3)} */ ${values.slice(i, i + per).join(", ")},`);
+    return out.join("\n");
+  };
+  const tsv = "sysdig-0.29.3/g_syscall_info_table.tsv";
+  const syscallCategories = source(tsv).split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => Number(l.split("\t")[1]));
+  return `${header([`${old}/event_table.c`, `${old}/ppm_events_public.h`, tsv])}
+//
+// Event facts of sysdig 0.29.3 (libs ${LIBS_0_29_3.slice(0, 8)}) that filters depend on: which events concern
+// an fd (fd.* fields are NULL for the others) and event categories (evt.category, evt.latency).
+// event-table.ts follows current libs for flags and categories, which changed since. libs' numbers
+// for these bits and categories are the same as EF.* and EC.* (base values) in events/types.ts.
+
+/** Per event id of sysdig 0.29.3's table: its flags EF_CREATES_FD .. EF_SKIPPARSERESET. */
+export const LEGACY_EVENT_FLAGS: readonly number[] = [
+${rows(events.map((e) => value(e.flags, flags) & LOW_FLAGS), 16)}
+];
+
+/** Per event id of sysdig 0.29.3's table: its category. */
+export const LEGACY_EVENT_CATEGORIES: readonly number[] = [
+${rows(events.map((e) => value(e.category, categories)), 16)}
+];
+
+/** Per PPM_SC_* system call code: its category (generic \`syscall\` events take it). */
+export const SYSCALL_CATEGORIES: readonly number[] = [
+${rows(syscallCategories, 16)}
+];
+`;
+}
+
 // --- filter/field-list.ts -----------------------------------------------------------------
 
 /** The field classes a syscall capture can answer (sysdig also lists syslog, k8s, mesos, span
@@ -509,6 +565,7 @@ export function generateAll(): Map<string, string> {
     ["server/core/events/flags.ts", generateFlags()],
     ["server/core/events/event-table.ts", generateEventTable()],
     ["server/core/filter/field-list.ts", generateFieldList()],
+    ["server/core/filter/legacy-event-facts.ts", generateLegacyEventFacts()],
   ]);
 }
 
