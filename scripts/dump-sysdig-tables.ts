@@ -1,5 +1,5 @@
 // Writes the facts of the installed sysdig 0.29.3 that no source file of its libs commit
-// (e5c53d64) in scripts/libs-sources holds, as text inputs for scripts/generate-tables.ts:
+// (e5c53d64) in scripts/vendor holds, as text inputs for scripts/generate-tables.ts:
 // - sysdig-0.29.3/g_syscall_info_table.tsv: the system call table compiled into libscap
 //   (userspace/libscap/syscall_info_table.c, which neither Debian package of that commit ships),
 //   read from the shared library's exported symbol: code, category, flags, name per line;
@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const OUT = join(dirname(fileURLToPath(import.meta.url)), "libs-sources/sysdig-0.29.3");
+const OUT = join(dirname(fileURLToPath(import.meta.url)), "vendor/sysdig-0.29.3");
 const LIBSCAP = "/usr/lib/x86_64-linux-gnu/libscap.so.0.1.1dev+git20220316.e5c53d64";
 
 interface Section { name: number; type: number; addr: bigint; offset: bigint; size: bigint; link: number }

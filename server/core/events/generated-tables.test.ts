@@ -1,6 +1,6 @@
 // The tables transcribed from libs and from sysdig 0.29.3 are generated: each committed file
 // must be exactly what scripts/generate-tables.ts makes from the pinned sources in
-// scripts/libs-sources, so that a hand edit fails here (change the generator or its sources).
+// scripts/vendor, so that a hand edit fails here (change the generator or its sources).
 //
 // Run: node --import tsx --test server/core/events/generated-tables.test.ts
 
