@@ -9,7 +9,7 @@ import { ChiselArgError, type Chisel, type ChiselOptions, type ChiselRun } from 
 import { bufferText } from "./buffers";
 import { printLines, requestField, terminal } from "./lua-common";
 import { formatBytes } from "./lua-format";
-import { paramIndexTable } from "../filter/extract";
+import { paramIndexTable } from "../events/param-tables";
 import type { ParamIndex } from "../events/params";
 
 const P_DATA = paramIndexTable("data");

@@ -2,6 +2,7 @@
 // get_param_as_str, as sysdig 0.29.3 applies them).
 
 import { EVENTS } from "./event-table";
+import { paramIndexTable } from "./param-tables";
 import { ERRNO_NAMES } from "./errno";
 import { FLAGS_ADDED_AFTER_SYSDIG_0_29 } from "./flags";
 import { SYSCALL_NAMES } from "./syscalls";
@@ -188,7 +189,7 @@ function pathText(p: ParamIndex, i: number, ctx: RenderContext): string {
   return resolved === "" ? s : `${s}(${resolved})`;
 }
 
-const DIRFD_PARAM: number[] = EVENTS.map((e) => e.params.findIndex((x) => x.name === "dirfd"));
+const DIRFD_PARAM = paramIndexTable("dirfd");
 
 /** An integer as libsinsp's printf formats print it (SET_NUMERIC_FORMAT): decimal through
  *  PRId<width> whatever the signedness, so 32- and 64-bit unsigned values print signed

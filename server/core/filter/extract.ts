@@ -8,6 +8,7 @@
 // byte), IP addresses as their 4 or 16 bytes.
 
 import { EVENTS } from "../events/event-table";
+import { paramIndexTable } from "../events/param-tables";
 import { eventCategory, LEGACY_FLAGS } from "./legacy-tables";
 import { EC, EF, PT } from "../events/types";
 import { paramText } from "../events/format";
@@ -26,11 +27,6 @@ export type Value = number | bigint | string | boolean | Uint8Array | undefined;
 export type Extractor = (c: FilterContext) => Value;
 
 const NA = "<NA>";
-
-/** Per event type: the index of a named parameter (of this event's layout), or -1. */
-export function paramIndexTable(name: string): Int16Array {
-  return Int16Array.from(EVENTS.map((e) => e.params.findIndex((p) => p.name === name)));
-}
 
 const P_RES = paramIndexTable("res");
 const P_FD = paramIndexTable("fd");

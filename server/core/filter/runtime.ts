@@ -6,6 +6,8 @@
 // it after the state engine applied the event, as sysdig filters after parsing.
 
 import { EVENTS } from "../events/event-table";
+import { paramIndexTable } from "../events/param-tables";
+import { ACTED_FD_PARAM } from "../events/event-stream";
 import { EF, PT } from "../events/types";
 import { ParamIndex } from "../events/params";
 import type { RenderContext } from "../events/format";
@@ -77,20 +79,16 @@ export function containerIdOf(cgroups: readonly [string, string][]): string {
   return "";
 }
 
-function paramIdx(name: string): Int16Array {
-  return Int16Array.from(EVENTS.map((e) => e.params.findIndex((p) => p.name === name)));
-}
-
-const P_CGROUPS = paramIdx("cgroups");
-const P_JSON = paramIdx("json");
-const P_TTY = paramIdx("tty");
-const P_ENV = paramIdx("env");
-const P_FLAGS = paramIdx("flags");
+const P_CGROUPS = paramIndexTable("cgroups");
+const P_JSON = paramIndexTable("json");
+const P_TTY = paramIndexTable("tty");
+const P_ENV = paramIndexTable("env");
+const P_FLAGS = paramIndexTable("flags");
 /** PPM_EXE_WRITABLE, in the flags of an execve exit. */
 const EXE_WRITABLE = 1;
-const P_VMSIZE = paramIdx("vm_size");
-const P_VMRSS = paramIdx("vm_rss");
-const P_VMSWAP = paramIdx("vm_swap");
+const P_VMSIZE = paramIndexTable("vm_size");
+const P_VMRSS = paramIndexTable("vm_rss");
+const P_VMSWAP = paramIndexTable("vm_swap");
 
 const is = (names: string[]) => EVENTS.map((e) => names.includes(e.name));
 const CLONE_LIKE = is(["clone", "fork", "vfork", "clone3"]);
@@ -106,7 +104,7 @@ const READ_X = EVENTS.findIndex((e, id) => id % 2 === 1 && e.name === "read");
  *  event's fd (sysdig's m_lastevent_fd): "fd", or a "res" of fd type, or the second of a pair. */
 const NEW_FD_PARAM: Int16Array = Int16Array.from(EVENTS.map((e, id) => {
   if (id % 2 === 0 || !(LEGACY_FLAGS[id] & EF.CREATES_FD)) return -1;
-  const i = e.params.findIndex((p) => p.type === PT.FD && (p.name === "fd" || p.name === "res"));
+  const i = ACTED_FD_PARAM[id];
   return i >= 0 ? i : e.params.findIndex((p) => p.name === "fd2");
 }));
 

@@ -11,6 +11,7 @@
 // - A forked child gets a copy of its parent's fd table; a thread shares its process's.
 
 import { EVENTS } from "../events/event-table";
+import { paramIndexTable } from "../events/param-tables";
 import { fcntlCommands } from "../events/flags";
 import { AT_FDCWD, resolvePath } from "../events/paths";
 import type { ParamIndex } from "../events/params";
@@ -26,11 +27,6 @@ import {
 /** (table, event thread, params, type, valid): `valid` tells, on exit events, that the thread's
  *  last enter event was this syscall's (sysdig's "last event data is valid"). */
 type Handler = (table: ThreadTable, t: Thread, p: ParamIndex, type: number, valid: boolean) => void;
-
-/** Index of a parameter by name in an event type, or -1. */
-export function paramIndex(type: number, name: string): number {
-  return EVENTS[type].params.findIndex((x) => x.name === name);
-}
 
 const ENTER_HANDLERS: (Handler | undefined)[] = [];
 const EXIT_HANDLERS: (Handler | undefined)[] = [];
@@ -58,22 +54,18 @@ const SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_RAW = 3;
 const IPPROTO_IP = 0, IPPROTO_ICMP = 1, IPPROTO_TCP = 6, IPPROTO_UDP = 17, IPPROTO_RAW = 255;
 const EINPROGRESS = 115;
 
-/** Per event type: parameter indices by name (-1 when absent), computed once. */
-function paramTable(name: string): Int16Array {
-  return Int16Array.from(EVENTS.map((e) => e.params.findIndex((x) => x.name === name)));
-}
 const P = {
-  fd: paramTable("fd"), name: paramTable("name"), path: paramTable("path"), flags: paramTable("flags"),
-  dirfd: paramTable("dirfd"), tuple: paramTable("tuple"), addr: paramTable("addr"),
-  fd1: paramTable("fd1"), fd2: paramTable("fd2"), exe: paramTable("exe"), args: paramTable("args"),
-  pid: paramTable("pid"), ptid: paramTable("ptid"), cwd: paramTable("cwd"), fdlimit: paramTable("fdlimit"),
-  pgftMaj: paramTable("pgft_maj"), pgftMin: paramTable("pgft_min"), vmSize: paramTable("vm_size"),
-  vmRss: paramTable("vm_rss"), vmSwap: paramTable("vm_swap"), comm: paramTable("comm"),
-  uid: paramTable("uid"), gid: paramTable("gid"), vtid: paramTable("vtid"), vpid: paramTable("vpid"),
-  loginuid: paramTable("loginuid"), pgid: paramTable("pgid"), filename: paramTable("filename"),
-  euid: paramTable("euid"), egid: paramTable("egid"), resource: paramTable("resource"),
-  cur: paramTable("cur"), newcur: paramTable("newcur"), source: paramTable("source"), peer: paramTable("peer"),
-  dev: paramTable("dev"),
+  fd: paramIndexTable("fd"), name: paramIndexTable("name"), path: paramIndexTable("path"), flags: paramIndexTable("flags"),
+  dirfd: paramIndexTable("dirfd"), tuple: paramIndexTable("tuple"), addr: paramIndexTable("addr"),
+  fd1: paramIndexTable("fd1"), fd2: paramIndexTable("fd2"), exe: paramIndexTable("exe"), args: paramIndexTable("args"),
+  pid: paramIndexTable("pid"), ptid: paramIndexTable("ptid"), cwd: paramIndexTable("cwd"), fdlimit: paramIndexTable("fdlimit"),
+  pgftMaj: paramIndexTable("pgft_maj"), pgftMin: paramIndexTable("pgft_min"), vmSize: paramIndexTable("vm_size"),
+  vmRss: paramIndexTable("vm_rss"), vmSwap: paramIndexTable("vm_swap"), comm: paramIndexTable("comm"),
+  uid: paramIndexTable("uid"), gid: paramIndexTable("gid"), vtid: paramIndexTable("vtid"), vpid: paramIndexTable("vpid"),
+  loginuid: paramIndexTable("loginuid"), pgid: paramIndexTable("pgid"), filename: paramIndexTable("filename"),
+  euid: paramIndexTable("euid"), egid: paramIndexTable("egid"), resource: paramIndexTable("resource"),
+  cur: paramIndexTable("cur"), newcur: paramIndexTable("newcur"), source: paramIndexTable("source"), peer: paramIndexTable("peer"),
+  dev: paramIndexTable("dev"),
 };
 
 const str = (p: ParamIndex, i: number): string | undefined => (i >= 0 && p.has(i) ? p.str(i) : undefined);
@@ -84,7 +76,7 @@ const uint = (p: ParamIndex, i: number): number | undefined => (i >= 0 && p.has(
 
 /** Remember enter-event arguments that the exit event needs. */
 function rememberArgs(...names: string[]): Handler {
-  const idx = names.map((n) => paramTable(n));
+  const idx = names.map((n) => paramIndexTable(n));
   return (table, t, p, type) => {
     t.enterArgs = idx.map((tab) => {
       const i = tab[type];
@@ -101,7 +93,7 @@ on(["setresgid"], ">", rememberArgs("egid"));
 
 /** Enter events that keep a path argument for their exit (old openat, execve). */
 function rememberString(name: string): Handler {
-  const tab = paramTable(name);
+  const tab = paramIndexTable(name);
   return (table, t, p, type) => {
     t.enterStr = str(p, tab[type]) ?? "";
   };
