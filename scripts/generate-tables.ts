@@ -437,6 +437,24 @@ export const LEGACY_EVENT_COUNT = ${legacy.length};
 `;
 }
 
+// --- signals.ts ---------------------------------------------------------------------------
+
+function generateSignals(): string {
+  const file = `${LIBS_0_29_3}/userspace/libsinsp/sinsp_signal.h`;
+  // sinsp_utils::signal_to_str() switches over the SE_SIG* constants of sinsp_signal.h that have
+  // a number of their own (not the aliases SE_SIGPOLL, and not SE_NSIG): the first name of each
+  // number, so 6 is SIGABRT (not SIGIOT) and 31 SIGSYS (not SIGUNUSED).
+  const names = firstNames(numericDefines(source(file), "SE_").filter(([n]) => n.startsWith("SIG")));
+  return `${header([file])}
+//
+// Signal numbers -> names, as sysdig 0.29.3 prints them next to PT_SIGTYPE values
+// (\`sig=9(SIGKILL)\`). Checked against sysdig by server/core/events/flags-errno.diff.test.ts.
+export const SIGNAL_NAMES: Record<number, string> = {
+${[...names].map(([v, n]) => `  ${v}: "${n}",`).join("\n")}
+};
+`;
+}
+
 // --- filter/legacy-event-facts.ts ---------------------------------------------------------
 
 /** Values of a C enum's `NAME = value` members (values written as numbers or `(1 << n)`). */
@@ -556,6 +574,7 @@ export function generateAll(): Map<string, string> {
   return new Map([
     ["server/core/events/errno.ts", generateErrno()],
     ["server/core/events/syscalls.ts", generateSyscalls()],
+    ["server/core/events/signals.ts", generateSignals()],
     ["server/core/events/flags.ts", generateFlags()],
     ["server/core/events/event-table.ts", generateEventTable()],
     ["server/core/filter/field-list.ts", generateFieldList()],

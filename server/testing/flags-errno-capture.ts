@@ -1,5 +1,6 @@
-// A capture that holds one event per flag bit of every flag table and one per errno value, to
-// check flags.ts and errno.ts against what sysdig 0.29.3 prints. Test code only.
+// A capture that holds one event per flag bit of every flag table, one per errno value and one
+// per signal number, to check flags.ts, errno.ts and the signal names against what sysdig 0.29.3
+// prints. Test code only.
 //
 // Every event is one that sysdig 0.29.3 knows, written with exactly its 0.29.3 parameter list,
 // so both printers see the same bytes. For each flag table we take one event parameter that uses
@@ -33,6 +34,8 @@ export interface FlagsErrnoCapture {
    *  is only read inside fd lists). */
   unusedTables: string[];
   errnoValues: number[];
+  /** The signal numbers written (kill's sig). */
+  signalValues: number[];
   events: number;
   /** Per event written (in order): the name of the parameter under test, and which of the
    *  event's parameters of that name it is (0 for the first). */
@@ -185,11 +188,20 @@ export function buildFlagsErrnoCapture(): FlagsErrnoCapture {
     for (const e of errnoValues) emit(id, [e], 0);
   }
 
+  // Signal numbers through kill's enter (pid, sig): every value a SIGTYPE byte can hold that
+  // Linux uses (0..64) and a few past it.
+  const killE = writerPick("kill", true, 2);
+  const sigParam = legacyParams(killE).findIndex((q) => q.type === PT.SIGTYPE);
+  if (sigParam < 0) throw new Error("kill enter no longer has a SIGTYPE parameter");
+  const signalValues = [...Array(66).keys(), 127, 128, 255];
+  for (const v of signalValues) emit(killE, legacyParams(killE).map((q, i) => (i === sigParam ? v : neutral(q))), sigParam);
+
   return {
     bytes: w.bytes(),
     flagTables,
     unusedTables: tables.map(([n]) => n).filter((n) => !uses.has(n)),
     errnoValues,
+    signalValues,
     events,
     tested,
   };

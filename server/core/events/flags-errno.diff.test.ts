@@ -1,6 +1,7 @@
 // flags.ts and errno.ts checked against sysdig 0.29.3: a generated capture holds one event per
 // flag bit of every flag table a 0.29.3 event uses (unnamed bits and combinations too; every
-// value of enum tables) and one per errno value; `sysdig -r` and `casefile events` print it.
+// value of enum tables), one per errno value and one per signal number; `sysdig -r` and
+// `casefile events` print it.
 // The parameter under test must print the same on every line; whole lines are compared and
 // counted too, and the lines that differ elsewhere (rules outside flags and errno names) are
 // listed, so that the count cannot hide them.
@@ -23,7 +24,7 @@ function argText(line: string, name: string, occurrence: number): string | undef
   return args[occurrence]?.slice(name.length + 1);
 }
 
-test("every flag bit and errno value prints as sysdig 0.29.3 prints it", () => {
+test("every flag bit, errno value and signal number prints as sysdig 0.29.3 prints it", () => {
   const cap = buildFlagsErrnoCapture();
   const dir = mkdtempSync(join(tmpdir(), "casefile-flags-"));
   try {
@@ -55,7 +56,7 @@ test("every flag bit and errno value prints as sysdig 0.29.3 prints it", () => {
       `flag tables: ${cap.flagTables.length} checked with ${flagValues} values ` +
       `(${cap.flagTables.map((t) => `${t.table} ${t.values.length}`).join(", ")}); ` +
       `${cap.unusedTables.length} tables that no parameter of a sysdig 0.29.3 event carries, not checked (${cap.unusedTables.join(", ")}); ` +
-      `errno values: ${cap.errnoValues.length}; ` +
+      `errno values: ${cap.errnoValues.length} (through an ERRNO and an FD parameter); signal numbers: ${cap.signalValues.length}; ` +
       `tested arguments identical: ${sameArgs}/${cap.events}; whole lines identical: ${sameLines}/${cap.events}`,
     );
     if (otherDiffs.length) {

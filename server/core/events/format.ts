@@ -4,6 +4,7 @@
 import { EVENTS } from "./event-table";
 import { paramIndexTable } from "./param-tables";
 import { ERRNO_NAMES } from "./errno";
+import { SIGNAL_NAMES } from "./signals";
 import { FLAGS_ADDED_AFTER_SYSDIG_0_29 } from "./flags";
 import { SYSCALL_NAMES } from "./syscalls";
 import { PF, PT, type NameValue, type ParamInfo } from "./types";
@@ -32,14 +33,6 @@ const GENERIC_TYPES: ReadonlySet<number> = new Set(
 
 /** sysdig shows at most this many characters of a byte buffer (its -s default), then "...". */
 const BUF_PRINT_LIMIT = 80;
-
-const SIGNALS: Record<number, string> = {
-  1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS",
-  8: "SIGFPE", 9: "SIGKILL", 10: "SIGUSR1", 11: "SIGSEGV", 12: "SIGUSR2", 13: "SIGPIPE",
-  14: "SIGALRM", 15: "SIGTERM", 16: "SIGSTKFLT", 17: "SIGCHLD", 18: "SIGCONT", 19: "SIGSTOP",
-  20: "SIGTSTP", 21: "SIGTTIN", 22: "SIGTTOU", 23: "SIGURG", 24: "SIGXCPU", 25: "SIGXFSZ",
-  26: "SIGVTALRM", 27: "SIGPROF", 28: "SIGWINCH", 29: "SIGIO", 30: "SIGPWR", 31: "SIGSYS",
-};
 
 /** An errno result: the signed 64-bit value, named when negative. libsinsp looks the name up
  *  with the value cut to 32 bits (errno_to_str((int32_t)val)). */
@@ -275,7 +268,7 @@ export function paramText(p: ParamIndex, i: number, info: ParamInfo, ctx: Render
     }
     case PT.SIGTYPE: {
       const v = p.uint(i);
-      return SIGNALS[v] ? `${v}(${SIGNALS[v]})` : `${v}`;
+      return SIGNAL_NAMES[v] ? `${v}(${SIGNAL_NAMES[v]})` : `${v}`;
     }
     case PT.BOOL:
       return p.uint(i) ? "true" : "false";
