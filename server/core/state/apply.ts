@@ -151,9 +151,10 @@ function opened(table: ThreadTable, t: Thread, fdNum: number, name: string, flag
   if (dirfd === undefined || name.startsWith("/") || dirfd === AT_FDCWD) {
     path = resolvePath(t.cwd, name);
   } else {
-    // An unknown directory fd shows as sysdig shows it: "<UNKNOWN>" glued to the path.
+    // An unknown directory fd shows as sysdig shows it: "<UNKNOWN>" glued to the path. A known
+    // one is the directory of its name plus "/" (parse_openat_dir), so a name-less fd is "/".
     const dir = t.fds.get(dirfd);
-    path = dir ? resolvePath(dir.name, name) : `<UNKNOWN>${name}`;
+    path = dir ? resolvePath(`${dir.name}/`, name) : `<UNKNOWN>${name}`;
   }
   if (fdNum < 0) return;
   const f = newFd(flags & PPM_O_DIRECTORY ? FdType.DIRECTORY : FdType.FILE, path);
