@@ -6,6 +6,7 @@
 // - sysdig-0.29.3/list-markdown.md: `sysdig --list-markdown`, the filter fields (with their
 //   types), and list.txt: `sysdig -l`, the same with the class titles `casefile fields` prints.
 // Run once when the pinned sysdig changes: node --import tsx scripts/dump-sysdig-tables.ts
+// (a test checks the committed dumps against the installed sysdig).
 //
 // The library is read as an ELF file: the symbol's bytes in its section, and the name pointers
 // from the R_X86_64_RELATIVE relocations that fill them in at load time (x86-64 only).
@@ -81,8 +82,22 @@ function dumpSyscalls(): string {
   return `${lines.join("\n")}\n`;
 }
 
-writeFileSync(join(OUT, "g_syscall_info_table.tsv"), dumpSyscalls());
-writeFileSync(join(OUT, "list-markdown.md"), execFileSync("sysdig", ["--list-markdown"], { encoding: "utf8", maxBuffer: 1 << 26 }));
-writeFileSync(join(OUT, "list.txt"), execFileSync("sysdig", ["-l"], { encoding: "utf8", maxBuffer: 1 << 26 }));
-writeFileSync(join(OUT, "version.txt"), execFileSync("sysdig", ["--version"], { encoding: "utf8" }));
-console.log(`wrote ${OUT}`);
+const sysdig = (args: string[]) => execFileSync("sysdig", args, { encoding: "utf8", maxBuffer: 1 << 26 });
+
+/** Every dump: file name (in scripts/vendor/sysdig-0.29.3) -> its text, from the installed
+ *  sysdig. server/core/events/generated-tables.test.ts checks the committed ones against it. */
+export function sysdigDumps(): Map<string, string> {
+  return new Map([
+    ["g_syscall_info_table.tsv", dumpSyscalls()],
+    ["list-markdown.md", sysdig(["--list-markdown"])],
+    ["list.txt", sysdig(["-l"])],
+    ["version.txt", sysdig(["--version"])],
+  ]);
+}
+
+export const SYSDIG_DUMPS_DIR = OUT;
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  for (const [name, text] of sysdigDumps()) writeFileSync(join(OUT, name), text);
+  console.log(`wrote ${OUT}`);
+}

@@ -1,6 +1,7 @@
 // The tables transcribed from libs and from sysdig 0.29.3 are generated: each committed file
 // must be exactly what scripts/generate-tables.ts makes from the pinned sources in
-// scripts/vendor, so that a hand edit fails here (change the generator or its sources).
+// scripts/vendor, so that a hand edit fails here (change the generator or its sources); and the
+// sources dumped from sysdig must still match the installed sysdig.
 //
 // Run: node --import tsx --test server/core/events/generated-tables.test.ts
 
@@ -10,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { ROOT, generateAll } from "../../../scripts/generate-tables";
+import { SYSDIG_DUMPS_DIR, sysdigDumps } from "../../../scripts/dump-sysdig-tables";
 
 test("generated tables equal the generator's output from the vendored sources", () => {
   const files = generateAll();
@@ -20,4 +22,14 @@ test("generated tables equal the generator's output from the vendored sources", 
     assert.equal(committed, text, `${rel} differs from the generator's output: run node --import tsx scripts/generate-tables.ts`);
   }
   console.log(`generated files checked: ${[...files.keys()].join(", ")}`);
+});
+
+// The sysdig 0.29.3 inputs of the generator are golden files of the installed sysdig (its field
+// lists, version, and the system call table of its libscap): they must still be what it says.
+test("the vendored sysdig 0.29.3 dumps are what the installed sysdig gives", () => {
+  const dumps = sysdigDumps();
+  for (const [name, text] of dumps) {
+    assert.equal(readFileSync(join(SYSDIG_DUMPS_DIR, name), "utf8"), text, `${name} differs from the installed sysdig: run node --import tsx scripts/dump-sysdig-tables.ts`);
+  }
+  console.log(`sysdig dumps checked: ${[...dumps.keys()].join(", ")}`);
 });
