@@ -5,17 +5,16 @@
 import type { BufferFormat } from "../core/chisels/chisel";
 import { getContext } from "./context";
 import { ApiError, isErrorNamed, json } from "./http-json";
+import { filterParam, MAX_TEXT, noSuchCapture } from "./query-params";
 
 const MAX_ARGS = 16;
-const MAX_TEXT = 10_000;
 const BUFFER_FORMATS: readonly BufferFormat[] = ["normal", "ascii", "hex", "hexascii", "base64"];
 
 export async function captureChisel(id: string, name: string, params: URLSearchParams, signal?: AbortSignal): Promise<Response> {
   const args = params.getAll("arg");
   if (args.length > MAX_ARGS) throw new ApiError(400, `at most ${MAX_ARGS} arguments`, "arg");
   if (args.some((a) => a.length > MAX_TEXT)) throw new ApiError(400, `an argument longer than ${MAX_TEXT} characters`, "arg");
-  const filter = params.get("filter") ?? "";
-  if (filter.length > MAX_TEXT) throw new ApiError(400, `filter longer than ${MAX_TEXT} characters`, "filter");
+  const filter = filterParam(params);
   const pc = params.get("pc");
   const printContainer = pc === "1" || pc === "true";
   const buffers = params.get("buffers") ?? "normal";
@@ -25,7 +24,7 @@ export async function captureChisel(id: string, name: string, params: URLSearchP
   try {
     // In a query worker: a chisel reads the whole kept file (stopped with its request or budget).
     const out = await getContext().store.query("chisel", [id, name, args, { filter, printContainer, bufferFormat: buffers as BufferFormat }], { signal });
-    if (!out) throw new ApiError(404, `no capture with id ${JSON.stringify(id)}`, "id");
+    if (!out) throw noSuchCapture(id);
     return json(out);
   } catch (e) {
     if (isErrorNamed(e, "UnknownChisel")) throw new ApiError(404, e.message, "name");

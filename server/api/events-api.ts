@@ -4,8 +4,8 @@
 // time budget and holds up no other request meanwhile.
 
 import { getContext } from "./context";
-import { ApiError, json } from "./http-json";
-import { isFilterError } from "./filter-condition";
+import { json } from "./http-json";
+import { filterParam, intParam, noSuchCapture, withFilterErrors } from "./query-params";
 
 export const DEFAULT_EVENTS_LIMIT = 200;
 export const MAX_EVENTS_LIMIT = 5000;
@@ -15,22 +15,7 @@ export async function captureEvents(id: string, params: URLSearchParams, signal?
   const from = intParam(params, "from", 0, 0, Number.MAX_SAFE_INTEGER);
   // Over-large pages are clamped rather than refused: `next` still lets the caller go on.
   const limit = Math.min(intParam(params, "limit", DEFAULT_EVENTS_LIMIT, 1, Number.MAX_SAFE_INTEGER), MAX_EVENTS_LIMIT);
-  if (!store.getCapture(id)) throw new ApiError(404, `no capture with id ${JSON.stringify(id)}`, "id");
-  const filter = params.get("filter") ?? "";
-  if (filter.length > 10_000) throw new ApiError(400, "filter longer than 10000 characters", "filter");
-  try {
-    return json(await store.query("events", [id, { from, limit, filter }], { signal }));
-  } catch (e) {
-    if (isFilterError(e)) throw new ApiError(400, e.message, "filter");
-    throw e;
-  }
-}
-
-function intParam(params: URLSearchParams, key: string, dflt: number, min: number, max: number): number {
-  const raw = params.get(key);
-  if (raw === null || raw === "") return dflt;
-  if (!/^\d+$/.test(raw)) throw new ApiError(400, `${key} must be a whole number, not ${JSON.stringify(raw)}`, key);
-  const n = Number(raw);
-  if (n < min || n > max) throw new ApiError(400, `${key} must be between ${min} and ${max}`, key);
-  return n;
+  if (!store.getCapture(id)) throw noSuchCapture(id);
+  const filter = filterParam(params);
+  return json(await withFilterErrors(() => store.query("events", [id, { from, limit, filter }], { signal })));
 }

@@ -1,6 +1,7 @@
 // The contract between the store (db/ + ingest) and its users (route handlers, CLI, WebSocket).
 
 import type { ChiselOptions, ChiselOutput } from "../core/chisels/chisel";
+import type { StateChisel } from "../core/filter/chisel-filter";
 
 export type CaptureStatus = "ingesting" | "ready" | "error";
 
@@ -101,7 +102,7 @@ export interface Store {
    *  `sysdig -c lsof "'F'"` gets it: F itself, no quotes needed). Undefined when there is no
    *  such capture or event; throws FilterError for a filter sysdig refuses. Fields the
    *  checkpoints do not keep are answered by replaying the kept file up to the event. */
-  state(id: string, kind: "lsof" | "netstat" | "ps", at: number, filter?: string): Promise<{ rows: object[]; lines: string[] } | undefined>;
+  state(id: string, kind: StateChisel, at: number, filter?: string): Promise<{ rows: object[]; lines: string[] } | undefined>;
   /** What `sysdig -r FILE -c NAME ARGS FILTER` prints for the capture, replayed from the file
    *  kept at ingest (`move`: the store may take the ingested file instead of copying it).
    *  Undefined when there is no such capture; throws UnknownChisel, FilterError (parser's),

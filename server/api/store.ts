@@ -14,7 +14,7 @@ import { activityBetween, findGaps, spectrogram, spectrogramSpan, top } from "./
 import { FilterError, filterCondition, planFilter } from "./filter-condition";
 import { replayEvents, replayGaps, type ReplayOptions } from "./replayed-events";
 import { storedRowFilter, storedStateAt, unanswerableStateFields } from "./state-at";
-import { lsofRows, lsofText, netstatRows, netstatText, psRows, psText } from "../core/state/tables";
+import { stateTable } from "../core/state/tables";
 import { CHISELS } from "../core/chisels/index";
 import { chiselDriver } from "../core/chisels/run";
 import { readCaptureFile } from "../ingest/capture-stream";
@@ -238,17 +238,7 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
         table = s.table;
         keep = table && compiled && rowFilter(compiled, s.context!, s.tsHi, s.tsLo);
       }
-      if (!table) return undefined;
-      if (kind === "lsof") {
-        const rows = lsofRows(table, keep);
-        return { rows, lines: lsofText(rows) };
-      }
-      if (kind === "netstat") {
-        const rows = netstatRows(table, keep);
-        return { rows, lines: netstatText(rows) };
-      }
-      const rows = psRows(table, keep);
-      return { rows, lines: psText(rows) };
+      return table && stateTable(kind, table, keep);
     },
 
     async chisel(id, name, args, opts = {}) {

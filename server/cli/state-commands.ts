@@ -11,9 +11,7 @@
 // filter "evt.num=N": the events before N are rejected, N is accepted.
 
 import type { ThreadTable } from "../core/state/threads";
-import {
-  NO_MATCH, lsofRows, lsofText, netstatRows, netstatText, psRows, psText, type FdPredicate,
-} from "../core/state/tables";
+import { NO_MATCH, stateTable, type FdPredicate } from "../core/state/tables";
 import { FilterError } from "../core/filter/parser";
 import {
   ChiselArgsError, chiselFilterArg, compileChiselFilter, rowFilter, type ChiselFilter, type StateChisel,
@@ -26,11 +24,7 @@ export type StateCommand = StateChisel;
 
 /** The chisel's lines for a table, with the rows a filter keeps (all without one). */
 export function stateLines(cmd: StateCommand, table: ThreadTable, filter?: FdPredicate): string[] {
-  switch (cmd) {
-    case "lsof": return lsofText(lsofRows(table, filter));
-    case "netstat": return netstatText(netstatRows(table, filter));
-    case "ps": return psText(psRows(table, filter));
-  }
+  return stateTable(cmd, table, filter).lines;
 }
 
 /** The chisel's lines for the state at an event, filtered by a compiled chisel filter. */

@@ -10,6 +10,7 @@ import { FdType, L4Proto } from "../formats/scap/blocks";
 import { extendString, formatBytes } from "../chisels/lua-format";
 import { luaPairsOrder } from "./lua-table";
 import { CANCELED_FD, l4Of, type Fd, type FdTable, type Thread, type ThreadTable } from "./threads";
+import type { StateChisel } from "../filter/chisel-filter";
 
 export interface LsofRow {
   command: string;
@@ -197,6 +198,25 @@ function num(v: number): string {
 }
 
 export const NO_MATCH = "empty capture or no event matching the filter";
+
+/** A state chisel's rows of a table (those a filter keeps; all without one) and the lines it
+ *  prints for them: the one place the three chisels are told apart. */
+export function stateTable(chisel: StateChisel, table: ThreadTable, keep?: FdPredicate): { rows: LsofRow[] | NetstatRow[] | PsRow[]; lines: string[] } {
+  switch (chisel) {
+    case "lsof": {
+      const rows = lsofRows(table, keep);
+      return { rows, lines: lsofText(rows) };
+    }
+    case "netstat": {
+      const rows = netstatRows(table, keep);
+      return { rows, lines: netstatText(rows) };
+    }
+    case "ps": {
+      const rows = psRows(table, keep);
+      return { rows, lines: psText(rows) };
+    }
+  }
+}
 
 export function lsofText(rows: LsofRow[]): string[] {
   const out = [
