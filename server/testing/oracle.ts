@@ -22,14 +22,22 @@ export const CAPTURES_DIR = resolve(PROJECT_ROOT, "test/fixtures/captures");
 /** The real pcap/pcapng files of tcpdump's test suite (see its README). */
 export const PCAPS_DIR = resolve(PROJECT_ROOT, "test/fixtures/pcaps");
 
+/** The files of a fixture folder whose names match, sorted; never none (a test looping over
+ *  an empty list would pass having compared nothing). */
+function fixtures(dir: string, name: RegExp): string[] {
+  const files = readdirSync(dir).filter((f) => name.test(f)).sort().map((f) => join(dir, f));
+  if (files.length === 0) throw new Error(`no fixtures matching ${name} in ${dir}`);
+  return files;
+}
+
 /** Every fixture capture, sorted by name. */
 export function fixtureCaptures(): string[] {
-  return readdirSync(CAPTURES_DIR).filter((f) => f.endsWith(".scap")).sort().map((f) => join(CAPTURES_DIR, f));
+  return fixtures(CAPTURES_DIR, /\.scap$/);
 }
 
 /** Every fixture pcap and pcapng file, sorted by name. */
 export function fixturePcaps(): string[] {
-  return readdirSync(PCAPS_DIR).filter((f) => /\.pcap(ng)?$/.test(f)).sort().map((f) => join(PCAPS_DIR, f));
+  return fixtures(PCAPS_DIR, /\.pcap(ng)?$/);
 }
 
 /** One fixture capture by file name; throws when it is not there, so that a test never runs on
