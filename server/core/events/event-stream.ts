@@ -20,7 +20,8 @@ export const HIDDEN_TYPES: ReadonlySet<number> = new Set(
  *  ahead of every other event) are numbered, but sinsp consumes them while it opens the file:
  *  sysdig never prints them and no filter output or chisel sees them (EventStream.leading). */
 export const CONTAINER_TYPES: ReadonlySet<number> = new Set(
-  EVENTS.flatMap((e, id) => (e.name === "container" ? [id] : [])),
+  // Enter events only: the exits (sysdig 0.29.3 names them "container" too) carry nothing.
+  EVENTS.flatMap((e, id) => (e.name === "container" && id % 2 === 0 ? [id] : [])),
 );
 
 /** Whether sysdig 0.29.3 prints an event (it is numbered and applied either way): not when

@@ -221,6 +221,14 @@ function idText(v: number, name: string | undefined): string {
   return `${v | 0}(${name ?? "<NA>"})`;
 }
 
+/** A signal mask: the names of the signals whose bit is set (bit n is signal n+1), space
+ *  separated, with no number; bits of signals that have no name are left out. */
+function sigsetText(v: number): string {
+  const names: string[] = [];
+  for (let sig = 0; sig < 32; sig++) if ((v >>> sig) & 1 && SIGNAL_NAMES[sig + 1]) names.push(SIGNAL_NAMES[sig + 1]);
+  return names.join(" ");
+}
+
 /** A relative time in nanoseconds with its human form in seconds (`1000000000(1s)`); all ones
  *  is "none". */
 function reltimeText(v: bigint): string {
@@ -234,8 +242,10 @@ export function paramText(p: ParamIndex, i: number, info: ParamInfo, ctx: Render
     case PT.INT8: case PT.INT16: case PT.INT32: case PT.INT64:
       return intText(p, i, fmt, true);
     case PT.UINT8: case PT.UINT16: case PT.UINT32: case PT.UINT64:
-    case PT.PORT: case PT.L4PROTO: case PT.SOCKFAMILY: case PT.ABSTIME: case PT.SIGSET:
+    case PT.PORT: case PT.L4PROTO: case PT.SOCKFAMILY: case PT.ABSTIME:
       return intText(p, i, fmt, false);
+    case PT.SIGSET:
+      return len === 0 ? "" : sigsetText(p.uint(i));
     case PT.UID:
       return len === 0 ? "" : idText(p.uint(i), ctx.userName?.(p.uint(i)));
     case PT.GID:

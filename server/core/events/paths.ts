@@ -22,7 +22,9 @@ export function normalizePath(path: string): string {
  *  `up/one`; "" stays ""). */
 export function resolvePath(base: string, rel: string): string {
   if (rel.startsWith("/")) return dotted(normalizePath(rel));
-  if (base === "") return dotted(normalizePath(`/${rel}`).slice(1));
+  // concatenate_paths appends to the base as it is: a base that is not absolute (none known, a
+  // directory fd named after a socket) leaves the result relative.
+  if (!base.startsWith("/")) return dotted(normalizePath(`/${base}/${rel}`).slice(1));
   return dotted(normalizePath(`${base}/${rel}`));
 }
 

@@ -733,7 +733,8 @@ const NO_ARGS: number[] = [];
 const LOOKUP: Uint8Array = Uint8Array.from(EVENTS.map((e, id) => {
   if (e.name === "procinfo") return 2;
   if (e.flags & EF.SKIPPARSERESET) return 2;
-  if (e.name === "container") return 3;
+  // Container events that carry the JSON (enter events); their unused exits are ordinary.
+  if (e.name === "container" && id % 2 === 0) return 3;
   if (CLONE_EXITS.has(id)) return 1;
   if (e.name === "switch") return 1;
   return 0;
