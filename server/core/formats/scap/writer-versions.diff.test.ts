@@ -6,7 +6,7 @@
 
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writerVersions, unreadableBySysdig, type WriterVersion } from "../../../testing/writer-versions";
@@ -119,5 +119,6 @@ for (const v of unreadableBySysdig()) {
 }
 
 after(() => {
+  rmSync(dir, { recursive: true, force: true });
   console.log(`writer versions: ${versions.length} captures, ${totals.same}/${totals.lines} lines (events, -D, filters, lsof, ps) identical to sysdig 0.29.3`);
 });
