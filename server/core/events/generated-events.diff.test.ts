@@ -41,12 +41,14 @@ const PT_NAMES = [
 
 /** Identical lines out of all, measured when this test was written (the generated captures are
  *  deterministic). The goal is every line; the differences still open are printed by the test
- *  and listed in the report of issue 7: socket and fd naming in the state engine (connect to an
- *  unknown family, listen on a socket reused across types, openat through a directory fd),
- *  threads created by clone/execve exits of threads the capture has no information on, and pid
- *  parameters naming such threads. This floor only keeps what works from regressing; raise it
- *  as classes are fixed. */
-const IDENTICAL_FLOOR = 0.9;
+ *  and listed in the report of issue 7: paths relative to a directory fd other than `dirfd`
+ *  (renameat's olddirfd/newdirfd, linkat's olddir/newdir, symlinkat's linkdirfd: the table does
+ *  not carry libs' DIRFD_PARAM index yet, and openat2's enter event points it at the path
+ *  itself, so sysdig falls back to the cwd there), socket naming in the state engine (connect
+ *  to an unknown family, listen on an fd reused across types), threads created by clone/execve
+ *  exits of threads the capture has no information on, and pid parameters naming such threads.
+ *  This floor only keeps what works from regressing; raise it as classes are fixed. */
+const IDENTICAL_FLOOR = 0.97;
 
 test("generated captures: every event type and parameter type printed as sysdig -r prints it", () => {
   const dir = mkdtempSync(join(tmpdir(), "casefile-generated-"));
