@@ -81,7 +81,13 @@ function upload(body: Readable, length: number, name: string): Promise<Answer> {
       });
     });
     // The server may answer a refusal, then cut the connection while the body is still going.
-    req.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" || e.code === "ECONNRESET" ? undefined : reject(e)));
+    // An answer that has come is read to its end; a connection lost without one is a failure.
+    let answered = false;
+    req.on("response", () => (answered = true));
+    req.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE" && e.code !== "ECONNRESET") return reject(e);
+      setTimeout(() => answered || reject(new Error(`connection lost without an answer (${e.code})`)), 1000);
+    });
     body.pipe(req);
   });
 }

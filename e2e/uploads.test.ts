@@ -57,7 +57,13 @@ function upload(body: Buffer | Readable | null, headers: Record<string, string> 
         resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString()), headers: res.headers, ms: performance.now() - t0 });
       });
     });
-    req.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" || e.code === "ECONNRESET" ? undefined : reject(e)));
+    // An answer that has come is read to its end; a connection lost without one is a failure.
+    let answered = false;
+    req.on("response", () => (answered = true));
+    req.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE" && e.code !== "ECONNRESET") return reject(e);
+      setTimeout(() => answered || reject(new Error(`connection lost without an answer (${e.code})`)), 1000);
+    });
     if (body instanceof Readable) body.pipe(req);
     else req.end(body ?? undefined);
   });

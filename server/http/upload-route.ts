@@ -91,8 +91,16 @@ export async function handleUpload(req: http.IncomingMessage, res: http.ServerRe
     return discardRest(req);
   }
   gate.running++;
-  // A running upload may take as long as its bytes and its ingest take; only silence ends it.
-  req.socket.setTimeout(UPLOAD_IDLE_MS, () => req.socket.destroy());
+  // A running upload may take as long as its bytes and its ingest take; only a silent client
+  // ends it. Once the body is in, the ingest that follows sends nothing until it is done, and
+  // the client waits in silence: no time-out then (the ingest limits bound it).
+  const socket = req.socket;
+  const onIdle = () => socket.destroy();
+  socket.setTimeout(UPLOAD_IDLE_MS, onIdle);
+  req.once("end", () => {
+    socket.off("timeout", onIdle);
+    socket.setTimeout(0);
+  });
   try {
     const header = (n: string) => {
       const v = req.headers[n];
@@ -100,9 +108,6 @@ export async function handleUpload(req: http.IncomingMessage, res: http.ServerRe
     };
     const { id } = await uploadCapture(req, {
       filename: header("x-filename"), uploadId: header("x-upload-id"), contentLength: header("content-length"),
-    }).finally(() => {
-      // The body is in; the ingest that follows sends nothing until it is done.
-      if (!req.socket.destroyed) req.socket.setTimeout(0);
     });
     if (!res.headersSent && !res.destroyed) sendJson(res, 201, { id });
   } catch (e) {
