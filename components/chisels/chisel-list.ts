@@ -2,8 +2,7 @@
 // (server/core/chisels/index.ts) would pull the chisels' code into the page. chisel-list.test.ts
 // keeps this one in step with it (names, descriptions, arguments, value units).
 
-/** How the chisel prints its value column (table_generator's units). */
-export type ValueUnits = "bytes" | "time" | "timepct" | "none";
+import type { Units } from "../../server/core/chisels/table-generator";
 
 export interface ChiselChoice {
   name: string;
@@ -14,7 +13,7 @@ export interface ChiselChoice {
   /** Its one argument, when it takes one (the field to group by). */
   arg?: { name: string; description: string; default: string };
   /** table_generator chisels: the value column (the first) and how the chisel prints it. */
-  units?: ValueUnits;
+  units?: Units;
   /** Column headings as the chisel prints them, when the API's column names are not those. */
   headers?: readonly string[];
   /** A column holding evt.nums, which the table links to the events view. */

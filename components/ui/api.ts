@@ -1,7 +1,9 @@
 // The browser's side of the HTTP API. The token travels in the page's HttpOnly cookie, so every
 // call stays same-origin and never handles the token itself.
 
-import type { CaptureSummary, EventRow, GapRow, SpectrogramAnswer } from "../../server/api/store-types";
+import type {
+  ActivityRow, CaptureSummary, ChiselAnswer, EventsPage, GapRow, SpectrogramAnswer, StateAnswer,
+} from "../../server/api/store-types";
 import type { StateKind } from "./view-url";
 
 /** A refusal from the server: its status and the `where` of its error body, so that a caller
@@ -17,20 +19,6 @@ export class ApiRequestError extends Error {
   }
 }
 
-export interface EventsPage {
-  events: EventRow[];
-  next: number | null;
-  /** Filter fields answered from the ingest's columns rather than exactly as sysdig would. */
-  approximate?: string[];
-  /** The filter needed fields the index does not hold: answered by reading the capture file. */
-  replayed?: boolean;
-}
-
-/** lsof / netstat / ps at an event: the chisel's rows, and its output lines exactly. */
-export interface StateAnswer {
-  rows: Record<string, string | number>[];
-  lines: string[];
-}
 
 export async function fetchCaptures(): Promise<CaptureSummary[]> {
   return call<CaptureSummary[]>("/api/captures");
@@ -50,22 +38,7 @@ export async function fetchState(id: string, kind: StateKind, at: number, signal
   return call(`/api/captures/${encodeURIComponent(id)}/${kind}?at=${at}`, { signal });
 }
 
-export type { GapRow, SpectrogramAnswer };
-
-/** What ran between two events: counts by process and event type, busiest first. */
-export interface ActivityRow {
-  proc: string;
-  type: string;
-  count: number;
-}
-
-/** A chisel's output: its lines exactly as sysdig prints them, and the rows behind a table. */
-export interface ChiselAnswer {
-  lines: string[];
-  table?: { columns: string[]; rows: (string | number)[][] };
-  /** The capture file is damaged: the output covers the events before the damage. */
-  damaged?: string;
-}
+export type { ActivityRow, ChiselAnswer, EventsPage, GapRow, SpectrogramAnswer, StateAnswer };
 
 const captureUrl = (id: string, what: string, q: URLSearchParams) => `/api/captures/${encodeURIComponent(id)}/${what}?${q}`;
 

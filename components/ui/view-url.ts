@@ -3,8 +3,10 @@
 // helpers read and write that query string in one fixed order (people read and compare these
 // links). Only the parameters of the view shown are written: a link carries what it shows.
 
-export const STATE_KINDS = ["lsof", "netstat", "ps"] as const;
-export type StateKind = (typeof STATE_KINDS)[number];
+import type { StateChisel } from "../../server/core/filter/chisel-filter";
+
+export type StateKind = StateChisel;
+export const STATE_KINDS: readonly StateKind[] = ["lsof", "netstat", "ps"];
 
 /** The investigation views over one filter: the events as sysdig lists them, a latency
  *  spectrogram, the time gaps between matching events, and a chisel's summary table. */

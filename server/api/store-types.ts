@@ -36,9 +36,28 @@ export interface EventRow {
 export interface EventsPage {
   events: EventRow[];
   next: number | null;
+  /** The filter needed fields the index does not hold: answered by reading the capture file. */
   replayed?: boolean;
+  /** Filter fields answered from the ingest's columns rather than exactly as sysdig would. */
   approximate?: string[];
 }
+
+/** lsof / netstat / ps at an event: the chisel's rows (column → value) and its lines exactly. */
+export interface StateAnswer {
+  rows: Record<string, string | number>[];
+  lines: string[];
+}
+
+/** What ran between two events: counts by process and event type, busiest first. */
+export interface ActivityRow {
+  proc: string;
+  type: string;
+  count: number;
+}
+
+/** A chisel's output; `damaged`: the capture file is damaged and the output covers the events
+ *  before the damage. */
+export type ChiselAnswer = ChiselOutput & { damaged?: string };
 
 export interface IngestProgress {
   captureId: string;
@@ -94,7 +113,7 @@ export interface Store {
    *  filter SQL cannot answer exactly is replayed over the kept file, as for events). */
   gaps(id: string, filter: string, minNs: number): Promise<GapRow[] | undefined>;
   /** What ran between two events: counts by process and event type. */
-  activity(id: string, fromNum: number, toNum: number): { proc: string; type: string; count: number }[] | undefined;
+  activity(id: string, fromNum: number, toNum: number): ActivityRow[] | undefined;
   spectrogram(id: string, filter: string, bins: number): SpectrogramAnswer | undefined;
   top(id: string, filter: string, by: "syscall" | "process", limit: number): TopAnswerRow[] | undefined;
   /** The lsof / netstat / ps table once event `at` has been applied: the chisel's rows and
@@ -102,13 +121,13 @@ export interface Store {
    *  `sysdig -c lsof "'F'"` gets it: F itself, no quotes needed). Undefined when there is no
    *  such capture or event; throws FilterError for a filter sysdig refuses. Fields the
    *  checkpoints do not keep are answered by replaying the kept file up to the event. */
-  state(id: string, kind: StateChisel, at: number, filter?: string): Promise<{ rows: object[]; lines: string[] } | undefined>;
+  state(id: string, kind: StateChisel, at: number, filter?: string): Promise<StateAnswer | undefined>;
   /** What `sysdig -r FILE -c NAME ARGS FILTER` prints for the capture, replayed from the file
    *  kept at ingest (`move`: the store may take the ingested file instead of copying it).
    *  Undefined when there is no such capture; throws UnknownChisel, FilterError (parser's),
    *  ChiselArgError, ChiselError, or CaptureFileMissing. `damaged`: the file is damaged and the
    *  output covers the events before the damage. */
-  chisel(id: string, name: string, args: readonly string[], opts?: { filter?: string } & ChiselOptions): Promise<(ChiselOutput & { damaged?: string }) | undefined>;
+  chisel(id: string, name: string, args: readonly string[], opts?: { filter?: string } & ChiselOptions): Promise<ChiselAnswer | undefined>;
   /** One of the questions above, asked off the event loop: in a query worker (a pool started on
    *  the first query), so that a slow one holds up no other request, page or WebSocket message.
    *  Rejects with QueryBudgetExceeded past the time budget, QueryCancelled once `signal` aborts,

@@ -12,7 +12,9 @@ import { luaPairsOrder } from "./lua-table";
 import { CANCELED_FD, l4Of, type Fd, type FdTable, type Thread, type ThreadTable } from "./threads";
 import type { StateChisel } from "../filter/chisel-filter";
 
-export interface LsofRow {
+// Rows are plain records (type aliases, not interfaces): the API sends them to the browser as
+// column -> value maps (store-types.ts StateAnswer).
+export type LsofRow = {
   command: string;
   pid: number;
   tid: number;
@@ -20,9 +22,9 @@ export interface LsofRow {
   fd: number;
   type: string;
   name: string;
-}
+};
 
-export interface NetstatRow {
+export type NetstatRow = {
   proto: string;
   server: string;
   client: string;
@@ -30,9 +32,9 @@ export interface NetstatRow {
   tid: number;
   pid: number;
   command: string;
-}
+};
 
-export interface PsRow {
+export type PsRow = {
   tid: number;
   pid: number;
   user: string;
@@ -40,7 +42,7 @@ export interface PsRow {
   vmrssKb: number;
   fdlimit: number;
   command: string;
-}
+};
 
 /** A row filter on (thread, fd): the chisels' filter argument, compiled elsewhere. */
 export type FdPredicate = (t: Thread, fdNum: number, f: Fd) => boolean;
