@@ -5,6 +5,7 @@
 // event by event.
 
 import { ScapWriter, type ParamValue } from "../core/formats/scap/writer";
+import type { RawEvent } from "../core/formats/scap/reader";
 
 /** One event at the current time; the clock then moves 1 µs on. */
 export type Emit = (tid: number, name: string, dir: ">" | "<", params: ParamValue[]) => void;
@@ -85,4 +86,17 @@ export function forkExit(t: ExitThread & { flags?: number; uid?: number; gid?: n
 export function execveExit(t: ExitThread & { env?: string[]; tty?: number; loginuid?: number; flags?: number }): ParamValue[] {
   return [t.res, t.exe ?? t.comm, args(t.args), t.tid, t.pid, t.ptid, t.cwd ?? "/srv", t.fdlimit ?? 1024, 0, 0,
     t.vmSizeKb ?? 0, t.vmRssKb ?? 0, 0, t.comm, t.cgroups ?? "", args(t.env), t.tty ?? 0, t.pid, t.loginuid ?? -1, t.flags ?? 0];
+}
+
+/** Every parameter of an event as the record holds it (all nparams, whatever the event table
+ *  says), in hex: for tests that compare records byte for byte. */
+export function paramsHex(ev: RawEvent): string[] {
+  const vals: string[] = [];
+  let p = ev.valsOff;
+  for (let i = 0; i < ev.nparams; i++) {
+    const l = ev.lenSize === 2 ? ev.dv.getUint16(ev.lensOff + 2 * i, true) : ev.dv.getUint32(ev.lensOff + 4 * i, true);
+    vals.push(Buffer.from(ev.buf.subarray(p, p + l)).toString("hex"));
+    p += l;
+  }
+  return vals;
 }

@@ -8,6 +8,7 @@ import { gunzipSync } from "node:zlib";
 import { basename } from "node:path";
 import { ScapError, ScapReader, type RawEvent } from "./reader";
 import { fixtureCapture, fixtureCaptures } from "../../../testing/oracle";
+import { paramsHex } from "../../../testing/scap-scenario";
 
 function inflate(file: string): Uint8Array {
   const raw = readFileSync(file);
@@ -128,14 +129,7 @@ test("large-payload and flagged event blocks read the same events as plain v2 bl
     const out: string[] = [];
     const reader = new ScapReader({
       event(ev) {
-        const vals: string[] = [];
-        let p = ev.valsOff;
-        for (let i = 0; i < ev.nparams; i++) {
-          const l = ev.lenSize === 2 ? ev.dv.getUint16(ev.lensOff + 2 * i, true) : ev.dv.getUint32(ev.lensOff + 4 * i, true);
-          vals.push(Buffer.from(ev.buf.subarray(p, p + l)).toString("hex"));
-          p += l;
-        }
-        out.push(`${ev.cpu} ${ev.tsHi}:${ev.tsLo} ${ev.tid} ${ev.type} ${vals.join(",")}`);
+        out.push(`${ev.cpu} ${ev.tsHi}:${ev.tsLo} ${ev.tid} ${ev.type} ${paramsHex(ev).join(",")}`);
       },
     });
     for (let o = 0; o < input.length; o += 7) reader.push(input.subarray(o, o + 7));

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { ScapWriter, type EventBlockKind, type ProcSpec } from "./writer";
 import { ScapReader, type RawEvent } from "./reader";
 import { FdType, type FdEntry, type InterfaceEntry, type ProcEntry, type UserEntry, type GroupEntry } from "./blocks";
+import { paramsHex } from "../../../testing/scap-scenario";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -25,14 +26,7 @@ function read(bytes: Uint8Array) {
     interfaces: (l) => out.ifs.push(...l),
     users: (u, g) => { out.users.push(...u); out.groups.push(...g); },
     event: (ev: RawEvent) => {
-      const vals: string[] = [];
-      let p = ev.valsOff;
-      for (let i = 0; i < ev.nparams; i++) {
-        const l = ev.lenSize === 2 ? ev.dv.getUint16(ev.lensOff + 2 * i, true) : ev.dv.getUint32(ev.lensOff + 4 * i, true);
-        vals.push(Buffer.from(ev.buf.subarray(p, p + l)).toString("hex"));
-        p += l;
-      }
-      out.events.push(`${ev.cpu} ${ev.flags} ${ev.tid} ${ev.type} ${ev.lenSize} ${vals.join(",")}`);
+      out.events.push(`${ev.cpu} ${ev.flags} ${ev.tid} ${ev.type} ${ev.lenSize} ${paramsHex(ev).join(",")}`);
     },
   });
   reader.skipped = (t) => out.skipped.push(t);
