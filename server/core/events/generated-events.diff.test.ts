@@ -10,7 +10,9 @@ import { join } from "node:path";
 import { EVENTS, LEGACY_EVENT_COUNT } from "./event-table";
 import { PT } from "./types";
 import { generatedCaptures, legacyParams, LEFT_OUT_EVENTS } from "../../testing/generated-captures";
-import { runCasefile, sysdigLines } from "../../testing/oracle";
+import { feedCapture, runCasefile, sysdigLines } from "../../testing/oracle";
+import { eventPrinter } from "./printer";
+import { encodeBytes } from "./byte-strings";
 
 /** sysdig's output as one text per event number: a string parameter may hold newlines, so an
  *  event's line can run over several lines of the output; a new event starts with the next
@@ -50,13 +52,25 @@ const PT_NAMES = [
  *  This floor only keeps what works from regressing; raise it as classes are fixed. */
 const IDENTICAL_FLOOR = 0.97;
 
+/** Compares two outputs event by event, printing every event whose text differs. */
+function compareEvents(name: string, how: string, theirs: string[], ours: string[]): { same: number; total: number } {
+  const t = eventTexts(theirs), o = eventTexts(ours);
+  const nums = [...new Set([...t.keys(), ...o.keys()])].sort((a, b) => a - b);
+  let same = 0;
+  for (const n of nums) {
+    if (t.get(n) === o.get(n)) { same++; continue; }
+    console.log(`${name}${how} event ${n}\n  sysdig: ${(t.get(n) ?? "<not printed>").slice(0, 300)}\n  ours:   ${(o.get(n) ?? "<not printed>").slice(0, 300)}`);
+  }
+  return { same, total: nums.length };
+}
+
 test("generated captures: every event type and parameter type printed as sysdig -r prints it", () => {
   const dir = mkdtempSync(join(tmpdir(), "casefile-generated-"));
   try {
     const captures = generatedCaptures();
     const types = new Set<number>();
     const paramTypes = new Set<PT>();
-    let same = 0, total = 0;
+    let same = 0, total = 0, sameD = 0, totalD = 0;
     const rows: string[] = [];
     for (const c of captures) {
       const file = join(dir, `${c.name}.scap`);
@@ -65,18 +79,19 @@ test("generated captures: every event type and parameter type printed as sysdig 
       const r = runCasefile(["events", file]);
       assert.equal(r.status, 0, `casefile events ${c.name}: ${r.stderr}`);
       assert.ok(theirs.length > 0, `sysdig printed nothing for ${c.name}`);
-      const t = eventTexts(theirs), o = eventTexts(r.stdout.split("\n").filter((l) => l.length > 0));
-      const nums = [...new Set([...t.keys(), ...o.keys()])].sort((a, b) => a - b);
-      let capSame = 0;
-      for (const n of nums) {
-        if (t.get(n) === o.get(n)) { capSame++; continue; }
-        console.log(`${c.name} event ${n}\n  sysdig: ${(t.get(n) ?? "<not printed>").slice(0, 300)}\n  ours:   ${(o.get(n) ?? "<not printed>").slice(0, 300)}`);
-      }
-      same += capSame;
-      total += nums.length;
+      const cmp = compareEvents(c.name, "", theirs, r.stdout.split("\n").filter((l) => l.length > 0));
+      same += cmp.same;
+      total += cmp.total;
+      // With -D (hidden events shown): the printer in process, its lines as the bytes the
+      // command line would write.
+      const hidden: string[] = [];
+      feedCapture(c.bytes, eventPrinter((l) => hidden.push(Buffer.from(encodeBytes(l)).toString("latin1")), { showHidden: true }));
+      const cmpD = compareEvents(c.name, " -D", sysdigLines(file, ["-D"]), hidden.join("\n").split("\n").filter((l) => l.length > 0));
+      sameD += cmpD.same;
+      totalD += cmpD.total;
       for (const x of c.types) types.add(x);
       for (const x of c.paramTypes) paramTypes.add(x);
-      rows.push(`${c.name}: ${c.events} events written, event lines identical ${capSame}/${nums.length} (${((100 * capSame) / nums.length).toFixed(2)}%)`);
+      rows.push(`${c.name}: ${c.events} events written, event lines identical ${cmp.same}/${cmp.total} (${((100 * cmp.same) / cmp.total).toFixed(2)}%), with -D ${cmpD.same}/${cmpD.total}`);
     }
 
     // Event types: every id of sysdig 0.29.3's table, enter (even) and exit (odd) apart.
@@ -109,12 +124,13 @@ test("generated captures: every event type and parameter type printed as sysdig 
       `  parameter types exercised: ${paramTypes.size}/${PT_NAMES.length}`,
       ...ptMissing.map((t) => `    not exercised: PT_${PT_NAMES[t]}: ${ptReason(t) || "NO REASON"}`),
       ...rows.map((r) => `  ${r}`),
-      `  all captures: event lines identical ${same}/${total} (${((100 * same) / total).toFixed(2)}%)`,
+      `  all captures: event lines identical ${same}/${total} (${((100 * same) / total).toFixed(2)}%); with -D ${sameD}/${totalD} (${((100 * sameD) / totalD).toFixed(2)}%)`,
     ].join("\n"));
 
     assert.deepEqual(unexplained.map((id) => `${id} ${EVENTS[id].name}`), [], "every event type is exercised or left out with a reason");
     assert.deepEqual(ptMissing.filter((t) => ptReason(t) === "").map((t) => PT_NAMES[t]), [], "every parameter type a 0.29.3 event carries is exercised");
     assert.ok(same / total >= IDENTICAL_FLOOR, `lines identical ${same}/${total}, below the floor ${IDENTICAL_FLOOR}`);
+    assert.ok(sameD / totalD >= IDENTICAL_FLOOR, `lines identical with -D ${sameD}/${totalD}, below the floor ${IDENTICAL_FLOOR}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
