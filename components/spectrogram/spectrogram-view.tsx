@@ -12,6 +12,7 @@ import { fetchSpectrogram, type SpectrogramAnswer } from "../ui/api";
 import { CopyButton } from "../ui/copy-button";
 import { Failure } from "../ui/failure";
 import { useAnalysis } from "../ui/use-analysis";
+import { useBoxWidth } from "../ui/use-width";
 import { count, durationNs } from "../ui/format";
 import { spectrogramCommand } from "../ui/view-url";
 import { DECADES, cellText, decadeLabel, decadeRange, exitFilterFor, summarize, timeTicks } from "./spectrogram-layout";
@@ -123,19 +124,10 @@ export function SpectrogramView({ captureId, fileName, filter, bins, onBins, onP
 }
 
 function Heatmap({ data, maxCount, onPick }: { data: SpectrogramAnswer; maxCount: number; onPick(num: number): void }) {
-  const box = useRef<HTMLDivElement>(null);
+  const [box, width] = useBoxWidth();
   const gx = useRef<SVGGElement>(null);
   const gy = useRef<SVGGElement>(null);
-  const [width, setWidth] = useState(900);
   const [hover, setHover] = useState<Cell>();
-
-  useEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const ro = new ResizeObserver(([entry]) => setWidth(Math.max(320, Math.floor(entry.contentRect.width))));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
 
   const innerW = width - MARGIN.left - MARGIN.right;
   const innerH = DECADES.length * ROW_H;

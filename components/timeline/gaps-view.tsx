@@ -5,13 +5,14 @@
 // listed with its length and the events on either side; selecting one shows what ran while
 // the filtered events were silent, and opens those events in the events view.
 
-import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { scaleLinear } from "d3";
 import type { FilterStatus } from "../events-table/events-table";
 import { fetchActivity, fetchGaps, type ActivityRow, type GapRow } from "../ui/api";
 import { CopyButton } from "../ui/copy-button";
 import { Failure } from "../ui/failure";
 import { useAnalysis } from "../ui/use-analysis";
+import { useBoxWidth } from "../ui/use-width";
 import { count, durationNs, timeOfDayUtc } from "../ui/format";
 import { gapsCommand, isDuration } from "../ui/view-url";
 import { timeTicks } from "../spectrogram/spectrogram-layout";
@@ -320,15 +321,7 @@ function GapDetail({ captureId, gap, missing, ts, onShowGap }: {
 function GapStrip({ firstTs, lastTs, gaps, times, selected, onGap }: {
   firstTs: string | null; lastTs: string | null; gaps: GapRow[]; times: Map<number, string>; selected: number | null; onGap(num: number): void;
 }) {
-  const box = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(900);
-  useEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const ro = new ResizeObserver(([entry]) => setWidth(Math.max(320, Math.floor(entry.contentRect.width))));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
+  const [box, width] = useBoxWidth();
   if (firstTs === null || lastTs === null) return null;
   const first = BigInt(firstTs);
   const span = Number(BigInt(lastTs) - first);
