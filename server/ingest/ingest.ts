@@ -142,6 +142,8 @@ class RowBuilder implements ScapHandler {
     this.stream = new EventStream((ev, num, thread, p) => this.onEvent(ev, num, thread, p));
   }
 
+  /** A second section header resets the thread table (EventStream.section). */
+  section = () => this.stream.section();
   process = (p: ProcEntry) => this.stream.process(p);
   fdEntry = (tid: number, e: FdEntry) => this.stream.fdEntry(tid, e);
   users = (u: UserEntry[], g: GroupEntry[]) => this.stream.users(u, g);

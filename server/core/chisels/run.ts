@@ -57,6 +57,7 @@ export function chiselDriver(chisel: Chisel, args: readonly string[], opts: Driv
   let lastHi = 0;
   let lastLo = 0;
   const handler: ScapHandler = {
+    section: h.section,
     process: h.process,
     fdEntry: h.fdEntry,
     interfaces: h.interfaces,
