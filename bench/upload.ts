@@ -12,7 +12,6 @@
 // Prints RSS before, at its peak and after each, and the time. Not part of npm test.
 
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
@@ -22,6 +21,7 @@ import { pipeline } from "node:stream/promises";
 import { createGzip, gunzipSync } from "node:zlib";
 import { makeBigCapture } from "./big-capture";
 import { CAPTURES_DIR, PROJECT_ROOT } from "../server/testing/oracle";
+import { randomStream } from "../server/testing/random-stream";
 import { EVENT_BLOCK_LAYOUT } from "../server/core/formats/scap/blocks";
 
 const args = process.argv.slice(2);
@@ -89,17 +89,6 @@ function upload(body: Readable, length: number, name: string): Promise<Answer> {
       setTimeout(() => answered || reject(new Error(`connection lost without an answer (${e.code})`)), 1000);
     });
     body.pipe(req);
-  });
-}
-
-function randomStream(bytes: number): Readable {
-  let left = bytes;
-  return new Readable({
-    read() {
-      const n = Math.min(left, MiB);
-      left -= n;
-      this.push(n === 0 ? null : randomBytes(n));
-    },
   });
 }
 

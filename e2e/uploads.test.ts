@@ -5,7 +5,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,6 +12,7 @@ import { Readable } from "node:stream";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
 import { fixtureCapture, fixturePcaps, sysdigLines } from "../server/testing/oracle";
+import { randomStream } from "../server/testing/random-stream";
 import { makeBigCapture } from "../bench/big-capture";
 
 const TOKEN = "uploads-0123456789abcdef0123456789abcdef";
@@ -87,19 +87,6 @@ function dataFiles(): string[] {
   };
   walk(dataDir);
   return out.sort();
-}
-
-/** Random bytes, made as they are read: the test holds none of them. */
-function randomStream(bytes: number): Readable {
-  let left = bytes;
-  return new Readable({
-    read() {
-      const n = Math.min(left, MiB);
-      left -= n;
-      if (n === 0) this.push(null);
-      else this.push(randomBytes(n));
-    },
-  });
 }
 
 /** The evt.num of every event the server lists for a capture. */
