@@ -6,7 +6,6 @@
 import type { Db } from "../../db/open-db";
 import { applyEvent } from "../core/state/apply";
 import { ParamIndex } from "../core/events/params";
-import { CONTAINER_TYPES } from "../core/events/event-stream";
 import { restore } from "../core/state/snapshot";
 import type { FdPredicate } from "../core/state/tables";
 import type { ThreadTable } from "../core/state/threads";
@@ -66,9 +65,8 @@ const lo = (ts: bigint) => Number(ts & 0xffffffffn);
 export function storedRowFilter(db: Db, table: ThreadTable, at: number, f: ChiselFilter): FdPredicate {
   // Stored events carry their fd and pid texts: the parameters' rendering needs no state.
   const ctx = new FilterContext({ table, fd: () => undefined, comm: () => undefined, cwd: () => "" });
-  // evt.reltime counts from the first event that is not a container event.
-  const containers = [...CONTAINER_TYPES].join(",") || "-1";
-  const first = storedTs(db, `type NOT IN (${containers})`);
+  // evt.reltime counts from the first event that is not a container event: the first shown.
+  const first = storedTs(db, "num = ?", firstShown(db));
   ctx.firstHi = hi(first);
   ctx.firstLo = lo(first);
   // The memory sizes of a brk/mmap/munmap or switch at event N, which sysdig parsed (the chisel
