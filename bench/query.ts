@@ -4,40 +4,14 @@
 // The capture is bench/big-capture.ts's (real curl_google.scap events repeated, ≥ 2 M events).
 // Prints per question: our median/p95 and sysdig's time, and the ratio. Never fails on time.
 
-import { execFileSync, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { makeBigCapture } from "./big-capture";
-import { CAPTURES_DIR, PROJECT_ROOT } from "../server/testing/oracle";
-import { startServer } from "../server/http/serve";
+import { spawnSync } from "node:child_process";
+import { benchCapture, startBenchServer } from "./bench-server";
 
 const args = process.argv.slice(2);
 const smoke = args.includes("--smoke");
 const minEvents = Number(args[args.indexOf("--events") + 1]) || (smoke ? 50_000 : 2_000_000);
-const TOKEN = "bench-query-token-0123456789abcdef";
-
-const workDir = join(PROJECT_ROOT, "bench/out");
-mkdirSync(workDir, { recursive: true });
-const big = join(workDir, `big-${minEvents}.scap`);
-if (!existsSync(big)) await makeBigCapture(join(CAPTURES_DIR, "curl_google.scap"), big, minEvents);
-
-// One ingest per capture size and schema, kept between runs (the question is query speed, not
-// ingest); a changed schema gets a new one.
-const schema = createHash("sha256").update(readFileSync(join(PROJECT_ROOT, "db/migrations/capture-001.sql")))
-  .update(readFileSync(join(PROJECT_ROOT, "db/open-db.ts"))).digest("hex").slice(0, 8);
-const dataDir = join(workDir, `query-data-${minEvents}-${schema}`);
-if (!existsSync(join(dataDir, "captures")) || !readdirSync(join(dataDir, "captures")).some((f) => f.endsWith(".db"))) {
-  rmSync(dataDir, { recursive: true, force: true });
-  execFileSync(join(PROJECT_ROOT, "bin/casefile"), ["ingest", big], { env: { ...process.env, CASEFILE_DATA: dataDir } });
-}
-const server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
-const get = async (path: string) => {
-  const r = await fetch(`${server.origin}${path}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
-  if (r.status !== 200) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-  return r.json();
-};
-const [capture] = (await get("/api/captures")) as { id: string; events: number }[];
+const { file: big, dataDir } = await benchCapture(minEvents);
+const { server, get, capture } = await startBenchServer(dataDir);
 const base = `/api/captures/${capture.id}`;
 
 async function timeIt(runs: number, fn: (i: number) => Promise<unknown>): Promise<{ median: number; p95: number }> {

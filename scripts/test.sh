@@ -30,5 +30,7 @@ node --import tsx bench/ingest.ts --smoke
 
 echo "== end to end (next build, then Chromium)"
 npx next build >/dev/null
+# The load benchmark's smoke run serves the workbench: it needs the build.
+node --import tsx bench/load.ts --smoke
 mapfile -t e2e < <(find e2e -name '*.test.ts' | sort)
 if [ ${#e2e[@]} -gt 0 ]; then node --import tsx --test --test-reporter=spec "${e2e[@]}"; fi

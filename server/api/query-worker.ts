@@ -4,11 +4,23 @@
 
 import Database from "better-sqlite3";
 import { parentPort, workerData } from "node:worker_threads";
+import { setPriority } from "node:os";
 import { openStore } from "./store";
 import { errorToReply, type QueryWorkerData, type WorkerReply } from "./query-pool";
 import { QueryCancelled, type QueryName, type Store } from "./store-types";
 
 const { dataDir, slot, cancelLib, stop } = workerData as QueryWorkerData;
+
+// Below the event loop's thread: when queries keep every core busy, the thread that answers
+// pages, small requests and WebSocket messages still runs as soon as it has work (on Linux a
+// nice value belongs to the thread; elsewhere this may lower the whole process, so only here).
+if (process.platform === "linux") {
+  try {
+    setPriority(0, 10);
+  } catch {
+    // Not allowed here: queries then compete with the event loop as equals.
+  }
+}
 // The query-cancel extension (query-pool.ts): this thread claims its slot, then every capture
 // connection it opens is listed under the slot, for the main thread to interrupt.
 const control = cancelLib ? new Database(":memory:") : undefined;
