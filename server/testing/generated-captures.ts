@@ -11,8 +11,8 @@
 //   process whose fd list holds an fd of every type;
 // - "process": the process-changing events (clone, fork, vfork, execve, procexit...), each on a
 //   thread of its own, so a successful clone or execve cannot rename the others;
-// - "values": one sweep per parameter type through an event that has nothing else stateful,
-//   with every value of the type's list (and every errno, every byte value);
+// - "meta": the meta events (container, k8s, mesos, drop...), with values their readers accept;
+// - "errno": every errno value, as a result and as a negative fd;
 // - "threads": events of threads with and without a parent in the process list, and of
 //   threads the capture has no information on.
 
@@ -20,6 +20,7 @@ import { EVENTS, LEGACY_EVENT_COUNT } from "../core/events/event-table";
 import { FdType } from "../core/formats/scap/blocks";
 import { ScapWriter, type FdSpec, type ParamValue, type ProcSpec } from "../core/formats/scap/writer";
 import { EC, PT, type ParamInfo } from "../core/events/types";
+import { errnoTestValues } from "./flags-errno-capture";
 
 export interface GeneratedCapture {
   name: string;
@@ -411,6 +412,39 @@ export function generatedCaptures(): GeneratedCapture[] {
     for (let k = 0; k < n; k++) proc.emit(id, tid++, lists.map((l) => l[k % l.length]));
   }
   out.push(proc.done("process"));
+
+  // Every errno value, as a result (ERRNO) and as a negative fd (FD), through the first event
+  // types whose only parameter has that type.
+  const values = new Builder();
+  const soleParam = (t: PT) => {
+    for (let id = 0; id < LEGACY_EVENT_COUNT; id++) {
+      const ps = legacyParams(id);
+      if (ps.length === 1 && ps[0].type === t && !isProcessEvent(id) && !isMetaEvent(id)) return id;
+    }
+    throw new Error(`no event type with a sole parameter of type ${t}`);
+  };
+  const errnoId = soleParam(PT.ERRNO), fdId = soleParam(PT.FD);
+  for (const e of errnoTestValues()) {
+    values.emit(errnoId, MAIN_TID, [e]);
+    values.emit(fdId, MAIN_TID, [e]);
+  }
+  out.push(values.done("errno"));
+
+  // Threads with and without a parent in the process list, a second thread of a process, and
+  // threads the capture has no information on (tid 0, -1, one never listed): for every
+  // parameter type, the first event type that carries it, with its first values.
+  const threads = new Builder();
+  const firstCarrier = new Map<PT, number>();
+  for (let id = 0; id < LEGACY_EVENT_COUNT; id++) {
+    if (isProcessEvent(id) || isMetaEvent(id) || LEFT_OUT_EVENTS.has(id)) continue;
+    for (const p of legacyParams(id)) if (!firstCarrier.has(p.type)) firstCarrier.set(p.type, id);
+  }
+  for (const tid of [1, MAIN_TID, SECOND_TID, ORPHAN_TID, UNKNOWN_TID, 0, -1]) {
+    for (const id of [...new Set(firstCarrier.values())].sort((a, b) => a - b)) {
+      threads.emit(id, tid, legacyParams(id).map((p) => valuesOf(p)[0]));
+    }
+  }
+  out.push(threads.done("threads"));
 
   const meta = new Builder();
   for (let id = 0; id < LEGACY_EVENT_COUNT; id++) {

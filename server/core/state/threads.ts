@@ -434,6 +434,8 @@ export function fdTypeChar(type: FdType): string {
     case FdType.IOURING: return "r";
     case FdType.MEMFD: return "m";
     case FdType.PIDFD: return "P";
+    // CHAR_FD_UNSUPPORTED (an fd list's anon inodes sysdig has no type for).
+    case FdType.UNSUPPORTED: return "X";
     default: return "o";
   }
 }
