@@ -5,11 +5,11 @@
 
 import Link from "next/link";
 import { useRef, useState, type DragEvent } from "react";
-import type { CaptureSummary, IngestProgress } from "../../server/api/store-types";
+import type { CaptureSummary, IngestMessage } from "../../server/api/store-types";
 import { bytes, count } from "../ui/format";
 import { uploadFile } from "./upload-request";
 
-export type IngestMessage = Partial<IngestProgress> & { type: "ingest"; uploadId?: string; name?: string };
+export type { IngestMessage };
 
 interface Job {
   uploadId: string;

@@ -68,6 +68,15 @@ export interface IngestProgress {
   error?: string;
 }
 
+/** What the WebSocket says of an upload's ingest (the page picks its own out by uploadId): its
+ *  progress, or its refusal before any capture exists (captureId null, done, error). */
+export type IngestMessage = Omit<IngestProgress, "captureId"> & {
+  type: "ingest";
+  uploadId?: string;
+  name?: string;
+  captureId: string | null;
+};
+
 export interface GapRow {
   num: number;
   prevNum: number;

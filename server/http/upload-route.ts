@@ -12,6 +12,7 @@ import { getContext } from "../api/context";
 import { ApiError } from "../api/http-json";
 import { positiveFromEnv, receiveUpload, uploadName } from "../api/upload";
 import { LIMIT_MESSAGE_MARK } from "../ingest/ingest";
+import type { IngestMessage } from "../api/store-types";
 
 /** Uploads received or ingested at once. Each ingest keeps a parser and a writer thread busy
  *  (about 1.3 cores) and up to a few hundred MB; with 2 cores, more than four only queue. */
@@ -48,13 +49,13 @@ export async function uploadCapture(body: Readable, headers: UploadHeaders): Pro
   const saved = await receiveUpload(body, { dir: join(ctx.dataDir, "uploads"), limit: ctx.maxUpload, declaredLength: headers.contentLength });
   const bytesTotal = saved.bytes;
   const fail = (message: string, status: number) => {
-    ctx.broadcast({ type: "ingest", uploadId, name, captureId: null, bytesRead: 0, bytesTotal, events: 0, done: true, error: message });
+    ctx.broadcast({ type: "ingest", uploadId, name, captureId: null, bytesRead: 0, bytesTotal, events: 0, done: true, error: message } satisfies IngestMessage);
     return new ApiError(status, message, "file");
   };
   try {
     // The temp file becomes the capture's kept original (the store moves it); the rm below
     // then only cleans up after a failed ingest.
-    const id = await ctx.store.ingestFile(saved.path, name, (p) => ctx.broadcast({ type: "ingest", uploadId, name, ...p }), { move: true });
+    const id = await ctx.store.ingestFile(saved.path, name, (p) => ctx.broadcast({ type: "ingest", uploadId, name, ...p } satisfies IngestMessage), { move: true });
     const summary = ctx.store.getCapture(id);
     if (summary?.status === "error") {
       // Nothing readable came of it (no whole event, or refused at a limit): a failed upload,
