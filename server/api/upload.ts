@@ -152,8 +152,6 @@ export interface ReceiveOptions {
   limit: number;
   /** The Content-Length header, when the client sent one. */
   declaredLength?: string | null;
-  /** Called once the first bytes showed a capture, before anything is written. */
-  onAccepted?: () => void;
 }
 
 /**
@@ -203,7 +201,6 @@ async function receive(next: () => Promise<Buffer | null>, opts: ReceiveOptions,
     if (headLen === 0) throw new ApiError(400, "the request has no body: send the file's bytes", "body");
     throw new ApiError(415, verdict.why, "file");
   }
-  opts.onAccepted?.();
 
   await mkdir(opts.dir, { recursive: true });
   const path = join(opts.dir, `${UPLOAD_PREFIX}${randomBytes(12).toString("hex")}${UPLOAD_SUFFIX}`);
