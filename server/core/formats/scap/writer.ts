@@ -213,6 +213,11 @@ function ip6Bytes(v: string | Uint8Array | undefined): Uint8Array {
   return v instanceof Uint8Array ? v : new Uint8Array(16);
 }
 
+/** Notification and infrastructure enter events (see eventById). */
+const LEN_OVERSTATED_IN_V1: ReadonlySet<number> = new Set(
+  EVENTS.flatMap((e, id) => (id % 2 === 0 && (e.name === "notification" || e.name === "infra") ? [id] : [])),
+);
+
 /** The pre-release block numbers of process list versions 1..3. */
 const PL_INTERNAL: readonly number[] = [0, 0x8000abcd, 0x8013abcd, 0x8014abcd];
 
@@ -382,7 +387,10 @@ export class ScapWriter {
     const v1 = kind === "v1" || kind === "v1-int" || kind === "evf-v1";
     const lenSize = largePayload ? 4 : 2;
     for (const v of values) if (lenSize === 2 && v.length > 0xffff) throw new Error(`a parameter of ${v.length} bytes in an event with 16-bit lengths`);
-    const len = (v1 ? 22 : 26) + lenSize * values.length + values.reduce((n, v) => n + v.length, 0);
+    let len = (v1 ? 22 : 26) + lenSize * values.length + values.reduce((n, v) => n + v.length, 0);
+    // The writers of v1 blocks gave notification and infrastructure events a length 3 bytes
+    // too long, and every reader since takes 3 off: write them as those writers did.
+    if (v1 && LEN_OVERSTATED_IN_V1.has(e.type)) len += 3;
     const b = new Bytes().u16(e.cpu ?? 0);
     if (kind.startsWith("evf")) b.u32(e.flags ?? 0);
     b.u64(e.ts).u64(e.tid).u32(len).u16(e.type);
