@@ -629,7 +629,8 @@ function processCwd(table: ThreadTable, t: Thread): string {
   return table.threads.get(t.pid)?.cwd ?? t.cwd;
 }
 
-const EXECVE_EXITS = new Set(ids(["execve"], "<", 293));
+// execveat's exit is parsed as execve's (it carries the same parameters).
+const EXECVE_EXITS = new Set([...ids(["execve"], "<", 293), ...ids(["execveat"], "<", 331)]);
 /** execve exits with comm (older ones use exe as comm). */
 const EXECVE_WITH_COMM = new Set([...EXECVE_EXITS].filter((id) => P.comm[id] >= 0));
 
