@@ -13,7 +13,7 @@ import { Worker } from "node:worker_threads";
 import { EVENTS } from "../core/events/event-table";
 import { ACTED_FD_PARAM, EventStream, STATEFUL_PARAMS, hasSoleFdText } from "../core/events/event-stream";
 import type { RawEvent, ScapHandler } from "../core/formats/scap/reader";
-import type { FdEntry, GroupEntry, ProcEntry, UserEntry } from "../core/formats/scap/blocks";
+import type { FdEntry, GroupEntry, InterfaceEntry, ProcEntry, UserEntry } from "../core/formats/scap/blocks";
 import { snapshot } from "../core/state/snapshot";
 import type { ParamIndex } from "../core/events/params";
 import { PT } from "../core/events/types";
@@ -147,6 +147,7 @@ class RowBuilder implements ScapHandler {
   process = (p: ProcEntry) => this.stream.process(p);
   fdEntry = (tid: number, e: FdEntry) => this.stream.fdEntry(tid, e);
   users = (u: UserEntry[], g: GroupEntry[]) => this.stream.users(u, g);
+  interfaces = (list: InterfaceEntry[]) => this.stream.interfaces(list);
 
   event(ev: RawEvent): void {
     if (this.stream.num >= this.maxEvents) {

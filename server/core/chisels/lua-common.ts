@@ -2,7 +2,7 @@
 // numbers, ansiterminal.lua's colors, fields by name, print.
 
 import { resolveField } from "../filter/parser";
-import { extractorFor, type Extractor } from "../filter/extract";
+import { displayExtractorFor, type Extractor } from "../filter/extract";
 
 /** Lua's tonumber on a chisel argument: a decimal (with fraction and exponent) or hex number,
  *  blanks around it allowed; undefined where Lua gives nil. */
@@ -35,7 +35,7 @@ export function terminal(colors: boolean): Terminal {
  *  is a programming error). */
 export function requestField(name: string): Extractor {
   const r = resolveField(name);
-  const x = r && extractorFor(r.ref);
+  const x = r && displayExtractorFor(r.ref);
   if (!x) throw new Error(`chisel requesting nonexistent field ${name}`);
   return x;
 }

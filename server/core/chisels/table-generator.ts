@@ -9,7 +9,7 @@
 // Lua numbers (doubles), booleans booleans, IP addresses text, the rest strings; a NULL field is
 // nil and the event does not count.
 
-import { ipText, extractorFor, type Extractor, type Value } from "../filter/extract";
+import { ipText, displayExtractorFor, type Extractor, type Value } from "../filter/extract";
 import { resolveField } from "../filter/parser";
 import type { FilterContext } from "../filter/runtime";
 import { ChiselArgError, ChiselError, type CaptureSpan, type ChiselOutput, type ChiselRun } from "./chisel";
@@ -46,7 +46,7 @@ export function requestUserField(name: string): Extractor {
     ref = undefined;
   }
   if (!ref) throw new ChiselArgError(`chisel requesting nonexistent field ${name}`);
-  const x = extractorFor(ref);
+  const x = displayExtractorFor(ref);
   if (!x || !ref.field.supported) throw new ChiselArgError(`field ${ref.field.name} is not supported by casefile yet`);
   return x;
 }

@@ -9,6 +9,7 @@ import { ThreadTable, type Thread } from "../state/threads";
 import { applyEvent } from "../state/apply";
 import type { RawEvent, ScapHandler } from "../formats/scap/reader";
 import { SCAP_DF_STATE_ONLY, type GroupEntry, type UserEntry } from "../formats/scap/blocks";
+import type { InterfaceEntry } from "../formats/scap/blocks";
 
 /** Event types sysdig never prints without -D: the internal category (EC_INTERNAL: procinfo,
  *  drop, sysdigevent, the old container event, infra, k8s, mesos). They keep their numbers. */
@@ -73,6 +74,8 @@ export class EventStream implements ScapHandler, RenderContext {
   fdEntry = this.table.addFd.bind(this.table);
   /** The capture's user and group lists (user.name, group.name). */
   users = (users: UserEntry[], groups: GroupEntry[]): void => this.table.setUsers(users, groups);
+  /** The capture's interfaces (they complete datagram socket tuples). */
+  interfaces = (list: InterfaceEntry[]): void => this.table.setInterfaces(list);
   private sections = 0;
   /** A section header. A second one (captures concatenated, merged files) makes sysdig 0.29.3
    *  restart its capture: the thread table, fds with it, is emptied and filled again from the
@@ -88,8 +91,12 @@ export class EventStream implements ScapHandler, RenderContext {
     t.started = false;
   };
   fd = (fd: number) => this.thread.fds.get(fd);
-  comm = (tid: number) => this.table.threads.get(tid)?.comm;
-  /** Names of ids in the capture's user list (uid/gid parameters: `euid=0(root)`). */
+  /** A thread's name for a pid parameter (`next=77(<NA>)`): <NA> for a thread the table holds
+   *  with no name (first met in an event), undefined for none. */
+  comm = (tid: number) => {
+    const t = this.table.threads.get(tid);
+    return t ? t.comm || "<NA>" : undefined;
+  };
   userName = (uid: number) => this.table.users.get(uid)?.name;
   groupName = (gid: number) => this.table.groups.get(gid)?.name;
   cwd = () => this.thread.cwd;

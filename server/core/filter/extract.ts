@@ -16,7 +16,7 @@ import { typeName, timeOfDayBig } from "../events/printer";
 import { AT_FDCWD, resolvePath } from "../events/paths";
 import { ipv6Compressed, ipv6Words } from "../events/net";
 import { FdType, L4Proto } from "../formats/scap/blocks";
-import { fdTypeChar, l4Of, type Fd, type Thread } from "../state/threads";
+import { fdTypeChar, l4Of, printableOnly, type Fd, type Thread } from "../state/threads";
 import { parseIpv4, parseIpv6 } from "./values";
 import type { FieldRef } from "./ast";
 import { FIELDS } from "./fields";
@@ -135,7 +135,7 @@ function deltaTime(part: (d: bigint) => bigint): Maker {
 const u64 = (v: bigint): number | bigint => (v <= 9007199254740991n ? Number(v) : v);
 
 /** Whether the event's thread is the one sysdig's table holds (see extractorFor). */
-const inTable = (c: FilterContext) => c.ev.type !== PROCINFO_E || c.table.threads.get(c.ev.tid) === c.thread;
+const inTable = (c: FilterContext) => !c.noThread;
 
 /** evt.latency.human: the latency as sysdig's format_time writes a time interval. */
 export function humanTime(ns: number): string {
@@ -849,10 +849,12 @@ const EXTRACTORS: Record<string, Maker> = {
     return pid;
   },
   "proc.fdopencount": () => (c) => (mainThread(c, c.thread) ?? c.thread).fds.size,
-  "proc.fdlimit": () => (c) => c.thread.fdlimit,
+  // The process's limit: its main thread's (a thread's own, from the process list, is not
+  // read; a main thread missing from the list is an empty one, limit -1).
+  "proc.fdlimit": () => (c) => mainThread(c, c.thread)?.fdlimit,
   // sysdig's get_fd_usage_pct_d: open fds as a percentage of the limit (0 without a limit).
   "proc.fdusage": () => (c) => {
-    const limit = c.thread.fdlimit;
+    const limit = mainThread(c, c.thread)?.fdlimit ?? -1;
     if (limit <= 0) return 0;
     const open = (mainThread(c, c.thread) ?? c.thread).fds.size;
     return open <= limit ? (open * 100) / limit : 100;
@@ -1053,17 +1055,38 @@ export function ipText(b: Uint8Array): string {
 export function extractorFor(ref: FieldRef): Extractor | undefined {
   const x = EXTRACTORS[ref.field.name]?.(ref);
   if (!x || ref.field.cls === "evt" || NO_THREAD_NEEDED.has(ref.field.name)) return x;
-  // A procinfo event of a thread sysdig's table does not hold (kernel threads, mostly) has no
-  // thread info: every process, user, group, container and fd field of it is NULL (sysdig does
-  // not parse procinfo events, so nothing creates the thread). The state engine gives such an
-  // event a stand-in thread that is not in the table.
-  return (c) => (c.ev.type === PROCINFO_E && c.table.threads.get(c.ev.tid) !== c.thread ? undefined : x(c));
+  // An event of a thread sysdig's table does not hold has no thread info (evt->m_tinfo NULL):
+  // every process, user, group, container and fd field of it is NULL. That is the case of the
+  // events that only look their thread up (switch and procinfo of kernel threads and tid 0,
+  // sysdig creates no thread for them) and of internal events. The state engine gives such an
+  // event a stand-in thread that is not in the table (FilterContext.noThread).
+  return (c) => (c.noThread ? undefined : x(c));
 }
 
 export const EXTRACTED_FIELDS: ReadonlySet<string> = new Set(Object.keys(EXTRACTORS));
 
-/** Process fields sysdig extracts without the event's thread (it checks for one itself). */
-const NO_THREAD_NEEDED = new Set(["thread.exectime", "thread.totexectime"]);
+/** Fields whose text sysdig cleans of unprintable bytes when it shows them (-p, a chisel's
+ *  evt.field), but not when a filter compares them (extract's sanitize_strings): an fd named
+ *  "/var/run/docker.sock\n" in the capture's fd list shows without the newline, and only a
+ *  filter with the newline matches it. */
+const SANITIZED_FOR_DISPLAY: ReadonlySet<string> = new Set([
+  "fd.name", "fd.directory", "fd.filename", "fd.containername", "fd.containerdirectory",
+]);
+
+/** The extractor of a field as a display reads it (chisels, -p): extractorFor, with the
+ *  unprintable bytes of the fd name fields dropped. */
+export function displayExtractorFor(ref: FieldRef): Extractor | undefined {
+  const x = extractorFor(ref);
+  if (!x || !SANITIZED_FOR_DISPLAY.has(ref.field.name)) return x;
+  return (c) => {
+    const v = x(c);
+    return typeof v === "string" ? printableOnly(v) : v;
+  };
+}
+
+/** Process fields sysdig extracts without the event's thread (it checks for one itself, or,
+ *  for thread.tid, reads the event's header). */
+const NO_THREAD_NEEDED = new Set(["thread.exectime", "thread.totexectime", "thread.tid"]);
 
 /** Fields sysdig prints zero-padded to 9 digits (PF_10_PADDED_DEC). */
 const PADDED = new Set(["evt.rawtime.ns", "evt.reltime", "evt.reltime.ns", "evt.latency.ns", "evt.deltatime.ns"]);
@@ -1085,6 +1108,7 @@ function fixed1(v: number): string {
 /** A value as `sysdig -p %field` prints it ("<NA>" for NULL): for tests and displays. */
 export function displayValue(v: Value, field?: string): string {
   if (v === undefined) return NA;
+  if (field && typeof v === "string" && SANITIZED_FOR_DISPLAY.has(field)) return printableOnly(v);
   if (field && PADDED.has(field)) return String(v).padStart(9, "0");
   if (field && HEX.has(field)) return v.toString(16).toUpperCase();
   if (field && FIELDS.get(field)?.type === "DOUBLE" && typeof v === "number") return fixed1(v);

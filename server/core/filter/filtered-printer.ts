@@ -30,6 +30,7 @@ export function filteringHandler(visit: Visitor, predicate?: Predicate, opts: { 
     visit(context, ev, num, context.thread, p);
   });
   const context = new FilterContext(stream);
+  context.filtering = predicate !== undefined;
   return { stream, context, ...feeding(stream, context) };
 }
 
@@ -43,7 +44,10 @@ export function feeding(stream: EventStream, context: FilterContext): ScapHandle
       context.process(p);
     },
     fdEntry: stream.fdEntry,
-    interfaces: (list) => context.interfaces(list),
+    interfaces: (list) => {
+      stream.interfaces(list);
+      context.interfaces(list);
+    },
     users: stream.users,
     event: (ev) => {
       context.before(ev);

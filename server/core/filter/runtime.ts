@@ -97,6 +97,8 @@ const CONTAINER = is(["container"]);
 const SWITCH = is(["switch"]);
 const MEMORY_X = EVENTS.map((e, id) => id % 2 === 1 && ["brk", "mmap", "mmap2", "munmap"].includes(e.name));
 const COPY_FILE_RANGE_X = EVENTS.findIndex((e, id) => id % 2 === 1 && e.name === "copy_file_range");
+/** PPME_SYSCALL_WRITE_X (write only, not writev, pwrite or send*). */
+const WRITE_X = EVENTS.findIndex((e, id) => id % 2 === 1 && e.name === "write");
 /** PPME_SYSCALL_READ_X: the type of the made-up event sysdig's get_thread_table filters with. */
 const READ_X = EVENTS.findIndex((e, id) => id % 2 === 1 && e.name === "read");
 
@@ -134,6 +136,14 @@ export class FilterContext {
   /** sysdig's evt->m_tinfo is NULL: a clone exit of a thread its table did not hold before
    *  (it looks clone exits up without creating the thread). The latency fields then read 0. */
   noTinfo = false;
+  /** The event has no thread in sysdig's table after parsing: one that only looks its thread
+   *  up (a switch or procinfo of a kernel thread, tid 0, a clone exit that made nothing) or has
+   *  none (drop and other internal events). Its process, user, group, container and fd fields
+   *  are then NULL; `thread` is a stand-in outside the table. */
+  noThread = false;
+  /** A filter is set (sysdig's inspector has one): a write exit then always gets the fd of
+   *  its thread's last enter event, paired or not (see after). */
+  filtering = false;
   /** sysdig -R: the host's service names that port numbers are shown as (fd.cproto...);
    *  undefined by default: numbers. */
   portNames: ServiceTable | undefined = undefined;
@@ -237,6 +247,7 @@ export class FilterContext {
     this.p = p;
     this.thread = thread;
     const type = ev.type;
+    this.noThread = !CONTAINER[type] && this.table.threads.get(ev.tid) !== thread;
     const x = this.extraOf(thread);
     this.extra = x;
     const flags = LEGACY_FLAGS[type];
@@ -270,6 +281,9 @@ export class FilterContext {
     // The event's own fd record (sysdig's evt->m_fdinfo), which some evt.* fields read: set
     // for fd-using events, for exits only when paired with their enter.
     this.evtFd = (flags & USES_FD && valid) || created ? this.fd : undefined;
+    // With a filter set, sysdig looks the fd of every write exit up by the thread's last fd
+    // before filtering (its check for tracer writes), whether the exit has its enter or not.
+    if (type === WRITE_X && this.filtering) this.evtFd = this.fd;
 
     this.pendingParse = true;
     if (this.modifies) this.parse();
@@ -328,6 +342,7 @@ export class FilterContext {
     t.vtid = -2;
     t.vpid = -2;
     this.thread = t;
+    this.noThread = false;
     this.extra = { ...this.extraOf(t), containerId: id };
     this.fdEvent = false;
   }
@@ -357,6 +372,7 @@ export class FilterContext {
     this.num = 0;
     this.p = this.tableParams;
     this.thread = thread;
+    this.noThread = false;
     this.extra = this.extraOf(thread);
     this.fdNum = fdNum;
     this.fd = fd;

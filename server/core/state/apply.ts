@@ -19,8 +19,9 @@ import { socktupleText } from "../events/format";
 import { ipv4At, ipv6At, isV4Mapped } from "../events/net";
 import { EF } from "../events/types";
 import { FdType, L4Proto } from "../formats/scap/blocks";
+import { completeV4, completeV6, ipv6ToBytes } from "./interfaces";
 import {
-  CANCELED_FD, FdTable, PPM_CL_CLONE_FILES, PPM_CL_CLONE_THREAD, newFd, splitNul, unknownThread,
+  CANCELED_FD, FdTable, PPM_CL_CLONE_FILES, PPM_CL_CLONE_THREAD, newFd, printableOnly, splitNul, unknownThread,
   type Fd, type Thread, type ThreadTable,
 } from "./threads";
 
@@ -247,10 +248,12 @@ function sockaddrName(b: Uint8Array): string {
 }
 
 const latin1 = new TextDecoder("latin1");
+/** A unix socket path as sysdig names the socket by it: up to its NUL, unprintable bytes
+ *  dropped (get_param_as_str sanitizes it). */
 function cstr(b: Uint8Array): string {
   let e = b.indexOf(0);
   if (e < 0) e = b.length;
-  return latin1.decode(b.subarray(0, e));
+  return printableOnly(latin1.decode(b.subarray(0, e)));
 }
 
 const SERVER = 1, CLIENT = 2;
@@ -273,30 +276,6 @@ on(["bind"], "<", (table, t, p, type, valid) => {
   }
   f.name = sockaddrName(b);
 });
-
-/** A socket tuple into an fd (sysdig's set_*_addresses_and_ports); false if unchanged. */
-function setTuple(f: Fd, b: Uint8Array): boolean {
-  let sip: string, dip: string, sport: number, dport: number, v4: boolean;
-  if (b[0] === AF_INET && b.length >= 13) {
-    sip = ipv4At(b, 1); sport = b[5] | (b[6] << 8); dip = ipv4At(b, 7); dport = b[11] | (b[12] << 8);
-    v4 = true;
-  } else if (b[0] === AF_INET6 && b.length >= 37) {
-    v4 = isV4Mapped(b, 1) && isV4Mapped(b, 19);
-    sip = v4 ? ipv4At(b, 13) : ipv6At(b, 1);
-    dip = v4 ? ipv4At(b, 31) : ipv6At(b, 19);
-    sport = b[17] | (b[18] << 8);
-    dport = b[35] | (b[36] << 8);
-  } else {
-    return false;
-  }
-  const type = v4 ? FdType.IPV4_SOCK : FdType.IPV6_SOCK;
-  if (f.type === type && ((f.sip === sip && f.sport === sport && f.dip === dip && f.dport === dport) ||
-      (f.sip === dip && f.sport === dport && f.dip === sip && f.dport === sport))) {
-    return false;
-  }
-  f.sip = sip; f.sport = sport; f.dip = dip; f.dport = dport;
-  return true;
-}
 
 function swapAddresses(f: Fd): void {
   const { sip, sport } = f;
@@ -343,13 +322,15 @@ on(["connect"], "<", (table, t, p, type, valid) => {
   if (ti < 0 || !p.has(ti) || p.len[ti] === 0) return;
   const b = p.bytes(ti);
   if (b[0] === AF_INET || b[0] === AF_INET6) {
-    const changed = setTuple(f, b);
-    f.type = b[0] === AF_INET || (isV4Mapped(b, 1) && isV4Mapped(b, 19)) ? FdType.IPV4_SOCK : FdType.IPV6_SOCK;
-    const udpServer = f.role === SERVER && f.l4 === L4Proto.UDP;
-    if (changed && udpServer) swapAddresses(f);
-    f.name = udpServer ? tupleName(f) : socktupleText(b);
+    // sysdig's fill_client_socket_info: the type first, then the tuple as updateTuple takes it
+    // (a destination the enter event set is kept), and the name from the fd's tuple.
+    const v4 = b[0] === AF_INET || (isV4Mapped(b, 1) && isV4Mapped(b, 19));
+    f.type = v4 ? FdType.IPV4_SOCK : FdType.IPV6_SOCK;
+    const changed = updateTuple(f, b, v4);
+    if (changed && f.role === SERVER && f.l4 === L4Proto.UDP) swapAddresses(f);
+    f.name = tupleName(f);
   } else {
-    f.name = socktupleText(b);
+    f.name = printableOnly(socktupleText(b));
   }
   if (!f.role) f.role = CLIENT;
 });
@@ -365,7 +346,7 @@ on(["accept"], "<", (table, t, p, type) => {
   if (b[0] === AF_INET || b[0] === AF_INET6) {
     const v4 = b[0] === AF_INET || (isV4Mapped(b, 1) && isV4Mapped(b, 19));
     f = newFd(v4 ? FdType.IPV4_SOCK : FdType.IPV6_SOCK);
-    setTuple(f, b);
+    updateTuple(f, b, v4);
     f.l4 = L4Proto.TCP;
     f.sockType = SOCK_STREAM;
   } else if (b[0] === AF_UNIX) {
@@ -373,42 +354,118 @@ on(["accept"], "<", (table, t, p, type) => {
   } else {
     return;
   }
-  f.name = socktupleText(b);
+  f.name = printableOnly(socktupleText(b));
   f.role = SERVER;
   f.connected = true;
   addFd(table, t, fdNum, f);
 });
 
 /** recvfrom/recvmsg (tuple in the exit) and sendto/sendmsg (tuple in the enter) name a socket
- *  that has no name yet, or any non-TCP one (sysdig's update_fd in parse_rw_exit). */
-function rwTuple(t: Thread, f: Fd, b: Uint8Array, reading: boolean): void {
+ *  that has no name yet, or any non-TCP one (sysdig's parse_rw_exit and update_fd). */
+function rwTuple(table: ThreadTable, t: Thread, f: Fd, b: Uint8Array, reading: boolean): void {
   if (b.length === 0) return;
   const family = b[0];
   if (family === AF_UNIX) {
     f.type = FdType.UNIX_SOCK;
-    f.name = cstr(b.subarray(17));
+    f.name = printableOnly(socktupleText(b));
     return;
   }
   if (family !== AF_INET && family !== AF_INET6) return;
-  // A bound (server) socket becomes a connected-type one. sysdig keeps both in one C union and
-  // its destination address then still holds the bytes of the bound port and protocol
-  // (port low, port high, l4, 0): it shows e.g. 161.0.3.0 for a UDP socket bound to port 161
-  // (measured against sysdig 0.29.3).
-  const serv4 = f.type === FdType.IPV4_SERVSOCK ? `${f.sport! & 255}.${f.sport! >> 8}.${f.l4}.0` : undefined;
   const v4 = family === AF_INET || (isV4Mapped(b, 1) && isV4Mapped(b, 19));
-  if (v4) f.type = FdType.IPV4_SOCK;
-  if (!setTuple(f, b)) return;
+  if (v4) {
+    // A bound (server) socket becomes a connected-type one. sysdig keeps both in one C union:
+    // its destination address then still holds the bytes of the bound port and protocol
+    // (port low, port high, l4, 0), e.g. 161.0.3.0 for a UDP socket bound to port 161, and,
+    // not being 0, it is kept (below).
+    if (f.type === FdType.IPV4_SERVSOCK) {
+      f.dip = `${f.sport! & 255}.${f.sport! >> 8}.${f.l4}.0`;
+      f.sport = 0;
+      f.dport = 0;
+    }
+    f.type = FdType.IPV4_SOCK;
+  } else if (f.type === FdType.IPV6_SERVSOCK) {
+    f.dip = ipv6At(Uint8Array.of(f.sport! & 255, f.sport! >> 8, f.l4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), 0);
+    f.sport = 0;
+    f.dport = 0;
+  }
+  if (!updateTuple(f, b, v4)) return;
   // A datagram socket a sendto names counts as connected; one a recvfrom names does not
   // (measured: sysdig 0.29.3).
   if (!reading) f.connected = true;
-  if (serv4 !== undefined && f.type === FdType.IPV4_SOCK) f.dip = serv4;
-  if (f.type !== FdType.IPV4_SOCK && f.type !== FdType.IPV6_SOCK) return;
+  if (f.type !== FdType.IPV4_SOCK && f.type !== FdType.IPV6_SOCK) {
+    // An IPv6 server socket keeps its type (sysdig's update_fd does not change it) and is
+    // named by the tuple as the event shows it.
+    f.name = printableOnly(socktupleText(b));
+    return;
+  }
   if (f.l4 === L4Proto.UNKNOWN) f.l4 = L4Proto.UDP;
-  if (!f.role) f.role = reading ? SERVER : CLIENT;
+  // A tuple with an empty end is completed from the capture's interfaces.
+  if (f.type === FdType.IPV4_SOCK) completeV4(table.interfaces, f as TupleFd);
+  else completeV6(table.interfaces, f as TupleFd);
+  if (!f.role) f.role = guessRole(t, f, reading);
   const role = f.role;
   if ((reading && role === CLIENT) || (!reading && role === SERVER)) swapAddresses(f);
   f.name = tupleName(f);
-  void t;
+}
+
+type TupleFd = Fd & { sip: string; sport: number; dip: string; dport: number };
+
+/** sysdig's update_ipv4_addresses_and_ports (and the IPv6 one): a tuple equal to the fd's, in
+ *  either direction, changes nothing; otherwise the source end is taken, and the destination
+ *  only where the fd has none yet (0). So the first datagram names an unconnected socket and
+ *  later ones to other destinations do not rename it. Returns whether anything changed. */
+function updateTuple(f: Fd, b: Uint8Array, v4: boolean): boolean {
+  let sip: string, dip: string, sport: number, dport: number;
+  if (b[0] === AF_INET && b.length >= 13) {
+    sip = ipv4At(b, 1); sport = b[5] | (b[6] << 8); dip = ipv4At(b, 7); dport = b[11] | (b[12] << 8);
+  } else if (b[0] === AF_INET6 && b.length >= 37) {
+    sip = v4 ? ipv4At(b, 13) : ipv6At(b, 1);
+    dip = v4 ? ipv4At(b, 31) : ipv6At(b, 19);
+    sport = b[17] | (b[18] << 8);
+    dport = b[35] | (b[36] << 8);
+  } else {
+    return false;
+  }
+  const wantType = v4 ? FdType.IPV4_SOCK : FdType.IPV6_SOCK;
+  if (f.type === wantType && ((f.sip === sip && f.sport === sport && f.dip === dip && f.dport === dport) ||
+      (f.sip === dip && f.sport === dport && f.dip === sip && f.dport === sport))) {
+    return false;
+  }
+  let changed = false;
+  if (f.sip !== sip) { f.sip = sip; changed = true; }
+  if (f.sport !== sport) { f.sport = sport; changed = true; }
+  // A fresh socket of either family has an all-zero destination (one C union for both).
+  if (f.dip === undefined || f.dip === "0.0.0.0" || f.dip === "::") { f.dip = dip; changed = true; }
+  if (!f.dport) { f.dport = dport; changed = true; }
+  return changed;
+}
+
+/** sysdig's set_net_role_by_guessing for a socket a datagram call just named. If no IPv4 fd
+ *  of the process is bound or connected to the socket's destination port, it is a client; if
+ *  one is, and none uses its source port, a server; else a first read makes a server and a
+ *  first write a client. For an IPv4 socket the fd itself always matches both (so the last
+ *  rule decides). The ports are read through sysdig's IPv4 view of the fd's address union: for
+ *  an IPv6 socket, bytes 8..11 of its source address (0 for most addresses, which rarely match:
+ *  a client). */
+function guessRole(t: Thread, f: Fd, reading: boolean): number {
+  let sport = f.sport ?? 0, dport = f.dport ?? 0;
+  if (f.type !== FdType.IPV4_SOCK) {
+    const b = ipv6ToBytes(f.sip ?? "::");
+    sport = b[8] | (b[9] << 8);
+    dport = b[10] | (b[11] << 8);
+  }
+  let bound = false, clientPort = false;
+  for (const o of t.fds.values()) {
+    if (o.type === FdType.IPV4_SOCK) {
+      if (o.dport === dport) bound = true;
+      if (o.sport === sport) clientPort = true;
+    } else if (o.type === FdType.IPV4_SERVSOCK && o.sport === dport) {
+      bound = true;
+    }
+  }
+  if (!bound) return CLIENT;
+  if (!clientPort) return SERVER;
+  return reading ? SERVER : CLIENT;
 }
 
 on(["recvfrom", "recvmsg"], "<", (table, t, p, type, valid) => {
@@ -416,7 +473,7 @@ on(["recvfrom", "recvmsg"], "<", (table, t, p, type, valid) => {
   if (!f || p.int(0) < 0) return;
   if (f.name.length !== 0 && f.l4 === L4Proto.TCP && isInet(f)) return;
   const ti = P.tuple[type];
-  if (ti >= 0 && p.has(ti)) rwTuple(t, f, p.bytes(ti), true);
+  if (ti >= 0 && p.has(ti)) rwTuple(table, t, f, p.bytes(ti), true);
 });
 
 on(["sendto", "sendmsg"], "<", (table, t, p, _type, valid) => {
@@ -425,7 +482,7 @@ on(["sendto", "sendmsg"], "<", (table, t, p, _type, valid) => {
   if (f.name.length !== 0 && f.l4 === L4Proto.TCP && isInet(f)) return;
   const b = t.enterTuple;
   t.enterTuple = undefined;
-  if (b) rwTuple(t, f, b, false);
+  if (b) rwTuple(table, t, f, b, false);
 });
 
 function isInet(f: Fd): boolean {

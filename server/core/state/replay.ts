@@ -3,7 +3,7 @@
 // to the snapshot's number are counted but not applied, and the capture's process, fd and user
 // lists are ignored (the snapshot has them).
 
-import type { GroupEntry, FdEntry, ProcEntry, UserEntry } from "../formats/scap/blocks";
+import type { GroupEntry, FdEntry, InterfaceEntry, ProcEntry, UserEntry } from "../formats/scap/blocks";
 import type { RawEvent, ScapHandler } from "../formats/scap/reader";
 import { ParamIndex } from "../events/params";
 import { applyEvent } from "./apply";
@@ -37,6 +37,9 @@ export class StateReplay implements ScapHandler {
   };
   users = (users: UserEntry[], groups: GroupEntry[]): void => {
     if (!this.fromSnapshot) this.table.setUsers(users, groups);
+  };
+  interfaces = (list: InterfaceEntry[]): void => {
+    if (!this.fromSnapshot) this.table.setInterfaces(list);
   };
 
   event(ev: RawEvent): void {

@@ -39,6 +39,8 @@ interface SnapshotJson {
   groups: [number, string][];
   pending: { thread: number; fdTid: number; fds: number[]; started: boolean };
   vm: [number, number, number, number];
+  /** The interface list: IPv4 [addr, netmask] pairs, IPv6 addresses as byte arrays. */
+  ifs?: [[number, number][], number[][]];
 }
 
 const CLOSING = 1, CANCELED = 2, CONNECTED = 4;
@@ -103,6 +105,7 @@ export function snapshot(table: ThreadTable): string {
     groups: [...table.groups.values()].map((g) => [g.gid, g.name]),
     pending: { thread: table.pendingRemoval, fdTid: table.pendingFdTid, fds: table.pendingFds, started: table.started },
     vm: [v.tid, v.sizeKb, v.rssKb, v.swapKb],
+    ifs: [table.interfaces.v4.map((i) => [i.addr, i.netmask]), table.interfaces.v6.map((a) => [...a])],
   };
   return JSON.stringify(json);
 }
@@ -137,6 +140,8 @@ export function restore(data: string | Uint8Array): ThreadTable {
   table.pendingFdTid = json.pending.fdTid;
   table.pendingFds = json.pending.fds;
   table.started = json.pending.started;
+  // Snapshots written before the interfaces were kept have none.
+  if (json.ifs) table.interfaces = { v4: json.ifs[0].map(([addr, netmask]) => ({ addr, netmask })), v6: json.ifs[1].map((a) => Uint8Array.from(a)) };
   const [tid, sizeKb, rssKb, swapKb] = json.vm;
   table.vmOverride = { tid, sizeKb, rssKb, swapKb };
   return table;

@@ -10,6 +10,8 @@ import { FdType, L4Proto, type FdEntry, type GroupEntry, type ProcEntry, type Us
 import { ipv4FromU32, ipv6At } from "../events/net";
 import { cloneFlags } from "../events/flags";
 import { StdHashOrder } from "./std-hash-order";
+import { emptyInterfaces, interfacesFrom, type Interfaces } from "./interfaces";
+import type { InterfaceEntry } from "../formats/scap/blocks";
 
 export interface Fd {
   type: FdType;
@@ -150,14 +152,29 @@ export const PPM_CL_CLONE_FILES = cloneFlags.find(([n]) => n === "CLONE_FILES")!
 export const PPM_CL_CLONE_THREAD = cloneFlags.find(([n]) => n === "CLONE_THREAD")![1];
 
 /** A thread with nothing known about it, as sysdig makes one for a tid it first meets in an
- *  event (comm and exe <NA>, no user, no limits). */
+ *  event (comm and exe <NA>, no user, no limits). Its last enter event's fd starts at 0, as
+ *  sinsp_threadinfo::init sets m_lastevent_fd: an exit that is a thread's first event (its
+ *  enter came before the capture) acts, for the fd.* fields, on fd 0 (a shell's read of its
+ *  terminal shows /dev/pts/N). */
 export function unknownThread(tid: number): Thread {
   return {
     tid, pid: tid, ptid: -1, comm: "", exe: "", exepath: "", args: [], cwd: "",
     uid: 0xffffffff, gid: 0xffffffff, fdlimit: -1, vmsizeKb: 0, vmrssKb: 0, vmswapKb: 0,
     pfMajor: 0, pfMinor: 0, flags: 0, sid: -1, vpgid: -1, vtid: -1, vpid: -1, loginuid: -1,
-    nchilds: 0, fds: new FdTable(), enterType: -1, enterArgs: [],
+    nchilds: 0, fds: new FdTable(), enterType: -1, enterArgs: [], lastFd: 0,
   };
+}
+
+/** A name as sysdig shows an fd's (sanitize_string), and keeps a unix socket's that it took
+ *  from an address or a tuple: every byte outside printable ASCII (control characters, DEL,
+ *  and each byte of a multi-byte character) dropped. */
+export function printableOnly(s: string): string {
+  // Fast path: most names are plain ASCII already.
+  if (/^[\x20-\x7e]*$/.test(s)) return s;
+  const bytes = new TextEncoder().encode(s);
+  let out = "";
+  for (const b of bytes) if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+  return out;
 }
 
 const utf8 = new TextDecoder();
@@ -190,6 +207,12 @@ export class ThreadTable {
   canceledFds = 0;
   /** Whether the process list is complete (sysdig then counts each process's threads). */
   started = false;
+  /** The capture's interface list (it completes datagram tuples: interfaces.ts). */
+  interfaces: Interfaces = emptyInterfaces();
+
+  setInterfaces(list: readonly InterfaceEntry[]): void {
+    this.interfaces = interfacesFrom(list);
+  }
 
   addProc(p: ProcEntry): void {
     const t = unknownThread(p.tid);
@@ -378,6 +401,8 @@ export function newFd(type: FdType, name = ""): Fd {
 }
 
 function fdFromEntry(e: FdEntry): Fd {
+  // The name as the fd list has it, unprintable bytes included: filters compare it so; what
+  // shows it (fdLabel, the fd.* name fields on display, lsof) drops them.
   const fd = newFd(e.type, e.name);
   fd.openFlags = e.openFlags;
   if (e.type === FdType.FILE_V2) fd.type = FdType.FILE;
@@ -464,5 +489,6 @@ export function l4Of(fd: Fd): L4Proto {
 export function fdLabel(fd: Fd): string {
   const isInet = fd.type === FdType.IPV4_SOCK || fd.type === FdType.IPV6_SOCK ||
     fd.type === FdType.IPV4_SERVSOCK || fd.type === FdType.IPV6_SERVSOCK;
-  return `<${fdTypeChar(fd.type)}${isInet ? l4Char(l4Of(fd)) : ""}>${fd.name}`;
+  // get_param_as_str drops the unprintable bytes of the name it shows.
+  return `<${fdTypeChar(fd.type)}${isInet ? l4Char(l4Of(fd)) : ""}>${printableOnly(fd.name)}`;
 }
