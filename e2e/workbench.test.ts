@@ -7,7 +7,8 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -132,6 +133,16 @@ test("upload, list, read the events, refuse strangers, report bad files, delete"
   assert.match(await error.innerText(), /package\.json.*not a scap capture.*at byte 0/s);
   assert.deepEqual((await request("GET", "/api/captures", { authorization: `Bearer ${TOKEN}` })).json.map((c: { name: string }) => c.name), ["falco_cat_write.scap"]);
   await shot("05-not-a-capture");
+  // A large file refused before its body is read (here: over this server's upload limit): the
+  // browser shows the refusal the server sent, not a lost connection (the server stops reading
+  // what follows after 64 MB or 2 s).
+  const noise = path.join(dataDir, "noise.scap");
+  writeFileSync(noise, randomBytes(96 * 1024 * 1024));
+  await page.getByTestId("upload-input").setInputFiles(noise);
+  const noiseError = page.getByTestId("upload-error").filter({ hasText: "noise.scap" });
+  await noiseError.waitFor({ timeout: 30_000 });
+  assert.match(await noiseError.innerText(), /the file is larger than the upload limit of 262144 bytes; set CASEFILE_MAX_UPLOAD/);
+  rmSync(noise);
 
   // Delete everything; the list is empty.
   page.on("dialog", (d) => void d.accept());
