@@ -164,15 +164,17 @@ function fdListText(b: Uint8Array, ctx: RenderContext): string {
 
 /** A path, with the absolute path it stands for when it is relative: `rel(/cwd/rel)`. Paths of
  *  *at() calls are relative to their dirfd parameter. */
-function pathText(p: ParamIndex, i: number, ctx: RenderContext): string {
+function pathText(p: ParamIndex, i: number, info: ParamInfo, ctx: RenderContext): string {
   const raw = p.str(i);
   // The path as given is shown sanitized (unprintable bytes dropped); the path it resolves to
   // shows them as '.' (see resolvePath).
   const s = sanitized(raw);
   if (s.startsWith("/")) return s;
   let base = ctx.cwd();
-  const dirfdI = DIRFD_PARAM[p.ev.type];
-  if (dirfdI >= 0 && p.has(dirfdI)) {
+  // Only a path relative to a directory fd (FSRELPATH) looks at one (get_base_dir), and only
+  // when the parameter its table entry points at is an fd.
+  const dirfdI = info.type === PT.FSRELPATH ? info.dirfd ?? DIRFD_PARAM[p.ev.type] : -1;
+  if (dirfdI >= 0 && p.has(dirfdI) && EVENTS[p.ev.type].params[dirfdI]?.type === PT.FD) {
     const dirfd = p.int(dirfdI);
     if (dirfd !== AT_FDCWD) base = ctx.fd(dirfd)?.name ?? "";
   }
@@ -285,7 +287,7 @@ export function paramText(p: ParamIndex, i: number, info: ParamInfo, ctx: Render
     case PT.CHARBUF:
       return p.str(i);
     case PT.FSPATH: case PT.FSRELPATH:
-      return pathText(p, i, ctx);
+      return pathText(p, i, info, ctx);
     case PT.BYTEBUF:
       return truncated(printableBuffer(p.bytes(i)));
     case PT.SOCKADDR:
