@@ -2,13 +2,14 @@
 // repeated to at least N events), ingested once per size and schema and kept between runs (they
 // measure queries, not ingest), and a server on it.
 
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { makeBigCapture } from "./big-capture";
 import { CAPTURES_DIR, PROJECT_ROOT } from "../server/testing/oracle";
-import { startServer, type RunningServer } from "../server/http/serve";
+import { startServer } from "../server/http/serve";
 
 export const BENCH_TOKEN = "bench-query-token-0123456789abcdef";
 
@@ -36,7 +37,8 @@ export async function benchCapture(minEvents: number): Promise<BenchCapture> {
 }
 
 export interface BenchServer {
-  server: RunningServer;
+  origin: string;
+  close(): Promise<void>;
   /** GET with the token; throws unless 200 (the answer as JSON). */
   get(path: string): Promise<unknown>;
   /** GET with the token: status, time to the whole body, body. Rejects after a minute without
@@ -45,8 +47,10 @@ export interface BenchServer {
   capture: { id: string; events: number };
 }
 
-export async function startBenchServer(dataDir: string): Promise<BenchServer> {
-  const server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: BENCH_TOKEN });
+/** `separate`: the server in its own process (`casefile serve`), so that the clients' own work
+ *  (sending, parsing answers) does not run on the server's event loop; otherwise in this one. */
+export async function startBenchServer(dataDir: string, opts: { separate?: boolean } = {}): Promise<BenchServer> {
+  const server = opts.separate ? await serveProcess(dataDir) : await startServer({ host: "127.0.0.1", port: 0, dataDir, token: BENCH_TOKEN });
   const headers = { Authorization: `Bearer ${BENCH_TOKEN}` };
   const timedGet = async (path: string, signal?: AbortSignal) => {
     const t0 = performance.now();
@@ -61,5 +65,26 @@ export async function startBenchServer(dataDir: string): Promise<BenchServer> {
     return r.body;
   };
   const [capture] = (await get("/api/captures")) as { id: string; events: number }[];
-  return { server, get, timedGet, capture };
+  return { origin: server.origin, close: () => server.close(), get, timedGet, capture };
+}
+
+async function serveProcess(dataDir: string): Promise<{ origin: string; close(): Promise<void> }> {
+  const child = spawn(join(PROJECT_ROOT, "bin/casefile"), ["serve", "--port", "0"], {
+    env: { ...process.env, CASEFILE_DATA: dataDir, CASEFILE_TOKEN: BENCH_TOKEN },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  // Its first line of output: `Casefile on URL`.
+  const first = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`casefile serve exited (${code}) before it was listening`)));
+  });
+  const origin = new URL(first.replace(/^Casefile on /, "")).origin;
+  return {
+    origin,
+    close: async () => {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
 }

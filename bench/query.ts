@@ -11,7 +11,7 @@ const args = process.argv.slice(2);
 const smoke = args.includes("--smoke");
 const minEvents = Number(args[args.indexOf("--events") + 1]) || (smoke ? 50_000 : 2_000_000);
 const { file: big, dataDir } = await benchCapture(minEvents);
-const { server, get, capture } = await startBenchServer(dataDir);
+const { close, get, capture } = await startBenchServer(dataDir);
 const base = `/api/captures/${capture.id}`;
 
 async function timeIt(runs: number, fn: (i: number) => Promise<unknown>): Promise<{ median: number; p95: number }> {
@@ -60,7 +60,7 @@ rows.push(["gaps of one process's events", gaps.median, "median", sysdigMs(`sysd
 const spec = await timeIt(runs, () => get(`${base}/spectrogram?bins=200`));
 rows.push(["spectrogram, whole capture", spec.median, "median", sysdigMs(`sysdig -r '${big}' "evt.dir='<'" -p "%evt.num %evt.rawtime %evt.latency" > /dev/null`), "<= 500 ms"]);
 
-await server.close();
+await close();
 console.log(`capture: ${capture.events.toLocaleString("en-US")} events (${big})`);
 console.log(`${"question".padEnd(32)} ${"casefile".padStart(12)}      ${"sysdig".padStart(10)}   ratio   target`);
 for (const [q, ours, stat, theirs, target] of rows) {
