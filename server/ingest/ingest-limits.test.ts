@@ -12,13 +12,14 @@ import { DEFAULT_INGEST_LIMITS, IngestLimitError, LIMIT_MESSAGE_MARK, ingestCapt
 import { fixtureCapture, runSysdig } from "../testing/oracle";
 
 test("limits come from the environment; a malformed one is an error, not a default", () => {
-  assert.deepEqual(ingestLimitsFromEnv({}), DEFAULT_INGEST_LIMITS);
-  assert.deepEqual(ingestLimitsFromEnv({ CASEFILE_MAX_EVENTS: "10", CASEFILE_MAX_INFLATED: "2048", CASEFILE_OVER_LIMIT: "refuse" }), {
+  const limits = (env: Record<string, string>) => ingestLimitsFromEnv(env as NodeJS.ProcessEnv);
+  assert.deepEqual(limits({}), DEFAULT_INGEST_LIMITS);
+  assert.deepEqual(limits({ CASEFILE_MAX_EVENTS: "10", CASEFILE_MAX_INFLATED: "2048", CASEFILE_OVER_LIMIT: "refuse" }), {
     maxEvents: 10, maxInflated: 2048, overLimit: "refuse",
   });
-  assert.throws(() => ingestLimitsFromEnv({ CASEFILE_MAX_EVENTS: "1e3x" }), /CASEFILE_MAX_EVENTS must be a positive whole number/);
-  assert.throws(() => ingestLimitsFromEnv({ CASEFILE_MAX_INFLATED: "0" }), /CASEFILE_MAX_INFLATED/);
-  assert.throws(() => ingestLimitsFromEnv({ CASEFILE_OVER_LIMIT: "drop" }), /CASEFILE_OVER_LIMIT must be keep or refuse/);
+  assert.throws(() => limits({ CASEFILE_MAX_EVENTS: "1e3x" }), /CASEFILE_MAX_EVENTS must be a positive whole number/);
+  assert.throws(() => limits({ CASEFILE_MAX_INFLATED: "0" }), /CASEFILE_MAX_INFLATED/);
+  assert.throws(() => limits({ CASEFILE_OVER_LIMIT: "drop" }), /CASEFILE_OVER_LIMIT must be keep or refuse/);
 });
 
 /** The highest evt.num sysdig reads (with -D: hidden events are numbered too; -D also ignores
