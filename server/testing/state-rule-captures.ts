@@ -172,52 +172,40 @@ const datagramNames = (withInterfaces: boolean): Scenario => ({
     return withInterfaces ? w.interfaces(IF_V4, IF_V6) : w;
   },
   events: (ev) => {
-    sendto(ev, 100, 8, socktupleV4("0.0.0.0", 55441, "145.216.3.0", 514));
-    look(ev, 100, 8);
-    sendto(ev, 100, 8, socktupleV4("0.0.0.0", 55441, "127.0.0.1", 514));
-    look(ev, 100, 8);
-    recvfrom(ev, 100, 8, socktupleV4("145.216.3.9", 514, "0.0.0.0", 55441));
-    look(ev, 100, 8);
-    // A TCP socket of the fd list is never renamed by a tuple.
-    sendto(ev, 100, 7, socktupleV4("10.0.0.1", 4000, "10.0.0.3", 4001));
-    look(ev, 100, 7);
-    // Fresh IPv4 datagram sockets: first sendto names, a second destination does not rename.
-    socket(ev, 100, 10, AF_INET, SOCK_DGRAM);
-    sendto(ev, 100, 10, socktupleV4("0.0.0.0", 5000, "8.8.8.8", 53));
-    look(ev, 100, 10);
-    sendto(ev, 100, 10, socktupleV4("0.0.0.0", 5000, "8.8.4.4", 53));
-    look(ev, 100, 10);
-    socket(ev, 100, 11, AF_INET, SOCK_DGRAM);
-    recvfrom(ev, 100, 11, socktupleV4("10.0.0.9", 53, "0.0.0.0", 5001));
-    look(ev, 100, 11);
-    // Talking to a local address: the end with the lower port takes it.
-    socket(ev, 100, 12, AF_INET, SOCK_DGRAM);
-    sendto(ev, 100, 12, socktupleV4("0.0.0.0", 7000, "127.0.0.1", 7001));
-    look(ev, 100, 12);
-    socket(ev, 100, 13, AF_INET, SOCK_DGRAM);
-    sendto(ev, 100, 13, socktupleV4("0.0.0.0", 7003, "127.0.0.1", 7002));
-    look(ev, 100, 13);
-    // ...but not when it is the socket itself (same address and port).
-    socket(ev, 100, 19, AF_INET, SOCK_DGRAM);
-    sendto(ev, 100, 19, socktupleV4("0.0.0.0", 7005, "127.0.0.1", 7005));
-    look(ev, 100, 19);
-    socket(ev, 100, 20, AF_INET6, SOCK_DGRAM);
-    sendto(ev, 100, 20, socktupleV6("::", 7006, "::1", 7006));
-    look(ev, 100, 20);
-    // A bound UDP server socket, then datagrams both ways.
-    socket(ev, 100, 9, AF_INET, SOCK_DGRAM);
-    ev(100, "bind", ">", [9]);
-    ev(100, "bind", "<", [0, sockaddrV4("0.0.0.0", 161)]);
-    look(ev, 100, 9);
-    recvfrom(ev, 100, 9, socktupleV4("10.0.0.6", 40001, "0.0.0.0", 161));
-    look(ev, 100, 9);
-    sendto(ev, 100, 9, socktupleV4("0.0.0.0", 161, "10.0.0.5", 40000));
-    look(ev, 100, 9);
-    // IPv6: the socket (a sendto, then its connect shows ::1:0->::1:2345), a connect
-    // without a datagram first, a reply from a global address.
-    socket(ev, 100, 14, AF_INET6, SOCK_DGRAM);
-    sendto(ev, 100, 14, socktupleV6("::", 0, "::1", 2345));
-    look(ev, 100, 14);
+    // [fd, the family of a socket() first (none: an fd of the fd list), then datagrams, each
+    // followed by an event that shows the fd's name].
+    const V4 = socktupleV4, V6 = socktupleV6;
+    const plan: [number, number | undefined, ["send" | "recv", Uint8Array][]][] = [
+      // The socket: its name stays the fd list's.
+      [8, undefined, [["send", V4("0.0.0.0", 55441, "145.216.3.0", 514)], ["send", V4("0.0.0.0", 55441, "127.0.0.1", 514)],
+        ["recv", V4("145.216.3.9", 514, "0.0.0.0", 55441)]]],
+      // A TCP socket of the fd list is never renamed by a tuple.
+      [7, undefined, [["send", V4("10.0.0.1", 4000, "10.0.0.3", 4001)]]],
+      // Fresh sockets: the first datagram names, a second destination does not rename.
+      [10, AF_INET, [["send", V4("0.0.0.0", 5000, "8.8.8.8", 53)], ["send", V4("0.0.0.0", 5000, "8.8.4.4", 53)]]],
+      [11, AF_INET, [["recv", V4("10.0.0.9", 53, "0.0.0.0", 5001)]]],
+      // Talking to a local address, whichever port is lower; not completed when it is the
+      // socket itself (same address and port).
+      [12, AF_INET, [["send", V4("0.0.0.0", 7000, "127.0.0.1", 7001)]]],
+      [13, AF_INET, [["send", V4("0.0.0.0", 7003, "127.0.0.1", 7002)]]],
+      [19, AF_INET, [["send", V4("0.0.0.0", 7005, "127.0.0.1", 7005)]]],
+      [20, AF_INET6, [["send", V6("::", 7006, "::1", 7006)]]],
+      // IPv6: the socket (a sendto; its connect below then shows ::1:0->::1:2345), a
+      // reply from a global address, a link-local destination.
+      [14, AF_INET6, [["send", V6("::", 0, "::1", 2345)]]],
+      [16, AF_INET6, [["recv", V6("2001:db8::9", 53, "::", 6000)]]],
+      [17, AF_INET6, [["send", V6("::", 6001, "fe80::1", 53)]]],
+      // IPv4-mapped IPv6 tuples make an IPv4 socket.
+      [18, AF_INET6, [["send", V6("::ffff:0.0.0.0", 6002, "::ffff:8.8.8.8", 53)]]],
+    ];
+    for (const [fd, family, steps] of plan) {
+      if (family !== undefined) socket(ev, 100, fd, family, SOCK_DGRAM);
+      for (const [call, tuple] of steps) {
+        (call === "send" ? sendto : recvfrom)(ev, 100, fd, tuple);
+        look(ev, 100, fd);
+      }
+    }
+    // A connect after a datagram, and one before.
     ev(100, "connect", ">", [14, sockaddrV6("::1", 2345)]);
     ev(100, "connect", "<", [0, socktupleV6("::", 0, "::1", 2345)]);
     look(ev, 100, 14);
@@ -227,16 +215,15 @@ const datagramNames = (withInterfaces: boolean): Scenario => ({
     look(ev, 100, 15);
     sendto(ev, 100, 15, socktupleV6("::", 0, "::1", 2345));
     look(ev, 100, 15);
-    socket(ev, 100, 16, AF_INET6, SOCK_DGRAM);
-    recvfrom(ev, 100, 16, socktupleV6("2001:db8::9", 53, "::", 6000));
-    look(ev, 100, 16);
-    socket(ev, 100, 17, AF_INET6, SOCK_DGRAM);
-    sendto(ev, 100, 17, socktupleV6("::", 6001, "fe80::1", 53));
-    look(ev, 100, 17);
-    // IPv4-mapped IPv6 tuples make an IPv4 socket.
-    socket(ev, 100, 18, AF_INET6, SOCK_DGRAM);
-    sendto(ev, 100, 18, socktupleV6("::ffff:0.0.0.0", 6002, "::ffff:8.8.8.8", 53));
-    look(ev, 100, 18);
+    // A bound UDP server socket, then datagrams both ways.
+    socket(ev, 100, 9, AF_INET, SOCK_DGRAM);
+    ev(100, "bind", ">", [9]);
+    ev(100, "bind", "<", [0, sockaddrV4("0.0.0.0", 161)]);
+    look(ev, 100, 9);
+    recvfrom(ev, 100, 9, socktupleV4("10.0.0.6", 40001, "0.0.0.0", 161));
+    look(ev, 100, 9);
+    sendto(ev, 100, 9, socktupleV4("0.0.0.0", 161, "10.0.0.5", 40000));
+    look(ev, 100, 9);
   },
 });
 
