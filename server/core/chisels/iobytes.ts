@@ -16,7 +16,7 @@
 import { ChiselArgError, ChiselError, type Chisel, type ChiselRun } from "./chisel";
 import { requestField } from "./lua-common";
 import { luaNumber } from "./lua-format";
-import { timeOfDay } from "../events/printer";
+import { timeOfDay } from "../events/local-time";
 import type { RawEvent } from "../formats/scap/reader";
 
 const NS_PER_S = 1_000_000_000n;

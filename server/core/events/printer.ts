@@ -9,20 +9,7 @@ import { SYSCALL_NAMES } from "./syscalls";
 import { PT } from "./types";
 import type { RawEvent } from "../formats/scap/reader";
 import type { Thread } from "../state/threads";
-
-/** Time of day in the local zone, with nanoseconds, from a ts split in 32-bit halves. */
-export function timeOfDay(tsHi: number, tsLo: number): string {
-  const ts = (BigInt(tsHi) << 32n) | BigInt(tsLo);
-  return timeOfDayBig(ts);
-}
-
-export function timeOfDayBig(ts: bigint): string {
-  const secs = Number(ts / 1_000_000_000n);
-  const ns = Number(ts % 1_000_000_000n);
-  const d = new Date(secs * 1000);
-  const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(ns).padStart(9, "0")}`;
-}
+import { dateTime, timeOfDay } from "./local-time";
 
 /** The event type as sysdig names it: generic syscall events take the syscall's name. */
 export function typeName(type: number, p: ParamIndex): string {
@@ -65,17 +52,9 @@ export const PLUGIN_EVENT_TYPES: ReadonlySet<number> = new Set(
   EVENTS.flatMap((e, id) => (e.name === "pluginevent" && id % 2 === 0 ? [id] : [])),
 );
 
-/** Date and time of day to the second in the local zone (evt.datetime.s). */
-export function dateTimeSeconds(tsHi: number, tsLo: number): string {
-  const ts = (BigInt(tsHi) << 32n) | BigInt(tsLo);
-  const d = new Date(Number(ts / 1_000_000_000n) * 1000);
-  const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${timeOfDayBig(ts).slice(0, 8)}`;
-}
-
 /** The sysdig line of the event just read, with the state as it is at that event. */
 export function eventLine(ev: RawEvent, num: number, thread: Thread, p: ParamIndex, ctx: RenderContext): string {
-  if (PLUGIN_EVENT_TYPES.has(ev.type)) return `${num} ${dateTimeSeconds(ev.tsHi, ev.tsLo)} [<NA>] <NA>`;
+  if (PLUGIN_EVENT_TYPES.has(ev.type)) return `${num} ${dateTime((BigInt(ev.tsHi) << 32n) | BigInt(ev.tsLo), false)} [<NA>] <NA>`;
   return formatLine({
     num, time: timeOfDay(ev.tsHi, ev.tsLo), cpu: ev.cpu, proc: procName(ev.type, thread.comm, p),
     tid: ev.tid, type: ev.type, typeName: typeName(ev.type, p), info: infoText(ev.type, p, ctx),

@@ -12,7 +12,8 @@ import { paramIndexTable } from "../events/param-tables";
 import { eventCategory, LEGACY_FLAGS } from "./legacy-tables";
 import { EC, EF, PT } from "../events/types";
 import { paramText } from "../events/format";
-import { typeName, timeOfDayBig } from "../events/printer";
+import { typeName } from "../events/printer";
+import { dateTime, timeOfDayBig } from "../events/local-time";
 import { AT_FDCWD, resolvePath } from "../events/paths";
 import { ipv6Compressed, ipv6Words } from "../events/net";
 import { FdType, L4Proto } from "../formats/scap/blocks";
@@ -510,14 +511,6 @@ function rawTs(c: FilterContext): bigint {
 
 function relTs(c: FilterContext): number {
   return (c.ev.tsHi - c.firstHi) * 4294967296 + (c.ev.tsLo - c.firstLo);
-}
-
-function dateTime(ts: bigint, ns: boolean): string {
-  const d = new Date(Number(ts / 1_000_000_000n) * 1000);
-  const two = (n: number) => String(n).padStart(2, "0");
-  const day = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
-  const t = timeOfDayBig(ts);
-  return `${day} ${ns ? t : t.slice(0, 8)}`;
 }
 
 const CATEGORY_NAMES: Record<number, string> = {
