@@ -22,7 +22,8 @@ function eventTexts(lines: string[]): Map<number, string> {
   const out = new Map<number, string>();
   let cur = 0;
   for (const line of lines) {
-    const m = /^(\d+) \d\d:\d\d:\d\d\.\d{9} /.exec(line);
+    // The default format (`N hh:mm:ss.nnnnnnnnn ...`), or the plugin events' (`N yyyy-mm-dd hh:mm:ss [...`).
+    const m = /^(\d+) (?:\d\d:\d\d:\d\d\.\d{9}|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) /.exec(line);
     if (m && Number(m[1]) > cur) {
       cur = Number(m[1]);
       out.set(cur, line);
