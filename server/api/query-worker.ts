@@ -12,8 +12,10 @@ import { QueryCancelled, type QueryName, type Store } from "./store-types";
 const { dataDir, slot, cancelLib, stop } = workerData as QueryWorkerData;
 
 // Below the event loop's thread: when queries keep every core busy, the thread that answers
-// pages, small requests and WebSocket messages still runs as soon as it has work (on Linux a
-// nice value belongs to the thread; elsewhere this may lower the whole process, so only here).
+// pages, small requests and WebSocket messages still runs as soon as it has work. On Linux a
+// nice value belongs to the thread (elsewhere it may lower the whole process, so only here),
+// and it weighs against the other threads of the same scheduling group (the session's
+// autogroup, or the service's cgroup): the server's own threads, not the host's other work.
 if (process.platform === "linux") {
   try {
     setPriority(0, 10);
