@@ -166,19 +166,6 @@ export class QueryPool {
     }
   }
 
-  /** Whether a stopped SQLite statement ends at once (the extension is built), or only when it
-   *  would have finished. */
-  get interruptsStatements(): boolean {
-    return this.cancelStatement !== undefined;
-  }
-
-  /** How many workers are running a query now, and how many queries wait for one. */
-  get load(): { busy: number; waiting: number; workers: number } {
-    let busy = 0;
-    for (const s of this.slots) if (s.job) busy++;
-    return { busy, waiting: this.waiting.length, workers: this.slots.size };
-  }
-
   run(name: string, args: unknown[], signal?: AbortSignal): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error("the store is closed"));
     if (signal?.aborted) return Promise.reject(new QueryCancelled());
@@ -199,7 +186,9 @@ export class QueryPool {
     });
   }
 
-  /** Terminates every worker; queries still waiting or running are refused. */
+  /** Terminates every worker; queries still waiting or running are refused. A running SQLite
+   *  statement is not interrupted here: its thread ends when the statement does (interrupting
+   *  it would have better-sqlite3 raise an error in a thread being terminated). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
