@@ -9,6 +9,7 @@ import { FilterError } from "../core/filter/parser";
 import { readCaptureFile } from "../ingest/capture-stream";
 import { hostServices } from "../ingest/host-services";
 import { BufferedOut, fail } from "./output";
+import { readOptions } from "./options";
 
 const USAGE = "usage: casefile chisel NAME FILE [ARG...] [--filter F] [--pc] [-A|-x|-X|-b]";
 
@@ -25,22 +26,14 @@ export function chiselList(): string[] {
 }
 
 export async function chiselCommand(args: string[]): Promise<number> {
-  const positional: string[] = [];
-  let filter: string | undefined;
-  let printContainer = false;
-  let bufferFormat: BufferFormat | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--filter") {
-      if (i + 1 >= args.length) return fail(`--filter wants a filter\n${USAGE}`);
-      filter = args[++i];
-    } else if (a.startsWith("--filter=")) filter = a.slice(9);
-    else if (a === "--pc") printContainer = true;
-    else if (a in BUFFER_FLAGS) bufferFormat = BUFFER_FLAGS[a];
-    else if (a.startsWith("--")) return fail(`unknown option ${a}\n${USAGE}`);
-    else positional.push(a);
-  }
-  const [name, file, ...chiselArgs] = positional;
+  const o = readOptions(args, { values: ["filter"], flags: ["--pc", ...Object.keys(BUFFER_FLAGS)] });
+  if ("error" in o) return fail(`${o.error}\n${USAGE}`);
+  const filter = o.values.get("filter");
+  const printContainer = o.flags.includes("--pc");
+  // The last buffer flag given wins.
+  const bufferFlag = o.flags.filter((f) => f !== "--pc").pop();
+  const bufferFormat: BufferFormat | undefined = bufferFlag === undefined ? undefined : BUFFER_FLAGS[bufferFlag];
+  const [name, file, ...chiselArgs] = o.positional;
   const out = new BufferedOut(process.stdout);
   if (name === undefined) {
     for (const l of chiselList()) out.line(l);

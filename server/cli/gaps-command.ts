@@ -12,21 +12,16 @@ import { FilterError, parseFilter } from "../core/filter/parser";
 import { readCaptureFile } from "../ingest/capture-stream";
 import { hostServices } from "../ingest/host-services";
 import { BufferedOut, fail } from "./output";
+import { readOptions } from "./options";
 
 const USAGE = "usage: casefile gaps FILE --filter F --min DURATION [--explain]";
 
 export async function gapsCommand(args: string[]): Promise<number> {
-  let file: string | undefined, filter = "", min: string | undefined, explain = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--filter") filter = args[++i] ?? "";
-    else if (a === "--min") min = args[++i];
-    else if (a === "--explain") explain = true;
-    else if (a.startsWith("--")) return fail(`unknown option ${a}\n${USAGE}`);
-    else if (!file) file = a;
-    else return fail(USAGE);
-  }
-  if (!file || min === undefined) return fail(USAGE);
+  const o = readOptions(args, { values: ["filter", "min"], flags: ["--explain"] });
+  if ("error" in o) return fail(`${o.error}\n${USAGE}`);
+  const [file, extra] = o.positional;
+  const filter = o.values.get("filter") ?? "", min = o.values.get("min"), explain = o.flags.includes("--explain");
+  if (!file || extra !== undefined || min === undefined) return fail(USAGE);
   let minNs: number;
   let matches;
   try {

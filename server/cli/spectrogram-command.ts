@@ -12,6 +12,7 @@ import type { ScapHandler } from "../core/formats/scap/reader";
 import { readCaptureFile } from "../ingest/capture-stream";
 import { hostServices } from "../ingest/host-services";
 import { BufferedOut, fail } from "./output";
+import { readOptions } from "./options";
 
 const USAGE = "usage: casefile spectrogram FILE [--filter F] [--bins B]";
 const UNITS = ["1ns", "10ns", "100ns", "1us", "10us", "100us", "1ms", "10ms", "100ms", "1s", "10s", "100s", "1000s"];
@@ -51,16 +52,11 @@ export async function fileSpectrogram(file: string, predicate: Predicate | undef
 }
 
 export async function spectrogramCommand(args: string[]): Promise<number> {
-  let file: string | undefined, filter = "", bins = 100;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--filter") filter = args[++i] ?? "";
-    else if (a === "--bins") bins = Number(args[++i]);
-    else if (a.startsWith("--")) return fail(`unknown option ${a}\n${USAGE}`);
-    else if (!file) file = a;
-    else return fail(USAGE);
-  }
-  if (!file) return fail(USAGE);
+  const o = readOptions(args, { values: ["filter", "bins"] });
+  if ("error" in o) return fail(`${o.error}\n${USAGE}`);
+  const [file, extra] = o.positional;
+  const filter = o.values.get("filter") ?? "", bins = Number(o.values.get("bins") ?? 100);
+  if (!file || extra !== undefined) return fail(USAGE);
   if (!Number.isInteger(bins) || bins < 1 || bins > 100_000) return fail(`--bins wants a whole number from 1 to 100000`);
   let predicate: Predicate | undefined;
   try {

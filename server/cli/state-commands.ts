@@ -19,6 +19,7 @@ import {
 import { stateAt, type StateAt } from "../ingest/file-state";
 import { hostServices } from "../ingest/host-services";
 import { BufferedOut, fail } from "./output";
+import { readOptions } from "./options";
 
 export type StateCommand = StateChisel;
 
@@ -47,21 +48,14 @@ const oneLine = (s: string) => s.replace(/\r?\n/g, " ");
 const USAGE = (cmd: string) => `usage: casefile ${cmd} FILE --at N [--filter F]`;
 
 export async function stateCommand(cmd: StateCommand, args: string[]): Promise<number> {
-  let file: string | undefined;
-  let at: number | undefined;
-  let filter: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--at") at = Number(args[++i]);
-    else if (a.startsWith("--at=")) at = Number(a.slice(5));
-    else if (a === "--filter") filter = args[++i] ?? "";
-    else if (a.startsWith("--filter=")) filter = a.slice(9);
-    else if (a.startsWith("--")) return fail(`unknown option ${a}\n${USAGE(cmd)}`);
-    else if (file === undefined) file = a;
-    else return fail(USAGE(cmd));
-  }
-  if (!file || at === undefined) return fail(USAGE(cmd));
-  if (!Number.isSafeInteger(at) || at < 0) return fail(`--at wants an event number, not ${JSON.stringify(args[args.indexOf("--at") + 1])}`);
+  const o = readOptions(args, { values: ["at", "filter"] });
+  if ("error" in o) return fail(`${o.error}\n${USAGE(cmd)}`);
+  const [file, extra] = o.positional;
+  const atText = o.values.get("at");
+  const filter = o.values.get("filter");
+  if (!file || extra !== undefined || atText === undefined) return fail(USAGE(cmd));
+  const at = Number(atText);
+  if (!/^\d+$/.test(atText) || !Number.isSafeInteger(at)) return fail(`--at wants an event number, not ${JSON.stringify(atText)}`);
   // Checked before reading anything (sysdig compiles the filter only once it reached event N).
   let compiled: ChiselFilter | undefined;
   try {
