@@ -272,7 +272,9 @@ function initializer(text: string, name: string): CItem[] {
   return list();
 }
 
-interface CParam { name: string; type: string; fmt: string; info?: string }
+/** A parameter of event_table.c: `info` is its flag or dynamic table, `dirfd` the index that
+ *  DIRFD_PARAM(n) gives a PT_FSRELPATH parameter (the parameter holding its directory fd). */
+interface CParam { name: string; type: string; fmt: string; info?: string; dirfd?: number }
 interface CEvent { name: string; category: string[]; flags: string[]; params: CParam[] }
 
 const exprOf = (v: CValue | undefined): string[] => (v && "expr" in v ? v.expr : []);
@@ -282,10 +284,12 @@ function cParam(v: CValue): CParam {
   if (!("list" in v)) throw new Error("parameter is not a braced list");
   const [name, type, fmt, info] = v.list.map((x) => x.value);
   const infoExpr = exprOf(info);
+  const dirfd = infoExpr[0] === "DIRFD_PARAM" ? Number(infoExpr[2]) : undefined;
+  if (dirfd !== undefined && !(infoExpr.length === 4 && Number.isInteger(dirfd))) throw new Error(`${strOf(name)}: bad DIRFD_PARAM`);
   return {
     name: strOf(name), type: exprOf(type)[0]!, fmt: exprOf(fmt)[0]!,
-    // DIRFD_PARAM(n) only says which parameter is the dirfd: not kept.
     ...(infoExpr.length === 1 ? { info: infoExpr[0] } : {}),
+    ...(dirfd !== undefined ? { dirfd } : {}),
   };
 }
 
@@ -312,6 +316,7 @@ const DYNAMIC_TABLES: Record<string, string> = {
 
 function paramCode(q: CParam): string {
   if (q.type === "PT_DYN") return `pd(${JSON.stringify(q.name)}, ${fmtName(q.fmt)}, ${DYNAMIC_TABLES[q.info!]})`;
+  if (q.dirfd !== undefined) return `rp(${JSON.stringify(q.name)}, ${tsName(q.type, "PT")}, ${fmtName(q.fmt)}, ${q.dirfd})`;
   const table = q.info && /^PT_(ENUM)?FLAGS|^PT_MODE$/.test(q.type) ? `, F.${camel(q.info)}` : "";
   return `p(${JSON.stringify(q.name)}, ${tsName(q.type, "PT")}, ${fmtName(q.fmt)}${table})`;
 }
@@ -359,7 +364,6 @@ function generateEventTable(): string {
       // and flag tables stay the current ones (the same in both).
       const shown = !was.flags.some((f) => f === "EF_OLD_VERSION" || f === "EF_UNUSED") && !was.category.includes("EC_INTERNAL");
       if (shown) {
-        if (was.name !== name) { notes.push(`event named "${name}" in current libs; sysdig 0.29.3 prints "${was.name}"`); name = was.name; }
         params = [...was.params.map((q, i) => {
           const now = ev.params[i];
           if (!now) return q;
@@ -368,6 +372,21 @@ function generateEventTable(): string {
           return { ...now, name: q.name, type: q.type, info: now.info ?? q.info };
         }), ...ev.params.slice(was.params.length)];
       }
+    }
+    if (was) {
+      // sysdig prints every event under its own table's name, whatever the event's flags or
+      // category: 0.29.3 calls PPME_SCAPEVENT_E "sysdigevent" (-D shows it).
+      if (was.name !== name) { notes.push(`event named "${name}" in current libs; sysdig 0.29.3 prints "${was.name}"`); name = was.name; }
+      // A relative path is resolved against the directory fd that 0.29.3's table names
+      // (get_base_dir reads its own DIRFD_PARAM): its openat2 enter event points at the path
+      // itself, not at the dirfd as current libs does, so the path is taken relative to the cwd.
+      params = params.map((q, i) => {
+        const then = was.params[i];
+        if (!then || q.type !== "PT_FSRELPATH" || then.dirfd === q.dirfd) return q;
+        notes.push(`param ${i}: current libs DIRFD_PARAM(${q.dirfd}), sysdig 0.29.3 DIRFD_PARAM(${then.dirfd})`);
+        const { dirfd: _now, ...rest } = q;
+        return then.dirfd === undefined ? rest : { ...rest, dirfd: then.dirfd };
+      });
     }
     const category = [...categoryParts.filter((c) => !EVENT_KINDS.has(c)), ...categoryParts.filter((c) => EVENT_KINDS.has(c))];
     const fields = [
@@ -398,8 +417,11 @@ function generateEventTable(): string {
 //   category and flags (NA1..NA5, sysdigevent, container...), which sysdig -r prints. Other
 //   events are as in current libs.
 // - Dynamic parameter tables: driver/dynamic_params_table.c of ${LIBS_0_29_3.slice(0, 8)} (entries have no name).
-// - FSRELPATH parameters: libs also records which parameter holds the dirfd (DIRFD_PARAM); that is
-//   not representable in ParamInfo and is not kept.
+// - FSRELPATH parameters carry the index of the parameter holding their directory fd (libs'
+//   DIRFD_PARAM(n), \`dirfd\`): 0.29.3's where it has the event (its openat2 enter event points
+//   at the path itself), else the current one.
+// - Event names: 0.29.3's for every event its table has (sysdig prints its own table's names,
+//   also for events \`sysdig -L\` hides: PPME_SCAPEVENT_E is "sysdigevent").
 // - Category/flag bit values are the ones of ./types (EC.*, EF.*), not necessarily libs' numbers.
 
 import * as F from "./flags";
@@ -407,6 +429,11 @@ import { EC, EF, PF, PT, type EventInfo, type NameValue, type ParamInfo } from "
 
 function p(name: string, type: PT, fmt: PF, flags?: readonly NameValue[]): ParamInfo {
   return flags ? { name, type, fmt, flags } : { name, type, fmt };
+}
+
+/** A PT.FSRELPATH parameter and the index of the parameter holding its directory fd. */
+function rp(name: string, type: PT, fmt: PF, dirfd: number): ParamInfo {
+  return { name, type, fmt, dirfd };
 }
 
 /** A PT.DYN parameter: the stored u8 selector indexes \`dyn\`. */

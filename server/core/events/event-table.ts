@@ -14,8 +14,11 @@
 //   category and flags (NA1..NA5, sysdigevent, container...), which sysdig -r prints. Other
 //   events are as in current libs.
 // - Dynamic parameter tables: driver/dynamic_params_table.c of e5c53d64 (entries have no name).
-// - FSRELPATH parameters: libs also records which parameter holds the dirfd (DIRFD_PARAM); that is
-//   not representable in ParamInfo and is not kept.
+// - FSRELPATH parameters carry the index of the parameter holding their directory fd (libs'
+//   DIRFD_PARAM(n), `dirfd`): 0.29.3's where it has the event (its openat2 enter event points
+//   at the path itself), else the current one.
+// - Event names: 0.29.3's for every event its table has (sysdig prints its own table's names,
+//   also for events `sysdig -L` hides: PPME_SCAPEVENT_E is "sysdigevent").
 // - Category/flag bit values are the ones of ./types (EC.*, EF.*), not necessarily libs' numbers.
 
 import * as F from "./flags";
@@ -23,6 +26,11 @@ import { EC, EF, PF, PT, type EventInfo, type NameValue, type ParamInfo } from "
 
 function p(name: string, type: PT, fmt: PF, flags?: readonly NameValue[]): ParamInfo {
   return flags ? { name, type, fmt, flags } : { name, type, fmt };
+}
+
+/** A PT.FSRELPATH parameter and the index of the parameter holding its directory fd. */
+function rp(name: string, type: PT, fmt: PF, dirfd: number): ParamInfo {
+  return { name, type, fmt, dirfd };
 }
 
 /** A PT.DYN parameter: the stored u8 selector indexes `dyn`. */
@@ -226,11 +234,11 @@ export const EVENTS: readonly EventInfo[] = [
   /* 174 PPME_SYSCALL_RENAME_E */ { name: "rename", category: EC.FILE | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
   /* 175 PPME_SYSCALL_RENAME_X */ { name: "rename", category: EC.FILE | EC.SYSCALL, flags: EF.NONE, params: [p("res", PT.ERRNO, PF.DEC), p("oldpath", PT.FSPATH, PF.NA), p("newpath", PT.FSPATH, PF.NA)] },
   /* 176 PPME_SYSCALL_RENAMEAT_E */ { name: "renameat", category: EC.FILE | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
-  /* 177 PPME_SYSCALL_RENAMEAT_X */ { name: "renameat", category: EC.FILE | EC.SYSCALL, flags: EF.NONE, params: [p("res", PT.ERRNO, PF.DEC), p("olddirfd", PT.FD, PF.DEC), p("oldpath", PT.FSRELPATH, PF.NA), p("newdirfd", PT.FD, PF.DEC), p("newpath", PT.FSRELPATH, PF.NA)] },
+  /* 177 PPME_SYSCALL_RENAMEAT_X */ { name: "renameat", category: EC.FILE | EC.SYSCALL, flags: EF.NONE, params: [p("res", PT.ERRNO, PF.DEC), p("olddirfd", PT.FD, PF.DEC), rp("oldpath", PT.FSRELPATH, PF.NA, 1), p("newdirfd", PT.FD, PF.DEC), rp("newpath", PT.FSRELPATH, PF.NA, 3)] },
   /* 178 PPME_SYSCALL_SYMLINK_E */ { name: "symlink", category: EC.FILE | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
   /* 179 PPME_SYSCALL_SYMLINK_X */ { name: "symlink", category: EC.FILE | EC.SYSCALL, flags: EF.NONE, params: [p("res", PT.ERRNO, PF.DEC), p("target", PT.CHARBUF, PF.NA), p("linkpath", PT.FSPATH, PF.NA)] },
   /* 180 PPME_SYSCALL_SYMLINKAT_E */ { name: "symlinkat", category: EC.FILE | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
-  /* 181 PPME_SYSCALL_SYMLINKAT_X */ { name: "symlinkat", category: EC.FILE | EC.SYSCALL, flags: EF.USES_FD, params: [p("res", PT.ERRNO, PF.DEC), p("target", PT.CHARBUF, PF.NA), p("linkdirfd", PT.FD, PF.DEC), p("linkpath", PT.FSRELPATH, PF.NA)] },
+  /* 181 PPME_SYSCALL_SYMLINKAT_X */ { name: "symlinkat", category: EC.FILE | EC.SYSCALL, flags: EF.USES_FD, params: [p("res", PT.ERRNO, PF.DEC), p("target", PT.CHARBUF, PF.NA), p("linkdirfd", PT.FD, PF.DEC), rp("linkpath", PT.FSRELPATH, PF.NA, 2)] },
   /* 182 PPME_SYSCALL_FORK_E */ { name: "fork", category: EC.PROCESS | EC.SYSCALL, flags: EF.OLD_VERSION | EF.MODIFIES_STATE, params: [] },
   /* 183 PPME_SYSCALL_FORK_X */ { name: "fork", category: EC.PROCESS | EC.SYSCALL, flags: EF.OLD_VERSION | EF.MODIFIES_STATE | EF.CONVERTER_MANAGED, params: [p("res", PT.PID, PF.DEC), p("exe", PT.CHARBUF, PF.NA), p("args", PT.BYTEBUF, PF.NA), p("tid", PT.PID, PF.DEC), p("pid", PT.PID, PF.DEC), p("ptid", PT.PID, PF.DEC), p("cwd", PT.CHARBUF, PF.NA), p("fdlimit", PT.INT64, PF.DEC), p("pgft_maj", PT.UINT64, PF.DEC), p("pgft_min", PT.UINT64, PF.DEC), p("vm_size", PT.UINT32, PF.DEC), p("vm_rss", PT.UINT32, PF.DEC), p("vm_swap", PT.UINT32, PF.DEC), p("flags", PT.FLAGS32, PF.HEX, F.cloneFlags), p("uid", PT.UINT32, PF.DEC), p("gid", PT.UINT32, PF.DEC)] },
   /* 184 PPME_SYSCALL_VFORK_E */ { name: "vfork", category: EC.PROCESS | EC.SYSCALL, flags: EF.OLD_VERSION | EF.MODIFIES_STATE, params: [] },
@@ -245,7 +253,7 @@ export const EVENTS: readonly EventInfo[] = [
   /* 193 PPME_SYSCALL_SETRESUID_X */ { name: "setresuid", category: EC.USER | EC.SYSCALL, flags: EF.MODIFIES_STATE | EF.CONVERTER_MANAGED, params: [p("res", PT.ERRNO, PF.DEC), p("ruid", PT.UID, PF.DEC), p("euid", PT.UID, PF.DEC), p("suid", PT.UID, PF.DEC)], legacyParamCount: 1 },
   /* 194 PPME_SYSCALL_SETRESGID_E */ { name: "setresgid", category: EC.USER | EC.SYSCALL, flags: EF.OLD_VERSION | EF.MODIFIES_STATE | EF.CONVERTER_MANAGED, params: [p("rgid", PT.GID, PF.DEC), p("egid", PT.GID, PF.DEC), p("sgid", PT.GID, PF.DEC)] },
   /* 195 PPME_SYSCALL_SETRESGID_X */ { name: "setresgid", category: EC.USER | EC.SYSCALL, flags: EF.MODIFIES_STATE | EF.CONVERTER_MANAGED, params: [p("res", PT.ERRNO, PF.DEC), p("rgid", PT.GID, PF.DEC), p("egid", PT.GID, PF.DEC), p("sgid", PT.GID, PF.DEC)], legacyParamCount: 1 },
-  /* 196 PPME_SCAPEVENT_E */ { name: "scapevent", category: EC.INTERNAL | EC.METAEVENT, flags: EF.SKIPPARSERESET, params: [p("event_type", PT.UINT32, PF.DEC), p("event_data", PT.UINT64, PF.DEC)] },
+  /* 196 PPME_SCAPEVENT_E */ { name: "sysdigevent", category: EC.INTERNAL | EC.METAEVENT, flags: EF.SKIPPARSERESET, params: [p("event_type", PT.UINT32, PF.DEC), p("event_data", PT.UINT64, PF.DEC)] }, // event named "scapevent" in current libs; sysdig 0.29.3 prints "sysdigevent"
   /* 197 PPME_SCAPEVENT_X */ { name: "sysdigevent", category: EC.INTERNAL, flags: EF.UNUSED, params: [] }, // sysdig 0.29.3 (libs e5c53d64) name and category; current libs: "NA", EC_UNKNOWN
   /* 198 PPME_SYSCALL_SETUID_E */ { name: "setuid", category: EC.USER | EC.SYSCALL, flags: EF.OLD_VERSION | EF.MODIFIES_STATE | EF.CONVERTER_MANAGED, params: [p("uid", PT.UID, PF.DEC)] },
   /* 199 PPME_SYSCALL_SETUID_X */ { name: "setuid", category: EC.USER | EC.SYSCALL, flags: EF.MODIFIES_STATE | EF.CONVERTER_MANAGED, params: [p("res", PT.ERRNO, PF.DEC), p("uid", PT.UID, PF.DEC)], legacyParamCount: 1 },
@@ -352,34 +360,34 @@ export const EVENTS: readonly EventInfo[] = [
   /* 300 PPME_SYSCALL_UNLINK_2_E */ { name: "unlink", category: EC.FILE | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
   /* 301 PPME_SYSCALL_UNLINK_2_X */ { name: "unlink", category: EC.FILE | EC.SYSCALL, flags: EF.NONE, params: [p("res", PT.ERRNO, PF.DEC), p("path", PT.FSPATH, PF.NA)] },
   /* 302 PPME_SYSCALL_UNLINKAT_2_E */ { name: "unlinkat", category: EC.FILE | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
-  /* 303 PPME_SYSCALL_UNLINKAT_2_X */ { name: "unlinkat", category: EC.FILE | EC.SYSCALL, flags: EF.USES_FD, params: [p("res", PT.ERRNO, PF.DEC), p("dirfd", PT.FD, PF.DEC), p("name", PT.FSRELPATH, PF.NA), p("flags", PT.FLAGS32, PF.HEX, F.unlinkatFlags)] },
+  /* 303 PPME_SYSCALL_UNLINKAT_2_X */ { name: "unlinkat", category: EC.FILE | EC.SYSCALL, flags: EF.USES_FD, params: [p("res", PT.ERRNO, PF.DEC), p("dirfd", PT.FD, PF.DEC), rp("name", PT.FSRELPATH, PF.NA, 1), p("flags", PT.FLAGS32, PF.HEX, F.unlinkatFlags)] },
   /* 304 PPME_SYSCALL_MKDIRAT_E */ { name: "mkdirat", category: EC.FILE | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
-  /* 305 PPME_SYSCALL_MKDIRAT_X */ { name: "mkdirat", category: EC.FILE | EC.SYSCALL, flags: EF.USES_FD, params: [p("res", PT.ERRNO, PF.DEC), p("dirfd", PT.FD, PF.DEC), p("path", PT.FSRELPATH, PF.NA), p("mode", PT.UINT32, PF.HEX)] },
-  /* 306 PPME_SYSCALL_OPENAT_2_E */ { name: "openat", category: EC.FILE | EC.SYSCALL, flags: EF.CREATES_FD | EF.MODIFIES_STATE | EF.CONVERTER_MANAGED, params: [p("dirfd", PT.FD, PF.DEC), p("name", PT.FSRELPATH, PF.NA), p("flags", PT.FLAGS32, PF.HEX, F.fileFlags), p("mode", PT.UINT32, PF.OCT)] },
-  /* 307 PPME_SYSCALL_OPENAT_2_X */ { name: "openat", category: EC.FILE | EC.SYSCALL, flags: EF.CREATES_FD | EF.MODIFIES_STATE | EF.CONVERTER_MANAGED, params: [p("fd", PT.FD, PF.DEC), p("dirfd", PT.FD, PF.DEC), p("name", PT.FSRELPATH, PF.NA), p("flags", PT.FLAGS32, PF.HEX, F.fileFlags), p("mode", PT.UINT32, PF.OCT), p("dev", PT.UINT32, PF.HEX), p("ino", PT.UINT64, PF.DEC)], legacyParamCount: 6 },
+  /* 305 PPME_SYSCALL_MKDIRAT_X */ { name: "mkdirat", category: EC.FILE | EC.SYSCALL, flags: EF.USES_FD, params: [p("res", PT.ERRNO, PF.DEC), p("dirfd", PT.FD, PF.DEC), rp("path", PT.FSRELPATH, PF.NA, 1), p("mode", PT.UINT32, PF.HEX)] },
+  /* 306 PPME_SYSCALL_OPENAT_2_E */ { name: "openat", category: EC.FILE | EC.SYSCALL, flags: EF.CREATES_FD | EF.MODIFIES_STATE | EF.CONVERTER_MANAGED, params: [p("dirfd", PT.FD, PF.DEC), rp("name", PT.FSRELPATH, PF.NA, 0), p("flags", PT.FLAGS32, PF.HEX, F.fileFlags), p("mode", PT.UINT32, PF.OCT)] },
+  /* 307 PPME_SYSCALL_OPENAT_2_X */ { name: "openat", category: EC.FILE | EC.SYSCALL, flags: EF.CREATES_FD | EF.MODIFIES_STATE | EF.CONVERTER_MANAGED, params: [p("fd", PT.FD, PF.DEC), p("dirfd", PT.FD, PF.DEC), rp("name", PT.FSRELPATH, PF.NA, 1), p("flags", PT.FLAGS32, PF.HEX, F.fileFlags), p("mode", PT.UINT32, PF.OCT), p("dev", PT.UINT32, PF.HEX), p("ino", PT.UINT64, PF.DEC)], legacyParamCount: 6 },
   /* 308 PPME_SYSCALL_LINK_2_E */ { name: "link", category: EC.FILE | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
   /* 309 PPME_SYSCALL_LINK_2_X */ { name: "link", category: EC.FILE | EC.SYSCALL, flags: EF.NONE, params: [p("res", PT.ERRNO, PF.DEC), p("oldpath", PT.FSPATH, PF.NA), p("newpath", PT.FSPATH, PF.NA)] },
   /* 310 PPME_SYSCALL_LINKAT_2_E */ { name: "linkat", category: EC.FILE | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
-  /* 311 PPME_SYSCALL_LINKAT_2_X */ { name: "linkat", category: EC.FILE | EC.SYSCALL, flags: EF.NONE, params: [p("res", PT.ERRNO, PF.DEC), p("olddir", PT.FD, PF.DEC), p("oldpath", PT.FSRELPATH, PF.NA), p("newdir", PT.FD, PF.DEC), p("newpath", PT.FSRELPATH, PF.NA), p("flags", PT.FLAGS32, PF.HEX, F.linkatFlags)] },
+  /* 311 PPME_SYSCALL_LINKAT_2_X */ { name: "linkat", category: EC.FILE | EC.SYSCALL, flags: EF.NONE, params: [p("res", PT.ERRNO, PF.DEC), p("olddir", PT.FD, PF.DEC), rp("oldpath", PT.FSRELPATH, PF.NA, 1), p("newdir", PT.FD, PF.DEC), rp("newpath", PT.FSRELPATH, PF.NA, 3), p("flags", PT.FLAGS32, PF.HEX, F.linkatFlags)] },
   /* 312 PPME_SYSCALL_FCHMODAT_E */ { name: "fchmodat", category: EC.FILE | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
-  /* 313 PPME_SYSCALL_FCHMODAT_X */ { name: "fchmodat", category: EC.FILE | EC.SYSCALL, flags: EF.USES_FD, params: [p("res", PT.ERRNO, PF.DEC), p("dirfd", PT.FD, PF.DEC), p("filename", PT.FSRELPATH, PF.NA), p("mode", PT.MODE, PF.OCT, F.chmodMode)] },
+  /* 313 PPME_SYSCALL_FCHMODAT_X */ { name: "fchmodat", category: EC.FILE | EC.SYSCALL, flags: EF.USES_FD, params: [p("res", PT.ERRNO, PF.DEC), p("dirfd", PT.FD, PF.DEC), rp("filename", PT.FSRELPATH, PF.NA, 1), p("mode", PT.MODE, PF.OCT, F.chmodMode)] },
   /* 314 PPME_SYSCALL_CHMOD_E */ { name: "chmod", category: EC.FILE | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
   /* 315 PPME_SYSCALL_CHMOD_X */ { name: "chmod", category: EC.FILE | EC.SYSCALL, flags: EF.NONE, params: [p("res", PT.ERRNO, PF.DEC), p("filename", PT.FSPATH, PF.NA), p("mode", PT.MODE, PF.OCT, F.chmodMode)] },
   /* 316 PPME_SYSCALL_FCHMOD_E */ { name: "fchmod", category: EC.FILE | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
   /* 317 PPME_SYSCALL_FCHMOD_X */ { name: "fchmod", category: EC.FILE | EC.SYSCALL, flags: EF.USES_FD, params: [p("res", PT.ERRNO, PF.DEC), p("fd", PT.FD, PF.DEC), p("mode", PT.MODE, PF.OCT, F.chmodMode)] },
   /* 318 PPME_SYSCALL_RENAMEAT2_E */ { name: "renameat2", category: EC.FILE | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
-  /* 319 PPME_SYSCALL_RENAMEAT2_X */ { name: "renameat2", category: EC.FILE | EC.SYSCALL, flags: EF.NONE, params: [p("res", PT.ERRNO, PF.DEC), p("olddirfd", PT.FD, PF.DEC), p("oldpath", PT.FSRELPATH, PF.NA), p("newdirfd", PT.FD, PF.DEC), p("newpath", PT.FSRELPATH, PF.NA), p("flags", PT.FLAGS32, PF.HEX, F.renameat2Flags)] },
+  /* 319 PPME_SYSCALL_RENAMEAT2_X */ { name: "renameat2", category: EC.FILE | EC.SYSCALL, flags: EF.NONE, params: [p("res", PT.ERRNO, PF.DEC), p("olddirfd", PT.FD, PF.DEC), rp("oldpath", PT.FSRELPATH, PF.NA, 1), p("newdirfd", PT.FD, PF.DEC), rp("newpath", PT.FSRELPATH, PF.NA, 3), p("flags", PT.FLAGS32, PF.HEX, F.renameat2Flags)] },
   /* 320 PPME_SYSCALL_USERFAULTFD_E */ { name: "userfaultfd", category: EC.FILE | EC.SYSCALL, flags: EF.OLD_VERSION | EF.CREATES_FD | EF.MODIFIES_STATE, params: [] },
   /* 321 PPME_SYSCALL_USERFAULTFD_X */ { name: "userfaultfd", category: EC.FILE | EC.SYSCALL, flags: EF.CREATES_FD | EF.MODIFIES_STATE, params: [p("res", PT.ERRNO, PF.DEC), p("flags", PT.FLAGS32, PF.HEX, F.fileFlags)] },
   /* 322 PPME_PLUGINEVENT_E */ { name: "pluginevent", category: EC.OTHER | EC.PLUGIN, flags: EF.LARGE_PAYLOAD, params: [p("plugin ID", PT.UINT32, PF.DEC), p("event_data", PT.BYTEBUF, PF.NA)] }, // param 0: current libs name plugin_id, sysdig 0.29.3 plugin ID
   /* 323 PPME_PLUGINEVENT_X */ { name: "pluginevent", category: EC.OTHER, flags: EF.UNUSED, params: [] }, // sysdig 0.29.3 (libs e5c53d64) name and category; current libs: "NA", EC_UNKNOWN
   /* 324 PPME_CONTAINER_JSON_2_E */ { name: "container", category: EC.PROCESS | EC.METAEVENT, flags: EF.MODIFIES_STATE | EF.LARGE_PAYLOAD, params: [p("json", PT.CHARBUF, PF.NA)] },
   /* 325 PPME_CONTAINER_JSON_2_X */ { name: "container", category: EC.PROCESS, flags: EF.UNUSED, params: [] }, // sysdig 0.29.3 (libs e5c53d64) name and category; current libs: "NA", EC_UNKNOWN
-  /* 326 PPME_SYSCALL_OPENAT2_E */ { name: "openat2", category: EC.FILE | EC.SYSCALL, flags: EF.CREATES_FD | EF.MODIFIES_STATE | EF.CONVERTER_MANAGED, params: [p("dirfd", PT.FD, PF.DEC), p("name", PT.FSRELPATH, PF.NA), p("flags", PT.FLAGS32, PF.HEX, F.fileFlags), p("mode", PT.UINT32, PF.OCT), p("resolve", PT.FLAGS32, PF.HEX, F.openat2Flags)] },
-  /* 327 PPME_SYSCALL_OPENAT2_X */ { name: "openat2", category: EC.FILE | EC.SYSCALL, flags: EF.CREATES_FD | EF.MODIFIES_STATE | EF.CONVERTER_MANAGED, params: [p("fd", PT.FD, PF.DEC), p("dirfd", PT.FD, PF.DEC), p("name", PT.FSRELPATH, PF.NA), p("flags", PT.FLAGS32, PF.HEX, F.fileFlags), p("mode", PT.UINT32, PF.OCT), p("resolve", PT.FLAGS32, PF.HEX, F.openat2Flags), p("dev", PT.UINT32, PF.HEX), p("ino", PT.UINT64, PF.DEC)], legacyParamCount: 6 },
+  /* 326 PPME_SYSCALL_OPENAT2_E */ { name: "openat2", category: EC.FILE | EC.SYSCALL, flags: EF.CREATES_FD | EF.MODIFIES_STATE | EF.CONVERTER_MANAGED, params: [p("dirfd", PT.FD, PF.DEC), rp("name", PT.FSRELPATH, PF.NA, 1), p("flags", PT.FLAGS32, PF.HEX, F.fileFlags), p("mode", PT.UINT32, PF.OCT), p("resolve", PT.FLAGS32, PF.HEX, F.openat2Flags)] }, // param 1: current libs DIRFD_PARAM(0), sysdig 0.29.3 DIRFD_PARAM(1)
+  /* 327 PPME_SYSCALL_OPENAT2_X */ { name: "openat2", category: EC.FILE | EC.SYSCALL, flags: EF.CREATES_FD | EF.MODIFIES_STATE | EF.CONVERTER_MANAGED, params: [p("fd", PT.FD, PF.DEC), p("dirfd", PT.FD, PF.DEC), rp("name", PT.FSRELPATH, PF.NA, 1), p("flags", PT.FLAGS32, PF.HEX, F.fileFlags), p("mode", PT.UINT32, PF.OCT), p("resolve", PT.FLAGS32, PF.HEX, F.openat2Flags), p("dev", PT.UINT32, PF.HEX), p("ino", PT.UINT64, PF.DEC)], legacyParamCount: 6 },
   /* 328 PPME_SYSCALL_MPROTECT_E */ { name: "mprotect", category: EC.MEMORY | EC.SYSCALL, flags: EF.OLD_VERSION | EF.CONVERTER_MANAGED, params: [p("addr", PT.UINT64, PF.HEX), p("length", PT.UINT64, PF.DEC), p("prot", PT.FLAGS32, PF.HEX, F.protFlags)] },
   /* 329 PPME_SYSCALL_MPROTECT_X */ { name: "mprotect", category: EC.MEMORY | EC.SYSCALL, flags: EF.CONVERTER_MANAGED, params: [p("res", PT.ERRNO, PF.DEC), p("addr", PT.UINT64, PF.HEX), p("length", PT.UINT64, PF.DEC), p("prot", PT.FLAGS32, PF.HEX, F.protFlags)], legacyParamCount: 1 },
-  /* 330 PPME_SYSCALL_EXECVEAT_E */ { name: "execveat", category: EC.PROCESS | EC.SYSCALL, flags: EF.OLD_VERSION | EF.MODIFIES_STATE | EF.CONVERTER_MANAGED, params: [p("dirfd", PT.FD, PF.DEC), p("pathname", PT.FSRELPATH, PF.NA), p("flags", PT.FLAGS32, PF.HEX, F.execveatFlags)] },
+  /* 330 PPME_SYSCALL_EXECVEAT_E */ { name: "execveat", category: EC.PROCESS | EC.SYSCALL, flags: EF.OLD_VERSION | EF.MODIFIES_STATE | EF.CONVERTER_MANAGED, params: [p("dirfd", PT.FD, PF.DEC), rp("pathname", PT.FSRELPATH, PF.NA, 0), p("flags", PT.FLAGS32, PF.HEX, F.execveatFlags)] },
   /* 331 PPME_SYSCALL_EXECVEAT_X */ { name: "execveat", category: EC.PROCESS | EC.SYSCALL, flags: EF.MODIFIES_STATE | EF.CONVERTER_MANAGED, params: [p("res", PT.ERRNO, PF.DEC), p("exe", PT.CHARBUF, PF.NA), p("args", PT.BYTEBUF, PF.NA), p("tid", PT.PID, PF.DEC), p("pid", PT.PID, PF.DEC), p("ptid", PT.PID, PF.DEC), p("cwd", PT.CHARBUF, PF.NA), p("fdlimit", PT.UINT64, PF.DEC), p("pgft_maj", PT.UINT64, PF.DEC), p("pgft_min", PT.UINT64, PF.DEC), p("vm_size", PT.UINT32, PF.DEC), p("vm_rss", PT.UINT32, PF.DEC), p("vm_swap", PT.UINT32, PF.DEC), p("comm", PT.CHARBUF, PF.NA), p("cgroups", PT.BYTEBUF, PF.NA), p("env", PT.BYTEBUF, PF.NA), p("tty", PT.INT32, PF.DEC), p("pgid", PT.PID, PF.DEC), p("loginuid", PT.INT32, PF.DEC), p("flags", PT.FLAGS32, PF.HEX, F.execveFlags), p("cap_inheritable", PT.UINT64, PF.HEX), p("cap_permitted", PT.UINT64, PF.HEX), p("cap_effective", PT.UINT64, PF.HEX), p("exe_ino", PT.UINT64, PF.DEC), p("exe_ino_ctime", PT.ABSTIME, PF.DEC), p("exe_ino_mtime", PT.ABSTIME, PF.DEC), p("uid", PT.UID, PF.DEC), p("trusted_exepath", PT.FSPATH, PF.NA), p("pgid", PT.PID, PF.NA), p("gid", PT.GID, PF.DEC)], legacyParamCount: 20 }, // param 16: current libs type UINT32, sysdig 0.29.3 INT32; param 17: current libs name vpgid, sysdig 0.29.3 pgid; param 18: current libs type UID, sysdig 0.29.3 INT32
   /* 332 PPME_SYSCALL_COPY_FILE_RANGE_E */ { name: "copy_file_range", category: EC.FILE | EC.SYSCALL, flags: EF.OLD_VERSION | EF.USES_FD | EF.READS_FROM_FD | EF.WRITES_TO_FD | EF.CONVERTER_MANAGED, params: [p("fdin", PT.FD, PF.DEC), p("offin", PT.UINT64, PF.DEC), p("len", PT.UINT64, PF.DEC)] },
   /* 333 PPME_SYSCALL_COPY_FILE_RANGE_X */ { name: "copy_file_range", category: EC.FILE | EC.SYSCALL, flags: EF.USES_FD | EF.READS_FROM_FD | EF.WRITES_TO_FD | EF.CONVERTER_MANAGED, params: [p("res", PT.ERRNO, PF.DEC), p("fdout", PT.FD, PF.DEC), p("offout", PT.UINT64, PF.DEC), p("fdin", PT.FD, PF.DEC), p("offin", PT.UINT64, PF.DEC), p("len", PT.UINT64, PF.DEC)], legacyParamCount: 3 },
@@ -434,7 +442,7 @@ export const EVENTS: readonly EventInfo[] = [
   /* 382 PPME_SYSCALL_FCHOWN_E */ { name: "fchown", category: EC.FILE | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
   /* 383 PPME_SYSCALL_FCHOWN_X */ { name: "fchown", category: EC.FILE | EC.SYSCALL, flags: EF.USES_FD, params: [p("res", PT.ERRNO, PF.DEC), p("fd", PT.FD, PF.DEC), p("uid", PT.UINT32, PF.DEC), p("gid", PT.UINT32, PF.DEC)] },
   /* 384 PPME_SYSCALL_FCHOWNAT_E */ { name: "fchownat", category: EC.FILE | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
-  /* 385 PPME_SYSCALL_FCHOWNAT_X */ { name: "fchownat", category: EC.FILE | EC.SYSCALL, flags: EF.USES_FD, params: [p("res", PT.ERRNO, PF.DEC), p("dirfd", PT.FD, PF.DEC), p("pathname", PT.FSRELPATH, PF.NA), p("uid", PT.UINT32, PF.DEC), p("gid", PT.UINT32, PF.DEC), p("flags", PT.FLAGS32, PF.HEX, F.fchownatFlags)] },
+  /* 385 PPME_SYSCALL_FCHOWNAT_X */ { name: "fchownat", category: EC.FILE | EC.SYSCALL, flags: EF.USES_FD, params: [p("res", PT.ERRNO, PF.DEC), p("dirfd", PT.FD, PF.DEC), rp("pathname", PT.FSRELPATH, PF.NA, 1), p("uid", PT.UINT32, PF.DEC), p("gid", PT.UINT32, PF.DEC), p("flags", PT.FLAGS32, PF.HEX, F.fchownatFlags)] },
   /* 386 PPME_SYSCALL_UMOUNT_1_E */ { name: "umount", category: EC.FILE | EC.SYSCALL, flags: EF.OLD_VERSION | EF.MODIFIES_STATE, params: [] },
   /* 387 PPME_SYSCALL_UMOUNT_1_X */ { name: "umount", category: EC.FILE | EC.SYSCALL, flags: EF.MODIFIES_STATE, params: [p("res", PT.ERRNO, PF.DEC), p("name", PT.FSPATH, PF.NA)] },
   /* 388 PPME_SOCKET_ACCEPT4_6_E */ { name: "accept4", category: EC.NET | EC.SYSCALL, flags: EF.OLD_VERSION | EF.CREATES_FD | EF.MODIFIES_STATE | EF.CONVERTER_MANAGED, params: [p("flags", PT.INT32, PF.HEX)] },
@@ -466,9 +474,9 @@ export const EVENTS: readonly EventInfo[] = [
   /* 414 PPME_SYSCALL_MKNOD_E */ { name: "mknod", category: EC.OTHER | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
   /* 415 PPME_SYSCALL_MKNOD_X */ { name: "mknod", category: EC.OTHER | EC.SYSCALL, flags: EF.NONE, params: [p("res", PT.ERRNO, PF.DEC), p("path", PT.FSPATH, PF.NA), p("mode", PT.MODE, PF.OCT, F.mknodMode), p("dev", PT.UINT32, PF.DEC)] },
   /* 416 PPME_SYSCALL_MKNODAT_E */ { name: "mknodat", category: EC.OTHER | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
-  /* 417 PPME_SYSCALL_MKNODAT_X */ { name: "mknodat", category: EC.OTHER | EC.SYSCALL, flags: EF.USES_FD, params: [p("res", PT.ERRNO, PF.DEC), p("dirfd", PT.FD, PF.DEC), p("path", PT.FSRELPATH, PF.NA), p("mode", PT.MODE, PF.OCT, F.mknodMode), p("dev", PT.UINT32, PF.DEC)] },
+  /* 417 PPME_SYSCALL_MKNODAT_X */ { name: "mknodat", category: EC.OTHER | EC.SYSCALL, flags: EF.USES_FD, params: [p("res", PT.ERRNO, PF.DEC), p("dirfd", PT.FD, PF.DEC), rp("path", PT.FSRELPATH, PF.NA, 1), p("mode", PT.MODE, PF.OCT, F.mknodMode), p("dev", PT.UINT32, PF.DEC)] },
   /* 418 PPME_SYSCALL_NEWFSTATAT_E */ { name: "newfstatat", category: EC.FILE | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
-  /* 419 PPME_SYSCALL_NEWFSTATAT_X */ { name: "newfstatat", category: EC.FILE | EC.SYSCALL, flags: EF.USES_FD, params: [p("res", PT.ERRNO, PF.DEC), p("dirfd", PT.FD, PF.DEC), p("path", PT.FSRELPATH, PF.NA), p("flags", PT.FLAGS32, PF.HEX, F.newfstatatFlags)] },
+  /* 419 PPME_SYSCALL_NEWFSTATAT_X */ { name: "newfstatat", category: EC.FILE | EC.SYSCALL, flags: EF.USES_FD, params: [p("res", PT.ERRNO, PF.DEC), p("dirfd", PT.FD, PF.DEC), rp("path", PT.FSRELPATH, PF.NA, 1), p("flags", PT.FLAGS32, PF.HEX, F.newfstatatFlags)] },
   /* 420 PPME_SYSCALL_PROCESS_VM_READV_E */ { name: "process_vm_readv", category: EC.IPC | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
   /* 421 PPME_SYSCALL_PROCESS_VM_READV_X */ { name: "process_vm_readv", category: EC.IPC | EC.SYSCALL, flags: EF.NONE, params: [p("res", PT.INT64, PF.DEC), p("pid", PT.PID, PF.DEC), p("data", PT.BYTEBUF, PF.NA)] },
   /* 422 PPME_SYSCALL_PROCESS_VM_WRITEV_E */ { name: "process_vm_writev", category: EC.IPC | EC.SYSCALL, flags: EF.OLD_VERSION, params: [] },
