@@ -17,6 +17,6 @@ test("values as --name VALUE or --name=VALUE, flags in order, the rest positiona
 test("an unknown option and a value option without its value are refused", () => {
   assert.deepEqual(readOptions(["--bogus"], spec), { error: "unknown option --bogus" });
   assert.deepEqual(readOptions(["--pc=1"], spec), { error: "unknown option --pc=1" });
-  assert.deepEqual(readOptions(["f", "--at"], spec), { error: "--at wants a value" });
+  assert.deepEqual(readOptions(["f", "--at"], spec), { error: "--at needs a value" });
   assert.deepEqual(readOptions(["-5"], spec), { values: new Map(), flags: [], positional: ["-5"] });
 });

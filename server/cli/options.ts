@@ -37,7 +37,7 @@ export function readOptions(args: readonly string[], spec: OptionSpec): Options 
     if (!values.has(name)) return { error: `unknown option ${a}` };
     if (eq >= 0) out.values.set(name, a.slice(eq + 1));
     else if (i + 1 < args.length) out.values.set(name, args[++i]);
-    else return { error: `--${name} wants a value` };
+    else return { error: `--${name} needs a value` };
   }
   return out;
 }

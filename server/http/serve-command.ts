@@ -7,6 +7,7 @@ import { maxUploadFromEnv } from "../api/upload";
 import { ingestLimitsFromEnv } from "../ingest/ingest";
 import { startServer } from "./serve";
 import { maxUploadsFromEnv } from "./upload-route";
+import { readOptions } from "../cli/options";
 
 const USAGE = "usage: casefile serve [--host H] [--port P]";
 
@@ -16,33 +17,13 @@ export interface ServeArgs {
 }
 
 export function parseServeArgs(args: string[]): ServeArgs {
-  const out: ServeArgs = { host: "127.0.0.1", port: 3000 };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const eq = arg.indexOf("=");
-    const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = () => {
-      const v = inline ?? args[++i];
-      if (v === undefined || v === "") throw new Error(`${flag} needs a value\n${USAGE}`);
-      return v;
-    };
-    switch (flag) {
-      case "--host":
-        out.host = value();
-        break;
-      case "--port": {
-        const v = value();
-        const n = Number(v);
-        if (!/^\d+$/.test(v) || n > 65535) throw new Error(`--port must be a number from 0 to 65535, not ${JSON.stringify(v)}\n${USAGE}`);
-        out.port = n;
-        break;
-      }
-      default:
-        throw new Error(`unknown argument ${JSON.stringify(arg)}\n${USAGE}`);
-    }
-  }
-  return out;
+  const o = readOptions(args, { values: ["host", "port"] });
+  if ("error" in o) throw new Error(`${o.error}\n${USAGE}`);
+  if (o.positional.length) throw new Error(`unknown argument ${JSON.stringify(o.positional[0])}\n${USAGE}`);
+  for (const [name, v] of o.values) if (v === "") throw new Error(`--${name} needs a value\n${USAGE}`);
+  const port = o.values.get("port") ?? "3000";
+  if (!/^\d+$/.test(port) || Number(port) > 65535) throw new Error(`--port must be a number from 0 to 65535, not ${JSON.stringify(port)}\n${USAGE}`);
+  return { host: o.values.get("host") ?? "127.0.0.1", port: Number(port) };
 }
 
 export async function serveCommand(args: string[]): Promise<void> {
