@@ -12,6 +12,7 @@ import type { ParamIndex } from "./params";
 import { ipv4At, ipv6At, isV4Mapped } from "./net";
 import { fdLabel, type Fd } from "../state/threads";
 import { AT_FDCWD, resolvePath } from "./paths";
+import { sanitized } from "./sanitize";
 
 /** What rendering needs to know about the system at this event. */
 export interface RenderContext {
@@ -120,13 +121,6 @@ function cstring(b: Uint8Array): string {
   let e = b.indexOf(0);
   if (e < 0) e = b.length;
   return new TextDecoder().decode(b.subarray(0, e));
-}
-
-/** libsinsp's sanitize_string / strcpy_sanitized: every byte that is not printable ASCII is
- *  removed (isprint in the C locale; bytes from 0x80 on, as signed chars, are not printable). */
-export function sanitized(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return /[^\x20-\x7e]/.test(s) ? s.replace(/[^\x20-\x7e]/g, "") : s;
 }
 
 function fdText(p: ParamIndex, i: number, ctx: RenderContext): string {

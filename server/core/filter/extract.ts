@@ -17,7 +17,8 @@ import { dateTime, timeOfDayBig } from "../events/local-time";
 import { AT_FDCWD, resolvePath } from "../events/paths";
 import { ipv6Compressed, ipv6Words } from "../events/net";
 import { FdType, L4Proto } from "../formats/scap/blocks";
-import { fdTypeChar, l4Of, printableOnly, type Fd, type Thread } from "../state/threads";
+import { fdTypeChar, l4Of, type Fd, type Thread } from "../state/threads";
+import { sanitized } from "../events/sanitize";
 import { parseIpv4, parseIpv6 } from "./values";
 import type { FieldRef } from "./ast";
 import { FIELDS } from "./fields";
@@ -1073,7 +1074,7 @@ export function displayExtractorFor(ref: FieldRef): Extractor | undefined {
   if (!x || !SANITIZED_FOR_DISPLAY.has(ref.field.name)) return x;
   return (c) => {
     const v = x(c);
-    return typeof v === "string" ? printableOnly(v) : v;
+    return typeof v === "string" ? sanitized(v) : v;
   };
 }
 
@@ -1101,7 +1102,7 @@ function fixed1(v: number): string {
 /** A value as `sysdig -p %field` prints it ("<NA>" for NULL): for tests and displays. */
 export function displayValue(v: Value, field?: string): string {
   if (v === undefined) return NA;
-  if (field && typeof v === "string" && SANITIZED_FOR_DISPLAY.has(field)) return printableOnly(v);
+  if (field && typeof v === "string" && SANITIZED_FOR_DISPLAY.has(field)) return sanitized(v);
   if (field && PADDED.has(field)) return String(v).padStart(9, "0");
   if (field && HEX.has(field)) return v.toString(16).toUpperCase();
   if (field && FIELDS.get(field)?.type === "DOUBLE" && typeof v === "number") return fixed1(v);

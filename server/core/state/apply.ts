@@ -20,8 +20,9 @@ import { ipv4At, ipv6At, isV4Mapped } from "../events/net";
 import { EF } from "../events/types";
 import { FdType, L4Proto } from "../formats/scap/blocks";
 import { completeV4, completeV6, ipv6ToBytes } from "./interfaces";
+import { sanitized } from "../events/sanitize";
 import {
-  CANCELED_FD, FdTable, PPM_CL_CLONE_FILES, PPM_CL_CLONE_THREAD, newFd, printableOnly, splitNul, unknownThread,
+  CANCELED_FD, FdTable, PPM_CL_CLONE_FILES, PPM_CL_CLONE_THREAD, newFd, splitNul, unknownThread,
   type Fd, type Thread, type ThreadTable,
 } from "./threads";
 
@@ -253,7 +254,7 @@ const latin1 = new TextDecoder("latin1");
 function cstr(b: Uint8Array): string {
   let e = b.indexOf(0);
   if (e < 0) e = b.length;
-  return printableOnly(latin1.decode(b.subarray(0, e)));
+  return sanitized(latin1.decode(b.subarray(0, e)));
 }
 
 const SERVER = 1, CLIENT = 2;
@@ -330,7 +331,7 @@ on(["connect"], "<", (table, t, p, type, valid) => {
     if (changed && f.role === SERVER && f.l4 === L4Proto.UDP) swapAddresses(f);
     f.name = tupleName(f);
   } else {
-    f.name = printableOnly(socktupleText(b));
+    f.name = socktupleText(b);
   }
   if (!f.role) f.role = CLIENT;
 });
@@ -354,7 +355,7 @@ on(["accept"], "<", (table, t, p, type) => {
   } else {
     return;
   }
-  f.name = printableOnly(socktupleText(b));
+  f.name = socktupleText(b);
   f.role = SERVER;
   f.connected = true;
   addFd(table, t, fdNum, f);
@@ -367,7 +368,7 @@ function rwTuple(table: ThreadTable, t: Thread, f: Fd, b: Uint8Array, reading: b
   const family = b[0];
   if (family === AF_UNIX) {
     f.type = FdType.UNIX_SOCK;
-    f.name = printableOnly(socktupleText(b));
+    f.name = socktupleText(b);
     return;
   }
   if (family !== AF_INET && family !== AF_INET6) return;
@@ -395,7 +396,7 @@ function rwTuple(table: ThreadTable, t: Thread, f: Fd, b: Uint8Array, reading: b
   if (f.type !== FdType.IPV4_SOCK && f.type !== FdType.IPV6_SOCK) {
     // An IPv6 server socket keeps its type (sysdig's update_fd does not change it) and is
     // named by the tuple as the event shows it.
-    f.name = printableOnly(socktupleText(b));
+    f.name = socktupleText(b);
     return;
   }
   if (f.l4 === L4Proto.UNKNOWN) f.l4 = L4Proto.UDP;

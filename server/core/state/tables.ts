@@ -11,6 +11,7 @@ import { extendString, formatBytes } from "../chisels/lua-format";
 import { luaPairsOrder } from "./lua-table";
 import { CANCELED_FD, l4Of, type Fd, type FdTable, type Thread, type ThreadTable } from "./threads";
 import type { StateChisel } from "../filter/chisel-filter";
+import { sanitized } from "../events/sanitize";
 
 // Rows are plain records (type aliases, not interfaces): the API sends them to the browser as
 // column -> value maps (store-types.ts StateAnswer).
@@ -92,11 +93,6 @@ function l4String(l4: L4Proto): string {
   }
 }
 
-/** sinsp_fdinfo_t::tostring_clean: the name without unprintable characters. */
-function cleanName(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return /^[\x20-\x7e]*$/.test(s) ? s : s.replace(/[^\x20-\x7e]/g, "");
-}
 
 const isInet = (f: Fd) => f.type === FdType.IPV4_SOCK || f.type === FdType.IPV6_SOCK ||
   f.type === FdType.IPV4_SERVSOCK || f.type === FdType.IPV6_SERVSOCK;
@@ -152,7 +148,7 @@ export function lsofRows(table: ThreadTable, filter?: FdPredicate): LsofRow[] {
     for (const [fdNum, f] of fdsInPairsOrder(fdTableOf(t), keep)) {
       rows.push({
         command: commOf(t), pid: asU32(t.pid), tid, user: table.userName(t.uid), fd: asKey(fdNum),
-        type: fdTypeString(f.type), name: cleanName(f.name),
+        type: fdTypeString(f.type), name: sanitized(f.name), // sinsp_fdinfo_t::tostring_clean
       });
     }
   }

@@ -10,6 +10,7 @@ import { FdType, L4Proto, type FdEntry, type GroupEntry, type ProcEntry, type Us
 import { ipv4FromU32, ipv6At } from "../events/net";
 import { cloneFlags } from "../events/flags";
 import { StdHashOrder } from "./std-hash-order";
+import { sanitized } from "../events/sanitize";
 import { emptyInterfaces, interfacesFrom, type Interfaces } from "./interfaces";
 import type { InterfaceEntry } from "../formats/scap/blocks";
 
@@ -165,17 +166,6 @@ export function unknownThread(tid: number): Thread {
   };
 }
 
-/** A name as sysdig shows an fd's (sanitize_string), and keeps a unix socket's that it took
- *  from an address or a tuple: every byte outside printable ASCII (control characters, DEL,
- *  and each byte of a multi-byte character) dropped. */
-export function printableOnly(s: string): string {
-  // Fast path: most names are plain ASCII already.
-  if (/^[\x20-\x7e]*$/.test(s)) return s;
-  const bytes = new TextEncoder().encode(s);
-  let out = "";
-  for (const b of bytes) if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
-  return out;
-}
 
 const utf8 = new TextDecoder();
 
@@ -490,5 +480,5 @@ export function fdLabel(fd: Fd): string {
   const isInet = fd.type === FdType.IPV4_SOCK || fd.type === FdType.IPV6_SOCK ||
     fd.type === FdType.IPV4_SERVSOCK || fd.type === FdType.IPV6_SERVSOCK;
   // get_param_as_str drops the unprintable bytes of the name it shows.
-  return `<${fdTypeChar(fd.type)}${isInet ? l4Char(l4Of(fd)) : ""}>${printableOnly(fd.name)}`;
+  return `<${fdTypeChar(fd.type)}${isInet ? l4Char(l4Of(fd)) : ""}>${sanitized(fd.name)}`;
 }
