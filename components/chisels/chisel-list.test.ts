@@ -14,6 +14,8 @@ test("the browser's chisel list is the server's, less the chisels that print tex
   for (const c of CHISEL_CHOICES) {
     const server = CHISELS.get(c.name)!;
     assert.equal(c.description, server.description, c.name);
+    // The browser says "sysdig has no such chisel" exactly where the server's list does.
+    assert.equal(c.sysdig, server.casefileView !== true, c.name);
     assert.deepEqual(c.arg ? [{ name: c.arg.name, description: c.arg.description }] : [], server.args.map((a) => ({ name: a.name, description: a.description })), c.name);
   }
 });

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { fixtureCapture, runCasefile, runSysdig } from "../testing/oracle";
 import { CHISELS } from "../core/chisels/index";
+import { OWN_VIEWS_HEADING } from "./chisel-command";
 
 const capture = (name: string) => fixtureCapture(name);
 
@@ -44,13 +45,30 @@ test("casefile chisel prints exactly what sysdig -c prints", () => {
   }
 });
 
-test("casefile chisel with no name lists every chisel with its description", () => {
+test("casefile chisel with no name lists every chisel with its description, casefile's own views apart", () => {
   const r = casefile(["chisel"]);
   assert.equal(r.status, 0);
   const lines = r.stdout.trimEnd().split("\n");
-  assert.equal(lines.length, CHISELS.size);
-  for (const c of CHISELS.values()) assert.ok(lines.some((l) => l.startsWith(`${c.name} `) && l.endsWith(c.description)), c.name);
+  const heading = lines.indexOf(OWN_VIEWS_HEADING);
+  const own = [...CHISELS.values()].filter((c) => c.casefileView);
+  assert.ok(own.length > 0 && heading > 0, "the list names casefile's own views apart");
+  assert.equal(lines[heading - 1], "");
+  assert.equal(lines.length, CHISELS.size + 2);
+  for (const c of CHISELS.values()) {
+    const at = lines.findIndex((l) => l.startsWith(`${c.name} `) && l.endsWith(c.description));
+    assert.ok(at >= 0, c.name);
+    assert.equal(at > heading, c.casefileView === true, `${c.name} listed on the wrong side of the heading`);
+  }
   assert.ok(lines.some((l) => /^fdbytes_by KEY +I\/O bytes/.test(l)));
+});
+
+test("casefile's own views are the chisels sysdig 0.29.3 cannot open, and only those", () => {
+  const curl = capture("curl_google.scap");
+  for (const c of CHISELS.values()) {
+    const r = runSysdig(["-r", curl, "-c", c.name, ...c.args.filter((a) => !a.optional).map(() => "proc.name")]);
+    const missing = r.status !== 0 && /can't open file/.test(`${r.stdout}${r.stderr}`);
+    assert.equal(missing, c.casefileView === true, `${c.name}: sysdig says ${JSON.stringify(`${r.stdout}${r.stderr}`.slice(-200))}`);
+  }
 });
 
 test("casefile chisel: one-line errors, exit status 2", () => {

@@ -1,6 +1,7 @@
 // `casefile chisel NAME FILE [ARG...] [--filter F] [--pc] [-A|-x|-X|-b]`: what
 // `sysdig -r FILE -c NAME ARG... F` prints (with --pc, what `sysdig -pc ...` prints; -A/-x/-X/-b
-// print buffers as sysdig's flags of those names do); `casefile chisel` lists the chisels.
+// print buffers as sysdig's flags of those names do); `casefile chisel` lists the chisels, then
+// casefile's own views (errors), which sysdig has no chisel for.
 
 import { ChiselArgError, ChiselError, type BufferFormat, type Chisel } from "../core/chisels/chisel";
 import { CHISELS } from "../core/chisels/index";
@@ -20,9 +21,16 @@ function synopsis(c: Chisel): string {
   return [c.name, ...c.args.map((a) => (a.optional ? `[${a.name.toUpperCase()}]` : a.name.toUpperCase()))].join(" ");
 }
 
+/** Heads the views of casefile's own in the list: `casefile chisel NAME` runs them like the
+ *  others, but sysdig has no chisel by their names, so they are not "as sysdig -c NAME". */
+export const OWN_VIEWS_HEADING = "casefile's own views (sysdig has no chisel by these names):";
+
 export function chiselList(): string[] {
-  const width = Math.max(...[...CHISELS.values()].map((c) => synopsis(c).length)) + 2;
-  return [...CHISELS.values()].map((c) => `${synopsis(c).padEnd(width)}${c.description}`);
+  const all = [...CHISELS.values()];
+  const width = Math.max(...all.map((c) => synopsis(c).length)) + 2;
+  const line = (c: Chisel) => `${synopsis(c).padEnd(width)}${c.description}`;
+  const own = all.filter((c) => c.casefileView);
+  return [...all.filter((c) => !c.casefileView).map(line), ...(own.length ? ["", OWN_VIEWS_HEADING, ...own.map(line)] : [])];
 }
 
 export async function chiselCommand(args: string[]): Promise<number> {

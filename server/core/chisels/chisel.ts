@@ -66,6 +66,9 @@ export interface Chisel {
   name: string;
   description: string;
   args: readonly ChiselArg[];
+  /** A view of casefile's own, run like a chisel: sysdig has no chisel by this name, so there
+   *  is nothing to compare it with, and the list says so. */
+  casefileView?: true;
   /** Starts a run; throws ChiselArgError for arguments the chisel refuses. */
   start(args: readonly string[], opts?: ChiselOptions): ChiselRun;
 }

@@ -40,6 +40,8 @@ export const errors: Chisel = {
   name: "errors",
   description: "Failed system calls by process, call and error, with a first example",
   args: [],
+  // sysdig 0.29.3 has no chisel by this name (`sysdig -c errors`: "can't open file errors").
+  casefileView: true,
   start(args: readonly string[]): ChiselRun {
     if (args.length > 0) throw new ChiselArgError(`too many parameters for chisel errors, 0 required, 0 optional, ${args.length} given`);
     const procName = requestField("proc.name");

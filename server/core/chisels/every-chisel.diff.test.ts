@@ -1,0 +1,171 @@
+// Differential test: every chisel casefile runs under a sysdig name, against sysdig 0.29.3's own
+// (`sysdig -r FILE [FLAG] -c NAME [ARG] [FILTER]`), with and without a filter, with each buffer
+// flag where the chisel prints buffers, on every capture of testing/writer-versions.ts (one per
+// libscap writer layout) and on every fixture capture. The other chisel tests go deeper on fewer
+// files; this one goes wide: every chisel on every writer's layout.
+//
+// A run passes when its lines are byte for byte sysdig's and it fails (a Lua error in sysdig's
+// chisel) exactly when sysdig's does. The one exception is the order of equal values under
+// string keys, which sysdig itself prints differently from one run to the next (LuaJIT seeds
+// its string hash per process; testing/chisel-ties.ts): those lines are compared as groups, and
+// counted apart. The table at the end says, per capture, how many runs were identical.
+
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { fixtureCaptures, oracleFileFor, runSysdigAsync } from "../../testing/oracle";
+import { limited } from "../../testing/state-oracle";
+import { compareTies, KEY_FIRST, VALUE_FIRST, type TieVerdict } from "../../testing/chisel-ties";
+import { writerVersions } from "../../testing/writer-versions";
+import { readCaptureFile } from "../../ingest/capture-stream";
+import { ChiselError, type BufferFormat, type Chisel, type ChiselOutput } from "./chisel";
+import { CHISELS } from "./index";
+import { chiselDriver } from "./run";
+import { byKeyView, TABLE_VIEWS } from "./table-chisels";
+import { tableRun, type TableView } from "./table-generator";
+
+process.env.TZ = "UTC";
+
+interface Case {
+  chisel: Chisel;
+  args: string[];
+  filter?: string;
+  flag?: keyof typeof FLAGS;
+}
+
+/** sysdig's buffer flags and ours. */
+const FLAGS = { "-A": "ascii", "-x": "hex", "-X": "hexascii", "-b": "base64" } as const satisfies Record<string, BufferFormat>;
+/** The chisels that print buffers (%evt.arg.data), which the flags change. */
+const BUFFER_CHISELS = new Set(["echo_fds"]);
+/** A filter that reads the process table and event numbers, valid on every capture. */
+const FILTER = "evt.num>10 and proc.name!=nginx";
+/** Keys for the chisels that take one: a string key (ties in sysdig's random order), a number
+ *  key (sysdig's order is fixed and ours must be it). */
+const KEYS = ["fd.name", "proc.pid"];
+
+/** The chisels that are sysdig's (casefile's own views have no sysdig chisel to compare with). */
+const SYSDIG_CHISELS = [...CHISELS.values()].filter((c) => !c.casefileView);
+
+const CASES: Case[] = SYSDIG_CHISELS.flatMap((chisel) => {
+  const keyed = chisel.args.some((a) => !a.optional);
+  const argSets = keyed ? KEYS.map((k) => [k]) : [[]];
+  return [
+    ...argSets.map((args) => ({ chisel, args })),
+    { chisel, args: argSets[0], filter: FILTER },
+    ...(BUFFER_CHISELS.has(chisel.name) ? (Object.keys(FLAGS) as (keyof typeof FLAGS)[]).map((flag) => ({ chisel, args: [], flag })) : []),
+  ];
+});
+
+const label = (c: Case) => [c.flag, c.chisel.name, ...c.args, c.filter && JSON.stringify(c.filter)].filter(Boolean).join(" ");
+
+interface Outcome {
+  lines: string[];
+  failed: boolean;
+  output?: ChiselOutput;
+}
+
+/** stdout as lines: split at each line end; the text after the last one, if any, is a line. */
+function toLines(out: string): string[] {
+  const lines = out.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  return lines;
+}
+
+function sysdig(file: string, c: Case): Promise<Outcome> {
+  const argv = ["-r", file, ...(c.flag ? [c.flag] : []), "-c", c.chisel.name, ...c.args, ...(c.filter ? [c.filter] : [])];
+  // A chisel's Lua error makes sysdig exit non-zero: that is an answer (ours must fail too).
+  return runSysdigAsync(argv).then((r) => ({ lines: toLines(r.stdout.toString("utf8")), failed: r.status !== 0 }));
+}
+
+/** Our run, through run.ts's driver, as the command line and the API run it. */
+async function ours(file: string, chisel: Chisel, c: Case): Promise<Outcome> {
+  const d = chiselDriver(chisel, c.args, { filter: c.filter, bufferFormat: c.flag && FLAGS[c.flag] });
+  try {
+    const { error } = await readCaptureFile(file, d.handler);
+    if (error) return { lines: d.finish().lines, failed: true };
+  } catch (e) {
+    if (e instanceof ChiselError) return { lines: e.lines, failed: true };
+    throw e;
+  }
+  const output = d.finish();
+  return { lines: output.lines, failed: false, output };
+}
+
+/** The table_generator view of a case, for the run without its top-N cut. */
+function viewOf(c: Case): TableView | undefined {
+  if (c.chisel.name === "fdbytes_by" || c.chisel.name === "fdtime_by") return byKeyView(c.chisel.name, c.args[0]);
+  return TABLE_VIEWS[c.chisel.name]?.plain;
+}
+
+async function verdict(file: string, c: Case, theirs: Outcome): Promise<TieVerdict> {
+  const mine = await ours(file, c.chisel, c);
+  const n = Math.max(mine.lines.length, theirs.lines.length);
+  if (mine.failed !== theirs.failed) {
+    return { identical: false, lines: n, same: 0, tieOnly: 0, problem: `ours ${mine.failed ? "failed" : "succeeded"}, sysdig's ${theirs.failed ? "failed" : "succeeded"}` };
+  }
+  if (!mine.output) {
+    const same = mine.lines.filter((l, i) => l === theirs.lines[i]).length;
+    return { identical: same === n, lines: n, same, tieOnly: 0, problem: same === n ? undefined : `the lines differ\n  ours:   ${JSON.stringify(mine.lines)}\n  sysdig: ${JSON.stringify(theirs.lines)}` };
+  }
+  const view = viewOf(c);
+  const rows = mine.output.table?.rows.length ?? 0;
+  let whole: ChiselOutput | undefined;
+  const cheap = compareTies(mine.output, theirs.lines, c.chisel.name === "fdcount_by" ? KEY_FIRST : VALUE_FIRST);
+  if (!cheap.identical && view && view.top > 0 && rows === view.top) {
+    // The cut may fall inside a group of equal values: compare with the whole group.
+    const all: Chisel = { name: c.chisel.name, description: "", args: [], start: () => tableRun({ ...view, top: 0 }) };
+    whole = (await ours(file, all, { ...c, args: [] })).output;
+    return compareTies(mine.output, theirs.lines, VALUE_FIRST, whole);
+  }
+  return cheap;
+}
+
+const dir = mkdtempSync(join(tmpdir(), "casefile-every-chisel-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** [label, the file we read, the file sysdig reads]. */
+const CAPTURES: [string, string, string][] = [
+  ...writerVersions().map((v): [string, string, string] => {
+    const f = join(dir, `${v.name}.scap`);
+    writeFileSync(f, v.bytes);
+    return [`writer ${v.name}`, f, f];
+  }),
+  ...fixtureCaptures().map((f): [string, string, string] => [basename(f), f, oracleFileFor(f)]),
+];
+
+const table: { capture: string; runs: number; identical: number; tieOnly: number }[] = [];
+
+test("every sysdig chisel casefile lists is compared here, and there are some", () => {
+  assert.ok(SYSDIG_CHISELS.length >= 19, `${SYSDIG_CHISELS.length} chisels`);
+  assert.deepEqual([...new Set(CASES.map((c) => c.chisel.name))].sort(), SYSDIG_CHISELS.map((c) => c.name).sort());
+  for (const b of BUFFER_CHISELS) assert.ok(CHISELS.has(b), b);
+});
+
+for (const [name, file, oracleFile] of CAPTURES) {
+  test(`every chisel on ${name} prints what sysdig 0.29.3's prints`, async () => {
+    const theirs = await limited(4, CASES.map((c) => () => sysdig(oracleFile, c)));
+    const problems: string[] = [];
+    const row = { capture: name, runs: 0, identical: 0, tieOnly: 0 };
+    for (let i = 0; i < CASES.length; i++) {
+      const v = await verdict(file, CASES[i], theirs[i]);
+      row.runs++;
+      if (v.identical) row.identical++;
+      else if (!v.problem) row.tieOnly++;
+      else problems.push(`${label(CASES[i])}: ${v.problem}`);
+    }
+    table.push(row);
+    assert.deepEqual(problems.slice(0, 5), [], `${problems.length} runs differ`);
+  });
+}
+
+after(() => {
+  const w = Math.max(...table.map((r) => r.capture.length));
+  const lines = table.map((r) => `# ${r.capture.padEnd(w)}  ${String(r.identical).padStart(3)}/${r.runs} identical, ${r.tieOnly} equal but for sysdig's random order of ties`);
+  const runs = table.reduce((s, r) => s + r.runs, 0);
+  const identical = table.reduce((s, r) => s + r.identical, 0);
+  const ties = table.reduce((s, r) => s + r.tieOnly, 0);
+  console.log([`# every chisel (${CASES.length} runs per capture, ${table.length} captures):`, ...lines,
+    `# total: ${identical}/${runs} runs identical, ${ties} more equal but for the order of ties sysdig randomises`].join("\n"));
+});
