@@ -6,7 +6,9 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { outputLines, runSysdig } from "../../testing/oracle";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PROJECT_ROOT, outputLines, runSysdig } from "../../testing/oracle";
 
 import { EVENTS, EVENT_COUNT, LEGACY_EVENT_COUNT } from "./event-table";
 import { PT, type ParamInfo } from "./types";
@@ -93,12 +95,17 @@ test("every `sysdig -L` line is reproduced by EVENTS (legacy parameter view)", (
 });
 
 test("table shape", () => {
-  // Counts from the sources, not from the array itself: the transcribed tree ends at
-  // PPME_SYSCALL_SETREGID_X = 429 (its experimental PPME_ITER_* ids left out), and sysdig
-  // 0.29.3's PPM_EVENT_MAX is 336 (ppm_events_public.h of libs e5c53d64).
-  assert.equal(EVENT_COUNT, 430);
-  assert.equal(EVENTS[429]?.name, "setregid");
-  assert.equal(LEGACY_EVENT_COUNT, LEGACY_EVENT_MAX);
+  // Counts from the vendored sources, not from the array itself: the transcribed tree ends at
+  // PPME_SYSCALL_SETREGID_X (its experimental PPME_ITER_* ids after it left out), and sysdig
+  // 0.29.3's table has PPM_EVENT_MAX entries.
+  const header = (commit: string) => readFileSync(join(PROJECT_ROOT, "scripts/vendor", commit, "driver/ppm_events_public.h"), "latin1");
+  const enumValue = (text: string, name: string) => Number(new RegExp(`\\b${name}\\s*=\\s*(\\d+)`).exec(text)![1]);
+  const lastId = enumValue(header("0bd4cb5d3e74c0e0b7a3c83bd90088ff668a8b3c"), "PPME_SYSCALL_SETREGID_X");
+  assert.equal(EVENT_COUNT, lastId + 1);
+  assert.equal(EVENTS[lastId]?.name, "setregid");
+  const legacyMax = enumValue(header("e5c53d648f3c4694385bbe488e7d47eaa36c229a"), "PPM_EVENT_MAX");
+  assert.equal(LEGACY_EVENT_COUNT, legacyMax);
+  assert.equal(LEGACY_EVENT_MAX, legacyMax);
   assert.equal(EVENTS[LEGACY_EVENT_COUNT - 1]?.name, "clone3", "sysdig 0.29.3's last event type is clone3's exit");
   assert.ok(EVENTS.length >= LEGACY_EVENT_MAX, "table must cover all of sysdig 0.29.3's ids");
   assert.equal(EVENTS.length % 2, 0, "events come in enter/exit pairs");
