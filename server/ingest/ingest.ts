@@ -18,7 +18,7 @@ import { snapshot } from "../core/state/snapshot";
 import type { ParamIndex } from "../core/events/params";
 import { PT } from "../core/events/types";
 import { fdLabel, fdTypeChar, l4Char, type Fd, type Thread } from "../core/state/threads";
-import { followLatency, hasLatency, type LatencyState } from "../core/filter/latency";
+import { followLatency, hasLatency, NO_TINFO, type LatencyState } from "../core/filter/latency";
 import { readCaptureFile } from "./capture-stream";
 import { COLS, packKind, SqliteBatchWriter, type RowBatch } from "./sqlite-batch-writer";
 
@@ -223,7 +223,7 @@ class RowBuilder implements ScapHandler {
     r[o] = ts;
     r[o + 2] = ev.tid;
     r[o + 3] = resI >= 0 && p.has(resI) ? p.int(resI) : NaN;
-    r[o + 4] = hasLatency(type, p) ? this.latencyState.latency : NaN;
+    r[o + 4] = hasLatency(type, p) ? (NO_TINFO[type] ? 0 : this.latencyState.latency) : NaN;
     // The fd an event acts on: its own fd parameter, or for an exit without one (read, close...)
     // the fd its enter named, as sysdig's fd.* fields see it.
     const fdNum = fdI >= 0 && p.has(fdI) ? p.int(fdI) : type % 2 === 1 && thread.enterType === type - 1 ? thread.lastFd : undefined;

@@ -21,6 +21,13 @@ export interface LatencyState {
 export const RESETS_THREAD: readonly boolean[] = EVENTS.map((e, type) =>
   !(LEGACY_FLAGS[type] & EF.SKIPPARSERESET) && e.name !== "switch");
 
+/** Per event type: whether libsinsp parses it with no thread at all (EF_SKIPPARSERESET, switch
+ *  aside: reset() still finds a switch's thread). Its evt->m_tinfo stays NULL, so evt.latency
+ *  reads 0 there, not the thread's last latency: sysdig 0.29.3 gives notification,
+ *  cpu_hotplug and plugin events of a thread that just left a call a latency of 0, and
+ *  topscalls_time never counts them. */
+export const NO_TINFO: readonly boolean[] = EVENTS.map((e, type) => !RESETS_THREAD[type] && e.name !== "switch");
+
 /** Follows one event of the thread whose state `x` is. */
 export function followLatency(x: LatencyState, type: number, tsHi: number, tsLo: number): void {
   if (!RESETS_THREAD[type]) return;

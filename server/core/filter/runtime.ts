@@ -15,7 +15,7 @@ import type { InterfaceEntry, ProcEntry } from "../formats/scap/blocks";
 import type { RawEvent } from "../formats/scap/reader";
 import { splitNul, unknownThread, type Fd, type Thread, type ThreadTable } from "../state/threads";
 import { LEGACY_FLAGS } from "./legacy-tables";
-import { followLatency, RESETS_THREAD, type LatencyState } from "./latency";
+import { followLatency, hasLatency, NO_TINFO, RESETS_THREAD, type LatencyState } from "./latency";
 import { parseIpv4 } from "./values";
 import type { ServiceTable } from "./services";
 
@@ -134,7 +134,8 @@ export class FilterContext {
   /** The event modifies the state: sysdig parses it before filtering it. */
   modifies = false;
   /** sysdig's evt->m_tinfo is NULL: a clone exit of a thread its table did not hold before
-   *  (it looks clone exits up without creating the thread). The latency fields then read 0. */
+   *  (it looks clone exits up without creating the thread), or an event parsed without its
+   *  thread (latency.ts NO_TINFO). The latency fields then read 0. */
   noTinfo = false;
   /** The event has no thread in sysdig's table after parsing: one that only looks its thread
    *  up (a switch or procinfo of a kernel thread, tid 0, a clone exit that made nothing) or has
@@ -255,6 +256,8 @@ export class FilterContext {
 
     // evt.latency: an exit's distance to its thread's last enter event (latency.ts).
     followLatency(x, type, ev.tsHi, ev.tsLo);
+    // Internal events keep no latency at all (hasLatency); the other threadless ones read 0.
+    if (NO_TINFO[type] && hasLatency(type, p)) this.noTinfo = true;
     let valid = true;
     if (RESETS_THREAD[type]) {
       if (type % 2 === 0) x.enterRejected = false;
@@ -326,7 +329,11 @@ export class FilterContext {
     else if (EXECVE_LIKE[type]) this.execed(this.extra, p, type);
     else if (CONTAINER[type]) {
       const id = this.container(p, type);
-      if (id !== undefined) this.containerThread(id);
+      // Only the JSON-carrying events get a thread of their own (libsinsp's
+      // parse_container_json_evt sets one); the old container event (PPME_CONTAINER_E: id,
+      // type, name, image) keeps its tid's thread: with sysdig 0.29.3 it is proc.name=nginx,
+      // container.id=host for an event of nginx's tid, in filters and chisels alike.
+      if (id !== undefined && P_JSON[type] >= 0) this.containerThread(id);
     }
   }
 
