@@ -158,16 +158,19 @@ test("a 200 MB capture streams to disk with bounded memory and keeps every event
   clearInterval(sampler);
   rmSync(big);
   assert.equal(r.status, 201, JSON.stringify(r.json));
-  const [c] = await get("/api/captures");
-  // Every event block of the file is an event: the count does not come from our reader.
-  assert.equal(c.events, blocks);
-  assert.equal(c.status, "ready");
-  const grew = (peak - rss0) / MiB;
-  console.log(`# 200 MB upload + ingest: RSS ${(rss0 / MiB).toFixed(0)} MB before, peak +${grew.toFixed(0)} MB, ${(r.ms / 1000).toFixed(1)} s`);
-  // Holding the body would take 200 MB on top of ingest's own working set (state, batches in
-  // flight, SQLite; about 110 MB here).
-  assert.ok(grew < 190, `RSS grew by ${grew.toFixed(0)} MB`);
-  assert.equal((await fetch(`${server.origin}/api/captures/${c.id}`, { method: "DELETE", headers: { ...AUTH, origin: server.origin } })).status, 200);
+  try {
+    const [c] = await get("/api/captures");
+    // Every event block of the file is an event: the count does not come from our reader.
+    assert.equal(c.events, blocks);
+    assert.equal(c.status, "ready");
+    const grew = (peak - rss0) / MiB;
+    console.log(`# 200 MB upload + ingest: RSS ${(rss0 / MiB).toFixed(0)} MB before, peak +${grew.toFixed(0)} MB, ${(r.ms / 1000).toFixed(1)} s`);
+    // Ingest's own working set (state, batches in flight, SQLite) is about 120 MB here, and the
+    // garbage collector may run late under load; holding the body would add 200 MB to that.
+    assert.ok(grew < 250, `RSS grew by ${grew.toFixed(0)} MB`);
+  } finally {
+    await fetch(`${server.origin}/api/captures/${r.json.id}`, { method: "DELETE", headers: { ...AUTH, origin: server.origin } });
+  }
 });
 
 test("more uploads than the limit at once: the next is refused with 429 saying how to raise it; cut uploads leave nothing", async () => {
@@ -181,14 +184,14 @@ test("more uploads than the limit at once: the next is refused with 429 saying h
     return req;
   });
   // The held uploads are stored to disk as they come: wait until both have begun.
-  for (let i = 0; i < 100 && readdirSync(path.join(dataDir, "uploads")).length < MAX_UPLOADS; i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 500 && readdirSync(path.join(dataDir, "uploads")).length < MAX_UPLOADS; i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(readdirSync(path.join(dataDir, "uploads")).length, MAX_UPLOADS);
   const r = await upload(readFileSync(CAT_WRITE), { "x-filename": "third.scap" });
   assert.equal(r.status, 429);
   assert.equal(r.headers["retry-after"], "5");
   assert.match(r.json.error, /2 uploads are already running.*CASEFILE_MAX_UPLOADS/);
   for (const req of held) req.destroy();
-  for (let i = 0; i < 100 && dataFiles().length > before.length; i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 500 && dataFiles().length > before.length; i++) await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(dataFiles(), before, "a cut upload left its temp file");
   assert.deepEqual(await get("/api/captures"), []);
   // A slot is free again.
