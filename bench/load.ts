@@ -190,5 +190,5 @@ console.log(line("GET /api/captures, idle", idle, String(idle.length), ""));
 console.log(line("GET /api/captures, slow filter + load", probe, String(probe.length), ""));
 const idleP50 = pct(idle, 0.5);
 console.log(`GET /api/captures delayed by the slow filter: p95 +${(pct(probe, 0.95) - idleP50).toFixed(1)} ms, max +${(Math.max(...probe) - idleP50).toFixed(1)} ms over its idle median (target < 100 ms)`);
-console.log(`slow filter: ${slowRuns.map((r) => `${r.status} after ${(r.ms / 1000).toFixed(1)} s`).join(", ")}${slowRuns.find((r) => r.error) ? ` ("${slowRuns.find((r) => r.error)!.error}")` : ""}`);
+console.log(`slow filter: ${slowRuns.map((r) => `${r.status} after ${(r.ms / 1000).toFixed(1)} s`).join(", ") || "none ended within the run"} (the last one aborted at the end)${slowRuns.find((r) => r.error) ? ` ("${slowRuns.find((r) => r.error)!.error}")` : ""}`);
 process.exit(0);
