@@ -87,3 +87,19 @@ export function compareTies(ours: ChiselOutput, theirs: readonly string[], shape
   }
   return { ...v, tieOnly };
 }
+
+/** Whether sysdig's order of this output is random: a table under keys that are not all
+ *  32-bit integers with two rows of equal value somewhere (or a cut at the top that may fall
+ *  inside such a group: `whole` is then the run without the cut). */
+export function orderIsRandom(ours: ChiselOutput, shape: RowShape, whole?: ChiselOutput): boolean {
+  const rows = (whole ?? ours).table?.rows;
+  if (!rows || rows.length < 2) return false;
+  if (rows.every((r) => r.length === 2) && orderIsExact(rows.map(shape.keyOf))) return false;
+  const seen = new Set<string | number>();
+  for (const r of rows) {
+    const v = shape.valueOf(r);
+    if (seen.has(v)) return true;
+    seen.add(v);
+  }
+  return false;
+}

@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fixtureCaptures, oracleFileFor, runSysdigAsync } from "../../testing/oracle";
 import { limited } from "../../testing/state-oracle";
-import { compareTies, KEY_FIRST, VALUE_FIRST, type TieVerdict } from "../../testing/chisel-ties";
+import { compareTies, KEY_FIRST, orderIsRandom, VALUE_FIRST, type TieVerdict } from "../../testing/chisel-ties";
 import { writerVersions } from "../../testing/writer-versions";
 import { readCaptureFile } from "../../ingest/capture-stream";
 import { ChiselError, type BufferFormat, type Chisel, type ChiselOutput } from "./chisel";
@@ -136,26 +136,23 @@ function viewOf(c: Case): TableView | undefined {
   return TABLE_VIEWS[c.chisel.name]?.plain;
 }
 
-async function verdict(file: string, c: Case, mine: Outcome, theirs: Outcome): Promise<TieVerdict> {
+/** The comparison, and whether sysdig's order of this run is random (ties under string keys). */
+async function verdict(file: string, c: Case, mine: Outcome, theirs: Outcome): Promise<TieVerdict & { random: boolean }> {
   const n = Math.max(mine.lines.length, theirs.lines.length);
   if (mine.failed !== theirs.failed) {
-    return { identical: false, lines: n, same: 0, tieOnly: 0, problem: `ours ${mine.failed ? "failed" : "succeeded"}, sysdig's ${theirs.failed ? "failed" : "succeeded"}` };
+    return { identical: false, random: false, lines: n, same: 0, tieOnly: 0, problem: `ours ${mine.failed ? "failed" : "succeeded"}, sysdig's ${theirs.failed ? "failed" : "succeeded"}` };
   }
-  if (!mine.output) {
+  if (!mine.output?.table) {
     const same = mine.lines.filter((l, i) => l === theirs.lines[i]).length;
-    return { identical: same === n, lines: n, same, tieOnly: 0, problem: same === n ? undefined : `the lines differ\n  ours:   ${JSON.stringify(mine.lines)}\n  sysdig: ${JSON.stringify(theirs.lines)}` };
+    return { identical: same === n, random: false, lines: n, same, tieOnly: 0, problem: same === n ? undefined : `the lines differ\n  ours:   ${JSON.stringify(mine.lines)}\n  sysdig: ${JSON.stringify(theirs.lines)}` };
   }
+  const shape = c.chisel.name === "fdcount_by" ? KEY_FIRST : VALUE_FIRST;
   const view = viewOf(c);
-  const rows = mine.output.table?.rows.length ?? 0;
-  let whole: ChiselOutput | undefined;
-  const cheap = compareTies(mine.output, theirs.lines, c.chisel.name === "fdcount_by" ? KEY_FIRST : VALUE_FIRST);
-  if (!cheap.identical && view && view.top > 0 && rows === view.top) {
-    // The cut may fall inside a group of equal values: compare with the whole group.
-    const all: Chisel = { name: c.chisel.name, description: "", args: [], start: () => tableRun({ ...view, top: 0 }) };
-    whole = (await ours(file, all, { ...c, args: [] })).output;
-    return compareTies(mine.output, theirs.lines, VALUE_FIRST, whole);
-  }
-  return cheap;
+  // At the top-N cut, a group of equal values may go on below it: look at the whole table.
+  const whole = view && view.top > 0 && mine.output.table.rows.length === view.top
+    ? (await ours(file, { name: c.chisel.name, description: "", args: [], start: () => tableRun({ ...view, top: 0 }) }, { ...c, args: [] })).output
+    : undefined;
+  return { ...compareTies(mine.output, theirs.lines, shape, whole), random: orderIsRandom(mine.output, shape, whole) };
 }
 
 const dir = mkdtempSync(join(tmpdir(), "casefile-every-chisel-"));
@@ -171,7 +168,9 @@ const CAPTURES: [string, string, string][] = [
   ...fixtureCaptures().map((f): [string, string, string] => [basename(f), f, oracleFileFor(f)]),
 ];
 
-const table: { capture: string; runs: number; identical: number; tieOnly: number }[] = [];
+/** Per capture: runs, identical runs; of those whose order sysdig fixes (no ties under string
+ *  keys), how many and how many identical (must be all). */
+const table: { capture: string; runs: number; identical: number; fixed: number; fixedIdentical: number; tieOnly: number }[] = [];
 
 test("every sysdig chisel casefile lists is compared here, and there are some", () => {
   assert.ok(SYSDIG_CHISELS.length >= 19, `${SYSDIG_CHISELS.length} chisels`);
@@ -200,13 +199,18 @@ for (const [name, file, oracleFile] of CAPTURES) {
     for (const c of CASES) mine.push(await ours(file, c.chisel, c));
     const theirs = await pending;
     const problems: string[] = [];
-    const row = { capture: name, runs: 0, identical: 0, tieOnly: 0 };
+    const row = { capture: name, runs: 0, identical: 0, fixed: 0, fixedIdentical: 0, tieOnly: 0 };
     for (let i = 0; i < CASES.length; i++) {
       const v = await verdict(file, CASES[i], mine[i], theirs[i]);
       row.runs++;
       if (v.identical) row.identical++;
-      else if (!v.problem) row.tieOnly++;
-      else problems.push(`${label(CASES[i])}: ${v.problem}`);
+      if (!v.random) {
+        row.fixed++;
+        if (v.identical) row.fixedIdentical++;
+        else if (!v.problem) problems.push(`${label(CASES[i])}: sysdig's order is fixed here, ours differs`);
+      }
+      if (!v.identical && !v.problem) row.tieOnly++;
+      else if (v.problem) problems.push(`${label(CASES[i])}: ${v.problem}`);
     }
     table.push(row);
     assert.deepEqual(problems.slice(0, 5), [], `${problems.length} runs differ`);
@@ -215,10 +219,10 @@ for (const [name, file, oracleFile] of CAPTURES) {
 
 after(() => {
   const w = Math.max(...table.map((r) => r.capture.length));
-  const lines = table.map((r) => `# ${r.capture.padEnd(w)}  ${String(r.identical).padStart(3)}/${r.runs} identical, ${r.tieOnly} equal but for sysdig's random order of ties`);
-  const runs = table.reduce((s, r) => s + r.runs, 0);
-  const identical = table.reduce((s, r) => s + r.identical, 0);
-  const ties = table.reduce((s, r) => s + r.tieOnly, 0);
+  const sum = (k: keyof (typeof table)[number]) => table.reduce((s, r) => s + (r[k] as number), 0);
+  const lines = table.map((r) => `# ${r.capture.padEnd(w)}  ${String(r.identical).padStart(2)}/${r.runs} identical; ` +
+    `order fixed by sysdig: ${String(r.fixedIdentical).padStart(2)}/${r.fixed}; random ties: ${r.runs - r.fixed} (${r.tieOnly} in another order than sysdig's this time)`);
   console.log([`# every chisel (${CASES.length} runs per capture, ${table.length} captures):`, ...lines,
-    `# total: ${identical}/${runs} runs identical, ${ties} more equal but for the order of ties sysdig randomises`].join("\n"));
+    `# total: ${sum("identical")}/${sum("runs")} runs identical; of the ${sum("fixed")} whose order sysdig fixes, ${sum("fixedIdentical")} identical; ` +
+    `${sum("runs") - sum("fixed")} with ties under string keys (sysdig's order random: equal as groups, ${sum("tieOnly")} in another order this time)`].join("\n"));
 });
