@@ -9,8 +9,9 @@
 // of equal values changes from run to run (five runs, five orders): there the lines of each
 // group of equal values are compared as sets, and where the top-N cut falls inside such a group
 // (sysdig then shows a random part of it), sysdig's lines must be members of the whole group.
-// Every other difference fails the test. The totals say how many lines were identical and how
-// many matched only as members of their group.
+// Every other difference fails the test (the rule is testing/chisel-ties.ts, which the
+// every-chisel test shares). The totals say how many lines were identical and how many matched
+// only as members of their group.
 
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
@@ -20,7 +21,7 @@ import { limited } from "../../testing/state-oracle";
 import { readCaptureFile } from "../../ingest/capture-stream";
 import type { Chisel, ChiselOutput } from "./chisel";
 import { CHISELS } from "./index";
-import { orderIsExact } from "./lua-sort";
+import { compareTies, KEY_FIRST, VALUE_FIRST, type TieVerdict } from "../../testing/chisel-ties";
 import { chiselDriver } from "./run";
 import { byKeyView, TABLE_VIEWS } from "./table-chisels";
 import { tableRun, type TableView } from "./table-generator";
@@ -85,66 +86,14 @@ async function uncut(file: string, c: Case, view: TableView): Promise<ChiselOutp
   return run(file, all, { ...c, args: [] });
 }
 
-interface Verdict {
-  identical: boolean;
-  lines: number;
-  same: number;
-  tieOnly: number;
-  problem?: string;
-}
-
-function multiset(lines: string[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const l of lines) m.set(l, (m.get(l) ?? 0) + 1);
-  return m;
-}
-
-function within(part: string[], whole: string[]): boolean {
-  const m = multiset(whole);
-  for (const l of part) {
-    const n = m.get(l) ?? 0;
-    if (n === 0) return false;
-    m.set(l, n - 1);
-  }
-  return true;
-}
-
-async function compare(file: string, c: Case, theirs: string[]): Promise<Verdict> {
+async function compare(file: string, c: Case, theirs: string[]): Promise<TieVerdict> {
   const ours = await run(file, CHISELS.get(c.chisel)!, c);
-  const lines = Math.max(ours.lines.length, theirs.length);
-  let same = 0;
-  for (let i = 0; i < lines; i++) if (ours.lines[i] === theirs[i]) same++;
-  const v: Verdict = { identical: same === lines, lines, same, tieOnly: 0 };
-  if (v.identical) return v;
-  const fail = (problem: string) => ({ ...v, problem: `${problem}\n  ours:   ${JSON.stringify(ours.lines)}\n  sysdig: ${JSON.stringify(theirs)}` });
-  if (ours.lines.length !== theirs.length) return fail("line counts differ");
-  const rows = ours.table!.rows;
-  const head = ours.lines.length - rows.length;
-  for (let i = 0; i < head; i++) if (ours.lines[i] !== theirs[i]) return fail("headers differ");
-  const fdcount = c.chisel === "fdcount_by";
-  const keyOf = (r: (string | number)[]) => (fdcount ? r[0] : r[1]);
-  const valueOf = (r: (string | number)[]) => (fdcount ? r[1] : r[0]);
-  if (rows.length > 0 && rows.every((r) => r.length === 2) && orderIsExact(rows.map(keyOf) as number[])) {
-    return fail("number keys: the order is sysdig's own and must be identical");
-  }
+  const shape = c.chisel === "fdcount_by" ? KEY_FIRST : VALUE_FIRST;
+  const v = compareTies(ours, theirs, shape);
+  if (v.identical || !ours.table) return v;
+  // At the top-N cut, a group of equal values may go on below it: compare with the whole group.
   const view = viewOf(c);
-  const whole = view && view.top > 0 && rows.length === view.top ? await uncut(file, c, view) : ours;
-  const wholeRows = whole.table!.rows;
-  const wholeHead = whole.lines.length - wholeRows.length;
-  for (let i = 0; i < rows.length;) {
-    let j = i + 1;
-    while (j < rows.length && valueOf(rows[j]) === valueOf(rows[i])) j++;
-    const mine = ours.lines.slice(head + i, head + j);
-    const them = theirs.slice(head + i, head + j);
-    const group = wholeRows.flatMap((r, k) => (valueOf(r) === valueOf(rows[i]) ? [whole.lines[wholeHead + k]] : []));
-    const cut = group.length > j - i;
-    if (cut ? !within(them, group) : !within(them, mine)) {
-      return fail(`lines ${head + i}..${head + j - 1}: sysdig's are not the ${cut ? "members of the group cut at the top" : "same set"} of equal values`);
-    }
-    for (let k = i; k < j; k++) if (ours.lines[head + k] !== theirs[head + k]) v.tieOnly++;
-    i = j;
-  }
-  return { ...v, identical: false };
+  return view && view.top > 0 && ours.table.rows.length === view.top ? compareTies(ours, theirs, shape, await uncut(file, c, view)) : v;
 }
 
 const totals = { runs: 0, identical: 0, lines: 0, same: 0, tieOnly: 0, tieRuns: 0 };
