@@ -5,7 +5,7 @@ import { EVENTS } from "./event-table";
 import { EC, PT } from "./types";
 import { ParamIndex } from "./params";
 import { isStateful, paramText, type RenderContext } from "./format";
-import { ThreadTable, type Thread } from "../state/threads";
+import { ThreadTable, shownComm, type Thread } from "../state/threads";
 import { applyEvent } from "../state/apply";
 import type { RawEvent, ScapHandler } from "../formats/scap/reader";
 import { SCAP_DF_STATE_ONLY, type GroupEntry, type UserEntry } from "../formats/scap/blocks";
@@ -92,10 +92,11 @@ export class EventStream implements ScapHandler, RenderContext {
   };
   fd = (fd: number) => this.thread.fds.get(fd);
   /** A thread's name for a pid parameter (`next=77(<NA>)`): <NA> for a thread the table holds
-   *  with no name (first met in an event), undefined for none. */
+   *  with no name (first met in an event), "" for one given an empty comm (printed as no name),
+   *  undefined for none. */
   comm = (tid: number) => {
     const t = this.table.threads.get(tid);
-    return t ? t.comm || "<NA>" : undefined;
+    return t ? shownComm(t) : undefined;
   };
   userName = (uid: number) => this.table.users.get(uid)?.name;
   groupName = (gid: number) => this.table.groups.get(gid)?.name;

@@ -20,14 +20,15 @@ export function typeName(type: number, p: ParamIndex): string {
   return info.name;
 }
 
-/** What sysdig shows as proc.name: the thread's command, `<NA>` when unknown; a container
+/** What sysdig shows as proc.name: the thread's command, `<NA>` when unknown (`named`: an
+ *  empty comm was given, and shows empty); a container
  *  event shows as `container:<id>`. */
-export function procName(type: number, comm: string, p: ParamIndex): string {
+export function procName(type: number, comm: string, p: ParamIndex, named = false): string {
   if (CONTAINER_TYPES.has(type) && p.has(0)) {
     const m = /"id":"([^"]*)"/.exec(p.str(0));
     if (m) return `container:${m[1]}`;
   }
-  return comm || "<NA>";
+  return comm || (named ? "" : "<NA>");
 }
 
 export interface LineFields {
@@ -56,7 +57,7 @@ export const PLUGIN_EVENT_TYPES: ReadonlySet<number> = new Set(
 export function eventLine(ev: RawEvent, num: number, thread: Thread, p: ParamIndex, ctx: RenderContext): string {
   if (PLUGIN_EVENT_TYPES.has(ev.type)) return `${num} ${dateTime((BigInt(ev.tsHi) << 32n) | BigInt(ev.tsLo), false)} [<NA>] <NA>`;
   return formatLine({
-    num, time: timeOfDay(ev.tsHi, ev.tsLo), cpu: ev.cpu, proc: procName(ev.type, thread.comm, p),
+    num, time: timeOfDay(ev.tsHi, ev.tsLo), cpu: ev.cpu, proc: procName(ev.type, thread.comm, p, thread.named),
     tid: ev.tid, type: ev.type, typeName: typeName(ev.type, p), info: infoText(ev.type, p, ctx),
   });
 }

@@ -17,7 +17,7 @@ import { dateTime, timeOfDayBig } from "../events/local-time";
 import { AT_FDCWD, resolvePath } from "../events/paths";
 import { ipv6Compressed, ipv6Words } from "../events/net";
 import { FdType, L4Proto } from "../formats/scap/blocks";
-import { fdTypeChar, l4Of, type Fd, type Thread } from "../state/threads";
+import { fdTypeChar, l4Of, shownComm, type Fd, type Thread } from "../state/threads";
 import { sanitized } from "../events/sanitize";
 import { parseIpv4, parseIpv6 } from "./values";
 import type { FieldRef } from "./ast";
@@ -211,12 +211,14 @@ function resIndex(c: FilterContext): number {
 // Threads
 
 function exeOf(t: Thread): string {
-  return t.exe || (t.comm ? "" : NA);
+  // A thread first seen in an event has exe <NA>; one given an empty name has an empty exe.
+  return t.exe || (t.comm || t.named ? "" : NA);
 }
 
 export function commOf(t: Thread): string {
-  // A thread first seen in an event has no name: sysdig calls it <NA>.
-  return t.comm || NA;
+  // A thread first seen in an event has no name: sysdig calls it <NA>. One given an empty
+  // comm (a clone child's from its event) keeps it empty.
+  return shownComm(t);
 }
 
 function mainThread(c: FilterContext, t: Thread): Thread | undefined {

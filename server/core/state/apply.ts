@@ -48,6 +48,9 @@ function on(names: string[], dir: ">" | "<", h: Handler, maxId = Infinity): void
 
 const PPM_O_DIRECTORY = 1 << 10;
 const PPM_CL_CLONE_INVERTED = 1 << 16;
+/** The child of a clone is in a pid namespace of its own (the parent's exit carries the tid the
+ *  child has there, not the host's). */
+const PPM_CL_CHILD_IN_PIDNS = 1 << 29;
 const PPM_CL_PIPE_SRC = 1 << 6;
 const PPM_CL_PIPE_DST = 1 << 5;
 const PPM_CL_ACTIVE = 1 << 7;
@@ -600,8 +603,10 @@ function cloneExit(table: ThreadTable, tid: number, t: Thread | undefined, p: Pa
     inverted = true;
     childTid = tid;
     callerTid = (flags & PPM_CL_CLONE_THREAD ? int(p, P.pid[type]) : int(p, P.ptid[type])) ?? -1;
-  } else if (inContainer) {
-    // In a container the parent sees the child's inner tid: wait for the child's own exit.
+  } else if (inContainer || flags & PPM_CL_CHILD_IN_PIDNS) {
+    // In a container (or a child pid namespace, which the flags tell where the event has no
+    // vtid) the parent sees the child's inner tid: wait for the child's own exit. Measured:
+    // sysdig makes neither the child nor the parent of such an exit.
     return;
   }
   let parent = table.thread(callerTid);
@@ -633,6 +638,7 @@ function cloneExit(table: ThreadTable, tid: number, t: Thread | undefined, p: Pa
     child.comm = CLONE_WITH_COMM.has(type) ? str(p, P.comm[type]) ?? "" : child.exe;
     child.args = splitNul(p.has(P.args[type]) ? p.bytes(P.args[type]) : new Uint8Array(0));
     parent.comm = child.comm;
+    parent.named = true;
     parent.exe = child.exe;
     parent.exepath = child.exepath;
     parent.args = child.args;
@@ -655,6 +661,7 @@ function cloneExit(table: ThreadTable, tid: number, t: Thread | undefined, p: Pa
   if (inverted) child.flags |= PPM_CL_CLONE_INVERTED;
   child.exe = str(p, P.exe[type]) ?? child.exe;
   child.comm = CLONE_WITH_COMM.has(type) ? str(p, P.comm[type]) ?? child.comm : child.exe;
+  child.named = true;
   const ai = P.args[type];
   if (ai >= 0 && p.has(ai)) child.args = splitNul(p.bytes(ai));
   child.fdlimit = int(p, P.fdlimit[type]) ?? child.fdlimit;
@@ -696,6 +703,7 @@ function execveExit(_table: ThreadTable, t: Thread, p: ParamIndex, type: number,
   if (p.int(0) < 0) return;
   t.exe = str(p, P.exe[type]) ?? t.exe;
   t.comm = EXECVE_WITH_COMM.has(type) ? str(p, P.comm[type]) ?? t.comm : t.exe;
+  t.named = true;
   const ai = P.args[type];
   if (ai >= 0 && p.has(ai)) t.args = splitNul(p.bytes(ai));
   t.pid = int(p, P.pid[type]) ?? t.pid;
@@ -815,6 +823,7 @@ function scratchThread(tid: number): Thread {
   s.tid = s.pid = tid;
   s.ptid = -1;
   s.comm = s.exe = s.exepath = s.cwd = "";
+  s.named = false;
   s.args = NO_STRINGS;
   s.uid = s.gid = 0xffffffff;
   s.fdlimit = s.sid = s.vpgid = s.vtid = s.vpid = s.loginuid = -1;

@@ -26,6 +26,8 @@ type ThreadRow = [
   vmswapKb: number, pfMajor: number, pfMinor: number, flags: number, sid: number, vpgid: number,
   vtid: number, vpid: number, loginuid: number, nchilds: number, fdTable: number, enterType: number,
   enterArgs: (number | null)[], lastFd: number | null, enterStr: string | null, enterTuple: number[] | null,
+  /** 1 when an empty comm was given (Thread.named); absent in snapshots made before it. */
+  named?: number,
 ];
 
 interface SnapshotJson {
@@ -88,12 +90,14 @@ export function snapshot(table: ThreadTable): string {
       const o = t.fds.orderState();
       fdTables.push({ fds: o.keys.map((k) => fdRow(k, t.fds.get(k)!)), buckets: o.buckets, nextResize: o.nextResize });
     }
-    threads.push([
+    const row: ThreadRow = [
       t.tid, t.pid, t.ptid, t.comm, t.exe, t.exepath, t.args, t.cwd, t.uid, t.gid, t.fdlimit,
       t.vmsizeKb, t.vmrssKb, t.vmswapKb, t.pfMajor, t.pfMinor, t.flags, t.sid, t.vpgid, t.vtid,
       t.vpid, t.loginuid, t.nchilds, id, t.enterType, t.enterArgs.map(nanToNull), t.lastFd ?? null,
       t.enterStr ?? null, t.enterTuple ? [...t.enterTuple] : null,
-    ]);
+    ];
+    if (t.named) row.push(1);
+    threads.push(row);
   }
   const v = table.vmOverride;
   const json: SnapshotJson = {
@@ -131,6 +135,7 @@ export function restore(data: string | Uint8Array): ThreadTable {
     if (r[26] !== null) t.lastFd = r[26];
     if (r[27] !== null) t.enterStr = r[27];
     if (r[28] !== null) t.enterTuple = Uint8Array.from(r[28]);
+    if (r[29]) t.named = true;
     table.threads.set(t.tid, t);
   }
   table.order = StdHashOrder.restore({ keys: json.threads.map((r) => r[0]), ...json.order });

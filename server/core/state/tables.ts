@@ -9,7 +9,7 @@
 import { FdType, L4Proto } from "../formats/scap/blocks";
 import { extendString, formatBytes } from "../chisels/lua-format";
 import { luaPairsOrder } from "./lua-table";
-import { CANCELED_FD, l4Of, type Fd, type FdTable, type Thread, type ThreadTable } from "./threads";
+import { CANCELED_FD, l4Of, shownComm, type Fd, type FdTable, type Thread, type ThreadTable } from "./threads";
 import type { StateChisel } from "../filter/chisel-filter";
 import { sanitized } from "../events/sanitize";
 
@@ -49,9 +49,7 @@ export type PsRow = {
 export type FdPredicate = (t: Thread, fdNum: number, f: Fd) => boolean;
 
 /** The name sysdig shows for a thread's command (<NA> when unknown). */
-function commOf(t: Thread): string {
-  return t.comm || "<NA>";
-}
+const commOf = shownComm;
 
 /** What the chisel sees as a number key: the value cast to uint32 and then to a C int. */
 const asKey = (v: number): number =>

@@ -110,8 +110,13 @@ export interface Thread {
   tid: number;
   pid: number;
   ptid: number;
-  /** "" when the thread was first seen in an event, not in the process list: sysdig prints <NA>. */
+  /** "" when the thread was first seen in an event, not in the process list: sysdig prints <NA>
+   *  (its comm is "<NA>"), unless `named` says the "" was given. */
   comm: string;
+  /** The comm was given (by the process list, a clone or an execve exit), so an empty one is
+   *  printed empty: sysdig names a thread it first meets "<NA>", but a clone child takes the
+   *  comm its event carries, "" included. */
+  named?: boolean;
   exe: string;
   exepath: string;
   args: string[];
@@ -151,6 +156,12 @@ export interface Thread {
 
 export const PPM_CL_CLONE_FILES = cloneFlags.find(([n]) => n === "CLONE_FILES")![1];
 export const PPM_CL_CLONE_THREAD = cloneFlags.find(([n]) => n === "CLONE_THREAD")![1];
+
+/** The name sysdig shows for a thread (proc.name, a pid parameter's): <NA> for one it first met
+ *  in an event, else its comm, even when empty. */
+export function shownComm(t: Thread): string {
+  return t.comm || (t.named ? "" : "<NA>");
+}
 
 /** A thread with nothing known about it, as sysdig makes one for a tid it first meets in an
  *  event (comm and exe <NA>, no user, no limits). Its last enter event's fd starts at 0, as
@@ -209,6 +220,7 @@ export class ThreadTable {
     t.pid = p.pid;
     t.ptid = p.ptid;
     t.comm = p.comm;
+    t.named = true;
     t.exe = p.exe;
     t.exepath = p.exepath;
     t.args = splitNul(p.args);
