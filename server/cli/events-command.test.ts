@@ -55,7 +55,7 @@ test("a capture cut short: whole events kept, one-line error with the offset, ex
   writeFileSync(gzCut, gz.subarray(0, gz.length - 800));
   const g = casefile(["events", gzCut]);
   assert.equal(g.status, 2);
-  assert.match(g.stderr, /^casefile: .*: gzip stream damaged or cut short .* at byte \d+\n$/);
+  assert.match(g.stderr, /^casefile: .*: gzip stream damaged or cut short .* at byte \d+ of the inflated data\n$/);
   const gzExpected = sysdigLines(gzCut);
   assert.ok(gzExpected.length > 0 && gzExpected.length < expected.length, `sysdig read ${gzExpected.length} of ${expected.length} events: the cut is not inside the events`);
   assert.deepEqual(lines(g.stdout), gzExpected);

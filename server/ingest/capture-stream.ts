@@ -59,10 +59,19 @@ export async function readCaptureFile(
     return { reader };
   } catch (e) {
     input.destroy();
-    if (e instanceof ScapError) return { reader, error: e };
+    // In a gzip file the offsets are of the inflated data: the message says so, since they
+    // cannot be found in the file as stored.
+    if (e instanceof ScapError) return { reader, error: gz ? e.ofInflated() : e };
     const err = e as NodeJS.ErrnoException;
-    if (err.code === "Z_BUF_ERROR" || err.code === "Z_DATA_ERROR" || /unexpected end of file/.test(err.message)) {
-      return { reader, error: new ScapError(`gzip stream damaged or cut short (${err.message})`, reader.offset) };
+    if (gz && (err.code?.startsWith("Z_") || /unexpected end of file/.test(err.message))) {
+      // Every whole block inflated before the damage was read; the offset is where reading
+      // stopped (the start of the block the damage cut into, as for a capture cut short).
+      return {
+        reader,
+        error: new ScapError(
+          `gzip stream damaged or cut short (${err.message}) after ${inflatedBytes} bytes of inflated data; reading stopped`,
+          reader.offset, true),
+      };
     }
     throw e;
   }

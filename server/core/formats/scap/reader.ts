@@ -12,12 +12,18 @@ import {
 import { EVENTS, LEGACY_EVENT_COUNT } from "../../events/event-table";
 import { EF } from "../../events/types";
 
-/** A damaged or foreign input. `offset` is the byte offset in the scap stream (after gzip
- *  inflation) where the problem starts. */
+/** A damaged or foreign input. `offset` is the byte offset in the scap stream where the problem
+ *  starts; for a gzip file that is the inflated stream, and the message says so (`inflated`),
+ *  since the offset cannot be found in the file as stored. */
 export class ScapError extends Error {
-  constructor(message: string, readonly offset: number) {
-    super(`${message} at byte ${offset}`);
+  constructor(readonly reason: string, readonly offset: number, readonly inflated = false) {
+    super(`${reason} at byte ${offset}${inflated ? " of the inflated data" : ""}`);
     this.name = "ScapError";
+  }
+
+  /** The same error, placed in the inflated data of a gzip file. */
+  ofInflated(): ScapError {
+    return this.inflated ? this : new ScapError(this.reason, this.offset, true);
   }
 }
 
@@ -59,6 +65,8 @@ export interface ScapHandler {
 /** Largest block we accept: large-payload event blocks and process lists of big hosts stay far
  *  below this; anything bigger is a corrupt length, not a block to buffer. */
 const MAX_BLOCK = 256 * 1024 * 1024;
+/** First size of the buffer of a block that spans chunks; it doubles as its bytes arrive. */
+const PENDING_START = 64 * 1024;
 
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 
@@ -71,6 +79,8 @@ export class ScapReader {
   unknownEvents = 0;
   private pending: Uint8Array | null = null;
   private pendingLen = 0;
+  /** The length the pending block claims (0 until its first 8 bytes are in). */
+  private pendingTotal = 0;
   private sawHeader = false;
   private readonly ev: RawEvent;
 
@@ -101,8 +111,8 @@ export class ScapReader {
     }
     if (pos < n) {
       const rest = n - pos;
-      const want = rest >= 8 ? this.blockLength(dv, pos) : 8;
-      this.pending = new Uint8Array(Math.max(want, 8));
+      this.pendingTotal = rest >= 8 ? this.blockLength(dv, pos) : 0;
+      this.pending = new Uint8Array(Math.max(8, Math.min(this.pendingTotal, Math.max(rest * 2, PENDING_START))));
       this.pending.set(chunk.subarray(pos));
       this.pendingLen = rest;
     }
@@ -126,22 +136,24 @@ export class ScapReader {
       this.pendingLen += take;
       pos = take;
       if (this.pendingLen < 8) return pos;
-      const total = this.blockLength(new DataView(p.buffer, p.byteOffset, 8), 0);
-      if (total > p.length) {
-        const grown = new Uint8Array(total);
-        grown.set(p.subarray(0, this.pendingLen));
-        this.pending = p = grown;
-      }
+      this.pendingTotal = this.blockLength(new DataView(p.buffer, p.byteOffset, 8), 0);
     }
-    const total = p.length;
+    const total = this.pendingTotal;
     const take = Math.min(total - this.pendingLen, chunk.length - pos);
+    if (this.pendingLen + take > p.length) {
+      // Grown as the bytes come, never to the length the block claims before they do: a lying
+      // length in a small file costs no more memory than the file.
+      const grown = new Uint8Array(Math.min(total, Math.max(p.length * 2, this.pendingLen + take)));
+      grown.set(p.subarray(0, this.pendingLen));
+      this.pending = p = grown;
+    }
     p.set(chunk.subarray(pos, pos + take), this.pendingLen);
     this.pendingLen += take;
     pos += take;
     if (this.pendingLen === total) {
       this.pending = null;
       this.pendingLen = 0;
-      this.block(p, new DataView(p.buffer, p.byteOffset, p.byteLength), 0, total);
+      this.block(p, new DataView(p.buffer, p.byteOffset, total), 0, total);
     }
     return pos;
   }
@@ -377,12 +389,27 @@ export class ScapReader {
     if (ev.end > bodyEnd || ev.end < ev.lensOff) {
       throw new ScapError(`event length ${len} overruns its block`, this.offset);
     }
+    // The count is checked against the room for its lengths before any length is read: a v2
+    // count is 32 bits, and a lying one (0xffffffff) would read far past the event. sysdig
+    // 0.29.3 takes the count on trust and reads past the event too (it prints garbage, or
+    // dies with a segmentation fault at 0xffffffff); the events before this one are what both
+    // keep.
+    const room = Math.floor((ev.end - ev.lensOff) / ev.lenSize);
+    if (ev.nparams > room) {
+      throw new ScapError(
+        `event of type ${type} claims ${ev.nparams} parameters, but its ${ev.end - ev.lensOff} bytes of parameters hold at most ${room} lengths (event block)`,
+        this.offset);
+    }
     ev.valsOff = ev.lensOff + ev.nparams * ev.lenSize;
     let end = ev.valsOff;
     for (let i = 0; i < ev.nparams; i++) {
       end += ev.lenSize === 2 ? dv.getUint16(ev.lensOff + 2 * i, true) : dv.getUint32(ev.lensOff + 4 * i, true);
     }
-    if (end > ev.end) throw new ScapError("event parameters overrun the event", this.offset);
+    if (end > ev.end) {
+      throw new ScapError(
+        `event of type ${type}: its ${ev.nparams} parameter lengths add up to ${end - ev.valsOff} bytes, past the event's ${ev.end - ev.valsOff} (event block)`,
+        this.offset);
+    }
     this.handler.event(ev);
   }
 
