@@ -11,10 +11,12 @@
 //   reports back and takes the next query;
 // - a replay of the kept file reads it in small chunks: between two chunks the worker sees the
 //   stop flag (shared memory) and ends the replay.
-// Terminating a worker from outside is the last resort only (the extension is not built, or the
-// worker did not stop within a grace period): a thread dies only once back in JavaScript, and if
-// better-sqlite3 has to raise an error while its thread is being terminated it aborts the whole
-// process, so the pool never terminates a worker whose statement it has just interrupted.
+// A worker is terminated from outside only when it cannot be inside an interrupted statement:
+// better-sqlite3 aborts the whole process if it raises an error (SQLITE_INTERRUPT included) in
+// a thread being terminated. So an interrupted worker is ended once it has reported back (idle);
+// one that does not report within a grace period (starved of CPU, or stuck) is given up on and
+// replaced, and ended when it reports. Without the extension nothing interrupts a statement, and
+// a worker can be terminated at once (its statement runs to its end, without an error).
 
 import Database from "better-sqlite3";
 import { Worker } from "node:worker_threads";
@@ -136,12 +138,16 @@ interface Slot {
   /** The query it runs, answered or not: the worker is busy until it reports back. */
   job?: Job;
   stop: Int32Array;
-  /** Terminates the worker if a stopped query has not ended within the grace period. */
+  /** Gives up on the worker if a stopped query has not ended within the grace period. */
   watchdog?: ReturnType<typeof setTimeout>;
+  /** Called once it has reported back (or ended): close() waits for that. */
+  onIdle?: () => void;
 }
 
-/** How long a stopped query may take to end before its worker is terminated from outside. */
+/** How long a stopped query may take to end before its worker is given up on and replaced. */
 const STOP_GRACE_MS = 2_000;
+/** How long close() waits for workers to report back from their interrupted queries. */
+const CLOSE_WAIT_MS = 5_000;
 
 export class QueryPool {
   private readonly slots = new Set<Slot>();
@@ -186,19 +192,27 @@ export class QueryPool {
     });
   }
 
-  /** Terminates every worker; queries still waiting or running are refused. A running SQLite
-   *  statement is not interrupted here: its thread ends when the statement does (interrupting
-   *  it would have better-sqlite3 raise an error in a thread being terminated). */
+  /** Refuses the queries still waiting or running, stops the running ones, and ends every
+   *  worker once it has reported back (see the top of this file; a worker still busy after
+   *  CLOSE_WAIT_MS is terminated anyway). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const job of this.waiting.splice(0)) this.settle(job, new Error("the store is closed"));
-    const stopping: Promise<number>[] = [];
+    const busy: Promise<void>[] = [];
     for (const s of this.slots) {
-      if (s.job) this.settle(s.job, new Error("the store is closed"));
       clearTimeout(s.watchdog);
-      stopping.push(s.worker.terminate());
+      const job = s.job;
+      if (!job) continue;
+      this.settle(job, new Error("the store is closed"));
+      this.cancelStatement?.get(s.index, job.id);
+      Atomics.store(s.stop, 0, job.id);
+      busy.push(new Promise((r) => (s.onIdle = r)));
     }
+    let waited: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.all(busy), new Promise((r) => (waited = setTimeout(r, CLOSE_WAIT_MS)))]);
+    clearTimeout(waited);
+    const stopping = [...this.slots].map((s) => s.worker.terminate());
     this.slots.clear();
     await Promise.all(stopping);
     this.control?.close();
@@ -249,12 +263,16 @@ export class QueryPool {
         if ("error" in reply) this.settle(job, errorFromReply(reply.error));
         else this.settle(job, undefined, reply.answer);
       }
+      slot.onIdle?.();
+      // One given up on (see stop()): idle now, so it can be ended.
+      if (!this.slots.has(slot) && !this.closed) void worker.terminate();
       this.dispatch();
     });
     // A worker that ends (it stopped a replay, or died: out of memory, a crash in native code):
     // its query, if still unanswered, fails with the reason; the next query gets a new worker.
     const ended = (e: Error) => {
       clearTimeout(slot.watchdog);
+      slot.onIdle?.();
       if (!this.slots.delete(slot)) return;
       if (slot.job && !slot.job.settled) this.settle(slot.job, e);
       // One that could not even start (its store would not open) would fail again: the
@@ -283,19 +301,24 @@ export class QueryPool {
     let slot: Slot | undefined;
     for (const s of this.slots) if (s.job === job) slot = s;
     if (!slot) return;
-    this.cancelStatement?.get(slot.index, job.id);
     Atomics.store(slot.stop, 0, job.id);
-    const worker = slot.worker;
-    // Without the extension a long statement cannot be interrupted: the worker is terminated
-    // at once (it keeps its core until the statement ends, but takes no more queries).
-    const grace = this.cancelStatement ? STOP_GRACE_MS : 0;
-    slot.watchdog = setTimeout(() => {
-      if (slot.job !== job) return;
+    if (!this.cancelStatement) {
+      // Nothing can interrupt its statement: terminated at once (it keeps its core until the
+      // statement ends, but takes no more queries), a new worker in its place.
       this.slots.delete(slot);
-      void worker.terminate();
+      void slot.worker.terminate();
       this.spawn();
       this.dispatch();
-    }, grace);
+      return;
+    }
+    this.cancelStatement.get(slot.index, job.id);
+    slot.watchdog = setTimeout(() => {
+      if (slot.job !== job || !this.slots.delete(slot)) return;
+      // Still busy: given up on, and ended when it reports back (never terminated while it may
+      // be about to raise SQLITE_INTERRUPT). A new worker takes its place now.
+      this.spawn();
+      this.dispatch();
+    }, STOP_GRACE_MS);
     slot.watchdog.unref();
   }
 

@@ -143,8 +143,9 @@ export interface Store {
    *  QueryQueueFull when too many are waiting; either way the query stops. A store opened
    *  with `workers: 0` (or inside a worker) answers inline. */
   query<K extends QueryName>(name: K, args: QueryArgs<K>, opts?: { signal?: AbortSignal }): Promise<QueryAnswer<K>>;
-  /** Stops the query workers and closes the databases. */
-  close(): void;
+  /** Closes the databases and stops the query workers: resolved once they have ended (a worker
+   *  running a query is stopped first; see query-pool.ts). */
+  close(): Promise<void>;
 }
 
 export class UnknownChisel extends Error {

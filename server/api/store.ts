@@ -266,12 +266,13 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
       return pool.run(name, args, qopts.signal) as Promise<QueryAnswer<K>>;
     },
 
-    close(): void {
-      void pool?.close();
+    close(): Promise<void> {
+      const stopping = pool?.close() ?? Promise.resolve();
       pool = undefined;
       for (const db of captureDbs.values()) db.close();
       captureDbs.clear();
       catalog.close();
+      return stopping;
     },
   };
 }

@@ -185,7 +185,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   } catch (e) {
     clearInterval(pinger);
     setContext(undefined);
-    store?.close();
+    await store?.close();
     await nextApp?.close().catch(() => {});
     await new Promise((r) => server.close(r));
     throw e;
@@ -205,7 +205,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         server.closeAllConnections();
         await closed;
         await nextApp?.close().catch(() => {});
-        store?.close();
+        await store?.close();
         setContext(undefined);
       })();
       return closing;
