@@ -1,6 +1,6 @@
 // Differential test: every chisel casefile runs under a sysdig name, against sysdig 0.29.3's own
 // (`sysdig -r FILE [FLAG] -c NAME [ARG] [FILTER]`), with and without a filter, with each buffer
-// flag where the chisel prints buffers, on every capture of testing/writer-versions.ts (one per
+// flag where the chisel prints buffers, with -pc where the chisel has a container layout, on every capture of testing/writer-versions.ts (one per
 // libscap writer layout) and on every fixture capture. The other chisel tests go deeper on fewer
 // files; this one goes wide: every chisel on every writer's layout.
 //
@@ -33,12 +33,16 @@ interface Case {
   args: string[];
   filter?: string;
   flag?: keyof typeof FLAGS;
+  /** sysdig's -pc: the chisels that have a container layout use it. */
+  pc?: boolean;
 }
 
 /** sysdig's buffer flags and ours. */
 const FLAGS = { "-A": "ascii", "-x": "hex", "-X": "hexascii", "-b": "base64" } as const satisfies Record<string, BufferFormat>;
 /** The chisels that print buffers (%evt.arg.data), which the flags change. */
 const BUFFER_CHISELS = new Set(["echo_fds"]);
+/** The chisels -pc changes (table_generator's fixed views have a container layout). */
+const PC_CHISELS = new Set([...Object.keys(TABLE_VIEWS), "echo_fds", "spy_users"]);
 /** A filter that reads the process table and event numbers, valid on every capture. */
 const FILTER = "evt.num>10 and proc.name!=nginx";
 /** Keys for the chisels that take one: a string key (ties in sysdig's random order), a number
@@ -55,10 +59,11 @@ const CASES: Case[] = SYSDIG_CHISELS.flatMap((chisel) => {
     ...argSets.map((args) => ({ chisel, args })),
     { chisel, args: argSets[0], filter: FILTER },
     ...(BUFFER_CHISELS.has(chisel.name) ? (Object.keys(FLAGS) as (keyof typeof FLAGS)[]).map((flag) => ({ chisel, args: [], flag })) : []),
+    ...(PC_CHISELS.has(chisel.name) ? [{ chisel, args: argSets[0], pc: true }] : []),
   ];
 });
 
-const label = (c: Case) => [c.flag, c.chisel.name, ...c.args, c.filter && JSON.stringify(c.filter)].filter(Boolean).join(" ");
+const label = (c: Case) => [c.pc && "-pc", c.flag, c.chisel.name, ...c.args, c.filter && JSON.stringify(c.filter)].filter(Boolean).join(" ");
 
 interface Outcome {
   lines: string[];
@@ -74,7 +79,7 @@ function toLines(out: string): string[] {
 }
 
 function sysdig(file: string, c: Case): Promise<Outcome> {
-  const argv = ["-r", file, ...(c.flag ? [c.flag] : []), "-c", c.chisel.name, ...c.args, ...(c.filter ? [c.filter] : [])];
+  const argv = ["-r", file, ...(c.pc ? ["-pc"] : []), ...(c.flag ? [c.flag] : []), "-c", c.chisel.name, ...c.args, ...(c.filter ? [c.filter] : [])];
   // A chisel's Lua error makes sysdig exit non-zero: that is an answer (ours must fail too).
   return runSysdigAsync(argv).then((r) => ({ lines: toLines(r.stdout.toString("utf8")), failed: r.status !== 0 }));
 }
@@ -95,11 +100,12 @@ async function sysdigAll(file: string): Promise<Outcome[]> {
   const single: number[] = [];
   CASES.forEach((c, i) => {
     if (!batchable(c)) return void single.push(i);
-    const key = c.filter ?? "";
+    const key = JSON.stringify([c.pc === true, c.filter ?? ""]);
     batches.set(key, [...(batches.get(key) ?? []), i]);
   });
-  const batch = async (filter: string, idx: number[]) => {
-    const argv = ["-r", file, ...idx.flatMap((i) => ["-c", CASES[i].chisel.name, ...CASES[i].args]), ...(filter ? [filter] : [])];
+  const batch = async (key: string, idx: number[]) => {
+    const [pc, filter] = JSON.parse(key) as [boolean, string];
+    const argv = ["-r", file, ...(pc ? ["-pc"] : []), ...idx.flatMap((i) => ["-c", CASES[i].chisel.name, ...CASES[i].args]), ...(filter ? [filter] : [])];
     const r = await runSysdigAsync(argv);
     const lines = toLines(r.stdout.toString("utf8"));
     const starts = lines.flatMap((l, k) => (l === RULE && k > 0 ? [k - 1] : []));
@@ -110,7 +116,7 @@ async function sysdigAll(file: string): Promise<Outcome[]> {
     idx.forEach((i, k) => (out[i] = { lines: lines.slice(starts[k], starts[k + 1] ?? lines.length), failed: false }));
   };
   await limited(4, [
-    ...[...batches].map(([filter, idx]) => () => batch(filter, idx)),
+    ...[...batches].map(([key, idx]) => () => batch(key, idx)),
     ...single.map((i) => async () => void (out[i] = await sysdig(file, CASES[i]))),
   ]);
   return out;
@@ -118,7 +124,7 @@ async function sysdigAll(file: string): Promise<Outcome[]> {
 
 /** Our run, through run.ts's driver, as the command line and the API run it. */
 async function ours(file: string, chisel: Chisel, c: Case): Promise<Outcome> {
-  const d = chiselDriver(chisel, c.args, { filter: c.filter, bufferFormat: c.flag && FLAGS[c.flag] });
+  const d = chiselDriver(chisel, c.args, { filter: c.filter, bufferFormat: c.flag && FLAGS[c.flag], printContainer: c.pc });
   try {
     const { error } = await readCaptureFile(file, d.handler);
     if (error) return { lines: d.finish().lines, failed: true };
@@ -133,7 +139,8 @@ async function ours(file: string, chisel: Chisel, c: Case): Promise<Outcome> {
 /** The table_generator view of a case, for the run without its top-N cut. */
 function viewOf(c: Case): TableView | undefined {
   if (c.chisel.name === "fdbytes_by" || c.chisel.name === "fdtime_by") return byKeyView(c.chisel.name, c.args[0]);
-  return TABLE_VIEWS[c.chisel.name]?.plain;
+  const v = TABLE_VIEWS[c.chisel.name];
+  return c.pc ? v?.container : v?.plain;
 }
 
 /** The comparison, and whether sysdig's order of this run is random (ties under string keys). */
