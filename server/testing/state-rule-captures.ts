@@ -6,8 +6,9 @@
 // at every event, filters, field values and chisels. Test code only.
 
 import { FdType } from "../core/formats/scap/blocks";
-import { ScapWriter, sockaddrV4, socktupleV4, type InterfaceSpec, type ParamValue } from "../core/formats/scap/writer";
+import { ScapWriter, sockaddrV4, socktupleV4, type FdSpec, type InterfaceSpec, type ParamValue } from "../core/formats/scap/writer";
 import { ipv6ToBytes } from "../core/state/interfaces";
+import type { StateCommand } from "../cli/state-commands";
 import { CLONE_THREAD_FLAGS, buildScenario, forkExit, type Emit, type Scenario } from "./scap-scenario";
 
 export interface RuleCapture {
@@ -21,6 +22,9 @@ export interface RuleCapture {
   fields: string[];
   /** Chisels (name and arguments) whose output must be sysdig's. */
   chisels: string[][];
+  /** lsof/netstat/ps with a filter argument (`sysdig -c CMD "F" "evt.num=N"`), compared at
+   *  every event besides the unfiltered ones. */
+  stateFilters?: { cmd: StateCommand; filter: string }[];
 }
 
 const enc = new TextEncoder();
@@ -71,6 +75,8 @@ export function socktupleV6(sip: string, sport: number, dip: string, dport: numb
 }
 
 const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
+/** SCAP_L4_TCP and SCAP_L4_UDP, as an fd list entry carries them. */
+const L4_TCP = 2, L4_UDP = 3;
 const SOCK_STREAM = 1, SOCK_DGRAM = 2;
 const IF_V4: InterfaceSpec[] = [
   { name: "lo", addr: "127.0.0.1", netmask: "255.0.0.0" },
@@ -323,6 +329,70 @@ const parents: Scenario = {
   },
 };
 
+/** Rule 7: a socket of the capture's fd list is connected (fd.connected, FLAGS_SOCKET_CONNECTED)
+ *  when it is a TCP one with a tuple, IPv4 or IPv6, whatever the tuple holds: sysdig cannot
+ *  know from /proc whether a connect() ran. Every other entry (UDP and other protocols with a
+ *  full tuple, servers, unix, netlink, files) is not. The mark follows the fd through a fork and
+ *  a dup, and later calls change it as they change any fd's. */
+const V6 = ipv6ToBytes;
+const FD_LIST_SOCKETS: FdSpec[] = [
+  // IPv4 tuples: TCP, UDP, and the other protocols (unknown, ICMP, raw), full and empty.
+  { fd: 3, type: FdType.IPV4_SOCK, sip: "10.0.2.2", sport: 50879, dip: "10.0.2.15", dport: 22, l4proto: L4_TCP },
+  { fd: 4, type: FdType.IPV4_SOCK, sip: "0.0.0.0", sport: 0, dip: "0.0.0.0", dport: 0, l4proto: L4_TCP },
+  { fd: 5, type: FdType.IPV4_SOCK, sip: "10.0.2.15", sport: 41000, dip: "10.0.2.3", dport: 53, l4proto: L4_UDP },
+  { fd: 6, type: FdType.IPV4_SOCK, sip: "0.0.0.0", sport: 0, dip: "0.0.0.0", dport: 0, l4proto: L4_UDP },
+  { fd: 7, type: FdType.IPV4_SOCK, sip: "10.0.2.15", sport: 41001, dip: "10.0.2.4", dport: 80, l4proto: 0 },
+  { fd: 8, type: FdType.IPV4_SOCK, sip: "10.0.2.15", sport: 0, dip: "10.0.2.5", dport: 0, l4proto: 4 },
+  { fd: 9, type: FdType.IPV4_SOCK, sip: "10.0.2.15", sport: 0, dip: "10.0.2.6", dport: 0, l4proto: 5 },
+  // IPv6 tuples: TCP full and empty, UDP, and an IPv4-mapped TCP one.
+  { fd: 10, type: FdType.IPV6_SOCK, sip: V6("2001:db8::1"), sport: 50000, dip: V6("2001:db8::2"), dport: 443, l4proto: L4_TCP },
+  { fd: 11, type: FdType.IPV6_SOCK, sip: V6("::"), sport: 0, dip: V6("::"), dport: 0, l4proto: L4_TCP },
+  { fd: 12, type: FdType.IPV6_SOCK, sip: V6("2001:db8::1"), sport: 50001, dip: V6("2001:db8::3"), dport: 53, l4proto: L4_UDP },
+  { fd: 13, type: FdType.IPV6_SOCK, sip: V6("::ffff:10.0.0.1"), sport: 50002, dip: V6("::ffff:10.0.0.2"), dport: 8080, l4proto: L4_TCP },
+  // Servers (a bound address only), TCP and UDP.
+  { fd: 14, type: FdType.IPV4_SERVSOCK, sip: "0.0.0.0", sport: 22, l4proto: L4_TCP },
+  { fd: 15, type: FdType.IPV4_SERVSOCK, sip: "0.0.0.0", sport: 161, l4proto: L4_UDP },
+  { fd: 16, type: FdType.IPV6_SERVSOCK, sip: V6("::"), sport: 22, l4proto: L4_TCP },
+  // Unix with and without a path, netlink, a file.
+  { fd: 17, type: FdType.UNIX_SOCK, name: "/run/systemd/journal/stdout" },
+  { fd: 18, type: FdType.UNIX_SOCK, name: "" },
+  { fd: 19, type: FdType.NETLINK, name: "" },
+  { fd: 20, type: FdType.FILE_V2, name: "/var/log/auth.log" },
+];
+
+const fdListConnected: Scenario = {
+  name: "fd list sockets connected",
+  writer: () => new ScapWriter()
+    .procs([{ tid: 200, pid: 200, ptid: 1, comm: "sshd" }, { tid: 1, pid: 1, ptid: 0, comm: "init" }])
+    .users([{ uid: 0, gid: 0, name: "root" }])
+    .fds(200, FD_LIST_SOCKETS),
+  events: (ev) => {
+    for (const { fd } of FD_LIST_SOCKETS) look(ev, 200, fd);
+    // A child gets the fds, marks and all; a dup copies the mark.
+    ev(200, "fork", ">", []);
+    ev(200, "fork", "<", forkExit({ res: 210, tid: 200, pid: 200, ptid: 1, comm: "sshd" }));
+    ev(210, "fork", "<", forkExit({ res: 0, tid: 210, pid: 210, ptid: 200, comm: "sshd" }));
+    for (const fd of [3, 5, 10]) look(ev, 210, fd);
+    ev(200, "dup", ">", [3]);
+    ev(200, "dup", "<", [30]);
+    look(ev, 200, 30);
+    ev(200, "dup", ">", [5]);
+    ev(200, "dup", "<", [31]);
+    look(ev, 200, 31);
+    // A connect on a UDP socket of the list connects it; a failed one on a TCP one (refused).
+    ev(200, "connect", ">", [6, sockaddrV4("10.0.2.3", 53)]);
+    ev(200, "connect", "<", [0, socktupleV4("10.0.2.15", 41002, "10.0.2.3", 53)]);
+    look(ev, 200, 6);
+    ev(200, "connect", ">", [4, sockaddrV4("10.0.2.7", 80)]);
+    ev(200, "connect", "<", [-111, socktupleV4("10.0.2.15", 41003, "10.0.2.7", 80)]);
+    look(ev, 200, 4);
+    // Closing a connected one.
+    ev(200, "close", ">", [3]);
+    ev(200, "close", "<", [0]);
+    look(ev, 200, 30);
+  },
+};
+
 const PROC_FIELDS = [
   "thread.tid", "proc.pid", "proc.ppid", "proc.name", "proc.pname", "proc.exe", "proc.exepath", "proc.args",
   "proc.cmdline", "proc.pcmdline", "proc.apid[1]", "proc.aname[1]", "proc.apid[2]", "proc.aname[2]", "proc.sid",
@@ -386,6 +456,22 @@ export function stateRuleCaptures(): RuleCapture[] {
       filters: ["proc.pname exists", "proc.ppid=1", "proc.ppid=999", "proc.apid[2]=1", "proc.aname contains sh", "proc.pname=orphan"],
       fields: PROC_FIELDS,
       chisels: [["topprocs_cpu"], ["spy_users"]],
+    },
+    {
+      name: fdListConnected.name,
+      rule: "7: fd list sockets are connected when TCP",
+      bytes: built(fdListConnected),
+      filters: [
+        "fd.connected=true", "fd.connected=false", "fd.connected exists", "not fd.connected=true",
+        "fd.connected=true and fd.l4proto=tcp", "fd.type=ipv4 and fd.connected=false", "fd.type=ipv6 and fd.connected=true",
+      ],
+      fields: ["fd.num", "fd.connected", "fd.name", "fd.type", "fd.l4proto", "fd.sockfamily"],
+      chisels: [["topconns"], ["fdbytes_by", "fd.connected"]],
+      stateFilters: [
+        { cmd: "lsof", filter: "'fd.connected=true'" },
+        { cmd: "lsof", filter: "'fd.connected=false'" },
+        { cmd: "netstat", filter: "'fd.connected=true'" },
+      ],
     },
   ];
 }

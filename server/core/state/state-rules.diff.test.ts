@@ -20,7 +20,7 @@ import { ChiselError } from "../chisels/chisel";
 import { chiselDriver } from "../chisels/run";
 import { readCaptureFile } from "../../ingest/capture-stream";
 import { feedCapture, outputLines, runSysdigAsync } from "../../testing/oracle";
-import { STATE_COMMANDS, limited, ourStateLines, sysdigChiselAsync } from "../../testing/state-oracle";
+import { STATE_COMMANDS, limited, ourFilteredStateLines, ourStateLines, sysdigChiselAsync } from "../../testing/state-oracle";
 import { stateRuleCaptures, type RuleCapture } from "../../testing/state-rule-captures";
 import { compareLines } from "../../testing/compare";
 
@@ -51,31 +51,45 @@ function ourEvents(bytes: Uint8Array, filter?: string): string[] {
   return out;
 }
 
-/** Per field: the events where our value differs from sysdig's. */
-async function fieldDiffs(file: string, bytes: Uint8Array, fields: string[]): Promise<string[]> {
+/** Per field: the events where our value differs from sysdig's. `printed`: the numbers of the
+ *  events `sysdig -r` printed, every one of which must be compared. */
+async function fieldDiffs(file: string, bytes: Uint8Array, fields: string[], printed: number[]): Promise<string[]> {
   const theirs = await limited(2, fields.map((f) => async () => {
     const m = new Map<number, string>();
+    let last: number | undefined;
     for (const l of await sysdig(["-r", file, "-p", `*%evt.num=%${f}`], "utf8")) {
-      const i = l.indexOf("=");
-      m.set(Number(l.slice(0, i)), l.slice(i + 1));
+      const head = /^(\d+)=/.exec(l);
+      // A value with a newline goes on over the next line: it belongs to the event before.
+      if (!head && last !== undefined) m.set(last, `${m.get(last)}\n${l}`);
+      else if (head) m.set((last = Number(head[1])), l.slice(head[0].length));
+      else assert.fail(`${f}: sysdig's line ${JSON.stringify(l)} names no event`);
     }
     return m;
   }));
   const refs = fields.map((f) => resolveField(f)!.ref);
   const ex = refs.map((r) => extractorFor(r)!);
   const diffs: string[] = [];
-  let compared = 0;
+  const compared = fields.map(() => 0);
   const h = filteringHandler((ctx, _ev, num) => {
     fields.forEach((f, i) => {
       const t = theirs[i].get(num);
       if (t === undefined) return;
-      compared++;
+      compared[i]++;
       const o = displayValue(ex[i](ctx), refs[i].field.name);
       if (o !== t) diffs.push(`${f} #${num}: ours ${JSON.stringify(o)}, sysdig ${JSON.stringify(t)}`);
     });
   });
   feedCapture(bytes, h);
-  count("field values", compared - diffs.length, compared);
+  // The check cannot pass by comparing nothing: "*" makes sysdig print a line for every event it
+  // prints (<NA> where the field has no value), so each field has exactly the events of
+  // `sysdig -r`, and each of them was compared (none that we skip or never reach).
+  assert.ok(printed.length > 0, "sysdig printed no event");
+  fields.forEach((f, i) => {
+    assert.deepEqual([...theirs[i].keys()], printed, `${f}: the events of sysdig -p are not those of sysdig -r`);
+    assert.equal(compared[i], printed.length, `${f}: ${compared[i]} events compared, sysdig printed ${printed.length}`);
+  });
+  const total = compared.reduce((a, b) => a + b, 0);
+  count("field values", total - diffs.length, total);
   return diffs;
 }
 
@@ -120,6 +134,22 @@ for (const cap of captures) {
       if (!same && failures.length < 20) failures.push(`${cmd} at ${n}: ours ${JSON.stringify(mine)} sysdig ${JSON.stringify(lines)}`);
     }
 
+    // ...and with a filter, where the capture asks for it; each query must select rows at some
+    // event, or it proves nothing.
+    for (const q of cap.stateFilters ?? []) {
+      const theirs = await limited(2, nums.map((n) => () => sysdigChiselAsync(file, q.cmd, n, q.filter)));
+      let rows = 0;
+      for (const [k, n] of nums.entries()) {
+        const [r] = await ourFilteredStateLines(file, n, [q]);
+        const mine = "lines" in r ? r.lines : [`(error) ${r.error}`];
+        const same = JSON.stringify(mine) === JSON.stringify(theirs[k]);
+        rows += Math.max(0, theirs[k].length - 1);
+        count(`${q.cmd} ${q.filter} at every event`, same ? 1 : 0, 1);
+        if (!same && failures.length < 20) failures.push(`${q.cmd} ${q.filter} at ${n}: ours ${JSON.stringify(mine)} sysdig ${JSON.stringify(theirs[k])}`);
+      }
+      assert.ok(rows > 0, `${q.cmd} ${q.filter}: sysdig shows no row at any event`);
+    }
+
     const theirFiltered = await limited(2, cap.filters.map((f) => () => sysdig(["-r", file, f])));
     cap.filters.forEach((f, i) => {
       const mine = ourEvents(cap.bytes, f);
@@ -128,7 +158,7 @@ for (const cap of captures) {
       if (!same) failures.push(`filter ${f}: ${JSON.stringify(compareLines(mine, theirFiltered[i], 2).diffs)}`);
     });
 
-    failures.push(...await fieldDiffs(file, cap.bytes, cap.fields));
+    failures.push(...await fieldDiffs(file, cap.bytes, cap.fields, nums));
 
     for (const [name, ...args] of cap.chisels) {
       const theirs = await sysdig(["-r", file, "-c", name, ...args], "utf8");
