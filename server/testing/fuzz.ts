@@ -21,18 +21,32 @@ import { fixtureCaptures } from "./oracle";
 import { generatedCaptures } from "./generated-captures";
 import { writerVersions } from "./writer-versions";
 
-/** A small fast seeded generator (mulberry32): the same seed gives the same cases on every
- *  machine, so a failure is replayed from its seed and case number alone. */
+/** A small fast seeded generator (sfc32, 128 bits of state): the same seed gives the same
+ *  cases on every machine, so a failure is replayed from its seed and case number alone. (A
+ *  32-bit counter generator such as mulberry32 made two cases' streams overlap: the same
+ *  mutation at the same place.) */
 export class Rng {
-  private s: number;
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
   constructor(seed: number) {
-    this.s = seed >>> 0;
+    this.a = 0x9e3779b9;
+    this.b = 0x243f6a88;
+    this.c = 0xb7e15162;
+    this.d = seed >>> 0;
+    for (let i = 0; i < 12; i++) this.next();
   }
   next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.a >>>= 0; this.b >>>= 0; this.c >>>= 0; this.d >>>= 0;
+    const t = (this.a + this.b) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.d = (this.d + 1) | 0;
+    const r = (t + this.d) | 0;
+    this.c = (this.c + r) | 0;
+    return (r >>> 0) / 4294967296;
   }
   /** An integer in [0, n). */
   int(n: number): number {
