@@ -85,7 +85,10 @@ export interface ScapSeed {
   blocks: BlockAt[];
 }
 
-export function scapSeed(name: string, bytes: Uint8Array): ScapSeed {
+export function scapSeed(name: string, input: Uint8Array): ScapSeed {
+  // A plain copy: a Buffer's slice() is a view, and the mutations' copies would then write
+  // into the seed itself (every later case built on the earlier ones' damage).
+  const bytes = Uint8Array.from(input);
   const dv = view(bytes);
   const blocks: BlockAt[] = [];
   for (let off = 0; off + 12 <= bytes.length;) {
@@ -236,6 +239,7 @@ export const SCAP_MUTATIONS: Record<string, Mutation> = {
 
 /** Damage to a gzip stream itself (RFC 1952): its header, its deflate data, its trailer. */
 export const GZIP_MUTATIONS: Record<string, (rng: Rng, gz: Uint8Array) => Uint8Array> = {
+  // (Given a plain Uint8Array: see scapSeed on slice().)
   gzflip(rng, gz) {
     const b = gz.slice();
     for (let n = 1 + rng.int(4); n > 0; n--) {
@@ -339,7 +343,7 @@ function scapCase(target: string, seed: number, index: number, gzipped: boolean)
   const all = [...gzNames, ...scapNames];
   const mutation = all[index % all.length];
   const file = mutation in GZIP_MUTATIONS
-    ? GZIP_MUTATIONS[mutation](rng, gzipSync(s.bytes, { level: 1 }))
+    ? GZIP_MUTATIONS[mutation](rng, Uint8Array.from(gzipSync(s.bytes, { level: 1 })))
     : gzipSync(SCAP_MUTATIONS[mutation](rng, s), { level: 1 });
   return { target, index, mutation, seedName: s.name, file, ext: "scap.gz" };
 }
