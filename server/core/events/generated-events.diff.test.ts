@@ -42,17 +42,13 @@ const PT_NAMES = [
   "IPADDR", "IPNET", "MODE", "FSRELPATH", "ENUMFLAGS8", "ENUMFLAGS16", "ENUMFLAGS32",
 ];
 
-/** Identical lines out of all, measured when this test was written (the generated captures are
- *  deterministic). The goal is every line; the differences still open are printed by the test
- *  and listed in the report of issue 7: paths relative to a directory fd other than `dirfd`
- *  (renameat's olddirfd/newdirfd, linkat's olddir/newdir, symlinkat's linkdirfd: the table does
- *  not carry libs' DIRFD_PARAM index yet, and openat2's enter event points it at the path
- *  itself, so sysdig falls back to the cwd there), socket naming in the state engine (connect
- *  to an unknown family, listen on an fd reused across types), threads created by clone/execve
- *  exits of threads the capture has no information on, pid parameters naming such threads, and
- *  (with -D) PPME_SCAPEVENT_E, which sysdig 0.29.3 names "sysdigevent" (a table fact). This
- *  floor only keeps what works from regressing; raise it as classes are fixed. */
-const IDENTICAL_FLOOR = 0.98;
+/** Every line of the generated captures is identical to sysdig's, with and without -D: each
+ *  difference found was a rule of libsinsp and is implemented as one (paths relative to the
+ *  directory fd that the 0.29.3 table's DIRFD_PARAM names, its event names, clone exits of
+ *  children in a pid namespace, empty names given by clone/execve exits, socket names from
+ *  addresses and tuples of other families, `<unknown>` for a socket of no known protocol, `::`
+ *  taken for IPv4). A new difference fails the test and is printed above. */
+const IDENTICAL_FLOOR = 1;
 
 /** Compares two outputs event by event, printing every event whose text differs. */
 function compareEvents(name: string, how: string, theirs: string[], ours: string[]): { same: number; total: number } {

@@ -44,10 +44,15 @@ export function ipv6Compressed(words: readonly number[]): string {
   return `${head}::${tail}`;
 }
 
-/** True when 16 bytes at o are an IPv4-mapped IPv6 address (::ffff:a.b.c.d). */
+/** libsinsp's is_ipv4_mapped_ipv6: true when 16 bytes at o are an IPv4-mapped IPv6 address
+ *  (::ffff:a.b.c.d), and also for the all-zero address `::`, which libsinsp takes for IPv4 too
+ *  (measured with sysdig 0.29.3: a tuple `:: -> ::` prints `0.0.0.0:p->0.0.0.0:q`, and a
+ *  connect to `::` leaves an IPv4 socket IPv4). */
 export function isV4Mapped(buf: Uint8Array, o: number): boolean {
   for (let i = 0; i < 10; i++) if (buf[o + i] !== 0) return false;
-  return buf[o + 10] === 0xff && buf[o + 11] === 0xff;
+  if (buf[o + 10] === 0xff && buf[o + 11] === 0xff) return true;
+  for (let i = 10; i < 16; i++) if (buf[o + i] !== 0) return false;
+  return true;
 }
 
 export function isZero(buf: Uint8Array, o: number, n: number): boolean {

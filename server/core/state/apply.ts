@@ -240,15 +240,16 @@ function inetAddr(b: Uint8Array): [string, number, boolean] | undefined {
   return undefined;
 }
 
-/** A sockaddr as sysdig names a socket by it (PF_SIMPLE): ip:port (an IPv4-mapped IPv6
- *  address keeps its ::ffff: form), or the unix path. */
+/** A sockaddr as sysdig names a socket by it (get_param_as_str, PF_SIMPLE): ip:port (an
+ *  IPv4-mapped IPv6 address keeps its ::ffff: form), the unix path, or `family N` for any
+ *  other family. */
 function sockaddrName(b: Uint8Array): string {
   if (b.length === 0) return "";
   if (b[0] === AF_INET6 && b.length >= 19) return `${ipv6At(b, 1)}:${b[17] | (b[18] << 8)}`;
   const a = inetAddr(b);
   if (a) return `${a[0]}:${a[1]}`;
   if (b[0] === AF_UNIX) return cstr(b.subarray(1));
-  return "";
+  return `family ${b[0]}`;
 }
 
 const latin1 = new TextDecoder("latin1");
@@ -287,7 +288,11 @@ function swapAddresses(f: Fd): void {
   f.dip = sip; f.dport = sport;
 }
 
+/** An inet socket's name from its tuple, as sockinfo_to_str writes it: only for a protocol it
+ *  knows; a socket of no known protocol (a file or fifo fd that a connect turned into a socket)
+ *  is named `<unknown>` (measured with sysdig 0.29.3). */
 function tupleName(f: Fd): string {
+  if (f.l4 === L4Proto.UNKNOWN || f.l4 === L4Proto.NA) return "<unknown>";
   return `${f.sip}:${f.sport}->${f.dip}:${f.dport}`;
 }
 
@@ -311,8 +316,10 @@ on(["connect"], ">", (table, t, p, type) => {
     f.dport = b[17] | (b[18] << 8);
     f.sip ??= mapped ? "0.0.0.0" : "::";
     f.sport ??= 0;
-  } else if (b[0] === AF_UNIX) {
-    f.name = cstr(b.subarray(1));
+  } else if (b[0] !== AF_INET && b[0] !== AF_INET6) {
+    // Any other family (unix, netlink, one sysdig does not know) names the socket by the
+    // address as the event shows it (`family 16`); the type stays.
+    f.name = sockaddrName(b);
   }
 });
 
@@ -374,7 +381,12 @@ function rwTuple(table: ThreadTable, t: Thread, f: Fd, b: Uint8Array, reading: b
     f.name = socktupleText(b);
     return;
   }
-  if (family !== AF_INET && family !== AF_INET6) return;
+  if (family !== AF_INET && family !== AF_INET6) {
+    // Another family (netlink, one sysdig does not know): the socket takes the tuple's text as
+    // its name (`family 16`) and keeps its type (measured with sysdig 0.29.3).
+    f.name = socktupleText(b);
+    return;
+  }
   const v4 = family === AF_INET || (isV4Mapped(b, 1) && isV4Mapped(b, 19));
   if (v4) {
     // A bound (server) socket becomes a connected-type one. sysdig keeps both in one C union:
