@@ -142,7 +142,14 @@ interface Slot {
   watchdog?: ReturnType<typeof setTimeout>;
   /** Called once it has reported back (or ended): close() waits for that. */
   onIdle?: () => void;
+  /** Interrupts the stopped query's statement again and again until the worker reports back:
+   *  an interrupt only reaches a statement already running, and the worker may not have
+   *  started its next one yet. */
+  interrupting?: ReturnType<typeof setInterval>;
 }
+
+/** How often a stopped query's statement is interrupted again. */
+const INTERRUPT_EVERY_MS = 25;
 
 /** How long a stopped query may take to end before its worker is given up on and replaced. */
 const STOP_GRACE_MS = 2_000;
@@ -205,8 +212,7 @@ export class QueryPool {
       const job = s.job;
       if (!job) continue;
       this.settle(job, new Error("the store is closed"));
-      this.cancelStatement?.get(s.index, job.id);
-      Atomics.store(s.stop, 0, job.id);
+      this.interrupt(s, job);
       busy.push(new Promise((r) => (s.onIdle = r)));
     }
     let waited: ReturnType<typeof setTimeout> | undefined;
@@ -257,7 +263,7 @@ export class QueryPool {
       const job = slot.job;
       if (!job || job.id !== reply.id) return;
       slot.job = undefined;
-      clearTimeout(slot.watchdog);
+      this.quiet(slot);
       slot.worker.unref();
       if (!job.settled) {
         if ("error" in reply) this.settle(job, errorFromReply(reply.error));
@@ -271,7 +277,7 @@ export class QueryPool {
     // A worker that ends (it stopped a replay, or died: out of memory, a crash in native code):
     // its query, if still unanswered, fails with the reason; the next query gets a new worker.
     const ended = (e: Error) => {
-      clearTimeout(slot.watchdog);
+      this.quiet(slot);
       slot.onIdle?.();
       if (!this.slots.delete(slot)) return;
       if (slot.job && !slot.job.settled) this.settle(slot.job, e);
@@ -301,7 +307,6 @@ export class QueryPool {
     let slot: Slot | undefined;
     for (const s of this.slots) if (s.job === job) slot = s;
     if (!slot) return;
-    Atomics.store(slot.stop, 0, job.id);
     if (!this.cancelStatement) {
       // Nothing can interrupt its statement: terminated at once (it keeps its core until the
       // statement ends, but takes no more queries), a new worker in its place.
@@ -311,7 +316,7 @@ export class QueryPool {
       this.dispatch();
       return;
     }
-    this.cancelStatement.get(slot.index, job.id);
+    this.interrupt(slot, job);
     slot.watchdog = setTimeout(() => {
       if (slot.job !== job || !this.slots.delete(slot)) return;
       // Still busy: given up on, and ended when it reports back (never terminated while it may
@@ -320,6 +325,24 @@ export class QueryPool {
       this.dispatch();
     }, STOP_GRACE_MS);
     slot.watchdog.unref();
+  }
+
+  /** Tells the worker to stop `job`: the flag its replays read between chunks (and before the
+   *  job starts), and interrupts of its SQLite statements until it reports back. */
+  private interrupt(slot: Slot, job: Job): void {
+    Atomics.store(slot.stop, 0, job.id);
+    if (!this.cancelStatement || slot.interrupting) return;
+    const cancel = this.cancelStatement;
+    cancel.get(slot.index, job.id);
+    slot.interrupting = setInterval(() => cancel.get(slot.index, job.id), INTERRUPT_EVERY_MS);
+    slot.interrupting.unref();
+  }
+
+  /** The worker has reported back or ended: no more interrupts, no watchdog. */
+  private quiet(slot: Slot): void {
+    clearTimeout(slot.watchdog);
+    clearInterval(slot.interrupting);
+    slot.interrupting = undefined;
   }
 
   private settle(job: Job, error: Error | undefined, answer?: unknown): void {

@@ -48,6 +48,8 @@ port.on("message", async (m: { id: number; name: QueryName; args: unknown[] }) =
   current = m.id;
   try {
     begin?.get(m.id);
+    // Stopped before it started (the pool's interrupts only reach a running statement).
+    if (Atomics.load(stop, 0) === (m.id | 0)) throw new QueryCancelled();
     const method = store[m.name] as (this: Store, ...args: unknown[]) => unknown;
     reply = { id: m.id, answer: await method.apply(store, m.args) };
   } catch (e) {
