@@ -455,8 +455,30 @@ export function generatedCaptures(): GeneratedCapture[] {
   }
   out.push(meta.done("meta"));
 
+  // User names of host and container threads: sysdig 0.29.3 names every uid from the capture's
+  // user list, whatever the thread's container, and user-added events (a newer writer's, with
+  // or without a container id; past 0.29.3's table) change no name (measured).
+  const users = new Builder([...PROCS, {
+    tid: CONTAINER_TID, pid: CONTAINER_TID, ptid: 1, comm: "inctr", exe: "/usr/bin/inctr", args: [], cwd: "/",
+    uid: 1000, gid: 1000, cgroups: [`cpuset=/docker/${CONTAINER_ID}`],
+  }]);
+  const getuidExit = EVENTS.findIndex((e, id) => e.name === "getuid" && id % 2 === 1);
+  const userAdded = EVENTS.findIndex((e) => e.name === "useradded");
+  const uids = [0, 1000, 2000, 3000, 65534, 4242, 0xffffffff];
+  const lookups = () => { for (const tid of [MAIN_TID, CONTAINER_TID]) for (const uid of uids) users.emit(getuidExit, tid, [uid]); };
+  lookups();
+  users.emit(userAdded, CONTAINER_TID, [1000, 1000, "ctruser", "/home/c", "/bin/sh", CONTAINER_ID.slice(0, 12)]);
+  users.emit(userAdded, CONTAINER_TID, [2000, 2000, "ctronly", "/home/c", "/bin/sh", CONTAINER_ID.slice(0, 12)]);
+  users.emit(userAdded, MAIN_TID, [3000, 3000, "hostadded", "/home/h", "/bin/sh", ""]);
+  lookups();
+  out.push(users.done("users"));
+
   return out;
 }
+
+/** A thread in a docker container (its cgroup names the 64-digit container id). */
+const CONTAINER_TID = 7000;
+const CONTAINER_ID = "0123456789ab".padEnd(64, "c");
 
 /** Values of meta event parameters whose readers check them. */
 const META_VALUES: Record<string, ParamValue[]> = {
