@@ -1,8 +1,8 @@
 // Synthetic captures for the state-engine rules that the shared captures never exercised (issue
 // 7, build item 2): how libsinsp 0.29.3 names unix sockets and datagram sockets, completes an
 // empty tuple end from the interface list, treats events of threads it has no information on,
-// gives an exit without its enter an fd, and shows processes whose parent is not in the process
-// list. state-rules.diff.test.ts runs sysdig and us on each and compares events, lsof/netstat/ps
+// gives an exit without its enter an fd, shows processes whose parent is not in the process
+// list, and marks the fd list's TCP sockets connected. state-rules.diff.test.ts runs sysdig and us on each and compares events, lsof/netstat/ps
 // at every event, filters, field values and chisels. Test code only.
 
 import { FdType } from "../core/formats/scap/blocks";

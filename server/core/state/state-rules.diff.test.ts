@@ -1,9 +1,10 @@
 // Differential tests of the state-engine rules of issue 7 (unix socket names, datagram tuples
 // and the fd list's names, IPv6 local sides, threads with no information, exits without their
-// enter, parents missing from the process list), on the synthetic captures of
-// testing/state-rule-captures.ts. On each, sysdig 0.29.3 and we must agree on: every event line;
-// the lsof, netstat and ps chisels at every event number; the events each filter selects; the
-// value of each field at every event (`sysdig -p "*%evt.num=%FIELD"`); and whole chisel runs.
+// enter, parents missing from the process list, the fd list's connected sockets), on the
+// synthetic captures of testing/state-rule-captures.ts. On each, sysdig 0.29.3 and we must agree
+// on: every event line; the lsof, netstat and ps chisels at every event number, with and without
+// the capture's filters; the events each filter selects; the value of each field at every event
+// sysdig prints (`sysdig -p "*%evt.num=%FIELD"`, all of them compared); and whole chisel runs.
 
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
