@@ -43,7 +43,7 @@ if (!isMainThread) {
     const t0 = performance.now();
     try {
       const ingest = job.ingestEvery > 0 && i % job.ingestEvery === 0 ? join(dir, "ingest.sqlite") : undefined;
-      const out = await runCase(path, { gzipped: c.ext.endsWith(".gz"), ingest });
+      const out = await runCase(path, { ingest });
       post({ t: "done", i, ms: performance.now() - t0, heap: process.memoryUsage().heapUsed, lines: out.lines, damage: out.damage?.message });
     } catch (e) {
       post({ t: "fail", i, kind: e instanceof FuzzFailure ? e.kind : "crash", message: e instanceof FuzzFailure ? `${e.message}${e.original ? `\n${describe(e.original)}` : ""}` : describe(e) });

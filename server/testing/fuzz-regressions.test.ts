@@ -25,7 +25,7 @@ for (const name of files) {
     const file = join(DIR, name);
     const { dir, done } = scratch();
     try {
-      const out = await runCase(file, { gzipped: true, ingest: join(dir, "ingest.sqlite") });
+      const out = await runCase(file, { ingest: join(dir, "ingest.sqlite") });
       const ours = runCasefile(["events", file]);
       const lines = outputLines(Buffer.from(ours.stdout, "latin1"));
       assert.equal(lines.length, out.lines);

@@ -24,7 +24,7 @@ test("fuzz smoke run: every mutation class of every reader, no crash, no broken 
         const path = writeCase(dir, c);
         const t0 = performance.now();
         try {
-          await runCase(path, { gzipped: c.ext.endsWith(".gz"), ingest: i % 10 === 0 ? join(dir, "ingest.sqlite") : undefined });
+          await runCase(path, { ingest: i % 10 === 0 ? join(dir, "ingest.sqlite") : undefined });
         } catch (e) {
           assert.fail(`npm run fuzz -- --seed ${seed} --target ${target.name} --case ${i} (${c.mutation} of ${c.seedName}): ${(e as Error).message}`);
         }
