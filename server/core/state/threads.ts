@@ -7,7 +7,7 @@
 // unordered_maps, see std-hash-order.ts): the chisels print rows in an order derived from it.
 
 import { FdType, L4Proto, type FdEntry, type GroupEntry, type ProcEntry, type UserEntry } from "../formats/scap/blocks";
-import { ipv4At, ipv4FromU32, ipv6At, isV4Mapped, isZero } from "../events/net";
+import { ipv4At, ipv4FromU32, ipv6At, isV4Mapped } from "../events/net";
 import { cloneFlags } from "../events/flags";
 import { StdHashOrder } from "./std-hash-order";
 import { sanitized } from "../events/sanitize";
@@ -424,27 +424,19 @@ function fdFromEntry(e: FdEntry): Fd {
       fd.name = `${fd.sip}:${fd.sport}`;
       fd.l4 = e.l4proto ?? L4Proto.UNKNOWN;
       break;
-    case FdType.IPV6_SOCK:
-      if (v4InV6(e.sip as Uint8Array) && v4InV6(e.dip as Uint8Array)) {
-        // Both ends IPv4 (or unset): libsinsp keeps an IPv4 socket, named in IPv4.
-        fd.type = FdType.IPV4_SOCK;
-        fd.sip = ipv4At(e.sip as Uint8Array, 12);
-        fd.dip = ipv4At(e.dip as Uint8Array, 12);
-        fd.sport = e.sport;
-        fd.dport = e.dport;
-        fd.name = `${fd.sip}:${fd.sport}->${fd.dip}:${fd.dport}`;
-        fd.l4 = e.l4proto ?? L4Proto.UNKNOWN;
-        markConnectedFromList(fd);
-        break;
-      }
-      fd.sip = ipv6At(e.sip as Uint8Array, 0);
-      fd.dip = ipv6At(e.dip as Uint8Array, 0);
+    case FdType.IPV6_SOCK: {
+      // Both ends IPv4-mapped or unset (isV4Mapped counts ::): libsinsp keeps an IPv4 socket, named in IPv4.
+      const v4 = isV4Mapped(e.sip as Uint8Array, 0) && isV4Mapped(e.dip as Uint8Array, 0);
+      if (v4) fd.type = FdType.IPV4_SOCK;
+      fd.sip = v4 ? ipv4At(e.sip as Uint8Array, 12) : ipv6At(e.sip as Uint8Array, 0);
+      fd.dip = v4 ? ipv4At(e.dip as Uint8Array, 12) : ipv6At(e.dip as Uint8Array, 0);
       fd.sport = e.sport;
       fd.dport = e.dport;
       fd.name = `${fd.sip}:${fd.sport}->${fd.dip}:${fd.dport}`;
       fd.l4 = e.l4proto ?? L4Proto.UNKNOWN;
       markConnectedFromList(fd);
       break;
+    }
     case FdType.IPV6_SERVSOCK:
       fd.sip = ipv6At(e.sip as Uint8Array, 0);
       fd.sport = e.sport;
@@ -457,10 +449,6 @@ function fdFromEntry(e: FdEntry): Fd {
 
 /** sinsp_utils::is_ipv4_mapped_ipv6, as add_fd_from_scap asks it of an fd list's IPv6 tuple:
  *  ::ffff:a.b.c.d, and also the all-zero address (an unset end is taken for IPv4). */
-function v4InV6(b: Uint8Array): boolean {
-  return isV4Mapped(b, 0) || isZero(b, 0, 16);
-}
-
 /** FLAGS_SOCKET_CONNECTED for a socket of the capture's fd list (sinsp_threadinfo::
  *  add_fd_from_scap): /proc cannot say whether a connect() ran, so libsinsp marks every TCP
  *  socket with a tuple (IPv4 or IPv6; not servers, unix or UDP ones, whatever their tuple
