@@ -6,26 +6,11 @@
 // (F: the chisels' argument, as for `sysdig -c lsof "F"`, e.g. --filter="'proc.name=nc and fd.num>2'")
 process.env.TZ = "UTC";
 import { basename } from "node:path";
-import { fixtureCaptures, oracleFileFor, sysdigLines } from "../server/testing/oracle";
+import { fixtureCaptures, oracleFileFor } from "../server/testing/oracle";
 import { compareLines } from "../server/testing/compare";
 import {
-  STATE_COMMANDS, ourFilteredStateLines, ourStateLines, probeNumbers, sysdigChiselAsync,
+  STATE_COMMANDS, everyEventNumber, limited, ourFilteredStateLines, ourStateLines, probeNumbers, sysdigChiselAsync,
 } from "../server/testing/state-oracle";
-
-/** Every event number of `sysdig -D`'s output. */
-function everyNumber(file: string): number[] {
-  return sysdigLines(file, ["-D"]).map((l) => Number(l.split(" ")[0])).filter(Number.isFinite);
-}
-
-/** Runs the jobs with at most `width` at a time, keeping their order. */
-async function pooled<T>(jobs: (() => Promise<T>)[], width = 3): Promise<T[]> {
-  const out: T[] = new Array(jobs.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < jobs.length) { const i = next++; out[i] = await jobs[i](); }
-  }));
-  return out;
-}
 
 const args = process.argv.slice(2);
 const atArg = args.find((a) => a.startsWith("--at="));
@@ -35,7 +20,7 @@ const max = args.includes("--all") ? 1e9 : 3;
 const totals: Record<string, [number, number]> = { lsof: [0, 0], netstat: [0, 0], ps: [0, 0] };
 for (const file of files.length ? files : fixtureCaptures()) {
   const oracle = oracleFileFor(file);
-  const nums = atArg ? atArg.slice(5).split(",").map(Number) : args.includes("--every") ? everyNumber(oracle) : probeNumbers(oracle);
+  const nums = atArg ? atArg.slice(5).split(",").map(Number) : args.includes("--every") ? everyEventNumber(oracle) : probeNumbers(oracle);
   const ours = filterArg === undefined ? await ourStateLines(file, nums) : new Map(await Promise.all(nums.map(async (n) => {
     const r = await ourFilteredStateLines(file, n, STATE_COMMANDS.map((cmd) => ({ cmd, filter: filterArg })));
     const lines = r.map((x) => ("lines" in x ? x.lines : [`casefile: ${x.error}`]));
@@ -45,7 +30,7 @@ for (const file of files.length ? files : fixtureCaptures()) {
   const diffs: string[] = [];
   for (const cmd of STATE_COMMANDS) {
     let same = 0;
-    const sysdigAt = await pooled(nums.map((n) => () => sysdigChiselAsync(oracle, cmd, n, filterArg)));
+    const sysdigAt = await limited(3, nums.map((n) => () => sysdigChiselAsync(oracle, cmd, n, filterArg)));
     for (const [i, n] of nums.entries()) {
       const theirs = sysdigAt[i];
       const mine = ours.get(n)?.[cmd] ?? ["empty capture or no event matching the filter"];

@@ -78,6 +78,12 @@ export async function ourFilteredStateLines(file: string, at: number, queries: F
   });
 }
 
+/** Every event number `sysdig -r FILE -D` shows (hidden events too): where "lsof at every
+ *  event" probes. */
+export function everyEventNumber(file: string): number[] {
+  return sysdigLines(file, ["-D"]).map((l) => Number(l.split(" ")[0])).filter(Number.isFinite);
+}
+
 /** Event numbers worth probing: the first and last, evenly spaced ones, and the events just
  *  before, at and after fd- and process-changing calls (close, dup, fcntl, socket calls,
  *  execve, clone/fork, procexit), a few of each kind. */

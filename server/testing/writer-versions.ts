@@ -15,7 +15,6 @@ export interface WriterVersion {
   about: string;
   bytes: Uint8Array;
   /** Event numbers (sysdig's) where lsof and ps are worth comparing. */
-  probes: number[];
   /** Filters whose selection depends on the user list or the process list fields. */
   filters: string[];
   /** When sysdig 0.29.3 cannot read the whole capture: what stops it. We read past it. */
@@ -130,7 +129,7 @@ function version(name: string, about: string, t: Tables, block: EventBlockKind |
   const c = new Clock(w, block);
   commonEvents(c);
   more?.(c);
-  return { name, about, bytes: w.bytes(), probes: [4, 12, 14, 16], filters: FILTERS };
+  return { name, about, bytes: w.bytes(), filters: FILTERS };
 }
 
 /** A container JSON event, as libscap writes the container table. */
@@ -208,7 +207,7 @@ export function writerVersions(): WriterVersion[] {
     const bytes = new Uint8Array(ab.length + bb.length);
     bytes.set(ab);
     bytes.set(bb, ab.length);
-    out.push({ name: "two-sections", about: "two captures concatenated: a second section header and its tables between events", bytes, probes: [4, 19, 21], filters: FILTERS });
+    out.push({ name: "two-sections", about: "two captures concatenated: a second section header and its tables between events", bytes, filters: FILTERS });
   }
   return out;
 }
@@ -226,7 +225,7 @@ export function unreadableBySysdig(): WriterVersion[] {
     commonEvents(c);
     w.users([{ uid: 0, gid: 0, name: "root" }, { uid: ALICE, gid: 50, name: "alice2" }], [{ gid: 0, name: "root" }]);
     c.ev(100, "geteuid", ">", []).ev(100, "geteuid", "<", [ALICE]);
-    out.push({ name: "userlist-after-events", about: "a user list block between events", bytes: w.bytes(), probes: [], filters: [], sysdigStops: "could not restart capture: invalid block type" });
+    out.push({ name: "userlist-after-events", about: "a user list block between events", bytes: w.bytes(), filters: [], sysdigStops: "could not restart capture: invalid block type" });
   }
   {
     // A block type no release knows, between events (the metadata blocks before the first
@@ -236,7 +235,7 @@ export function unreadableBySysdig(): WriterVersion[] {
     commonEvents(c);
     w.rawBlock(0x230, new TextEncoder().encode("a block from the future"));
     c.ev(100, "geteuid", ">", []).ev(100, "geteuid", "<", [ALICE]);
-    out.push({ name: "unknown-block-after-events", about: "an unknown block type between events", bytes: w.bytes(), probes: [], filters: [], sysdigStops: "could not restart capture: invalid block type" });
+    out.push({ name: "unknown-block-after-events", about: "an unknown block type between events", bytes: w.bytes(), filters: [], sysdigStops: "could not restart capture: invalid block type" });
   }
   {
     // An fd type newer than 0.29.3 (22) in an fd list v2: it refuses the whole file; newer
@@ -245,7 +244,7 @@ export function unreadableBySysdig(): WriterVersion[] {
     w.fds(200, [{ fd: 20, type: 22 as FdType, name: "new-kind" }]);
     const c = new Clock(w, "v2");
     commonEvents(c);
-    out.push({ name: "unknown-fd-type", about: "an fd list entry of a type past 0.29.3's", bytes: w.bytes(), probes: [], filters: [], sysdigStops: "wrong fd type 22" });
+    out.push({ name: "unknown-fd-type", about: "an fd list entry of a type past 0.29.3's", bytes: w.bytes(), filters: [], sysdigStops: "wrong fd type 22" });
   }
   return out;
 }
