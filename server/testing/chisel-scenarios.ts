@@ -3,7 +3,7 @@
 // them at every event number. Parameters are in the event table's order (sysdig 0.29.3's
 // versions: dup2/dup3 arrive as "dup", pipe2 as "pipe", eventfd2 as "eventfd"...).
 
-import { ScapWriter, sockaddrV4, socktupleV4, type ParamValue } from "../core/formats/scap/writer";
+import { ScapWriter, sockaddrV4, sockaddrV6, socktupleV4, socktupleV6, type ParamValue } from "../core/formats/scap/writer";
 import { FdType } from "../core/formats/scap/blocks";
 import { CLONE_THREAD_FLAGS, CLONE_VFORK_FLAG, execveExit as execveParams, forkExit as forkParams, type Scenario } from "./scap-scenario";
 
@@ -41,23 +41,8 @@ function v6(s: string): Uint8Array {
   return b;
 }
 
-function tupleV6(a: string, ap: number, b: string, bp: number): Uint8Array {
-  const t = new Uint8Array(37);
-  t[0] = 10;
-  t.set(v6(a), 1);
-  t[17] = ap & 255; t[18] = ap >> 8;
-  t.set(v6(b), 19);
-  t[35] = bp & 255; t[36] = bp >> 8;
-  return t;
-}
-
-function addrV6(a: string, port: number): Uint8Array {
-  const t = new Uint8Array(19);
-  t[0] = 10;
-  t.set(v6(a), 1);
-  t[17] = port & 255; t[18] = port >> 8;
-  return t;
-}
+const tupleV6 = (a: string, ap: number, b: string, bp: number) => socktupleV6(v6(a), ap, v6(b), bp);
+const addrV6 = (a: string, port: number) => sockaddrV6(v6(a), port);
 
 function unixTuple(path: string): Uint8Array {
   const p = new TextEncoder().encode(path);

@@ -6,7 +6,7 @@
 // at every event, filters, field values and chisels. Test code only.
 
 import { FdType } from "../core/formats/scap/blocks";
-import { ScapWriter, sockaddrV4, socktupleV4, type FdSpec, type InterfaceSpec, type ParamValue } from "../core/formats/scap/writer";
+import { ScapWriter, sockaddrV4, sockaddrV6 as writerSockaddrV6, socktupleV4, socktupleV6 as writerSocktupleV6, type FdSpec, type InterfaceSpec, type ParamValue } from "../core/formats/scap/writer";
 import { ipv6ToBytes } from "../core/state/interfaces";
 import type { StateCommand } from "../cli/state-commands";
 import { CLONE_THREAD_FLAGS, buildScenario, forkExit, type Emit, type Scenario } from "./scap-scenario";
@@ -51,28 +51,10 @@ export function socktupleUnix(source: bigint, dest: bigint, path: string | Uint8
   return cat(b, bytesOf(path));
 }
 
-/** An AF_INET6 sockaddr parameter. */
-export function sockaddrV6(ip: string, port: number): Uint8Array {
-  const b = new Uint8Array(19);
-  b[0] = 10;
-  b.set(ipv6ToBytes(ip), 1);
-  b[17] = port & 255;
-  b[18] = port >> 8;
-  return b;
-}
-
-/** An AF_INET6 socktuple parameter. */
-export function socktupleV6(sip: string, sport: number, dip: string, dport: number): Uint8Array {
-  const b = new Uint8Array(37);
-  b[0] = 10;
-  b.set(ipv6ToBytes(sip), 1);
-  b[17] = sport & 255;
-  b[18] = sport >> 8;
-  b.set(ipv6ToBytes(dip), 19);
-  b[35] = dport & 255;
-  b[36] = dport >> 8;
-  return b;
-}
+/** AF_INET6 sockaddr and socktuple parameters from address text. */
+const sockaddrV6 = (ip: string, port: number) => writerSockaddrV6(ipv6ToBytes(ip), port);
+const socktupleV6 = (sip: string, sport: number, dip: string, dport: number) =>
+  writerSocktupleV6(ipv6ToBytes(sip), sport, ipv6ToBytes(dip), dport);
 
 const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
 /** SCAP_L4_TCP and SCAP_L4_UDP, as an fd list entry carries them. */

@@ -78,6 +78,26 @@ export function socktupleV4(sip: string, sport: number, dip: string, dport: numb
   return b;
 }
 
+/** A sockaddr parameter for AF_INET6: the address as its 16 bytes. */
+export function sockaddrV6(ip: Uint8Array, port: number): Uint8Array {
+  const b = new Uint8Array(19);
+  b[0] = 10;
+  b.set(ip, 1);
+  b[17] = port & 255;
+  b[18] = port >> 8;
+  return b;
+}
+
+/** A socktuple parameter for AF_INET6: the addresses as their 16 bytes. */
+export function socktupleV6(sip: Uint8Array, sport: number, dip: Uint8Array, dport: number): Uint8Array {
+  const b = new Uint8Array(37);
+  b.set(sockaddrV6(sip, sport));
+  b.set(dip, 19);
+  b[35] = dport & 255;
+  b[36] = dport >> 8;
+  return b;
+}
+
 export interface ProcSpec {
   tid: number;
   pid: number;
