@@ -2,7 +2,6 @@
 // get_param_as_str, as sysdig 0.29.3 applies them).
 
 import { EVENTS } from "./event-table";
-import { paramIndexTable } from "./param-tables";
 import { ERRNO_NAMES } from "./errno";
 import { SIGNAL_NAMES } from "./signals";
 import { FLAGS_ADDED_AFTER_SYSDIG_0_29 } from "./flags";
@@ -165,9 +164,9 @@ function pathText(p: ParamIndex, i: number, info: ParamInfo, ctx: RenderContext)
   const s = sanitized(raw);
   if (s.startsWith("/")) return s;
   let base = ctx.cwd();
-  // Only a path relative to a directory fd (FSRELPATH) looks at one (get_base_dir), and only
-  // when the parameter its table entry points at is an fd.
-  const dirfdI = info.type === PT.FSRELPATH ? info.dirfd ?? DIRFD_PARAM[p.ev.type] : -1;
+  // Only a path relative to a directory fd (FSRELPATH: the generated table gives every one its
+  // dirfd) looks at one (get_base_dir), and only when the parameter it points at is an fd.
+  const dirfdI = info.dirfd ?? -1;
   if (dirfdI >= 0 && p.has(dirfdI) && EVENTS[p.ev.type].params[dirfdI]?.type === PT.FD) {
     const dirfd = p.int(dirfdI);
     if (dirfd !== AT_FDCWD) base = ctx.fd(dirfd)?.name ?? "";
@@ -177,8 +176,6 @@ function pathText(p: ParamIndex, i: number, info: ParamInfo, ctx: RenderContext)
   const resolved = resolvePath(base, raw);
   return resolved === "" ? s : `${s}(${resolved})`;
 }
-
-const DIRFD_PARAM = paramIndexTable("dirfd");
 
 /** An integer as libsinsp's printf formats print it (SET_NUMERIC_FORMAT): decimal through
  *  PRId<width> whatever the signedness, so 32- and 64-bit unsigned values print signed

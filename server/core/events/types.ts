@@ -47,10 +47,10 @@ export interface ParamInfo {
   readonly flags?: readonly NameValue[];
   /** For DYN types: the possible types, indexed by the u8 selector stored before the value. */
   readonly dyn?: readonly ParamInfo[];
-  /** For FSRELPATH types: the index of the parameter libs names as its directory fd
-   *  (DIRFD_PARAM(n) in event_table.c). libsinsp resolves the path against that fd's name when
-   *  the parameter is an fd, else against the cwd (openat2's enter event points it at the path
-   *  itself). Absent: the event's parameter called "dirfd", if any. */
+  /** For FSRELPATH types (every one carries it): the index of the parameter libs names as its
+   *  directory fd (DIRFD_PARAM(n) in event_table.c). libsinsp resolves the path against that
+   *  fd's name when the parameter is an fd, else against the cwd (openat2's enter event points
+   *  it at the path itself). */
   readonly dirfd?: number;
 }
 
