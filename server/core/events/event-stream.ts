@@ -81,14 +81,7 @@ export class EventStream implements ScapHandler, RenderContext {
    *  restart its capture: the thread table, fds with it, is emptied and filled again from the
    *  new section's process list; the user table and the event numbers go on (measured). */
   section = (): void => {
-    if (this.sections++ === 0) return;
-    const t = this.table;
-    for (const tid of [...t.threads.keys()]) t.remove(tid);
-    t.pendingRemoval = -1;
-    t.pendingFdTid = -1;
-    t.pendingFds.length = 0;
-    t.canceledFds = 0;
-    t.started = false;
+    if (this.sections++ > 0) this.table.restart();
   };
   fd = (fd: number) => this.thread.fds.get(fd);
   /** A thread's name for a pid parameter (`next=77(<NA>)`): <NA> for a thread the table holds

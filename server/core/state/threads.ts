@@ -177,7 +177,6 @@ export function unknownThread(tid: number): Thread {
   };
 }
 
-
 const utf8 = new TextDecoder();
 
 /** NUL-separated strings (args, env) as a list. */
@@ -266,6 +265,17 @@ export class ThreadTable {
   add(t: Thread): void {
     if (!this.threads.has(t.tid)) this.order.insert(t.tid);
     this.threads.set(t.tid, t);
+  }
+
+  /** A new section of the capture: sysdig 0.29.3 restarts, emptying the thread table (fds with
+   *  it) to fill it again from the section's process list; users and interfaces stay. */
+  restart(): void {
+    for (const tid of [...this.threads.keys()]) this.remove(tid);
+    this.pendingRemoval = -1;
+    this.pendingFdTid = -1;
+    this.pendingFds.length = 0;
+    this.canceledFds = 0;
+    this.started = false;
   }
 
   remove(tid: number): void {
