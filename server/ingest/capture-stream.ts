@@ -2,6 +2,7 @@
 // a stream, so that no file is ever held whole in memory.
 
 import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
 import { createGunzip, createInflateRaw } from "node:zlib";
 import { ScapError, ScapReader, type ScapHandler } from "../core/formats/scap/reader";
 
@@ -109,7 +110,6 @@ const TRAILER_CHECK = /^incorrect (data|length) check$/;
  *  inflated bytes past the first `skip` (false from take stops). Returns the bytes inflated. A
  *  later member is not reached: its damage keeps what was delivered before it. */
 async function inflateFirstMemberFrom(path: string, skip: number, take: (c: Buffer) => boolean): Promise<number> {
-  const { open } = await import("node:fs/promises");
   const fh = await open(path, "r");
   let start: number;
   try {
@@ -151,7 +151,6 @@ function gzipHeaderLength(b: Buffer): number {
 }
 
 async function firstBytes(path: string): Promise<Uint8Array> {
-  const { open } = await import("node:fs/promises");
   const fh = await open(path, "r");
   try {
     const buf = new Uint8Array(2);
