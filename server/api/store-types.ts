@@ -2,6 +2,7 @@
 
 import type { ChiselOptions, ChiselOutput } from "../core/chisels/chisel";
 import type { StateChisel } from "../core/filter/chisel-filter";
+import type { Investigations } from "./investigations";
 
 export type CaptureStatus = "ingesting" | "ready" | "error";
 
@@ -105,6 +106,8 @@ export interface TopAnswerRow {
 }
 
 export interface Store {
+  /** Investigations and share links, kept in the catalog. */
+  investigations: Investigations;
   listCaptures(): CaptureSummary[];
   getCapture(id: string): CaptureSummary | undefined;
   /** Removes the capture's database and catalog row; false if there was no such capture. */

@@ -6,6 +6,7 @@ import { constants, mkdirSync, rmSync, statSync, existsSync } from "node:fs";
 import { copyFile, link, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { openDb, type Db } from "../../db/open-db";
+import { openInvestigations } from "./investigations";
 import { ingestCapture } from "../ingest/ingest";
 import { renderStoredEvents } from "./stored-events";
 import type { CaptureSummary, IngestProgress, QueryAnswer, QueryArgs, QueryName, SpectrogramAnswer, Store } from "./store-types";
@@ -111,6 +112,8 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
   let pool: QueryPool | undefined;
 
   return {
+    investigations: openInvestigations(catalog),
+
     listCaptures(): CaptureSummary[] {
       return (catalog.prepare("SELECT * FROM captures ORDER BY created_at DESC").all() as CaptureRecord[]).map(summary);
     },
