@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { CAPTURES_DIR, PCAPS_DIR, fixtureCaptures, fixturePcaps } from "./oracle";
 
@@ -29,4 +29,20 @@ test("the pcaps README gives their number, origin and licence", () => {
   assert.match(readme, /the-tcpdump-group\/tcpdump/);
   assert.match(readme, /39b50f76672bca4af7d7eb52604c5b692c6b6b2c/);
   assert.match(readme, /BSD/);
+});
+
+test("every recorded packet capture has a row naming the script that recorded it, and every row a file", () => {
+  const dir = join(PCAPS_DIR, "../recorded");
+  const readme = readFileSync(join(dir, "README.md"), "utf8");
+  const rows = new Map<string, string>();
+  for (const line of readme.split("\n")) {
+    const m = /^\| ([\w.-]+\.pcap(?:ng)?) \|(.*)\|$/.exec(line);
+    if (m) rows.set(m[1], m[2]);
+  }
+  const files = readdirSync(dir).filter((f) => /\.pcap(ng)?$/.test(f)).sort();
+  assert.deepEqual([...rows.keys()].sort(), files);
+  for (const [name, row] of rows) {
+    const script = /`(scripts\/seeds\/[\w.-]+)`/.exec(row)?.[1];
+    assert.ok(script && existsSync(join(PCAPS_DIR, "../../..", script)), `${name}: the script that recorded it`);
+  }
 });
