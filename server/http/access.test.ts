@@ -1,7 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { IncomingMessage } from "node:http";
-import { allowedHosts, originAllowed, presentedToken, tokenMatches } from "./access";
+import {
+  allowedHosts, originAllowed, presentedShare, presentedToken, shareAllows, shareCookie, shareLinkPath, tokenMatches, type ShareScope,
+} from "./access";
 import { parseServeArgs } from "./serve-command";
 
 const req = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
@@ -38,4 +40,42 @@ test("serve's arguments", () => {
   assert.throws(() => parseServeArgs(["--port", "x"]), /--port must be a number/);
   assert.throws(() => parseServeArgs(["--port"]), /needs a value/);
   assert.throws(() => parseServeArgs(["serve"]), /unknown argument/);
+});
+
+test("a share link reads its own capture, its link and its investigation, and nothing else", () => {
+  const scope: ShareScope = { link: "AAAAAAAAAAAAAAAAAAAAAA", capture: "0123456789abcdef", investigation: "fedcba9876543210" };
+  const reads = [
+    "/captures/0123456789abcdef",
+    "/api/captures/0123456789abcdef/events",
+    "/api/captures/0123456789abcdef/lsof",
+    "/api/captures/0123456789abcdef/chisels/topprocs_cpu",
+    "/api/links/AAAAAAAAAAAAAAAAAAAAAA",
+    "/api/investigations/fedcba9876543210",
+    "/icon.svg",
+  ];
+  for (const p of reads) {
+    assert.ok(shareAllows("GET", p, scope), `GET ${p}`);
+    assert.ok(shareAllows("HEAD", p, scope), `HEAD ${p}`);
+    for (const m of ["POST", "PUT", "PATCH", "DELETE", "OPTIONS", undefined]) assert.ok(!shareAllows(m, p, scope), `${m} ${p}`);
+  }
+  const refused = [
+    "/", "/captures", "/api/captures", "/api/investigations", "/api/links", "/ws",
+    "/captures/1111111111111111", "/api/captures/1111111111111111/events", "/api/captures/0123456789abcdef",
+    "/api/links/BBBBBBBBBBBBBBBBBBBBBB", "/api/investigations/0000000000000000",
+    "/api/captures/0123456789abcdef/../1111111111111111/events", "/api/captures/0123456789abcdef/%2e%2e/x",
+    "/api/captures//0123456789abcdef/events", "/captures/0123456789abcdef/", "/s/AAAAAAAAAAAAAAAAAAAAAA/x",
+  ];
+  for (const p of refused) assert.ok(!shareAllows("GET", p, scope), `GET ${p}`);
+  // A link made outside an investigation reads no investigation.
+  assert.ok(!shareAllows("GET", "/api/investigations/fedcba9876543210", { ...scope, investigation: null }));
+});
+
+test("a share link's cookie is HttpOnly, SameSite=Strict and per port; /s/<id> names the link", () => {
+  assert.equal(shareCookie(3000, "abc"), "casefile_share_3000=abc; Path=/; HttpOnly; SameSite=Strict");
+  assert.equal(presentedShare(req({ cookie: "casefile_token_3000=t; casefile_share_3000=abc" }), 3000), "abc");
+  assert.equal(presentedShare(req({ cookie: "casefile_share_3001=abc" }), 3000), undefined);
+  assert.equal(shareLinkPath("/s/AAAAAAAAAAAAAAAAAAAAAA"), "AAAAAAAAAAAAAAAAAAAAAA");
+  assert.equal(shareLinkPath("/s/"), undefined);
+  assert.equal(shareLinkPath("/s/a/b"), undefined);
+  assert.equal(shareLinkPath("/x/AAAA"), undefined);
 });

@@ -68,3 +68,56 @@ export function originAllowed(origin: string | undefined, host: string): boolean
   if (origin === undefined) return true;
   return origin.toLowerCase() === `http://${host.toLowerCase()}`;
 }
+
+// Share links. A link's id is a second, narrower credential: it opens one capture (and the
+// investigation it was made in) for reading, and nothing else. The id travels in its own
+// HttpOnly SameSite=Strict cookie, set by /s/<id>, so that the page's ordinary same-origin
+// fetches carry it without the page ever handling it.
+
+export function shareCookieName(port: number): string {
+  return `casefile_share_${port}`;
+}
+
+export function shareCookie(port: number, linkId: string): string {
+  return `${shareCookieName(port)}=${linkId}; Path=/; HttpOnly; SameSite=Strict`;
+}
+
+/** The share link id a request presents in its cookie, if any. */
+export function presentedShare(req: IncomingMessage, port: number): string | undefined {
+  return readCookie(req.headers.cookie, shareCookieName(port));
+}
+
+/** What a share link opens. */
+export interface ShareScope {
+  link: string;
+  capture: string;
+  investigation: string | null;
+}
+
+/** `/s/<id>`: the address a share link is handed out as; the id, or undefined for any other path. */
+export function shareLinkPath(pathname: string): string | undefined {
+  const m = /^\/s\/([A-Za-z0-9_-]{1,64})$/.exec(pathname);
+  return m ? m[1] : undefined;
+}
+
+/**
+ * Whether a share link's holder may make this request. An allow-list, so that a route added
+ * later is closed to links until it is listed here: reads (GET, HEAD) of the capture's page, of
+ * the capture's own API calls, of the link itself and of the link's investigation. Never a
+ * change (POST, PUT, PATCH, DELETE), never the catalog (`/`, `GET /api/captures`, the list of
+ * investigations), never another capture, never the WebSocket (live sessions and ingest
+ * progress: serve.ts refuses upgrades without the token).
+ */
+export function shareAllows(method: string | undefined, pathname: string, scope: ShareScope): boolean {
+  if (method !== "GET" && method !== "HEAD") return false;
+  const segs = pathname.split("/").slice(1);
+  // Encoded slashes or dot segments would let one path name another: none of ours need them.
+  if (segs.some((s) => s === "" || s === "." || s === ".." || /%2f|%5c|%2e/i.test(s))) return false;
+  const [a, b, c, d] = segs;
+  if (segs.length === 2 && a === "captures") return b === scope.capture;
+  if (segs.length >= 4 && a === "api" && b === "captures") return c === scope.capture && d !== undefined;
+  if (segs.length === 3 && a === "api" && b === "links") return c === scope.link;
+  if (segs.length === 3 && a === "api" && b === "investigations") return scope.investigation !== null && c === scope.investigation;
+  // The page's icon (app/icon.svg): no data in it.
+  return segs.length === 1 && a === "icon.svg";
+}

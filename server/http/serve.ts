@@ -12,7 +12,10 @@ import { WebSocket, WebSocketServer } from "ws";
 import { setContext, getContextOrUndefined } from "../api/context";
 import type { Store } from "../api/store-types";
 import { DEFAULT_MAX_UPLOAD, UPLOAD_PREFIX, UPLOAD_SUFFIX } from "../api/upload";
-import { allowedHosts, originAllowed, presentedToken, tokenCookie, tokenMatches } from "./access";
+import {
+  allowedHosts, originAllowed, presentedShare, presentedToken, shareAllows, shareLinkPath, tokenCookie, tokenMatches, type ShareScope,
+} from "./access";
+import { SHARE_HEADER, lookupShare, openShareLink, type ShareLookup } from "./share-route";
 import { DEFAULT_MAX_UPLOADS, handleUpload, type UploadGate } from "./upload-route";
 
 /** The folder with package.json above this module: server/http/ in the sources, dist/ when
@@ -145,9 +148,15 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const uploads: UploadGate = { maxUploads: opts.maxUploads ?? DEFAULT_MAX_UPLOADS, running: 0 };
 
     ready = (req, res) => {
-      const denial = checkRequest(req, port, hosts, opts.token);
-      if (denial) return sendJson(res, denial.status, { error: denial.error, where: denial.where });
+      // Only this server says on whose authority a request comes: a client's own claim goes.
+      delete req.headers[SHARE_HEADER];
+      const access = checkRequest(req, port, hosts, opts.token, (id) => lookupShare(liveStore, id));
+      if (access && "status" in access) return sendJson(res, access.status, { error: access.error, where: access.where });
       const url = requestUrl(req);
+      const linkId = shareLinkPath(url.pathname);
+      if (linkId !== undefined) return openShareLink(req, res, liveStore, port, linkId);
+      // The pages show a share link's holder a read-only view (no catalog, no editing).
+      if (access?.share) req.headers[SHARE_HEADER] = access.share.link;
       if (req.method === "POST" && url.pathname === "/api/captures") {
         handleUpload(req, res, uploads, sendJson).catch((e: unknown) => {
           console.error("casefile: upload failed:", e);
@@ -219,7 +228,9 @@ interface Denial {
   where: string;
 }
 
-function checkRequest(req: http.IncomingMessage, port: number, hosts: Set<string>, token: string): Denial | null {
+function checkRequest(
+  req: http.IncomingMessage, port: number, hosts: Set<string>, token: string, share: (id: string) => ShareLookup,
+): Denial | { share: ShareScope } | null {
   const host = (req.headers.host ?? "").toLowerCase();
   if (!hosts.has(host)) {
     return { status: 403, error: `host ${JSON.stringify(req.headers.host ?? "")} not allowed; use ${[...hosts][0]}`, where: "host" };
@@ -227,8 +238,22 @@ function checkRequest(req: http.IncomingMessage, port: number, hosts: Set<string
   const url = requestUrl(req);
   // Build output under /_next/static/ is the same for everyone and holds no capture data.
   if (url.pathname.startsWith("/_next/static/")) return null;
+  // A share link's own address is its credential (an unguessable id, checked when it is opened).
+  if (shareLinkPath(url.pathname) !== undefined) return null;
   const t = presentedToken(req, url, port);
-  if (!t) return { status: 401, error: "missing token: open the URL that `casefile serve` printed, or send Authorization: Bearer TOKEN", where: "token" };
+  if (!t) {
+    // No token: a share link's cookie may stand in, for the few reads it allows.
+    const linkId = presentedShare(req, port);
+    if (linkId === undefined) {
+      return { status: 401, error: "missing token: open the URL that `casefile serve` printed, or send Authorization: Bearer TOKEN", where: "token" };
+    }
+    const found = share(linkId);
+    if ("status" in found) return { status: found.status, error: found.error, where: "share" };
+    if (!shareAllows(req.method, url.pathname, found.scope)) {
+      return { status: 403, error: "a share link opens its own capture's view, read-only, and nothing else", where: "share" };
+    }
+    return { share: found.scope };
+  }
   if (!tokenMatches(t.token, token)) return { status: 401, error: "wrong token", where: "token" };
   // SameSite=Strict still lets other sites on localhost (any port is "same site") send the
   // cookie, so changes made on the cookie's authority must come from our own pages.

@@ -1,0 +1,22 @@
+import { deleteInvestigation, getInvestigation, updateInvestigation } from "../../../../server/api/investigations-api";
+import { answer } from "../../../../server/api/http-json";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+type Ctx = { params: Promise<{ id: string }> };
+
+export async function GET(_req: Request, { params }: Ctx): Promise<Response> {
+  const { id } = await params;
+  return answer(() => getInvestigation(id));
+}
+
+export async function PATCH(req: Request, { params }: Ctx): Promise<Response> {
+  const { id } = await params;
+  return answer(() => updateInvestigation(id, req));
+}
+
+export async function DELETE(_req: Request, { params }: Ctx): Promise<Response> {
+  const { id } = await params;
+  return answer(() => deleteInvestigation(id));
+}

@@ -1,0 +1,13 @@
+import { createInvestigation, listInvestigations } from "../../../server/api/investigations-api";
+import { answer } from "../../../server/api/http-json";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export function GET(req: Request): Promise<Response> {
+  return answer(() => listInvestigations(new URL(req.url).searchParams));
+}
+
+export function POST(req: Request): Promise<Response> {
+  return answer(() => createInvestigation(req));
+}

@@ -1,0 +1,9 @@
+import { createLink } from "../../../server/api/investigations-api";
+import { answer } from "../../../server/api/http-json";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export function POST(req: Request): Promise<Response> {
+  return answer(() => createLink(req));
+}
