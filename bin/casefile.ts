@@ -9,6 +9,7 @@ const USAGE = `usage: casefile <command> [args]
   spectrogram FILE [--filter F] [--bins B]   exit events by time bin and decade of latency
   chisel [NAME FILE [ARG...] [--filter F] [--pc] [-A|-x|-X|-b]]   what sysdig -r FILE -c NAME ARG... F prints
   fields                               the filter fields, like sysdig -l
+  export FILE|ID -w OUT.scap [FILTER]  the capture (or the events FILTER accepts) as a .scap sysdig reads
   ingest FILE                          import a capture into the store (CASEFILE_DATA)
   serve [--host H] [--port P]          the workbench`;
 
@@ -29,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import("../server/cli/gaps-command")).gapsCommand(args);
     case "spectrogram":
       return (await import("../server/cli/spectrogram-command")).spectrogramCommand(args);
+    case "export":
+      return (await import("../server/cli/export-command")).exportCommand(args);
     case "ingest":
       return (await import("../server/cli/ingest-command")).ingestCommand(args);
     case "serve": {

@@ -60,6 +60,10 @@ export interface ScapHandler {
   interfaces?(list: InterfaceEntry[]): void;
   users?(users: UserEntry[], groups: GroupEntry[]): void;
   event(ev: RawEvent): void;
+  /** Every whole block, as it lies in `buf` (from `start`, `total` bytes), before it is parsed
+   *  and handed to the other methods: what an exporter copies verbatim. The bytes stay valid
+   *  until the handler call for that same block returns (event(), process()...). */
+  rawBlock?(buf: Uint8Array, start: number, total: number): void;
 }
 
 /** Largest block we accept: large-payload event blocks and process lists of big hosts stay far
@@ -178,6 +182,7 @@ export class ScapReader {
         `corrupt block (type 0x${type.toString(16)}): length ${total} but trailer ${trailer}`,
         this.offset);
     }
+    this.handler.rawBlock?.(buf, pos, total);
     const body = pos + 8;
     const bodyEnd = pos + total - 4;
     const layout = EVENT_BLOCK_LAYOUT.get(type);
