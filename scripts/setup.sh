@@ -3,13 +3,14 @@
 # luajit (the Lua the table chisels' ordering is checked against), chromium for the browser
 # tests, GNU time for the benchmarks, the BPF toolchain for the collector) and the npm packages.
 # iproute2: the seed-story scripts (scripts/seeds/) build their networks in namespaces with ip.
+# linux-perf: the oracle of the perf script importer (perf record, script and report).
 # Every program a test or script runs must have its package here: a fresh Debian machine with
 # only node and npm must pass `npm test`.
 # Run by `npm start` and `npm test`; quick when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEB_PACKAGES=(sysdig tshark tcpdump luajit time chromium clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc g++ python3 libsqlite3-dev netbase iproute2)
+DEB_PACKAGES=(sysdig tshark tcpdump luajit time chromium clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc g++ python3 libsqlite3-dev netbase iproute2 linux-perf)
 
 missing=()
 if command -v dpkg >/dev/null 2>&1; then
