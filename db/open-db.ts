@@ -7,7 +7,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export type Db = Database.Database;
-export type SchemaKind = "catalog" | "capture";
+/** catalog: the captures; capture: one syscall capture (.scap); packets: one packet capture. */
+export type SchemaKind = "catalog" | "capture" | "packets";
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "migrations");
 
@@ -28,7 +29,7 @@ export function openDb(path: string, kind: SchemaKind, opts: { readonly?: boolea
     // A capture database is written once, in bulk, then scanned: large pages make the ingest's
     // inserts about a fifth cheaper (fewer page splits) and scans faster. Only a new database
     // takes it (the page size is fixed once the first table exists).
-    if (kind === "capture") db.pragma("page_size = 65536");
+    if (kind !== "catalog") db.pragma("page_size = 65536");
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     migrate(db, kind);

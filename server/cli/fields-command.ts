@@ -2,6 +2,7 @@
 // (class header, then each field with its description wrapped at 120 columns).
 
 import { FIELD_CLASSES, type FieldClass, type FieldInfo } from "../core/filter/fields";
+import { PACKET_FIELD_CLASSES } from "../core/filter/packet-fields";
 import { BufferedOut } from "./output";
 
 const RIGHT = 30;
@@ -43,9 +44,21 @@ export function fieldsListing(): string {
   return FIELD_CLASSES.map((c) => classText(c, c.fields.filter((f) => f.supported && f.listed))).join("\n");
 }
 
+/** The packet fields (pcap, pcapng): tshark's names, in sysdig's filter language. Listed after
+ *  sysdig's, under their own heading, since they filter packet captures only. */
+export function packetFieldsListing(): string {
+  return [
+    "===============================",
+    "Packet fields (pcap, pcapng captures: tshark's names, sysdig's operators)",
+    "",
+    ...PACKET_FIELD_CLASSES.map((c) => classText(c, c.fields)),
+  ].join("\n");
+}
+
 export async function fieldsCommand(): Promise<number> {
   const out = new BufferedOut(process.stdout);
   out.line(fieldsListing());
+  out.line(packetFieldsListing());
   await out.flush();
   return 0;
 }

@@ -109,6 +109,15 @@ export interface ParseOptions {
   /** The host's service names, for port values written as names (`fd.port=http`). Default:
    *  none, as on a host without /etc/services. */
   services?: ServiceTable;
+  /** Another field catalog than sysdig's (the packet fields, packet-fields.ts): names are looked
+   *  up in it alone (none takes an argument), and its own rule checks values (throwing
+   *  ValueError). */
+  fields?: AltFields;
+}
+
+export interface AltFields {
+  get(name: string): FieldInfo | undefined;
+  checkValue(field: FieldInfo, value: string): void;
 }
 
 /** The evt fields sysdig 0.29.3 still accepts in a thread-table filter (every other evt field is
@@ -353,6 +362,10 @@ class Parser {
 
   private value(field: ResolvedField, v: string): void {
     try {
+      if (this.opts.fields) {
+        this.opts.fields.checkValue(field.ref.field, fromBinary(v));
+        return;
+      }
       if (field.ref.field.name === "evt.type") {
         if (!isEventTypeName(v, SYSCALL_NAMES)) throw new ValueError(`unknown event type ${v}`);
         return;
@@ -367,7 +380,12 @@ class Parser {
   private field(text: string, startpos: number): ResolvedField {
     let r: ResolvedField | undefined;
     try {
-      r = resolveField(text, startpos);
+      if (this.opts.fields) {
+        const f = this.opts.fields.get(text);
+        r = f && { ref: { text, field: f, pos: startpos, type: f.type }, valueType: f.type };
+      } else {
+        r = resolveField(text, startpos);
+      }
     } catch (e) {
       if (e instanceof ValueError) this.fail(e.message);
       throw e;
