@@ -15,6 +15,7 @@ import { FilterBar } from "../filter-bar/filter-bar";
 import { SpectrogramView } from "../spectrogram/spectrogram-view";
 import { StatePanel } from "../state/state-panel";
 import { GapsView } from "../timeline/gaps-view";
+import { InvestigationPanel } from "./investigation-panel";
 import { VIEW_KINDS, readView, viewHref, viewQuery, type CaptureView as View, type StateKind, type ViewKind } from "../ui/view-url";
 import type { EventRow } from "../../server/api/store-types";
 
@@ -27,6 +28,8 @@ interface Props {
   /** The capture's span (ns strings), for the time axes. */
   firstTs: string | null;
   lastTs: string | null;
+  /** Opened through a share link: read-only, with the link's investigation (or none). */
+  shared?: { investigation: string | null };
 }
 
 const VIEW_LABELS: Record<ViewKind, { label: string; title: string }> = {
@@ -36,13 +39,15 @@ const VIEW_LABELS: Record<ViewKind, { label: string; title: string }> = {
   chisel: { label: "summary", title: "a sysdig chisel's table: top processes, files, connections, system calls…" },
 };
 
-export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs }: Props) {
+export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs, shared }: Props) {
   const router = useRouter();
   // Selection lives only in the URL; Next keeps useSearchParams in step with replaceState.
   const current = readView(useSearchParams());
   const { at, state, view } = current;
   const [status, setStatus] = useState<FilterStatus & { filter: string; view: ViewKind }>();
   const [selectedRow, setSelectedRow] = useState<EventRow>();
+  // A shared investigation is what the colleague was sent to read: open from the start.
+  const [notesOpen, setNotesOpen] = useState(shared?.investigation != null);
 
   const replace = useCallback((patch: Partial<View>) => {
     const url = new URL(window.location.href);
@@ -71,7 +76,7 @@ export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs
   const docked = view === "events" && at !== null;
 
   return (
-    <div className={docked ? "with-dock" : undefined}>
+    <div className={[docked ? "with-dock" : "", notesOpen ? "with-notes" : ""].join(" ").trim() || undefined}>
       <FilterBar
         applied={filter}
         error={shownStatus?.error}
@@ -101,6 +106,16 @@ export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs
             of the events matching <code className="applied-filter">{filter}</code>
           </span>
         )}
+        <button
+          type="button"
+          className={`tab notes-toggle${notesOpen ? " active" : ""}`}
+          aria-pressed={notesOpen}
+          onClick={() => setNotesOpen((o) => !o)}
+          title="notes, pinned events and share links"
+          data-testid="investigation-toggle"
+        >
+          {shared ? "shared notes" : "investigation · share"}
+        </button>
       </nav>
       {view === "events" && (
         /* A new filter or `from` is a new view: start it fresh rather than splice pages together. */
@@ -155,6 +170,9 @@ export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs
           onOpenEvent={openEvent}
           onFilterStatus={onFilterStatus}
         />
+      )}
+      {notesOpen && (
+        <InvestigationPanel captureId={captureId} at={at} onOpenEvent={openEvent} shared={shared} onClose={() => setNotesOpen(false)} />
       )}
       {docked && (
         <StatePanel

@@ -1,9 +1,11 @@
 import Link from "next/link";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { CaptureView } from "../../../components/investigation/capture-view";
 import { bytes, count, dateTimeUtc, duration } from "../../../components/ui/format";
 import { readView } from "../../../components/ui/view-url";
 import { getStore } from "../../../server/api/context";
+import { SHARE_HEADER } from "../../../server/http/share-route";
 
 export const dynamic = "force-dynamic";
 
@@ -24,10 +26,15 @@ export default async function CapturePage({ params, searchParams }: Props) {
   const { filter, from } = readView(await searchParams);
   const capture = getStore().getCapture(id);
   if (!capture) notFound();
+  // Set by the server (never by the client: it deletes any such header it receives) when the
+  // request came on a share link's authority rather than the token's.
+  const shareId = (await headers()).get(SHARE_HEADER);
+  const link = shareId ? getStore().investigations.getLink(shareId) : undefined;
+  const shared = shareId ? { investigation: link?.investigation ?? null } : undefined;
   return (
     <>
       <nav className="crumbs">
-        <Link href="/">← captures</Link>
+        {shared ? <span className="badge shared" title="opened through a share link: read-only, this capture only">shared view · read-only</span> : <Link href="/">← captures</Link>}
       </nav>
       <section className="capture-head">
         <h1>{capture.name}</h1>
@@ -49,7 +56,7 @@ export default async function CapturePage({ params, searchParams }: Props) {
         </dl>
         {capture.error && <p className={capture.status === "error" ? "error-text" : "warning"}>{capture.error}</p>}
       </section>
-      <CaptureView captureId={id} fileName={capture.name} filter={filter} from={from} firstTs={capture.firstTs} lastTs={capture.lastTs} />
+      <CaptureView captureId={id} fileName={capture.name} filter={filter} from={from} firstTs={capture.firstTs} lastTs={capture.lastTs} shared={shared} />
     </>
   );
 }

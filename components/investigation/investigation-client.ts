@@ -1,0 +1,55 @@
+// The browser's side of /api/investigations and /api/links. Same-origin fetches: the token (or a
+// share link's cookie) travels in an HttpOnly cookie the page never handles.
+
+import type { Investigation, InvestigationSummary, Pin } from "../../server/api/investigations";
+import { ApiRequestError } from "../ui/api";
+
+export type { Investigation, InvestigationSummary, Pin };
+
+export interface CreatedLink {
+  id: string;
+  url: string;
+}
+
+async function call<T>(url: string, method = "GET", body?: unknown): Promise<T> {
+  const res = await fetch(url, {
+    method,
+    credentials: "same-origin",
+    cache: "no-store",
+    headers: body === undefined ? undefined : { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) {
+    let error = `the server answered ${res.status} ${res.statusText}`;
+    let where: string | undefined;
+    try {
+      const b = (await res.json()) as { error?: string; where?: string };
+      if (b.error) ({ error, where } = { error: b.error, where: b.where });
+    } catch {
+      // The status line will do.
+    }
+    throw new ApiRequestError(error, res.status, where);
+  }
+  return (await res.json()) as T;
+}
+
+const invUrl = (id: string) => `/api/investigations/${encodeURIComponent(id)}`;
+
+export const listInvestigations = (capture: string) =>
+  call<InvestigationSummary[]>(`/api/investigations?capture=${encodeURIComponent(capture)}`);
+export const getInvestigation = (id: string) => call<Investigation>(invUrl(id));
+export const createInvestigation = (title: string, captures: string[]) =>
+  call<Investigation>("/api/investigations", "POST", { title, captures });
+export const updateInvestigation = (id: string, patch: { title?: string; notes?: string }) =>
+  call<Investigation>(invUrl(id), "PATCH", patch);
+export const deleteInvestigation = (id: string) => call<object>(invUrl(id), "DELETE");
+export const addPin = (id: string, capture: string, num: number, comment: string) =>
+  call<Pin>(`${invUrl(id)}/pins`, "POST", { capture, num, comment });
+export const updatePin = (id: string, pin: number, comment: string) =>
+  call<Pin>(`${invUrl(id)}/pins/${pin}`, "PATCH", { comment });
+export const removePin = (id: string, pin: number) => call<object>(`${invUrl(id)}/pins/${pin}`, "DELETE");
+
+/** A read-only link to the view the URL holds now (its query string: view-url.ts's keys). */
+export const createLink = (capture: string, state: string, investigation: string | null) =>
+  call<CreatedLink>("/api/links", "POST", { capture, state, investigation: investigation ?? undefined });
+export const revokeLink = (id: string) => call<object>(`/api/links/${encodeURIComponent(id)}`, "DELETE");
