@@ -10,6 +10,8 @@ const USAGE = `usage: casefile <command> [args]
   chisel [NAME FILE [ARG...] [--filter F] [--pc] [-A|-x|-X|-b]]   what sysdig -r FILE -c NAME ARG... F prints
   fields                               the filter fields, like sysdig -l
   export FILE|ID -w OUT.scap [FILTER]  the capture (or the events FILTER accepts) as a .scap sysdig reads
+  record -w OUT.scap [--duration D] [FILTER]   a live recording of this host (root)
+  collector [--server URL] [--host NAME]   the privileged collector for the workbench (root)
   ingest FILE                          import a capture into the store (CASEFILE_DATA)
   serve [--host H] [--port P]          the workbench`;
 
@@ -30,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import("../server/cli/gaps-command")).gapsCommand(args);
     case "spectrogram":
       return (await import("../server/cli/spectrogram-command")).spectrogramCommand(args);
+    case "record":
+      return (await import("../collector/record-command")).recordCommand(args);
     case "export":
       return (await import("../server/cli/export-command")).exportCommand(args);
     case "ingest":
