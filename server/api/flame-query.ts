@@ -1,0 +1,133 @@
+// The flame graphs of the store: the syscall time of a stored capture (no stacks needed), and
+// the stacks of a stored profile. Syscall time is process → thread → system call → file or
+// connection, weighted by evt.latency of the exit events (sysdig's time spent in the call), so
+// that a process's width is the sum sysdig gives for
+//   sysdig -r FILE -p "%proc.name %evt.latency" "evt.dir=<"
+// It is summed in SQL by (process, thread, event type, fd) over the filter's events in the time
+// range, then built into a tree of a few hundred nodes. (A container level needs a container
+// column the events table does not have yet: the tree starts at the process.)
+
+import type { Db } from "../../db/open-db";
+import { EVENTS } from "../core/events/event-table";
+import { ParamIndex } from "../core/events/params";
+import { typeName } from "../core/events/printer";
+import { rawEventsAt } from "./raw-events";
+import { HIDDEN_TYPES } from "../core/events/event-stream";
+import { FlameTreeBuilder, diffTree, treeFromFolded, type FlameTree } from "../core/analyses/flame-tree";
+import { importerFor, sniffStacks, SNIFF_CHARS, StacksError, type Profile, type StackSection } from "../core/formats/stacks/index";
+import type { SqlCondition } from "./analyses";
+
+const VISIBLE = `e.type NOT IN (${[...HIDDEN_TYPES].join(",") || "-1"})`;
+/** Exit events sysdig names after their syscall id parameter (evt.type of a generic event):
+ *  their names are read from their stored parameters, one by one. */
+const GENERIC_EXITS = EVENTS.flatMap((e, id) => (e.name === "syscall" && id % 2 === 1 ? [id] : []));
+
+/** A time range, ns since the capture's base_ts: [lo, hi). */
+export interface RelRange {
+  lo?: number;
+  hi?: number;
+}
+
+export interface SyscallTimeRow {
+  proc: string;
+  tid: number;
+  syscall: string;
+  /** fds.name of the fd the call acted on; undefined when it had none. */
+  fd: string | undefined;
+  ns: number;
+  calls: number;
+}
+
+/** The summed evt.latency of exit events by (process, thread, call, fd). */
+export function syscallTimeRows(db: Db, where: SqlCondition, range: RelRange = {}): SyscallTimeRow[] {
+  const bounds: string[] = [];
+  const params: unknown[] = [];
+  if (range.lo !== undefined) {
+    bounds.push("e.ts >= ?");
+    params.push(range.lo);
+  }
+  if (range.hi !== undefined) {
+    bounds.push("e.ts < ?");
+    params.push(range.hi);
+  }
+  const cond = `(e.kind & 1) AND e.latency IS NOT NULL AND ${VISIBLE}${bounds.map((b) => ` AND ${b}`).join("")} AND (${where.sql})`;
+  const generic = `(e.kind & 1023) IN (${GENERIC_EXITS.join(",") || "-1"})`;
+  // Exit events: the direction bit of the packed kind; the proc and type come out of kind too
+  // (the virtual columns would each be computed first, which a 2-million-event scan feels).
+  const rows = db.prepare(
+    `SELECT g.tid AS tid, g.t AS t, g.ns AS ns, g.calls AS calls, s.s AS proc, f.name AS fd
+       FROM (SELECT e.kind >> 26 AS p, e.tid AS tid, e.kind & 1023 AS t, e.fdref AS fdref, sum(e.latency) AS ns, count(*) AS calls
+               FROM events e WHERE ${cond} AND NOT ${generic}
+              GROUP BY p, tid, t, fdref) g
+       JOIN strings s ON s.id = g.p LEFT JOIN fds f ON f.id = g.fdref`,
+  ).all(...params, ...where.params) as { tid: number; t: number; ns: number; calls: number; proc: string; fd: string | null }[];
+  const out: SyscallTimeRow[] = rows.map((r) => ({
+    proc: r.proc || "<NA>", tid: r.tid, syscall: EVENTS[r.t]?.name ?? "<unknown>", fd: r.fd || undefined, ns: r.ns, calls: r.calls,
+  }));
+  const generics = db.prepare(
+    `SELECT e.num AS num, e.kind & 1023 AS t, s.s AS proc, e.tid AS tid, f.name AS fd, e.latency AS ns
+       FROM events e JOIN strings s ON s.id = e.proc LEFT JOIN fds f ON f.id = e.fdref
+      WHERE ${cond} AND ${generic} ORDER BY e.num`,
+  ).all(...params, ...where.params) as { num: number; t: number; proc: string; tid: number; fd: string | null; ns: number }[];
+  if (generics.length) {
+    const raw = rawEventsAt(db, generics.map((g) => g.num));
+    const p = new ParamIndex();
+    const sums = new Map<string, SyscallTimeRow>();
+    for (const g of generics) {
+      const ev = raw.get(g.num);
+      let syscall = "syscall";
+      if (ev) {
+        ev.type = g.t;
+        syscall = typeName(g.t, p.load(ev));
+      }
+      const key = `${g.proc}\u0000${g.tid}\u0000${syscall}\u0000${g.fd ?? ""}`;
+      let r = sums.get(key);
+      if (!r) sums.set(key, (r = { proc: g.proc || "<NA>", tid: g.tid, syscall, fd: g.fd || undefined, ns: 0, calls: 0 }));
+      r.ns += g.ns;
+      r.calls++;
+    }
+    out.push(...sums.values());
+  }
+  return out;
+}
+
+/** process → thread → call → fd, in ns. */
+export function syscallTimeTree(rows: readonly SyscallTimeRow[]): FlameTree {
+  const b = new FlameTreeBuilder("ns");
+  for (const r of rows) {
+    const frames = [r.proc, String(r.tid), r.syscall];
+    if (r.fd !== undefined) frames.push(r.fd);
+    b.add(frames, r.ns);
+  }
+  return b.tree;
+}
+
+/** Reads a profile file's text (the store keeps it as uploaded), sniffing its format. */
+export function readProfileText(text: string): Profile {
+  const s = sniffStacks(text.slice(0, SNIFF_CHARS), text.length <= SNIFF_CHARS);
+  if ("more" in s) throw new StacksError("too short to tell what kind of profile it is", 1);
+  if (!s.format) throw new StacksError(s.why.replace(/ \(at line \d+\)$/, ""), Number(/at line (\d+)/.exec(s.why)?.[1] ?? 1));
+  const imp = importerFor(s.format);
+  // In pieces, as the importers stream: one huge string would only be split again.
+  for (let i = 0; i < text.length; i += 1 << 20) imp.push(text.slice(i, i + (1 << 20)));
+  return imp.end();
+}
+
+/** The section a flame source names: on-cpu/off-cpu (the casefile profile), or a section by
+ *  name, or the first one ("" or "syscalls" on a profile: its first section). */
+export function pickSection(p: Profile, source: string): StackSection {
+  const s = p.sections.find((x) => x.name === source) ?? (source === "" || source === "syscalls" || source === "samples" ? p.sections[0] : undefined);
+  if (!s) throw new StacksError(`the profile has no section ${JSON.stringify(source)}; it has ${p.sections.map((x) => x.name).join(", ") || "none"}`, 1);
+  return s;
+}
+
+export function profileTree(section: StackSection): FlameTree {
+  return treeFromFolded(section.stacks, section.unit);
+}
+
+export function profileDiff(before: StackSection, after: StackSection): FlameTree {
+  if (before.unit !== after.unit) {
+    throw new StacksError(`the two profiles count in different units (${before.unit}, ${after.unit})`, 1);
+  }
+  return diffTree(before.stacks, after.stacks, after.unit);
+}
