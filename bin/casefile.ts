@@ -12,6 +12,7 @@ const USAGE = `usage: casefile <command> [args]
   export FILE|ID -w OUT.scap [FILTER]  the capture (or the events FILTER accepts) as a .scap sysdig reads
   record -w OUT.scap [--duration D] [FILTER]   a live recording of this host (root)
   collector [--server URL] [--host NAME]   the privileged collector for the workbench (root)
+  profile --duration D [--pid P] [--hz 99] -o OUT   on-CPU and off-CPU stacks of this host (root)
   flame FILE [--filter F] [--from T --to T]   folded stacks: a capture's syscall time (proc;tid;syscall NS) or a profile's
   ingest FILE                          import a capture into the store (CASEFILE_DATA)
   serve [--host H] [--port P]          the workbench`;
@@ -35,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import("../server/cli/spectrogram-command")).spectrogramCommand(args);
     case "record":
       return (await import("../collector/record-command")).recordCommand(args);
+    case "profile":
+      return (await import("../server/cli/profile-command")).profileCommand(args);
     case "flame":
       return (await import("../server/cli/flame-command")).flameCommand(args);
     case "export":

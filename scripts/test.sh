@@ -22,7 +22,7 @@ echo "== type check"
 npx tsc --noEmit
 
 echo "== unit and differential tests"
-mapfile -t unit < <(find server db bench components -name '*.test.ts' | sort)
+mapfile -t unit < <(find server db bench components collector bpf -name '*.test.ts' 2>/dev/null | sort)
 node --import tsx --test --test-reporter=spec "${unit[@]}"
 
 echo "== benchmark smoke run"
