@@ -1,0 +1,68 @@
+// The state of one packet's decoding, shared by the protocol modules: the bytes, the layers
+// being built (only when the detail is wanted: ingest asks for the summary alone, which is
+// several times faster), and the summary fields. Each protocol module reads its header from
+// `data` at an offset, adds its layer and fields, fills the summary, and hands the rest on.
+
+import type { DecodedPacket, FieldValue, Layer } from "./types";
+
+/** Tunnels inside tunnels: deeper than this is a crafted packet, not traffic. */
+export const MAX_DEPTH = 8;
+
+export class Dissection {
+  readonly dv: DataView;
+  readonly layers: Layer[] = [];
+  readonly out: DecodedPacket;
+  private cur: Layer | null = null;
+  /** Nesting of IP headers (tunnels), bounded by MAX_DEPTH. */
+  depth = 0;
+  /** Inside an ICMP error's quoted packet: the summary (src, dst, ports) is the outer packet's,
+   *  as in tshark's columns; what the quote says goes to `out.icmpQuoted`. */
+  quoted = 0;
+
+  constructor(readonly data: Uint8Array, readonly detail: boolean) {
+    this.dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    this.out = { layers: this.layers, src: "", dst: "", proto: "", info: "" };
+  }
+
+  /** Starts a layer (a no-op without detail). */
+  layer(name: string, offset: number, length: number): void {
+    if (!this.detail) return;
+    this.cur = { name, offset, length, fields: [] };
+    this.layers.push(this.cur);
+  }
+
+  /** Shortens the current layer once its real length is known. */
+  layerLength(length: number): void {
+    if (this.cur) this.cur.length = length;
+  }
+
+  field(name: string, value: FieldValue, offset: number, length: number): void {
+    if (this.cur) this.cur.fields.push({ name, value, offset, length });
+  }
+
+  /** Marks the packet malformed (the first reason wins: it is where decoding went wrong). */
+  malformed(proto: string, why: string, offset: number): void {
+    if (this.out.malformed === undefined) this.out.malformed = `${proto}: ${why} (at byte ${offset})`;
+    if (this.detail) this.layers.push({ name: "_ws.malformed", offset, length: 0, fields: [{ name: "_ws.malformed", value: `${proto}: ${why}`, offset, length: 0 }] });
+  }
+
+  /** The protocol and info columns: the innermost protocol that speaks sets them (not from
+   *  inside an ICMP error's quote). */
+  column(proto: string, info: string): void {
+    if (this.quoted) return;
+    this.out.proto = proto;
+    this.out.info = info;
+  }
+
+  /** The rest of the bytes as payload. */
+  payload(offset: number, end: number): void {
+    if (end > offset) {
+      this.layer("data", offset, end - offset);
+      this.field("data.len", end - offset, offset, end - offset);
+    }
+  }
+
+  u8(o: number): number { return this.data[o]; }
+  u16(o: number): number { return this.dv.getUint16(o, false); }
+  u32(o: number): number { return this.dv.getUint32(o, false); }
+}

@@ -1,0 +1,46 @@
+// Hands a payload on by its EtherType (Ethernet, VLAN, SLL, GRE, Geneve and SNAP all name
+// their payload this way).
+
+import { decodeArp } from "./arp";
+import type { Dissection } from "./dissection";
+import { decodeEthernet } from "./ethernet";
+import { decodeIpv4 } from "./ipv4";
+import { decodeIpv6 } from "./ipv6";
+import { decodeMpls } from "./mpls";
+import { decodePppoeSession } from "./ppp";
+import { decodeVlan } from "./vlan";
+
+export const ETHERTYPE = {
+  IPV4: 0x0800,
+  ARP: 0x0806,
+  VLAN: 0x8100,
+  QINQ: 0x88a8,
+  QINQ_OLD: 0x9100,
+  IPV6: 0x86dd,
+  MPLS: 0x8847,
+  MPLS_MC: 0x8848,
+  PPPOE_SESSION: 0x8864,
+  TEB: 0x6558,
+} as const;
+
+/** Decodes the payload at `off` by its EtherType; false when the type is not one we decode
+ *  (the caller keeps the bytes as payload). */
+export function byEthertype(d: Dissection, type: number, off: number, end: number): boolean {
+  switch (type) {
+    case ETHERTYPE.IPV4: decodeIpv4(d, off, end); return true;
+    case ETHERTYPE.IPV6: decodeIpv6(d, off, end); return true;
+    case ETHERTYPE.ARP: decodeArp(d, off, end); return true;
+    case ETHERTYPE.VLAN: case ETHERTYPE.QINQ: case ETHERTYPE.QINQ_OLD: decodeVlan(d, type, off, end); return true;
+    case ETHERTYPE.MPLS: case ETHERTYPE.MPLS_MC: decodeMpls(d, off, end); return true;
+    case ETHERTYPE.PPPOE_SESSION: decodePppoeSession(d, off, end); return true;
+    case ETHERTYPE.TEB: decodeEthernet(d, off, end, 0); return true;
+    default: return false;
+  }
+}
+
+/** The rest as payload under a protocol column of its own (e.g. "0x88cc" for an EtherType we do
+ *  not decode: tshark names them, we show the number). */
+export function unknownEthertype(d: Dissection, type: number, off: number, end: number): void {
+  d.column(`0x${type.toString(16).padStart(4, "0")}`, `Ethertype 0x${type.toString(16).padStart(4, "0")}`);
+  d.payload(off, end);
+}
