@@ -48,5 +48,13 @@ if ! node -e "new (require('better-sqlite3'))(':memory:')" >/dev/null 2>&1; then
   npm rebuild better-sqlite3 >&2
 fi
 
+# The collector's BPF programs and loader, and the CPU profiler (bpf/Makefile): vmlinux.h comes
+# from this kernel's BTF, so they are built here, not shipped.
+if [ -r /sys/kernel/btf/vmlinux ]; then
+  make -s -C bpf >&2
+else
+  echo "setup: this kernel has no BTF (/sys/kernel/btf/vmlinux): the live collector cannot be built" >&2
+fi
+
 # The bundled command line (see scripts/build-cli.sh).
 bash scripts/build-cli.sh

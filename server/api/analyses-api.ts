@@ -69,3 +69,32 @@ export function captureState(kind: StateChisel) {
     return json(r);
   };
 }
+
+/** An instant, ns since the epoch as a string of digits (it does not fit a double). */
+function nsParam(params: URLSearchParams, key: string): string | undefined {
+  const raw = params.get(key);
+  if (raw === null || raw === "") return undefined;
+  if (!/^\d{1,20}$/.test(raw) || BigInt(raw) >= 2n ** 64n) throw new ApiError(400, `${key} must be ns since the epoch (digits), not ${JSON.stringify(raw.slice(0, 40))}`, key);
+  return raw;
+}
+
+/** The timeline: event density per process or thread over [from, to) (the capture's span by
+ *  default), in `bins` bins; `rows` rows before the rest are folded. `nearest=TS` instead
+ *  answers the matching event nearest that instant ({num, ts}, or null). */
+export function captureTimeline(id: string, params: URLSearchParams, signal?: AbortSignal): Promise<Response> {
+  const store = getContext().store;
+  const filter = filterParam(params);
+  const nearest = nsParam(params, "nearest");
+  if (nearest !== undefined) {
+    return query(id, async () => {
+      const e = await store.query("nearest", [id, nearest, filter], { signal });
+      return e === undefined ? undefined : { event: e };
+    });
+  }
+  const by = params.get("by") ?? "proc";
+  if (by !== "proc" && by !== "thread") throw new ApiError(400, "by must be proc or thread", "by");
+  const from = nsParam(params, "from"), to = nsParam(params, "to");
+  if (from !== undefined && to !== undefined && BigInt(to) <= BigInt(from)) throw new ApiError(400, "to must be after from", "to");
+  const q = { from, to, bins: intParam(params, "bins", 400, 1, 4000), by: by as "proc" | "thread", rows: intParam(params, "rows", 8, 1, 200), filter };
+  return query(id, () => store.query("timeline", [id, q], { signal }));
+}

@@ -9,7 +9,9 @@ export type CaptureStatus = "ingesting" | "ready" | "error";
 export interface CaptureSummary {
   id: string;
   name: string;
-  format: "scap";
+  /** "profile": a stack profile (folded, perf script, bpftrace, casefile profile), whose only
+   *  view is its flame graph. */
+  format: "scap" | "profile";
   /** Events stored (hidden events included: they keep their evt.num). */
   events: number;
   /** Timestamps are strings of integer nanoseconds: they do not fit a double. */
@@ -96,6 +98,65 @@ export interface SpectrogramAnswer {
   cells: { t: number; l: number; count: number; example: number }[];
   /** Filter fields answered from the ingest's columns rather than exactly (fd.*). */
   approximate?: string[];
+  /** The filter needed fields the index does not hold: answered by reading the capture file. */
+  replayed?: boolean;
+}
+
+/** Event density over a window, per process or thread (the timeline): times are ns strings. */
+export interface TimelineAnswer {
+  /** The window: [from, to), ns since the epoch. */
+  from: string;
+  to: string;
+  binNs: string;
+  bins: number;
+  /** The busiest rows first; tid is null per process. */
+  rows: { key: string; proc: string; tid: number | null; total: number; counts: number[] }[];
+  /** The rest of the rows, folded into one. */
+  other: { rows: number; total: number; counts: number[] } | null;
+  /** buckets: pre-aggregated buckets of resolutionNs, each counted in the bin its start falls
+   *  in; scan: the window's events, exact per bin; replay: the kept file read with the filter. */
+  source: "buckets" | "scan" | "replay";
+  resolutionNs?: string;
+  approximate?: string[];
+}
+
+export interface TimelineQuery {
+  /** ns since the epoch (strings); the capture's span when absent. */
+  from?: string;
+  to?: string;
+  bins: number;
+  by: "proc" | "thread";
+  rows: number;
+  filter: string;
+}
+
+/** One side of a flame graph: a capture's syscall time (source "syscalls", with a filter and
+ *  a range of ns since the epoch) or a profile's section (source: its name; "" the first). */
+export interface FlameSide {
+  id: string;
+  source?: string;
+  filter?: string;
+  from?: string;
+  to?: string;
+}
+
+/** A flame graph; with `base`, the differential of base (before) and this (after). */
+export interface FlameQuery extends FlameSide {
+  base?: Partial<FlameSide>;
+}
+
+export interface FlameAnswer {
+  /** The tree (server/core/analyses/flame-tree.ts FlameTreeJson): names, then per node
+   *  [name, parent, total, self(, baseTotal, baseSelf)]. */
+  tree: { unit: "ns" | "samples"; names: string[]; nodes: number[]; diff?: boolean };
+  unit: "ns" | "samples";
+  /** The section shown, and every section the source has. */
+  source: string;
+  sections: string[];
+  /** Differential: the base's own total, before normalisation. */
+  baseTotal?: number;
+  replayed?: boolean;
+  approximate?: string[];
 }
 
 export interface TopAnswerRow {
@@ -126,8 +187,16 @@ export interface Store {
   gaps(id: string, filter: string, minNs: number): Promise<GapRow[] | undefined>;
   /** What ran between two events: counts by process and event type. */
   activity(id: string, fromNum: number, toNum: number): ActivityRow[] | undefined;
-  spectrogram(id: string, filter: string, bins: number): SpectrogramAnswer | undefined;
+  /** A filter SQL cannot answer exactly is replayed over the kept file, as for events. */
+  spectrogram(id: string, filter: string, bins: number): Promise<SpectrogramAnswer | undefined>;
   top(id: string, filter: string, by: "syscall" | "process", limit: number): TopAnswerRow[] | undefined;
+  /** A flame graph (flame-store.ts): undefined when a capture named is not there. */
+  flame(q: FlameQuery): Promise<FlameAnswer | undefined>;
+  /** Event density per process or thread over a window (the timeline), from the pre-aggregated
+   *  buckets where they answer; a filter is scanned, or replayed over the kept file. */
+  timeline(id: string, q: TimelineQuery): Promise<TimelineAnswer | undefined>;
+  /** The matching event whose time is nearest `ts` (ns since the epoch): the timeline's click. */
+  nearest(id: string, ts: string, filter: string): Promise<{ num: number; ts: string } | null | undefined>;
   /** The lsof / netstat / ps table once event `at` has been applied: the chisel's rows and
    *  its exact text lines, with the rows a filter keeps (the chisel's filter argument, as
    *  `sysdig -c lsof "'F'"` gets it: F itself, no quotes needed). Undefined when there is no
@@ -171,7 +240,7 @@ export class CaptureFileMissing extends Error {
 
 /** The store's questions that may take long on a big capture: they run off the event loop, in
  *  the query workers (Store.query), each with its own read-only SQLite connections. */
-export type QueryName = "events" | "gaps" | "activity" | "spectrogram" | "top" | "state" | "chisel";
+export type QueryName = "events" | "gaps" | "activity" | "spectrogram" | "top" | "state" | "chisel" | "flame" | "timeline" | "nearest";
 export type QueryArgs<K extends QueryName> = Parameters<Store[K]>;
 export type QueryAnswer<K extends QueryName> = Awaited<ReturnType<Store[K]>>;
 

@@ -27,6 +27,9 @@ import { hostServices } from "../ingest/host-services";
 import type { FdPredicate } from "../core/state/tables";
 import type { ThreadTable } from "../core/state/threads";
 import { baseTs } from "./capture-meta";
+import { answerFlame, checkProfileFile, sniffProfileFile } from "./flame-store";
+import { bucketGaps, bucketSpectrogram, nearestEvent, replaySpectrogram, replayTimeline, timeline, type Timeline } from "./timeline";
+import type { TimelineAnswer } from "./store-types";
 
 interface CaptureRecord {
   id: string;
@@ -42,7 +45,7 @@ interface CaptureRecord {
 
 function summary(r: CaptureRecord): CaptureSummary {
   const s: CaptureSummary = {
-    id: r.id, name: r.name, format: "scap", events: r.events, firstTs: r.first_ts,
+    id: r.id, name: r.name, format: r.format === "profile" ? "profile" : "scap", events: r.events, firstTs: r.first_ts,
     lastTs: r.last_ts, bytes: r.bytes, status: r.status as CaptureSummary["status"],
   };
   if (r.error) s.error = r.error;
@@ -93,9 +96,10 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
   function captureDb(id: string): Db | undefined {
     if (!ID_PATTERN.test(id)) return undefined;
     // Asked every time: a query worker's store learns of a deletion only from the catalog.
-    const row = catalog.prepare("SELECT status FROM captures WHERE id = ?").get(id) as { status: string } | undefined;
+    const row = catalog.prepare("SELECT status, format FROM captures WHERE id = ?").get(id) as { status: string; format: string } | undefined;
     let db = captureDbs.get(id);
-    if (!row || row.status === "ingesting") {
+    // A profile has no events database: its kept file is all there is.
+    if (!row || row.status === "ingesting" || row.format === "profile") {
       db?.close();
       captureDbs.delete(id);
       return undefined;
@@ -106,6 +110,26 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
       captureDbs.set(id, db);
     }
     return db;
+  }
+
+  /** A text profile (told by content) is kept as it is: checked whole by its importer (an
+   *  error names the line), then listed with format "profile" and no events database. */
+  async function importProfile(id: string, path: string, name: string, onProgress: ((p: IngestProgress) => void) | undefined, move: boolean): Promise<string> {
+    const bytes = statSync(path).size;
+    catalog.prepare(
+      "INSERT INTO captures (id, name, format, bytes, status, created_at) VALUES (?, ?, 'profile', ?, 'ingesting', ?)",
+    ).run(id, name, bytes, new Date().toISOString());
+    try {
+      const { stacks } = await checkProfileFile(path);
+      await keepFile(path, filePath(id), move);
+      catalog.prepare("UPDATE captures SET events = ?, status = 'ready' WHERE id = ?").run(stacks, id);
+      onProgress?.({ captureId: id, bytesRead: bytes, bytesTotal: bytes, events: stacks, done: true });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      catalog.prepare("UPDATE captures SET status = 'error', error = ? WHERE id = ?").run(message, id);
+      onProgress?.({ captureId: id, bytesRead: bytes, bytesTotal: bytes, events: 0, done: true, error: message });
+    }
+    return id;
   }
 
   const poolOptions = { ...queryPoolOptionsFromEnv(), ...opts.queries };
@@ -135,6 +159,7 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
 
     async ingestFile(path: string, name: string, onProgress?: (p: IngestProgress) => void, opts: { move?: boolean } = {}): Promise<string> {
       const id = randomBytes(8).toString("hex");
+      if (await sniffProfileFile(path)) return importProfile(id, path, name, onProgress, opts.move === true);
       const bytes = statSync(path).size;
       catalog.prepare(
         "INSERT INTO captures (id, name, format, bytes, status, created_at) VALUES (?, ?, 'scap', ?, 'ingesting', ?)",
@@ -181,7 +206,7 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
       const db = captureDb(id);
       if (!db) return undefined;
       const file = plan.sql ? undefined : keptFile(id);
-      const gaps = plan.sql ? findGaps(db, plan.sql, minNs)
+      const gaps = plan.sql ? (bucketGaps(db, plan.sql, minNs) ?? findGaps(db, plan.sql, minNs))
         : file ? await replayGaps(file, plan.predicate, minNs, replay)
         : findGaps(db, filterCondition(filter), minNs);
       const base = baseTs(db);
@@ -194,15 +219,73 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
       return db && activityBetween(db, fromNum, toNum);
     },
 
-    spectrogram(id, filter, bins) {
+    async spectrogram(id, filter, bins) {
+      const plan = planFilter(filter);
       const db = captureDb(id);
       if (!db) return undefined;
-      const where = filterCondition(filter);
       const span = spectrogramSpan(db);
-      const s = spectrogram(db, where, bins, span);
       const startTs = String(baseTs(db) + BigInt(span.lo));
-      const answer: SpectrogramAnswer = { bins: s.bins, binNs: String(s.binNs), startTs, cells: s.cells };
-      return where.approximate.length ? { ...answer, approximate: where.approximate } : answer;
+      const answer = (s: { bins: number; binNs: number; cells: SpectrogramAnswer["cells"] }): SpectrogramAnswer =>
+        ({ bins: s.bins, binNs: String(s.binNs), startTs, cells: s.cells });
+      if (plan.sql) {
+        // Unfiltered: from the pre-aggregated buckets (same cells), else a scan.
+        const fast = plan.sql.sql === "1" ? bucketSpectrogram(db, bins, span) : undefined;
+        return answer(fast ?? spectrogram(db, plan.sql, bins, span));
+      }
+      // Fields the columns cannot answer exactly: sysdig's own way, over the kept file.
+      const file = keptFile(id);
+      if (file) return { ...answer(await replaySpectrogram(file, plan.predicate, bins, span, baseTs(db), replay)), replayed: true };
+      const where = filterCondition(filter);
+      return { ...answer(spectrogram(db, where, bins, span)), approximate: where.approximate };
+    },
+
+    async timeline(id, q) {
+      const plan = planFilter(q.filter);
+      const db = captureDb(id);
+      if (!db) return undefined;
+      const base = baseTs(db);
+      const c = this.getCapture(id)!;
+      // The window, ns since base (exact as doubles for 104 days); the capture's span by default.
+      const rel = (s: string | undefined, dflt: bigint) => Number((s === undefined ? dflt : BigInt(s)) - base);
+      const from = rel(q.from, BigInt(c.firstTs ?? base));
+      const to = Math.max(from + 1, rel(q.to, BigInt(c.lastTs ?? base) + 1n));
+      const req = { from, to, bins: q.bins, by: q.by, rows: q.rows };
+      let t: Timeline;
+      let approximate: string[] | undefined;
+      if (plan.sql) t = timeline(db, req, plan.sql.sql === "1" ? undefined : plan.sql);
+      else {
+        const file = keptFile(id);
+        if (file) t = await replayTimeline(file, plan.predicate, req, base, replay);
+        else {
+          const where = filterCondition(q.filter);
+          approximate = where.approximate;
+          t = timeline(db, req, where);
+        }
+      }
+      const a: TimelineAnswer = {
+        from: String(base + BigInt(from)), to: String(base + BigInt(to)), binNs: String(t.binNs), bins: t.bins,
+        rows: t.rows, other: t.other,
+        source: "level" in t.source ? "buckets" : "scan" in t.source ? "scan" : "replay",
+      };
+      if ("level" in t.source) a.resolutionNs = String(2 ** t.source.level);
+      if (approximate?.length) a.approximate = approximate;
+      return a;
+    },
+
+    async nearest(id, ts, filter) {
+      const plan = planFilter(filter);
+      const db = captureDb(id);
+      if (!db) return undefined;
+      const base = baseTs(db);
+      const at = Number(BigInt(ts) - base);
+      // A filter only a replay answers: the nearest event of the columns' answer, approximately.
+      const where = plan.sql ?? filterCondition(filter);
+      const e = nearestEvent(db, at, where.sql === "1" ? undefined : where);
+      return e ? { num: e.num, ts: String(base + BigInt(e.ts)) } : null;
+    },
+
+    flame(q) {
+      return answerFlame({ getCapture: (x) => this.getCapture(x), captureDb, keptFile, replay }, q);
     },
 
     top(id, filter, by, limit) {

@@ -11,7 +11,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { EVENTS } from "../core/events/event-table";
-import { ACTED_FD_PARAM, EventStream, STATEFUL_PARAMS, hasSoleFdText } from "../core/events/event-stream";
+import { ACTED_FD_PARAM, EventStream, HIDDEN_TYPES, STATEFUL_PARAMS, hasSoleFdText } from "../core/events/event-stream";
+import { TimeBuckets } from "../core/analyses/time-buckets";
 import type { RawEvent, ScapHandler } from "../core/formats/scap/reader";
 import type { FdEntry, GroupEntry, InterfaceEntry, ProcEntry, UserEntry } from "../core/formats/scap/blocks";
 import { snapshot } from "../core/state/snapshot";
@@ -130,6 +131,8 @@ class RowBuilder implements ScapHandler {
   readonly stream: EventStream;
 
   private checkpoints: RowBatch["checkpoints"] = [];
+  /** The timeline's and spectrogram's pre-aggregated buckets, sent with each batch. */
+  private readonly buckets = new TimeBuckets();
 
   /** Set once an event came past maxEvents: it and every later one are left out. */
   full = false;
@@ -235,6 +238,13 @@ class RowBuilder implements ScapHandler {
       this.lastCommId = this.intern(thread.comm);
     }
     r[o + 1] = packKind(type, ev.cpu, this.lastCommId);
+    if (!noTime && this.firstShown >= 0) {
+      // The events sysdig prints (not the leading container events, not hidden ones), and the
+      // exits with a latency among them (the spectrogram's).
+      if (!HIDDEN_TYPES.has(type)) this.buckets.addVisible(num, ts, this.lastCommId, ev.tid);
+      const latency = r[o + 4];
+      if (type % 2 === 1 && latency === latency) this.buckets.addLatency(num, ts, latency);
+    }
     // The text of an event whose only stateful parameter is its fd follows from its fds row.
     r[o + 6] = STATEFUL_PARAMS[type].length && !hasSoleFdText(type, p)
       ? this.intern(this.stream.statefulTexts(type).join("\u0001")) : NaN;
@@ -285,7 +295,7 @@ class RowBuilder implements ScapHandler {
   flush(): void {
     this.sink.send({
       rows: this.rows, count: this.count, strings: this.newStrings, fds: this.newFds, chunks: this.chunks,
-      checkpoints: this.checkpoints,
+      checkpoints: this.checkpoints, buckets: this.buckets.take(),
     });
     // The rows buffer went to the writer; a written one comes back to be filled again (a new
     // one per batch was a tenth of what ingest allocated).
@@ -305,6 +315,8 @@ class RowBuilder implements ScapHandler {
         base_ts: String(this.firstTs ?? 0n),
         events: String(this.events), // the writer checks the rowids it assigned against this
         first_shown: String(this.firstShown < 0 ? this.events + 1 : this.firstShown),
+        // The capture-002 bucket tables are filled (readers scan the events otherwise).
+        aggregates: "1",
       },
       lastTs: this.baseHi < 0 ? null : (BigInt(this.lastHi) << 32n) | BigInt(this.lastLo),
     };

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDb, type Db } from "../../db/open-db";
+import { CHUNK_COLS, SP_COLS, TL_COLS, type BucketRows } from "../core/analyses/time-buckets";
 
 /** Columns a row batch carries: ts, kind, tid, res, latency, fdref, labels. The evt.num is the
  *  rowid SQLite assigns: events are inserted in order, all of them. type, cpu and proc travel
@@ -29,6 +30,8 @@ export interface RowBatch {
   checkpoints: [number, string][];
   /** Raw parameter chunks completed in this batch. */
   chunks: { first: number; last: number; data: Uint8Array }[];
+  /** Time bucket rows gathered since the last batch (capture-002.sql), added to the stored ones. */
+  buckets?: BucketRows;
 }
 
 const ROWS_PER_INSERT = 200;
@@ -49,6 +52,9 @@ export class SqliteBatchWriter {
   private readonly insertFd;
   private readonly insertChunk;
   private readonly insertCheckpoint;
+  private readonly addTl;
+  private readonly addSp;
+  private readonly addChunk;
   private txRows = 0;
   private readonly params: number[] = new Array(ROWS_PER_INSERT * COLS);
 
@@ -75,13 +81,29 @@ export class SqliteBatchWriter {
     this.insertFd = this.db.prepare("INSERT INTO fds (id, num, typechar, l4, name, label) VALUES (?, ?, ?, ?, ?, ?)");
     this.insertCheckpoint = this.db.prepare("INSERT INTO checkpoints (num, data) VALUES (?, ?)");
     this.insertChunk = this.db.prepare("INSERT INTO chunks (first_num, last_num, data) VALUES (?, ?, ?)");
+    // A bucket may hold events of two batches: counts add up, ranges widen.
+    this.addTl = this.db.prepare(`INSERT INTO tl_buckets (level, bucket, proc, tid, count, min_num, max_num) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT DO UPDATE SET count = count + excluded.count, min_num = min(min_num, excluded.min_num), max_num = max(max_num, excluded.max_num)`);
+    this.addSp = this.db.prepare(`INSERT INTO sp_buckets (level, bucket, decade, count, min_num, max_num) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT DO UPDATE SET count = count + excluded.count, min_num = min(min_num, excluded.min_num), max_num = max(max_num, excluded.max_num)`);
+    this.addChunk = this.db.prepare(`INSERT INTO tl_chunks (chunk, proc, tid, count, first_num, first_ts, last_num, last_ts, min_ts, max_ts)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT DO UPDATE SET count = count + excluded.count, last_num = excluded.last_num, last_ts = excluded.last_ts,
+        min_ts = min(min_ts, excluded.min_ts), max_ts = max(max_ts, excluded.max_ts)`);
     this.db.exec("BEGIN");
+  }
+
+  private applyBuckets(b: BucketRows): void {
+    for (let i = 0; i < b.tl.length; i += TL_COLS) this.addTl.run(b.tl.slice(i, i + TL_COLS));
+    for (let i = 0; i < b.sp.length; i += SP_COLS) this.addSp.run(b.sp.slice(i, i + SP_COLS));
+    for (let i = 0; i < b.chunks.length; i += CHUNK_COLS) this.addChunk.run(b.chunks.slice(i, i + CHUNK_COLS));
   }
 
   apply(b: RowBatch): void {
     for (const [id, s] of b.strings) this.insertString.run(id, s);
     for (const f of b.fds) this.insertFd.run(f);
     for (const [num, data] of b.checkpoints) this.insertCheckpoint.run(num, data);
+    if (b.buckets) this.applyBuckets(b.buckets);
     for (const c of b.chunks) this.insertChunk.run(c.first, c.last, Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength));
     const rows = b.rows;
     if (this.insertBlob) {

@@ -185,6 +185,18 @@ function answer(c: Comparison, params: unknown[]): string | undefined {
   switch (c.field.field.name) {
     case "evt.num": return numeric("e.num", c, params);
     case "evt.cpu": return numeric("e.cpu", c, params);
+    case "evt.rawtime": {
+      // The timeline's range (evt.rawtime>=A and evt.rawtime<=B). ts counts from meta.base_ts;
+      // the sum is int64 in SQLite and the value a bound BigInt, so no nanosecond is lost (a
+      // double would round these 61-bit numbers). An event without a time has rawtime 0.
+      if (c.op === "exists") return "1";
+      const op = NUM_OPS[c.op];
+      if (!op) throw new Unanswerable();
+      const kind = NUMERIC_TYPES[c.field.type];
+      if (!kind) throw new Unanswerable();
+      params.push(parseInteger(fromBinary(c.values[0]), kind.bits, kind.signed));
+      return `((CASE WHEN e.ts IS NULL THEN 0 ELSE e.ts + (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'base_ts') END) ${op} ?)`;
+    }
     case "thread.tid": return numeric("e.tid", c, params);
     case "evt.dir": return text("(CASE WHEN e.kind & 1 THEN '<' ELSE '>' END)", c, params);
     case "evt.type": {

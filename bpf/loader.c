@@ -1,0 +1,435 @@
+/* The collector's loader (run as root by `casefile collector`, `casefile record` and the tests):
+ * loads syscalls.bpf.c, attaches its tracepoints, and writes what the kernel records to stdout,
+ * verbatim: each record is one complete scap event block (or one of our network blocks, see
+ * syscalls.h), so a capture is a section header, a machine info and process list, then these
+ * bytes.
+ *
+ *   loader [--pid P]... [--comm NAME]... [--cgroup PATH]... [--exclude-pid P]... [--no-follow]
+ *          [--snaplen N] [--ring-mb M] [--seconds S] [--no-switch] [--no-net]
+ *   loader --dump-table      (the syscall table as JSON lines, for bpf/table.test.ts)
+ *
+ * On stderr: one JSON line {"ready":...} once attached, then once a second (and once more at the
+ * end) `stats events=<records written> drops=<records the ring buffer refused> toolarge=<...>`,
+ * cumulative. Exits after a final drain on SIGINT, SIGTERM, a closed stdout, or --seconds.
+ *
+ * Records are not woken for one by one (that costs more than the traced syscall): the programs
+ * wake the reader only past 256 KiB pending, and the loop here drains every ~5 ms. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+#include "syscalls.h"
+#include "syscall-table.h"
+#include "syscalls.skel.h"
+
+static const unsigned short ppm_sc_of[CF_MAX_SYSCALLS] = {
+#include "ppm-sc.h"
+};
+
+#define MAX_LIST 64
+static int pids[MAX_LIST], n_pids;
+static int excl[MAX_LIST], n_excl;
+static const char *comms[MAX_LIST];
+static int n_comms;
+static const char *cgroups[8];
+static int n_cgroups;
+
+static volatile sig_atomic_t stopping;
+static void on_signal(int sig) { (void)sig; stopping = 1; }
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: loader [--pid P]... [--comm NAME]... [--cgroup PATH]... [--exclude-pid P]... [--no-follow]\n"
+		"              [--snaplen N] [--ring-mb M] [--seconds S] [--no-switch] [--no-net]\n"
+		"       loader --dump-table\n");
+	exit(2);
+}
+
+static long num_arg(const char *opt, const char *v, long min, long max)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno || *end || n < min || n > max) {
+		fprintf(stderr, "loader: %s wants a number from %ld to %ld, not '%s'\n", opt, min, max, v);
+		exit(2);
+	}
+	return n;
+}
+
+/* ---- output: records gathered into big writes ---- */
+
+#define OUT_CAP (4 << 20)
+static char *out;
+static size_t out_len;
+static unsigned long long n_records;
+static int out_broken;
+
+static void flush_out(void)
+{
+	size_t done = 0;
+	while (done < out_len && !out_broken) {
+		ssize_t w = write(1, out + done, out_len - done);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			/* EPIPE (the reader went away) or worse: stop cleanly. */
+			out_broken = 1;
+			stopping = 1;
+			break;
+		}
+		done += w;
+	}
+	out_len = 0;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	(void)ctx;
+	if (out_len + size > OUT_CAP)
+		flush_out();
+	memcpy(out + out_len, data, size);
+	out_len += size;
+	n_records++;
+	return 0;
+}
+
+/* ---- time ---- */
+
+static unsigned long long clock_ns(clockid_t c)
+{
+	struct timespec ts;
+	clock_gettime(c, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Wall clock minus boot time: what turns bpf_ktime_get_boot_ns() into an event timestamp. Read
+ * between two boot-clock reads and averaged, so it is off by at most half the gap. */
+static unsigned long long boot_offset(void)
+{
+	unsigned long long b1 = clock_ns(CLOCK_BOOTTIME);
+	unsigned long long r = clock_ns(CLOCK_REALTIME);
+	unsigned long long b2 = clock_ns(CLOCK_BOOTTIME);
+	return r - (b1 + (b2 - b1) / 2);
+}
+
+/* ---- cgroup filters ---- */
+
+/* Which v1 hierarchy a cgroup directory is on: the subsystem named in its mount's options, as
+ * its index in /proc/cgroups (the kernel's subsystem id order). */
+static int cgroup_v1_ssid(const char *path)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+	if (!f)
+		return -1;
+	char line[4096], best_opts[1024] = "";
+	size_t best_len = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char mnt[1024], fstype[64], opts[1024];
+		/* id parent maj:min root mountpoint options ... - fstype source superoptions */
+		char *dash = strstr(line, " - ");
+		if (!dash || sscanf(line, "%*s %*s %*s %*s %1023s", mnt) != 1)
+			continue;
+		if (sscanf(dash + 3, "%63s %*s %1023s", fstype, opts) != 2 || strcmp(fstype, "cgroup"))
+			continue;
+		size_t l = strlen(mnt);
+		if (strncmp(path, mnt, l) == 0 && (path[l] == '/' || path[l] == 0) && l > best_len) {
+			best_len = l;
+			snprintf(best_opts, sizeof(best_opts), "%s", opts);
+		}
+	}
+	fclose(f);
+	if (!best_len)
+		return -1;
+	FILE *c = fopen("/proc/cgroups", "r");
+	if (!c)
+		return -1;
+	int id = -1, i = 0;
+	while (fgets(line, sizeof(line), c)) {
+		char name[64];
+		if (line[0] == '#' || sscanf(line, "%63s", name) != 1)
+			continue;
+		/* the mount's options name its subsystems among rw,relatime,... */
+		char opts[1024], *save = NULL;
+		snprintf(opts, sizeof(opts), "%s", best_opts);
+		for (char *t = strtok_r(opts, ",", &save); t; t = strtok_r(NULL, ",", &save))
+			if (!strcmp(t, name) && id < 0)
+				id = i;
+		i++;
+	}
+	fclose(c);
+	return id;
+}
+
+static int cgroup_filter(const char *path, struct cf_cgroup_filter *out_f)
+{
+	char real[4096];
+	if (!realpath(path, real)) {
+		fprintf(stderr, "loader: --cgroup %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	struct statfs sf;
+	if (stat(real, &st) || statfs(real, &sf)) {
+		fprintf(stderr, "loader: --cgroup %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode) || (sf.f_type != 0x63677270 && sf.f_type != 0x27e0eb)) {
+		fprintf(stderr, "loader: --cgroup %s: not a cgroup directory\n", path);
+		return -1;
+	}
+	/* Its depth below the hierarchy's root: walk up while the parent is the same cgroup fs. */
+	unsigned level = 0;
+	char cur[4096];
+	snprintf(cur, sizeof(cur), "%s", real);
+	for (;;) {
+		char *slash = strrchr(cur, '/');
+		if (!slash || slash == cur)
+			break;
+		*slash = 0;
+		struct stat ps;
+		struct statfs pf;
+		if (stat(cur, &ps) || statfs(cur, &pf) || pf.f_type != sf.f_type || ps.st_dev != st.st_dev)
+			break;
+		level++;
+	}
+	out_f->level = level;
+	out_f->id = st.st_ino;
+	if (sf.f_type == 0x63677270) {
+		out_f->ssid = 0xff;
+	} else {
+		int ssid = cgroup_v1_ssid(real);
+		if (ssid < 0) {
+			fprintf(stderr, "loader: --cgroup %s: cannot tell which cgroup v1 hierarchy it is on\n", path);
+			return -1;
+		}
+		out_f->ssid = ssid;
+	}
+	return 0;
+}
+
+/* ---- the table ---- */
+
+static void build_table(struct cf_syscall *t)
+{
+	memset(t, 0, sizeof(struct cf_syscall) * CF_MAX_SYSCALLS);
+	for (int i = 0; i < CF_MAX_SYSCALLS; i++)
+		t[i].ppm_sc = ppm_sc_of[i];
+	for (size_t i = 0; i < sizeof(cf_table) / sizeof(cf_table[0]); i++) {
+		int nr = cf_table[i].nr;
+		if (nr < 0 || nr >= CF_MAX_SYSCALLS)
+			continue;
+		unsigned short sc = t[nr].ppm_sc;
+		t[nr] = cf_table[i].sc;
+		t[nr].ppm_sc = sc;
+	}
+}
+
+static void dump_params(const struct cf_param *p, int n)
+{
+	printf("[");
+	for (int i = 0; i < n; i++)
+		printf("%s[%u,%u,%u,%u]", i ? "," : "", p[i].kind, p[i].arg, p[i].size, p[i].aux);
+	printf("]");
+}
+
+static int dump_table(void)
+{
+	static struct cf_syscall t[CF_MAX_SYSCALLS];
+	build_table(t);
+	for (int i = 0; i < CF_MAX_SYSCALLS; i++) {
+		printf("{\"nr\":%d,\"ppmSc\":%u,\"flags\":%u,\"enter\":%u,\"exit\":%u,\"nEnter\":%u,\"nExit\":%u,\"enterParams\":",
+		       i, t[i].ppm_sc, t[i].flags, t[i].enter_type, t[i].exit_type, t[i].n_enter, t[i].n_exit);
+		dump_params(t[i].enter, t[i].n_enter < CF_MAX_TPARAMS ? t[i].n_enter : CF_MAX_TPARAMS);
+		printf(",\"exitParams\":");
+		dump_params(t[i].exit, t[i].n_exit < CF_MAX_TPARAMS ? t[i].n_exit : CF_MAX_TPARAMS);
+		printf("}\n");
+	}
+	return 0;
+}
+
+/* ---- main ---- */
+
+static unsigned long long sum_drops(int fd, int ncpu, __u32 key)
+{
+	__u64 vals[ncpu];
+	unsigned long long s = 0;
+	if (bpf_map_lookup_elem(fd, &key, vals))
+		return 0;
+	for (int i = 0; i < ncpu; i++)
+		s += vals[i];
+	return s;
+}
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+int main(int argc, char **argv)
+{
+	long snaplen = 80, ring_mb = 64, seconds = 0;
+	int follow = 1, with_switch = 1, with_net = 1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--dump-table"))
+			return dump_table();
+		else if (!strcmp(a, "--no-follow"))
+			follow = 0;
+		else if (!strcmp(a, "--no-switch"))
+			with_switch = 0;
+		else if (!strcmp(a, "--no-net"))
+			with_net = 0;
+		else if (!v)
+			usage();
+		else if (!strcmp(a, "--pid") && n_pids < MAX_LIST)
+			pids[n_pids++] = num_arg(a, v, 1, 1 << 30), i++;
+		else if (!strcmp(a, "--exclude-pid") && n_excl < MAX_LIST - 1)
+			excl[n_excl++] = num_arg(a, v, 1, 1 << 30), i++;
+		else if (!strcmp(a, "--comm") && n_comms < MAX_LIST)
+			comms[n_comms++] = v, i++;
+		else if (!strcmp(a, "--cgroup") && n_cgroups < 8)
+			cgroups[n_cgroups++] = v, i++;
+		else if (!strcmp(a, "--snaplen"))
+			snaplen = num_arg(a, v, 0, 16384), i++;
+		else if (!strcmp(a, "--ring-mb"))
+			ring_mb = num_arg(a, v, 1, 4096), i++;
+		else if (!strcmp(a, "--seconds"))
+			seconds = num_arg(a, v, 0, 1L << 30), i++;
+		else
+			usage();
+	}
+	if (ring_mb & (ring_mb - 1)) {
+		fprintf(stderr, "loader: --ring-mb must be a power of two, not %ld\n", ring_mb);
+		return 2;
+	}
+	excl[n_excl++] = getpid(); /* never our own writes */
+
+	libbpf_set_print(libbpf_quiet);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+
+	out = malloc(OUT_CAP);
+	struct syscalls_bpf *skel = syscalls_bpf__open();
+	if (!skel) {
+		fprintf(stderr, "loader: cannot open the BPF object: %s\n", strerror(errno));
+		return 1;
+	}
+	int ncpu = libbpf_num_possible_cpus();
+	bpf_map__set_max_entries(skel->maps.scratch, ncpu);
+	bpf_map__set_max_entries(skel->maps.events, (__u32)ring_mb << 20);
+	build_table((struct cf_syscall *)skel->rodata->sc_table);
+	skel->rodata->snaplen = snaplen;
+	skel->rodata->filter_pid = n_pids > 0;
+	skel->rodata->filter_comm = n_comms > 0;
+	skel->rodata->follow_children = follow;
+	skel->rodata->have_excluded = 1;
+	for (int i = 0; i < n_cgroups; i++) {
+		struct cf_cgroup_filter f;
+		if (cgroup_filter(cgroups[i], &f))
+			return 2;
+		((struct cf_cgroup_filter *)skel->rodata->cgroup_filters)[i] = f;
+	}
+	skel->rodata->n_cgroup_filters = n_cgroups;
+	skel->rodata->filter_cgroup = n_cgroups > 0;
+	if (!with_switch)
+		bpf_program__set_autoload(skel->progs.cf_switch, false);
+	if (!with_net) {
+		bpf_program__set_autoload(skel->progs.cf_tcp_state, false);
+		bpf_program__set_autoload(skel->progs.cf_tcp_retransmit, false);
+		bpf_program__set_autoload(skel->progs.cf_icmp_send, false);
+	}
+	int err = syscalls_bpf__load(skel);
+	if (err) {
+		fprintf(stderr, "loader: the kernel refused the BPF programs: %s\n", strerror(-err));
+		return 1;
+	}
+	skel->bss->boot_offset = boot_offset();
+
+	__u8 one = 1;
+	for (int i = 0; i < n_pids; i++) {
+		__u32 k = pids[i];
+		bpf_map_update_elem(bpf_map__fd(skel->maps.pids), &k, &one, BPF_ANY);
+	}
+	for (int i = 0; i < n_excl; i++) {
+		__u32 k = excl[i];
+		bpf_map_update_elem(bpf_map__fd(skel->maps.excluded), &k, &one, BPF_ANY);
+	}
+	for (int i = 0; i < n_comms; i++) {
+		char k[16] = {};
+		strncpy(k, comms[i], 15);
+		bpf_map_update_elem(bpf_map__fd(skel->maps.comms), k, &one, BPF_ANY);
+	}
+
+	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_record, NULL, NULL);
+	if (!rb) {
+		fprintf(stderr, "loader: cannot map the ring buffer: %s\n", strerror(errno));
+		return 1;
+	}
+	/* The syscall programs are the ones that must attach; the others are reported if not. */
+	struct bpf_link *links[8] = {};
+	int n_links = 0;
+	struct bpf_program *prog;
+	bpf_object__for_each_program(prog, skel->obj) {
+		if (!bpf_program__autoload(prog))
+			continue;
+		struct bpf_link *l = bpf_program__attach(prog);
+		if (!l) {
+			const char *name = bpf_program__name(prog);
+			fprintf(stderr, "loader: cannot attach %s: %s\n", name, strerror(errno));
+			if (!strncmp(name, "cf_sys_", 7))
+				return 1;
+			continue;
+		}
+		if (n_links < 8)
+			links[n_links++] = l;
+	}
+	fprintf(stderr, "{\"ready\":true,\"pid\":%d,\"cpus\":%d,\"ringMb\":%ld,\"snaplen\":%ld,\"programs\":%d}\n",
+		getpid(), ncpu, ring_mb, snaplen, n_links);
+
+	int drops_fd = bpf_map__fd(skel->maps.drops);
+	unsigned long long start = clock_ns(CLOCK_MONOTONIC), last_stats = start;
+	while (!stopping) {
+		int r = ring_buffer__poll(rb, 5);
+		if (r < 0 && r != -EINTR)
+			break;
+		/* With wake-ups batched, epoll reports only rings past the threshold: drain anyway. */
+		ring_buffer__consume(rb);
+		flush_out();
+		unsigned long long now = clock_ns(CLOCK_MONOTONIC);
+		if (now - last_stats >= 1000000000ULL) {
+			last_stats = now;
+			skel->bss->boot_offset = boot_offset();
+			fprintf(stderr, "stats events=%llu drops=%llu toolarge=%llu\n", n_records,
+				sum_drops(drops_fd, ncpu, 0), sum_drops(drops_fd, ncpu, 1));
+		}
+		if (seconds && now - start >= (unsigned long long)seconds * 1000000000ULL)
+			break;
+		if (out_broken)
+			break;
+	}
+	/* Detach first so nothing new arrives, then take what is left. */
+	for (int i = 0; i < n_links; i++)
+		bpf_link__destroy(links[i]);
+	ring_buffer__consume(rb);
+	flush_out();
+	fprintf(stderr, "stats events=%llu drops=%llu toolarge=%llu\n", n_records,
+		sum_drops(drops_fd, ncpu, 0), sum_drops(drops_fd, ncpu, 1));
+	ring_buffer__free(rb);
+	syscalls_bpf__destroy(skel);
+	return 0;
+}

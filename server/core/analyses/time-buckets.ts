@@ -1,0 +1,174 @@
+// Pre-aggregated time buckets (Perfetto's mipmaps): counts of events per power-of-two time bucket
+// at a few levels, built once while the capture is read, so that a timeline or spectrogram of
+// any window reads a few thousand bucket rows instead of every event. Also the ends of each
+// thread's events per run of 4096 evt.nums, which let the gaps of a process skip every run that
+// cannot hold a gap. Pure: the ingest feeds it and stores what take() hands back
+// (db/migrations/capture-002.sql); server/api/timeline.ts reads them.
+
+import { decadeOf } from "./spectrogram";
+
+/** Levels of the per-thread timeline buckets: bucket = floor(ts / 2^level), ts in ns since the
+ *  capture's first timed event. 2^28 ns is 268 ms: a window narrower than (bins × 268 ms) is
+ *  counted from its events directly (a few tens of thousands at most on a dense capture); finer
+ *  levels would store nearly one row per burst of each thread. */
+export const TL_LEVELS: readonly number[] = [28, 32, 36];
+/** Levels of the spectrogram buckets (fewer keys: one per decade). 2^24 ns is 16.8 ms. */
+export const SP_LEVELS: readonly number[] = [24, 28, 32, 36];
+/** A run of evt.nums: chunk = num >> CHUNK_SHIFT. */
+export const CHUNK_SHIFT = 12;
+
+export const TL_COLS = 7; // level, bucket, proc, tid, count, min_num, max_num
+export const SP_COLS = 6; // level, bucket, decade, count, min_num, max_num
+export const CHUNK_COLS = 10; // chunk, proc, tid, count, first_num, first_ts, last_num, last_ts, min_ts, max_ts
+
+/** Rows gathered since the last take(), flat (COLS values per row). Each key appears once per
+ *  take; a later take may carry the same key again (its events since): the store adds them up
+ *  (counts summed, num and ts ranges widened, see SqliteBatchWriter). */
+export interface BucketRows {
+  tl: number[];
+  sp: number[];
+  chunks: number[];
+}
+
+export function bucketOf(ts: number, level: number): number {
+  return Math.floor(ts / 2 ** level);
+}
+
+interface Thread {
+  proc: number;
+  tid: number;
+  /** Index into the per-level maps' keys. */
+  idx: number;
+}
+
+// Keys fit a double exactly: bucket (< 2^25 at level 28 for a 104-day span) × 2^20 threads.
+const THREADS = 2 ** 20;
+
+export class TimeBuckets {
+  private readonly threads = new Map<string, Thread>();
+  private readonly threadList: Thread[] = [];
+  private last: Thread | undefined;
+  private lastProc = -1;
+  private lastTid = -1;
+  /** Per timeline level: key → [count, min, max]. */
+  private tl = TL_LEVELS.map(() => new Map<number, number[]>());
+  private sp = SP_LEVELS.map(() => new Map<number, number[]>());
+  private chunks = new Map<number, number[]>();
+
+  private thread(proc: number, tid: number): Thread {
+    if (proc === this.lastProc && tid === this.lastTid) return this.last!;
+    const key = `${proc}:${tid}`;
+    let t = this.threads.get(key);
+    if (!t) {
+      if (this.threadList.length >= THREADS) throw new Error(`more than ${THREADS} (command, thread) pairs: the time buckets cannot key them`);
+      t = { proc, tid, idx: this.threadList.length };
+      this.threads.set(key, t);
+      this.threadList.push(t);
+    }
+    this.last = t;
+    this.lastProc = proc;
+    this.lastTid = tid;
+    return t;
+  }
+
+  /** An event sysdig prints, with a timestamp (ts: ns since the first timed event). */
+  addVisible(num: number, ts: number, proc: number, tid: number): void {
+    const t = this.thread(proc, tid);
+    for (let i = 0; i < TL_LEVELS.length; i++) {
+      const key = bucketOf(ts, TL_LEVELS[i]) * THREADS + t.idx;
+      const m = this.tl[i];
+      const e = m.get(key);
+      if (e) {
+        e[0]++;
+        e[2] = num; // nums come in order: the last one is the largest
+      } else m.set(key, [1, num, num]);
+    }
+    const ckey = Math.floor(num / 2 ** CHUNK_SHIFT) * THREADS + t.idx;
+    const c = this.chunks.get(ckey);
+    if (c) {
+      // count, first_num, first_ts, last_num, last_ts, min_ts, max_ts
+      c[0]++;
+      c[3] = num;
+      c[4] = ts;
+      if (ts < c[5]) c[5] = ts;
+      if (ts > c[6]) c[6] = ts;
+    } else this.chunks.set(ckey, [1, num, ts, num, ts, ts, ts]);
+  }
+
+  /** An exit event with a latency, from the first event sysdig shows on, with a timestamp. */
+  addLatency(num: number, ts: number, latencyNs: number): void {
+    const d = decadeOf(latencyNs);
+    for (let i = 0; i < SP_LEVELS.length; i++) {
+      const key = bucketOf(ts, SP_LEVELS[i]) * 16 + d;
+      const m = this.sp[i];
+      const e = m.get(key);
+      if (e) {
+        e[0]++;
+        e[2] = num;
+      } else m.set(key, [1, num, num]);
+    }
+  }
+
+  /** The rows gathered since the last call; starts gathering afresh. */
+  take(): BucketRows {
+    const tl: number[] = [];
+    this.tl.forEach((m, i) => {
+      for (const [key, [count, min, max]] of m) {
+        const idx = ((key % THREADS) + THREADS) % THREADS;
+        const t = this.threadList[idx];
+        tl.push(TL_LEVELS[i], (key - idx) / THREADS, t.proc, t.tid, count, min, max);
+      }
+      m.clear();
+    });
+    const sp: number[] = [];
+    this.sp.forEach((m, i) => {
+      for (const [key, [count, min, max]] of m) {
+        const d = ((key % 16) + 16) % 16;
+        sp.push(SP_LEVELS[i], (key - d) / 16, d, count, min, max);
+      }
+      m.clear();
+    });
+    const chunks: number[] = [];
+    for (const [key, v] of this.chunks) {
+      const idx = ((key % THREADS) + THREADS) % THREADS;
+      const t = this.threadList[idx];
+      chunks.push((key - idx) / THREADS, t.proc, t.tid, ...v);
+    }
+    this.chunks.clear();
+    return { tl, sp, chunks };
+  }
+}
+
+/** A part of a time interval: whole buckets lo..hi (inclusive) of a level, or a raw stretch of
+ *  ts [from, to) inside one bucket of the finest level, whose events must be read. */
+export type IntervalPart =
+  | { level: number; lo: number; hi: number; from?: undefined; to?: undefined }
+  | { level?: undefined; lo?: undefined; hi?: undefined; from: number; to: number };
+
+/** Splits the ts interval [from, to) into whole buckets, as coarse as alignment allows (a
+ *  segment tree's cover), and at most two raw stretches at its ends finer than the finest
+ *  level. levels: ascending. */
+export function coverInterval(from: number, to: number, levels: readonly number[]): IntervalPart[] {
+  const parts: IntervalPart[] = [];
+  if (!(to > from)) return parts;
+  const w0 = 2 ** levels[0];
+  let a = Math.ceil(from / w0) * w0;
+  let b = Math.floor(to / w0) * w0;
+  if (a >= b) return [{ from, to }];
+  if (from < a) parts.push({ from, to: a });
+  const tail: IntervalPart[] = [];
+  if (b < to) tail.push({ from: b, to });
+  for (let i = 0; i < levels.length; i++) {
+    const w = 2 ** levels[i];
+    const up = i + 1 < levels.length ? 2 ** levels[i + 1] : Infinity;
+    // Grow a up to the next level's alignment, b down to it, with this level's buckets.
+    const a2 = up === Infinity ? b : Math.min(b, Math.ceil(a / up) * up);
+    const b2 = up === Infinity ? b : Math.max(a2, Math.floor(b / up) * up);
+    if (a2 > a) parts.push({ level: levels[i], lo: a / w, hi: a2 / w - 1 });
+    if (b > b2 && b2 >= a2) tail.unshift({ level: levels[i], lo: b2 / w, hi: b / w - 1 });
+    a = a2;
+    b = b2;
+    if (a >= b) break;
+  }
+  return [...parts, ...tail];
+}
