@@ -8,7 +8,7 @@
 // state tab only replaces the current history entry, like scrolling.
 
 import { useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { SummaryView } from "../chisels/summary-view";
 import { EventsTable, type FilterStatus } from "../events-table/events-table";
 import { FilterBar } from "../filter-bar/filter-bar";
@@ -16,6 +16,8 @@ import { SpectrogramView } from "../spectrogram/spectrogram-view";
 import { StatePanel } from "../state/state-panel";
 import { GapsView } from "../timeline/gaps-view";
 import { InvestigationPanel } from "./investigation-panel";
+import { hasModifier, isTyping } from "../ui/keys";
+import { GoToPrompt } from "../ui/shortcuts";
 import { VIEW_KINDS, readView, viewHref, viewQuery, type CaptureView as View, type StateKind, type ViewKind } from "../ui/view-url";
 import type { EventRow } from "../../server/api/store-types";
 
@@ -48,6 +50,16 @@ export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs
   const [selectedRow, setSelectedRow] = useState<EventRow>();
   // A shared investigation is what the colleague was sent to read: open from the start.
   const [notesOpen, setNotesOpen] = useState(shared?.investigation != null);
+  // `i` opens and closes the investigation panel (the `?` list names every key).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "i" || hasModifier(e) || isTyping(e.target) || e.defaultPrevented) return;
+      e.preventDefault();
+      setNotesOpen((o) => !o);
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
 
   const replace = useCallback((patch: Partial<View>) => {
     const url = new URL(window.location.href);
@@ -171,6 +183,7 @@ export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs
           onFilterStatus={onFilterStatus}
         />
       )}
+      <GoToPrompt onGo={openEvent} />
       {notesOpen && (
         <InvestigationPanel captureId={captureId} at={at} onOpenEvent={openEvent} shared={shared} onClose={() => setNotesOpen(false)} />
       )}

@@ -1,0 +1,199 @@
+// The keyboard (`?` list, `/` filter, `g` go to evt.num, `j`/`k` rows, `i` notes, Esc) and the
+// light and dark themes (the system's choice, the toggle, kept across a reload), in Chromium.
+// Screenshots of both themes go to e2e/artifacts/. Needs `npx next build` first.
+//
+//   node --import tsx --test e2e/keys-theme.test.ts
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
+import { fixtureCapture, sysdigLines } from "../server/testing/oracle";
+
+const TOKEN = "e2e-keys-0123456789abcdef0123456789abc";
+const CURL = fixtureCapture("curl_google.scap");
+const ARTIFACTS = path.join(projectRoot, "e2e", "artifacts");
+
+let server: RunningServer;
+let browser: Browser;
+let dataDir: string;
+let captureId: string;
+
+before(async () => {
+  if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
+    throw new Error(`no production build in ${projectRoot}/.next: run \`NEXT_TELEMETRY_DISABLED=1 npx next build\` first`);
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  dataDir = mkdtempSync(path.join(tmpdir(), "casefile-e2e-keys-"));
+  server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const r = await post("/api/captures", readFileSync(CURL), { "x-filename": "curl_google.scap" });
+  assert.equal(r.status, 201);
+  captureId = r.json.id;
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+test("keys: ? lists them, / filters, g goes to an evt.num, j/k step through sysdig's order, Esc closes", { timeout: 120_000 }, async () => {
+  const nums = sysdigLines(CURL).map((l) => Number(l.split(" ")[0]));
+  // An event well inside the capture, and its neighbours as sysdig prints them.
+  const i = Math.floor(nums.length / 2);
+  // (g starts the table at the event, as the "go to evt.num" form does: the rows after it.)
+  const [target, after, after2] = [nums[i], nums[i + 1], nums[i + 2]];
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: "light" });
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${server.origin}/captures/${captureId}?token=${TOKEN}`);
+  await page.getByTestId("events-table").locator("tbody tr").first().waitFor();
+
+  await page.keyboard.press("?");
+  const help = page.getByTestId("keys-help");
+  await help.waitFor();
+  for (const k of ["/", "g", "j", "k", "Esc", "i", "?"]) assert.ok((await help.locator("kbd", { hasText: k }).count()) > 0, `the list names ${k}`);
+  await page.screenshot({ path: path.join(ARTIFACTS, "keys-01-help.png") });
+  await page.keyboard.press("Escape");
+  await help.waitFor({ state: "detached" });
+
+  await page.keyboard.press("/");
+  assert.equal(await page.getByTestId("filter-input").evaluate((el) => el === document.activeElement), true, "/ puts the cursor in the filter");
+  // Keys typed there are text, not commands.
+  await page.keyboard.type("gj?");
+  assert.equal(await page.getByTestId("filter-input").inputValue(), "gj?");
+  assert.equal(await page.getByTestId("keys-help").count(), 0);
+  await page.keyboard.press("Escape");
+  assert.equal(await page.getByTestId("filter-input").evaluate((el) => el === document.activeElement), false, "Esc leaves the filter");
+
+  await page.keyboard.press("g");
+  const go = page.getByTestId("goto-input");
+  await go.waitFor();
+  assert.equal(await go.evaluate((el) => el === document.activeElement), true, "the prompt has the cursor");
+  await go.fill(String(target));
+  await page.keyboard.press("Enter");
+  await selectedIs(page, target);
+  assert.equal(new URL(page.url()).searchParams.get("at"), String(target));
+  await page.getByTestId("state-at").getByText(String(target)).waitFor();
+
+  await page.keyboard.press("j");
+  await selectedIs(page, after);
+  await page.keyboard.press("j");
+  await selectedIs(page, after2);
+  await page.keyboard.press("k");
+  await selectedIs(page, after);
+
+  // A bad number is refused in the prompt, which stays; Esc closes it and keeps the selection.
+  await page.keyboard.press("g");
+  await go.fill("x1");
+  await page.keyboard.press("Enter");
+  await page.getByText("an evt.num is a whole number from 1").waitFor();
+  await page.keyboard.press("Escape");
+  await go.waitFor({ state: "detached" });
+  await selectedIs(page, after);
+
+  await page.keyboard.press("i");
+  await page.getByTestId("investigation-panel").waitFor();
+  await page.keyboard.press("i");
+  await page.getByTestId("investigation-panel").waitFor({ state: "detached" });
+
+  await page.keyboard.press("Escape");
+  await page.waitForFunction(() => !new URL(location.href).searchParams.has("at"));
+  assert.equal(await page.locator('tr[aria-selected="true"]').count(), 0);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test("themes: light by default, dark from the system or the toggle, kept across a reload", { timeout: 120_000 }, async () => {
+  const url = `${server.origin}/captures/${captureId}?token=${TOKEN}&at=${sysdigLines(CURL)[20].split(" ")[0]}`;
+  const light = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: "light" });
+  const page = await light.newPage();
+  await page.goto(url);
+  await page.getByTestId("state-panel").waitFor();
+  await page.getByTestId("events-table").locator("tbody tr").first().waitFor();
+  const lightBg = await bodyBackground(page);
+  assert.ok(luminance(lightBg) > 0.8, `light background ${lightBg}`);
+  await page.screenshot({ path: path.join(ARTIFACTS, "theme-01-light.png") });
+
+  await page.getByTestId("theme-toggle").click();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
+  const darkBg = await bodyBackground(page);
+  assert.ok(luminance(darkBg) < 0.15, `dark background ${darkBg}`);
+  // Every panel follows: the table and the state panel are dark too, their text light.
+  for (const id of ["events-table", "state-panel"]) {
+    const [bg, fg] = await page.getByTestId(id).evaluate((el) => {
+      let e: Element | null = el;
+      let bg = "rgba(0, 0, 0, 0)";
+      while (e && bg === "rgba(0, 0, 0, 0)") {
+        bg = getComputedStyle(e).backgroundColor;
+        e = e.parentElement;
+      }
+      return [bg, getComputedStyle(el).color];
+    });
+    assert.ok(luminance(bg) < 0.2, `${id} background ${bg}`);
+    assert.ok(luminance(fg) > 0.6, `${id} text ${fg}`);
+  }
+  await page.screenshot({ path: path.join(ARTIFACTS, "theme-02-dark.png") });
+  await page.reload();
+  await page.getByTestId("events-table").locator("tbody tr").first().waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark", "the choice is kept");
+  assert.ok(luminance(await bodyBackground(page)) < 0.15);
+  await page.getByTestId("theme-toggle").click();
+  assert.ok(luminance(await bodyBackground(page)) > 0.8, "and switched back");
+  await light.close();
+
+  // No choice made, a system that prefers dark: dark.
+  const dark = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: "dark" });
+  const p2 = await dark.newPage();
+  await p2.goto(url);
+  await p2.getByTestId("events-table").locator("tbody tr").first().waitFor();
+  assert.ok(luminance(await bodyBackground(p2)) < 0.15, "prefers-color-scheme: dark");
+  await p2.keyboard.press("i");
+  await p2.getByTestId("investigation-panel").waitFor();
+  await p2.screenshot({ path: path.join(ARTIFACTS, "theme-03-system-dark-panel.png") });
+  await dark.close();
+});
+
+async function selectedIs(page: Page, num: number): Promise<void> {
+  await page.locator(`tr[aria-selected="true"][data-num="${num}"]`).waitFor({ timeout: 15_000 });
+}
+
+async function bodyBackground(page: Page): Promise<string> {
+  return page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+}
+
+/** Relative luminance (0 black … 1 white) of a computed `rgb(r, g, b)` colour. */
+function luminance(rgb: string): number {
+  const m = /rgba?\((\d+), (\d+), (\d+)/.exec(rgb);
+  assert.ok(m, `not a colour: ${rgb}`);
+  const [r, g, b] = [m[1], m[2], m[3]].map((c) => {
+    const v = Number(c) / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+function post(urlPath: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: "127.0.0.1", port: server.port, method: "POST", path: urlPath,
+      headers: { host: `127.0.0.1:${server.port}`, authorization: `Bearer ${TOKEN}`, ...headers },
+    }, (res) => {
+      let data = "";
+      res.on("data", (c) => (data += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(data) }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
