@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_VIEW, chiselCommand, eventsCommand, gapsCommand, readView, spectrogramCommand, summaryCommand, viewHref, viewQuery } from "./view-url";
+import { DEFAULT_VIEW, chiselCommand, eventsCommand, gapsCommand, rangeFilter, readView, spectrogramCommand, summaryCommand, viewHref, viewQuery } from "./view-url";
 
 test("a view round-trips through its URL, in a fixed order", () => {
   const v = { ...DEFAULT_VIEW, filter: "proc.name=curl and evt.type=connect", from: 700, at: 705, state: "netstat" as const };
@@ -49,4 +49,23 @@ test("the sysdig command lines quote what the shell would break", () => {
   assert.equal(gapsCommand("a.scap", "evt.type=sendmsg and evt.dir='>'", "500ms"), `casefile gaps a.scap --filter "evt.type=sendmsg and evt.dir='>'" --min 500ms`);
   assert.equal(gapsCommand("a.scap", "", "1s"), `casefile gaps a.scap --filter "" --min 1s`);
   assert.equal(spectrogramCommand("a.scap", "", 100), "casefile spectrogram a.scap --bins 100");
+});
+
+test("the timeline's range is part of every view's URL and of the filter the views run", () => {
+  const range = { from: "1534527342999999999", to: "1534527400123456789" };
+  for (const view of ["events", "spectrogram", "gaps", "chisel"] as const) {
+    const v = { ...DEFAULT_VIEW, view, filter: "proc.name=curl", range };
+    const q = viewQuery(v);
+    assert.match(q, /&t0=1534527342999999999&t1=1534527400123456789/);
+    assert.deepEqual(readView(new URLSearchParams(q)).range, range);
+  }
+  assert.equal(rangeFilter("", range), "evt.rawtime>=1534527342999999999 and evt.rawtime<=1534527400123456789");
+  assert.equal(rangeFilter("evt.type=read or evt.type=write", range),
+    "(evt.type=read or evt.type=write) and evt.rawtime>=1534527342999999999 and evt.rawtime<=1534527400123456789");
+  assert.equal(rangeFilter("proc.name=curl", null), "proc.name=curl");
+  // A range backwards, beyond 64 bits or not digits is no range.
+  assert.equal(readView({ t0: "20", t1: "10" }).range, null);
+  assert.equal(readView({ t0: "1", t1: "18446744073709551616" }).range, null);
+  assert.equal(readView({ t0: "1e9", t1: "2e9" }).range, null);
+  assert.deepEqual(readView({ t0: "007", t1: "7" }).range, { from: "7", to: "7" });
 });

@@ -18,9 +18,18 @@ export const MAX_BINS = 1000;
 export const DEFAULT_MIN_GAP = "1s";
 export const DEFAULT_CHISEL = "topprocs_cpu";
 
+/** A time range brushed on the timeline: ns since the epoch, as strings of digits (they do not
+ *  fit a double), both ends included, as `evt.rawtime>=from and evt.rawtime<=to` says. */
+export interface TimeRange {
+  from: string;
+  to: string;
+}
+
 export interface CaptureView {
   /** A sysdig filter; "" for none. Every view follows it. */
   filter: string;
+  /** The timeline's range: every view follows it too (rangeFilter); null for the whole capture. */
+  range: TimeRange | null;
   view: ViewKind;
   /** events: the first evt.num the table starts at (0: the beginning). */
   from: number;
@@ -40,6 +49,7 @@ export interface CaptureView {
 
 export const DEFAULT_VIEW: CaptureView = {
   filter: "",
+  range: null,
   view: "events",
   from: 0,
   at: null,
@@ -70,6 +80,25 @@ export function isDuration(s: string): boolean {
   return /^\d+(\.\d+)?(ns|us|µs|ms|s|m|min|h)?$/.test(s);
 }
 
+/** ns since the epoch: up to 20 digits, below 2^64. */
+function instant(raw: string | undefined): string | null {
+  if (raw === undefined || !/^\d{1,20}$/.test(raw) || BigInt(raw) >= 2n ** 64n) return null;
+  return String(BigInt(raw));
+}
+
+function readRange(q: Query): TimeRange | null {
+  const from = instant(get(q, "t0")), to = instant(get(q, "t1"));
+  return from !== null && to !== null && BigInt(to) >= BigInt(from) ? { from, to } : null;
+}
+
+/** The filter every view runs: the user's filter and the range's evt.rawtime bounds, which
+ *  sysdig 0.29.3 reads as they are written here (timeline.test.ts runs it). */
+export function rangeFilter(filter: string, range: TimeRange | null): string {
+  if (!range) return filter;
+  const bounds = `evt.rawtime>=${range.from} and evt.rawtime<=${range.to}`;
+  return filter.trim() ? `(${filter.trim()}) and ${bounds}` : bounds;
+}
+
 export function readView(q: Query): CaptureView {
   const state = get(q, "state");
   const view = get(q, "view");
@@ -80,6 +109,7 @@ export function readView(q: Query): CaptureView {
   const chisel = get(q, "chisel");
   return {
     filter: get(q, "filter") ?? "",
+    range: readRange(q),
     view: VIEW_KINDS.includes(view as ViewKind) ? (view as ViewKind) : "events",
     from: wholeNumber(get(q, "from")) ?? 0,
     // evt.num starts at 1: 0 would name no event.
@@ -93,7 +123,7 @@ export function readView(q: Query): CaptureView {
   };
 }
 
-const VIEW_KEYS = ["filter", "view", "bins", "min", "gap", "chisel", "arg", "from", "at", "state"];
+const VIEW_KEYS = ["filter", "t0", "t1", "view", "bins", "min", "gap", "chisel", "arg", "from", "at", "state"];
 
 /** The query string of a view, `?` included ("" for the plain view). Parameters that are not
  *  part of the view (in `keep`) follow it unchanged. */
@@ -101,6 +131,11 @@ export function viewQuery(view: Partial<CaptureView>, keep?: URLSearchParams): s
   const v = { ...DEFAULT_VIEW, ...view };
   const q = new URLSearchParams();
   if (v.filter) q.set("filter", v.filter);
+  // Every view follows the range: it stays in the link whatever the view.
+  if (v.range) {
+    q.set("t0", v.range.from);
+    q.set("t1", v.range.to);
+  }
   if (v.view !== "events") q.set("view", v.view);
   if (v.view === "spectrogram" && v.bins !== DEFAULT_BINS) q.set("bins", String(v.bins));
   if (v.view === "gaps") {

@@ -17,6 +17,7 @@ import { fixtureCapture, fixtureCaptures, sysdigLines } from "../testing/oracle"
 import { expectedSpectrogram, sysdigGaps, sysdigLatencies } from "../testing/sysdig-analyses";
 import { makeBigCapture } from "../../bench/big-capture";
 import type { Store } from "./store-types";
+import { rangeFilter } from "../../components/ui/view-url";
 
 process.env.TZ = "UTC";
 
@@ -50,7 +51,9 @@ test("a time range as evt.rawtime bounds selects in SQL the events sysdig select
       // A window from the third to the second-last third of the events, as the timeline's
       // brush writes it.
       const a = all[Math.floor(all.length / 3)].ts, b = all[Math.floor((2 * all.length) / 3)].ts;
-      for (const filter of [`evt.rawtime>=${a} and evt.rawtime<=${b}`, `evt.rawtime>${a} and evt.rawtime<${b} and evt.dir='<'`, `evt.rawtime<${a}`]) {
+      // What the views run (rangeFilter), sysdig reading exactly that text.
+      const range = { from: String(a), to: String(b) };
+      for (const filter of [rangeFilter("", range), rangeFilter("evt.type=read or evt.dir='<'", range), `evt.rawtime>${a} and evt.rawtime<${b} and evt.dir='<'`, `evt.rawtime<${a}`]) {
         const theirs = sysdigTimes(file, filter).map((e) => e.num);
         const ours: number[] = [];
         for (let from: number | null = 1; from !== null;) {

@@ -18,8 +18,12 @@ const raw = gunzipSync(gz);
 test("a scap file and a gzip are told from their first bytes; anything else is refused from them", () => {
   assert.deepEqual(sniffCapture(raw.subarray(0, 4096), false), { kind: "scap" });
   assert.deepEqual(sniffCapture(gz.subarray(0, 3), false), { kind: "gzip" });
-  // The whole of a section header is not needed to refuse noise: one wrong byte is enough.
-  const json = sniffCapture(readFileSync(join(PROJECT_ROOT, "package.json")).subarray(0, 1), false);
+  // The whole of a section header is not needed to refuse binary noise: one wrong byte is
+  // enough. Text waits for its first line, which may make it a profile (a folded stack).
+  assert.equal(sniffCapture(Uint8Array.of(0x01), false).kind, "refuse");
+  assert.deepEqual(sniffCapture(Buffer.from("main;read"), false), { kind: "more" });
+  assert.deepEqual(sniffCapture(Buffer.from("main;read 3\n"), false), { kind: "profile" });
+  const json = sniffCapture(readFileSync(join(PROJECT_ROOT, "package.json")).subarray(0, 1), true);
   assert.equal(json.kind, "refuse");
   assert.match((json as { why: string }).why, /^not a scap capture: it starts with 7b, not a section header block \(at byte 0\)$/);
   assert.deepEqual(sniffCapture(raw.subarray(0, 11), false), { kind: "more" });

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { constants as zlibConstants, createGunzip } from "node:zlib";
 import { ApiError } from "./http-json";
+import { SNIFF_CHARS, sniffStacks } from "../core/formats/stacks/index";
 
 export const UPLOAD_PREFIX = "upload-";
 export const UPLOAD_SUFFIX = ".part";
@@ -64,6 +65,9 @@ export type Sniff =
   | { kind: "scap" }
   | { kind: "gzip" }
   | { kind: "more" }
+  /** A text stack profile (folded, perf script, bpftrace, casefile profile): the store keeps it
+   *  as a profile (flame-store.ts). */
+  | { kind: "profile" }
   | { kind: "refuse"; why: string };
 
 const hex = (b: Uint8Array) => [...b.subarray(0, SNIFF_BYTES)].map((x) => x.toString(16).padStart(2, "0")).join(" ");
@@ -77,7 +81,7 @@ export function sniffCapture(head: Uint8Array, ended: boolean): Sniff {
   // Decide as soon as a byte differs: a 2 GiB file of noise is refused on its first chunk.
   const want = [...SHB, -1, -1, -1, -1, ...SHB_MAGIC_LE];
   for (let i = 0; i < Math.min(head.length, want.length); i++) {
-    if (want[i] >= 0 && head[i] !== want[i]) return { kind: "refuse", why: notCapture(head) };
+    if (want[i] >= 0 && head[i] !== want[i]) return sniffProfile(head, ended) ?? { kind: "refuse", why: notCapture(head) };
   }
   if (head.length < SNIFF_BYTES) return ended ? { kind: "refuse", why: `not a scap capture: only ${head.length} bytes (at byte 0)` } : { kind: "more" };
   const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
@@ -89,6 +93,17 @@ export function sniffCapture(head: Uint8Array, ended: boolean): Sniff {
     return { kind: "refuse", why: `a pcapng file: Casefile reads sysdig captures (.scap, .scap.gz) only, for now (at byte ${shbLen})` };
   }
   return { kind: "scap" };
+}
+
+/** A text file the stack importers recognise is a profile; undefined when it is not one (the
+ *  caller says what it is instead), "more" while its first lines are incomplete. */
+function sniffProfile(head: Uint8Array, ended: boolean): Sniff | undefined {
+  // Text only: a NUL or most control bytes in the first bytes mean a binary file.
+  const probe = head.subarray(0, 512);
+  if (probe.some((b) => b === 0 || (b < 9 && b !== 0) || (b > 13 && b < 32 && b !== 27))) return undefined;
+  const s = sniffStacks(new TextDecoder().decode(head.subarray(0, SNIFF_CHARS)), ended || head.length >= SNIFF_CHARS);
+  if ("more" in s) return { kind: "more" };
+  return s.format ? { kind: "profile" } : undefined;
 }
 
 function notCapture(head: Uint8Array): string {
