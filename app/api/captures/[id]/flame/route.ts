@@ -1,0 +1,7 @@
+import { captureFlame } from "../../../../../server/api/flame-api";
+import { captureGet } from "../../../../../server/api/http-json";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = captureGet(captureFlame);

@@ -1,0 +1,131 @@
+// The store's flame graphs on real captures, against sysdig: the syscall-time tree of a stored
+// capture gives each process the total sysdig's evt.latency sums give (through SQL, and through
+// a replay of the kept file for a filter SQL cannot answer), a time range and a differential of
+// two ranges; profiles stored from text (folded, perf script) give their stacks back; bad
+// profiles are refused with their line.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openStore } from "./store";
+import { childrenOf, pathOf, treeFromJson } from "../core/analyses/flame-tree";
+import { fixtureCapture, fixtureCaptures, oracleFileFor, sysdigLines } from "../testing/oracle";
+import type { FlameAnswer, Store } from "./store-types";
+
+process.env.TZ = "UTC";
+
+/** sysdig's sum of evt.latency per proc.name over exit events (with an extra filter). */
+function sysdigPerProcess(file: string, filter = ""): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const l of sysdigLines(file, ["-p", "%evt.latency %proc.name", filter ? `evt.dir=< and (${filter})` : "evt.dir=<"])) {
+    const sp = l.indexOf(" ");
+    const proc = l.slice(sp + 1);
+    m.set(proc, (m.get(proc) ?? 0) + Number(l.slice(0, sp)));
+  }
+  return m;
+}
+
+/** The tree's first level: process → total. */
+function perProcess(a: FlameAnswer): Map<string, number> {
+  const t = treeFromJson(a.tree);
+  const m = new Map<string, number>();
+  for (const k of childrenOf(t)[0]) m.set(t.names[t.name[k]], t.total[k]);
+  return m;
+}
+
+const sorted = (m: Map<string, number>) => new Map([...m].sort(([a], [b]) => (a < b ? -1 : 1)));
+
+async function withStore(fn: (store: Store, dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "casefile-flame-store-"));
+  const store = openStore(dir, { queries: { workers: 0 } });
+  try {
+    await fn(store, dir);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("every fixture: each process's syscall time is sysdig's sum of evt.latency", { timeout: 300_000 }, async () => {
+  await withStore(async (store) => {
+    let processes = 0;
+    for (const file of fixtureCaptures()) {
+      const id = await store.ingestFile(file, file);
+      const a = await store.flame({ id, source: "syscalls" });
+      assert.ok(a, file);
+      assert.equal(a.unit, "ns");
+      assert.deepEqual(sorted(perProcess(a)), sorted(sysdigPerProcess(oracleFileFor(file))), file);
+      processes += perProcess(a).size;
+      // Every node's total is its self plus its children's (the tree is whole).
+      const t = treeFromJson(a.tree);
+      const kids = childrenOf(t);
+      for (let i = 0; i < t.name.length; i++) {
+        assert.equal(t.total[i], t.self[i] + kids[i].reduce((s, k) => s + t.total[k], 0), `${file}: ${pathOf(t, i).join(";")}`);
+      }
+    }
+    assert.ok(processes >= 12, `${processes} processes compared`);
+  });
+});
+
+test("a filter (by SQL, and one only a replay answers) and a time range, as sysdig selects", { timeout: 120_000 }, async () => {
+  await withStore(async (store) => {
+    const file = fixtureCapture("curl_google.scap");
+    const id = await store.ingestFile(file, "curl");
+    const sql = await store.flame({ id, source: "syscalls", filter: "evt.type=read or evt.type=write" });
+    assert.deepEqual(sorted(perProcess(sql!)), sorted(sysdigPerProcess(file, "evt.type=read or evt.type=write")));
+    assert.equal(sql!.replayed, undefined);
+    const replayed = await store.flame({ id, source: "syscalls", filter: "fd.name contains google or fd.name contains /etc" });
+    assert.equal(replayed!.replayed, true);
+    assert.deepEqual(sorted(perProcess(replayed!)), sorted(sysdigPerProcess(file, "fd.name contains google or fd.name contains /etc")));
+    // A range: the middle third of the exits, by sysdig's own timestamps.
+    const times = sysdigLines(file, ["-p", "%evt.rawtime", "evt.dir=<"]).map(BigInt);
+    const lo = times[Math.floor(times.length / 3)], hi = times[Math.floor((2 * times.length) / 3)];
+    const ranged = await store.flame({ id, source: "syscalls", from: String(lo), to: String(hi) });
+    assert.deepEqual(sorted(perProcess(ranged!)), sorted(sysdigPerProcess(file, `evt.rawtime>=${lo} and evt.rawtime<${hi}`)));
+    // Two ranges compared: widths are the second's, the base's own total is the first's.
+    const diff = await store.flame({ id, source: "syscalls", from: String(hi), base: { from: String(lo), to: String(hi) } });
+    const before = [...sysdigPerProcess(file, `evt.rawtime>=${lo} and evt.rawtime<${hi}`).values()].reduce((s, v) => s + v, 0);
+    const after = [...sysdigPerProcess(file, `evt.rawtime>=${hi}`).values()].reduce((s, v) => s + v, 0);
+    assert.equal(diff!.baseTotal, before);
+    const t = treeFromJson(diff!.tree);
+    assert.equal(t.total[0], after);
+    // Normalised to the second's total (difffolded -n).
+    assert.ok(Math.abs(t.baseTotal![0] - after) < 1e-6 * after);
+  });
+});
+
+test("profiles: folded and perf script text stored as profiles, their stacks back; a bad one refused with its line", async () => {
+  await withStore(async (store, dir) => {
+    const folded = join(dir, "a.folded");
+    writeFileSync(folded, "app;main;work 30\napp;main;idle 10\n");
+    const id = await store.ingestFile(folded, "a.folded");
+    assert.equal(store.getCapture(id)!.format, "profile");
+    assert.equal(store.getCapture(id)!.status, "ready");
+    const a = await store.flame({ id });
+    const t = treeFromJson(a!.tree);
+    assert.equal(a!.unit, "samples");
+    assert.equal(t.total[0], 40);
+    const perf = join(dir, "b.perf");
+    writeFileSync(perf, "app 1 [000] 1.000001: 1001001 cpu-clock:\n\t1 work+0x1 (/app)\n\t2 main+0x2 (/app)\n\napp 1 [000] 1.000002: 1001001 cpu-clock:\n\t3 spin+0x1 (/app)\n\t2 main+0x2 (/app)\n\n");
+    const id2 = await store.ingestFile(perf, "b.perf");
+    const b = await store.flame({ id: id2 });
+    assert.deepEqual(b!.sections, ["cpu-clock"]);
+    assert.equal(treeFromJson(b!.tree).total[0], 2);
+    // a (before) → b (after): spin grew from nothing, idle went away.
+    const d = await store.flame({ id: id2, base: { id, source: "" } });
+    const dt = treeFromJson(d!.tree);
+    assert.equal(d!.baseTotal, 40);
+    const spin = dt.name.findIndex((n, i) => i > 0 && dt.names[n] === "spin");
+    assert.equal(dt.total[spin], 1);
+    assert.equal(dt.baseTotal![spin], 0);
+    const bad = join(dir, "c.folded");
+    writeFileSync(bad, "x;y 1\nx;y;z\n");
+    const id3 = await store.ingestFile(bad, "c.folded");
+    assert.equal(store.getCapture(id3)!.status, "error");
+    assert.match(store.getCapture(id3)!.error!, /\(at line 2\)/);
+    // A profile has no events: the event questions find no capture database.
+    assert.deepEqual(await store.events(id, {}), { events: [], next: null });
+  });
+});
