@@ -225,6 +225,16 @@ static __always_inline void put_empty(struct builder *b)
 	set_len(b, 0);
 }
 
+/* An empty string: one NUL, as the driver writes it (a reader takes a CHARBUF as a C string,
+ * so a zero-length one would run into the next parameter's bytes). */
+static __always_inline void put_empty_str(struct builder *b)
+{
+	__u32 off = b->off & CF_HALF_MASK;
+	b->buf[off] = 0;
+	b->off = off + 1;
+	set_len(b, 1);
+}
+
 /* Bytes from user (or kernel) memory, at most `max` (≤ CF_MAX_SNAPLEN). */
 static __always_inline void put_mem(struct builder *b, const void *src, __u64 len, bool user)
 {
@@ -234,6 +244,8 @@ static __always_inline void put_mem(struct builder *b, const void *src, __u64 le
 	}
 	if (len > CF_MAX_SNAPLEN)
 		len = CF_MAX_SNAPLEN;
+	/* The same bound again where the verifier sees it (clang may clamp a copy). */
+	asm volatile("%0 &= 0x7fff" : "+r"(len));
 	__u32 off = b->off & CF_HALF_MASK;
 	long r = user ? bpf_probe_read_user(b->buf + off, len, src)
 	              : bpf_probe_read_kernel(b->buf + off, len, src);
@@ -247,14 +259,16 @@ static __always_inline void put_mem(struct builder *b, const void *src, __u64 le
 static __always_inline void put_str(struct builder *b, const void *src, bool user)
 {
 	if (b->off > CF_VAR_LIMIT || !src) {
-		put_empty(b);
+		put_empty_str(b);
 		return;
 	}
 	__u32 off = b->off & CF_HALF_MASK;
 	long r = user ? bpf_probe_read_user_str(b->buf + off, CF_MAX_PATH, src)
 	              : bpf_probe_read_kernel_str(b->buf + off, CF_MAX_PATH, src);
-	if (r < 0)
-		r = 0;
+	if (r < 1) {
+		b->buf[off] = 0;
+		r = 1;
+	}
 	r &= CF_SCRATCH - 1;
 	b->off = off + r;
 	set_len(b, r);
@@ -878,11 +892,8 @@ static __always_inline void put_param(struct builder *b, const volatile struct c
 		break;
 	}
 	case PK_FLAGS_RES: {
-		__u32 fl = open_flags(v);
-		struct file *f = ret >= 0 ? fd_file(task, ret) : NULL;
-		if (f && (BPF_CORE_READ(f, f_mode) & 0x100000)) /* FMODE_CREATED */
-			fl |= 1 << 14; /* PPM_O_F_CREATED */
-		put_int(b, fl, 4);
+		/* Later drivers add O_F_CREATED (FMODE_CREATED) here; 0.29.3's had no such flag. */
+		put_int(b, open_flags(v), 4);
 		break;
 	}
 	case PK_QUEUE: {
@@ -1108,7 +1119,7 @@ static __always_inline void put_exe_args(struct builder *b, struct task_struct *
 	__u64 start = mm ? BPF_CORE_READ(mm, arg_start) : 0;
 	__u64 end = mm ? BPF_CORE_READ(mm, arg_end) : 0;
 	if (!start || end <= start || b->off > CF_VAR_LIMIT) {
-		put_empty(b);
+		put_empty_str(b);
 		put_empty(b);
 		return;
 	}
@@ -1118,8 +1129,10 @@ static __always_inline void put_exe_args(struct builder *b, struct task_struct *
 	/* exe: the first string */
 	__u32 off = b->off & CF_HALF_MASK;
 	long r = bpf_probe_read_user_str(b->buf + off, CF_MAX_PATH, (void *)start);
-	if (r < 0)
-		r = 0;
+	if (r < 1) {
+		b->buf[off] = 0;
+		r = 1;
+	}
 	r &= CF_MAX_PATH * 2 - 1;
 	b->off = off + r;
 	set_len(b, r);
@@ -1263,7 +1276,7 @@ static __always_inline void process_event(struct pt_regs *regs, __u32 id, __s64 
 	put_int(&b, t->pid, 8);                                 /* tid */
 	put_int(&b, t->tgid, 8);                                /* pid */
 	put_int(&b, BPF_CORE_READ(t, real_parent, pid), 8);     /* ptid */
-	put_empty(&b);                                          /* cwd: libsinsp keeps the parent's (as falco's modern_bpf) */
+	put_empty_str(&b);                                      /* cwd: libsinsp keeps the parent's (as falco's modern_bpf) */
 	put_int(&b, fdlimit(t), 8);                             /* fdlimit */
 	put_int(&b, t->maj_flt, 8);                             /* pgft_maj */
 	put_int(&b, t->min_flt, 8);                             /* pgft_min */

@@ -1,0 +1,101 @@
+// The BPF programs loaded in this kernel, recording a known workload (bpf/workload.c) filtered
+// to its pid: sysdig 0.29.3 reads the loader's stream, wrapped in a section header, with exactly
+// the workload's events and their parameters, and `casefile events` prints the same lines.
+// Needs root and a BTF kernel (npm test runs as root here); nothing is skipped without them.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { LOADER, buildAll, captureOf, runWorkload, withLoader, type WorkloadTexts } from "./workload-run";
+import { checkWorkloadCapture } from "./workload-checks";
+
+const dir = mkdtempSync(join(tmpdir(), "casefile-bpf-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+before(() => buildAll());
+
+function texts(tag: string): WorkloadTexts {
+  const unique = `${process.pid}-${Date.now()}-${tag}`;
+  return {
+    file: join(dir, `written-${unique}.txt`),
+    text: `casefile bpf test ${unique}\n`,
+    udpText: `udp-${unique}`,
+    echoText: `exec-${unique}`,
+  };
+}
+
+function lastStats(stats: string[]): { events: number; drops: number; net: number } {
+  const m = /stats events=(\d+) drops=(\d+) toolarge=(\d+) net=(\d+)/.exec(stats.at(-1) ?? "");
+  assert.ok(m, `a final stats line: ${stats.at(-1)}`);
+  assert.equal(Number(m[3]), 0, "no event was too large for the scratch area");
+  return { events: Number(m[1]), drops: Number(m[2]), net: Number(m[4]) };
+}
+
+test("the workload's events, recorded in the kernel and read by sysdig 0.29.3, as casefile events prints them", async () => {
+  const t = texts("a");
+  const run = await runWorkload(t);
+  const file = join(dir, "workload.scap");
+  writeFileSync(file, captureOf(run.stream));
+  checkWorkloadCapture(file, run.facts, t);
+
+  // The loader counted what it wrote and lost nothing: sysdig numbers exactly that many events.
+  const st = lastStats(run.stats);
+  assert.equal(st.drops, 0);
+  const numbered = execFileSync("sysdig", ["-r", file, "-p", "%evt.num"], { env: { ...process.env, TZ: "UTC" } })
+    .toString().trim().split("\n");
+  assert.equal(Number(numbered.at(-1)), st.events, "the last evt.num is the loader's event count");
+
+  // TCP state changes of the workload's sockets: the connect's SYN_SENT (made in its context,
+  // before the kernel picks the local port) and later ones naming both ends.
+  const dst = `127.0.0.1:${run.facts.port}`;
+  const syn = run.net.find((n) => n.net === "tcp_state" && n.new === "SYN_SENT" && n.dst === dst);
+  assert.ok(syn, `a tcp_state SYN_SENT to ${dst} among ${JSON.stringify(run.net)}`);
+  assert.equal(syn.old, "CLOSE");
+  const both = run.net.filter((n) => n.net === "tcp_state" && n.src === `127.0.0.1:${run.facts.clientPort}` && n.dst === dst);
+  assert.ok(both.length > 0, `a tcp_state line from the client port: ${JSON.stringify(run.net)}`);
+  assert.equal(st.net, run.net.length, "net= counts the network lines");
+});
+
+test("a snaplen cuts buffers: --snaplen 8 keeps the first 8 bytes of the write", async () => {
+  const t = texts("b");
+  const run = await runWorkload(t, ["--snaplen", "8"]);
+  const file = join(dir, "snaplen.scap");
+  writeFileSync(file, captureOf(run.stream));
+  const lines = execFileSync("sysdig", ["-r", file, `evt.type=write and evt.dir=< and fd.name=${t.file}`], { env: { ...process.env, TZ: "UTC" } })
+    .toString().trim().split("\n");
+  assert.equal(lines.length, 1, lines.join("\n"));
+  assert.match(lines[0], new RegExp(`res=${run.facts.wrote} data=${t.text.slice(0, 8)}$`));
+});
+
+test("--comm filters in the kernel by command name", async () => {
+  const run = await withLoader(["--comm", "sleep", "--no-switch"], async () => {
+    execFileSync("/bin/sleep", ["0.05"]);
+    execFileSync("/bin/true");
+  });
+  const file = join(dir, "comm.scap");
+  writeFileSync(file, captureOf(run.stream));
+  const names = new Set(execFileSync("sysdig", ["-r", file, "-p", "%proc.name"], { env: { ...process.env, TZ: "UTC" } })
+    .toString().trim().split("\n"));
+  assert.ok(names.has("sleep"), `sleep recorded: ${[...names]}`);
+  assert.ok(!names.has("true"), `true not recorded: ${[...names]}`);
+  const sleeps = execFileSync("sysdig", ["-r", file, "evt.type=clock_nanosleep and proc.name=sleep"], { env: { ...process.env, TZ: "UTC" } }).toString();
+  assert.equal(sleeps.trim().split("\n").length, 2, `sleep's clock_nanosleep, enter and exit: ${sleeps}`);
+});
+
+test("the loader refuses bad options with a message naming them", () => {
+  for (const [args, text] of [
+    [["--snaplen", "x"], "--snaplen wants a number"],
+    [["--ring-mb", "3"], "--ring-mb must be a power of two"],
+    [["--cgroup", "/nonexistent-cgroup"], "--cgroup /nonexistent-cgroup"],
+  ] as const) {
+    try {
+      execFileSync(LOADER, [...args], { stdio: ["ignore", "ignore", "pipe"] });
+      assert.fail(`${args.join(" ")} was accepted`);
+    } catch (e) {
+      const err = e as { status?: number; stderr?: Buffer };
+      assert.equal(err.status, 2, `${args.join(" ")}: exit status`);
+      assert.ok(err.stderr?.toString().includes(text), `${args.join(" ")}: ${err.stderr}`);
+    }
+  }
+});
