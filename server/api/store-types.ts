@@ -3,6 +3,7 @@
 import type { ChiselOptions, ChiselOutput } from "../core/chisels/chisel";
 import type { StateChisel } from "../core/filter/chisel-filter";
 import type { Investigations } from "./investigations";
+import type { Overview } from "../core/analyses/overview-tiles";
 
 export type CaptureStatus = "ingesting" | "ready" | "error";
 
@@ -190,6 +191,9 @@ export interface Store {
   /** A filter SQL cannot answer exactly is replayed over the kept file, as for events. */
   spectrogram(id: string, filter: string, bins: number): Promise<SpectrogramAnswer | undefined>;
   top(id: string, filter: string, by: "syscall" | "process", limit: number): TopAnswerRow[] | undefined;
+  /** The overview tiles (overview-tiles.ts): each tile's number and its series over `buckets`
+   *  time buckets, in one scan. */
+  overview(id: string, buckets: number): Overview | undefined;
   /** A flame graph (flame-store.ts): undefined when a capture named is not there. */
   flame(q: FlameQuery): Promise<FlameAnswer | undefined>;
   /** Event density per process or thread over a window (the timeline), from the pre-aggregated
@@ -240,7 +244,7 @@ export class CaptureFileMissing extends Error {
 
 /** The store's questions that may take long on a big capture: they run off the event loop, in
  *  the query workers (Store.query), each with its own read-only SQLite connections. */
-export type QueryName = "events" | "gaps" | "activity" | "spectrogram" | "top" | "state" | "chisel" | "flame" | "timeline" | "nearest";
+export type QueryName = "events" | "gaps" | "activity" | "spectrogram" | "top" | "state" | "chisel" | "flame" | "timeline" | "nearest" | "overview";
 export type QueryArgs<K extends QueryName> = Parameters<Store[K]>;
 export type QueryAnswer<K extends QueryName> = Awaited<ReturnType<Store[K]>>;
 

@@ -7,6 +7,7 @@ import { copyFile, link, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { openDb, type Db } from "../../db/open-db";
 import { openInvestigations } from "./investigations";
+import { overview } from "./overview";
 import { ingestCapture } from "../ingest/ingest";
 import { renderStoredEvents } from "./stored-events";
 import type { CaptureSummary, IngestProgress, QueryAnswer, QueryArgs, QueryName, SpectrogramAnswer, Store } from "./store-types";
@@ -286,6 +287,11 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
 
     flame(q) {
       return answerFlame({ getCapture: (x) => this.getCapture(x), captureDb, keptFile, replay }, q);
+    },
+
+    overview(id, buckets) {
+      const db = captureDb(id);
+      return db && overview(db, buckets);
     },
 
     top(id, filter, by, limit) {

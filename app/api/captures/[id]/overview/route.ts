@@ -1,0 +1,7 @@
+import { captureOverview } from "../../../../../server/api/overview-api";
+import { captureGet } from "../../../../../server/api/http-json";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = captureGet(captureOverview);

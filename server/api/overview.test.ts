@@ -1,0 +1,76 @@
+// The overview tiles against sysdig: each tile's filter run through `sysdig -r FILE -p …` on the
+// same capture, its number (lines counted, evt.rawres summed, names and tids told apart) and its
+// series over time (sysdig's %evt.rawtime put in the same buckets) compared with ours.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { openStore } from "./store";
+import { OVERVIEW_TILES, tileFilter, type OverviewTile } from "../core/analyses/overview-tiles";
+import { fixtureCaptures, outputLines, runSysdig } from "../testing/oracle";
+
+process.env.TZ = "UTC";
+
+const BUCKETS = 40;
+
+/** What sysdig says of a tile: its total, and per bucket the same measure. */
+function sysdigTile(file: string, tile: OverviewTile, startTs: bigint, binNs: bigint): { total: number; series: number[] } {
+  const filter = tileFilter(tile);
+  const field = tile.measure === "processes" ? "%proc.name" : tile.measure === "threads" ? "%thread.tid" : "%evt.rawres";
+  // A tab cannot appear in a rawtime or a rawres; a process name with one would still split
+  // at the first tab only.
+  // "*": every event, also those where a field has no value (sysdig skips them otherwise).
+  const args = ["-r", file, "-p", `*%evt.rawtime\t${field}`, ...(filter ? [filter] : [])];
+  const lines = outputLines(runSysdig(args).stdout);
+  const series = new Array<number>(BUCKETS).fill(0);
+  const seen = new Set<string>();
+  let total = 0;
+  for (const line of lines) {
+    const tab = line.indexOf("\t");
+    const rawtime = BigInt(line.slice(0, tab));
+    const value = line.slice(tab + 1);
+    let b = Number((rawtime - startTs) / binNs);
+    if (rawtime < startTs) b = 0;
+    b = Math.min(b, BUCKETS - 1);
+    if (tile.measure === "processes" || tile.measure === "threads") {
+      seen.add(value);
+      continue;
+    }
+    const v = tile.measure === "bytes" ? Math.max(0, Number(value)) : 1;
+    total += v;
+    if (rawtime > 0n) series[b] += v;
+  }
+  return { total: tile.measure === "processes" || tile.measure === "threads" ? seen.size : total, series };
+}
+
+test("every overview tile equals what sysdig answers for the tile's filter, in total and over time", { timeout: 600_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "casefile-overview-"));
+  const store = openStore(dir, { queries: { workers: 0 } });
+  const nonZero = new Set<string>();
+  try {
+    // curl_google_comments.scap: sysdig 0.29.3 cannot open it (its README row); its events are
+    // curl_google.scap's, compared here already.
+    for (const file of fixtureCaptures().filter((f) => !f.endsWith("curl_google_comments.scap"))) {
+      const id = await store.ingestFile(file, basename(file));
+      const o = store.overview(id, BUCKETS)!;
+      assert.equal(o.tiles.length, OVERVIEW_TILES.length);
+      for (const [i, tile] of OVERVIEW_TILES.entries()) {
+        const ours = o.tiles[i];
+        const theirs = sysdigTile(file, tile, BigInt(o.startTs), BigInt(o.binNs));
+        const where = `${basename(file)} tile ${tile.key} (${tileFilter(tile) || "no filter"})`;
+        assert.equal(ours.total, theirs.total, where);
+        if (tile.measure === "count" || tile.measure === "bytes") assert.deepEqual(ours.series, theirs.series, `${where}: series`);
+        if (ours.total > 0) nonZero.add(tile.key);
+      }
+    }
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // A comparison of zeros with zeros proves nothing: the fixtures must exercise most tiles.
+  const idle = OVERVIEW_TILES.filter((t) => !nonZero.has(t.key)).map((t) => t.key);
+  assert.ok(idle.length <= 3, `tiles no fixture exercises: ${idle.join(", ")}`);
+  console.log(`overview: ${nonZero.size}/${OVERVIEW_TILES.length} tiles non-zero on some fixture; none on: ${idle.join(", ") || "-"}`);
+});
