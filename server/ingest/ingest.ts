@@ -100,7 +100,7 @@ const RES_PARAM: number[] = EVENTS.map((e, id) => {
 /** Builds row batches from the event stream, and state checkpoints. It is the reader's handler:
  *  the stream follows the state, the builder takes a checkpoint before the first event (the
  *  state the capture's process and fd lists describe) and every CHECKPOINT_EVERY events. */
-class RowBuilder implements ScapHandler {
+export class RowBuilder implements ScapHandler {
   private readonly strings = new Map<string, number>();
   private newStrings: [number, string][] = [];
   private readonly fds = new Map<string, number>();
@@ -307,6 +307,24 @@ class RowBuilder implements ScapHandler {
     this.checkpoints = [];
   }
 
+  /** A live ingest's commit point: everything built so far goes to the writer now, and the
+   *  writer commits it with the meta a reader needs to render it (read-only WAL connections
+   *  see it at once). */
+  commitLive(): Promise<void> {
+    this.closeChunk();
+    if (this.count > 0 || this.chunks.length || this.newStrings.length || this.newFds.length) this.flush();
+    return this.sink.commit!({
+      base_ts: String(this.firstTs ?? 0n),
+      events: String(this.events),
+      first_shown: String(this.firstShown < 0 ? this.events + 1 : this.firstShown),
+    });
+  }
+
+  /** The last timed event's ns since the epoch, or null. */
+  get lastTs(): bigint | null {
+    return this.baseHi < 0 ? null : (BigInt(this.lastHi) << 32n) | BigInt(this.lastLo);
+  }
+
   end(): { meta: Record<string, string>; lastTs: bigint | null } {
     this.closeChunk();
     this.flush();
@@ -324,8 +342,10 @@ class RowBuilder implements ScapHandler {
 }
 
 /** Where batches go: a worker thread that owns the database, or the writer inline. */
-interface BatchSink {
+export interface BatchSink {
   send(b: RowBatch): void;
+  /** Live ingest: write `meta` and commit what was sent; resolves once readers see it. */
+  commit?(meta: Record<string, string>): Promise<void>;
   /** A rows buffer the writer is done with, if any. */
   spare(): Float64Array | undefined;
   /** Resolves once few enough batches are pending. */
@@ -333,10 +353,10 @@ interface BatchSink {
   finish(meta: Record<string, string>): Promise<void>;
 }
 
-const WORKER_FILE = join(dirname(fileURLToPath(import.meta.url)), "sqlite-writer-worker.mjs");
+export const WORKER_FILE = join(dirname(fileURLToPath(import.meta.url)), "sqlite-writer-worker.mjs");
 
-function workerSink(dbPath: string, workerFile: string | URL): BatchSink {
-  const worker = new Worker(workerFile, { workerData: { path: dbPath } });
+export function workerSink(dbPath: string, workerFile: string | URL, opts: { live?: boolean } = {}): BatchSink {
+  const worker = new Worker(workerFile, { workerData: { path: dbPath, live: opts.live === true } });
   let inFlight = 0;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
@@ -347,13 +367,17 @@ function workerSink(dbPath: string, workerFile: string | URL): BatchSink {
   let committed = false;
   let exited = false;
   const spares: Float64Array[] = [];
+  /** Live commits sent and not yet answered, in order. */
+  const commits: { ok: () => void; ko: (e: Error) => void }[] = [];
   const fail = (e: Error) => {
     failure ??= e;
+    for (const c of commits.splice(0)) c.ko(e);
     wake?.();
     done?.();
   };
-  worker.on("message", (m: { ack?: boolean; rows?: ArrayBuffer; done?: boolean; error?: string }) => {
+  worker.on("message", (m: { ack?: boolean; rows?: ArrayBuffer; done?: boolean; committed?: boolean; error?: string }) => {
     if (m.ack) inFlight--;
+    if (m.committed) commits.shift()?.ok();
     if (m.rows) spares.push(new Float64Array(m.rows));
     if (m.error) fail(new Error(`writing the capture database: ${m.error}`));
     if (m.done) {
@@ -369,6 +393,11 @@ function workerSink(dbPath: string, workerFile: string | URL): BatchSink {
   });
   return {
     spare: () => spares.pop(),
+    commit(meta) {
+      if (failure) return Promise.reject(failure);
+      worker.postMessage({ commit: meta });
+      return new Promise<void>((ok, ko) => commits.push({ ok, ko }));
+    },
     send(b) {
       if (failure) throw failure;
       inFlight++;

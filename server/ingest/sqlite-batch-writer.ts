@@ -58,14 +58,17 @@ export class SqliteBatchWriter {
   private txRows = 0;
   private readonly params: number[] = new Array(ROWS_PER_INSERT * COLS);
 
-  constructor(path: string, opts: { extension?: boolean } = {}) {
+  /** live: a capture that readers query while it grows (a live session): WAL from the start,
+   *  no exclusive lock, and commit() makes what was applied visible. */
+  constructor(path: string, opts: { extension?: boolean; live?: boolean } = {}) {
     this.db = openDb(path, "capture");
+    if (opts.live) this.db.pragma("journal_mode = WAL");
     // A capture database is new and private to its ingest; if the ingest dies the capture is
     // marked failed, so the bulk load skips the journal and fsyncs. WAL is back on in finish().
-    this.db.pragma("journal_mode = OFF");
+    if (!opts.live) this.db.pragma("journal_mode = OFF");
     this.db.pragma("synchronous = OFF");
     this.db.pragma("cache_size = -32768");
-    this.db.pragma("locking_mode = EXCLUSIVE"); // nobody reads it before ingest ends
+    if (!opts.live) this.db.pragma("locking_mode = EXCLUSIVE"); // nobody reads it before ingest ends
     const one = `(${new Array(COLS).fill("?").join(",")})`;
     const cols = "ts, kind, tid, res, latency, fdref, labels";
     this.insertMany = this.db.prepare(`INSERT INTO events (${cols}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(",")}`);
@@ -127,6 +130,14 @@ export class SqliteBatchWriter {
       this.insertMany.run(p);
     }
     for (; r < count; r++) this.insertOne.run(Array.from(rows.subarray(r * COLS, (r + 1) * COLS)));
+  }
+
+  /** Writes meta and commits (a live capture's commit point). */
+  commit(meta: Record<string, string>): void {
+    const setMeta = this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+    for (const [k, v] of Object.entries(meta)) setMeta.run(k, v);
+    this.db.exec("COMMIT; BEGIN");
+    this.txRows = 0;
   }
 
   finish(meta: Record<string, string>): void {

@@ -5,13 +5,16 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { SqliteBatchWriter, type RowBatch } from "./sqlite-batch-writer";
 
-const writer = new SqliteBatchWriter(workerData.path as string);
-parentPort!.on("message", (m: { batch?: RowBatch; finish?: Record<string, string> }) => {
+const writer = new SqliteBatchWriter(workerData.path as string, { live: workerData.live === true });
+parentPort!.on("message", (m: { batch?: RowBatch; commit?: Record<string, string>; finish?: Record<string, string> }) => {
   try {
     if (m.batch) {
       writer.apply(m.batch);
       const rows = m.batch.rows.buffer as ArrayBuffer;
       parentPort!.postMessage({ ack: true, rows }, [rows]);
+    } else if (m.commit) {
+      writer.commit(m.commit);
+      parentPort!.postMessage({ committed: true });
     } else if (m.finish) {
       writer.finish(m.finish);
       parentPort!.postMessage({ done: true });
