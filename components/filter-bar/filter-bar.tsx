@@ -22,10 +22,14 @@ interface Props {
   fileName: string;
   /** Show the sysdig command that lists the matching events (the other views show their own). */
   showCommand?: boolean;
+  /** The filter the command shows, when the views run more than the text typed (the
+   *  timeline's range as evt.rawtime bounds); `applied` otherwise. */
+  commandFilter?: string;
   onApply(filter: string): void;
 }
 
-export function FilterBar({ applied, error, approximate, replayed, fileName, showCommand = true, onApply }: Props) {
+export function FilterBar({ applied, error, approximate, replayed, fileName, showCommand = true, commandFilter, onApply }: Props) {
+  const shown = commandFilter ?? applied;
   const [text, setText] = useState(applied);
   const input = useRef<HTMLInputElement>(null);
 
@@ -118,10 +122,10 @@ export function FilterBar({ applied, error, approximate, replayed, fileName, sho
                 each page takes longer.
               </p>
             )}
-            {applied && !edited && showCommand && (
+            {shown && !edited && showCommand && (
               <p className="hint command-hint">
-                same as <code data-testid="filter-command">{eventsCommand(fileName, applied)}</code>
-                <CopyButton text={eventsCommand(fileName, applied)} />
+                same as <code data-testid="filter-command">{eventsCommand(fileName, shown)}</code>
+                <CopyButton text={eventsCommand(fileName, shown)} />
               </p>
             )}
           </>

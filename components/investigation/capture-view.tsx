@@ -15,10 +15,11 @@ import { FilterBar } from "../filter-bar/filter-bar";
 import { SpectrogramView } from "../spectrogram/spectrogram-view";
 import { StatePanel } from "../state/state-panel";
 import { GapsView } from "../timeline/gaps-view";
+import { Timeline } from "../timeline/timeline";
 import { InvestigationPanel } from "./investigation-panel";
 import { hasModifier, isTyping } from "../ui/keys";
 import { GoToPrompt } from "../ui/shortcuts";
-import { VIEW_KINDS, readView, viewHref, viewQuery, type CaptureView as View, type StateKind, type ViewKind } from "../ui/view-url";
+import { VIEW_KINDS, rangeFilter, readView, viewHref, viewQuery, type CaptureView as View, type StateKind, type ViewKind } from "../ui/view-url";
 import type { EventRow } from "../../server/api/store-types";
 
 interface Props {
@@ -86,6 +87,8 @@ export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs
   // What the server said about another filter (or for another view) means nothing here.
   const shownStatus = status?.filter === filter && status.view === view ? status : undefined;
   const docked = view === "events" && at !== null;
+  // What every view runs: the filter, and the timeline's range as evt.rawtime bounds.
+  const shownFilter = rangeFilter(filter, current.range);
 
   return (
     <div className={[docked ? "with-dock" : "", notesOpen ? "with-notes" : ""].join(" ").trim() || undefined}>
@@ -96,7 +99,18 @@ export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs
         replayed={shownStatus?.replayed}
         fileName={fileName}
         showCommand={view === "events"}
+        commandFilter={shownFilter}
         onApply={apply}
+      />
+      <Timeline
+        captureId={captureId}
+        filter={filter}
+        range={current.range}
+        firstTs={firstTs}
+        lastTs={lastTs}
+        minGap={current.min}
+        onRange={(range) => go({ range, from: 0, gap: null })}
+        onPick={openEvent}
       />
       <nav className="view-tabs" role="tablist" aria-label="investigation view">
         {VIEW_KINDS.map((k) => (
@@ -113,9 +127,9 @@ export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs
             {VIEW_LABELS[k].label}
           </button>
         ))}
-        {filter && view !== "events" && (
+        {shownFilter && view !== "events" && (
           <span className="view-tabs-note muted">
-            of the events matching <code className="applied-filter">{filter}</code>
+            of the events matching <code className="applied-filter">{shownFilter}</code>
           </span>
         )}
         <button
@@ -132,10 +146,10 @@ export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs
       {view === "events" && (
         /* A new filter or `from` is a new view: start it fresh rather than splice pages together. */
         <EventsTable
-          key={`${captureId}:${filter}:${from}`}
+          key={`${captureId}:${shownFilter}:${from}`}
           captureId={captureId}
           from={from}
-          filter={filter}
+          filter={shownFilter}
           selected={at}
           onSelect={select}
           onSelectedRow={setSelectedRow}
@@ -147,7 +161,7 @@ export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs
         <SpectrogramView
           captureId={captureId}
           fileName={fileName}
-          filter={filter}
+          filter={shownFilter}
           bins={current.bins}
           onBins={(bins) => go({ bins })}
           onPick={openEvent}
@@ -159,7 +173,7 @@ export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs
         <GapsView
           captureId={captureId}
           fileName={fileName}
-          filter={filter}
+          filter={shownFilter}
           min={current.min}
           gap={current.gap}
           firstTs={firstTs}
@@ -175,7 +189,7 @@ export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs
         <SummaryView
           captureId={captureId}
           fileName={fileName}
-          filter={filter}
+          filter={shownFilter}
           chisel={current.chisel}
           arg={current.arg}
           onChisel={(chisel, arg) => go({ chisel, arg })}
