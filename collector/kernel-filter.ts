@@ -54,7 +54,8 @@ export function kernelFilterOf(filter: Filter | undefined, processes: HostProces
       return { comms: s.values.map((v) => v.slice(0, 15)) };
     } else {
       const ids = new Set(s.values.map((v) => v.slice(0, 12)));
-      const cgroups = [...new Set(processes.filter((p) => p.container && ids.has(p.container)).map((p) => p.cgroup))];
+      // The loader takes the cgroup's directory (cgroup v2 mounted at /sys/fs/cgroup).
+      const cgroups = [...new Set(processes.filter((p) => p.container && ids.has(p.container)).map((p) => `/sys/fs/cgroup${p.cgroup}`))];
       // A container with no process now cannot be told by cgroup: no kernel filter then.
       if (cgroups.length) return { cgroups };
     }

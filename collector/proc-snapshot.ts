@@ -172,12 +172,12 @@ function ip6FromProc(hex: string): Uint8Array {
   return b;
 }
 
+// sysdig 0.29.3's libscap refuses an fd list holding a type past FILE_V2 ("wrong fd type 17"):
+// bpf, userfaultfd, io_uring, memfd and pidfd fds are written as "unsupported", with their name.
 const ANON: [RegExp, FdType][] = [
   [/^anon_inode:\[?eventfd\]?/, FdType.EVENT], [/^anon_inode:\[?eventpoll\]?/, FdType.EVENTPOLL],
   [/^anon_inode:\[?inotify\]?/, FdType.INOTIFY], [/^anon_inode:\[?signalfd\]?/, FdType.SIGNALFD],
-  [/^anon_inode:\[?timerfd\]?/, FdType.TIMERFD], [/^anon_inode:bpf/, FdType.BPF],
-  [/^anon_inode:\[?userfaultfd\]?/, FdType.USERFAULTFD], [/^anon_inode:\[?io_uring\]?/, FdType.IOURING],
-  [/^anon_inode:\[?pidfd\]?/, FdType.PIDFD],
+  [/^anon_inode:\[?timerfd\]?/, FdType.TIMERFD],
 ];
 
 /** The fd list of one process. */
@@ -211,10 +211,6 @@ function processFds(pid: number, sockets: () => Map<number, SockInfo>): FdSpec[]
     }
     if (target.startsWith("anon_inode:")) {
       out.push({ fd, type: FdType.UNSUPPORTED, name: target });
-      continue;
-    }
-    if (target.startsWith("/memfd:")) {
-      out.push({ fd, type: FdType.MEMFD, name: target.replace(/ \(deleted\)$/, "") });
       continue;
     }
     const info = read(`/proc/${pid}/fdinfo/${n}`) ?? "";

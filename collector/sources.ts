@@ -123,11 +123,14 @@ export class EbpfSource implements CaptureSource {
         const lines = stderrTail.split("\n");
         stderrTail = lines.pop() ?? "";
         for (const line of lines) {
-          const st = /stats events=(\d+) drops=(\d+)/.exec(line);
+          const st = /stats events=(\d+) drops=(\d+)(?: toolarge=(\d+))?/.exec(line);
           if (st) {
-            lastStats = { events: Number(st[1]), drops: Number(st[2]) };
+            // Events too large for the kernel's scratch area are lost too: counted as drops.
+            lastStats = { events: Number(st[1]), drops: Number(st[2]) + Number(st[3] ?? 0) };
             h.stats(lastStats);
-          } else if (!isReady && /\bready\b/.test(line)) {
+          } else if (line.startsWith('{"net"')) {
+            // Network facts (bpf/README.md): not scap events; not kept yet.
+          } else if (!isReady && /"ready"|\bready\b/.test(line)) {
             isReady = true;
             ready();
           } else if (line.trim()) errText = line.trim();
