@@ -1,0 +1,317 @@
+// What a packet capture says beyond its packets, computed in one pass in file order (ingest,
+// or a stream): conversations per 5-tuple and Wireshark's expert findings.
+//
+// - Conversations: one per (IP protocol, address:port, address:port), either direction;
+//   endpoint a is the side whose packet came first. Packets and bytes each way, first and last
+//   packet, retransmissions, and the handshake (SYN -> SYN/ACK -> ACK) with its round-trip time
+//   (Wireshark's tcp.analysis.initial_rtt: the ACK's time minus the SYN's). A TCP SYN on a
+//   conversation that was closed (FIN or RST seen) or that started with another SYN sequence
+//   number begins a new conversation, as Wireshark's port-reuse rule does.
+// - TCP findings follow Wireshark 4.0's tcp_analyze_sequence_number (packet-tcp.c, read for its
+//   rules; this is our own code): retransmissions (its three kinds: plain, fast, spurious, which
+//   all answer tshark's tcp.analysis.retransmission), out-of-order segments, duplicate ACKs,
+//   zero windows, previous segment not captured; resets are every RST.
+// - ICMP frag-needed (type 3 code 4) and ICMPv6 packet-too-big (type 2) with their MTU and the
+//   conversation their quoted header belongs to; malformed packets.
+// Sequence numbers compare modulo 2^32, as TCP's do.
+
+import type { PacketRow } from "../filter/packet-fields";
+
+export type FindingKind =
+  | "retransmission" | "out-of-order" | "lost-segment" | "duplicate-ack" | "zero-window" | "reset"
+  | "frag-needed" | "packet-too-big" | "malformed";
+
+export interface Finding {
+  num: number;
+  kind: FindingKind;
+  detail: string;
+  /** A packet it refers to: the segment a retransmission repeats, the last ACK a duplicate
+   *  repeats. */
+  refNum?: number;
+  /** The conversation it belongs to (for frag-needed: the conversation of the quoted packet). */
+  flow?: number;
+}
+
+export interface Conversation {
+  id: number;
+  ipProto: number;
+  aAddr: string;
+  aPort?: number;
+  bAddr: string;
+  bPort?: number;
+  firstNum: number;
+  lastNum: number;
+  firstTs: bigint;
+  lastTs: bigint;
+  packetsAB: number;
+  bytesAB: number;
+  packetsBA: number;
+  bytesBA: number;
+  retransmissions: number;
+  synNum?: number;
+  synAckNum?: number;
+  ackNum?: number;
+  /** ACK time minus SYN time, once the handshake is complete. */
+  rttNs?: bigint;
+}
+
+const FIN = 0x001, SYN = 0x002, RST = 0x004, ACK = 0x010;
+const TCP = 6, UDP = 17;
+
+/** a > b in sequence space. */
+const gtSeq = (a: number, b: number) => ((b - a) | 0) < 0;
+const ltSeq = (a: number, b: number) => ((a - b) | 0) < 0;
+const leSeq = (a: number, b: number) => ((a - b) | 0) <= 0;
+const u32 = (v: number) => v >>> 0;
+
+interface Unacked {
+  frame: number;
+  seq: number;
+  nextseq: number;
+}
+
+/** One direction of a TCP conversation, as Wireshark keeps it (tcp_flow_t + its seq info). */
+class TcpDir {
+  /** The first sequence number of this direction (the SYN's, else one before the first
+   *  segment's), set by its first segment. */
+  baseSeq?: number;
+  /** 0: no segment seen yet (Wireshark's sentinel too). */
+  nextseq = 0;
+  nextseqTs = 0n;
+  nextseqFrame = 0;
+  lastack = 0;
+  lastackTs = 0n;
+  /** G_MAXUINT32 until a segment is seen, so the first one is never a duplicate. */
+  window = 0xffffffff;
+  dupacknum = 0;
+  lastnondupack = 0;
+  maxseqtobeacked = 0;
+  segments: Unacked[] = [];
+  lastFlags = 0;
+}
+
+// Wireshark's per-packet analysis flags (TCP_A_*), the ones we report or need later.
+const A_RETRANSMISSION = 0x1, A_LOST_PACKET = 0x2, A_ACK_LOST_PACKET = 0x4, A_KEEP_ALIVE = 0x8,
+  A_DUPLICATE_ACK = 0x10, A_ZERO_WINDOW = 0x20, A_ZERO_WINDOW_PROBE = 0x40,
+  A_ZERO_WINDOW_PROBE_ACK = 0x80, A_KEEP_ALIVE_ACK = 0x100, A_OUT_OF_ORDER = 0x200,
+  A_FAST_RETRANSMISSION = 0x400, A_WINDOW_UPDATE = 0x800, A_SPURIOUS_RETRANSMISSION = 0x2000;
+/** Wireshark keeps this many unacked segments per direction at most. */
+const MAX_UNACKED = 10000;
+
+interface TcpState {
+  dirs: [TcpDir, TcpDir];
+  synTs?: bigint;
+  firstRttNs: bigint;
+}
+
+interface ConvState {
+  conv: Conversation;
+  tcp?: TcpState;
+}
+
+export interface PacketVerdict {
+  flow?: number;
+  findings: Finding[];
+}
+
+function endpoint(addr: string, port: number | undefined): string {
+  return port === undefined ? addr : `${addr}\u0000${port}`;
+}
+
+export class PacketAnalysis {
+  private readonly byKey = new Map<string, ConvState>();
+  private readonly convs: ConvState[] = [];
+
+  /** The conversations so far, in order of their first packet. */
+  conversations(): Conversation[] {
+    return this.convs.map((c) => c.conv);
+  }
+
+  private key(proto: number, src: string, sport: number | undefined, dst: string, dport: number | undefined): { key: string; forward: boolean } {
+    const a = endpoint(src, sport), b = endpoint(dst, dport);
+    return a <= b ? { key: `${proto}\u0001${a}\u0001${b}`, forward: true } : { key: `${proto}\u0001${b}\u0001${a}`, forward: false };
+  }
+
+  /** The conversation of a 5-tuple as it stands (for an ICMP error's quoted packet). */
+  private lookup(proto: number, src: string, sport: number | undefined, dst: string, dport: number | undefined): ConvState | undefined {
+    return this.byKey.get(this.key(proto, src, sport, dst, dport).key);
+  }
+
+  /** Whether the packet goes from endpoint a to b (a conversation of an endpoint with itself:
+   *  by the key's order, which is the first packet's). */
+  private isAB(c: Conversation, p: PacketRow, forward: boolean): boolean {
+    if (c.aAddr === c.bAddr && c.aPort === c.bPort) return forward === (endpoint(c.aAddr, c.aPort) <= endpoint(c.bAddr, c.bPort));
+    return c.aAddr === p.src && (c.aPort === undefined || c.aPort === p.sport);
+  }
+
+  add(p: PacketRow): PacketVerdict {
+    const findings: Finding[] = [];
+    let flow: number | undefined;
+    if (p.malformed !== undefined) findings.push({ num: p.num, kind: "malformed", detail: p.malformed });
+    const isIcmpError = (p.ipProto === 1 && p.icmpType === 3 && p.icmpCode === 4) || (p.ipProto === 58 && p.icmpType === 2);
+    if (isIcmpError) {
+      const q = p.icmpQuoted;
+      const hit = q && this.lookup(q.ipProto, q.src, q.sport, q.dst, q.dport);
+      const what = q ? `${q.src}${q.sport !== undefined ? `:${q.sport}` : ""} → ${q.dst}${q.dport !== undefined ? `:${q.dport}` : ""}` : "an unquoted packet";
+      const mtu = p.icmpMtu !== undefined ? `MTU ${p.icmpMtu}` : "no MTU";
+      findings.push({
+        num: p.num, kind: p.ipProto === 1 ? "frag-needed" : "packet-too-big",
+        detail: `${p.ipProto === 1 ? "fragmentation needed" : "packet too big"}, ${mtu}, from ${p.src} for ${what}`,
+        ...(hit ? { flow: hit.conv.id, refNum: hit.conv.lastNum } : {}),
+      });
+    }
+    if (p.ipProto !== undefined && p.ipVersion !== undefined && !isIcmpError) {
+      flow = this.track(p, findings);
+    }
+    return flow === undefined ? { findings } : { flow, findings };
+  }
+
+  private track(p: PacketRow, findings: Finding[]): number {
+    const proto = p.ipProto!;
+    const ports = proto === TCP || proto === UDP;
+    const { key, forward } = this.key(proto, p.src, ports ? p.sport : undefined, p.dst, ports ? p.dport : undefined);
+    let st = this.byKey.get(key);
+    const flags = p.tcpFlags ?? 0;
+    const isTcp = proto === TCP && p.tcpFlags !== undefined && p.tcpSeq !== undefined;
+    // Port reuse, as Wireshark 4.0 tells it: a SYN whose sequence number is not the one its
+    // direction started with begins a new conversation.
+    if (st?.tcp && isTcp && (flags & (SYN | ACK)) === SYN) {
+      const base = st.tcp.dirs[this.isAB(st.conv, p, forward) ? 0 : 1].baseSeq;
+      if (base !== undefined && base !== u32(p.tcpSeq!)) st = undefined;
+    }
+    if (!st) {
+      const conv: Conversation = {
+        id: this.convs.length + 1, ipProto: proto, aAddr: p.src, bAddr: p.dst,
+        ...(ports && p.sport !== undefined ? { aPort: p.sport, bPort: p.dport } : {}),
+        firstNum: p.num, lastNum: p.num, firstTs: p.ts, lastTs: p.ts,
+        packetsAB: 0, bytesAB: 0, packetsBA: 0, bytesBA: 0, retransmissions: 0,
+      };
+      st = { conv };
+      this.byKey.set(key, st);
+      this.convs.push(st);
+    }
+    const c = st.conv;
+    const ab = this.isAB(c, p, forward);
+    if (ab) { c.packetsAB++; c.bytesAB += p.len; } else { c.packetsBA++; c.bytesBA += p.len; }
+    c.lastNum = p.num;
+    c.lastTs = p.ts;
+    if (isTcp) this.tcp(st, p, ab ? 0 : 1, findings);
+    return c.id;
+  }
+
+  private tcp(st: ConvState, p: PacketRow, d: 0 | 1, findings: Finding[]): void {
+    const t = st.tcp ??= { dirs: [new TcpDir(), new TcpDir()], firstRttNs: 0n };
+    const c = st.conv;
+    const fwd = t.dirs[d], rev = t.dirs[1 - d];
+    const flags = p.tcpFlags!, seq = u32(p.tcpSeq!), ack = u32(p.tcpAck ?? 0);
+    const seglen = p.tcpLen ?? 0, window = p.tcpWin ?? 0, ts = p.ts, num = p.num;
+
+    // The handshake, for the conversation's RTT (and Wireshark's out-of-order threshold).
+    if ((flags & (SYN | ACK)) === SYN) {
+      if (c.synNum === undefined) { c.synNum = num; t.synTs = ts; }
+    } else if ((flags & (SYN | ACK)) === (SYN | ACK)) {
+      if (c.synAckNum === undefined && c.synNum !== undefined) c.synAckNum = num;
+    } else if ((flags & ACK) && c.synAckNum !== undefined && c.ackNum === undefined && t.synTs !== undefined && !(flags & (RST | FIN)) && d === 0) {
+      c.ackNum = num;
+      c.rttNs = ts - t.synTs;
+      t.firstRttNs = c.rttNs;
+    }
+    if (flags & RST) findings.push({ num, kind: "reset", detail: `connection reset by ${p.src}:${p.sport}`, flow: c.id });
+
+    let a = 0;
+    fwd.baseSeq ??= flags & SYN ? seq : u32(seq - 1);
+
+    let skipToFinished = false;
+    // Zero window probe: 1 byte at the next expected sequence number into a zero window.
+    if (seglen === 1 && seq === fwd.nextseq && rev.window === 0) {
+      a |= A_ZERO_WINDOW_PROBE;
+      skipToFinished = true;
+    }
+    if (!skipToFinished) {
+      if (window === 0 && (flags & (RST | FIN | SYN)) === 0) a |= A_ZERO_WINDOW;
+      if (fwd.nextseq && gtSeq(seq, fwd.nextseq) && (flags & RST) === 0) a |= A_LOST_PACKET;
+      if ((seglen === 0 || seglen === 1) && seq === u32(fwd.nextseq - 1) && (flags & (SYN | FIN | RST)) === 0) a |= A_KEEP_ALIVE;
+      const sameAck = seglen === 0 && seq === fwd.nextseq && ack === fwd.lastack && (flags & (SYN | FIN | RST)) === 0;
+      if (sameAck && window && window !== fwd.window) a |= A_WINDOW_UPDATE;
+      if (sameAck && window && window === fwd.window && (rev.lastFlags & A_KEEP_ALIVE)) {
+        a |= A_KEEP_ALIVE_ACK;
+        skipToFinished = true;
+      } else if (sameAck && window === 0 && window === fwd.window && (rev.lastFlags & A_ZERO_WINDOW_PROBE)) {
+        a |= A_ZERO_WINDOW_PROBE_ACK;
+        skipToFinished = true;
+      } else if (sameAck && window && window === fwd.window) {
+        fwd.dupacknum = fwd.dupacknum === -1 ? 1 : fwd.dupacknum + 1;
+        a |= A_DUPLICATE_ACK;
+        findings.push({ num, kind: "duplicate-ack", detail: `duplicate ACK #${fwd.dupacknum} of ${fwd.lastnondupack}`, refNum: fwd.lastnondupack, flow: c.id });
+      }
+    }
+    // finished_fwd:
+    if (ack !== fwd.lastack) {
+      fwd.lastnondupack = num;
+      fwd.dupacknum = 0;
+    }
+    if (rev.maxseqtobeacked && gtSeq(ack, rev.maxseqtobeacked) && (flags & ACK)) {
+      // A plain comparison in Wireshark too, not a sequence-space one.
+      if (rev.maxseqtobeacked > rev.nextseq) {
+        rev.maxseqtobeacked = rev.nextseq;
+        a |= A_ACK_LOST_PACKET;
+      } else {
+        if (rev.dupacknum === 0) a |= A_ACK_LOST_PACKET;
+        rev.dupacknum = -1;
+      }
+    }
+    let retransmitOf: number | undefined;
+    if (seglen > 0 || (flags & (SYN | FIN))) {
+      let notAdvanced = fwd.nextseq !== 0 && ltSeq(seq, fwd.nextseq);
+      if (!(a & A_KEEP_ALIVE)) {
+        if (seglen > 1 && u32(fwd.nextseq - 1) === seq) notAdvanced = false;
+        if (seglen > 0 && rev.lastack && leSeq(u32(seq + seglen), rev.lastack)) {
+          a |= A_SPURIOUS_RETRANSMISSION;
+        } else if (notAdvanced && rev.dupacknum >= 2 && rev.lastack === seq && ts - rev.lastackTs < 20_000_000n) {
+          a |= A_FAST_RETRANSMISSION;
+        } else if (notAdvanced && ts - fwd.nextseqTs < (t.firstRttNs === 0n ? 3_000_000n : t.firstRttNs) &&
+                   fwd.nextseq !== u32(seq + seglen + (flags & (SYN | FIN) ? 1 : 0))) {
+          a |= A_OUT_OF_ORDER;
+        } else if (notAdvanced) {
+          a |= A_RETRANSMISSION;
+        }
+        if (a & (A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS_RETRANSMISSION)) {
+          // The segment it repeats: the eldest unacked one in this direction (Wireshark's rto_frame).
+          retransmitOf = fwd.segments.length ? fwd.segments[0].frame : fwd.nextseqFrame;
+        }
+      }
+    }
+    if (a & (A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS_RETRANSMISSION)) {
+      c.retransmissions++;
+      const kind = a & A_FAST_RETRANSMISSION ? "fast retransmission" : a & A_SPURIOUS_RETRANSMISSION ? "spurious retransmission" : "retransmission";
+      findings.push({ num, kind: "retransmission", detail: `${kind} of ${seglen} bytes${retransmitOf ? ` (first sent in #${retransmitOf})` : ""}`, ...(retransmitOf ? { refNum: retransmitOf } : {}), flow: c.id });
+    }
+    if (a & A_OUT_OF_ORDER) findings.push({ num, kind: "out-of-order", detail: `out-of-order segment of ${seglen} bytes`, flow: c.id });
+    if (a & A_LOST_PACKET) findings.push({ num, kind: "lost-segment", detail: "previous segment not captured", flow: c.id });
+    if (a & A_ZERO_WINDOW) findings.push({ num, kind: "zero-window", detail: `${p.src}:${p.sport} advertises a zero window`, flow: c.id });
+
+    // finished_checking_retransmission_type:
+    let nextseq = u32(seq + seglen);
+    if ((seglen || (flags & (SYN | FIN)))) {
+      if (flags & (SYN | FIN)) nextseq = u32(nextseq + 1);
+      if (fwd.segments.length < MAX_UNACKED) fwd.segments.push({ frame: num, seq, nextseq });
+    }
+    if ((gtSeq(nextseq, fwd.nextseq) || !fwd.nextseq) && !(a & A_ZERO_WINDOW_PROBE)) {
+      fwd.nextseq = nextseq;
+      fwd.nextseqFrame = num;
+      fwd.nextseqTs = ts;
+    }
+    if ((seq === fwd.maxseqtobeacked || !fwd.maxseqtobeacked) && !(a & A_ZERO_WINDOW_PROBE)) fwd.maxseqtobeacked = fwd.nextseq;
+    fwd.window = window;
+    fwd.lastack = ack;
+    fwd.lastackTs = ts;
+    fwd.lastFlags = a;
+    // Segments of the other direction this ACK covers are done with.
+    rev.segments = rev.segments.filter((u) => {
+      if (ack === u.nextseq) return false;
+      if (gtSeq(ack, u.seq) && leSeq(ack, u.nextseq)) { u.seq = ack; return !(ack === u.nextseq); }
+      if (gtSeq(u.nextseq, ack)) return true;
+      return false;
+    });
+  }
+}
