@@ -26,8 +26,11 @@ export async function benchCapture(minEvents: number): Promise<BenchCapture> {
   const file = join(workDir, `big-${minEvents}.scap`);
   if (!existsSync(file)) await makeBigCapture(join(CAPTURES_DIR, "curl_google.scap"), file, minEvents);
   // A changed schema gets a new ingest.
-  const schema = createHash("sha256").update(readFileSync(join(PROJECT_ROOT, "db/migrations/capture-001.sql")))
-    .update(readFileSync(join(PROJECT_ROOT, "db/open-db.ts"))).digest("hex").slice(0, 8);
+  const hash = createHash("sha256");
+  for (const f of readdirSync(join(PROJECT_ROOT, "db/migrations")).filter((n) => n.startsWith("capture-")).sort()) {
+    hash.update(readFileSync(join(PROJECT_ROOT, "db/migrations", f)));
+  }
+  const schema = hash.update(readFileSync(join(PROJECT_ROOT, "db/open-db.ts"))).digest("hex").slice(0, 8);
   const dataDir = join(workDir, `query-data-${minEvents}-${schema}`);
   if (!existsSync(join(dataDir, "captures")) || !readdirSync(join(dataDir, "captures")).some((f) => f.endsWith(".db"))) {
     rmSync(dataDir, { recursive: true, force: true });

@@ -52,13 +52,26 @@ const sysdigLsof = [nums[1], nums[2], nums[3]].slice(0, smoke ? 1 : 3)
 console.log(`lsof: median ${lsof.median.toFixed(1)} ms, p95 ${lsof.p95.toFixed(1)} ms over ${lsofRuns} random evt.nums`);
 rows.push(["lsof at a random evt.num", lsof.p95, "p95", sysdigLsof[Math.floor(sysdigLsof.length / 2)], "<= 20 ms p95"]);
 
-// 3. All gaps of one process's events.
+// 3. All gaps of one process's events. (snapd's events in this capture are all procinfo ones,
+// which sysdig does not show: its gaps are empty, found from the per-run thread ends alone.)
 const gaps = await timeIt(runs, () => get(`${base}/gaps?filter=${enc("proc.name=snapd")}&min=100ms`));
-rows.push(["gaps of one process's events", gaps.median, "median", sysdigMs(`sysdig -r '${big}' "proc.name=snapd" -p "%evt.num %evt.rawtime" > /dev/null`), "<= 300 ms"]);
+rows.push(["gaps of one process's events", gaps.median, "median", sysdigMs(`sysdig -r '${big}' "proc.name=snapd" -p "%evt.num %evt.rawtime" > /dev/null`), "<= 100 ms"]);
+// The same for the busiest process (curl: every event sysdig shows here), whose runs of events
+// are too spread out in time to skip.
+const gapsBusy = await timeIt(smoke ? runs : 5, () => get(`${base}/gaps?filter=${enc("proc.name=curl")}&min=100ms`));
+rows.push(["gaps of the busiest process", gapsBusy.median, "median", sysdigMs(`sysdig -r '${big}' "proc.name=curl" -p "%evt.num %evt.rawtime" > /dev/null`), "(none)"]);
 
 // 4. The latency spectrogram of the whole capture.
 const spec = await timeIt(runs, () => get(`${base}/spectrogram?bins=200`));
-rows.push(["spectrogram, whole capture", spec.median, "median", sysdigMs(`sysdig -r '${big}' "evt.dir='<'" -p "%evt.num %evt.rawtime %evt.latency" > /dev/null`), "<= 500 ms"]);
+rows.push(["spectrogram, whole capture", spec.median, "median", sysdigMs(`sysdig -r '${big}' "evt.dir='<'" -p "%evt.num %evt.rawtime %evt.latency" > /dev/null`), "<= 100 ms"]);
+
+// 5. The timeline's buckets for the whole capture, per process and per thread (sysdig: the
+// times and names a density per process would be counted from).
+const tlProc = await timeIt(runs, () => get(`${base}/timeline?bins=1000&by=proc`));
+const tlThread = await timeIt(runs, () => get(`${base}/timeline?bins=1000&by=thread&rows=40`));
+const sysdigTimeline = sysdigMs(`sysdig -r '${big}' -p "%evt.rawtime %proc.name %thread.tid" > /dev/null`);
+rows.push(["timeline, whole capture, by proc", tlProc.median, "median", sysdigTimeline, "<= 100 ms"]);
+rows.push(["timeline, whole capture, by thread", tlThread.median, "median", sysdigTimeline, "<= 100 ms"]);
 
 await close();
 console.log(`capture: ${capture.events.toLocaleString("en-US")} events (${big})`);

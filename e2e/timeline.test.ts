@@ -53,7 +53,7 @@ const auth = { Authorization: `Bearer ${TOKEN}` };
 
 async function upload(file: string): Promise<{ id: string; firstTs: string; lastTs: string }> {
   const r = await fetch(`${server.origin}/api/captures`, { method: "POST", headers: { ...auth, "X-Filename": path.basename(file) }, body: readFileSync(file) });
-  assert.equal(r.status, 200, await r.clone().text());
+  assert.equal(r.status, 201, await r.clone().text());
   const { id } = (await r.json()) as { id: string };
   for (let i = 0; i < 200; i++) {
     const list = (await (await fetch(`${server.origin}/api/captures`, { headers: auth })).json()) as { id: string; status: string; firstTs: string; lastTs: string }[];

@@ -12,6 +12,7 @@ import { useCallback, useEffect, useState } from "react";
 import { SummaryView } from "../chisels/summary-view";
 import { EventsTable, type FilterStatus } from "../events-table/events-table";
 import { FilterBar } from "../filter-bar/filter-bar";
+import { FlameView } from "../flame/flame-view";
 import { SpectrogramView } from "../spectrogram/spectrogram-view";
 import { StatePanel } from "../state/state-panel";
 import { GapsView } from "../timeline/gaps-view";
@@ -40,6 +41,7 @@ const VIEW_LABELS: Record<ViewKind, { label: string; title: string }> = {
   spectrogram: { label: "spectrogram", title: "calls by time and latency" },
   gaps: { label: "gaps", title: "silences between the events the filter keeps, and what ran in them" },
   chisel: { label: "summary", title: "a sysdig chisel's table: top processes, files, connections, system calls…" },
+  flame: { label: "flame graph", title: "where the time went: syscall time by process, thread, call and file or connection, with search, zoom and differential" },
 };
 
 export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs, shared }: Props) {
@@ -196,6 +198,9 @@ export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs
           onOpenEvent={openEvent}
           onFilterStatus={onFilterStatus}
         />
+      )}
+      {view === "flame" && (
+        <FlameView captureId={captureId} fileName={fileName} format="scap" filter={filter} range={current.range} onFilterStatus={onFilterStatus} />
       )}
       <GoToPrompt onGo={openEvent} />
       {notesOpen && (

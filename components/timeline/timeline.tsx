@@ -122,11 +122,17 @@ export function Timeline({ captureId, filter, range, firstTs, lastTs, minGap, on
       g.globalAlpha = 1;
       g.fillText(timeOfDayUtc(String(t)).replace(/0+$/, "").replace(/\.$/, ""), x + 3, AXIS_H / 2);
     }
-    // Gap marks: the silence itself, shaded across every row.
-    g.fillStyle = cssColor("--gap-fill", "#f3c9a8");
-    g.globalAlpha = 0.55;
-    for (const m of marks) g.fillRect(LABEL_W + m.x0, AXIS_H, Math.max(2, m.x1 - m.x0), height - AXIS_H);
-    g.globalAlpha = 1;
+    // Gap marks: a band under the axis for each silence, and a faint shade across the rows (a
+    // filter with a silence every second would otherwise paint the whole plot).
+    for (const m of marks) {
+      const w = Math.max(2, m.x1 - m.x0);
+      g.globalAlpha = 0.3;
+      g.fillStyle = cssColor("--gap-fill", "#f3c9a8");
+      g.fillRect(LABEL_W + m.x0, AXIS_H, w, height - AXIS_H);
+      g.globalAlpha = 1;
+      g.fillStyle = cssColor("--gap-stroke", "#c77b3f");
+      g.fillRect(LABEL_W + m.x0 + (w > 4 ? 1 : 0), AXIS_H - 4, Math.max(2, w - (w > 4 ? 2 : 0)), 3);
+    }
     // Rows: labels and density.
     if (drawn && answer) {
       const accent = cssColor("--accent", "#2357c6");

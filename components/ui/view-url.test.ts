@@ -29,7 +29,7 @@ test("junk in the URL falls back to the plain view", () => {
   assert.deepEqual(readView({ from: "-3", at: "0", state: "top", filter: undefined }), DEFAULT_VIEW);
   assert.deepEqual(readView({ at: ["12", "13"] }).at, 12);
   assert.deepEqual(
-    readView({ view: "flame", bins: "0", min: "soon", gap: "x", chisel: "../x" }),
+    readView({ view: "treemap", bins: "0", min: "soon", gap: "x", chisel: "../x" }),
     DEFAULT_VIEW,
   );
   assert.equal(readView({ bins: "100000" }).bins, DEFAULT_VIEW.bins);

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { CaptureView } from "../../../components/investigation/capture-view";
+import { ProfileView } from "../../../components/flame/profile-view";
 import { bytes, count, dateTimeUtc, duration } from "../../../components/ui/format";
 import { readView } from "../../../components/ui/view-url";
 import { getStore } from "../../../server/api/context";
@@ -39,7 +40,7 @@ export default async function CapturePage({ params, searchParams }: Props) {
       <section className="capture-head">
         <h1>{capture.name}</h1>
         <dl>
-          <dt title="stored events, including those sysdig does not print">events</dt>
+          <dt title={capture.format === "profile" ? "distinct stacks in the profile" : "stored events, including those sysdig does not print"}>{capture.format === "profile" ? "stacks" : "events"}</dt>
           <dd>{count(capture.events)}</dd>
           <dt>from</dt>
           <dd>{dateTimeUtc(capture.firstTs)}</dd>
@@ -56,7 +57,11 @@ export default async function CapturePage({ params, searchParams }: Props) {
         </dl>
         {capture.error && <p className={capture.status === "error" ? "error-text" : "warning"}>{capture.error}</p>}
       </section>
-      <CaptureView captureId={id} fileName={capture.name} filter={filter} from={from} firstTs={capture.firstTs} lastTs={capture.lastTs} shared={shared} />
+      {capture.format === "profile" ? (
+        <ProfileView captureId={id} fileName={capture.name} />
+      ) : (
+        <CaptureView captureId={id} fileName={capture.name} filter={filter} from={from} firstTs={capture.firstTs} lastTs={capture.lastTs} shared={shared} />
+      )}
     </>
   );
 }

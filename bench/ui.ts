@@ -1,0 +1,150 @@
+// bench/ui: the workbench in Chromium on bench/big-capture.ts's capture (≥ 2 M events), the
+// server in its own process (`casefile serve`, the production build: run `npx next build`
+// first). It measures what a user waits for:
+//   - the capture page's first view (the first event rows and the timeline drawn) after navigation;
+//   - brushing the timeline and scrolling the events table: the longest main-thread task
+//     (PerformanceObserver 'longtask') and how long each interaction's data took (the API
+//     responses it asked for, request to last byte);
+//   - the syscall-time flame graph of the whole capture (GET /api/captures/:id/flame).
+//   node --import tsx bench/ui.ts [--events N] [--smoke]
+// Prints each figure beside its target. Never fails on time.
+
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Page } from "playwright-core";
+import { BENCH_TOKEN, benchCapture, startBenchServer } from "./bench-server";
+import { PROJECT_ROOT } from "../server/testing/oracle";
+
+const args = process.argv.slice(2);
+const smoke = args.includes("--smoke");
+const minEvents = Number(args[args.indexOf("--events") + 1]) || (smoke ? 50_000 : 2_000_000);
+if (!existsSync(join(PROJECT_ROOT, ".next", "BUILD_ID"))) {
+  console.error("bench/ui: no production build: run `NEXT_TELEMETRY_DISABLED=1 npx next build` first");
+  process.exit(1);
+}
+const { dataDir } = await benchCapture(minEvents);
+const server = await startBenchServer(dataDir, { separate: true });
+const { capture, origin } = server;
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const rows: [string, string, string][] = [];
+
+try {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  // Long tasks from the first moment of every page.
+  await context.addInitScript(() => {
+    const w = window as unknown as { __longtasks: number[] };
+    w.__longtasks = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) w.__longtasks.push(e.duration); }).observe({ type: "longtask", buffered: true });
+  });
+  const page = await context.newPage();
+  // Every API response's time, request sent to body received.
+  const apiTimes: { url: string; ms: number }[] = [];
+  page.on("requestfinished", (req) => {
+    if (!req.url().includes("/api/")) return;
+    const t = req.timing();
+    apiTimes.push({ url: req.url(), ms: t.responseEnd });
+  });
+  // The token's cookie, then the page.
+  await page.goto(`${origin}/?token=${BENCH_TOKEN}`);
+  const pageUrl = `${origin}/captures/${capture.id}`;
+  const firstView = async () => {
+    const t0 = performance.now();
+    await page.goto(pageUrl, { waitUntil: "commit" });
+    await page.getByTestId("events-table").locator("tbody tr").first().waitFor({ timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelector("[data-testid=timeline-canvas]")?.getAttribute("data-source"), undefined, { timeout: 60_000 });
+    return performance.now() - t0;
+  };
+  const cold = await firstView();
+  const warm = [await firstView(), await firstView(), await firstView()].sort((a, b) => a - b)[1];
+  rows.push(["first view after navigation (first visit)", `${cold.toFixed(0)} ms`, "<= 1500 ms"]);
+  rows.push(["first view after navigation (median of 3 more)", `${warm.toFixed(0)} ms`, "<= 1500 ms"]);
+
+  const longest = async () => page.evaluate(() => {
+    const w = window as unknown as { __longtasks: number[] };
+    const m = Math.max(0, ...w.__longtasks);
+    w.__longtasks = [];
+    return m;
+  });
+  const dataMs = (from: number, what: RegExp) => apiTimes.slice(from).filter((a) => what.test(a.url)).map((a) => a.ms);
+  await longest();
+
+  // Brushing: five ranges across the timeline, each waited for until the table shows it.
+  const canvas = page.getByTestId("timeline-canvas");
+  const box = (await canvas.boundingBox())!;
+  const plotX = (f: number) => box.x + 170 + f * (box.width - 170);
+  const y = box.y + box.height - 6;
+  let mark = apiTimes.length;
+  const brushes = smoke ? 2 : 5;
+  for (let i = 0; i < brushes; i++) {
+    const a = 0.1 + (0.8 * i) / brushes, b = a + 0.03 + 0.02 * i;
+    await page.mouse.move(plotX(a), y);
+    await page.mouse.down();
+    await page.mouse.move(plotX(b), y, { steps: 10 });
+    await page.mouse.up();
+    await page.waitForURL((u) => u.searchParams.has("t0"), { timeout: 60_000 });
+    await page.getByTestId("events-table").locator("tbody tr").first().waitFor({ timeout: 60_000 });
+    await page.waitForLoadState("networkidle");
+  }
+  // Zooming the timeline: wheel over it, each burst re-asks for the visible window's buckets.
+  for (let i = 0; i < (smoke ? 2 : 6); i++) {
+    await page.mouse.move(plotX(0.5), y);
+    await page.mouse.wheel(0, i < 3 ? -400 : 400);
+    await page.waitForTimeout(150);
+  }
+  await page.waitForLoadState("networkidle");
+  const brushLong = await longest();
+  const brushData = dataMs(mark, /\/(events|timeline|gaps)\?/);
+  rows.push(["brushing + zooming the timeline: longest task", `${brushLong.toFixed(0)} ms`, "<= 200 ms"]);
+  rows.push([`  its data, slowest of ${brushData.length} requests`, `${Math.max(0, ...brushData).toFixed(0)} ms`, "<= 150 ms"]);
+
+  // Scrolling the events table (whole capture): the page loads more rows as it goes.
+  await page.goto(pageUrl);
+  await page.getByTestId("events-table").locator("tbody tr").first().waitFor();
+  await longest();
+  mark = apiTimes.length;
+  for (let i = 0; i < (smoke ? 10 : 40); i++) {
+    await page.mouse.move(700, 600);
+    await page.mouse.wheel(0, 2000);
+    await page.waitForTimeout(50);
+  }
+  await page.waitForLoadState("networkidle");
+  const scrollLong = await longest();
+  const scrollData = dataMs(mark, /\/events\?/);
+  const shown = await page.getByTestId("events-table").locator("tbody tr").count();
+  rows.push([`scrolling the table (${shown} rows shown): longest task`, `${scrollLong.toFixed(0)} ms`, "<= 200 ms"]);
+  rows.push([`  its data, slowest of ${scrollData.length} pages`, `${Math.max(0, ...scrollData).toFixed(0)} ms`, "<= 150 ms"]);
+
+  // The syscall-time flame graph of the whole capture, asked as the page asks it.
+  const flame = await page.evaluate(async (id) => {
+    const times: number[] = [];
+    let status = 0;
+    for (let i = 0; i < 4; i++) {
+      const t0 = performance.now();
+      const r = await fetch(`/api/captures/${id}/flame?source=syscalls`);
+      await r.arrayBuffer();
+      status = r.status;
+      times.push(performance.now() - t0);
+    }
+    return { status, times };
+  }, capture.id);
+  if (flame.status === 404) rows.push(["syscall-time flame graph, whole capture", "not built", "<= 500 ms"]);
+  else if (flame.status !== 200) rows.push(["syscall-time flame graph, whole capture", `HTTP ${flame.status}`, "<= 500 ms"]);
+  else {
+    const warmFlame = flame.times.slice(1).sort((a, b) => a - b)[1];
+    rows.push(["syscall-time flame graph, whole capture (first)", `${flame.times[0].toFixed(0)} ms`, "<= 500 ms"]);
+    rows.push(["syscall-time flame graph, whole capture (median)", `${warmFlame.toFixed(0)} ms`, "<= 500 ms"]);
+  }
+  await context.close();
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+console.log(`capture: ${capture.events.toLocaleString("en-US")} events; Chromium ${browser.version()}`);
+console.log(`${"measure".padEnd(52)} ${"casefile".padStart(10)}   target`);
+for (const [what, ours, target] of rows) console.log(`${what.padEnd(52)} ${ours.padStart(10)}   ${target}`);
+process.exit(0);
