@@ -33,7 +33,7 @@ export async function serveCommand(args: string[]): Promise<void> {
   // Read now so that a malformed limit stops the start-up, not the first upload; the ingest
   // itself reads them again at each upload.
   ingestLimitsFromEnv();
-  const server = await startServer({ host, port, dataDir, token, maxUpload: maxUploadFromEnv(), maxUploads: maxUploadsFromEnv() });
+  const server = await startServer({ host, port, dataDir, token, maxUpload: maxUploadFromEnv(), maxUploads: maxUploadsFromEnv(), offerDemo: process.env.CASEFILE_DEMO !== "off" });
   process.stdout.write(`Casefile on ${server.url}\n`);
   process.stderr.write(`data in ${dataDir}; press Ctrl-C to stop\n`);
 

@@ -36,6 +36,8 @@ export interface StartOptions {
   maxUploads?: number;
   /** Only tests and local development pass another store; the default is the real one. */
   openStore?: (dataDir: string) => Store;
+  /** Ingest the demo capture into a data folder that never had it (`casefile serve` does). */
+  offerDemo?: boolean;
 }
 
 export interface RunningServer {
@@ -132,6 +134,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   try {
     const openStore = opts.openStore ?? (await import("../api/store")).openStore;
     store = openStore(dataDir);
+    // A data folder that never had the demo capture gets it (server/api/demo.ts): a first start
+    // lists something to open. A demo that does not ingest is reported, not fatal.
+    if (opts.offerDemo) {
+      const { offerDemo } = await import("../api/demo");
+      await offerDemo(store, dataDir, projectRoot).catch((e: unknown) => console.error(`casefile: the demo capture: ${e instanceof Error ? e.message : String(e)}`));
+    }
     const liveStore = store;
     setContext({
       store: liveStore,
