@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { openStore } from "./store";
+import { withinFilter } from "./overview";
 import { OVERVIEW_TILES, tileFilter, type OverviewTile } from "../core/analyses/overview-tiles";
 import { fixtureCaptures, outputLines, runSysdig } from "../testing/oracle";
 
@@ -16,8 +17,8 @@ process.env.TZ = "UTC";
 const BUCKETS = 40;
 
 /** What sysdig says of a tile: its total, and per bucket the same measure. */
-function sysdigTile(file: string, tile: OverviewTile, startTs: bigint, binNs: bigint): { total: number; series: number[] } {
-  const filter = tileFilter(tile);
+function sysdigTile(file: string, tile: OverviewTile, startTs: bigint, binNs: bigint, userFilter = ""): { total: number; series: number[] } {
+  const filter = withinFilter(userFilter, tileFilter(tile));
   const field = tile.measure === "processes" ? "%proc.name" : tile.measure === "threads" ? "%thread.tid" : "%evt.rawres";
   // A tab cannot appear in a rawtime or a rawres; a process name with one would still split
   // at the first tab only.
@@ -73,4 +74,26 @@ test("every overview tile equals what sysdig answers for the tile's filter, in t
   const idle = OVERVIEW_TILES.filter((t) => !nonZero.has(t.key)).map((t) => t.key);
   assert.ok(idle.length <= 3, `tiles no fixture exercises: ${idle.join(", ")}`);
   console.log(`overview: ${nonZero.size}/${OVERVIEW_TILES.length} tiles non-zero on some fixture; none on: ${idle.join(", ") || "-"}`);
+});
+
+test("with a filter, every tile counts within it, as sysdig does for (filter) and (tile)", { timeout: 300_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "casefile-overview-"));
+  const store = openStore(dir, { queries: { workers: 0 } });
+  try {
+    const file = fixtureCaptures().find((f) => f.endsWith("/curl_google.scap"))!;
+    const id = await store.ingestFile(file, basename(file));
+    for (const filter of ["proc.name=curl", "evt.cpu=0 or fd.type=ipv6"]) {
+      const o = store.overview(id, BUCKETS, filter)!;
+      for (const [i, tile] of OVERVIEW_TILES.entries()) {
+        const theirs = sysdigTile(file, tile, BigInt(o.startTs), BigInt(o.binNs), filter);
+        assert.equal(o.tiles[i].total, theirs.total, `${filter} / ${tile.key}`);
+        if (tile.measure === "count" || tile.measure === "bytes") assert.deepEqual(o.tiles[i].series, theirs.series, `${filter} / ${tile.key}: series`);
+      }
+    }
+    // A filter the stored columns cannot answer is refused with the fields named.
+    assert.throws(() => store.overview(id, BUCKETS, "evt.arg.flags contains O_CLOEXEC"), /evt\.arg\.flags/);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

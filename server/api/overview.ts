@@ -15,11 +15,18 @@ const VISIBLE = `e.type NOT IN (${[...HIDDEN_TYPES].join(",") || "-1"})`;
 export const DEFAULT_OVERVIEW_BUCKETS = 60;
 export const MAX_OVERVIEW_BUCKETS = 1000;
 
+/** A tile's filter within the user's: both must hold (`(F) and (T)`, as the click applies it). */
+export function withinFilter(filter: string, tileFilter: string): string {
+  if (!filter.trim()) return tileFilter;
+  return tileFilter ? `(${filter}) and (${tileFilter})` : filter;
+}
+
 /** The SQL expression a tile adds up per event, and its bound parameters in order. */
-function tileExpr(tile: OverviewTile): { sql: string; params: unknown[]; approximate: string[] } {
-  if (tile.measure === "processes") return { sql: "e.proc", params: [], approximate: [] };
-  if (tile.measure === "threads") return { sql: "e.tid", params: [], approximate: [] };
-  const cond = filterCondition(tile.filter);
+function tileExpr(tile: OverviewTile, filter: string): { sql: string; params: unknown[]; approximate: string[] } {
+  const cond = filterCondition(withinFilter(filter, tile.filter));
+  // count(DISTINCT) leaves out the NULLs of events the filter does not keep.
+  if (tile.measure === "processes") return { sql: `CASE WHEN ${cond.sql} THEN e.proc END`, params: cond.params, approximate: cond.approximate };
+  if (tile.measure === "threads") return { sql: `CASE WHEN ${cond.sql} THEN e.tid END`, params: cond.params, approximate: cond.approximate };
   // The res column keeps the return value of every exit whose first parameter is an errno, an
   // fd or a pid (read, write, send…, clone): byte counts and child ids are there.
   const where = tile.positive || tile.measure === "bytes" ? `(${cond.sql}) AND e.res > 0` : cond.sql;
@@ -27,11 +34,13 @@ function tileExpr(tile: OverviewTile): { sql: string; params: unknown[]; approxi
   return { sql: `CASE WHEN ${where} THEN ${value} ELSE 0 END`, params: cond.params, approximate: cond.approximate };
 }
 
-export function overview(db: Db, buckets = DEFAULT_OVERVIEW_BUCKETS): Overview {
+/** Every tile over the events `filter` keeps ("" for all). Throws FilterError for a filter the
+ *  stored columns cannot answer (the message says which fields). */
+export function overview(db: Db, buckets = DEFAULT_OVERVIEW_BUCKETS, filter = ""): Overview {
   const span = spectrogramSpan(db);
   // Whole nanoseconds, at least one: a capture of one instant still has one bucket.
   const binNs = Math.max(1, Math.ceil((span.hi - span.lo + 1) / buckets));
-  const exprs = OVERVIEW_TILES.map(tileExpr);
+  const exprs = OVERVIEW_TILES.map((t) => tileExpr(t, filter));
   const columns = OVERVIEW_TILES.map((t, i) =>
     t.measure === "processes" || t.measure === "threads" ? `count(DISTINCT ${exprs[i].sql})` : `sum(${exprs[i].sql})`);
   // Events without a time (metadata written before the first timed one) count in the totals and
@@ -50,11 +59,10 @@ export function overview(db: Db, buckets = DEFAULT_OVERVIEW_BUCKETS): Overview {
     }
   }
   // A distinct count does not add up over buckets: counted once over the whole capture.
-  const distinct = db.prepare(`SELECT count(DISTINCT e.proc), count(DISTINCT e.tid) FROM events e WHERE ${VISIBLE} AND e.num >= ?`)
-    .raw().get(span.firstNum) as [number, number];
   OVERVIEW_TILES.forEach((t, i) => {
-    if (t.measure === "processes") totals[i] = distinct[0];
-    if (t.measure === "threads") totals[i] = distinct[1];
+    if (t.measure !== "processes" && t.measure !== "threads") return;
+    totals[i] = (db.prepare(`SELECT count(DISTINCT ${exprs[i].sql}) FROM events e WHERE ${VISIBLE} AND e.num >= ?`)
+      .pluck().get(...exprs[i].params, span.firstNum) as number);
   });
   return {
     buckets,

@@ -189,11 +189,13 @@ export interface Store {
   /** What ran between two events: counts by process and event type. */
   activity(id: string, fromNum: number, toNum: number): ActivityRow[] | undefined;
   /** A filter SQL cannot answer exactly is replayed over the kept file, as for events. */
-  spectrogram(id: string, filter: string, bins: number): Promise<SpectrogramAnswer | undefined>;
+  /** `window` (the timeline's range, ns since the epoch, both ends included): the bins span it
+   *  instead of the capture, and only its events count (the filter gets its evt.rawtime bounds). */
+  spectrogram(id: string, filter: string, bins: number, window?: { from: string; to: string }): Promise<SpectrogramAnswer | undefined>;
   top(id: string, filter: string, by: "syscall" | "process", limit: number): TopAnswerRow[] | undefined;
   /** The overview tiles (overview-tiles.ts): each tile's number and its series over `buckets`
    *  time buckets, in one scan. */
-  overview(id: string, buckets: number): Overview | undefined;
+  overview(id: string, buckets: number, filter?: string): Overview | undefined;
   /** A flame graph (flame-store.ts): undefined when a capture named is not there. */
   flame(q: FlameQuery): Promise<FlameAnswer | undefined>;
   /** Event density per process or thread over a window (the timeline), from the pre-aggregated

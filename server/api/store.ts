@@ -28,6 +28,7 @@ import { hostServices } from "../ingest/host-services";
 import type { FdPredicate } from "../core/state/tables";
 import type { ThreadTable } from "../core/state/threads";
 import { baseTs } from "./capture-meta";
+import { withTimeRange } from "../core/filter/time-range";
 import { answerFlame, checkProfileFile, sniffProfileFile } from "./flame-store";
 import { bucketGaps, bucketSpectrogram, nearestEvent, replaySpectrogram, replayTimeline, timeline, type Timeline } from "./timeline";
 import type { TimelineAnswer } from "./store-types";
@@ -220,17 +221,20 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
       return db && activityBetween(db, fromNum, toNum);
     },
 
-    async spectrogram(id, filter, bins) {
+    async spectrogram(id, userFilter, bins, window) {
+      const filter = withTimeRange(userFilter, window);
       const plan = planFilter(filter);
       const db = captureDb(id);
       if (!db) return undefined;
-      const span = spectrogramSpan(db);
+      const whole = spectrogramSpan(db);
+      // A window: its bins span it (its ends ns since base), and only its events count.
+      const span = window ? { ...whole, lo: Number(BigInt(window.from) - baseTs(db)), hi: Number(BigInt(window.to) - baseTs(db)) } : whole;
       const startTs = String(baseTs(db) + BigInt(span.lo));
       const answer = (s: { bins: number; binNs: number; cells: SpectrogramAnswer["cells"] }): SpectrogramAnswer =>
         ({ bins: s.bins, binNs: String(s.binNs), startTs, cells: s.cells });
       if (plan.sql) {
         // Unfiltered: from the pre-aggregated buckets (same cells), else a scan.
-        const fast = plan.sql.sql === "1" ? bucketSpectrogram(db, bins, span) : undefined;
+        const fast = !userFilter.trim() ? bucketSpectrogram(db, bins, span, window !== undefined) : undefined;
         return answer(fast ?? spectrogram(db, plan.sql, bins, span));
       }
       // Fields the columns cannot answer exactly: sysdig's own way, over the kept file.
@@ -289,9 +293,9 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
       return answerFlame({ getCapture: (x) => this.getCapture(x), captureDb, keptFile, replay }, q);
     },
 
-    overview(id, buckets) {
+    overview(id, buckets, filter) {
       const db = captureDb(id);
-      return db && overview(db, buckets);
+      return db && overview(db, buckets, filter);
     },
 
     top(id, filter, by, limit) {
