@@ -189,9 +189,7 @@ export interface Store {
   /** What ran between two events: counts by process and event type. */
   activity(id: string, fromNum: number, toNum: number): ActivityRow[] | undefined;
   /** A filter SQL cannot answer exactly is replayed over the kept file, as for events. */
-  /** `window` (the timeline's range, ns since the epoch, both ends included): the bins span it
-   *  instead of the capture, and only its events count (the filter gets its evt.rawtime bounds). */
-  spectrogram(id: string, filter: string, bins: number, window?: { from: string; to: string }): Promise<SpectrogramAnswer | undefined>;
+  spectrogram(id: string, filter: string, bins: number): Promise<SpectrogramAnswer | undefined>;
   top(id: string, filter: string, by: "syscall" | "process", limit: number): TopAnswerRow[] | undefined;
   /** The overview tiles (overview-tiles.ts): each tile's number and its series over `buckets`
    *  time buckets, in one scan. */

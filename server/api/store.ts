@@ -28,7 +28,6 @@ import { hostServices } from "../ingest/host-services";
 import type { FdPredicate } from "../core/state/tables";
 import type { ThreadTable } from "../core/state/threads";
 import { baseTs } from "./capture-meta";
-import { withTimeRange } from "../core/filter/time-range";
 import { answerFlame, checkProfileFile, sniffProfileFile } from "./flame-store";
 import { bucketGaps, bucketSpectrogram, nearestEvent, replaySpectrogram, replayTimeline, timeline, type Timeline } from "./timeline";
 import type { TimelineAnswer } from "./store-types";
@@ -221,20 +220,17 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
       return db && activityBetween(db, fromNum, toNum);
     },
 
-    async spectrogram(id, userFilter, bins, window) {
-      const filter = withTimeRange(userFilter, window);
+    async spectrogram(id, filter, bins) {
       const plan = planFilter(filter);
       const db = captureDb(id);
       if (!db) return undefined;
-      const whole = spectrogramSpan(db);
-      // A window: its bins span it (its ends ns since base), and only its events count.
-      const span = window ? { ...whole, lo: Number(BigInt(window.from) - baseTs(db)), hi: Number(BigInt(window.to) - baseTs(db)) } : whole;
+      const span = spectrogramSpan(db);
       const startTs = String(baseTs(db) + BigInt(span.lo));
       const answer = (s: { bins: number; binNs: number; cells: SpectrogramAnswer["cells"] }): SpectrogramAnswer =>
         ({ bins: s.bins, binNs: String(s.binNs), startTs, cells: s.cells });
       if (plan.sql) {
         // Unfiltered: from the pre-aggregated buckets (same cells), else a scan.
-        const fast = !userFilter.trim() ? bucketSpectrogram(db, bins, span, window !== undefined) : undefined;
+        const fast = plan.sql.sql === "1" ? bucketSpectrogram(db, bins, span) : undefined;
         return answer(fast ?? spectrogram(db, plan.sql, bins, span));
       }
       // Fields the columns cannot answer exactly: sysdig's own way, over the kept file.
