@@ -360,7 +360,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "loader: --ring-mb must be a power of two, not %ld\n", ring_mb);
 		return 2;
 	}
-	excl[n_excl++] = getpid(); /* never our own writes */
+	/* Never our own writes: our pid first, so that it is one of the four compared directly. */
+	memmove(excl + 1, excl, n_excl * sizeof(excl[0]));
+	excl[0] = getpid();
+	n_excl++;
 
 	libbpf_set_print(libbpf_quiet);
 	signal(SIGINT, on_signal);
@@ -381,7 +384,10 @@ int main(int argc, char **argv)
 	skel->rodata->filter_pid = n_pids > 0;
 	skel->rodata->filter_comm = n_comms > 0;
 	skel->rodata->follow_children = follow;
-	skel->rodata->have_excluded = 1;
+	/* The first four excluded pids are compared in the programs directly, the rest looked up. */
+	for (int i = 0; i < n_excl && i < 4; i++)
+		((__u32 *)skel->rodata->excluded_fast)[i] = excl[i];
+	skel->rodata->have_excluded = n_excl > 4;
 	for (int i = 0; i < n_cgroups; i++) {
 		struct cf_cgroup_filter f;
 		if (cgroup_filter(cgroups[i], &f))

@@ -41,6 +41,8 @@ const volatile struct cf_syscall sc_table[CF_MAX_SYSCALLS] = {};
 const volatile __u32 snaplen = 80;
 const volatile __u8 filter_pid = 0, filter_comm = 0, filter_cgroup = 0, have_excluded = 0;
 const volatile __u8 follow_children = 1;
+#define CF_FAST_EXCLUDED 4
+const volatile __u32 excluded_fast[CF_FAST_EXCLUDED] = {};
 const volatile __u8 n_cgroup_filters = 0;
 /* Wall clock minus boot time (ns), refreshed by the loader every second. */
 __u64 boot_offset = 0;
@@ -137,6 +139,11 @@ static __always_inline bool cgroup_matches(struct task_struct *task)
 static __always_inline bool interesting(void)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	/* The first few excluded pids (the loader's own, the collector's, the server's) are
+	 * compared here, without a map lookup: this runs for every syscall on the host. */
+	for (int i = 0; i < CF_FAST_EXCLUDED; i++)
+		if (excluded_fast[i] == tgid)
+			return false;
 	if (have_excluded && bpf_map_lookup_elem(&excluded, &tgid))
 		return false;
 	if (!filter_pid && !filter_comm && !filter_cgroup)
@@ -274,6 +281,15 @@ static __always_inline void put_str(struct builder *b, const void *src, bool use
 	set_len(b, r);
 }
 
+/* The reader is woken by the record that takes the pending data past CF_WAKEUP_BYTES, not by
+ * every record after it: a reader that is slow to come (its output blocked) must not make every
+ * traced syscall pay for a wake-up. The loader drains every 5 ms in any case. */
+static __always_inline __u64 wakeup_flags(__u32 size)
+{
+	__u64 pending = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	return pending < CF_WAKEUP_BYTES && pending + size >= CF_WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
 /* Pads the block to 4 bytes, writes both lengths and the trailer, and outputs it. */
 static __always_inline void finish(struct builder *b)
 {
@@ -289,9 +305,7 @@ static __always_inline void finish(struct builder *b)
 	}
 	*(__u32 *)(p + 4) = total;
 	*(__u32 *)(p + ((total - 4) & CF_HALF_MASK)) = total;
-	__u64 pending = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-	__u64 flags = pending >= CF_WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
-	if (bpf_ringbuf_output(&events, p, total, flags))
+	if (bpf_ringbuf_output(&events, p, total, wakeup_flags(total)))
 		count_drop(0);
 }
 
@@ -947,7 +961,6 @@ static __always_inline void read_args(struct pt_regs *regs, __u64 *a)
 static __always_inline void generic_event(bool enter, __u16 ppm_sc, __u32 id)
 {
 	__u32 size = enter ? GENERIC_E_LEN : GENERIC_X_LEN;
-	__u64 pending = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	__u8 *p = enter ? bpf_ringbuf_reserve(&events, GENERIC_E_LEN, 0) : bpf_ringbuf_reserve(&events, GENERIC_X_LEN, 0);
 	if (!p) {
 		count_drop(0);
@@ -974,7 +987,7 @@ static __always_inline void generic_event(bool enter, __u16 ppm_sc, __u32 id)
 		*(__u16 *)(p + 38) = ppm_sc;
 		*(__u32 *)(p + 40) = size;
 	}
-	bpf_ringbuf_submit(p, pending >= CF_WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(p, wakeup_flags(size));
 }
 
 /* One parameter of a table-driven event: `i` of the enter (or exit) parameters of syscall `id`,

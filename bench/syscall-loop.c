@@ -1,0 +1,59 @@
+/* The load of bench/collector.ts: getppid() in a tight loop.
+ *   syscall-loop N                  N calls as fast as it can; prints {"calls":N,"ns":total,"nsPerCall":x}
+ *   syscall-loop --rate R --seconds S   R calls a second for S seconds, paced every millisecond
+ *                                   (busy-waiting, so the pacing adds no syscalls); prints
+ *                                   {"calls":n,"ns":elapsed,"behind":ms the loop fell behind}
+ * getppid is the cheapest syscall that cannot be answered without entering the kernel (no vDSO):
+ * what tracing adds to it is all overhead. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2) {
+		long n = atol(argv[1]);
+		unsigned long long t0 = now_ns();
+		for (long i = 0; i < n; i++)
+			syscall(SYS_getppid);
+		unsigned long long t = now_ns() - t0;
+		printf("{\"calls\":%ld,\"ns\":%llu,\"nsPerCall\":%.1f}\n", n, t, (double)t / n);
+		return 0;
+	}
+	if (argc == 5 && !strcmp(argv[1], "--rate") && !strcmp(argv[3], "--seconds")) {
+		double rate = atof(argv[2]), seconds = atof(argv[4]);
+		unsigned long long t0 = now_ns(), end = t0 + (unsigned long long)(seconds * 1e9);
+		unsigned long long calls = 0, behind_ns = 0;
+		for (;;) {
+			unsigned long long t = now_ns();
+			if (t >= end)
+				break;
+			/* Catch up to where the rate says we should be, then spin to the next tick. */
+			unsigned long long due = (unsigned long long)((t - t0) * rate / 1e9);
+			if (due > calls + rate / 100) /* more than 10 ms of calls owed */
+				behind_ns += 1000000;
+			while (calls < due) {
+				syscall(SYS_getppid);
+				calls++;
+			}
+			unsigned long long next = t + 1000000;
+			while (now_ns() < next && now_ns() < end)
+				;
+		}
+		unsigned long long t = now_ns() - t0;
+		printf("{\"calls\":%llu,\"ns\":%llu,\"behindMs\":%llu}\n", calls, t, behind_ns / 1000000);
+		return 0;
+	}
+	fprintf(stderr, "usage: syscall-loop N | syscall-loop --rate R --seconds S\n");
+	return 2;
+}
