@@ -1,7 +1,7 @@
 // `casefile gaps FILE --filter F --min DURATION [--explain]`: every event matching F that follows
 // a gap longer than DURATION since the previous matching event, with the gap; with --explain,
 // what ran in the gap (the other events, by process and type), the question that came next in
-// the keepalived investigation.
+// the keepalived investigation. A packet capture gets the same over its packets (packet-gaps.ts).
 
 import { ActivityCounter, GapFinder } from "../core/analyses/gaps";
 import { formatDuration, parseDuration } from "../core/analyses/duration";
@@ -13,6 +13,7 @@ import { readCaptureFile } from "../ingest/capture-stream";
 import { hostServices } from "../ingest/host-services";
 import { BufferedOut, fail } from "./output";
 import { readOptions } from "./options";
+import { captureKind, isPacketKind } from "../ingest/capture-kind";
 
 const USAGE = "usage: casefile gaps FILE --filter F --min DURATION [--explain]";
 
@@ -26,6 +27,14 @@ export async function gapsCommand(args: string[]): Promise<number> {
   let matches;
   try {
     minNs = parseDuration(min);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  // A packet capture (pcap, pcapng, gzip of either): the same gaps over its packets.
+  const kind = await captureKind(file).catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? "missing" : "unknown"));
+  if (kind === "missing") return fail(`${file}: no such file`);
+  if (isPacketKind(kind)) return (await import("./packet-gaps")).packetGapsCommand(file, filter, minNs, explain);
+  try {
     matches = filter.trim() ? compileFilter(parseFilter(filter, { services: hostServices() })) : () => true;
   } catch (e) {
     if (e instanceof FilterError || e instanceof Error) return fail(e.message);

@@ -1,0 +1,53 @@
+// What kind of capture a file on disk is (scap, pcap, pcapng; inside a gzip too), from its first
+// bytes, so that one command or one ingest takes either kind: the readers are chosen by
+// content, never by the file's name.
+
+import { open } from "node:fs/promises";
+import { constants as zlibConstants, createGunzip } from "node:zlib";
+import { sniffCapture, type CaptureKind } from "../core/formats/sniff";
+
+/** A pcapng section header with its options and the next block's type; scap's the same. */
+const HEAD_BYTES = 64 * 1024 + 8;
+/** Compressed bytes looked at for a gzip's first HEAD_BYTES. */
+const GZIP_HEAD = 256 * 1024;
+
+export async function captureKind(path: string): Promise<Exclude<CaptureKind, "gzip">> {
+  const fh = await open(path, "r");
+  let head: Uint8Array;
+  try {
+    const buf = new Uint8Array(GZIP_HEAD);
+    const { bytesRead } = await fh.read(buf, 0, GZIP_HEAD, 0);
+    head = buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+  let kind = sniffCapture(head.subarray(0, HEAD_BYTES), true);
+  if (kind === "gzip") kind = sniffCapture(await inflatedHead(head), true);
+  return kind === "more" || kind === "gzip" ? "unknown" : kind;
+}
+
+export const isPacketKind = (k: string): k is "pcap" | "pcapng" => k === "pcap" || k === "pcapng";
+
+/** The first HEAD_BYTES a gzip prefix inflates to (inflating stops there, so a prefix that
+ *  would inflate to gigabytes costs nothing); what it holds when cut short or damaged. */
+function inflatedHead(gz: Uint8Array): Promise<Uint8Array> {
+  return new Promise((resolve) => {
+    const z = createGunzip({ chunkSize: 16 * 1024, finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    const parts: Buffer[] = [];
+    let n = 0, done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      z.destroy();
+      resolve(Buffer.concat(parts));
+    };
+    z.on("data", (c: Buffer) => {
+      parts.push(c);
+      n += c.length;
+      if (n >= HEAD_BYTES) finish();
+    });
+    z.on("error", finish);
+    z.on("end", finish);
+    z.end(gz);
+  });
+}
