@@ -34,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import("../server/cli/gaps-command")).gapsCommand(args);
     case "spectrogram":
       return (await import("../server/cli/spectrogram-command")).spectrogramCommand(args);
+    case "collector":
+      return (await import("../collector/collector-command")).collectorCommand(args);
     case "record":
       return (await import("../collector/record-command")).recordCommand(args);
     case "profile":

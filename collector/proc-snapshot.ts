@@ -354,3 +354,22 @@ export function headerBlocks(snap: HostSnapshot = snapshotHost()): Uint8Array {
   for (const [tid, list] of snap.fds) w.fds(tid, list);
   return w.bytes();
 }
+
+/** The host's processes only (no threads, no fds): what the Live page lists, cheap enough to
+ *  send every few seconds. */
+export function listProcesses(): HostProcess[] {
+  const out: HostProcess[] = [];
+  for (const pid of numericDirs("/proc")) {
+    const status = read(`/proc/${pid}/status`);
+    if (!status) continue;
+    const cgroupText = read(`/proc/${pid}/cgroup`) ?? "";
+    const cgPath = /^0::(.*)$/m.exec(cgroupText)?.[1] ?? /^\d+:[^:]*:(.*)$/m.exec(cgroupText)?.[1] ?? "";
+    out.push({
+      pid, ppid: Number(statusField(status, "PPid") ?? 0), comm: (statusField(status, "Name") ?? "").trim(),
+      exe: link(`/proc/${pid}/exe`) ?? "", args: nulList(read(`/proc/${pid}/cmdline`)).slice(1),
+      uid: Number((statusField(status, "Uid") ?? "0").split(/\s+/)[1] ?? 0), cgroup: cgPath,
+      container: containerIdOf(cgPath), threads: Number(statusField(status, "Threads") ?? 1),
+    });
+  }
+  return out;
+}

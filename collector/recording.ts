@@ -25,6 +25,9 @@ export interface RecordingOptions {
   /** Parse options of the filter (the host's services). */
   parse?: ParseOptions;
   snaplen?: number;
+  /** The kernel filter to use instead of the filter's own part (attaching to a pid and its
+   *  descendants: the loader follows forks). */
+  kernel?: KernelFilter;
   /** Pids never traced (the collector's own, the server's): their events would feed back. */
   excludePids?: number[];
   /** The source (default: the eBPF loader with the kernel part of the filter). */
@@ -51,6 +54,7 @@ export class Recording {
   private lastAt = Date.now();
   private lastEvents = 0;
   private passthroughEvents = 0;
+  private rate = 0;
   private stopped = false;
   private ended?: Promise<string | undefined>;
   readonly kernel: KernelFilter;
@@ -59,7 +63,7 @@ export class Recording {
     const parsed = parseRecordingFilter(opts.filter, opts.parse);
     const snap = opts.snapshot ?? snapshotHost();
     this.opts.snapshot = snap;
-    this.kernel = { ...kernelFilterOf(parsed, snap.processes), excludePids: opts.excludePids, snaplen: opts.snaplen };
+    this.kernel = { ...(opts.kernel ?? kernelFilterOf(parsed, snap.processes)), excludePids: opts.excludePids, snaplen: opts.snaplen };
     if (parsed) this.predicate = compileFilter(parsed);
   }
 
@@ -82,7 +86,7 @@ export class Recording {
           this.passthroughEvents += countEvents(b);
         }
       },
-      stats: (s) => this.stats(s),
+      stats: (s) => this.onSourceStats(s),
       end: (failure) => {
         endedBy(failure);
         if (!this.stopped) this.opts.onEnd?.(failure);
@@ -95,13 +99,19 @@ export class Recording {
     for (const x of this.exporter!.out.take()) this.opts.write(x);
   }
 
-  private stats(s: SourceStats): void {
+  private onSourceStats(s: SourceStats): void {
     const now = Date.now();
     const eventsPerSec = now > this.lastAt ? ((s.events - this.lastEvents) * 1000) / (now - this.lastAt) : 0;
     this.last = s;
     this.lastAt = now;
     this.lastEvents = s.events;
+    this.rate = eventsPerSec;
     this.opts.onStats?.({ ...s, written: this.written, eventsPerSec });
+  }
+
+  /** The source's counts, the events written, the last rate. */
+  get stats(): RecordingStats {
+    return { ...this.last, written: this.written, eventsPerSec: this.rate };
   }
 
   /** Events written so far. */

@@ -13,6 +13,9 @@ export interface ServerContext {
   maxUpload: number;
   /** Sends a JSON message to every connected WebSocket client. */
   broadcast(message: object): void;
+  /** Live sessions and their collectors (server/live/live-hub.ts); absent in tests that do not
+   *  start a server. */
+  live?: import("../live/live-hub").LiveHub;
 }
 
 const SLOT = Symbol.for("casefile.serverContext");

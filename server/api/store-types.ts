@@ -5,7 +5,8 @@ import type { StateChisel } from "../core/filter/chisel-filter";
 import type { Investigations } from "./investigations";
 import type { Overview } from "../core/analyses/overview-tiles";
 
-export type CaptureStatus = "ingesting" | "ready" | "error";
+/** live: a live session records into it (server/live/live-hub.ts); it grows until stopped. */
+export type CaptureStatus = "ingesting" | "live" | "ready" | "error";
 
 export interface CaptureSummary {
   id: string;

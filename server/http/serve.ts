@@ -116,6 +116,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   let store: Store | undefined;
   let nextApp: { close(): Promise<void> } | undefined;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // Collectors (collector/PROTOCOL.md) send capture bytes in frames of up to a few hundred KiB.
+  const collectorWss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  let liveHub: import("../live/live-hub").LiveHub | undefined;
   const alive = new WeakSet<WebSocket>();
   const pinger = setInterval(() => {
     // Drops clients whose connection died silently (a laptop lid closed), so broadcasts stop
@@ -141,11 +144,13 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       await offerDemo(store, dataDir, projectRoot).catch((e: unknown) => console.error(`casefile: the demo capture: ${e instanceof Error ? e.message : String(e)}`));
     }
     const liveStore = store;
+    liveHub = new (await import("../live/live-hub")).LiveHub(dataDir, liveStore);
     setContext({
       store: liveStore,
       dataDir,
       maxUpload: opts.maxUpload ?? DEFAULT_MAX_UPLOAD,
       broadcast: (message) => broadcast(wss, message),
+      live: liveHub,
     });
 
     const { default: next } = await import("next");
@@ -188,6 +193,15 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       const url = requestUrl(req);
       const hostHeader = (req.headers.host ?? "").toLowerCase();
       if (!hosts.has(hostHeader)) return refuseUpgrade(socket, 403, "host not allowed", "host");
+      if (url.pathname === "/ws/collector") {
+        // A collector is a program, not a page: the token in a header or the query, never the
+        // page's cookie, and no other origin.
+        if (!originAllowed(req.headers.origin, hostHeader)) return refuseUpgrade(socket, 403, "WebSocket from another origin", "origin");
+        const c = presentedToken(req, url, port);
+        if (!c || c.via === "cookie" || !tokenMatches(c.token, opts.token)) return refuseUpgrade(socket, 401, "missing or wrong token", "token");
+        collectorWss.handleUpgrade(req, socket, head, (ws) => liveHub!.acceptCollector(ws));
+        return;
+      }
       if (url.pathname !== "/ws") return refuseUpgrade(socket, 404, "no WebSocket here; use /ws", "path");
       if (!originAllowed(req.headers.origin, hostHeader)) return refuseUpgrade(socket, 403, "WebSocket from another origin", "origin");
       const t = presentedToken(req, url, port);
@@ -196,12 +210,17 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         alive.add(ws);
         ws.on("pong", () => alive.add(ws));
         ws.on("error", () => ws.terminate());
+        // Live sessions: subscribe/unsubscribe messages (collector/PROTOCOL.md).
+        liveHub!.browserConnected(ws);
+        ws.on("message", (data) => liveHub!.browserMessage(ws, data));
+        ws.on("close", () => liveHub!.browserClosed(ws));
         ws.send(JSON.stringify({ type: "hello" }));
       });
     };
   } catch (e) {
     clearInterval(pinger);
     setContext(undefined);
+    await liveHub?.close();
     await store?.close();
     await nextApp?.close().catch(() => {});
     await new Promise((r) => server.close(r));
@@ -218,6 +237,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         clearInterval(pinger);
         for (const ws of wss.clients) ws.terminate();
         wss.close();
+        // Recordings are finished as captures before the store closes.
+        await liveHub?.close();
+        for (const ws of collectorWss.clients) ws.terminate();
+        collectorWss.close();
         const closed = new Promise((r) => server.close(r));
         server.closeAllConnections();
         await closed;
