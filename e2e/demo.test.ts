@@ -28,7 +28,7 @@ after(async () => {
 
 test("a fresh data folder lists the demo capture, ready to open, and its profile", async () => {
   assert.ok(existsSync(path.join(projectRoot, ".next", "BUILD_ID")), "run `npx next build` first");
-  const env = { ...process.env, CASEFILE_TOKEN: TOKEN, CASEFILE_DATA: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, CASEFILE_TOKEN: TOKEN, CASEFILE_DATA: dataDir };
   delete env.CASEFILE_DEMO;
   child = spawn(path.join(projectRoot, "bin/casefile"), ["serve", "--port", "0"], { env, stdio: ["ignore", "pipe", "inherit"] });
   const first = await new Promise<string>((resolve, reject) => {

@@ -4,7 +4,7 @@
 // more of store.ts: a profile has no events database and none of the capture queries.
 
 import { randomBytes } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openDb, type Db } from "../../db/open-db";
 import { casefileProfileImporter } from "../core/formats/stacks/casefile-profile";
@@ -34,20 +34,24 @@ export class Profiles {
   /** Keeps the profile at `file` (checked: it must read as a profile), linked to `captureId`
    *  when given (which must exist). Returns its id. */
   add(file: string, name: string, captureId?: string | null): string {
-    const text = readFileSync(file, "utf8");
+    return this.addText(readFileSync(file, "utf8"), name, captureId);
+  }
+
+  /** The same for a profile's text (a collector's answer). */
+  addText(text: string, name: string, captureId?: string | null): string {
     const imp = casefileProfileImporter();
     imp.push(text);
     const p = imp.end(); // throws StacksError naming the bad line
-    if (!p.sections.length) throw new Error(`${file}: no stacks in this profile`);
+    if (!p.sections.length) throw new Error("no stacks in this profile");
     if (captureId) {
       const c = this.catalog.prepare("SELECT format FROM captures WHERE id = ?").get(captureId) as { format: string } | undefined;
       if (!c) throw new Error(`no capture ${captureId} to link the profile to`);
     }
     const id = randomBytes(8).toString("hex");
-    copyFileSync(file, this.keptFile(id));
+    writeFileSync(this.keptFile(id), text);
     this.catalog.prepare(
       "INSERT INTO captures (id, name, format, events, bytes, status, created_at, parent_id) VALUES (?, ?, 'profile', 0, ?, 'ready', ?, ?)",
-    ).run(id, name, statSync(file).size, new Date().toISOString(), captureId ?? null);
+    ).run(id, name, Buffer.byteLength(text), new Date().toISOString(), captureId ?? null);
     return id;
   }
 
