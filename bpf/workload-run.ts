@@ -81,6 +81,8 @@ export async function withLoader(args: string[], during: () => Promise<void>): P
 export async function runWorkload(texts: WorkloadTexts, extraArgs: string[] = []): Promise<LoaderRun & { facts: WorkloadFacts }> {
   const sh = spawn("/bin/sh", ["-c", 'read x; exec "$0" "$@"', WORKLOAD, texts.file, texts.text, texts.udpText, texts.echoText], {
     stdio: ["pipe", "pipe", "inherit"],
+    // The exec events carry the environment: only what the workload needs, nothing of ours.
+    env: { PATH: "/usr/bin:/bin", LANG: "C" },
   });
   let out = "";
   sh.stdout.setEncoding("utf8");
