@@ -82,7 +82,7 @@ export async function runWorkload(texts: WorkloadTexts, extraArgs: string[] = []
   const sh = spawn("/bin/sh", ["-c", 'read x; exec "$0" "$@"', WORKLOAD, texts.file, texts.text, texts.udpText, texts.echoText], {
     stdio: ["pipe", "pipe", "inherit"],
     // The exec events carry the environment: only what the workload needs, nothing of ours.
-    env: { PATH: "/usr/bin:/bin", LANG: "C" },
+    env: { PATH: "/usr/bin:/bin", LANG: "C" } as unknown as NodeJS.ProcessEnv,
   });
   let out = "";
   sh.stdout.setEncoding("utf8");
