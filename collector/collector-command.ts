@@ -7,6 +7,7 @@ import { readOptions } from "../server/cli/options";
 import { fail } from "../server/cli/output";
 import { CollectorClient } from "./collector-client";
 import { fileSourceOf } from "./record-command";
+import { profileHandler } from "./profile-handler";
 
 const USAGE = "usage: CASEFILE_TOKEN=TOKEN casefile collector [--server URL] [--host NAME] [--exclude-pid P]... [--source file:PATH[@RATE]]";
 
@@ -50,6 +51,7 @@ export async function collectorCommand(args: string[]): Promise<number> {
     return fail(`--server: not a URL: ${JSON.stringify(o.values.get("server"))}`);
   }
   const client = new CollectorClient({ server, token, host: o.values.get("host"), excludePids, source: source && (() => source()) });
+  client.onProfile = profileHandler(); // `profile` requests (collector/PROTOCOL.md)
   await client.start();
   await new Promise<void>((r) => {
     process.once("SIGINT", r);

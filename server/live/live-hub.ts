@@ -12,6 +12,7 @@ import { openDb, type Db } from "../../db/open-db";
 import type { EventRow, Store } from "../api/store-types";
 import type { HostProcess } from "../../collector/proc-snapshot";
 import { LiveCapture } from "./live-capture";
+import { ProfileRequests, type ProfileArgs, type ProfileResult } from "./profile-requests";
 
 export interface HostInfo {
   host: string;
@@ -88,6 +89,8 @@ export class LiveHub {
   private readonly collectors = new Map<string, Collector>();
   private readonly sessions = new Map<string, Session>();
   private readonly browsers = new Set<WebSocket>();
+  /** Profiles asked of each collector, waiting for its profile-result. */
+  private readonly profiling = new WeakMap<Collector, ProfileRequests>();
 
   constructor(private readonly dataDir: string, private readonly store: Store) {
     this.catalog = openDb(join(dataDir, "catalog.db"), "catalog");
@@ -132,6 +135,7 @@ export class LiveHub {
     const gone = () => {
       if (!me) return;
       if (this.collectors.get(me.info.host) === me) this.collectors.delete(me.info.host);
+      this.profiling.get(me)?.failAll(`the collector of host ${me.info.host} disconnected`);
       for (const s of this.sessions.values()) {
         if (s.collector === me && !isOver(s.info.status)) {
           void this.finishSession(s, `the collector of host ${me.info.host} disconnected`);
@@ -144,6 +148,10 @@ export class LiveHub {
   }
 
   private onCollectorMessage(c: Collector, m: Record<string, unknown>): void {
+    if (m.type === "profile-result") {
+      this.profiling.get(c)?.result(m);
+      return;
+    }
     if (m.type === "processes" && Array.isArray(m.processes)) {
       c.info.processes = m.processes as HostProcess[];
       return;
@@ -184,6 +192,15 @@ export class LiveHub {
   }
 
   // --- sessions ------------------------------------------------------------------------------
+
+  /** A CPU profile recorded by a host's collector (collector/PROTOCOL.md `profile`). */
+  profile(host: string, args: ProfileArgs): Promise<ProfileResult> {
+    const c = this.collectors.get(host);
+    if (!c) return Promise.reject(new LiveError(404, `no collector for host ${JSON.stringify(host)} is connected`, "host"));
+    let r = this.profiling.get(c);
+    if (!r) this.profiling.set(c, (r = new ProfileRequests()));
+    return r.request((m) => c.ws.send(JSON.stringify(m)), args);
+  }
 
   hosts(): HostInfo[] {
     return [...this.collectors.values()].map((c) => c.info);
