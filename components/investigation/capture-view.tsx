@@ -18,6 +18,8 @@ import { StatePanel } from "../state/state-panel";
 import { GapsView } from "../timeline/gaps-view";
 import { Timeline } from "../timeline/timeline";
 import { InvestigationPanel } from "./investigation-panel";
+import { OverviewView } from "../overview/overview-view";
+import { tileFilter, withinFilter } from "../../server/core/analyses/overview-tiles";
 import { hasModifier, isTyping } from "../ui/keys";
 import { GoToPrompt } from "../ui/shortcuts";
 import { VIEW_KINDS, rangeFilter, readView, viewHref, viewQuery, type CaptureView as View, type StateKind, type ViewKind } from "../ui/view-url";
@@ -37,6 +39,7 @@ interface Props {
 }
 
 const VIEW_LABELS: Record<ViewKind, { label: string; title: string }> = {
+  overview: { label: "overview", title: "the capture at a glance: processes, errors, bytes, connections, forks, slow I/O, each over time; click a tile for the events behind it" },
   events: { label: "events", title: "the events, as sysdig -r lists them, and the state at any of them" },
   spectrogram: { label: "spectrogram", title: "calls by time and latency" },
   gaps: { label: "gaps", title: "silences between the events the filter keeps, and what ran in them" },
@@ -201,6 +204,22 @@ export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs
       )}
       {view === "flame" && (
         <FlameView captureId={captureId} fileName={fileName} format="scap" filter={filter} range={current.range} onFilterStatus={onFilterStatus} />
+      )}
+      {view === "overview" && (
+        <OverviewView
+          captureId={captureId}
+          filter={shownFilter}
+          onOpen={(tile) => go({
+            view: tile.open.view,
+            filter: withinFilter(filter, tileFilter(tile)),
+            chisel: tile.open.chisel ?? current.chisel,
+            arg: tile.open.arg ?? "",
+            from: 0,
+            at: null,
+            gap: null,
+          })}
+          onFilterStatus={onFilterStatus}
+        />
       )}
       <GoToPrompt onGo={openEvent} />
       {notesOpen && (

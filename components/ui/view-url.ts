@@ -10,7 +10,7 @@ export const STATE_KINDS: readonly StateKind[] = ["lsof", "netstat", "ps"];
 
 /** The investigation views over one filter: the events as sysdig lists them, a latency
  *  spectrogram, the time gaps between matching events, and a chisel's summary table. */
-export const VIEW_KINDS = ["events", "spectrogram", "gaps", "chisel", "flame"] as const;
+export const VIEW_KINDS = ["overview", "events", "spectrogram", "gaps", "chisel", "flame"] as const;
 export type ViewKind = (typeof VIEW_KINDS)[number];
 
 export const DEFAULT_BINS = 100;

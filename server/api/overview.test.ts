@@ -8,8 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { openStore } from "./store";
-import { withinFilter } from "./overview";
-import { OVERVIEW_TILES, tileFilter, type OverviewTile } from "../core/analyses/overview-tiles";
+import { OVERVIEW_TILES, tileFilter, withinFilter, type OverviewTile } from "../core/analyses/overview-tiles";
 import { fixtureCaptures, outputLines, runSysdig } from "../testing/oracle";
 
 process.env.TZ = "UTC";

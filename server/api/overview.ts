@@ -5,7 +5,7 @@
 
 import type { Db } from "../../db/open-db";
 import { HIDDEN_TYPES } from "../core/events/event-stream";
-import { OVERVIEW_TILES, type Overview, type OverviewTile } from "../core/analyses/overview-tiles";
+import { OVERVIEW_TILES, withinFilter, type Overview, type OverviewTile } from "../core/analyses/overview-tiles";
 import { baseTs, firstShown } from "./capture-meta";
 import { filterCondition } from "./filter-condition";
 import { spectrogramSpan } from "./analyses";
@@ -14,12 +14,6 @@ const VISIBLE = `e.type NOT IN (${[...HIDDEN_TYPES].join(",") || "-1"})`;
 
 export const DEFAULT_OVERVIEW_BUCKETS = 60;
 export const MAX_OVERVIEW_BUCKETS = 1000;
-
-/** A tile's filter within the user's: both must hold (`(F) and (T)`, as the click applies it). */
-export function withinFilter(filter: string, tileFilter: string): string {
-  if (!filter.trim()) return tileFilter;
-  return tileFilter ? `(${filter}) and (${tileFilter})` : filter;
-}
 
 /** The SQL expression a tile adds up per event, and its bound parameters in order. */
 function tileExpr(tile: OverviewTile, filter: string): { sql: string; params: unknown[]; approximate: string[] } {

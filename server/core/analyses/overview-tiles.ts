@@ -71,6 +71,12 @@ export function tileFilter(tile: OverviewTile): string {
   return tile.filter ? `${tile.filter} and evt.rawres>0` : "evt.rawres>0";
 }
 
+/** A tile's filter within the user's: both must hold (`(F) and (T)`, as the click applies it). */
+export function withinFilter(filter: string, tileFilter: string): string {
+  if (!filter.trim()) return tileFilter;
+  return tileFilter ? `(${filter.trim()}) and (${tileFilter})` : filter.trim();
+}
+
 /** A tile's number and how it went over time. */
 export interface OverviewTileAnswer {
   key: string;
