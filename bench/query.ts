@@ -11,7 +11,7 @@ const args = process.argv.slice(2);
 const smoke = args.includes("--smoke");
 const minEvents = Number(args[args.indexOf("--events") + 1]) || (smoke ? 50_000 : 2_000_000);
 const { file: big, dataDir } = await benchCapture(minEvents);
-const { close, get, capture } = await startBenchServer(dataDir);
+const { close, get, timedGet, capture } = await startBenchServer(dataDir);
 const base = `/api/captures/${capture.id}`;
 
 async function timeIt(runs: number, fn: (i: number) => Promise<unknown>): Promise<{ median: number; p95: number }> {
@@ -24,6 +24,18 @@ async function timeIt(runs: number, fn: (i: number) => Promise<unknown>): Promis
   }
   ms.sort((a, b) => a - b);
   return { median: ms[Math.floor(ms.length / 2)], p95: ms[Math.min(ms.length - 1, Math.ceil(ms.length * 0.95) - 1)] };
+}
+
+async function timedGetAll(runs: number, path: string): Promise<{ median: number; failed?: string }> {
+  const ms: number[] = [];
+  let failed: string | undefined;
+  for (let i = 0; i < runs; i++) {
+    const r = await timedGet(path);
+    if (r.status !== 200) failed = `HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 120)}`;
+    ms.push(r.ms);
+  }
+  ms.sort((a, b) => a - b);
+  return { median: ms[Math.floor(ms.length / 2)], failed };
 }
 
 function sysdigMs(shell: string): number {
@@ -58,8 +70,10 @@ const gaps = await timeIt(runs, () => get(`${base}/gaps?filter=${enc("proc.name=
 rows.push(["gaps of one process's events", gaps.median, "median", sysdigMs(`sysdig -r '${big}' "proc.name=snapd" -p "%evt.num %evt.rawtime" > /dev/null`), "<= 100 ms"]);
 // The same for the busiest process (curl: every event sysdig shows here), whose runs of events
 // are too spread out in time to skip.
-const gapsBusy = await timeIt(smoke ? runs : 5, () => get(`${base}/gaps?filter=${enc("proc.name=curl")}&min=100ms`));
-rows.push(["gaps of the busiest process", gapsBusy.median, "median", sysdigMs(`sysdig -r '${big}' "proc.name=curl" -p "%evt.num %evt.rawtime" > /dev/null`), "(none)"]);
+// A query past the server's budget is reported as such, not as a time.
+const busy = await timedGetAll(smoke ? 1 : 3, `${base}/gaps?filter=${enc("proc.name=curl")}&min=100ms`);
+if (busy.failed) console.log(`gaps of the busiest process: ${busy.failed}`);
+rows.push(["gaps of the busiest process", busy.median, "median", sysdigMs(`sysdig -r '${big}' "proc.name=curl" -p "%evt.num %evt.rawtime" > /dev/null`), "(none)"]);
 
 // 4. The latency spectrogram of the whole capture.
 const spec = await timeIt(runs, () => get(`${base}/spectrogram?bins=200`));

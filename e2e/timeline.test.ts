@@ -116,12 +116,15 @@ test("brush the timeline around a gap: the events view and the spectrogram follo
   assert.deepEqual(nums, theirs.map((e) => e.num));
   await page.screenshot({ path: path.join(ARTIFACTS, "timeline-02-brushed-events.png"), fullPage: true });
 
-  // The spectrogram follows: its cells are sysdig's for the same filter, all inside the range.
+  // The spectrogram follows: its bins span the range, its cells are sysdig's for the same
+  // filter binned over the range, all inside it.
   await page.getByTestId("view-tab-spectrogram").click();
   await page.waitForURL((u) => u.searchParams.get("view") === "spectrogram" && u.searchParams.get("t0") === range.from);
   await page.getByTestId("spectrogram-total").waitFor();
-  const answer = await page.evaluate(async ([id, f]) => (await fetch(`/api/captures/${id}/spectrogram?bins=100&filter=${encodeURIComponent(f)}`)).json(), [c.id, shown]);
-  const want = expectedSpectrogram(sysdigLatencies(PING, shown), 100);
+  await page.getByText(`--bins 100 --from ${range.from} --to ${range.to}`).first().waitFor();
+  const answer = await page.evaluate(async ([id, f, a, b]) => (await fetch(`/api/captures/${id}/spectrogram?bins=100&filter=${encodeURIComponent(f)}&from=${a}&to=${b}`)).json(), [c.id, FILTER, range.from, range.to]);
+  assert.equal(answer.startTs, range.from);
+  const want = expectedSpectrogram({ ...sysdigLatencies(PING, shown), first: BigInt(range.from), last: BigInt(range.to) }, 100);
   assert.ok(want.cells.length > 0);
   assert.deepEqual(answer.cells, want.cells);
   const total = want.cells.reduce((n, x) => n + x.count, 0);

@@ -166,7 +166,8 @@ export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs
         <SpectrogramView
           captureId={captureId}
           fileName={fileName}
-          filter={shownFilter}
+          filter={filter}
+          range={current.range}
           bins={current.bins}
           onBins={(bins) => go({ bins })}
           onPick={openEvent}

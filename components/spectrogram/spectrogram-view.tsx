@@ -14,13 +14,15 @@ import { Failure } from "../ui/failure";
 import { useAnalysis } from "../ui/use-analysis";
 import { useBoxWidth } from "../ui/use-width";
 import { count, durationNs } from "../ui/format";
-import { spectrogramCommand } from "../ui/view-url";
+import { rangeFilter, spectrogramCommand, type TimeRange } from "../ui/view-url";
 import { DECADES, cellText, decadeLabel, decadeRange, exitFilterFor, summarize, timeTicks } from "./spectrogram-layout";
 
 interface Props {
   captureId: string;
   fileName: string;
+  /** The user's filter; the timeline's range goes apart (`range`): the bins span it. */
   filter: string;
+  range: TimeRange | null;
   bins: number;
   onBins(bins: number): void;
   /** Opens the events view at this event, selected. */
@@ -36,12 +38,12 @@ const BIN_CHOICES = [25, 50, 100, 200, 400, 1000];
 const MARGIN = { top: 10, right: 18, bottom: 30, left: 62 };
 const ROW_H = 22;
 
-export function SpectrogramView({ captureId, fileName, filter, bins, onBins, onPick, onFilter, onFilterStatus }: Props) {
-  const key = `${captureId}|${filter}|${bins}`;
+export function SpectrogramView({ captureId, fileName, filter, range, bins, onBins, onPick, onFilter, onFilterStatus }: Props) {
+  const key = `${captureId}|${filter}|${bins}|${range?.from}|${range?.to}`;
   const { data, current, failed, retry } = useAnalysis<SpectrogramAnswer>(
-    key, (signal) => fetchSpectrogram(captureId, filter, bins, signal), onFilterStatus);
+    key, (signal) => fetchSpectrogram(captureId, filter, bins, signal, range), onFilterStatus);
   const summary = useMemo(() => summarize(data?.cells ?? []), [data]);
-  const command = spectrogramCommand(fileName, filter, bins);
+  const command = spectrogramCommand(fileName, rangeFilter(filter, range), bins, range);
   const exits = exitFilterFor(filter);
 
   return (

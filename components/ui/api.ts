@@ -42,9 +42,14 @@ export type { ActivityRow, ChiselAnswer, EventsPage, GapRow, SpectrogramAnswer, 
 
 const captureUrl = (id: string, what: string, q: URLSearchParams) => `/api/captures/${encodeURIComponent(id)}/${what}?${q}`;
 
-export async function fetchSpectrogram(id: string, filter: string, bins: number, signal?: AbortSignal): Promise<SpectrogramAnswer> {
+/** range: the timeline's, which the bins then span. */
+export async function fetchSpectrogram(id: string, filter: string, bins: number, signal?: AbortSignal, range?: { from: string; to: string } | null): Promise<SpectrogramAnswer> {
   const q = new URLSearchParams({ bins: String(bins) });
   if (filter) q.set("filter", filter);
+  if (range) {
+    q.set("from", range.from);
+    q.set("to", range.to);
+  }
   return call(captureUrl(id, "spectrogram", q), { signal });
 }
 

@@ -4,6 +4,7 @@
 // links). Only the parameters of the view shown are written: a link carries what it shows.
 
 import type { StateChisel } from "../../server/core/filter/chisel-filter";
+import { withTimeRange } from "../../server/core/filter/time-range";
 
 export type StateKind = StateChisel;
 export const STATE_KINDS: readonly StateKind[] = ["lsof", "netstat", "ps"];
@@ -94,9 +95,7 @@ function readRange(q: Query): TimeRange | null {
 /** The filter every view runs: the user's filter and the range's evt.rawtime bounds, which
  *  sysdig 0.29.3 reads as they are written here (timeline.test.ts runs it). */
 export function rangeFilter(filter: string, range: TimeRange | null): string {
-  if (!range) return filter;
-  const bounds = `evt.rawtime>=${range.from} and evt.rawtime<=${range.to}`;
-  return filter.trim() ? `(${filter.trim()}) and ${bounds}` : bounds;
+  return withTimeRange(filter, range);
 }
 
 export function readView(q: Query): CaptureView {
@@ -203,7 +202,7 @@ export function gapsCommand(file: string, filter: string, min: string): string {
   return `casefile gaps ${shellWord(file)} --filter ${filter ? filterWord(filter) : '""'} --min ${shellWord(min)}`;
 }
 
-/** casefile's command line for the spectrogram's cells. */
-export function spectrogramCommand(file: string, filter: string, bins: number): string {
-  return `casefile spectrogram ${shellWord(file)}${filter ? ` --filter ${filterWord(filter)}` : ""} --bins ${bins}`;
+/** casefile's command line for the spectrogram's cells (a range: its bins span it). */
+export function spectrogramCommand(file: string, filter: string, bins: number, range: TimeRange | null = null): string {
+  return `casefile spectrogram ${shellWord(file)}${filter ? ` --filter ${filterWord(filter)}` : ""} --bins ${bins}${range ? ` --from ${range.from} --to ${range.to}` : ""}`;
 }

@@ -39,9 +39,15 @@ export function captureActivity(id: string, params: URLSearchParams, signal?: Ab
   });
 }
 
+/** `from`/`to` (ns since the epoch, both included: the timeline's range): the bins span that
+ *  window, and only its events count. */
 export function captureSpectrogram(id: string, params: URLSearchParams, signal?: AbortSignal): Promise<Response> {
   const bins = intParam(params, "bins", 200, 1, 10_000);
-  return query(id, () => getContext().store.query("spectrogram", [id, filterParam(params), bins], { signal }));
+  const from = nsParam(params, "from"), to = nsParam(params, "to");
+  if ((from === undefined) !== (to === undefined)) throw new ApiError(400, "from and to go together", from === undefined ? "from" : "to");
+  if (from !== undefined && BigInt(to!) < BigInt(from)) throw new ApiError(400, "to must not be before from", "to");
+  const window = from !== undefined ? { from, to: to! } : undefined;
+  return query(id, () => getContext().store.query("spectrogram", [id, filterParam(params), bins, window], { signal }));
 }
 
 export function captureTop(id: string, params: URLSearchParams, signal?: AbortSignal): Promise<Response> {

@@ -4,6 +4,7 @@ import type { ChiselOptions, ChiselOutput } from "../core/chisels/chisel";
 import type { StateChisel } from "../core/filter/chisel-filter";
 import type { Investigations } from "./investigations";
 import type { Overview } from "../core/analyses/overview-tiles";
+import type { ConversationRow, FindingRow, PacketDetail, PacketsPage } from "./packet-store";
 
 /** live: a live session records into it (server/live/live-hub.ts); it grows until stopped. */
 export type CaptureStatus = "ingesting" | "live" | "ready" | "error";
@@ -13,7 +14,7 @@ export interface CaptureSummary {
   name: string;
   /** "profile": a stack profile (folded, perf script, bpftrace, casefile profile), whose only
    *  view is its flame graph. */
-  format: "scap" | "profile";
+  format: "scap" | "profile" | "pcap" | "pcapng";
   /** Events stored (hidden events included: they keep their evt.num). */
   events: number;
   /** Timestamps are strings of integer nanoseconds: they do not fit a double. */
@@ -187,10 +188,22 @@ export interface Store {
   /** Matching events that follow a gap longer than minNs since the previous matching one (a
    *  filter SQL cannot answer exactly is replayed over the kept file, as for events). */
   gaps(id: string, filter: string, minNs: number): Promise<GapRow[] | undefined>;
+  /** A packet capture's list (pcap, pcapng): packets with num >= from matching a packet filter
+   *  (packet-filter.ts); undefined for no such packet capture. */
+  packets(id: string, q: { from?: number; limit?: number; filter?: string }): Promise<PacketsPage | undefined>;
+  /** One packet's layers and bytes, decoded again from the kept file. */
+  packet(id: string, num: number): Promise<PacketDetail | undefined>;
+  /** Conversations per 5-tuple, and the findings (Wireshark's expert info), of a packet capture. */
+  conversations(id: string): Promise<ConversationRow[] | undefined>;
+  findings(id: string, kind?: string): Promise<FindingRow[] | undefined>;
+  /** Matching packets per time bucket over the capture's span. */
+  packetTimeline(id: string, filter: string, bins: number): Promise<{ startTs: string; binNs: string; counts: number[] } | undefined>;
   /** What ran between two events: counts by process and event type. */
   activity(id: string, fromNum: number, toNum: number): ActivityRow[] | undefined;
   /** A filter SQL cannot answer exactly is replayed over the kept file, as for events. */
-  spectrogram(id: string, filter: string, bins: number): Promise<SpectrogramAnswer | undefined>;
+  /** `window` (the timeline's range, ns since the epoch, both ends included): the bins span it
+   *  instead of the capture, and only its events count (the filter gets its evt.rawtime bounds). */
+  spectrogram(id: string, filter: string, bins: number, window?: { from: string; to: string }): Promise<SpectrogramAnswer | undefined>;
   top(id: string, filter: string, by: "syscall" | "process", limit: number): TopAnswerRow[] | undefined;
   /** The overview tiles (overview-tiles.ts): each tile's number and its series over `buckets`
    *  time buckets, in one scan. */
@@ -245,7 +258,7 @@ export class CaptureFileMissing extends Error {
 
 /** The store's questions that may take long on a big capture: they run off the event loop, in
  *  the query workers (Store.query), each with its own read-only SQLite connections. */
-export type QueryName = "events" | "gaps" | "activity" | "spectrogram" | "top" | "state" | "chisel" | "flame" | "timeline" | "nearest" | "overview";
+export type QueryName = "packets" | "packet" | "conversations" | "findings" | "packetTimeline" | "events" | "gaps" | "activity" | "spectrogram" | "top" | "state" | "chisel" | "flame" | "timeline" | "nearest" | "overview";
 export type QueryArgs<K extends QueryName> = Parameters<Store[K]>;
 export type QueryAnswer<K extends QueryName> = Awaited<ReturnType<Store[K]>>;
 

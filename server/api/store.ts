@@ -28,6 +28,12 @@ import { hostServices } from "../ingest/host-services";
 import type { FdPredicate } from "../core/state/tables";
 import type { ThreadTable } from "../core/state/threads";
 import { baseTs } from "./capture-meta";
+import { captureKind, isPacketKind } from "../ingest/capture-kind";
+import { ingestPacketCapture } from "../ingest/packet-ingest";
+import { ingestLimitsFromEnv } from "../ingest/ingest";
+import { decodePacket } from "../core/packets/decode";
+import { conversationRows, findingRows, packetBuckets, packetDetail, packetGaps, packetsPage } from "./packet-store";
+import { withTimeRange } from "../core/filter/time-range";
 import { answerFlame, checkProfileFile, sniffProfileFile } from "./flame-store";
 import { bucketGaps, bucketSpectrogram, nearestEvent, replaySpectrogram, replayTimeline, timeline, type Timeline } from "./timeline";
 import type { TimelineAnswer } from "./store-types";
@@ -46,7 +52,7 @@ interface CaptureRecord {
 
 function summary(r: CaptureRecord): CaptureSummary {
   const s: CaptureSummary = {
-    id: r.id, name: r.name, format: r.format === "profile" ? "profile" : "scap", events: r.events, firstTs: r.first_ts,
+    id: r.id, name: r.name, format: r.format === "profile" || r.format === "pcap" || r.format === "pcapng" ? r.format : "scap", events: r.events, firstTs: r.first_ts,
     lastTs: r.last_ts, bytes: r.bytes, status: r.status as CaptureSummary["status"],
   };
   if (r.error) s.error = r.error;
@@ -99,8 +105,9 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
     // Asked every time: a query worker's store learns of a deletion only from the catalog.
     const row = catalog.prepare("SELECT status, format FROM captures WHERE id = ?").get(id) as { status: string; format: string } | undefined;
     let db = captureDbs.get(id);
-    // A profile has no events database: its kept file is all there is.
-    if (!row || row.status === "ingesting" || row.format === "profile") {
+    // A profile has no events database: its kept file is all there is. A packet capture's is
+    // packetDb's.
+    if (!row || row.status === "ingesting" || row.format === "profile" || isPacketKind(row.format)) {
       db?.close();
       captureDbs.delete(id);
       return undefined;
@@ -111,6 +118,48 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
       captureDbs.set(id, db);
     }
     return db;
+  }
+
+  /** A packet capture's database (packets schema); undefined for any other capture. */
+  function packetDb(id: string): Db | undefined {
+    if (!ID_PATTERN.test(id)) return undefined;
+    const row = catalog.prepare("SELECT status, format FROM captures WHERE id = ?").get(id) as { status: string; format: string } | undefined;
+    let db = captureDbs.get(id);
+    if (!row || row.status === "ingesting" || !isPacketKind(row.format)) {
+      if (row?.status === "ingesting") { db?.close(); captureDbs.delete(id); }
+      return undefined;
+    }
+    if (!db) {
+      db = openDb(dbPath(id), "packets", { readonly: true });
+      captureDbs.set(id, db);
+    }
+    return db;
+  }
+
+  /** A packet capture (pcap, pcapng, gzip of either; told by content): its packets, their
+   *  conversations and findings into a packets database, the file kept for the bytes. */
+  async function ingestPackets(id: string, path: string, name: string, onProgress: ((p: IngestProgress) => void) | undefined, move: boolean): Promise<string> {
+    const bytes = statSync(path).size;
+    catalog.prepare(
+      "INSERT INTO captures (id, name, format, bytes, status, created_at) VALUES (?, ?, 'pcap', ?, 'ingesting', ?)",
+    ).run(id, name, bytes, new Date().toISOString());
+    try {
+      const r = await ingestPacketCapture(dbPath(id), path, (raw) => decodePacket(raw, { layers: false }),
+        (p) => onProgress?.({ captureId: id, bytesRead: p.bytesRead, bytesTotal: bytes, events: p.packets, done: false }),
+        ingestLimitsFromEnv());
+      // A file with no whole packet is an error; a damaged file keeps its valid packets.
+      const status = r.packets === 0 && r.error ? "error" : "ready";
+      if (status === "ready") await keepFile(path, filePath(id), move);
+      catalog.prepare(
+        "UPDATE captures SET format = ?, events = ?, first_ts = ?, last_ts = ?, status = ?, error = ? WHERE id = ?",
+      ).run(r.format, r.packets, r.firstTs?.toString() ?? null, r.lastTs?.toString() ?? null, status, r.error ?? null, id);
+      onProgress?.({ captureId: id, bytesRead: bytes, bytesTotal: bytes, events: r.packets, done: true, error: r.error });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      catalog.prepare("UPDATE captures SET status = 'error', error = ? WHERE id = ?").run(message, id);
+      onProgress?.({ captureId: id, bytesRead: bytes, bytesTotal: bytes, events: 0, done: true, error: message });
+    }
+    return id;
   }
 
   /** A text profile (told by content) is kept as it is: checked whole by its importer (an
@@ -161,6 +210,7 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
     async ingestFile(path: string, name: string, onProgress?: (p: IngestProgress) => void, opts: { move?: boolean } = {}): Promise<string> {
       const id = randomBytes(8).toString("hex");
       if (await sniffProfileFile(path)) return importProfile(id, path, name, onProgress, opts.move === true);
+      if (isPacketKind(await captureKind(path))) return ingestPackets(id, path, name, onProgress, opts.move === true);
       const bytes = statSync(path).size;
       catalog.prepare(
         "INSERT INTO captures (id, name, format, bytes, status, created_at) VALUES (?, ?, 'scap', ?, 'ingesting', ?)",
@@ -203,6 +253,8 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
     },
 
     async gaps(id, filter, minNs) {
+      const pdb = packetDb(id);
+      if (pdb) return packetGaps(pdb, filter, minNs);
       const plan = planFilter(filter);
       const db = captureDb(id);
       if (!db) return undefined;
@@ -215,22 +267,50 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
       return gaps.map((g) => ({ num: g.num, prevNum: g.prevNum, gapNs: String(g.gapNs), ts: String(base + BigInt(tsOf.get(g.num) as number)) }));
     },
 
+    async packets(id, q) {
+      const db = packetDb(id);
+      return db && packetsPage(db, q);
+    },
+
+    async packet(id, num) {
+      const db = packetDb(id);
+      return db && packetDetail(db, keptFile(id), num);
+    },
+
+    async conversations(id) {
+      const db = packetDb(id);
+      return db && conversationRows(db);
+    },
+
+    async findings(id, kind) {
+      const db = packetDb(id);
+      return db && findingRows(db, kind);
+    },
+
+    async packetTimeline(id, filter, bins) {
+      const db = packetDb(id);
+      return db && packetBuckets(db, filter, bins);
+    },
+
     activity(id, fromNum, toNum) {
       const db = captureDb(id);
       return db && activityBetween(db, fromNum, toNum);
     },
 
-    async spectrogram(id, filter, bins) {
+    async spectrogram(id, userFilter, bins, window) {
+      const filter = withTimeRange(userFilter, window);
       const plan = planFilter(filter);
       const db = captureDb(id);
       if (!db) return undefined;
-      const span = spectrogramSpan(db);
+      const whole = spectrogramSpan(db);
+      // A window: its bins span it (its ends ns since base), and only its events count.
+      const span = window ? { ...whole, lo: Number(BigInt(window.from) - baseTs(db)), hi: Number(BigInt(window.to) - baseTs(db)) } : whole;
       const startTs = String(baseTs(db) + BigInt(span.lo));
       const answer = (s: { bins: number; binNs: number; cells: SpectrogramAnswer["cells"] }): SpectrogramAnswer =>
         ({ bins: s.bins, binNs: String(s.binNs), startTs, cells: s.cells });
       if (plan.sql) {
         // Unfiltered: from the pre-aggregated buckets (same cells), else a scan.
-        const fast = plan.sql.sql === "1" ? bucketSpectrogram(db, bins, span) : undefined;
+        const fast = !userFilter.trim() ? bucketSpectrogram(db, bins, span, window !== undefined) : undefined;
         return answer(fast ?? spectrogram(db, plan.sql, bins, span));
       }
       // Fields the columns cannot answer exactly: sysdig's own way, over the kept file.

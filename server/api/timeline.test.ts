@@ -13,7 +13,7 @@ import { openDb } from "../../db/open-db";
 import { ALL, findGaps, spectrogram, spectrogramSpan } from "./analyses";
 import { bucketGaps, bucketSpectrogram, hasBuckets, timeline } from "./timeline";
 import { filterCondition } from "./filter-condition";
-import { fixtureCapture, fixtureCaptures, sysdigLines } from "../testing/oracle";
+import { fixtureCapture, fixtureCaptures, runCasefile, sysdigLines } from "../testing/oracle";
 import { expectedSpectrogram, sysdigGaps, sysdigLatencies } from "../testing/sysdig-analyses";
 import { makeBigCapture } from "../../bench/big-capture";
 import type { Store } from "./store-types";
@@ -165,6 +165,32 @@ test("a filter only a replay answers (evt.buffer): spectrogram and timeline equa
   }
 });
 
+test("a spectrogram of a range: bins over the range, its cells sysdig's for the range's filter (store and command line)", async () => {
+  const files = [fixtureCapture("curl_google.scap"), fixtureCapture("falco_ping_sendto.scap")];
+  const { store, ids } = await storeWith(files);
+  try {
+    for (const [i, file] of files.entries()) {
+      const events = sysdigTimes(file);
+      const range = { from: String(events[Math.floor(events.length / 4)].ts), to: String(events[Math.floor((3 * events.length) / 4)].ts) };
+      for (const filter of ["", "evt.type=sendmsg or proc.name=curl", "evt.buffer contains . or evt.type=sendmsg"]) {
+        const shown = rangeFilter(filter, range);
+        const want = expectedSpectrogram({ ...sysdigLatencies(file, shown), first: BigInt(range.from), last: BigInt(range.to) }, 40);
+        assert.ok(want.cells.length > 0, `${basename(file)} ${shown}`);
+        const s = (await store.spectrogram(ids[i], filter, 40, range))!;
+        assert.equal(s.startTs, range.from);
+        assert.deepEqual({ binNs: Number(s.binNs), cells: s.cells }, { binNs: want.binNs, cells: want.cells }, `${basename(file)} ${shown}`);
+        // The command line the view prints gives the same cells.
+        const out = runCasefile(["spectrogram", file, "--filter", shown, "--bins", "40", "--from", range.from, "--to", range.to]);
+        assert.equal(out.status, 0, out.stderr);
+        const lines = out.stdout.trim().split("\n").slice(2).map((l) => l.trim().split(/\s+/));
+        assert.deepEqual(lines.map((l) => [Number(l[0]), Number(l[3]), Number(l[4])]), want.cells.map((c) => [c.t, c.count, c.example]), `command line: ${shown}`);
+      }
+    }
+  } finally {
+    await store.close();
+  }
+});
+
 test("on a capture of many buckets, the bucket paths equal the scans they replace", async () => {
   const dir = mkdtempSync(join(tmpdir(), "casefile-timeline-big-"));
   const big = join(dir, "big.scap");
@@ -175,6 +201,14 @@ test("on a capture of many buckets, the bucket paths equal the scans they replac
     const span = spectrogramSpan(db);
     for (const bins of [1, 3, 64, 200, 999, 4000]) {
       assert.deepEqual(bucketSpectrogram(db, bins, span), spectrogram(db, ALL, bins, span), `${bins} bins`);
+    }
+    // A window: from the buckets, as the scan with its evt.rawtime bounds answers.
+    const base = BigInt(db.prepare("SELECT value FROM meta WHERE key = 'base_ts'").pluck().get() as string);
+    for (const [a, b] of [[0.1, 0.2], [0.33, 0.9], [0.5, 0.5001]]) {
+      const lo = Math.floor(span.lo + a * (span.hi - span.lo)), hi = Math.floor(span.lo + b * (span.hi - span.lo));
+      const w = { ...span, lo, hi };
+      const where = filterCondition(rangeFilter("", { from: String(base + BigInt(lo)), to: String(base + BigInt(hi)) }));
+      for (const bins of [1, 50, 333]) assert.deepEqual(bucketSpectrogram(db, bins, w, true), spectrogram(db, where, bins, w), `window ${a}-${b}, ${bins} bins`);
     }
     for (const filter of ["", "proc.name=curl", "thread.tid=17498", "proc.name=nothing"]) {
       for (const min of [1e3, 1e6, 3e8, 2e9]) {

@@ -188,20 +188,23 @@ const DECADE = `(CASE WHEN e.latency < 10 THEN 0 ELSE min(length(e.latency) - 1,
  *  events of the few stretches finer than the finest bucket are read. Undefined without the
  *  buckets, or when events lie outside the bins (out-of-order timestamps before the first
  *  shown event): the caller scans then. */
-export function bucketSpectrogram(db: Db, bins: number, span: { lo: number; hi: number; firstNum: number }): Spectrogram | undefined {
+export function bucketSpectrogram(db: Db, bins: number, span: { lo: number; hi: number; firstNum: number }, windowed = false): Spectrogram | undefined {
   if (!hasBuckets(db)) return undefined;
   const binNs = binWidth(span.hi - span.lo, bins);
-  // Bin t holds ts with trunc((ts - lo) / binNs) = t: bin 0 also takes (lo - binNs, lo).
-  const start = span.lo - binNs + 1, end = span.lo + bins * binNs;
+  // Bin t holds ts with trunc((ts - lo) / binNs) = t: bin 0 also takes (lo - binNs, lo). A
+  // window (evt.rawtime>=lo and evt.rawtime<=hi) keeps only [lo, hi].
+  const start = windowed ? span.lo : span.lo - binNs + 1, end = windowed ? span.hi + 1 : span.lo + bins * binNs;
   const top = SP_LEVELS[SP_LEVELS.length - 1];
-  const outside = db.prepare(`SELECT count(*) FROM sp_buckets WHERE level = ? AND (bucket < ? OR bucket > ?)`).pluck()
+  const outside = windowed ? 0 : db.prepare(`SELECT count(*) FROM sp_buckets WHERE level = ? AND (bucket < ? OR bucket > ?)`).pluck()
     .get(top, Math.floor(start / 2 ** top), Math.floor((end - 1) / 2 ** top)) as number;
   if (outside > 0) return undefined;
   const parts: [number, number, number, number][] = []; // level, lo, hi, bin
   const raw: [number, number, number][] = []; // from, to, bin
   for (let t = 0; t < bins; t++) {
     const a = t === 0 ? start : span.lo + t * binNs;
-    for (const p of coverInterval(a, span.lo + (t + 1) * binNs, SP_LEVELS)) {
+    const b = Math.min(end, span.lo + (t + 1) * binNs);
+    if (b <= a) break;
+    for (const p of coverInterval(a, b, SP_LEVELS)) {
       if (p.level !== undefined) parts.push([p.level, p.lo, p.hi, t]);
       else raw.push([p.from, p.to, t]);
     }

@@ -13,8 +13,9 @@ import { readCaptureFile } from "../ingest/capture-stream";
 import { hostServices } from "../ingest/host-services";
 import { BufferedOut, fail } from "./output";
 import { readOptions } from "./options";
+import { withTimeRange } from "../core/filter/time-range";
 
-const USAGE = "usage: casefile spectrogram FILE [--filter F] [--bins B]";
+const USAGE = "usage: casefile spectrogram FILE [--filter F] [--bins B] [--from T --to T]";
 const UNITS = ["1ns", "10ns", "100ns", "1us", "10us", "100us", "1ms", "10ms", "100ms", "1s", "10s", "100s", "1000s"];
 
 /** "1us-10us" for decade 3; the last decade is open-ended. */
@@ -23,8 +24,12 @@ export function decadeLabel(d: number): string {
   return d + 1 < UNITS.length ? `${UNITS[d]}-${UNITS[d + 1]}` : `>=${UNITS[d]}`;
 }
 
-/** The spectrogram of a capture file: exit events that pass the predicate, by their latency. */
-export async function fileSpectrogram(file: string, predicate: Predicate | undefined, bins: number): Promise<{ spectrogram: Spectrogram; error?: Error }> {
+/** The spectrogram of a capture file: exit events that pass the predicate, by their latency.
+ *  `window` (ns since the epoch, both ends included): the bins span it instead of the capture
+ *  (the predicate keeps only its events: withTimeRange). */
+export async function fileSpectrogram(
+  file: string, predicate: Predicate | undefined, bins: number, window?: { from: bigint; to: bigint },
+): Promise<{ spectrogram: Spectrogram; error?: Error }> {
   const latency = extractorFor(resolveField("evt.latency")!.ref)!;
   const builder = new SpectrogramBuilder();
   // Time bins span every event of the capture that sysdig shows (with -D), matching or not: the
@@ -47,15 +52,26 @@ export async function fileSpectrogram(file: string, predicate: Predicate | undef
       filtering.event(ev);
     },
   };
-  const { error } = await readCaptureFile(file, handler);
+  if (window) {
+    baseHi = Number(window.from >> 32n);
+    baseLo = Number(window.from & 0xffffffffn);
+  }
+  const { error } = await readCaptureFile(file, window ? filtering : handler);
+  if (window) return { spectrogram: builder.cells(Number(window.to - window.from), bins), error };
   return { spectrogram: builder.cells(baseHi < 0 ? 0 : rel(lastHi, lastLo), bins), error };
 }
 
 export async function spectrogramCommand(args: string[]): Promise<number> {
-  const o = readOptions(args, { values: ["filter", "bins"] });
+  const o = readOptions(args, { values: ["filter", "bins", "from", "to"] });
   if ("error" in o) return fail(`${o.error}\n${USAGE}`);
   const [file, extra] = o.positional;
-  const filter = o.values.get("filter") ?? "", bins = Number(o.values.get("bins") ?? 100);
+  const from = o.values.get("from"), to = o.values.get("to");
+  if ((from === undefined) !== (to === undefined)) return fail(`--from and --to go together\n${USAGE}`);
+  if (from !== undefined && (!/^\d{1,20}$/.test(from) || !/^\d{1,20}$/.test(to!) || BigInt(to!) < BigInt(from))) {
+    return fail("--from and --to want ns since the epoch (evt.rawtime), --to not before --from");
+  }
+  const window = from !== undefined ? { from: BigInt(from), to: BigInt(to!) } : undefined;
+  const filter = withTimeRange(o.values.get("filter") ?? "", window && { from: from!, to: to! }), bins = Number(o.values.get("bins") ?? 100);
   if (!file || extra !== undefined) return fail(USAGE);
   if (!Number.isInteger(bins) || bins < 1 || bins > 100_000) return fail(`--bins wants a whole number from 1 to 100000`);
   let predicate: Predicate | undefined;
@@ -65,7 +81,7 @@ export async function spectrogramCommand(args: string[]): Promise<number> {
     if (e instanceof FilterError) return fail(e.message);
     throw e;
   }
-  const r = await fileSpectrogram(file, predicate, bins).catch((e: NodeJS.ErrnoException) => {
+  const r = await fileSpectrogram(file, predicate, bins, window).catch((e: NodeJS.ErrnoException) => {
     if (e.code === "ENOENT") return { error: new Error("no such file"), spectrogram: undefined };
     throw e;
   });
