@@ -6,32 +6,9 @@
 // at a time per collector: the profiler samples every CPU, a second one would only add cost.
 
 import { recordProfile, type ProfileOptions } from "./profile";
+import { readProfileRequest } from "../server/live/profile-requests";
 
-export const MAX_PROFILE_SECONDS = 300;
-
-export interface ProfileRequest {
-  seconds: number;
-  pid?: number;
-  hz?: number;
-}
-
-/** The request's arguments, or why they cannot be used (named, for the user). */
-export function readProfileRequest(msg: Record<string, unknown>): ProfileRequest | { error: string } {
-  const seconds = msg.seconds;
-  if (typeof seconds !== "number" || !(seconds > 0 && seconds <= MAX_PROFILE_SECONDS)) {
-    return { error: `seconds must be a number above 0 and at most ${MAX_PROFILE_SECONDS}, not ${JSON.stringify(seconds)}` };
-  }
-  const out: ProfileRequest = { seconds };
-  if (msg.pid !== undefined && msg.pid !== null) {
-    if (typeof msg.pid !== "number" || !Number.isInteger(msg.pid) || msg.pid <= 0) return { error: `pid must be a process id, not ${JSON.stringify(msg.pid)}` };
-    out.pid = msg.pid;
-  }
-  if (msg.hz !== undefined && msg.hz !== null) {
-    if (typeof msg.hz !== "number" || !Number.isInteger(msg.hz) || msg.hz < 1 || msg.hz > 10000) return { error: `hz must be a whole number from 1 to 10000, not ${JSON.stringify(msg.hz)}` };
-    out.hz = msg.hz;
-  }
-  return out;
-}
+export { readProfileRequest };
 
 /** A ProfileHandler for CollectorClient.onProfile. `record` is replaceable for tests of the
  *  message handling; the default runs bpf/profiler. */

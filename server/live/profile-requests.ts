@@ -16,6 +16,26 @@ export interface ProfileResult {
   sections: { name: string; unit: string; stacks: number; total: number }[];
 }
 
+export const MAX_PROFILE_SECONDS = 300;
+
+/** The request's arguments, or why they cannot be used (named, for the user). */
+export function readProfileRequest(msg: Record<string, unknown>): ProfileArgs | { error: string } {
+  const seconds = msg.seconds;
+  if (typeof seconds !== "number" || !(seconds > 0 && seconds <= MAX_PROFILE_SECONDS)) {
+    return { error: `seconds must be a number above 0 and at most ${MAX_PROFILE_SECONDS}, not ${JSON.stringify(seconds)}` };
+  }
+  const out: ProfileArgs = { seconds };
+  if (msg.pid !== undefined && msg.pid !== null) {
+    if (typeof msg.pid !== "number" || !Number.isInteger(msg.pid) || msg.pid <= 0) return { error: `pid must be a process id, not ${JSON.stringify(msg.pid)}` };
+    out.pid = msg.pid;
+  }
+  if (msg.hz !== undefined && msg.hz !== null) {
+    if (typeof msg.hz !== "number" || !Number.isInteger(msg.hz) || msg.hz < 1 || msg.hz > 10000) return { error: `hz must be a whole number from 1 to 10000, not ${JSON.stringify(msg.hz)}` };
+    out.hz = msg.hz;
+  }
+  return out;
+}
+
 /** Time a collector gets beyond the profile's own duration (symbolising, sending). */
 export const PROFILE_GRACE_MS = 60_000;
 
