@@ -1,4 +1,4 @@
-// `casefile collector [--server URL] [--host NAME] [--exclude-pid P]... [--source file:PATH[@RATE]]`:
+// `casefile collector [--server URL] [--host NAME] [--exclude-pid P]... [--source file:PATH[@RATE][*LOOPS]]`:
 // the privileged collector of this host (root: it loads BPF programs), connected to a
 // workbench server (collector/PROTOCOL.md) and recording what the server asks for. The token is
 // the server's, from CASEFILE_TOKEN.
@@ -9,7 +9,7 @@ import { CollectorClient } from "./collector-client";
 import { fileSourceOf } from "./record-command";
 import { profileHandler } from "./profile-handler";
 
-const USAGE = "usage: CASEFILE_TOKEN=TOKEN casefile collector [--server URL] [--host NAME] [--exclude-pid P]... [--source file:PATH[@RATE]]";
+const USAGE = "usage: CASEFILE_TOKEN=TOKEN casefile collector [--server URL] [--host NAME] [--exclude-pid P]... [--source file:PATH[@RATE][*LOOPS]]";
 
 /** ws://host:port/ws/collector from what a user may type: a server's http(s) URL (the one
  *  `casefile serve` prints, token and all), host:port, or the ws URL itself. */
@@ -42,7 +42,7 @@ export async function collectorCommand(args: string[]): Promise<number> {
   if (!token) return fail(`CASEFILE_TOKEN must hold the server's access token (the token= of the URL casefile serve printed)\n${USAGE}`);
   const sourceSpec = o.values.get("source");
   const source = sourceSpec === undefined ? undefined : fileSourceOf(sourceSpec);
-  if (sourceSpec !== undefined && !source) return fail(`--source must be file:PATH[@RATE], not ${JSON.stringify(sourceSpec)}`);
+  if (sourceSpec !== undefined && !source) return fail(`--source must be file:PATH[@RATE][*LOOPS], not ${JSON.stringify(sourceSpec)}`);
   if (!source && process.getuid?.() !== 0) return fail("the collector needs root (it loads BPF programs): run it with sudo");
   let server: string;
   try {

@@ -1,4 +1,4 @@
-// `casefile record -w OUT.scap [--duration D] [--snaplen N] [--source file:PATH[@RATE]] [FILTER]`:
+// `casefile record -w OUT.scap [--duration D] [--snaplen N] [--source file:PATH[@RATE][*LOOPS]] [FILTER]`:
 // a live recording of this host (root: the eBPF loader) written as a .scap that sysdig -r
 // reads. The kernel applies the filter's proc.pid / proc.name / container.id part; the whole
 // filter applies before writing. Stops after D, or on Ctrl-C / SIGTERM.
@@ -12,13 +12,14 @@ import { fail } from "../server/cli/output";
 import { Recording } from "./recording";
 import { FileSource, type CaptureSource } from "./sources";
 
-const USAGE = "usage: casefile record -w OUT.scap [--duration D] [--snaplen N] [--source file:PATH[@RATE]] [FILTER]";
+const USAGE = "usage: casefile record -w OUT.scap [--duration D] [--snaplen N] [--source file:PATH[@RATE][*LOOPS]] [FILTER]";
 
-/** `file:PATH[@RATE]`: replays PATH's events at RATE events/s (default: as fast as possible). */
+/** `file:PATH[@RATE][*LOOPS]`: replays PATH's events at RATE events/s (default: as fast as
+ *  possible), LOOPS times (default once). */
 export function fileSourceOf(spec: string): (() => CaptureSource) | undefined {
-  const m = /^file:(.+?)(?:@(\d+(?:\.\d+)?))?$/.exec(spec);
+  const m = /^file:(.+?)(?:@(\d+(?:\.\d+)?))?(?:\*(\d+))?$/.exec(spec);
   if (!m) return undefined;
-  return () => new FileSource(m[1], { rate: m[2] ? Number(m[2]) : Infinity });
+  return () => new FileSource(m[1], { rate: m[2] ? Number(m[2]) : Infinity, loops: m[3] ? Number(m[3]) : 1 });
 }
 
 export async function recordCommand(args: string[]): Promise<number> {

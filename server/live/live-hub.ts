@@ -54,7 +54,8 @@ interface Subscriber {
   filter: string;
   /** The next evt.num to look from. */
   from: number;
-  busy: boolean;
+  /** The query loop running for it, if any. */
+  pump?: Promise<void>;
   again: boolean;
 }
 
@@ -308,7 +309,7 @@ export class LiveHub {
       const filter = typeof m.filter === "string" ? m.filter.slice(0, 10_000) : "";
       // From the start: a browser that comes late sees the recording from its first event.
       const from = typeof m.from === "number" && m.from > 0 ? m.from : 1;
-      s.subscribers.set(ws, { filter, from, busy: false, again: false });
+      s.subscribers.set(ws, { filter, from, again: false });
       send(ws, { type: "live-stats", session: s.info.id, ...this.counters(s) });
       if (isOver(s.info.status)) send(ws, { type: "live-ended", session: s.info.id, status: s.info.status, events: s.capture.events, written: s.info.written, drops: s.info.drops, error: s.info.error });
       void this.pushTo(s, ws);
@@ -344,43 +345,43 @@ export class LiveHub {
   }
 
   /** New rows for one subscriber: one query at a time per subscriber (a commit while one runs
-   *  asks again after it). */
-  private async pushTo(s: Session, ws: WebSocket): Promise<void> {
+   *  asks again after it); resolves once the subscriber has every committed row. */
+  private pushTo(s: Session, ws: WebSocket): Promise<void> {
     const sub = s.subscribers.get(ws);
-    if (!sub) return;
-    if (sub.busy) {
+    if (!sub) return Promise.resolve();
+    if (sub.pump) {
       sub.again = true;
-      return;
+      return sub.pump;
     }
-    sub.busy = true;
-    try {
-      do {
-        sub.again = false;
-        const stored = s.capture.events;
-        if (sub.from > stored) break;
-        // Far behind (a fast recording): skip ahead to the last screenful; the store has all.
-        let skipped = 0;
-        if (stored - sub.from > 20 * ROWS_PER_PUSH && !sub.filter) {
-          skipped = stored - ROWS_PER_PUSH + 1 - sub.from;
-          sub.from = stored - ROWS_PER_PUSH + 1;
-        }
-        let page: { events: EventRow[]; next: number | null };
-        try {
-          page = await this.store.query("events", [s.info.id, { from: sub.from, limit: ROWS_PER_PUSH, filter: sub.filter }]);
-        } catch (e) {
-          send(ws, { type: "live-error", session: s.info.id, error: e instanceof Error ? e.message : String(e) });
-          s.subscribers.delete(ws);
-          return;
-        }
-        if (!s.subscribers.has(ws)) return;
-        // Rows up to what was committed when asked; `next` says where the next ones start.
-        sub.from = page.next ?? stored + 1;
-        if (page.events.length || skipped) send(ws, { type: "live-rows", session: s.info.id, events: page.events, skipped });
-        if (page.next !== null) sub.again = true;
-      } while (sub.again && ws.readyState === WebSocket.OPEN);
-    } finally {
-      sub.busy = false;
-    }
+    sub.pump = this.pump(s, ws, sub).finally(() => (sub.pump = undefined));
+    return sub.pump;
+  }
+
+  private async pump(s: Session, ws: WebSocket, sub: Subscriber): Promise<void> {
+    do {
+      sub.again = false;
+      const stored = s.capture.events;
+      if (sub.from > stored) break;
+      // Far behind (a fast recording): skip ahead to the last screenful; the store has all.
+      let skipped = 0;
+      if (stored - sub.from > 20 * ROWS_PER_PUSH && !sub.filter) {
+        skipped = stored - ROWS_PER_PUSH + 1 - sub.from;
+        sub.from = stored - ROWS_PER_PUSH + 1;
+      }
+      let page: { events: EventRow[]; next: number | null };
+      try {
+        page = await this.store.query("events", [s.info.id, { from: sub.from, limit: ROWS_PER_PUSH, filter: sub.filter }]);
+      } catch (e) {
+        send(ws, { type: "live-error", session: s.info.id, error: e instanceof Error ? e.message : String(e) });
+        s.subscribers.delete(ws);
+        return;
+      }
+      if (!s.subscribers.has(ws)) return;
+      // Rows up to what was committed when asked; `next` says where the next ones start.
+      sub.from = page.next ?? stored + 1;
+      if (page.events.length || skipped) send(ws, { type: "live-rows", session: s.info.id, events: page.events, skipped });
+      if (page.next !== null) sub.again = true;
+    } while (sub.again && ws.readyState === WebSocket.OPEN);
   }
 
   private broadcast(m: object): void {
