@@ -1,11 +1,12 @@
 // `casefile serve [--host H] [--port P]`: starts the workbench and prints, as the first line of
 // stdout, the URL to open (it carries the access token, so scripts can read it from there).
 
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { maxUploadFromEnv } from "../api/upload";
 import { ingestLimitsFromEnv } from "../ingest/ingest";
-import { startServer } from "./serve";
+import { projectRoot, startServer } from "./serve";
 import { maxUploadsFromEnv } from "./upload-route";
 import { readOptions } from "../cli/options";
 
@@ -36,11 +37,15 @@ export async function serveCommand(args: string[]): Promise<void> {
   const server = await startServer({ host, port, dataDir, token, maxUpload: maxUploadFromEnv(), maxUploads: maxUploadsFromEnv(), offerDemo: process.env.CASEFILE_DEMO !== "off" });
   process.stdout.write(`Casefile on ${server.url}\n`);
   process.stderr.write(`data in ${dataDir}; press Ctrl-C to stop\n`);
+  // As root the server records this host itself: the collector runs as a child process (it
+  // traces neither itself nor this server). CASEFILE_COLLECTOR=off leaves it out.
+  const collector = process.getuid?.() === 0 && process.env.CASEFILE_COLLECTOR !== "off" ? startLocalCollector(server.origin, token) : undefined;
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(130); // a second Ctrl-C means now
     stopping = true;
+    collector?.kill("SIGTERM");
     server.close().then(
       () => process.exit(signal === "SIGINT" ? 130 : 0),
       (e: unknown) => {
@@ -51,4 +56,15 @@ export async function serveCommand(args: string[]): Promise<void> {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+}
+
+/** `casefile collector` for this host, connected to this server. */
+function startLocalCollector(origin: string, token: string): ChildProcess {
+  const child = spawn(process.execPath, [
+    join(projectRoot, "bin/casefile"), "collector", "--server", `${origin.replace(/^http/, "ws")}/ws/collector`, "--exclude-pid", String(process.pid),
+  ], { env: { ...process.env, CASEFILE_TOKEN: token }, stdio: ["ignore", "inherit", "inherit"] });
+  child.on("exit", (code, signal) => {
+    if (signal !== "SIGTERM") process.stderr.write(`casefile: the collector of this host stopped (${code ?? signal}); live sessions need one: run casefile collector as root\n`);
+  });
+  return child;
 }
