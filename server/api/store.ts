@@ -35,7 +35,7 @@ import { decodePacket } from "../core/packets/decode";
 import { conversationRows, findingRows, packetBuckets, packetDetail, packetGaps, packetsPage } from "./packet-store";
 import { withTimeRange } from "../core/filter/time-range";
 import { answerFlame, checkProfileFile, sniffProfileFile } from "./flame-store";
-import { bucketGaps, bucketSpectrogram, nearestEvent, replaySpectrogram, replayTimeline, timeline, type Timeline } from "./timeline";
+import { bucketGaps, bucketSpectrogram, nearestEvent, replayNearest, replaySpectrogram, replayTimeline, timeline, type Timeline } from "./timeline";
 import type { TimelineAnswer } from "./store-types";
 
 interface CaptureRecord {
@@ -359,7 +359,12 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
       if (!db) return undefined;
       const base = baseTs(db);
       const at = Number(BigInt(ts) - base);
-      // A filter only a replay answers: the nearest event of the columns' answer, approximately.
+      // A filter only a replay answers: the kept file, as for events.
+      const file = plan.sql ? undefined : keptFile(id);
+      if (file) {
+        const e = await replayNearest(file, plan.predicate!, BigInt(ts), replay);
+        return e ? { num: e.num, ts: String(e.ts) } : null;
+      }
       const where = plan.sql ?? filterCondition(filter);
       const e = nearestEvent(db, at, where.sql === "1" ? undefined : where);
       return e ? { num: e.num, ts: String(base + BigInt(e.ts)) } : null;

@@ -146,7 +146,7 @@ test("timeline: per process, every event sysdig prints is counted once; the near
   }
 });
 
-test("a filter only a replay answers (evt.buffer): spectrogram and timeline equal sysdig's", async () => {
+test("a filter only a replay answers (evt.buffer): spectrogram, timeline and nearest event equal sysdig's", async () => {
   const file = fixtureCapture("curl_google.scap");
   const { store, ids } = await storeWith([file]);
   try {
@@ -159,6 +159,14 @@ test("a filter only a replay answers (evt.buffer): spectrogram and timeline equa
       const t = (await store.timeline(ids[0], { bins: 20, by: "thread", rows: 50, filter }))!;
       assert.equal(t.source, "replay");
       assert.equal(t.rows.reduce((n, r) => n + r.total, 0), sysdigTimes(file, filter).length, filter);
+      // The timeline's click under that filter: the nearest of sysdig's matching events.
+      const evs = sysdigTimes(file, filter);
+      for (const k of [0, 0.5, 1]) {
+        const at = evs[Math.min(evs.length - 1, Math.floor(k * evs.length))].ts + 12_345n;
+        const abs = (x: bigint) => (x < 0n ? -x : x);
+        const best = evs.reduce((p, e) => (abs(e.ts - at) < abs(p.ts - at) ? e : p));
+        assert.equal((await store.nearest(ids[0], String(at), filter))?.num, best.num, `${filter} nearest`);
+      }
     }
   } finally {
     await store.close();

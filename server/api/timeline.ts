@@ -181,6 +181,20 @@ export function nearestEvent(db: Db, at: number, where?: SqlCondition): { num: n
   }
 }
 
+/** nearestEvent for a filter only a replay answers: the kept file read through the predicate.
+ *  at: ns since the epoch. The lowest evt.num wins a tie, as in nearestEvent. */
+export async function replayNearest(file: string, predicate: Predicate, at: bigint, replay: ReplayOptions = {}): Promise<{ num: number; ts: bigint } | undefined> {
+  let best: { num: number; ts: bigint; d: bigint } | undefined;
+  const handler = filteringHandler((_ctx, ev, num) => {
+    if (ev.tsHi === 0 && ev.tsLo === 0) return;
+    const ts = (BigInt(ev.tsHi) << 32n) | BigInt(ev.tsLo);
+    const d = ts > at ? ts - at : at - ts;
+    if (!best || d < best.d) best = { num, ts, d };
+  }, predicate);
+  await readCaptureFile(file, handler, replay);
+  return best && { num: best.num, ts: best.ts };
+}
+
 const DECADE = `(CASE WHEN e.latency < 10 THEN 0 ELSE min(length(e.latency) - 1, ${MAX_DECADE}) END)`;
 
 /** The unfiltered spectrogram (analyses.ts spectrogram(), same cells) from the sp_buckets:
