@@ -112,10 +112,10 @@ test("sandwich: callers above the function, callees below, recursion counted onc
   assert.equal(s.total, 17);
   assert.equal(s.callers.total[0], 17);
   const ck = sortedChildren(s.callers, "alpha");
-  // Callers, nearest first: f ← main, f ← h ← main, f ← other.
-  assert.equal(s.callers.total[nodeAtPath(s.callers, ck, ["f", "h", "main"])], 5);
-  assert.equal(s.callers.total[nodeAtPath(s.callers, ck, ["f", "other"])], 2);
+  // Callers, nearest first, under f (the root): main, h ← main, other.
+  assert.equal(s.callers.total[nodeAtPath(s.callers, ck, ["h", "main"])], 5);
+  assert.equal(s.callers.total[nodeAtPath(s.callers, ck, ["other"])], 2);
   const ek = sortedChildren(s.callees, "alpha");
-  assert.equal(s.callees.total[nodeAtPath(s.callees, ek, ["f", "g"])], 10);
-  assert.equal(s.callees.total[nodeAtPath(s.callees, ek, ["f", "f", "k"])], 5);
+  assert.equal(s.callees.total[nodeAtPath(s.callees, ek, ["g"])], 10);
+  assert.equal(s.callees.total[nodeAtPath(s.callees, ek, ["f", "k"])], 5);
 });

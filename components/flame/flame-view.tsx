@@ -107,7 +107,7 @@ export function FlameView({ captureId, fileName, format, filter, range, onFilter
     : `casefile flame ${shellWord(fileName)}${filter ? ` --filter ${shellWord(filter)}` : ""}${range ? ` --from ${range.from} --to ${BigInt(range.to) + 1n}` : ""}`;
 
   return (
-    <section className="analysis flame" aria-label="flame graph" data-testid="flame-view">
+    <section ref={box} className="analysis flame" aria-label="flame graph" data-testid="flame-view">
       <div className="analysis-head">
         <p className="analysis-what">
           {format === "scap" ? (
@@ -150,7 +150,7 @@ export function FlameView({ captureId, fileName, format, filter, range, onFilter
                 </nav>
               )}
               {tree.baseTotal && <DiffLegend data={data!} tree={tree} unit={unit} />}
-              <div ref={box} className={styles.box}>
+              <div className={styles.box}>
                 {sw && swKids ? (
                   <div data-testid="flame-sandwich">
                     <p className={styles.sandwichTitle}>
@@ -158,8 +158,8 @@ export function FlameView({ captureId, fileName, format, filter, range, onFilter
                       Callers above, callees below.{" "}
                       <button type="button" className="link-button" onClick={() => update({ sandwich: "" })} data-testid="flame-sandwich-close">close the sandwich</button>
                     </p>
-                    <FlameCanvas tree={sw.callers} kids={swKids.callers} width={width} order="flame" sort={s.sort} focus={0} rootLabel={`callers of ${s.sandwich}`} onHover={onHover(sw.callers)} onClick={() => {}} testId="flame-callers" />
-                    <FlameCanvas tree={sw.callees} kids={swKids.callees} width={width} order="icicle" sort={s.sort} focus={0} rootLabel={`called by ${s.sandwich}`} onHover={onHover(sw.callees)} onClick={() => {}} testId="flame-callees" />
+                    <FlameCanvas tree={sw.callers} kids={swKids.callers} width={width} order="flame" sort={s.sort} focus={0} rootLabel={s.sandwich} onHover={onHover(sw.callers)} onClick={() => {}} testId="flame-callers" />
+                    <FlameCanvas tree={sw.callees} kids={swKids.callees} width={width} order="icicle" sort={s.sort} focus={0} rootLabel={s.sandwich} onHover={onHover(sw.callees)} onClick={() => {}} testId="flame-callees" />
                   </div>
                 ) : (
                   <FlameCanvas

@@ -18,9 +18,10 @@ function perf(args: string[]): string {
   return r.stdout;
 }
 
-/** Records every CPU's cpu-clock samples with call graphs while `command` runs. */
-export function perfRecord(out: string, hz: number, command: string[]): void {
-  perf(["record", "-q", "-e", "cpu-clock", "-F", String(hz), "-g", "-a", "-o", out, "--", ...command]);
+/** Records cpu-clock samples with call graphs while `command` runs: of every CPU, or of the
+ *  command alone (`allCpus` false). */
+export function perfRecord(out: string, hz: number, command: string[], allCpus = true): void {
+  perf(["record", "-q", "-e", "cpu-clock", "-F", String(hz), "-g", ...(allCpus ? ["-a"] : []), "-o", out, "--", ...command]);
 }
 
 export function perfScript(data: string): string {
@@ -44,6 +45,21 @@ export function perfReportLeaves(data: string): PerfLeafRow[] {
     const m = /^\[(.)\] (.*)$/.exec(f[3] ?? "");
     if (f.length !== 4 || !m) throw new Error(`perf report printed a line this test does not read: ${JSON.stringify(line)}`);
     rows.push({ comm: f[2], kernel: m[1] === "k", symbol: m[2], samples: Number(f[1]) });
+  }
+  return rows;
+}
+
+/** perf's "Children" share of each symbol: the fraction of all samples with the symbol anywhere
+ *  in their call chain (`perf report --children -s sym`), by (kernel?, symbol). */
+export function perfReportChildren(data: string): { kernel: boolean; symbol: string; children: number }[] {
+  const text = perf(["report", "-i", data, "--children", "--stdio", "-n", "-g", "none", "-s", "sym", "-t", "\t"]);
+  const rows: { kernel: boolean; symbol: string; children: number }[] = [];
+  for (const line of text.split("\n")) {
+    if (line.startsWith("#") || !line.trim()) continue;
+    const f = line.split("\t").map((x) => x.trim());
+    const m = /^\[(.)\] (.*)$/.exec(f[3] ?? "");
+    if (f.length !== 4 || !m || !f[0].endsWith("%")) throw new Error(`perf report printed a line this test does not read: ${JSON.stringify(line)}`);
+    rows.push({ kernel: m[1] === "k", symbol: m[2], children: Number(f[0].slice(0, -1)) / 100 });
   }
   return rows;
 }

@@ -42,12 +42,17 @@ export default async function CapturePage({ params, searchParams }: Props) {
         <dl>
           <dt title={capture.format === "profile" ? "distinct stacks in the profile" : "stored events, including those sysdig does not print"}>{capture.format === "profile" ? "stacks" : "events"}</dt>
           <dd>{count(capture.events)}</dd>
-          <dt>from</dt>
-          <dd>{dateTimeUtc(capture.firstTs)}</dd>
-          <dt>to</dt>
-          <dd>{dateTimeUtc(capture.lastTs)}</dd>
-          <dt>span</dt>
-          <dd>{duration(capture.firstTs, capture.lastTs)}</dd>
+          {/* A profile's stacks carry no timestamps. */}
+          {capture.format !== "profile" && (
+            <>
+              <dt>from</dt>
+              <dd>{dateTimeUtc(capture.firstTs)}</dd>
+              <dt>to</dt>
+              <dd>{dateTimeUtc(capture.lastTs)}</dd>
+              <dt>span</dt>
+              <dd>{duration(capture.firstTs, capture.lastTs)}</dd>
+            </>
+          )}
           <dt>size</dt>
           <dd>{bytes(capture.bytes)}</dd>
           <dt>status</dt>

@@ -174,8 +174,9 @@ export function treeFolded(t: FlameTree): string[] {
 
 /**
  * The sandwich of one function: the stacks that call it, inverted (its callers, nearest first,
- * hanging from it), and what it calls (its callees merged over every place it appears). Only
- * the outermost occurrence on a path counts, so recursion is not counted twice.
+ * hanging from it), and what it calls (its callees merged over every place it appears); the
+ * root of both trees is the function itself. Only the outermost occurrence on a path counts,
+ * so recursion is not counted twice.
  */
 export function sandwich(t: FlameTree, fn: string): { callers: FlameTree; callees: FlameTree; total: number; self: number } {
   const id = t.names.indexOf(fn);
@@ -190,13 +191,13 @@ export function sandwich(t: FlameTree, fn: string): { callers: FlameTree; callee
     if (t.name[node] === id) self += t.self[node];
     if (!inside && t.name[node] === id) {
       total += t.total[node];
-      callers.add([fn, ...path.slice().reverse()], t.total[node]);
+      callers.add(path.slice().reverse(), t.total[node]);
       // Callees: this node's subtree, re-rooted at fn.
       const sub = (n: number, p: string[]) => {
         if (t.self[n] > 0) callees.add(p, t.self[n]);
         for (const k of kids[n]) sub(k, [...p, t.names[t.name[k]]]);
       };
-      sub(node, [fn]);
+      sub(node, []);
       for (const k of kids[node]) walk(k, [], true);
       return;
     }

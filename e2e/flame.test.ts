@@ -1,0 +1,196 @@
+// Flame graphs end to end, in Chromium, against the reference tools: the syscall-time flame graph
+// of a fixture capture gives each process the total sysdig's evt.latency sums give (side table
+// and tooltip); a folded file and a live `perf script` recording are uploaded through the page
+// and searched, their matched share checked against plain sums over the folded text and against
+// perf's own "Children" share of the symbol; a differential of two profiles shows its legend and
+// each frame's before and after. Screenshots in e2e/artifacts/. Needs `npx next build` first.
+//
+//   node --import tsx --test e2e/flame.test.ts
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
+import { fixtureCapture, sysdigLines } from "../server/testing/oracle";
+import { perfRecord, perfReportChildren, perfScript } from "../server/testing/perf-oracle";
+
+const TOKEN = "e2e-flame-0123456789abcdef0123456789ab";
+const CURL = fixtureCapture("curl_google.scap");
+const ARTIFACTS = path.join(projectRoot, "e2e", "artifacts");
+
+let server: RunningServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let dataDir: string;
+const pageErrors: string[] = [];
+
+before(async () => {
+  if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
+    throw new Error(`no production build in ${projectRoot}/.next: run \`NEXT_TELEMETRY_DISABLED=1 npx next build\` first`);
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  dataDir = mkdtempSync(path.join(tmpdir(), "casefile-e2e-flame-"));
+  server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  page = await context.newPage();
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+function post(urlPath: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: "127.0.0.1", port: server.port, method: "POST", path: urlPath,
+      headers: { host: `127.0.0.1:${server.port}`, authorization: `Bearer ${TOKEN}`, ...headers },
+    }, (res) => {
+      let data = "";
+      res.on("data", (c) => (data += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(data) }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+/** The side table's rows: name → total (raw value). */
+async function tableTotals(): Promise<Map<string, number>> {
+  const rows = page.getByTestId("flame-row");
+  await rows.first().waitFor();
+  const out = new Map<string, number>();
+  for (const r of await rows.all()) out.set((await r.getAttribute("data-name"))!, Number(await r.getAttribute("data-total")));
+  return out;
+}
+
+/** Uploads a file through the page's file input; resolves with the new entry's id. */
+async function uploadThroughPage(file: string): Promise<string> {
+  await page.goto(`${server.origin}/?token=${TOKEN}`);
+  await page.getByTestId("upload-input").setInputFiles(file);
+  const row = page.locator("tr", { hasText: path.basename(file) });
+  const link = row.locator("a").first();
+  await link.waitFor({ timeout: 30_000 });
+  const href = (await link.getAttribute("href"))!;
+  return /\/captures\/([0-9a-f]{16})/.exec(href)![1];
+}
+
+test("the syscall-time flame graph: each process's total is sysdig's sum of evt.latency", { timeout: 120_000 }, async () => {
+  const r = await post("/api/captures", readFileSync(CURL), { "x-filename": "curl_google.scap" });
+  assert.equal(r.status, 201);
+  const id = r.json.id as string;
+  const expected = new Map<string, number>();
+  for (const l of sysdigLines(CURL, ["-p", "%evt.latency %proc.name", "evt.dir=<"])) {
+    const sp = l.indexOf(" ");
+    expected.set(l.slice(sp + 1), (expected.get(l.slice(sp + 1)) ?? 0) + Number(l.slice(0, sp)));
+  }
+  await page.goto(`${server.origin}/captures/${id}?token=${TOKEN}`);
+  await page.getByTestId("view-tab-flame").click();
+  await page.getByTestId("flame-canvas").waitFor();
+  assert.deepEqual(new Map([...(await tableTotals())].sort()), new Map([...expected].sort()));
+  // The tooltip of the widest process (its row just above "all", at the left).
+  const canvas = page.getByTestId("flame-canvas");
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + 20, box.y + box.height - 17 - 8);
+  const tip = page.getByTestId("flame-tooltip");
+  await tip.waitFor();
+  const busiest = [...expected].sort((a, b) => b[1] - a[1])[0];
+  assert.match(await tip.innerText(), new RegExp(`^${busiest[0]}\\n`));
+  await shot("flame-01-syscall-time");
+  // Click it: zoomed, with a breadcrumb; the URL keeps the zoom.
+  await page.mouse.click(box.x + 20, box.y + box.height - 17 - 8);
+  await page.getByTestId("flame-crumbs").waitFor();
+  assert.match(page.url(), /view=flame/);
+  assert.match(page.url(), /fz=/);
+  await shot("flame-02-zoomed");
+  assert.deepEqual(pageErrors, []);
+});
+
+test("a folded file and a perf script recording, uploaded and searched: the matched share is the tools'", { timeout: 180_000 }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "casefile-e2e-profiles-"));
+  try {
+    // Folded: the expected share by plain sums over the text (stacks with a frame named read).
+    const folded = "app;main;loop;read_[k] 30\napp;main;loop;compute 50\napp;main;read_[k] 5\napp;gc;sweep 15\napp;main;loop;read_[k];read_[k] 2\n";
+    const foldedFile = path.join(dir, "before.folded");
+    writeFileSync(foldedFile, folded);
+    const lines = folded.trim().split("\n").map((l) => [l.slice(0, l.lastIndexOf(" ")).split(";"), Number(l.slice(l.lastIndexOf(" ") + 1))] as const);
+    const total = lines.reduce((s, [, v]) => s + v, 0);
+    const withRead = lines.filter(([f]) => f.includes("read_[k]")).reduce((s, [, v]) => s + v, 0);
+    const id = await uploadThroughPage(foldedFile);
+    await page.goto(`${server.origin}/captures/${id}?token=${TOKEN}`);
+    await page.getByTestId("flame-canvas").waitFor();
+    await page.getByTestId("flame-search").fill("read");
+    await page.getByTestId("flame-search").press("Enter");
+    const matched = page.getByTestId("flame-matched");
+    await matched.waitFor();
+    assert.match(await matched.innerText(), new RegExp(`^matched ${(100 * withRead / total).toFixed(1)}% \\(${withRead} samples of ${total} samples\\)`));
+    await shot("flame-03-folded-search");
+
+    // perf script of a live recording of dd; perf report's Children share of do_syscall_64.
+    const data = path.join(dir, "perf.data");
+    perfRecord(data, 999, ["dd", "if=/dev/zero", "of=/dev/null", "bs=64", "count=400000"], false);
+    const perfFile = path.join(dir, "dd.perf.txt");
+    writeFileSync(perfFile, perfScript(data));
+    const sym = perfReportChildren(data).filter((r) => r.kernel && r.symbol === "do_syscall_64")[0];
+    assert.ok(sym, "perf saw do_syscall_64");
+    const pid = await uploadThroughPage(perfFile);
+    await page.goto(`${server.origin}/captures/${pid}?token=${TOKEN}`);
+    await page.getByTestId("flame-canvas").waitFor();
+    await page.getByTestId("flame-search").fill("/^do_syscall_64_\\[k\\]$/");
+    await page.getByTestId("flame-search").press("Enter");
+    await matched.waitFor();
+    const m = /^matched [\d.]+% \(([\d,]+) samples? of ([\d,]+) samples\)/.exec(await matched.innerText());
+    assert.ok(m, await matched.innerText());
+    const [n, all] = [Number(m[1].replace(/,/g, "")), Number(m[2].replace(/,/g, ""))];
+    // perf prints the share to two decimals of a percent: the count it stands for, exactly.
+    assert.equal(n, Math.round(sym.children * all), `perf: ${(100 * sym.children).toFixed(2)}% of ${all}`);
+    await shot("flame-04-perf-search");
+
+    // Icicle and left-heavy, from the URL's controls.
+    await page.getByTestId("flame-order-icicle").click();
+    await page.getByTestId("flame-sort-heavy").click();
+    await page.waitForURL(/ford=icicle/);
+    await shot("flame-05-perf-icicle");
+
+    // The sandwich of read_[k] in the folded profile: callers above, callees below.
+    await page.goto(`${server.origin}/captures/${id}?token=${TOKEN}&fsw=read_%5Bk%5D`);
+    await page.getByTestId("flame-sandwich").waitFor();
+    assert.match(await page.getByTestId("flame-sandwich").innerText(), new RegExp(`read_\\[k\\]: ${withRead} samples total`));
+    await shot("flame-06-sandwich");
+
+    // A differential of two profiles: before (the folded file), after (one where compute grew).
+    const afterFile = path.join(dir, "after.folded");
+    writeFileSync(afterFile, "app;main;loop;read_[k] 10\napp;main;loop;compute 120\napp;gc;sweep 20\n");
+    const aid = await uploadThroughPage(afterFile);
+    await page.goto(`${server.origin}/captures/${aid}?token=${TOKEN}`);
+    await page.getByTestId("flame-canvas").waitFor();
+    await page.getByTestId("flame-compare").click();
+    await page.getByTestId("flame-base").selectOption(id);
+    await page.getByTestId("flame-compare-go").click();
+    await page.getByTestId("flame-legend").waitFor();
+    assert.match(page.url(), new RegExp(`fb=${id}`));
+    // The table of the root's children: app, after 150, before 102 scaled to 150 (difffolded -n).
+    const row = page.locator('[data-testid="flame-row"][data-name="app"]');
+    await row.waitFor();
+    assert.equal(Number(await row.getAttribute("data-total")), 150);
+    assert.match(await row.innerText(), /150 samples.*150 samples/s);
+    await shot("flame-07-differential");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(pageErrors, []);
+});
