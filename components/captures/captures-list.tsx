@@ -56,7 +56,7 @@ export function CapturesList({ captures, progress, onDelete }: Props) {
               </td>
               <td className="actions">
                 {openable && <Link className="button" href={`/captures/${c.id}`}>open</Link>}
-                <button type="button" className="button danger" onClick={() => onDelete(c)} disabled={c.status === "ingesting"}>
+                <button type="button" className="button danger" onClick={() => onDelete(c)} disabled={c.status === "ingesting" || c.status === "live"}>
                   delete
                 </button>
               </td>

@@ -4,6 +4,7 @@
 // server's progress broadcast (so captures added from another tab or `casefile ingest` elsewhere
 // in this server show up too).
 
+import Link from "next/link";
 import { useCallback, useRef, useState } from "react";
 import type { CaptureSummary } from "../../server/api/store-types";
 import { deleteCapture, fetchCaptures } from "../ui/api";
@@ -60,7 +61,12 @@ export function CapturesWorkbench({ initial }: { initial: CaptureSummary[] }) {
     <>
       <UploadPanel ingest={byUpload} onUploaded={onUploaded} />
       <section className="panel" aria-labelledby="captures-title">
-        <h2 id="captures-title">Captures</h2>
+        <h2 id="captures-title">
+          Captures{" "}
+          <Link href="/live" className="button" data-testid="live-link" title="record a host live: attach to a process or a filter">
+            Live: record a host
+          </Link>
+        </h2>
         {problem && (
           <p className="error-text" role="alert">
             {problem}
