@@ -144,7 +144,14 @@ static int on_record(void *ctx, void *data, size_t size)
 		flush_out();
 	memcpy(out + out_len, data, size);
 	out_len += size;
-	n_records++;
+	/* A record may hold more than one event block (a syscall's enter and exit together). */
+	for (size_t at = 0; at + 8 <= size;) {
+		unsigned int len = *(unsigned int *)((char *)data + at + 4);
+		n_records++;
+		if (len < 12)
+			break;
+		at += len;
+	}
 	return 0;
 }
 
@@ -396,8 +403,7 @@ int main(int argc, char **argv)
 	}
 	skel->rodata->n_cgroup_filters = n_cgroups;
 	skel->rodata->filter_cgroup = n_cgroups > 0;
-	if (!with_switch)
-		bpf_program__set_autoload(skel->progs.cf_switch, false);
+	skel->rodata->with_switch = with_switch;
 	if (!with_net) {
 		bpf_program__set_autoload(skel->progs.cf_tcp_state, false);
 		bpf_program__set_autoload(skel->progs.cf_tcp_retransmit, false);

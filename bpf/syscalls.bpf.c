@@ -41,6 +41,8 @@ const volatile struct cf_syscall sc_table[CF_MAX_SYSCALLS] = {};
 const volatile __u32 snaplen = 80;
 const volatile __u8 filter_pid = 0, filter_comm = 0, filter_cgroup = 0, have_excluded = 0;
 const volatile __u8 follow_children = 1;
+/* Whether switch events are recorded (the program runs anyway, to flush pending enters). */
+const volatile __u8 with_switch = 1;
 #define CF_FAST_EXCLUDED 4
 const volatile __u32 excluded_fast[CF_FAST_EXCLUDED] = {};
 const volatile __u8 n_cgroup_filters = 0;
@@ -81,6 +83,24 @@ struct {
 	__type(key, __u32);
 	__type(value, struct build_state);
 } bstate SEC(".maps");
+
+/* A generic enter event not yet output, per CPU: it goes out in one record with its exit when
+ * nothing ran in between (a syscall that does not block, the common case: one ring reservation
+ * instead of two), or alone, first, as soon as anything else on this CPU is recorded or the
+ * thread is switched out. Its timestamp is the enter's, so a reader sees the same events in the
+ * same per-thread order; across CPUs, records were never in strict timestamp order. */
+struct pending_enter {
+	__u64 ts;
+	__u32 tid;
+	__u16 ppm_sc, id;
+	__u32 valid;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pending_enter);
+} pending SEC(".maps");
 
 /* Processes (tgids) to trace; with follow_children, a fork of one adds the child. */
 struct {
@@ -134,20 +154,31 @@ static __always_inline bool cgroup_matches(struct task_struct *task)
 	return false;
 }
 
-/* Whether the current thread is traced: checked first thing in every program, so a session
- * attached to one process costs the rest of the host a map lookup per event. */
-static __always_inline bool interesting(void)
+/* The last filter verdict on this CPU, for its thread: a thread's syscalls come in runs on a
+ * CPU, and a comm or pid lookup costs more than the rest of an untraced syscall. Forgotten at
+ * every switch and exec (a comm changes at exec; a thread renaming itself with prctl keeps its
+ * verdict until it is next switched out). */
+struct verdict_cache {
+	__u64 pid_tgid;
+	__u64 verdict;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct verdict_cache);
+} vcache SEC(".maps");
+
+static __always_inline void forget_verdict(void)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	/* The first few excluded pids (the loader's own, the collector's, the server's) are
-	 * compared here, without a map lookup: this runs for every syscall on the host. */
-	for (int i = 0; i < CF_FAST_EXCLUDED; i++)
-		if (excluded_fast[i] == tgid)
-			return false;
-	if (have_excluded && bpf_map_lookup_elem(&excluded, &tgid))
-		return false;
-	if (!filter_pid && !filter_comm && !filter_cgroup)
-		return true;
+	__u32 zero = 0;
+	struct verdict_cache *vc = bpf_map_lookup_elem(&vcache, &zero);
+	if (vc)
+		vc->pid_tgid = 0;
+}
+
+static __always_inline bool filters_match(__u32 tgid)
+{
 	if (filter_pid && bpf_map_lookup_elem(&pids, &tgid))
 		return true;
 	if (filter_comm) {
@@ -161,6 +192,33 @@ static __always_inline bool interesting(void)
 	return false;
 }
 
+/* Whether the current thread is traced: checked first thing in every program, so a session
+ * attached to one process costs the rest of the host little per event. */
+static __always_inline bool interesting(void)
+{
+	__u64 pt = bpf_get_current_pid_tgid();
+	__u32 tgid = pt >> 32;
+	/* The first few excluded pids (the loader's own, the collector's, the server's) are
+	 * compared here, without a map lookup: this runs for every syscall on the host. */
+	for (int i = 0; i < CF_FAST_EXCLUDED; i++)
+		if (excluded_fast[i] == tgid)
+			return false;
+	if (have_excluded && bpf_map_lookup_elem(&excluded, &tgid))
+		return false;
+	if (!filter_pid && !filter_comm && !filter_cgroup)
+		return true;
+	__u32 zero = 0;
+	struct verdict_cache *vc = bpf_map_lookup_elem(&vcache, &zero);
+	if (vc && vc->pid_tgid == pt)
+		return vc->verdict;
+	bool v = filters_match(tgid);
+	if (vc) {
+		vc->pid_tgid = pt;
+		vc->verdict = v;
+	}
+	return v;
+}
+
 /* ---- building a record ---- */
 
 struct builder {
@@ -172,6 +230,15 @@ struct builder {
 
 static __always_inline __u64 now_ns(void)
 {
+#ifdef CF_EXP_NO_TS
+	return 0;
+#endif
+#ifdef CF_EXP_MONO
+	return bpf_ktime_get_ns() + boot_offset;
+#endif
+#ifdef CF_EXP_COARSE
+	return bpf_ktime_get_coarse_ns() + boot_offset;
+#endif
 	return bpf_ktime_get_boot_ns() + boot_offset;
 }
 
@@ -286,6 +353,9 @@ static __always_inline void put_str(struct builder *b, const void *src, bool use
  * traced syscall pay for a wake-up. The loader drains every 5 ms in any case. */
 static __always_inline __u64 wakeup_flags(__u32 size)
 {
+#ifdef CF_EXP_NO_QUERY
+	return BPF_RB_NO_WAKEUP;
+#endif
 	__u64 pending = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	return pending < CF_WAKEUP_BYTES && pending + size >= CF_WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
@@ -958,19 +1028,14 @@ static __always_inline void read_args(struct pt_regs *regs, __u64 *a)
 #define GENERIC_E_LEN (CF_HDR_LEN + 4 + 4 + 4)  /* 2 lengths, 2 x u16, trailer */
 #define GENERIC_X_LEN (CF_HDR_LEN + 2 + 2 + 4)  /* 1 length, u16, trailer */
 
-static __always_inline void generic_event(bool enter, __u16 ppm_sc, __u32 id)
+static __always_inline void write_generic(__u8 *p, bool enter, __u64 ts, __u32 tid, __u16 ppm_sc, __u16 id, __u16 cpu)
 {
 	__u32 size = enter ? GENERIC_E_LEN : GENERIC_X_LEN;
-	__u8 *p = enter ? bpf_ringbuf_reserve(&events, GENERIC_E_LEN, 0) : bpf_ringbuf_reserve(&events, GENERIC_X_LEN, 0);
-	if (!p) {
-		count_drop(0);
-		return;
-	}
 	*(__u32 *)(p + 0) = CF_EV_BLOCK_TYPE_V2;
 	*(__u32 *)(p + 4) = size;
-	*(__u16 *)(p + 8) = bpf_get_smp_processor_id();
-	*(__u64 *)(p + 10) = now_ns();
-	*(__u64 *)(p + 18) = bpf_get_current_pid_tgid() & 0xffffffff;
+	*(__u16 *)(p + 8) = cpu;
+	*(__u64 *)(p + 10) = ts;
+	*(__u64 *)(p + 18) = tid;
 	*(__u16 *)(p + 30) = enter ? 0 : 1;
 	if (enter) {
 		*(__u32 *)(p + 26) = 26 + 4 + 4;
@@ -987,7 +1052,71 @@ static __always_inline void generic_event(bool enter, __u16 ppm_sc, __u32 id)
 		*(__u16 *)(p + 38) = ppm_sc;
 		*(__u32 *)(p + 40) = size;
 	}
-	bpf_ringbuf_submit(p, wakeup_flags(size));
+}
+
+static __always_inline struct pending_enter *pending_slot(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&pending, &zero);
+}
+
+/* Outputs this CPU's pending generic enter, if any, alone. Called before anything else is
+ * recorded on the CPU, so that it keeps its place. */
+static __always_inline void flush_pending(struct pending_enter *pe)
+{
+	if (!pe || !pe->valid)
+		return;
+	pe->valid = 0;
+	__u8 *p = bpf_ringbuf_reserve(&events, GENERIC_E_LEN, 0);
+	if (!p) {
+		count_drop(0);
+		return;
+	}
+	write_generic(p, true, pe->ts, pe->tid, pe->ppm_sc, pe->id, bpf_get_smp_processor_id());
+	bpf_ringbuf_submit(p, wakeup_flags(GENERIC_E_LEN));
+}
+
+/* The generic events: PPME_GENERIC_E (ID, nativeID) and PPME_GENERIC_X (ID), fixed in size
+ * (the path of every syscall without its own events). The enter is kept pending (above). */
+static __always_inline void generic_enter(struct pending_enter *pe, __u16 ppm_sc, __u32 id)
+{
+	if (!pe)
+		return;
+	flush_pending(pe);
+	pe->ts = now_ns();
+	pe->tid = bpf_get_current_pid_tgid();
+	pe->ppm_sc = ppm_sc;
+	pe->id = id;
+	pe->valid = 1;
+}
+
+static __always_inline void generic_exit(struct pending_enter *pe, __u16 ppm_sc, __u32 id)
+{
+	__u32 tid = bpf_get_current_pid_tgid();
+	__u16 cpu = bpf_get_smp_processor_id();
+	__u64 ts = now_ns();
+	if (pe && pe->valid && pe->tid == tid) {
+		/* Its enter, then the exit, in one record. */
+		pe->valid = 0;
+		__u8 *p = bpf_ringbuf_reserve(&events, GENERIC_E_LEN + GENERIC_X_LEN, 0);
+		if (!p) {
+			count_drop(0);
+			count_drop(0);
+			return;
+		}
+		write_generic(p, true, pe->ts, tid, pe->ppm_sc, pe->id, cpu);
+		write_generic(p + GENERIC_E_LEN, false, ts, tid, ppm_sc, id, cpu);
+		bpf_ringbuf_submit(p, wakeup_flags(GENERIC_E_LEN + GENERIC_X_LEN));
+		return;
+	}
+	flush_pending(pe);
+	__u8 *p = bpf_ringbuf_reserve(&events, GENERIC_X_LEN, 0);
+	if (!p) {
+		count_drop(0);
+		return;
+	}
+	write_generic(p, false, ts, tid, ppm_sc, id, cpu);
+	bpf_ringbuf_submit(p, wakeup_flags(GENERIC_X_LEN));
 }
 
 /* One parameter of a table-driven event: `i` of the enter (or exit) parameters of syscall `id`,
@@ -1346,10 +1475,12 @@ int BPF_PROG(cf_sys_enter, struct pt_regs *regs, long id)
 		return 0;
 	const volatile struct cf_syscall *sc = &sc_table[id];
 	__u8 flags = sc->flags;
+	struct pending_enter *pe = pending_slot();
 	if (!(flags & SCF_USED)) {
-		generic_event(true, sc->ppm_sc, id);
+		generic_enter(pe, sc->ppm_sc, id);
 		return 0;
 	}
+	flush_pending(pe);
 	if (flags & SCF_NO_ENTER)
 		return 0;
 	table_event(regs, id, true, 0);
@@ -1359,17 +1490,22 @@ int BPF_PROG(cf_sys_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(cf_sys_exit, struct pt_regs *regs, long ret)
 {
-	if (!interesting())
-		return 0;
 	long id = regs->orig_ax;
 	if (id < 0 || id >= CF_MAX_SYSCALLS)
 		return 0;
 	const volatile struct cf_syscall *sc = &sc_table[id];
 	__u8 flags = sc->flags;
+	/* An exec's exit is judged by the new comm, not the verdict cached at its enter. */
+	if (flags & SCF_EXECVE)
+		forget_verdict();
+	if (!interesting())
+		return 0;
+	struct pending_enter *pe = pending_slot();
 	if (!(flags & SCF_USED)) {
-		generic_event(false, sc->ppm_sc, id);
+		generic_exit(pe, sc->ppm_sc, id);
 		return 0;
 	}
+	flush_pending(pe);
 	if (flags & (SCF_CLONE | SCF_EXECVE)) {
 		process_event(regs, id, ret, sc->exit_type, flags & SCF_EXECVE);
 		return 0;
@@ -1399,6 +1535,7 @@ int BPF_PROG(cf_fork, struct task_struct *parent, struct task_struct *child)
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(cf_exit, struct task_struct *p)
 {
+	flush_pending(pending_slot()); /* an exit_group's enter */
 	if (!interesting())
 		return 0;
 	__u8 *buf = scratch_area();
@@ -1425,7 +1562,11 @@ int BPF_PROG(cf_exit, struct task_struct *p)
 SEC("tp_btf/sched_switch")
 int BPF_PROG(cf_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	if (!interesting())
+	/* The thread going off the CPU leaves a pending enter (a syscall that blocks): out first. */
+	flush_pending(pending_slot());
+	bool keep = with_switch && interesting();
+	forget_verdict();
+	if (!keep)
 		return 0;
 	__u8 *buf = scratch_area();
 	if (!buf)
