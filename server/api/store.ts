@@ -35,7 +35,7 @@ import { decodePacket } from "../core/packets/decode";
 import { conversationRows, findingRows, packetBuckets, packetDetail, packetGaps, packetsPage } from "./packet-store";
 import { withTimeRange } from "../core/filter/time-range";
 import { answerFlame, checkProfileFile, sniffProfileFile } from "./flame-store";
-import { bucketGaps, bucketSpectrogram, nearestEvent, replayNearest, replaySpectrogram, replayTimeline, timeline, type Timeline } from "./timeline";
+import { bucketGaps, bucketSpectrogram, narrowToRange, nearestEvent, replayNearest, replaySpectrogram, replayTimeline, timeline, type Timeline } from "./timeline";
 import type { TimelineAnswer } from "./store-types";
 
 interface CaptureRecord {
@@ -239,7 +239,7 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
       if (!db) return { events: [], next: null };
       const from = opts.from ?? 1;
       const limit = Math.min(Math.max(opts.limit ?? 200, 1), 5000);
-      if (plan.sql) return renderStoredEvents(db, from, limit, plan.sql);
+      if (plan.sql) return renderStoredEvents(db, from, limit, narrowToRange(db, opts.filter ?? "", plan.sql));
       // Fields the columns cannot answer exactly: sysdig's own way, over the kept file.
       const file = keptFile(id);
       if (file) {
@@ -259,7 +259,7 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
       const db = captureDb(id);
       if (!db) return undefined;
       const file = plan.sql ? undefined : keptFile(id);
-      const gaps = plan.sql ? (bucketGaps(db, plan.sql, minNs) ?? findGaps(db, plan.sql, minNs))
+      const gaps = plan.sql ? (bucketGaps(db, plan.sql, minNs) ?? findGaps(db, narrowToRange(db, filter, plan.sql), minNs))
         : file ? await replayGaps(file, plan.predicate, minNs, replay)
         : findGaps(db, filterCondition(filter), minNs);
       const base = baseTs(db);

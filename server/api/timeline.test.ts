@@ -11,7 +11,8 @@ import { basename, join } from "node:path";
 import { openStore } from "./store";
 import { openDb } from "../../db/open-db";
 import { ALL, findGaps, spectrogram, spectrogramSpan } from "./analyses";
-import { bucketGaps, bucketSpectrogram, hasBuckets, timeline } from "./timeline";
+import { bucketGaps, bucketSpectrogram, hasBuckets, narrowToRange, timeline } from "./timeline";
+import { renderStoredEvents } from "./stored-events";
 import { filterCondition } from "./filter-condition";
 import { fixtureCapture, fixtureCaptures, runCasefile, sysdigLines } from "../testing/oracle";
 import { expectedSpectrogram, sysdigGaps, sysdigLatencies } from "../testing/sysdig-analyses";
@@ -217,6 +218,19 @@ test("on a capture of many buckets, the bucket paths equal the scans they replac
       const w = { ...span, lo, hi };
       const where = filterCondition(rangeFilter("", { from: String(base + BigInt(lo)), to: String(base + BigInt(hi)) }));
       for (const bins of [1, 50, 333]) assert.deepEqual(bucketSpectrogram(db, bins, w, true), spectrogram(db, where, bins, w), `window ${a}-${b}, ${bins} bins`);
+    }
+    // A range in the filter reads only its buckets' events: the same events and gaps as the
+    // whole scan.
+    for (const [a, b] of [[0.2, 0.21], [0.5, 0.8], [0.999, 1]]) {
+      const at = (f: number) => String(base + BigInt(Math.floor(span.lo + f * (span.hi - span.lo))));
+      for (const f of ["", "evt.type=read or evt.type=write", "not proc.name=curl"]) {
+        const filter = rangeFilter(f, { from: at(a), to: at(b) });
+        const where = filterCondition(filter);
+        const narrowed = narrowToRange(db, filter, where);
+        assert.notEqual(narrowed.sql, where.sql, "narrowed");
+        assert.deepEqual(renderStoredEvents(db, 1, 3000, narrowed), renderStoredEvents(db, 1, 3000, where), filter);
+        assert.deepEqual(findGaps(db, narrowed, 1e6), findGaps(db, where, 1e6), filter);
+      }
     }
     for (const filter of ["", "proc.name=curl", "thread.tid=17498", "proc.name=nothing"]) {
       for (const min of [1e3, 1e6, 3e8, 2e9]) {

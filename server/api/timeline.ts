@@ -12,7 +12,8 @@ import { CHUNK_SHIFT, coverInterval, SP_LEVELS, TL_LEVELS } from "../core/analys
 import type { Predicate } from "../core/filter/evaluate";
 import { extractorFor } from "../core/filter/extract";
 import { filteringHandler } from "../core/filter/filtered-printer";
-import { resolveField } from "../core/filter/parser";
+import { fromBinary, parseFilter, resolveField } from "../core/filter/parser";
+import { hostServices } from "../ingest/host-services";
 import type { ScapHandler } from "../core/formats/scap/reader";
 import { readCaptureFile } from "../ingest/capture-stream";
 import type { SqlCondition } from "./analyses";
@@ -193,6 +194,51 @@ export async function replayNearest(file: string, predicate: Predicate, at: bigi
   }, predicate);
   await readCaptureFile(file, handler, replay);
   return best && { num: best.num, ts: best.ts };
+}
+
+/** The timeline's range in a filter: the evt.rawtime bounds its top-level `and` holds (what
+ *  rangeFilter writes), as [lowest, highest] ns since the epoch (undefined: no such bound). */
+export function rawtimeBounds(filter: string): { lo?: bigint; hi?: bigint } | undefined {
+  let root;
+  try {
+    root = parseFilter(filter, { services: hostServices() }).root;
+  } catch {
+    return undefined; // the compilers say what is wrong with it
+  }
+  if (!root) return undefined;
+  const terms = root.kind === "and" ? root.children : [root];
+  let lo: bigint | undefined, hi: bigint | undefined;
+  for (const t of terms) {
+    if (t.kind !== "cmp" || t.field.field.name !== "evt.rawtime" || t.values.length !== 1) continue;
+    const raw = fromBinary(t.values[0]).trim();
+    if (!/^\d{1,20}$/.test(raw)) continue;
+    const v = BigInt(raw);
+    if (t.op === ">=" || t.op === ">") lo = lo === undefined || v > lo ? v : lo;
+    if (t.op === "<=" || t.op === "<") hi = hi === undefined || v < hi ? v : hi;
+  }
+  return lo === undefined && hi === undefined ? undefined : { lo, hi };
+}
+
+/** The filter's condition narrowed to the evt.num range that can hold its shown events: a
+ *  filter with evt.rawtime bounds (the timeline's range) then reads only the events of the
+ *  range's buckets rather than every event before it. Exact for the questions over events
+ *  sysdig shows (visible, from the first shown on: the buckets count those), whatever else the
+ *  filter says: every such event in the range lies in those buckets. */
+export function narrowToRange(db: Db, filter: string, where: SqlCondition): SqlCondition {
+  if (!hasBuckets(db)) return where;
+  const b = rawtimeBounds(filter);
+  // A lower bound above 0 also keeps out the events without a time (their rawtime is 0), which
+  // the buckets do not hold.
+  if (!b || b.lo === undefined || b.lo <= 0n) return where;
+  const base = BigInt((db.prepare("SELECT value FROM meta WHERE key = 'base_ts'").pluck().get() as string | undefined) ?? "0");
+  const w = 2 ** TL_LEVELS[0];
+  const lo = b.lo === undefined ? -(2 ** 60) : Math.floor(Number(b.lo - base) / w);
+  const hi = b.hi === undefined ? 2 ** 60 : Math.floor(Number(b.hi - base) / w);
+  const r = db.prepare("SELECT min(min_num), max(max_num) FROM tl_buckets WHERE level = ? AND bucket BETWEEN ? AND ?").raw()
+    .get(TL_LEVELS[0], lo, hi) as [number | null, number | null];
+  // No shown event in the range: an empty range of numbers.
+  const [first, last] = r[0] === null ? [1, 0] : [r[0], r[1]!];
+  return { sql: `(${where.sql}) AND e.num BETWEEN ? AND ?`, params: [...where.params, first, last] };
 }
 
 const DECADE = `(CASE WHEN e.latency < 10 THEN 0 ELSE min(length(e.latency) - 1, ${MAX_DECADE}) END)`;
