@@ -39,7 +39,7 @@ export async function recordCommand(args: string[]): Promise<number> {
   if (snaplenText !== undefined && !/^\d+$/.test(snaplenText)) return fail(`--snaplen must be a whole number of bytes, not ${JSON.stringify(snaplenText)}`);
   const sourceSpec = o.values.get("source");
   const fileSource = sourceSpec === undefined ? undefined : fileSourceOf(sourceSpec);
-  if (sourceSpec !== undefined && !fileSource) return fail(`--source must be file:PATH[@RATE], not ${JSON.stringify(sourceSpec)}`);
+  if (sourceSpec !== undefined && !fileSource) return fail(`--source must be file:PATH[@RATE][*LOOPS], not ${JSON.stringify(sourceSpec)}`);
   if (!fileSource && process.getuid?.() !== 0) return fail("record needs root (it loads BPF programs): run it with sudo");
 
   const stream = createWriteStream(out);

@@ -13,6 +13,7 @@ import { Worker } from "node:worker_threads";
 import { EVENTS } from "../core/events/event-table";
 import { ACTED_FD_PARAM, EventStream, HIDDEN_TYPES, STATEFUL_PARAMS, hasSoleFdText } from "../core/events/event-stream";
 import { TimeBuckets } from "../core/analyses/time-buckets";
+import { NAMED_BY_ID, SyscallTimeSums } from "../core/analyses/syscall-time";
 import type { RawEvent, ScapHandler } from "../core/formats/scap/reader";
 import type { FdEntry, GroupEntry, InterfaceEntry, ProcEntry, UserEntry } from "../core/formats/scap/blocks";
 import { snapshot } from "../core/state/snapshot";
@@ -133,6 +134,8 @@ export class RowBuilder implements ScapHandler {
   private checkpoints: RowBatch["checkpoints"] = [];
   /** The timeline's and spectrogram's pre-aggregated buckets, sent with each batch. */
   private readonly buckets = new TimeBuckets();
+  /** The syscall-time flame graph's sums (capture-003), sent with each batch. */
+  private readonly syscallTime = new SyscallTimeSums();
 
   /** Set once an event came past maxEvents: it and every later one are left out. */
   full = false;
@@ -238,6 +241,11 @@ export class RowBuilder implements ScapHandler {
       this.lastCommId = this.intern(thread.comm);
     }
     r[o + 1] = packKind(type, ev.cpu, this.lastCommId);
+    // The exits the syscall-time flame graph sums: visible ones with a latency (flame-query.ts).
+    if (type % 2 === 1 && r[o + 4] === r[o + 4] && !HIDDEN_TYPES.has(type)) {
+      const fdref = r[o + 5];
+      this.syscallTime.add(this.lastCommId, ev.tid, type, NAMED_BY_ID[type] && p.has(0) ? p.uint(0) : -1, fdref === fdref ? fdref : -1, r[o + 4]);
+    }
     if (!noTime && this.firstShown >= 0) {
       // The events sysdig prints (not the leading container events, not hidden ones), and the
       // exits with a latency among them (the spectrogram's).
@@ -295,7 +303,7 @@ export class RowBuilder implements ScapHandler {
   flush(): void {
     this.sink.send({
       rows: this.rows, count: this.count, strings: this.newStrings, fds: this.newFds, chunks: this.chunks,
-      checkpoints: this.checkpoints, buckets: this.buckets.take(),
+      checkpoints: this.checkpoints, buckets: this.buckets.take(), syscallTime: this.syscallTime.take(),
     });
     // The rows buffer went to the writer; a written one comes back to be filled again (a new
     // one per batch was a tenth of what ingest allocated).
@@ -335,6 +343,8 @@ export class RowBuilder implements ScapHandler {
         first_shown: String(this.firstShown < 0 ? this.events + 1 : this.firstShown),
         // The capture-002 bucket tables are filled (readers scan the events otherwise).
         aggregates: "1",
+        // The capture-003 syscall_time table holds the whole capture.
+        syscall_time: "1",
       },
       lastTs: this.baseHi < 0 ? null : (BigInt(this.lastHi) << 32n) | BigInt(this.lastLo),
     };

@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDb, type Db } from "../../db/open-db";
 import { CHUNK_COLS, SP_COLS, TL_COLS, type BucketRows } from "../core/analyses/time-buckets";
+import { ST_COLS } from "../core/analyses/syscall-time";
 
 /** Columns a row batch carries: ts, kind, tid, res, latency, fdref, labels. The evt.num is the
  *  rowid SQLite assigns: events are inserted in order, all of them. type, cpu and proc travel
@@ -32,6 +33,8 @@ export interface RowBatch {
   chunks: { first: number; last: number; data: Uint8Array }[];
   /** Time bucket rows gathered since the last batch (capture-002.sql), added to the stored ones. */
   buckets?: BucketRows;
+  /** Syscall-time sums since the last batch (capture-003.sql, ST_COLS per row), added to the stored ones. */
+  syscallTime?: number[];
 }
 
 const ROWS_PER_INSERT = 200;
@@ -55,6 +58,7 @@ export class SqliteBatchWriter {
   private readonly addTl;
   private readonly addSp;
   private readonly addChunk;
+  private readonly addSyscallTime;
   private txRows = 0;
   private readonly params: number[] = new Array(ROWS_PER_INSERT * COLS);
 
@@ -89,6 +93,8 @@ export class SqliteBatchWriter {
       ON CONFLICT DO UPDATE SET count = count + excluded.count, min_num = min(min_num, excluded.min_num), max_num = max(max_num, excluded.max_num)`);
     this.addSp = this.db.prepare(`INSERT INTO sp_buckets (level, bucket, decade, count, min_num, max_num) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET count = count + excluded.count, min_num = min(min_num, excluded.min_num), max_num = max(max_num, excluded.max_num)`);
+    this.addSyscallTime = this.db.prepare(`INSERT INTO syscall_time (proc, tid, type, sc, fdref, ns, calls) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT DO UPDATE SET ns = ns + excluded.ns, calls = calls + excluded.calls`);
     this.addChunk = this.db.prepare(`INSERT INTO tl_chunks (chunk, proc, tid, count, first_num, first_ts, last_num, last_ts, min_ts, max_ts)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET count = count + excluded.count, last_num = excluded.last_num, last_ts = excluded.last_ts,
@@ -107,6 +113,7 @@ export class SqliteBatchWriter {
     for (const f of b.fds) this.insertFd.run(f);
     for (const [num, data] of b.checkpoints) this.insertCheckpoint.run(num, data);
     if (b.buckets) this.applyBuckets(b.buckets);
+    if (b.syscallTime) for (let i = 0; i < b.syscallTime.length; i += ST_COLS) this.addSyscallTime.run(b.syscallTime.slice(i, i + ST_COLS));
     for (const c of b.chunks) this.insertChunk.run(c.first, c.last, Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength));
     const rows = b.rows;
     if (this.insertBlob) {
