@@ -56,7 +56,7 @@ async function api<T>(url: string, init: RequestInit = {}): Promise<T> {
 
 export function LiveWorkbench() {
   const [hosts, setHosts] = useState<HostInfo[]>();
-  const [hint, setHint] = useState<{ collectorCommand: string; serverIsRoot: boolean }>();
+  const [hint, setHint] = useState<{ collectorCommand: string; serverStartsCollector: boolean }>();
   const [host, setHost] = useState<string>();
   const [search, setSearch] = useState("");
   const [filter, setFilter] = useState("");
@@ -74,9 +74,9 @@ export function LiveWorkbench() {
 
   const loadHosts = useCallback(async () => {
     try {
-      const h = await api<{ hosts: HostInfo[]; collectorCommand: string; serverIsRoot: boolean }>("/api/live/hosts");
+      const h = await api<{ hosts: HostInfo[]; collectorCommand: string; serverStartsCollector: boolean }>("/api/live/hosts");
       setHosts(h.hosts);
-      setHint({ collectorCommand: h.collectorCommand, serverIsRoot: h.serverIsRoot });
+      setHint({ collectorCommand: h.collectorCommand, serverStartsCollector: h.serverStartsCollector });
       setHost((cur) => (cur && h.hosts.some((x) => x.host === cur) ? cur : h.hosts[0]?.host));
     } catch (e) {
       setProblem(`Could not list the hosts: ${e instanceof Error ? e.message : String(e)}`);
@@ -218,9 +218,9 @@ export function LiveWorkbench() {
         <section className="panel" data-testid="live-no-collector">
           <p>No collector is connected, so there is no host to record.</p>
           <p className="hint">
-            {hint?.serverIsRoot
-              ? "This server runs as root and starts the collector of this host itself; it may still be starting, or it stopped (see the server's output)."
-              : "The collector loads BPF programs and needs root. Run it on the host to record:"}
+            {hint?.serverStartsCollector
+              ? "This server started the collector of its host itself: it may still be starting, or it stopped (the server's output says why). It can also be run by hand, as root:"
+              : "The collector loads BPF programs and needs root. Run it on the host to record (the server's own host or any other that reaches this address):"}
           </p>
           <code className={styles.command}>{hint?.collectorCommand}</code>
         </section>

@@ -60,6 +60,8 @@ export async function serveCommand(args: string[]): Promise<void> {
 
 /** `casefile collector` for this host, connected to this server. */
 function startLocalCollector(origin: string, token: string): ChildProcess {
+  // The Live page tells the user that this server records its own host.
+  process.env.CASEFILE_LOCAL_COLLECTOR = "1";
   const child = spawn(process.execPath, [
     join(projectRoot, "bin/casefile"), "collector", "--server", `${origin.replace(/^http/, "ws")}/ws/collector`, "--exclude-pid", String(process.pid),
   ], { env: { ...process.env, CASEFILE_TOKEN: token }, stdio: ["ignore", "inherit", "inherit"] });

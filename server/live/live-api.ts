@@ -39,12 +39,15 @@ export function getHosts(req: Request): Promise<Response> {
       containers: [...h.processes.reduce((m, p) => (p.container ? m.set(p.container, (m.get(p.container) ?? 0) + 1) : m), new Map<string, number>())]
         .map(([id, processes]) => ({ id, processes })),
     }));
-    const origin = new URL(req.url).origin;
+    // Next hands route handlers its own idea of the URL (localhost): the Host the browser used
+    // (checked against the allow-list before this) is the address a collector can reach too.
+    const origin = `http://${req.headers.get("host") ?? new URL(req.url).host}`;
     return json({
       hosts,
-      // Shown when no collector is connected: the server starts one itself only as root.
+      // Shown when no collector is connected.
       collectorCommand: collectorCommand(origin),
-      serverIsRoot: process.getuid?.() === 0,
+      // casefile serve as root starts the collector of its host (serve-command.ts).
+      serverStartsCollector: process.env.CASEFILE_LOCAL_COLLECTOR === "1",
     });
   });
 }
