@@ -4,7 +4,10 @@
 // that one bad packet never stops a file).
 
 import type { RawPacket } from "../formats/raw-packet";
+import { decodeArcnet } from "./arcnet";
 import { Dissection } from "./dissection";
+import { decodeFrameRelay } from "./frame-relay";
+import { decodeNflog } from "./nflog";
 import { decodeEthernet } from "./ethernet";
 import { decodeIpv4 } from "./ipv4";
 import { decodeIpv6 } from "./ipv6";
@@ -17,6 +20,10 @@ const PPP = 9;
 const PPP_HDLC = 50;
 const C_HDLC = 104;
 const PPP_ETHER = 51;
+const FRELAY = 107;
+const ARCNET_BSD = 7;
+const ARCNET_LINUX = 129;
+const NFLOG = 239;
 
 export function decodePacket(
   p: Pick<RawPacket, "linktype" | "data"> & { fcsLen?: number },
@@ -37,6 +44,10 @@ export function decodePacket(
       case PPP: case PPP_HDLC: decodePppHdlc(d, 0, end); break;
       case C_HDLC: cHdlc(d, end); break;
       case PPP_ETHER: pppoe(d, end); break;
+      case FRELAY: decodeFrameRelay(d, 0, end); break;
+      case ARCNET_BSD: decodeArcnet(d, 0, end, false); break;
+      case ARCNET_LINUX: decodeArcnet(d, 0, end, true); break;
+      case NFLOG: decodeNflog(d, 0, end); break;
       default:
         d.layer("raw", 0, end);
         d.column(`LINKTYPE ${p.linktype}`, `${end} bytes of link type ${p.linktype}`);

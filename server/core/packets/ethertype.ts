@@ -6,7 +6,9 @@ import type { Dissection } from "./dissection";
 import { decodeEthernet } from "./ethernet";
 import { decodeIpv4 } from "./ipv4";
 import { decodeIpv6 } from "./ipv6";
+import { decodeMacsec } from "./macsec";
 import { decodeMpls } from "./mpls";
+import { decodeNsh } from "./nsh";
 import { decodePppoeSession } from "./ppp";
 import { decodeVlan } from "./vlan";
 
@@ -21,6 +23,9 @@ export const ETHERTYPE = {
   MPLS_MC: 0x8848,
   PPPOE_SESSION: 0x8864,
   TEB: 0x6558,
+  ARISTA: 0xd28b,
+  MACSEC: 0x88e5,
+  NSH: 0x894f,
 } as const;
 
 /** Decodes the payload at `off` by its EtherType; false when the type is not one we decode
@@ -34,6 +39,9 @@ export function byEthertype(d: Dissection, type: number, off: number, end: numbe
     case ETHERTYPE.MPLS: case ETHERTYPE.MPLS_MC: decodeMpls(d, off, end); return true;
     case ETHERTYPE.PPPOE_SESSION: decodePppoeSession(d, off, end); return true;
     case ETHERTYPE.TEB: decodeEthernet(d, off, end, 0); return true;
+    case ETHERTYPE.ARISTA: return arista(d, off, end);
+    case ETHERTYPE.MACSEC: decodeMacsec(d, off, end); return true;
+    case ETHERTYPE.NSH: decodeNsh(d, off, end); return true;
     default: return false;
   }
 }
@@ -43,4 +51,25 @@ export function byEthertype(d: Dissection, type: number, off: number, end: numbe
 export function unknownEthertype(d: Dissection, type: number, off: number, end: number): void {
   d.column(`0x${type.toString(16).padStart(4, "0")}`, `Ethertype 0x${type.toString(16).padStart(4, "0")}`);
   d.payload(off, end);
+}
+
+/** Arista's vendor header (0xD28B): subtype 1 is a timestamp, 64-bit (version 0x?10) or 48-bit
+ *  (0x?20), then the EtherType of what follows; other versions are not decoded, as tshark. */
+function arista(d: Dissection, off: number, end: number): boolean {
+  d.layer("arista", off, Math.min(4, end - off));
+  if (end - off < 4) return false;
+  const sub = d.u16(off);
+  const ver = d.u16(off + 2);
+  d.field("arista.subtype", sub, off, 2);
+  d.field("arista.version", ver, off + 2, 2);
+  const tsLen = sub === 1 ? ((ver & 0xff) === 0x10 ? 8 : (ver & 0xff) === 0x20 ? 6 : -1) : -1;
+  if (tsLen < 0 || end - off < 4 + tsLen + 2) {
+    d.column("Arista", `subtype ${sub} version 0x${ver.toString(16).padStart(4, "0")}`);
+    d.payload(off + 4, end);
+    return true;
+  }
+  const type = d.u16(off + 4 + tsLen);
+  d.field("arista.type", type, off + 4 + tsLen, 2);
+  if (!byEthertype(d, type, off + 6 + tsLen, end)) unknownEthertype(d, type, off + 6 + tsLen, end);
+  return true;
 }

@@ -6,13 +6,14 @@ import { decodeIcmp } from "./icmp";
 import { decodeIcmpv6 } from "./icmpv6";
 import { decodeIpv4 } from "./ipv4";
 import { decodeIpv6 } from "./ipv6";
+import { decodePim } from "./pim";
 import { decodeTcp } from "./tcp";
 import { decodeUdp } from "./udp";
 import { decodeVrrp } from "./vrrp";
 
 export const IPPROTO = {
   ICMP: 1, IGMP: 2, IPIP: 4, TCP: 6, UDP: 17, IPV6: 41, GRE: 47, ESP: 50, AH: 51, ICMPV6: 58,
-  VRRP: 112, SCTP: 132,
+  PIM: 103, VRRP: 112, SCTP: 132,
 } as const;
 
 /** Common names for the protocol column of a payload we do not decode. */
@@ -30,6 +31,7 @@ export function byIpProto(d: Dissection, proto: number, off: number, end: number
     case IPPROTO.IPV6: return decodeIpv6(d, off, end);
     case IPPROTO.GRE: return decodeGre(d, off, end);
     case IPPROTO.VRRP: return decodeVrrp(d, off, end);
+    case IPPROTO.PIM: return decodePim(d, off, end);
     default: {
       const name = NAMES[proto];
       if (name) d.column(name, `${name} (${proto})`);

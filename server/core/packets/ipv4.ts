@@ -8,8 +8,7 @@ import { byIpProto } from "./ip-proto";
 export function decodeIpv4(d: Dissection, off: number, end: number): void {
   d.layer("ip", off, Math.min(20, end - off));
   if (end - off < 20) {
-    if (!d.quoted) d.column("IPv4", "");
-    d.malformed("ip", `${end - off} bytes, shorter than an IPv4 header`, off);
+    short(d, off, end);
     return;
   }
   const vihl = d.u8(off);
@@ -103,4 +102,17 @@ function options(d: Dissection, off: number, end: number): void {
     d.field("ip.opt.len", len, off + 1, 1);
     off += len;
   }
+}
+
+/** A header cut short: the fields whose bytes are there, as tshark adds them until it runs out
+ *  (an address whole or not at all). */
+function short(d: Dissection, off: number, end: number): void {
+  const n = end - off;
+  if (!d.quoted) d.column("IPv4", "");
+  d.malformed("ip", `${n} bytes, shorter than an IPv4 header`, off);
+  if (n < 1 || d.u8(off) >> 4 !== 4 || (d.u8(off) & 0xf) < 5) return;
+  if (n >= 4) d.field("ip.len", d.u16(off + 2), off + 2, 2);
+  if (n >= 4 && d.u16(off + 2) !== 0 && d.u16(off + 2) < (d.u8(off) & 0xf) * 4) return;
+  if (n >= 10) d.field("ip.proto", d.u8(off + 9), off + 9, 1);
+  if (n >= 16) d.field("ip.src", ipv4(d.data, off + 12), off + 12, 4);
 }

@@ -1,6 +1,5 @@
-// IPv6 (RFC 8200) and its extension headers: hop-by-hop (with the jumbo payload option of
-// RFC 2675, which big TCP captures use), routing, fragment, destination options and AH. Only a
-// first fragment (offset 0) hands its payload on.
+// IPv6 (RFC 8200) and its extension headers: hop-by-hop, routing, fragment, destination options
+// and AH. Only a first fragment (offset 0) hands its payload on.
 
 import { ipv6 } from "./address";
 import { Dissection, MAX_DEPTH } from "./dissection";
@@ -18,6 +17,8 @@ export function decodeIpv6(d: Dissection, off: number, end: number): void {
   if (end - off < 40) {
     if (!d.quoted) d.column("IPv6", "");
     d.malformed("ipv6", `${end - off} bytes, shorter than an IPv6 header`, off);
+    // The fields whose bytes are there, as tshark adds them until it runs out.
+    if (end - off >= 24 && d.u8(off) >> 4 === 6) d.field("ipv6.src", ipv6(d.data, off + 8), off + 8, 16);
     return;
   }
   const version = d.u8(off) >> 4;
@@ -46,10 +47,15 @@ export function decodeIpv6(d: Dissection, off: number, end: number): void {
     d.out.dport = undefined;
     d.column("IPv6", "");
   }
-  // A payload length of 0 is a jumbogram (its length in the hop-by-hop jumbo option) or an
-  // offloaded segment: the frame's bytes stand in.
-  if (plen === 0) plen = end - off - 40;
-  let payEnd = Math.min(end, off + 40 + plen);
+  // A payload length of 0 is a jumbogram (RFC 2675) or an offloaded segment (big TCP): tshark
+  // 4.0 shows the header and decodes no further; so do we, so that the two agree on what such
+  // a packet is (its inner ports would otherwise be ours alone).
+  if (plen === 0) {
+    d.field("_ws.expert", "IPv6 payload length 0 (jumbogram or TSO): payload not decoded", off + 4, 2);
+    d.payload(off + 40, end);
+    return;
+  }
+  const payEnd = Math.min(end, off + 40 + plen);
   let p = off + 40;
   for (let n = 0; n < 16; n++) {
     if (next !== HOPOPTS && next !== ROUTING && next !== FRAGMENT && next !== DSTOPTS && next !== AH) break;
@@ -79,10 +85,6 @@ export function decodeIpv6(d: Dissection, off: number, end: number): void {
     } else {
       len = (d.u8(p + 1) + 1) * 8;
       d.layer(next === HOPOPTS ? "ipv6.hopopts" : next === ROUTING ? "ipv6.routing" : "ipv6.dstopts", p, len);
-      if (next === HOPOPTS) {
-        const jumbo = jumboLength(d, p + 2, Math.min(p + len, payEnd));
-        if (jumbo !== undefined) payEnd = Math.min(end, off + 40 + jumbo);
-      }
     }
     if (p + len > payEnd) {
       d.malformed("ipv6", `extension header ${next} of ${len} bytes runs past the packet`, p);
@@ -107,16 +109,4 @@ function finish(d: Dissection, next: number): void {
   if (d.quoted) {
     if (d.out.icmpQuoted) d.out.icmpQuoted.ipProto = next;
   } else d.out.ipProto = next;
-}
-
-/** The jumbo payload option (type 0xC2) in a hop-by-hop header's options. */
-function jumboLength(d: Dissection, p: number, end: number): number | undefined {
-  while (p + 2 <= end) {
-    const t = d.u8(p);
-    if (t === 0) { p++; continue; }
-    const l = d.u8(p + 1);
-    if (t === 0xc2 && l === 4 && p + 6 <= end) return d.u32(p + 2);
-    p += 2 + l;
-  }
-  return undefined;
 }

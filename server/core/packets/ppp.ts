@@ -1,9 +1,10 @@
 // PPP (RFC 1661) as PPPoE sessions, PPP link types and GRE version 1 (PPTP) carry it: the
-// protocol field names IPv4 (0x0021) or IPv6 (0x0057); the rest is payload.
+// protocol field names IPv4 (0x0021), IPv6 (0x0057) or MPLS (0x0281, 0x0283); the rest is payload.
 
 import type { Dissection } from "./dissection";
 import { decodeIpv4 } from "./ipv4";
 import { decodeIpv6 } from "./ipv6";
+import { decodeMpls } from "./mpls";
 
 /** A PPP frame starting at its protocol field (after any HDLC address/control bytes). */
 export function decodePpp(d: Dissection, off: number, end: number): void {
@@ -23,6 +24,7 @@ export function decodePpp(d: Dissection, off: number, end: number): void {
   d.field("ppp.protocol", proto, off - 2, 2);
   if (proto === 0x0021) return decodeIpv4(d, off, end);
   if (proto === 0x0057) return decodeIpv6(d, off, end);
+  if (proto === 0x0281 || proto === 0x0283) return decodeMpls(d, off, end);
   d.column("PPP", `PPP protocol 0x${proto.toString(16).padStart(4, "0")}`);
   d.payload(off, end);
 }

@@ -1,10 +1,10 @@
-// UDP (RFC 768), handing on DNS (53, 5353), VXLAN (4789) and Geneve (6081) by port, as tshark's
+// UDP (RFC 768), handing on DNS (53, 5353), VXLAN (4789), VXLAN-GPE (4790) and Geneve (6081) by port, as tshark's
 // default port table does.
 
 import type { Dissection } from "./dissection";
 import { decodeDns, DNS_PORTS } from "./dns";
 import { decodeGeneve, GENEVE_PORT } from "./geneve";
-import { decodeVxlan, VXLAN_PORT } from "./vxlan";
+import { decodeVxlan, decodeVxlanGpe, VXLAN_GPE_PORT, VXLAN_PORT } from "./vxlan";
 
 export function decodeUdp(d: Dissection, off: number, end: number): void {
   d.layer("udp", off, Math.min(8, end - off));
@@ -37,15 +37,16 @@ export function decodeUdp(d: Dissection, off: number, end: number): void {
   }
   d.out.sport = sport;
   d.out.dport = dport;
-  // The UDP length bounds the payload; 0 is a jumbogram's (RFC 2675) and means "to the end".
+  // The UDP length bounds the payload. Under 8 (0 included: a jumbogram's or a big segment's)
+  // tshark 4.0 calls it bad and decodes no further: so do we.
   let payEnd = end;
   if (len >= 8) payEnd = Math.min(end, off + len);
-  else if (len !== 0) {
+  else {
     d.column("UDP", `${sport} → ${dport} Len=${len} [bad length]`);
     d.malformed("udp", `length ${len}, under 8`, off + 4);
     return;
   }
-  d.column("UDP", `${sport} → ${dport} Len=${Math.max(0, (len || end - off) - 8)}`);
+  d.column("UDP", `${sport} → ${dport} Len=${len - 8}`);
   const pay = off + 8;
   // tshark tries the lower port first.
   const [lo, hi] = sport < dport ? [sport, dport] : [dport, sport];
@@ -53,6 +54,7 @@ export function decodeUdp(d: Dissection, off: number, end: number): void {
     if (DNS_PORTS.has(port)) return decodeDns(d, pay, payEnd, "udp");
     if (port === VXLAN_PORT) return decodeVxlan(d, pay, payEnd);
     if (port === GENEVE_PORT) return decodeGeneve(d, pay, payEnd);
+    if (port === VXLAN_GPE_PORT) return decodeVxlanGpe(d, pay, payEnd);
   }
   d.payload(pay, payEnd);
 }
