@@ -85,7 +85,7 @@ test("POST /api/live/hosts/:host/profile: the collector's profile, kept with the
 
   const r = await post({ seconds: 1.5, pid: spin.pid, captureId });
   const answer = (await r.json()) as { id: string; captureId: string; sections: { name: string; unit: string; total: number }[]; error?: string };
-  assert.equal(r.status, 201, answer.error);
+  assert.equal(r.status, 201, answer.error ?? "");
   assert.equal(answer.captureId, captureId);
   assert.deepEqual(answer.sections.map((s) => s.name), ["on-cpu", "off-cpu"]);
 
