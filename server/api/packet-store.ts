@@ -264,7 +264,9 @@ export async function packetDetail(db: Db, file: string | undefined, num: number
   const d = decodePacket({ linktype: r.linktype as number, data }, { layers: true });
   return {
     num, ts: String(p.ts), len: p.len, caplen: p.caplen, linktype: r.linktype as number, flow: r.flow as number | null,
-    layers: d.layers, hex: Buffer.from(data).toString("hex"),
+    // A 64-bit field value (a bigint) travels as its decimal text: JSON has no bigint.
+    layers: d.layers.map((l) => ({ ...l, fields: l.fields.map((f) => (typeof f.value === "bigint" ? { ...f, value: String(f.value) } : f)) })),
+    hex: Buffer.from(data).toString("hex"),
     ...(d.malformed !== undefined ? { malformed: d.malformed } : {}),
   };
 }
