@@ -3,8 +3,9 @@
 // the workload's events and their parameters, and `casefile events` prints the same lines.
 // Needs root and a BTF kernel (npm test runs as root here); nothing is skipped without them.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -12,7 +13,7 @@ import { LOADER, buildAll, captureOf, runWorkload, withLoader, type WorkloadText
 import { checkWorkloadCapture } from "./workload-checks";
 
 const dir = mkdtempSync(join(tmpdir(), "casefile-bpf-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => { if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true }); });
 before(() => buildAll());
 
 function texts(tag: string): WorkloadTexts {
@@ -82,6 +83,42 @@ test("--comm filters in the kernel by command name", async () => {
   const sleeps = execFileSync("sysdig", ["-r", file, "evt.type=clock_nanosleep and proc.name=sleep"], { env: { ...process.env, TZ: "UTC" } }).toString();
   assert.equal(sleeps.trim().split("\n").length, 2, `sleep's clock_nanosleep, enter and exit: ${sleeps}`);
 });
+
+for (const [label, root] of [["a v1 hierarchy (pids)", "/sys/fs/cgroup/pids"], ["the unified v2 hierarchy", "/sys/fs/cgroup/unified"]] as const) {
+  test(`--cgroup filters in the kernel by cgroup, on ${label}: that cgroup's processes and their children only`, async (t) => {
+    assert.ok(existsSync(join(root, "cgroup.procs")), `${root} is a mounted cgroup hierarchy on this machine`);
+    const cg = join(root, `casefile-bpf-test-${process.pid}`);
+    mkdirSync(cg);
+    t.after(() => rmdirSync(cg));
+    // A shell moved into the cgroup before it starts its children; a process outside it runs
+    // at the same time.
+    const sh = spawn("/bin/sh", ["-c", "read x; /bin/echo inside; /bin/true; exit 0"], { stdio: ["pipe", "ignore", "inherit"] });
+    writeFileSync(join(cg, "cgroup.procs"), String(sh.pid));
+    const run = await withLoader(["--cgroup", cg], async () => {
+      const exited = once(sh, "close");
+      sh.stdin!.end("go\n");
+      execFileSync("/bin/echo", ["outside"]);
+      await exited;
+    });
+    const file = join(dir, `cgroup-${root.split("/").at(-1)}.scap`);
+    writeFileSync(file, captureOf(run.stream));
+    const env = { ...process.env, TZ: "UTC" };
+    const names = execFileSync("sysdig", ["-r", file, "-p", "%proc.name %evt.type %evt.args", "evt.type=execve and evt.dir=<"], { env }).toString();
+    assert.match(names, /args=inside/, names);
+    assert.doesNotMatch(names, /outside/, names);
+    const pids = new Set(execFileSync("sysdig", ["-r", file, "-p", "%proc.pid"], { env }).toString().trim().split("\n"));
+    const children = execFileSync("sysdig", ["-r", file, "-p", "%evt.rawres", "evt.type in (clone, fork, vfork) and evt.dir=< and evt.rawres>0"], { env }).toString().trim().split("\n");
+    assert.equal(children.length, 2, "the shell's two children");
+    for (const p of pids) assert.ok(p === String(sh.pid) || p === "<NA>" || children.includes(p), `pid ${p} is the shell or a child of it`);
+    // The children's clone (dash: vfork) events name the cgroup of each subsystem; the unified
+    // hierarchy of a hybrid machine has no subsystem, so nothing names it there.
+    if (root.endsWith("/pids")) {
+      const cgroups = execFileSync("sysdig", ["-r", file, "-p", "%thread.cgroups", "evt.type in (clone, fork, vfork) and evt.dir=< and evt.rawres=0"], { env }).toString().trim().split("\n");
+      assert.equal(cgroups.length, 2);
+      for (const c of cgroups) assert.ok(c.split(" ").includes(`pids=${cg.slice(root.length)}`), c);
+    }
+  });
+}
 
 test("the loader refuses bad options with a message naming them", () => {
   for (const [args, text] of [
