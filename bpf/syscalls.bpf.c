@@ -230,15 +230,6 @@ struct builder {
 
 static __always_inline __u64 now_ns(void)
 {
-#ifdef CF_EXP_NO_TS
-	return 0;
-#endif
-#ifdef CF_EXP_MONO
-	return bpf_ktime_get_ns() + boot_offset;
-#endif
-#ifdef CF_EXP_COARSE
-	return bpf_ktime_get_coarse_ns() + boot_offset;
-#endif
 	return bpf_ktime_get_boot_ns() + boot_offset;
 }
 
@@ -353,9 +344,6 @@ static __always_inline void put_str(struct builder *b, const void *src, bool use
  * traced syscall pay for a wake-up. The loader drains every 5 ms in any case. */
 static __always_inline __u64 wakeup_flags(__u32 size)
 {
-#ifdef CF_EXP_NO_QUERY
-	return BPF_RB_NO_WAKEUP;
-#endif
 	__u64 pending = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	return pending < CF_WAKEUP_BYTES && pending + size >= CF_WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
