@@ -11,6 +11,7 @@ import type { EventRow } from "../../server/api/store-types";
 import type { HostProcess } from "../../collector/proc-snapshot";
 import { count, timeOfDayUtc } from "../ui/format";
 import styles from "./live.module.css";
+import { ProfileButton } from "./profile-button";
 
 interface HostInfo {
   host: string;
@@ -274,6 +275,8 @@ export function LiveWorkbench() {
               />
               <button type="submit" className="button primary" disabled={busy} data-testid="live-record">record</button>
             </form>
+            {/* A CPU profile: of the watched session's process (kept with its capture), else of the host. */}
+            <ProfileButton host={hostInfo.host} pid={session && session.host === hostInfo.host ? session.pid ?? undefined : undefined} captureId={session && session.host === hostInfo.host ? session.id : undefined} />
           </section>
         )}
         <section className="panel" aria-labelledby="live-session-title" data-testid="live-session">
