@@ -17,6 +17,7 @@ import { decodePacket } from "../core/packets/decode";
 import { fixturePcaps, PCAPS_DIR } from "../testing/oracle";
 import { tsharkFrames, tsharkLines } from "../testing/tshark-analysis";
 import type { Store } from "./store-types";
+import type { PacketsPage } from "./packet-store";
 
 const RECORDED = join(PCAPS_DIR, "../recorded");
 
@@ -64,7 +65,7 @@ async function withStore(fn: (store: Store) => Promise<void>): Promise<void> {
 async function allNums(store: Store, id: string, filter: string, limit = 97): Promise<number[]> {
   const out: number[] = [];
   for (let from: number | null = 1; from !== null;) {
-    const page = (await store.packets(id, { from, limit, filter }))!;
+    const page: PacketsPage = (await store.packets(id, { from, limit, filter }))!;
     out.push(...page.packets.map((p) => p.num));
     from = page.next;
   }
@@ -97,7 +98,7 @@ test("stored packet captures answer filters with the packets tshark selects", as
       const file = join(RECORDED, name);
       const id = await store.ingestFile(file, name);
       const c = store.getCapture(id)!;
-      assert.equal(c.status, "ready", c.error);
+      assert.equal(c.status, "ready", c.error ?? "");
       assert.equal(c.format, "pcap");
       assert.equal(c.events, tsharkFrames(file, "").length || tsharkLines(file, ["-T", "fields", "-e", "frame.number"]).length);
       for (const [ours, theirs] of FILTERS) {
