@@ -13,6 +13,8 @@ export class LiveIngest {
   private readonly builder: RowBuilder;
   private readonly sink: BatchSink;
   private error?: ScapError;
+  /** The sink's drain takes one waiter at a time: every wait goes through this chain. */
+  private drained: Promise<void> = Promise.resolve();
   bytes = 0;
 
   constructor(dbPath: string) {
@@ -60,7 +62,14 @@ export class LiveIngest {
   /** Commits what was fed; resolves once the writer has caught up enough to take more. */
   async commit(): Promise<void> {
     await this.builder.commitLive();
-    await this.sink.drain();
+    await this.drain();
+  }
+
+  /** Resolves once the writer thread has few enough batches waiting (at once if it has):
+   *  what feeds the stream waits on it, so memory stays bounded when SQLite is slower. */
+  drain(): Promise<void> {
+    this.drained = this.drained.then(() => this.sink.drain());
+    return this.drained;
   }
 
   /** The end of the stream: the capture database is finished (WAL, meta) and closed. */

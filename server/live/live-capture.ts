@@ -49,6 +49,11 @@ export class LiveCapture {
     return this.ingest.events;
   }
 
+  /** Resolves once the SQLite writer can take more: the feeder pauses on it. */
+  drain(): Promise<void> {
+    return this.ingest.drain();
+  }
+
   /** Commits what arrived; the catalog row follows (events, span, bytes of the kept file). */
   commit(): Promise<void> {
     if (this.committing || !this.dirty) return this.committing ?? Promise.resolve();

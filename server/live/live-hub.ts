@@ -48,6 +48,7 @@ export interface SessionInfo {
 interface Collector {
   ws: WebSocket;
   info: HostInfo;
+  paused?: boolean;
 }
 
 interface Subscriber {
@@ -190,6 +191,16 @@ export class LiveHub {
     // While stopping the last frames still come, before `ended`.
     if (!s || s.collector !== c || isOver(s.info.status)) return;
     s.capture.push(frame.subarray(1 + n));
+    // SQLite behind: stop reading the socket until it catches up. TCP holds the collector
+    // back, whose frames past its buffer limit are dropped and counted as drops.
+    if (!c.paused) {
+      c.paused = true;
+      c.ws.pause();
+      void s.capture.drain().catch(() => {}).finally(() => {
+        c.paused = false;
+        c.ws.resume();
+      });
+    }
   }
 
   // --- sessions ------------------------------------------------------------------------------
