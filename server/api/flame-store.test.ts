@@ -129,3 +129,22 @@ test("profiles: folded and perf script text stored as profiles, their stacks bac
     assert.deepEqual(await store.events(id, {}), { events: [], next: null });
   });
 });
+
+test("the whole capture's flame graph from the ingest's sums equals the one summed from the events", { timeout: 120_000 }, async () => {
+  await withStore(async (store) => {
+    for (const name of ["curl_google.scap", "falco_cat_write.scap", "single_ipv6_conn.scap"]) {
+      const id = await store.ingestFile(fixtureCapture(name), name);
+      const stored = await store.flame({ id, source: "syscalls" });
+      // A filter that keeps every exit, so that the events are summed instead of the table read.
+      const scanned = await store.flame({ id, source: "syscalls", filter: "evt.num>0" });
+      const folded = (a: FlameAnswer) => {
+        const t = treeFromJson(a.tree);
+        const out: string[] = [];
+        for (let i = 1; i < t.name.length; i++) if (t.self[i] > 0) out.push(`${pathOf(t, i).join(";")} ${t.self[i]}`);
+        return out.sort();
+      };
+      assert.ok(folded(stored!).length > 3, name);
+      assert.deepEqual(folded(stored!), folded(scanned!), name);
+    }
+  });
+});
