@@ -60,3 +60,24 @@ test("a packet's tuple keys the same as its socket's, whichever end sent it", ()
   assert.notEqual(tupleKey({ ...fromClient, proto: "udp" }), tupleKey(conn));
   assert.equal(packetEndpoints({ ipProto: 1, src: "a", dst: "b" }), undefined);
 });
+
+test("the filters built from a tuple select the connection's syscalls in sysdig and its packets in our packet filter", async () => {
+  const { syscallFilterFor, packetFilterFor } = await import("./correlate");
+  const { parsePacketFilter, compilePacketFilter } = await import("../filter/packet-filter");
+  // sysdig on a real capture: the filter selects exactly the events on the socket of that tuple.
+  const file = fixtureCapture("falco_connect_localhost.scap");
+  const t = parseFdTuple("127.0.0.1:47192->127.0.0.1:80", "tcp")!;
+  const ours = runSysdig(["-r", file, "-p", "%evt.num", syscallFilterFor(t)]);
+  const byName = runSysdig(["-r", file, "-p", "%evt.num", "fd.name=127.0.0.1:47192->127.0.0.1:80"]);
+  assert.ok(outputLines(ours.stdout).length > 0);
+  assert.deepEqual(outputLines(ours.stdout), outputLines(byName.stdout));
+  // Reversed ends select the same; a span leaves out what falls outside it.
+  const rev = { ...t, aAddr: t.bAddr, aPort: t.bPort, bAddr: t.aAddr, bPort: t.aPort };
+  assert.deepEqual(outputLines(runSysdig(["-r", file, "-p", "%evt.num", syscallFilterFor(rev)]).stdout), outputLines(byName.stdout));
+  assert.deepEqual(outputLines(runSysdig(["-r", file, "-p", "%evt.num", syscallFilterFor(t, { firstTs: 0n, lastTs: 1n })]).stdout), []);
+  const match = compilePacketFilter(parsePacketFilter(packetFilterFor(t)));
+  const pkt = (src: string, sport: number, dst: string, dport: number) => ({ num: 1, ts: 0n, len: 60, caplen: 60, proto: "TCP", info: "", src, dst, ipVersion: 4 as const, ipProto: 6, sport, dport });
+  assert.equal(match(pkt("127.0.0.1", 47192, "127.0.0.1", 80)), true);
+  assert.equal(match(pkt("127.0.0.1", 80, "127.0.0.1", 47192)), true);
+  assert.equal(match(pkt("127.0.0.1", 47193, "127.0.0.1", 80)), false);
+});

@@ -95,3 +95,19 @@ export function packetEndpoints(p: { ipProto?: number; src: string; dst: string;
   if ((p.ipProto !== 6 && p.ipProto !== 17) || p.sport === undefined || p.dport === undefined) return undefined;
   return { proto: p.ipProto === 6 ? "tcp" : "udp", aAddr: p.src, aPort: p.sport, bAddr: p.dst, bPort: p.dport };
 }
+
+/** The sysdig filter that selects a connection's syscalls in a syscall capture: its sockets by
+ *  tuple, whichever end is the client (both ends' processes, when both are on this host), and,
+ *  given a span, only events within it (evt.rawtime, ns). */
+export function syscallFilterFor(e: Endpoints, span?: { firstTs: bigint; lastTs: bigint }): string {
+  const side = (cip: string, cport: number, sip: string, sport: number) =>
+    `(fd.cip=${cip} and fd.cport=${cport} and fd.sip=${sip} and fd.sport=${sport})`;
+  const tuple = `fd.l4proto=${e.proto} and (${side(e.aAddr, e.aPort, e.bAddr, e.bPort)} or ${side(e.bAddr, e.bPort, e.aAddr, e.aPort)})`;
+  return span ? `${tuple} and evt.rawtime>=${span.firstTs} and evt.rawtime<=${span.lastTs}` : tuple;
+}
+
+/** The packet filter that selects a connection's packets, either direction. */
+export function packetFilterFor(e: Endpoints): string {
+  const ip = e.aAddr.includes(":") ? "ipv6.addr" : "ip.addr";
+  return `${ip}=${e.aAddr} and ${ip}=${e.bAddr} and ${e.proto}.port=${e.aPort} and ${e.proto}.port=${e.bPort}`;
+}
