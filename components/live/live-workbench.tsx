@@ -71,6 +71,9 @@ export function LiveWorkbench() {
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
   const ws = useRef<WebSocket | undefined>(undefined);
+  const rowsBox = useRef<HTMLDivElement>(null);
+  /** The table follows the newest rows unless the reader scrolled up to look at older ones. */
+  const follow = useRef(true);
   const subscribed = useRef<string | undefined>(undefined);
 
   const loadHosts = useCallback(async () => {
@@ -127,6 +130,7 @@ export function LiveWorkbench() {
           if (m.skipped) setSkipped((n) => n + Number(m.skipped));
         } else if (m.type === "live-stats") {
           setCounters({ status: m.status, stored: m.stored, events: m.events, drops: m.drops, eventsPerSec: m.eventsPerSec });
+          setSessions((list) => list.map((x) => (x.id === m.session ? { ...x, status: m.status, stored: m.stored } : x)));
         } else if (m.type === "live-failed") {
           setFailure(String(m.error));
         } else if (m.type === "live-ended") {
@@ -188,6 +192,11 @@ export function LiveWorkbench() {
       setBusy(false);
     }
   }, [current, loadSessions]);
+
+  useEffect(() => {
+    const el = rowsBox.current;
+    if (el && follow.current) el.scrollTop = el.scrollHeight;
+  }, [rows]);
 
   const hostInfo = hosts?.find((h) => h.host === host);
   const procs = useMemo(() => {
@@ -301,8 +310,17 @@ export function LiveWorkbench() {
               {failure && <p className="error-text" role="alert" data-testid="live-failure">The recording broke off: {failure}</p>}
               {ended?.error && !failure && <p className="warning">{ended.error}</p>}
               {skipped > 0 && <p className="hint">{count(skipped)} events went by faster than this table shows them; the capture keeps every one.</p>}
-              <div className={styles.rows}>
+              <div
+                className={styles.rows} ref={rowsBox}
+                onScroll={(e) => {
+                  const el = e.currentTarget;
+                  follow.current = el.scrollHeight - el.scrollTop - el.clientHeight < 30;
+                }}
+              >
                 <table data-testid="live-rows">
+                  <thead>
+                    <tr><th className="num">evt.num</th><th>time (UTC)</th><th>process (tid)</th><th>dir</th><th>type</th><th>arguments</th></tr>
+                  </thead>
                   <tbody>
                     {rows.map((e) => (
                       <tr key={e.num}>

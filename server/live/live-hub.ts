@@ -244,7 +244,11 @@ export class LiveHub {
       },
       capture, collector: c, subscribers: new Map(), started: undefined,
     };
-    capture.onCommit = () => this.pushRows(s);
+    capture.onCommit = () => {
+      // The stored count moves with each commit, not only with the collector's stats.
+      this.statsToSubscribers(s);
+      this.pushRows(s);
+    };
     this.sessions.set(id, s);
     const started = new Promise<void>((ok, ko) => (s.started = { ok, ko }));
     c.ws.send(JSON.stringify({ type: "start", session: id, filter: filter || undefined, pid: req.pid, snaplen: req.snaplen }));
