@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { CaptureView } from "../../../components/investigation/capture-view";
 import { ProfileView } from "../../../components/flame/profile-view";
+import { PacketCaptureView } from "../../../components/packets/packet-capture-view";
 import { bytes, count, dateTimeUtc, duration } from "../../../components/ui/format";
 import { readView } from "../../../components/ui/view-url";
 import { getStore } from "../../../server/api/context";
@@ -39,8 +40,15 @@ export default async function CapturePage({ params, searchParams }: Props) {
       </nav>
       <section className="capture-head">
         <h1>{capture.name}</h1>
+        {capture.format === "scap" && capture.status === "ready" && (
+          // The kept file as a .scap sysdig reads (a part of it: the API's ?filter=, or
+          // casefile export ID -w OUT FILTER).
+          <a className="button" href={`/api/captures/${encodeURIComponent(id)}/export.scap`} download data-testid="export-scap">
+            export .scap
+          </a>
+        )}
         <dl>
-          <dt title={capture.format === "profile" ? "distinct stacks in the profile" : "stored events, including those sysdig does not print"}>{capture.format === "profile" ? "stacks" : "events"}</dt>
+          <dt title={capture.format === "profile" ? "distinct stacks in the profile" : capture.format === "scap" ? "stored events, including those sysdig does not print" : "packets in the file"}>{capture.format === "profile" ? "stacks" : capture.format === "scap" ? "events" : "packets"}</dt>
           <dd>{count(capture.events)}</dd>
           {/* A profile's stacks carry no timestamps. */}
           {capture.format !== "profile" && (
@@ -64,6 +72,8 @@ export default async function CapturePage({ params, searchParams }: Props) {
       </section>
       {capture.format === "profile" ? (
         <ProfileView captureId={id} fileName={capture.name} />
+      ) : capture.format === "pcap" || capture.format === "pcapng" ? (
+        <PacketCaptureView captureId={id} fileName={capture.name} firstTs={capture.firstTs} lastTs={capture.lastTs} />
       ) : (
         <CaptureView captureId={id} fileName={capture.name} filter={filter} from={from} firstTs={capture.firstTs} lastTs={capture.lastTs} shared={shared} />
       )}
