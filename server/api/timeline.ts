@@ -8,7 +8,7 @@ import type { Db } from "../../db/open-db";
 import { HIDDEN_TYPES } from "../core/events/event-stream";
 import { GapFinder, type Gap } from "../core/analyses/gaps";
 import { binWidth, MAX_DECADE, SpectrogramBuilder, type Spectrogram, type SpectrogramCell } from "../core/analyses/spectrogram";
-import { CHUNK_SHIFT, coverInterval, SP_LEVELS, TL_LEVELS } from "../core/analyses/time-buckets";
+import { CHUNK_SHIFT, coverInterval, SP_LEVELS, STEP_ALL, STEP_MIN_NS, STEP_PROC, STEP_THREAD, TL_LEVELS } from "../core/analyses/time-buckets";
 import type { Predicate } from "../core/filter/evaluate";
 import { extractorFor } from "../core/filter/extract";
 import { filteringHandler } from "../core/filter/filtered-printer";
@@ -241,6 +241,34 @@ export function narrowToRange(db: Db, filter: string, where: SqlCondition): SqlC
   return { sql: `(${where.sql}) AND e.num BETWEEN ? AND ?`, params: [...where.params, first, last] };
 }
 
+/** The gaps of every shown event, of one process name or of one thread, from the capture-004
+ *  steps, when the threads a condition selects are exactly one of those scopes and the
+ *  threshold is at least STEP_MIN_NS; undefined otherwise. */
+function stepGaps(db: Db, selected: [number, number][], minNs: number): Gap[] | undefined {
+  if (minNs < STEP_MIN_NS) return undefined;
+  let steps: string | undefined;
+  try {
+    steps = db.prepare("SELECT value FROM meta WHERE key = 'steps'").pluck().get() as string | undefined;
+  } catch {
+    return undefined;
+  }
+  if (steps !== "1") return undefined;
+  const all = db.prepare("SELECT DISTINCT proc, tid FROM tl_chunks").raw().all() as [number, number][];
+  const key = (p: number, t: number) => `${p}:${t}`;
+  const chosen = new Set(selected.map(([p, t]) => key(p, t)));
+  const same = (pick: (p: number, t: number) => boolean) => {
+    const want = all.filter(([p, t]) => pick(p, t));
+    return want.length === chosen.size && want.every(([p, t]) => chosen.has(key(p, t)));
+  };
+  let scope: number, k: number;
+  if (same(() => true)) [scope, k] = [STEP_ALL, 0];
+  else if (same((p) => p === selected[0][0])) [scope, k] = [STEP_PROC, selected[0][0]];
+  else if (same((_p, t) => t === selected[0][1])) [scope, k] = [STEP_THREAD, selected[0][1]];
+  else return undefined;
+  return (db.prepare("SELECT num, prev_num, gap FROM tl_steps WHERE scope = ? AND key = ? AND gap > ? ORDER BY num").raw()
+    .all(scope, k, minNs) as [number, number, number][]).map(([num, prevNum, gapNs]) => ({ num, prevNum, gapNs }));
+}
+
 const DECADE = `(CASE WHEN e.latency < 10 THEN 0 ELSE min(length(e.latency) - 1, ${MAX_DECADE}) END)`;
 
 /** The unfiltered spectrogram (analyses.ts spectrogram(), same cells) from the sp_buckets:
@@ -332,6 +360,8 @@ export function bucketGaps(db: Db, where: SqlCondition, minNs: number): Gap[] | 
   }
   const finder = new GapFinder(minNs);
   if (!threads.length) return finder.gaps;
+  const fromSteps = stepGaps(db, threads, minNs);
+  if (fromSteps) return fromSteps;
   const runs = db.prepare(
     `SELECT c.chunk, c.first_num, c.first_ts, c.last_num, c.last_ts, c.min_ts, c.max_ts FROM tl_chunks c
        JOIN json_each(?) j ON c.proc = j.value ->> 0 AND c.tid = j.value ->> 1 ORDER BY c.chunk`,

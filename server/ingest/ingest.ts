@@ -341,8 +341,10 @@ export class RowBuilder implements ScapHandler {
         base_ts: String(this.firstTs ?? 0n),
         events: String(this.events), // the writer checks the rowids it assigned against this
         first_shown: String(this.firstShown < 0 ? this.events + 1 : this.firstShown),
-        // The capture-002 bucket tables are filled (readers scan the events otherwise).
+        // The capture-002 bucket tables are filled (readers scan the events otherwise), and
+        // capture-004's steps.
         aggregates: "1",
+        steps: "1",
         // The capture-003 syscall_time table holds the whole capture.
         syscall_time: "1",
       },

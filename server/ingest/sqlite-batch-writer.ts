@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDb, type Db } from "../../db/open-db";
-import { CHUNK_COLS, SP_COLS, TL_COLS, type BucketRows } from "../core/analyses/time-buckets";
+import { CHUNK_COLS, SP_COLS, STEP_COLS, TL_COLS, type BucketRows } from "../core/analyses/time-buckets";
 import { ST_COLS } from "../core/analyses/syscall-time";
 
 /** Columns a row batch carries: ts, kind, tid, res, latency, fdref, labels. The evt.num is the
@@ -58,6 +58,7 @@ export class SqliteBatchWriter {
   private readonly addTl;
   private readonly addSp;
   private readonly addChunk;
+  private readonly addStep;
   private readonly addSyscallTime;
   private txRows = 0;
   private readonly params: number[] = new Array(ROWS_PER_INSERT * COLS);
@@ -99,6 +100,7 @@ export class SqliteBatchWriter {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET count = count + excluded.count, last_num = excluded.last_num, last_ts = excluded.last_ts,
         min_ts = min(min_ts, excluded.min_ts), max_ts = max(max_ts, excluded.max_ts)`);
+    this.addStep = this.db.prepare("INSERT INTO tl_steps (scope, key, num, prev_num, gap) VALUES (?, ?, ?, ?, ?)");
     this.db.exec("BEGIN");
   }
 
@@ -106,6 +108,7 @@ export class SqliteBatchWriter {
     for (let i = 0; i < b.tl.length; i += TL_COLS) this.addTl.run(b.tl.slice(i, i + TL_COLS));
     for (let i = 0; i < b.sp.length; i += SP_COLS) this.addSp.run(b.sp.slice(i, i + SP_COLS));
     for (let i = 0; i < b.chunks.length; i += CHUNK_COLS) this.addChunk.run(b.chunks.slice(i, i + CHUNK_COLS));
+    for (let i = 0; i < (b.steps?.length ?? 0); i += STEP_COLS) this.addStep.run(b.steps.slice(i, i + STEP_COLS));
   }
 
   apply(b: RowBatch): void {

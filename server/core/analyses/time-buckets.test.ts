@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bucketOf, coverInterval, TimeBuckets, TL_LEVELS, SP_LEVELS, CHUNK_SHIFT, TL_COLS, SP_COLS, CHUNK_COLS } from "./time-buckets";
+import { bucketOf, coverInterval, TimeBuckets, TL_LEVELS, SP_LEVELS, CHUNK_SHIFT, TL_COLS, SP_COLS, CHUNK_COLS, STEP_COLS, STEP_MIN_NS } from "./time-buckets";
 import { decadeOf } from "./spectrogram";
 
 test("coverInterval covers every ts of [from, to) exactly once, with whole aligned buckets", () => {
@@ -40,7 +40,9 @@ test("TimeBuckets: counts, num ranges and chunk ends agree with the events fed, 
     events.push({ num, ts: t, proc: 1 + rnd(3), tid: 100 + rnd(4), lat: rnd(10 ** (1 + rnd(8))) });
   }
   const tl = new Map<string, number[]>(), sp = new Map<string, number[]>(), ch = new Map<string, number[]>();
+  const steps: number[][] = [];
   const merge = (rows: ReturnType<TimeBuckets["take"]>) => {
+    for (let i = 0; i < rows.steps.length; i += STEP_COLS) steps.push(rows.steps.slice(i, i + STEP_COLS));
     for (let i = 0; i < rows.tl.length; i += TL_COLS) {
       const [level, bucket, proc, tid, count, min, max] = rows.tl.slice(i, i + TL_COLS);
       const k = `${level}/${bucket}/${proc}/${tid}`, e = tl.get(k);
@@ -82,4 +84,17 @@ test("TimeBuckets: counts, num ranges and chunk ends agree with the events fed, 
     wantCh.set(k, w ? [w[0] + 1, w[1], w[2], e.num, e.ts, Math.min(w[5], e.ts), Math.max(w[6], e.ts)] : [1, e.num, e.ts, e.num, e.ts, e.ts, e.ts]);
   }
   assert.deepEqual(new Map([...ch].sort()), new Map([...wantCh].sort()));
+  // Steps: per scope, each event more than STEP_MIN_NS after the scope's previous one.
+  const wantSteps: number[][] = [];
+  const last = new Map<string, { num: number; ts: number }>();
+  for (const e of events) {
+    for (const [scope, key] of [[0, 0], [1, e.proc], [2, e.tid]]) {
+      const p = last.get(`${scope}/${key}`);
+      if (p && e.ts - p.ts > STEP_MIN_NS) wantSteps.push([scope, key, e.num, p.num, e.ts - p.ts]);
+      last.set(`${scope}/${key}`, e);
+    }
+  }
+  const order = (a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+  assert.ok(wantSteps.length > 100);
+  assert.deepEqual(steps.sort(order), wantSteps.sort(order));
 });

@@ -20,6 +20,12 @@ export const CHUNK_SHIFT = 12;
 export const TL_COLS = 7; // level, bucket, proc, tid, count, min_num, max_num
 export const SP_COLS = 6; // level, bucket, decade, count, min_num, max_num
 export const CHUNK_COLS = 10; // chunk, proc, tid, count, first_num, first_ts, last_num, last_ts, min_ts, max_ts
+export const STEP_COLS = 5; // scope, key, num, prev_num, gap
+/** Silences longer than this (ns) are kept as steps: gaps at any threshold of at least this are
+ *  read from them. */
+export const STEP_MIN_NS = 2 ** 20;
+/** Step scopes: every shown event, one process name, one thread. */
+export const STEP_ALL = 0, STEP_PROC = 1, STEP_THREAD = 2;
 
 /** Rows gathered since the last take(), flat (COLS values per row). Each key appears once per
  *  take; a later take may carry the same key again (its events since): the store adds them up
@@ -28,6 +34,7 @@ export interface BucketRows {
   tl: number[];
   sp: number[];
   chunks: number[];
+  steps: number[];
 }
 
 export function bucketOf(ts: number, level: number): number {
@@ -54,6 +61,15 @@ export class TimeBuckets {
   private tl = TL_LEVELS.map(() => new Map<number, number[]>());
   private sp = SP_LEVELS.map(() => new Map<number, number[]>());
   private chunks = new Map<number, number[]>();
+  /** The last event of each step scope: [num, ts]. */
+  private lastAll: number[] | undefined;
+  private readonly lastOfProc = new Map<number, number[]>();
+  private readonly lastOfTid = new Map<number, number[]>();
+  private steps: number[] = [];
+
+  private step(scope: number, key: number, last: number[] | undefined, num: number, ts: number): void {
+    if (last && ts - last[1] > STEP_MIN_NS) this.steps.push(scope, key, num, last[0], ts - last[1]);
+  }
 
   private thread(proc: number, tid: number): Thread {
     if (proc === this.lastProc && tid === this.lastTid) return this.last!;
@@ -74,6 +90,12 @@ export class TimeBuckets {
   /** An event sysdig prints, with a timestamp (ts: ns since the first timed event). */
   addVisible(num: number, ts: number, proc: number, tid: number): void {
     const t = this.thread(proc, tid);
+    this.step(STEP_ALL, 0, this.lastAll, num, ts);
+    this.lastAll = [num, ts];
+    this.step(STEP_PROC, proc, this.lastOfProc.get(proc), num, ts);
+    this.lastOfProc.set(proc, [num, ts]);
+    this.step(STEP_THREAD, tid, this.lastOfTid.get(tid), num, ts);
+    this.lastOfTid.set(tid, [num, ts]);
     for (let i = 0; i < TL_LEVELS.length; i++) {
       const key = bucketOf(ts, TL_LEVELS[i]) * THREADS + t.idx;
       const m = this.tl[i];
@@ -135,7 +157,9 @@ export class TimeBuckets {
       chunks.push((key - idx) / THREADS, t.proc, t.tid, ...v);
     }
     this.chunks.clear();
-    return { tl, sp, chunks };
+    const steps = this.steps;
+    this.steps = [];
+    return { tl, sp, chunks, steps };
   }
 }
 
