@@ -6,6 +6,7 @@ const USAGE = `usage: casefile <command> [args]
   events FILE [FILTER]                 the events as sysdig -r FILE [FILTER] prints them
   lsof|netstat|ps FILE --at N [--filter F]   the state at event N, as sysdig's chisels print it
   gaps FILE --filter F --min D [--explain]   matching events after a gap longer than D
+  packets FILE.pcap[ng][.gz] [FILTER]  one line per packet: number, time, source → destination, protocol, length, info
   spectrogram FILE [--filter F] [--bins B]   exit events by time bin and decade of latency
   chisel [NAME FILE [ARG...] [--filter F] [--pc] [-A|-x|-X|-b]]   what sysdig -r FILE -c NAME ARG... F prints
   fields                               the filter fields, like sysdig -l
@@ -32,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import("../server/cli/chisel-command")).chiselCommand(args);
     case "gaps":
       return (await import("../server/cli/gaps-command")).gapsCommand(args);
+    case "packets":
+      return (await import("../server/cli/packets-command")).packetsCommand(args);
     case "spectrogram":
       return (await import("../server/cli/spectrogram-command")).spectrogramCommand(args);
     case "collector":

@@ -7,6 +7,7 @@ import type { RawPacket } from "../formats/raw-packet";
 import { decodeArcnet } from "./arcnet";
 import { Dissection } from "./dissection";
 import { decodeFrameRelay } from "./frame-relay";
+import { decodeIeee80211, decodeRadiotap } from "./ieee80211";
 import { decodeNflog } from "./nflog";
 import { decodeEthernet } from "./ethernet";
 import { decodeIpv4 } from "./ipv4";
@@ -24,6 +25,8 @@ const FRELAY = 107;
 const ARCNET_BSD = 7;
 const ARCNET_LINUX = 129;
 const NFLOG = 239;
+const IEEE802_11 = 105;
+const IEEE802_11_RADIOTAP = 127;
 
 export function decodePacket(
   p: Pick<RawPacket, "linktype" | "data"> & { fcsLen?: number },
@@ -48,9 +51,11 @@ export function decodePacket(
       case ARCNET_BSD: decodeArcnet(d, 0, end, false); break;
       case ARCNET_LINUX: decodeArcnet(d, 0, end, true); break;
       case NFLOG: decodeNflog(d, 0, end); break;
+      case IEEE802_11: decodeIeee80211(d, 0, end - (p.fcsLen ?? 0)); break;
+      case IEEE802_11_RADIOTAP: decodeRadiotap(d, 0, end); break;
       default:
         d.layer("raw", 0, end);
-        d.column(`LINKTYPE ${p.linktype}`, `${end} bytes of link type ${p.linktype}`);
+        d.column(`LINKTYPE_${p.linktype}`, `${end} bytes of link type ${p.linktype}`);
     }
   } catch (e) {
     // A decoder read past its bounds (a bug, not the packet's fault, but never the file's end).
