@@ -1537,8 +1537,9 @@ int BPF_PROG(cf_exit, struct task_struct *p)
 	put_int(&b, (code & 0x7f) ? (code & 0x7f) : 0, 1);
 	put_int(&b, (code & 0x80) ? 1 : 0, 1);
 	finish(&b);
-	/* The last thread of a followed child: forget it (the pid will be reused). */
-	if (filter_pid && follow_children && p->pid == p->tgid) {
+	/* The last thread of a followed process: forget it (the pid will be reused). do_exit has
+	 * counted this thread out of signal->live before the tracepoint. */
+	if (filter_pid && follow_children && BPF_CORE_READ(p, signal, live.counter) == 0) {
 		__u32 tgid = p->tgid;
 		bpf_map_delete_elem(&pids, &tgid);
 	}
