@@ -2,7 +2,7 @@
 // writes a casefile profile (server/core/formats/stacks/casefile-profile.ts): an on-CPU section
 // (samples at HZ) and an off-CPU section (ns), each stack named by collector/profile-symbols.ts.
 
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
@@ -102,19 +102,41 @@ export interface BuiltProfile {
 }
 
 /** The raw counts named and folded: `comm (pid);user frames...;kernel frames_[k] VALUE`. */
-export function buildProfile(raw: RawProfile, symbolizer: Symbolizer, opts: { pid?: number; sections?: ("on" | "off")[] } = {}): BuiltProfile {
+/** Mangled C++ names → their demangled form, through binutils' c++filt (one run for all);
+ *  names it cannot demangle, or no c++filt, stay as they are. */
+export function demangleCxx(names: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!names.length) return out;
+  try {
+    const lines = execFileSync("c++filt", [], { input: `${names.join("\n")}\n`, encoding: "utf8", maxBuffer: 1 << 28 }).split("\n");
+    names.forEach((n, i) => {
+      if (lines[i] && lines[i] !== n) out.set(n, lines[i]);
+    });
+  } catch {
+    // no c++filt: mangled names are still names
+  }
+  return out;
+}
+
+export function buildProfile(raw: RawProfile, symbolizer: Symbolizer, opts: { pid?: number; sections?: ("on" | "off")[]; demangle?: (names: string[]) => Map<string, string> } = {}): BuiltProfile {
   for (const [tgid, entries] of raw.maps) symbolizer.setMaps(tgid, entries);
   const wanted = opts.sections ?? ["on", "off"];
   const on = newSection("on-cpu", "samples", raw.hz);
   const off = newSection("off-cpu", "ns");
-  for (const r of raw.records) {
+  const named = raw.records.map((r) => {
     const frames = [`${r.comm || "?"} (${r.tgid})`];
     if ("addrs" in r.user) frames.push(...symbolizer.userFrames(r.tgid, r.user.addrs.map((h) => parseInt(h, 16))));
     else if ("error" in r.user) frames.push("[unknown]"); // lost to a stack map collision
     if ("addrs" in r.kernel) frames.push(...symbolizer.kernelFrames(r.kernel.addrs.map(kernelAddress)));
     else if ("error" in r.kernel) frames.push("[unknown]_[k]");
+    return frames;
+  });
+  // C++ symbols (node, the JVM, ...) as people read them, as perf shows them.
+  const demangled = (opts.demangle ?? demangleCxx)([...new Set(named.flat().filter((f) => f.startsWith("_Z")))]);
+  raw.records.forEach((r, i) => {
+    const frames = named[i].map((f) => demangled.get(f) ?? f);
     addStack(r.section === "on" ? on : off, foldFrames(frames), r.value);
-  }
+  });
   const sections = [];
   const attrs: SectionAttrs[] = [];
   const common: SectionAttrs = { duration_ns: String(raw.durationNs), ...(opts.pid ? { pid: String(opts.pid) } : {}) };

@@ -5,12 +5,15 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
 import { fixtureCapture } from "../server/testing/oracle";
 import { casefileProfileImporter } from "../server/core/formats/stacks/casefile-profile";
+import { chromium } from "playwright-core";
+
+const ARTIFACTS = path.join(projectRoot, "e2e/artifacts");
 
 const TOKEN = "liveprofile-0123456789abcdef0123456789";
 const HOST = "e2e-profile-host";
@@ -109,4 +112,37 @@ test("POST /api/live/hosts/:host/profile: the collector's profile, kept with the
   assert.ok(folded.length > 0 && !folded.includes("#"));
   assert.equal(folded.trim().split("\n").length, onCpu.stacks.size);
   rmSync(dir, { recursive: true, force: true });
+});
+
+test("the Live page's profile control: profile the host, see the totals, open the flame graph", { timeout: 120_000 }, async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium", headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${server.origin}/live?token=${TOKEN}`);
+    const control = page.getByTestId("live-profile");
+    await control.waitFor();
+    assert.match(await control.innerText(), /CPU profile of every process/);
+    await page.getByTestId("live-profile-seconds").fill("2");
+    await page.getByTestId("live-profile-start").click();
+    await page.getByTestId("live-profile-start").filter({ hasText: /profiling/ }).waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, "live-profile-running.png") });
+    const result = page.getByTestId("live-profile-result");
+    await result.waitFor({ timeout: 60_000 });
+    const text = await result.innerText();
+    assert.match(text, /on-cpu [\d,]+ samples · off-cpu [\d.]+ s/);
+    await page.screenshot({ path: path.join(ARTIFACTS, "live-profile-done.png") });
+    await page.getByTestId("live-profile-open").click();
+    await page.waitForURL(/\/captures\/[0-9a-f]{16}/);
+    await page.getByText("Summing the stacks").waitFor({ state: "detached", timeout: 60_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, "live-profile-flame.png") });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
 });

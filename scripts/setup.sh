@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEB_PACKAGES=(sysdig tshark tcpdump luajit time chromium clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc g++ python3 libsqlite3-dev netbase iproute2 linux-perf)
+DEB_PACKAGES=(sysdig tshark tcpdump luajit time chromium clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc g++ python3 libsqlite3-dev netbase iproute2 linux-perf binutils)
 
 missing=()
 if command -v dpkg >/dev/null 2>&1; then

@@ -49,9 +49,11 @@ export class Profiles {
     }
     const id = randomBytes(8).toString("hex");
     writeFileSync(this.keptFile(id), text);
+    // events: its distinct stacks, as an uploaded profile counts them (store.ts importProfile).
+    const stacks = p.sections.reduce((n, s) => n + s.stacks.size, 0);
     this.catalog.prepare(
-      "INSERT INTO captures (id, name, format, events, bytes, status, created_at, parent_id) VALUES (?, ?, 'profile', 0, ?, 'ready', ?, ?)",
-    ).run(id, name, Buffer.byteLength(text), new Date().toISOString(), captureId ?? null);
+      "INSERT INTO captures (id, name, format, events, bytes, status, created_at, parent_id) VALUES (?, ?, 'profile', ?, ?, 'ready', ?, ?)",
+    ).run(id, name, stacks, Buffer.byteLength(text), new Date().toISOString(), captureId ?? null);
     return id;
   }
 
