@@ -28,10 +28,11 @@ export abstract class RecordFramer {
   protected frame(chunk: Uint8Array): void {
     let pos = 0;
     const n = chunk.length;
-    while (this.carryLen > 0 && pos < n) {
+    while (this.carryLen > 0) {
       const cdv = new DataView(this.carry.buffer, this.carry.byteOffset, this.carryLen);
       const need = this.need(this.carry, cdv, 0, this.carryLen);
       if (need > this.carryLen) {
+        if (pos >= n) return;
         const take = Math.min(need - this.carryLen, n - pos);
         this.grow(this.carryLen + take);
         this.carry.set(chunk.subarray(pos, pos + take), this.carryLen);

@@ -2,7 +2,8 @@
 // blocks (either byte order; a file may hold several sections, each restarting its interfaces),
 // interface description blocks (link type, snaplen, if_tsresol, if_tsoffset, if_fcslen),
 // enhanced, simple and obsolete packet blocks with their comments; every other block (name
-// resolution, interface statistics, decryption secrets, custom, unknown) is skipped. Facts from
+// resolution, interface statistics, decryption secrets, custom, unknown) is skipped; custom and
+// systemd journal blocks take a frame number, as tshark numbers them. Facts from
 // draft-ietf-opsawg-pcapng and what tshark 4.0 (wiretap/pcapng.c) accepts.
 
 import { FramingError, RecordFramer } from "../record-framer";
@@ -17,6 +18,9 @@ const BT_IDB = 1;
 const BT_OPB = 2;
 const BT_SPB = 3;
 const BT_EPB = 6;
+const BT_SYSTEMD_JOURNAL = 9;
+const BT_CUSTOM = 0xbad;
+const BT_CUSTOM_NOCOPY = 0x40000bad;
 
 const OPT_ENDOFOPT = 0;
 const OPT_COMMENT = 1;
@@ -41,6 +45,10 @@ export class PcapngReader extends RecordFramer implements PacketReader {
   sections = 0;
   /** Blocks skipped (name resolution, statistics, custom, unknown). */
   skippedBlocks = 0;
+  /** Frame numbers given so far: packets, and the records tshark numbers as frames without
+   *  being packets (custom blocks, systemd journal entries), so that a packet's number is
+   *  tshark's frame.number. */
+  private frames = 0;
   private le = true;
   private ifaces: Iface[] = [];
 
@@ -113,6 +121,12 @@ export class PcapngReader extends RecordFramer implements PacketReader {
       case BT_EPB: return this.epb(buf, dv, body, end);
       case BT_SPB: return this.spb(buf, dv, body, end);
       case BT_OPB: return this.opb(buf, dv, body, end);
+      case BT_CUSTOM: case BT_CUSTOM_NOCOPY: case BT_SYSTEMD_JOURNAL:
+        // tshark 4.0 shows these as frames of their own: their number is taken, nothing is
+        // delivered (they hold no packet).
+        this.frames++;
+        this.skippedBlocks++;
+        return;
       default: this.skippedBlocks++;
     }
   }
@@ -171,7 +185,7 @@ export class PcapngReader extends RecordFramer implements PacketReader {
     const i = this.ifaces[id];
     if (!i) {
       throw new FramingError(
-        `pcapng: packet ${this.packets + 1} names interface ${id}, but its section describes ${this.ifaces.length}`, this.offset);
+        `pcapng: packet ${this.frames + 1} names interface ${id}, but its section describes ${this.ifaces.length}`, this.offset);
     }
     return i;
   }
@@ -193,20 +207,21 @@ export class PcapngReader extends RecordFramer implements PacketReader {
 
   private packet(i: Iface, ifIndex: number, tsNs: bigint, data: Uint8Array, origLen: number, comment?: string): void {
     const p: RawPacket = {
-      num: ++this.packets, tsNs, linktype: i.linktype, caplen: data.length, origLen, data, ifIndex,
+      num: ++this.frames, tsNs, linktype: i.linktype, caplen: data.length, origLen, data, ifIndex,
       offset: this.offset,
     };
     if (comment !== undefined) p.comment = comment;
     if (i.fcsLen) p.fcsLen = i.fcsLen;
+    this.packets++;
     this.handler.onPacket(p);
   }
 
   private checkCaplen(caplen: number, room: number): void {
     if (caplen > room) {
-      throw new FramingError(`pcapng: packet ${this.packets + 1} claims ${caplen} captured bytes, more than its block's ${room}`, this.offset);
+      throw new FramingError(`pcapng: packet ${this.frames + 1} claims ${caplen} captured bytes, more than its block's ${room}`, this.offset);
     }
     if (caplen > MAX_PACKET_RECORD) {
-      throw new FramingError(`pcapng: packet ${this.packets + 1} claims ${caplen} captured bytes, more than the maximum of ${MAX_PACKET_RECORD}`, this.offset);
+      throw new FramingError(`pcapng: packet ${this.frames + 1} claims ${caplen} captured bytes, more than the maximum of ${MAX_PACKET_RECORD}`, this.offset);
     }
   }
 
