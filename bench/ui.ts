@@ -44,7 +44,9 @@ try {
   // Every API response's time, request sent to body received.
   const apiTimes: { url: string; ms: number }[] = [];
   page.on("requestfinished", (req) => {
-    if (!req.url().includes("/api/")) return;
+    // The API, and the server-rendered payloads of client navigations (a new range or filter
+    // is a navigation: the page's first rows come with it).
+    if (!req.url().includes("/api/") && !req.url().includes("_rsc=")) return;
     const t = req.timing();
     apiTimes.push({ url: req.url(), ms: t.responseEnd });
   });
@@ -74,31 +76,54 @@ try {
 
   // Brushing: five ranges across the timeline, each waited for until the table shows it.
   const canvas = page.getByTestId("timeline-canvas");
-  const box = (await canvas.boundingBox())!;
+  // The timeline's head grows a line once a range is set: measure the canvas before each gesture.
+  let box = (await canvas.boundingBox())!;
   const plotX = (f: number) => box.x + 170 + f * (box.width - 170);
-  const y = box.y + box.height - 6;
+  let y = box.y + box.height - 6;
+  const measure = async () => {
+    box = (await canvas.boundingBox())!;
+    y = box.y + box.height - 6;
+  };
   let mark = apiTimes.length;
   const brushes = smoke ? 2 : 5;
+  let brushed = 0;
+  const brushMs: number[] = [];
   for (let i = 0; i < brushes; i++) {
     const a = 0.1 + (0.8 * i) / brushes, b = a + 0.03 + 0.02 * i;
+    const before = new URL(page.url()).searchParams.get("t0");
+    await measure();
     await page.mouse.move(plotX(a), y);
     await page.mouse.down();
     await page.mouse.move(plotX(b), y, { steps: 10 });
+    const t0 = performance.now();
     await page.mouse.up();
-    await page.waitForURL((u) => u.searchParams.has("t0"), { timeout: 60_000 });
-    await page.getByTestId("events-table").locator("tbody tr").first().waitFor({ timeout: 60_000 });
+    // The new range in the URL, then the table showing its first rows.
+    await page.waitForURL((u) => u.searchParams.has("t0") && u.searchParams.get("t0") !== before, { timeout: 60_000 });
+    const t0s = new URL(page.url()).searchParams.get("t0")!;
+    await page.waitForFunction((t) => {
+      const f = document.querySelector("[data-testid=events-filter]")?.textContent ?? "";
+      return f.includes(t) && document.querySelector("[data-testid=events-table] tbody tr") !== null;
+    }, t0s, { timeout: 60_000 });
+    brushMs.push(performance.now() - t0);
+    brushed++;
     await page.waitForLoadState("networkidle");
   }
   // Zooming the timeline: wheel over it, each burst re-asks for the visible window's buckets.
+  const windowText = async () => page.getByTestId("timeline-window").innerText();
+  const w0 = await windowText();
+  await measure();
   for (let i = 0; i < (smoke ? 2 : 6); i++) {
     await page.mouse.move(plotX(0.5), y);
     await page.mouse.wheel(0, i < 3 ? -400 : 400);
-    await page.waitForTimeout(150);
+    await page.waitForTimeout(300);
   }
   await page.waitForLoadState("networkidle");
+  const zoomed = (await windowText()) !== w0 || !smoke;
   const brushLong = await longest();
-  const brushData = dataMs(mark, /\/(events|timeline|gaps)\?/);
-  rows.push(["brushing + zooming the timeline: longest task", `${brushLong.toFixed(0)} ms`, "<= 200 ms"]);
+  const brushData = dataMs(mark, /\/(events|timeline|gaps)\?|_rsc=/);
+  if (process.env.BENCH_UI_VERBOSE) console.log(apiTimes.slice(mark));
+  rows.push([`brushing (${brushed}x) + zooming the timeline${zoomed ? "" : " (zoom did not move)"}: longest task`, `${brushLong.toFixed(0)} ms`, "<= 200 ms"]);
+  rows.push(["  brush release to the table's first rows, slowest", `${Math.max(...brushMs).toFixed(0)} ms`, "(none)"]);
   rows.push([`  its data, slowest of ${brushData.length} requests`, `${Math.max(0, ...brushData).toFixed(0)} ms`, "<= 150 ms"]);
 
   // Scrolling the events table (whole capture): the page loads more rows as it goes.
@@ -113,7 +138,7 @@ try {
   }
   await page.waitForLoadState("networkidle");
   const scrollLong = await longest();
-  const scrollData = dataMs(mark, /\/events\?/);
+  const scrollData = dataMs(mark, /\/events\?|_rsc=/);
   const shown = await page.getByTestId("events-table").locator("tbody tr").count();
   rows.push([`scrolling the table (${shown} rows shown): longest task`, `${scrollLong.toFixed(0)} ms`, "<= 200 ms"]);
   rows.push([`  its data, slowest of ${scrollData.length} pages`, `${Math.max(0, ...scrollData).toFixed(0)} ms`, "<= 150 ms"]);

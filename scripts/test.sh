@@ -32,5 +32,8 @@ echo "== end to end (next build, then Chromium)"
 npx next build >/dev/null
 # The load benchmark's smoke run serves the workbench: it needs the build.
 node --import tsx bench/load.ts --smoke
+# The UI benchmark's smoke run (Chromium on a 50,000-event capture, about 30 s): the timeline's
+# brush, zoom and the table's scrolling run through once.
+node --import tsx bench/ui.ts --smoke
 mapfile -t e2e < <(find e2e -name '*.test.ts' | sort)
 if [ ${#e2e[@]} -gt 0 ]; then node --import tsx --test --test-reporter=spec "${e2e[@]}"; fi
