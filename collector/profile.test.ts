@@ -217,3 +217,37 @@ test("the command line writes a profile file; bad options are refused with a rea
   // A process that does not exist: the loader says so.
   assert.throws(() => execFileSync(join(ROOT, "bin/casefile"), ["profile", "--duration", "1s", "--pid", "999999999", "-o", out], { stdio: ["ignore", "pipe", "pipe"] }), (e: { stderr: Buffer }) => /no process 999999999/.test(e.stderr.toString()));
 });
+
+test("Node with --perf-basic-prof: JIT frames named from /tmp/perf-PID.map, as the runtime wrote them", async () => {
+  const js = join(dir, "hot.js");
+  writeFileSync(js, `
+    function hotJsFunction(n) { let x = 0; for (let i = 0; i < n; i++) x = (x * 31 + i) % 1000003; return x; }
+    process.stdin.once("data", () => {
+      let s = 0; const end = Date.now() + 4000;
+      while (Date.now() < end) s += hotJsFunction(1e6);
+      process.exit(s === -1 ? 1 : 0);
+    });
+  `);
+  const node = spawn(process.execPath, ["--perf-basic-prof", js], { stdio: ["pipe", "ignore", "inherit"] });
+  children.push(node);
+  const mapFile = `/tmp/perf-${node.pid}.map`;
+  try {
+    const raw = await runProfiler({ durationS: 2, pid: node.pid, hz: 99, offCpu: false, onReady: () => node.stdin!.write("go\n") });
+    const built = buildProfile(raw, new Symbolizer(), { sections: ["on"] });
+    // The oracle: the names the runtime wrote in its map.
+    const jitNames = new Set(readFileSync(mapFile, "utf8").split("\n").map((l) => l.split(" ").slice(2).join(" ")).filter(Boolean));
+    let total = 0, hot = 0;
+    for (const [stack, v] of built.profile.sections[0].stacks) {
+      total += v;
+      const frames = stack.split(";");
+      const named = frames.filter((f) => /hotJsFunction/.test(f));
+      for (const f of named) assert.ok(jitNames.has(f), `${f} is a name of ${mapFile}`);
+      if (named.length) hot += v;
+    }
+    assert.ok(total > 10 && hot >= 0.5 * total, `hotJsFunction in ${hot} of ${total} samples`);
+  } finally {
+    node.kill("SIGKILL");
+    await exited(node);
+    rmSync(mapFile, { force: true });
+  }
+});
