@@ -282,7 +282,7 @@ export function snapshotHost(): HostSnapshot {
       procs.push({
         tid, pid, ptid: Number(statusField(tstatus, "PPid") ?? 0), sid, vpgid: pgrp, comm,
         // scap's exe is argv[0], exepath the resolved executable, args the rest of argv.
-        exe: cmdline[0] ?? comm, exepath: exePath, args: cmdline.slice(1), cwd: cwd.endsWith("/") ? cwd : `${cwd}/`,
+        exe: scapPath(cmdline[0] ?? comm), exepath: exePath, args: cmdline.slice(1), cwd: cwd.endsWith("/") ? cwd : `${cwd}/`,
         uid: Number(uids[1] ?? 0), gid: Number(gids[1] ?? 0),
         flags: tid === pid ? 0 : PPM_CL_CLONE_THREAD | PPM_CL_CLONE_FILES,
         fdlimit, vmsizeKb: kb("VmSize"), vmrssKb: kb("VmRSS"), vmswapKb: kb("VmSwap"), env,
@@ -372,4 +372,15 @@ export function listProcesses(): HostProcess[] {
     });
   }
   return out;
+}
+
+/** A path-sized field as libscap keeps it (snprintf into SCAP_MAX_PATH_SIZE = 1024 bytes: at most
+ *  1023 bytes of UTF-8): sysdig 0.29.3 refuses a whole file whose process list holds a longer
+ *  exe ("invalid exelen"), which a process that rewrote its argv into one long argv[0] makes. */
+export function scapPath(s: string): string {
+  const b = Buffer.from(s, "utf8");
+  if (b.length <= 1023) return s;
+  let end = 1023;
+  while (end > 0 && (b[end] & 0xc0) === 0x80) end--; // not inside a UTF-8 sequence
+  return b.subarray(0, end).toString("utf8");
 }
