@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { getContext } from "../api/context";
 import { ApiError } from "../api/http-json";
+import { warmOverview } from "../api/overview-api";
 import { positiveFromEnv, receiveUpload, uploadName } from "../api/upload";
 import { LIMIT_MESSAGE_MARK } from "../ingest/ingest";
 import type { IngestMessage } from "../api/store-types";
@@ -111,6 +112,8 @@ export async function handleUpload(req: http.IncomingMessage, res: http.ServerRe
       filename: header("x-filename"), uploadId: header("x-upload-id"), contentLength: header("content-length"),
     });
     if (!res.headersSent && !res.destroyed) sendJson(res, 201, { id });
+    // The capture page opens on its overview: computed now, while the user reads the list.
+    warmOverview(id);
   } catch (e) {
     if (res.headersSent || res.destroyed) return;
     if (e instanceof ApiError) sendJson(res, e.status, { error: e.message, where: e.where });
