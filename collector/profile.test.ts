@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { buildProfile, runProfiler, type RawProfile } from "./profile";
 import { Symbolizer } from "./profile-symbols";
 import { casefileProfileImporter, writeCasefileProfile } from "../server/core/formats/stacks/casefile-profile";
+import { Profiles } from "../server/api/profiles";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dir = mkdtempSync(join(tmpdir(), "profile-test-"));
@@ -213,6 +214,20 @@ test("the command line writes a profile file; bad options are refused with a rea
     [["profile", "--duration", "1s", "--hz", "0", "-o", out], /--hz 0/],
   ] as [string[], RegExp][]) {
     assert.throws(() => execFileSync(join(ROOT, "bin/casefile"), args, { stdio: ["ignore", "pipe", "pipe"] }), (e: { stderr: Buffer; status: number }) => re.test(e.stderr.toString()) && e.status === 2, args.join(" "));
+  }
+  // --capture keeps it in the data folder, linked to that capture (checked before recording).
+  const data = join(dir, "data");
+  const ingest = execFileSync(join(ROOT, "bin/casefile"), ["ingest", join(ROOT, "test/fixtures/captures/curl_google.scap")], { encoding: "utf8", env: { ...process.env, CASEFILE_DATA: data }, stdio: ["ignore", "pipe", "pipe"] });
+  const captureId = ingest.trim();
+  assert.throws(() => execFileSync(join(ROOT, "bin/casefile"), ["profile", "--duration", "1s", "-o", out, "--capture", "0123456789abcdef"], { env: { ...process.env, CASEFILE_DATA: data }, stdio: ["ignore", "pipe", "pipe"] }),
+    (e: { stderr: Buffer }) => /--capture 0123456789abcdef: no such capture/.test(e.stderr.toString()));
+  const kept = execFileSync(join(ROOT, "bin/casefile"), ["profile", "--duration", "0.5s", "--no-offcpu", "-o", out, "--capture", captureId], { encoding: "utf8", env: { ...process.env, CASEFILE_DATA: data }, stdio: ["ignore", "pipe", "pipe"] }).trim();
+  const profiles = new Profiles(data);
+  try {
+    assert.deepEqual(profiles.list(captureId).map((p) => p.id), [kept]);
+    assert.equal(profiles.text(kept), readFileSync(out, "utf8"));
+  } finally {
+    profiles.close();
   }
   // A process that does not exist: the loader says so.
   assert.throws(() => execFileSync(join(ROOT, "bin/casefile"), ["profile", "--duration", "1s", "--pid", "999999999", "-o", out], { stdio: ["ignore", "pipe", "pipe"] }), (e: { stderr: Buffer }) => /no process 999999999/.test(e.stderr.toString()));

@@ -38,6 +38,16 @@ export async function profileCommand(args: string[]): Promise<number> {
   const onCpu = !o.flags.includes("--no-oncpu"), offCpu = !o.flags.includes("--no-offcpu");
   if (!onCpu && !offCpu) return fail("--no-oncpu and --no-offcpu leave nothing to record");
   if (process.getuid?.() !== 0) return fail("profile loads BPF programs: run it as root");
+  const capture = o.values.get("capture");
+  const dataDir = process.env.CASEFILE_DATA ?? "./data";
+  if (capture !== undefined) {
+    // Checked before recording: a typo should not cost the profile's duration.
+    const { openStore } = await import("../api/store");
+    const store = openStore(dataDir, { queries: { workers: 0 } });
+    const found = store.getCapture(capture);
+    await store.close();
+    if (!found) return fail(`--capture ${capture}: no such capture in ${dataDir}`);
+  }
   const { recordProfile } = await import("../../collector/profile");
   const ac = new AbortController();
   // Ctrl-C ends the profile early and keeps what was counted.
@@ -53,10 +63,9 @@ export async function profileCommand(args: string[]): Promise<number> {
       return `${s.name}: ${s.stacks.size} stacks, ${s.unit === "ns" ? `${(t / 1e9).toFixed(3)} s` : `${t} samples`}`;
     });
     process.stderr.write(`casefile: wrote ${out} (${totals.join("; ")})\n`);
-    const capture = o.values.get("capture");
     if (capture) {
       const { Profiles } = await import("../api/profiles");
-      const profiles = new Profiles(process.env.CASEFILE_DATA ?? "./data");
+      const profiles = new Profiles(dataDir);
       try {
         process.stdout.write(`${profiles.add(out, `profile ${new Date().toISOString()}`, capture)}\n`);
       } finally {
