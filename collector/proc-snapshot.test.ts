@@ -7,11 +7,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ScapWriter } from "../server/core/formats/scap/writer";
-import { sysdigLines } from "../server/testing/oracle";
+import { runSysdig, sysdigLines } from "../server/testing/oracle";
 import { headerBlocks, ppmOpenFlags, snapshotHost } from "./proc-snapshot";
 import { kernelFilterOf } from "./kernel-filter";
 import { parseFilter } from "../server/core/filter/parser";
@@ -35,7 +35,11 @@ test("the snapshot's header: sysdig's lsof at the first event lists what lsof(8)
   const dir = mkdtempSync(join(tmpdir(), "casefile-snapshot-"));
   const child = spawn("python3", ["-c", PY, dir], { stdio: ["ignore", "pipe", "inherit"] });
   try {
-    const ports = await new Promise<string>((ok) => child.stdout!.once("data", (d: Buffer) => ok(d.toString().trim())));
+    let printed = "";
+    const ports = await new Promise<string>((ok) => child.stdout!.on("data", (d: Buffer) => {
+      printed += d.toString();
+      if (printed.includes("\n")) ok(printed.trim());
+    }));
     const [listen, client, udp] = ports.split(" ").map(Number);
     const pid = child.pid!;
     const snap = snapshotHost();
@@ -78,6 +82,32 @@ test("the snapshot's header: sysdig's lsof at the first event lists what lsof(8)
     // sysdig's ps of our header: the process, its command line.
     const ps = sysdigLines(file, ["-c", "ps", `proc.pid=${pid}`]).join("\n");
     assert.match(ps, new RegExp(`\\b${pid}\\b.*python3`));
+  } finally {
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("strings past libscap's limits are cut as it cuts them: a process with a 3000-byte argv[0] and a long argument list still gives a header sysdig reads", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "casefile-snapshot-long-"));
+  mkdirSync(join(dir, "d".repeat(200), "e".repeat(200), "f".repeat(200), "g".repeat(200), "h".repeat(200)), { recursive: true });
+  const long = "x".repeat(3000);
+  // bash's exec -a names argv[0]; the argument list is longer than libscap's 4096 bytes too.
+  const child = spawn("/bin/bash", ["-c", `cd ${dir}/${"d".repeat(200)}/${"e".repeat(200)}/${"f".repeat(200)}/${"g".repeat(200)}/${"h".repeat(200)} && exec -a ${long} perl -e "sleep 30" ${"y ".repeat(3000)}`], { stdio: "ignore" });
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    const snap = snapshotHost();
+    const me = snap.procs.find((p) => p.tid === child.pid);
+    assert.ok(me, "the test process is running");
+    assert.equal(me.exe, long.slice(0, 1023));
+    assert.ok(Buffer.byteLength(me.cwd!) <= 1023 && (me.args ?? []).join("\0").length < 4096);
+    const file = join(dir, "snap.scap");
+    const w = new ScapWriter();
+    w.event({ ts: BigInt(Date.now()) * 1_000_000n, tid: child.pid!, name: "close", dir: ">", params: [99] });
+    writeFileSync(file, Buffer.concat([headerBlocks(snap), w.bytes().subarray(28)]));
+    const lines = sysdigLines(file);
+    assert.equal(lines.length, 1, `sysdig reads the header and the event: ${runSysdig(["-r", file]).stderr}`);
+    assert.match(lines[0], /perl \(\d+\) > close fd=99/);
   } finally {
     child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });

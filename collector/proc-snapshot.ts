@@ -282,11 +282,12 @@ export function snapshotHost(): HostSnapshot {
       procs.push({
         tid, pid, ptid: Number(statusField(tstatus, "PPid") ?? 0), sid, vpgid: pgrp, comm,
         // scap's exe is argv[0], exepath the resolved executable, args the rest of argv.
-        exe: scapPath(cmdline[0] ?? comm), exepath: exePath, args: cmdline.slice(1), cwd: cwd.endsWith("/") ? cwd : `${cwd}/`,
+        exe: scapPath(cmdline[0] ?? comm), exepath: scapPath(exePath), args: scapList(cmdline.slice(1)),
+        cwd: scapPath(cwd.endsWith("/") ? cwd : `${cwd}/`),
         uid: Number(uids[1] ?? 0), gid: Number(gids[1] ?? 0),
         flags: tid === pid ? 0 : PPM_CL_CLONE_THREAD | PPM_CL_CLONE_FILES,
-        fdlimit, vmsizeKb: kb("VmSize"), vmrssKb: kb("VmRSS"), vmswapKb: kb("VmSwap"), env,
-        vtid: Number(nspid[nspid.length - 1]), vpid: Number(nstgid[nstgid.length - 1]), cgroups, root, loginuid,
+        fdlimit, vmsizeKb: kb("VmSize"), vmrssKb: kb("VmRSS"), vmswapKb: kb("VmSwap"), env: scapList(env),
+        vtid: Number(nspid[nspid.length - 1]), vpid: Number(nstgid[nstgid.length - 1]), cgroups: scapList(cgroups), root: scapPath(root), loginuid,
       });
     }
     const ns = link(`/proc/${pid}/ns/net`) ?? "";
@@ -295,7 +296,7 @@ export function snapshotHost(): HostSnapshot {
       if (!m) netCache.set(ns, (m = netSockets(pid)));
       return m;
     };
-    const list = processFds(pid, sockets);
+    const list = processFds(pid, sockets).map((f) => (f.name === undefined ? f : { ...f, name: scapPath(f.name) }));
     if (list.length) fds.set(pid, list);
   }
   return { procs, fds, processes };
@@ -383,4 +384,27 @@ export function scapPath(s: string): string {
   let end = 1023;
   while (end > 0 && (b[end] & 0xc0) === 0x80) end--; // not inside a UTF-8 sequence
   return b.subarray(0, end).toString("utf8");
+}
+
+/** A NUL-separated list field (args, env, cgroups) as libscap keeps it: SCAP_MAX_ARGS_SIZE and
+ *  its siblings are 4096 bytes, and a longer one makes sysdig 0.29.3 refuse the file. Whole
+ *  entries while they fit (with their NULs), the first one cut if it alone does not. */
+export function scapList(list: string[], max = 4095): string[] {
+  const out: string[] = [];
+  let used = 0;
+  for (const e of list) {
+    const n = Buffer.byteLength(e, "utf8") + 1;
+    if (used + n > max) {
+      if (out.length === 0) {
+        const b = Buffer.from(e, "utf8");
+        let end = max - 1;
+        while (end > 0 && (b[end] & 0xc0) === 0x80) end--;
+        out.push(b.subarray(0, end).toString("utf8"));
+      }
+      break;
+    }
+    out.push(e);
+    used += n;
+  }
+  return out;
 }
