@@ -7,12 +7,13 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
 import { CollectorClient } from "../collector/collector-client";
+import { runCasefile, runSysdig, sysdigLines } from "../server/testing/oracle";
 
 const TOKEN = "e2e-live-0123456789abcdef0123456789abcdef";
 const ARTIFACTS = path.join(projectRoot, "e2e", "artifacts");
@@ -34,7 +35,7 @@ before(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), "casefile-e2e-live-"));
   server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
-  const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
+  const context = await browser.newContext({ viewport: { width: 1500, height: 950 }, acceptDownloads: true });
   page = await context.newPage();
   page.on("pageerror", (e) => pageErrors.push(e.message));
 });
@@ -111,5 +112,15 @@ test("the Live page: attach to a process, watch its events arrive, stop, open th
   const captureText = await page.locator("main").innerText();
   assert.ok(captureText.includes(marker), "the capture page shows the recorded file opens");
   await shot("05-capture", false);
+
+  // Export .scap from the capture page: sysdig reads the download with the same lines as
+  // casefile events, and as many events as were recorded.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-scap").click()]);
+  const file = path.join(dataDir, "exported.scap");
+  await download.saveAs(file);
+  const theirs = sysdigLines(file);
+  assert.ok(theirs.length > 10, `sysdig reads the export (${statSync(file).size} bytes, ${download.suggestedFilename()}): ${theirs.slice(0, 3).join("\n")} ${runSysdig(["-r", file]).stderr}`);
+  assert.equal(Number(sysdigLines(file, ["-D"]).at(-1)!.split(" ")[0]), stored, "the export holds every recorded event");
+  assert.deepEqual(runCasefile(["events", file]).stdout.split("\n").filter(Boolean), theirs);
   assert.deepEqual(pageErrors, []);
 });
