@@ -7,7 +7,7 @@
 //   node --import tsx bench/live-ingest.ts [--events N]
 
 import { execFileSync } from "node:child_process";
-import { createReadStream, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDb } from "../db/open-db";
@@ -23,6 +23,7 @@ if (!existsSync(big)) execFileSync(process.execPath, ["--import", "tsx", join(PR
 
 async function live(): Promise<{ events: number; seconds: number }> {
   const dir = mkdtempSync(join(tmpdir(), "bench-live-"));
+  mkdirSync(join(dir, "captures"));
   const catalog = openDb(join(dir, "catalog.db"), "catalog");
   const cap = LiveCapture.create(catalog, dir, "00000000000000be", "bench");
   const started = process.hrtime.bigint();
