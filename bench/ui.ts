@@ -108,6 +108,8 @@ try {
     brushed++;
     await page.waitForLoadState("networkidle");
   }
+  const brushOnlyLong = await longest();
+  const brushOnlyData = dataMs(mark, /\/(events|timeline|gaps)\?|_rsc=/);
   // Zooming the timeline: wheel over it, each burst re-asks for the visible window's buckets.
   const windowText = async () => page.getByTestId("timeline-window").innerText();
   const w0 = await windowText();
@@ -119,12 +121,15 @@ try {
   }
   await page.waitForLoadState("networkidle");
   const zoomed = (await windowText()) !== w0 || !smoke;
-  const brushLong = await longest();
+  const zoomLong = await longest();
   const brushData = dataMs(mark, /\/(events|timeline|gaps)\?|_rsc=/);
+  const zoomData = brushData.slice(brushOnlyData.length);
   if (process.env.BENCH_UI_VERBOSE) console.log(apiTimes.slice(mark));
-  rows.push([`brushing (${brushed}x) + zooming the timeline${zoomed ? "" : " (zoom did not move)"}: longest task`, `${brushLong.toFixed(0)} ms`, "<= 200 ms"]);
+  rows.push([`brushing the timeline (${brushed}x): longest task`, `${brushOnlyLong.toFixed(0)} ms`, "<= 200 ms"]);
   rows.push(["  brush release to the table's first rows, slowest", `${Math.max(...brushMs).toFixed(0)} ms`, "(none)"]);
-  rows.push([`  its data, slowest of ${brushData.length} requests`, `${Math.max(0, ...brushData).toFixed(0)} ms`, "<= 150 ms"]);
+  rows.push([`  its data, slowest of ${brushOnlyData.length} requests`, `${Math.max(0, ...brushOnlyData).toFixed(0)} ms`, "<= 150 ms"]);
+  rows.push([`zooming the timeline (wheel)${zoomed ? "" : " (did not move)"}: longest task`, `${zoomLong.toFixed(0)} ms`, "<= 200 ms"]);
+  rows.push([`  its data, slowest of ${zoomData.length} requests`, `${Math.max(0, ...zoomData).toFixed(0)} ms`, "<= 150 ms"]);
 
   // Scrolling the events table (whole capture): the page loads more rows as it goes.
   await page.goto(pageUrl);

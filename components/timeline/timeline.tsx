@@ -43,7 +43,10 @@ async function getJson<T>(url: string, signal: AbortSignal): Promise<T> {
   return body as T;
 }
 
-export function Timeline({ captureId, filter, range, firstTs, lastTs, minGap, onRange, onPick }: Props) {
+export function Timeline({ captureId, filter, range: rangeProp, firstTs, lastTs, minGap, onRange, onPick }: Props) {
+  // The page reads the range from its URL at every render (a new object each time): keep one
+  // per value, so that scrolling the table (which rewrites the URL) does not redraw the canvas.
+  const range = useMemo(() => rangeProp, [rangeProp?.from, rangeProp?.to]); // eslint-disable-line react-hooks/exhaustive-deps
   const span = useMemo<TimeWindow | undefined>(
     () => (firstTs && lastTs ? { from: BigInt(firstTs), to: BigInt(lastTs) + 1n } : undefined), [firstTs, lastTs]);
   const [view, setView] = useState<TimeWindow | undefined>(span);
