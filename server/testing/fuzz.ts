@@ -20,6 +20,7 @@ import { ingestCapture } from "../ingest/ingest";
 import { fixtureCaptures } from "./oracle";
 import { generatedCaptures } from "./generated-captures";
 import { writerVersions } from "./writer-versions";
+import { isPacketCase, packetCase, packetMutations, runPacketCase } from "./fuzz-packets";
 
 /** A small fast seeded generator (sfc32, 128 bits of state): the same seed gives the same
  *  cases on every machine, so a failure is replayed from its seed and case number alone. (A
@@ -354,6 +355,11 @@ export const TARGETS: FuzzTarget[] = [
     name: "scap.gz", mutations: [...Object.keys(GZIP_MUTATIONS), ...Object.keys(SCAP_MUTATIONS)],
     make: (seed, i) => scapCase("scap.gz", seed, i, true),
   },
+  // pcap, pcapng and gzip of either (fuzz-packets.ts; reached only inside the functions, since
+  // that module imports this one).
+  ...(["pcap", "pcapng", "pcap.gz", "pcapng.gz"] as const).map((name): FuzzTarget => ({
+    name, get mutations() { return packetMutations(name); }, make: (seed, i) => packetCase(name, seed, i),
+  })),
 ];
 
 /** A scratch folder for the cases' files; removed by the returned function. */
@@ -369,6 +375,7 @@ const OFFSET_IN_MESSAGE = / at byte (\d+)( of the inflated data)?$/;
  *  crashes or breaks a promise: the error names the byte offset, as the message says; ingest
  *  keeps exactly the events read before the damage. */
 export async function runCase(path: string, opts: { ingest?: string } = {}): Promise<CaseOutcome> {
+  if (isPacketCase(path)) return runPacketCase(path, opts);
   // Offsets are of inflated data when the file is a gzip stream, as its first two bytes say (a
   // gzip cut to one byte is not one).
   const head = readFileSync(path).subarray(0, 2);

@@ -25,7 +25,10 @@ export abstract class RecordFramer {
   protected abstract record(buf: Uint8Array, dv: DataView, pos: number, len: number): void;
 
   /** Feeds a chunk; a FramingError leaves every record before the damage handed on. */
-  protected frame(chunk: Uint8Array): void {
+  protected frame(input: Uint8Array): void {
+    // A plain view of a Node Buffer: the packets' data views are then plain Uint8Arrays, which
+    // are cheaper to make than Buffer slices (one per packet).
+    const chunk = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     let pos = 0;
     const n = chunk.length;
     while (this.carryLen > 0) {

@@ -28,7 +28,12 @@ export function ipv6(b: Uint8Array, o: number): string {
     if (j - i > bestLen) { bestAt = i; bestLen = j - i; }
     i = j;
   }
-  const hex = (from: number, to: number) => g.slice(from, to).map((x) => x.toString(16)).join(":");
-  if (bestAt < 0) return hex(0, 8);
-  return `${hex(0, bestAt)}::${hex(bestAt + bestLen, 8)}`;
+  if (bestAt < 0) return groups(g, 0, 8);
+  return `${groups(g, 0, bestAt)}::${groups(g, bestAt + bestLen, 8)}`;
+}
+
+function groups(g: number[], from: number, to: number): string {
+  let s = "";
+  for (let i = from; i < to; i++) s += (i > from ? ":" : "") + g[i].toString(16);
+  return s;
 }

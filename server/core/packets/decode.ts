@@ -5,6 +5,7 @@
 
 import type { RawPacket } from "../formats/raw-packet";
 import { decodeArcnet } from "./arcnet";
+import { mac } from "./address";
 import { Dissection } from "./dissection";
 import { decodeFrameRelay } from "./frame-relay";
 import { decodeIeee80211, decodeRadiotap } from "./ieee80211";
@@ -62,6 +63,11 @@ export function decodePacket(
     d.out.malformed ??= `decoder error: ${e instanceof Error ? e.message : String(e)}`;
   }
   if (d.out.proto === "") d.out.proto = "Frame";
+  // No network layer named the ends: the link layer's addresses, as tshark's columns show.
+  if (d.out.src === "" && d.out.dst === "" && d.linkSrc >= 0 && d.linkSrc + 6 <= end) {
+    d.out.src = mac(p.data, d.linkSrc);
+    d.out.dst = mac(p.data, d.linkDst);
+  }
   return d.out;
 }
 

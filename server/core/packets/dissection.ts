@@ -9,7 +9,7 @@ import type { DecodedPacket, FieldValue, Layer } from "./types";
 export const MAX_DEPTH = 8;
 
 export class Dissection {
-  readonly dv: DataView;
+  private dv_: DataView | null = null;
   readonly layers: Layer[] = [];
   readonly out: DecodedPacket;
   private cur: Layer | null = null;
@@ -19,9 +19,18 @@ export class Dissection {
    *  as in tshark's columns; what the quote says goes to `out.icmpQuoted`. */
   quoted = 0;
 
+  /** Where the link layer's source and destination addresses lie (-1: none): formatted only
+   *  when no network layer names the packet's ends, since most packets have one. */
+  linkSrc = -1;
+  linkDst = -1;
+
   constructor(readonly data: Uint8Array, readonly detail: boolean) {
-    this.dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
     this.out = { layers: this.layers, src: "", dst: "", proto: "", info: "" };
+  }
+
+  /** For the few little-endian fields (made on demand: most packets need none). */
+  get dv(): DataView {
+    return (this.dv_ ??= new DataView(this.data.buffer, this.data.byteOffset, this.data.byteLength));
   }
 
   /** Starts a layer (a no-op without detail). */
@@ -62,7 +71,8 @@ export class Dissection {
     }
   }
 
+  // Big-endian reads straight from the bytes (callers check bounds first).
   u8(o: number): number { return this.data[o]; }
-  u16(o: number): number { return this.dv.getUint16(o, false); }
-  u32(o: number): number { return this.dv.getUint32(o, false); }
+  u16(o: number): number { const b = this.data; return (b[o] << 8) | b[o + 1]; }
+  u32(o: number): number { const b = this.data; return ((b[o] << 24) >>> 0) + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]); }
 }

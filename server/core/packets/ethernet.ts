@@ -12,14 +12,14 @@ export function decodeEthernet(d: Dissection, off: number, end: number, fcsLen: 
     d.malformed("eth", `frame of ${end - off} bytes, shorter than an Ethernet header`, off);
     return;
   }
-  const dst = mac(d.data, off);
-  const src = mac(d.data, off + 6);
   const type = d.u16(off + 12);
-  d.field("eth.dst", dst, off, 6);
-  d.field("eth.src", src, off + 6, 6);
+  if (d.detail) {
+    d.field("eth.dst", mac(d.data, off), off, 6);
+    d.field("eth.src", mac(d.data, off + 6), off + 6, 6);
+  }
   if (!d.quoted) {
-    d.out.src = src;
-    d.out.dst = dst;
+    d.linkSrc = off + 6;
+    d.linkDst = off;
   }
   if (type >= 0x0600) {
     d.field("eth.type", type, off + 12, 2);

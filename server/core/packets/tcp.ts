@@ -11,11 +11,19 @@ const FLAG_NAMES: [number, string][] = [
   [0x004, "RST"], [0x002, "SYN"], [0x001, "FIN"],
 ];
 
+/** Made once per flag combination (at most 512): the Info column of every TCP packet needs one. */
+const FLAG_TEXT: string[] = [];
+
 export function tcpFlagNames(flags: number): string {
-  // tshark's order: FIN, SYN, RST, PSH, ACK, URG, ECE, CWR, AE.
-  const out: string[] = [];
-  for (let i = FLAG_NAMES.length - 1; i >= 0; i--) if (flags & FLAG_NAMES[i][0]) out.push(FLAG_NAMES[i][1]);
-  return out.join(", ");
+  const k = flags & 0x1ff;
+  let t = FLAG_TEXT[k];
+  if (t === undefined) {
+    // tshark's order: FIN, SYN, RST, PSH, ACK, URG, ECE, CWR, AE.
+    const out: string[] = [];
+    for (let i = FLAG_NAMES.length - 1; i >= 0; i--) if (k & FLAG_NAMES[i][0]) out.push(FLAG_NAMES[i][1]);
+    t = FLAG_TEXT[k] = out.join(", ");
+  }
+  return t;
 }
 
 export function decodeTcp(d: Dissection, off: number, end: number): void {
