@@ -63,6 +63,9 @@ const MAX_GZIP_PREFIX = 256 * 1024;
 
 export type Sniff =
   | { kind: "scap" }
+  /** Packet captures: the store ingests them into a packets database (packet-ingest.ts). */
+  | { kind: "pcap" }
+  | { kind: "pcapng" }
   | { kind: "gzip" }
   | { kind: "more" }
   /** A text stack profile (folded, perf script, bpftrace, casefile profile): the store keeps it
@@ -78,6 +81,10 @@ export function sniffCapture(head: Uint8Array, ended: boolean): Sniff {
   if (head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b) {
     return head[2] === 8 ? { kind: "gzip" } : { kind: "refuse", why: "a gzip file with an unknown compression method (at byte 2)" };
   }
+  // Classic pcap, either byte order, micro- or nanosecond stamps.
+  if (head.length >= 4 && [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1].includes(new DataView(head.buffer, head.byteOffset, 4).getUint32(0, false))) {
+    return { kind: "pcap" };
+  }
   // Decide as soon as a byte differs: a 2 GiB file of noise is refused on its first chunk.
   const want = [...SHB, -1, -1, -1, -1, ...SHB_MAGIC_LE];
   for (let i = 0; i < Math.min(head.length, want.length); i++) {
@@ -89,9 +96,7 @@ export function sniffCapture(head: Uint8Array, ended: boolean): Sniff {
   if (shbLen < 28 || shbLen % 4 !== 0 || shbLen > MAX_SNIFFED_SHB) return { kind: "scap" };
   if (head.length < shbLen + 4) return ended ? { kind: "scap" } : { kind: "more" };
   const next = dv.getUint32(shbLen, true);
-  if (next < 0x200 || next === 0xbad || next === 0x40000bad) {
-    return { kind: "refuse", why: `a pcapng file: Casefile reads sysdig captures (.scap, .scap.gz) only, for now (at byte ${shbLen})` };
-  }
+  if (next < 0x200 || next === 0xbad || next === 0x40000bad) return { kind: "pcapng" };
   return { kind: "scap" };
 }
 
@@ -107,12 +112,7 @@ function sniffProfile(head: Uint8Array, ended: boolean): Sniff | undefined {
 }
 
 function notCapture(head: Uint8Array): string {
-  const u32 = head.length >= 4 ? new DataView(head.buffer, head.byteOffset, 4).getUint32(0, false) : -1;
-  // Classic pcap, either byte order, micro- or nanosecond stamps: a packet capture Casefile does
-  // not read yet, which deserves a better word than "not a capture".
-  if ([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1].includes(u32)) {
-    return "a pcap file: Casefile reads sysdig captures (.scap, .scap.gz) only, for now (at byte 0)";
-  }
+  // (pcap and pcapng files are told before this is reached.)
   return `not a scap capture: it starts with ${hex(head)}, not a section header block (at byte 0)`;
 }
 

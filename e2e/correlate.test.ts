@@ -1,0 +1,169 @@
+// Correlation end to end: a small client and server on loopback, recorded together on this
+// machine by the project's own tools (`casefile record`, the collector, for the syscalls;
+// tcpdump -i lo for the packets: the collector has no packet source yet, and tcpdump's pcap is
+// what Wireshark and tshark read as they are), both uploaded, put into one investigation
+// through the packet capture's page, and the connection selected: its syscalls (matched by
+// tuple and time) and its packets on one time axis. Checked against the oracles on the same
+// files: sysdig 0.29.3 for the syscalls of that tuple, tshark for the packets, and the syscall
+// nearest a selected packet by their own timestamps. Needs root (the collector) and
+// `npx next build` first.
+//   node --import tsx --test e2e/correlate.test.ts
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
+import { outputLines, runSysdig } from "../server/testing/oracle";
+import { tsharkLines } from "../server/testing/tshark-analysis";
+
+const TOKEN = "e2e-correlate-0123456789abcdef0123";
+const ARTIFACTS = path.join(projectRoot, "e2e", "artifacts");
+const PORT = 20000 + Math.floor(Math.random() * 20000);
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+let dir: string;
+const pageErrors: string[] = [];
+
+function waitExit(p: ChildProcess): Promise<number | null> {
+  return new Promise((r) => (p.exitCode !== null ? r(p.exitCode) : p.once("exit", (c) => r(c))));
+}
+
+/** Records the loopback client and server: the collector and tcpdump, started before, stopped after. */
+async function record(scap: string, pcap: string): Promise<void> {
+  assert.equal(process.getuid?.(), 0, "the collector needs root");
+  const dump = spawn("tcpdump", ["-i", "lo", "-U", "-s", "0", "-w", pcap, `tcp port ${PORT}`], { stdio: ["ignore", "ignore", "pipe"] });
+  // The socket calls, and the process calls that name the processes: a whole-host recording
+  // of a few seconds is tens of MB.
+  const rec = spawn(path.join(projectRoot, "bin/casefile"), ["record", "-w", scap, "--duration", "5s",
+    "evt.type in (execve,clone,clone3,fork,vfork,procexit,socket,bind,listen,connect,accept,accept4,sendto,recvfrom,sendmsg,recvmsg,read,write,close,shutdown)"], { stdio: ["ignore", "pipe", "pipe"] });
+  let recOut = "";
+  rec.stdout!.on("data", (b: Buffer) => (recOut += b.toString()));
+  rec.stderr!.on("data", (b: Buffer) => (recOut += b.toString()));
+  // Both recorders are attached once the collector says it records, and tcpdump had a second.
+  for (let i = 0; i < 100 && !/recording to/.test(recOut); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.match(recOut, /recording to/, recOut);
+  await new Promise((r) => setTimeout(r, 1000));
+  const app = spawnSync("python3", ["-c", `
+import socket, threading, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", ${PORT})); s.listen(1)
+def serve():
+    c, _ = s.accept()
+    for _ in range(3):
+        d = c.recv(100)
+        c.sendall(b"pong:" + d)
+    c.close()
+t = threading.Thread(target=serve); t.start()
+c = socket.create_connection(("127.0.0.1", ${PORT}))
+for i in range(3):
+    c.sendall(b"ping%d" % i); c.recv(100); time.sleep(0.2)
+c.close(); t.join(); s.close()
+`], { encoding: "utf8" });
+  assert.equal(app.status, 0, app.stderr);
+  assert.equal(await waitExit(rec), 0, recOut);
+  dump.kill("SIGINT");
+  await waitExit(dump);
+}
+
+async function upload(file: string, name: string): Promise<string> {
+  const res = await fetch(`${server.origin}/api/captures`, {
+    method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "x-filename": name }, body: readFileSync(file),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  const { id } = (await res.json()) as { id: string };
+  for (let i = 0; i < 200; i++) {
+    const c = (await (await fetch(`${server.origin}/api/captures`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { id: string; status: string; error?: string }[];
+    const me = c.find((x) => x.id === id);
+    if (me?.status === "ready") return id;
+    assert.notEqual(me?.status, "error", me?.error ?? "");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} never became ready`);
+}
+
+const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `correlate-${name}.png`), fullPage: true });
+
+before(async () => {
+  if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
+    throw new Error(`no production build in ${projectRoot}/.next: run \`NEXT_TELEMETRY_DISABLED=1 npx next build\` first`);
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  dir = mkdtempSync(path.join(tmpdir(), "casefile-correlate-"));
+  server = await startServer({ host: "127.0.0.1", port: 0, dataDir: path.join(dir, "data"), token: TOKEN });
+});
+
+/** Chromium starts after the recording: its processes need not be in the recording. */
+async function openBrowser(): Promise<void> {
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
+  page = await (await browser.newContext({ viewport: { width: 1500, height: 1000 } })).newPage();
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+}
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test("a loopback connection's syscalls and packets, recorded together, are shown together", { timeout: 180_000 }, async () => {
+  const scap = path.join(dir, "app.scap"), pcap = path.join(dir, "app.pcap");
+  await record(scap, pcap);
+
+  // The oracles. tshark: the connection's packets and the client's port.
+  const pkts = tsharkLines(pcap, ["-T", "fields", "-e", "frame.number", "-e", "frame.time_epoch", "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "tcp.flags.syn", "-e", "tcp.flags.ack"])
+    .map((l) => l.split("\t")).map(([n, t, sp, dp, syn, ack]) => ({ num: Number(n), ts: t, sport: Number(sp), dport: Number(dp), syn: syn === "1" || syn === "True", ack: ack === "1" || ack === "True" }));
+  assert.ok(pkts.length >= 10, `${pkts.length} packets`);
+  const cport = pkts[0].sport === PORT ? pkts[0].dport : pkts[0].sport;
+  // sysdig: the syscalls on the sockets of that tuple (either end's process).
+  const sys = outputLines(runSysdig(["-r", scap, "-p", "%evt.num %evt.rawtime %evt.type %proc.name", `fd.l4proto=tcp and fd.cport=${cport} and fd.sport=${PORT}`]).stdout)
+    .map((l) => l.split(" ")).map(([n, t, type, proc]) => ({ num: Number(n), ts: BigInt(t), type, proc }));
+  const types = new Set(sys.map((e) => e.type));
+  for (const t of ["connect", "sendto", "recvfrom"]) assert.ok(types.has(t), `sysdig shows ${t} on the connection: ${[...types]}`);
+
+  await openBrowser();
+  const scapId = await upload(scap, "app.scap");
+  const pcapId = await upload(pcap, "app.pcap");
+
+  await page.goto(`${server.origin}/captures/${pcapId}?token=${TOKEN}`);
+  const panel = page.getByLabel("correlation");
+  await panel.getByRole("button", { name: "investigate together" }).waitFor();
+  await panel.locator("select").selectOption(scapId);
+  await shot("01-not-yet-together");
+  await panel.getByRole("button", { name: "investigate together" }).click();
+  await panel.getByText("Select a TCP or UDP packet, or a conversation").waitFor();
+
+  // Select the connection in the conversations view.
+  await page.getByRole("tab", { name: "conversations" }).click();
+  const conv = page.locator('table[aria-label="conversations"] tbody tr', { hasText: `:${PORT}` });
+  await conv.first().waitFor();
+  assert.equal(await conv.count(), 1);
+  await conv.click();
+  const list = panel.getByLabel("connection syscalls").locator("li");
+  await list.first().waitFor();
+  await shot("02-connection");
+  const shown = (await list.allInnerTexts()).map((t) => t.split(" "));
+  assert.deepEqual(shown.map((t) => Number(t[0])), sys.map((e) => e.num), "the connection's syscalls are sysdig's for its tuple");
+  assert.deepEqual(shown.map((t) => t[1]), sys.map((e) => e.proc), "with sysdig's process names");
+  const lanes = panel.getByLabel("connection timeline");
+  assert.equal(await lanes.locator("line").count(), sys.length + pkts.length, "one mark per syscall and per packet");
+  assert.match(await panel.innerText(), new RegExp(`${sys.length} syscalls · ${pkts.length} packets`));
+
+  // The reverse: a packet selected in the list shows its connection's syscalls, the one nearest
+  // in time marked.
+  await page.getByRole("tab", { name: "packets" }).click();
+  const pick = pkts.find((p) => !p.syn && p.ack && p.num > 3) ?? pkts[pkts.length - 1];
+  await page.getByLabel("packet list").locator(`[data-num="${pick.num}"]`).click();
+  await page.getByLabel("packet layers").waitFor();
+  const toNs = (t: string) => { const [s, f = ""] = t.split("."); return BigInt(s) * 1_000_000_000n + BigInt((f + "000000000").slice(0, 9)); };
+  const at = toNs(pick.ts);
+  const nearest = sys.reduce((a, b) => ((b.ts - at < 0n ? at - b.ts : b.ts - at) < (a.ts - at < 0n ? at - a.ts : a.ts - at) ? b : a));
+  await panel.locator(`li[data-num="${nearest.num}"]`).waitFor();
+  await page.waitForFunction((n) => document.querySelector(`li[data-num="${n}"]`)?.className.includes("near"), nearest.num);
+  await shot("03-packet-and-nearest-syscall");
+  assert.deepEqual(pageErrors, []);
+});
