@@ -13,7 +13,8 @@
 //
 // Each ns/call figure is the best of --repeat interleaved rounds (5): the machine is shared,
 // and the slowest runs measure the neighbours. Root and a BTF kernel are needed.
-//   node --import tsx bench/collector.ts [--smoke] [--seconds S] [--calls N] [--repeat R] [--ingest-sustained]
+//   node --import tsx bench/collector.ts [--smoke] [--seconds S] [--sqlite-seconds S] [--calls N] [--repeat R]
+//                                        [--ingest-sustained]
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { closeSync, createWriteStream, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -37,6 +38,9 @@ const smoke = argv.includes("--smoke");
 const calls = opt("--calls", smoke ? 200_000 : 2_000_000);
 const repeat = opt("--repeat", smoke ? 1 : 5);
 const seconds = opt("--seconds", smoke ? 2 : 60);
+// The live SQLite run is shorter by default: SQLite here takes a fraction of the rate, so the
+// run mostly measures drops, and a minute of it leaves gigabytes to write after the loop ends.
+const sqliteSeconds = opt("--sqlite-seconds", smoke ? 2 : 10);
 
 function build(): void {
   execFileSync("make", ["-s", "-C", join(ROOT, "bpf"), "loader", "floor"], { stdio: "inherit" });
@@ -301,13 +305,13 @@ async function main(): Promise<void> {
   // End to end into SQLite, live: the same runs with the stream ingested as it comes.
   let sqlLoop: Record<string, number> = {};
   const sql = await loaderIntoSqlite([], async () => {
-    sqlLoop = await runLoop(["--rate", "500000", "--seconds", String(seconds)]);
+    sqlLoop = await runLoop(["--rate", "500000", "--seconds", String(sqliteSeconds)]);
   });
   const sqlSeconds = sqlLoop.ns / 1e9;
   const sqlRate = (2 * sqlLoop.calls) / sqlSeconds;
   console.log(`\ninto SQLite live (LiveIngest, commits every 50 ms): the loop made ${fmt(sqlRate)} of its events/s for ${fmt(sqlSeconds, 2)} s;`);
   console.log(`  the loader wrote ${fmt(sql.events)} events, dropped ${fmt(sql.drops)}; the capture database holds ${fmt(sql.stored)}`);
-  console.log(`  target 1,000,000 events/s into SQLite for ${seconds} s with zero drops: ${sql.drops === 0 && sqlRate >= 0.98e6 ? "met" : "NOT met"}`);
+  console.log(`  target 1,000,000 events/s into SQLite with zero drops (here for ${sqliteSeconds} s; --sqlite-seconds): ${sql.drops === 0 && sqlRate >= 0.98e6 ? "met" : "NOT met"}`);
   let bestSql = 0;
   for (const rate of [100e3, 200e3, 300e3, 500e3, 750e3, 1e6, 1.5e6, 2e6]) {
     let l: Record<string, number> = {};
