@@ -120,6 +120,20 @@ for (const [label, root] of [["a v1 hierarchy (pids)", "/sys/fs/cgroup/pids"], [
   });
 }
 
+test("the loader stops cleanly when its reader goes away (EPIPE), with a last stats line", async () => {
+  const loader = spawn(LOADER, ["--no-switch"], { stdio: ["ignore", "pipe", "pipe"] });
+  let err = "";
+  loader.stderr!.setEncoding("utf8");
+  loader.stderr!.on("data", (s: string) => (err += s));
+  // Read the first records, then close the pipe: the loader's next write fails.
+  await once(loader.stdout!, "data");
+  loader.stdout!.destroy();
+  const [code, signal] = await once(loader, "close");
+  assert.equal(signal, null, "not killed by SIGPIPE");
+  assert.equal(code, 0, err);
+  assert.match(err.trim().split("\n").at(-1)!, /^stats events=\d+ drops=\d+ toolarge=0 net=\d+$/);
+});
+
 test("the loader refuses bad options with a message naming them", () => {
   for (const [args, text] of [
     [["--snaplen", "x"], "--snaplen wants a number"],
