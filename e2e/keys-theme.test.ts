@@ -165,7 +165,7 @@ test("themes: light by default, dark from the system or the toggle, kept across 
 });
 
 async function selectedIs(page: Page, num: number): Promise<void> {
-  await page.locator(`tr[aria-selected="true"][data-num="${num}"]`).waitFor({ timeout: 15_000 });
+  await page.locator(`tr[aria-selected="true"][data-num="${num}"]`).waitFor({ timeout: 40_000 });
 }
 
 async function bodyBackground(page: Page): Promise<string> {

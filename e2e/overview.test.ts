@@ -92,7 +92,7 @@ test("overview tiles equal sysdig's answers; a click opens the events behind a t
 
 async function waitValue(page: Page, key: string, want: number): Promise<void> {
   const loc = page.getByTestId(`tile-${key}-value`);
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 40_000;
   let got = NaN;
   while (Date.now() < deadline) {
     got = Number(await loc.getAttribute("data-value").catch(() => "NaN"));

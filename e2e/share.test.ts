@@ -177,7 +177,7 @@ async function upload(file: string): Promise<string> {
 async function waitRows(page: Page, nums: number[]): Promise<void> {
   const rows = page.getByTestId("events-table").locator("tbody tr");
   const want = nums.map(String);
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 40_000;
   let got: string[] = [];
   while (Date.now() < deadline) {
     got = await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.num ?? ""));
@@ -188,7 +188,7 @@ async function waitRows(page: Page, nums: number[]): Promise<void> {
 }
 
 async function waitText(loc: Locator, want: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 40_000;
   let got = "";
   while (Date.now() < deadline) {
     got = (await loc.count()) ? ((await loc.first().inputValue().catch(() => null)) ?? (await loc.first().innerText())) : "";
