@@ -41,11 +41,22 @@ export function bucketOf(ts: number, level: number): number {
   return Math.floor(ts / 2 ** level);
 }
 
+// Multiplying by 2^-level is exact in binary floating point, and cheaper than a division by a
+// power computed on every call (a third of the aggregation's time, measured).
+const TL_INV = TL_LEVELS.map((l) => 2 ** -l);
+const SP_INV = SP_LEVELS.map((l) => 2 ** -l);
+
 interface Thread {
   proc: number;
   tid: number;
   /** Index into the per-level maps' keys. */
   idx: number;
+}
+
+/** The last event of a step scope. */
+interface Last {
+  num: number;
+  ts: number;
 }
 
 // Keys fit a double exactly: bucket (< 2^25 at level 28 for a 104-day span) × 2^20 threads.
@@ -61,14 +72,33 @@ export class TimeBuckets {
   private tl = TL_LEVELS.map(() => new Map<number, number[]>());
   private sp = SP_LEVELS.map(() => new Map<number, number[]>());
   private chunks = new Map<number, number[]>();
-  /** The last event of each step scope: [num, ts]. */
-  private lastAll: number[] | undefined;
-  private readonly lastOfProc = new Map<number, number[]>();
-  private readonly lastOfTid = new Map<number, number[]>();
+  /** The last event of each step scope. */
+  private lastAll: Last | undefined;
+  private readonly lastOfProc = new Map<number, Last>();
+  private readonly lastOfTid = new Map<number, Last>();
   private steps: number[] = [];
+  /** Events come in runs of one thread in one bucket: the entries the last event went to, per
+   *  level, are tried before the maps (2M map lookups with keys past 2^31 cost seconds). */
+  private readonly tlKeys = TL_LEVELS.map(() => NaN);
+  private readonly tlHits: number[][] = TL_LEVELS.map(() => []);
+  private readonly spKeys = SP_LEVELS.map(() => NaN);
+  private readonly spHits: number[][] = SP_LEVELS.map(() => []);
+  private chunkKey = NaN;
+  private chunkHit: number[] = [];
+  private tlFine = NaN;
+  private tlIdx = -1;
+  private lastProcScope: Last | undefined;
+  private lastProcKey = -1;
+  private lastTidScope: Last | undefined;
+  private lastTidKey = -1;
 
-  private step(scope: number, key: number, last: number[] | undefined, num: number, ts: number): void {
-    if (last && ts - last[1] > STEP_MIN_NS) this.steps.push(scope, key, num, last[0], ts - last[1]);
+  /** Records a step of a scope and moves its last event (created when first seen). */
+  private step(scope: number, key: number, last: Last | undefined, num: number, ts: number): Last {
+    if (!last) return { num, ts };
+    if (ts - last.ts > STEP_MIN_NS) this.steps.push(scope, key, num, last.num, ts - last.ts);
+    last.num = num;
+    last.ts = ts;
+    return last;
   }
 
   private thread(proc: number, tid: number): Thread {
@@ -90,23 +120,41 @@ export class TimeBuckets {
   /** An event sysdig prints, with a timestamp (ts: ns since the first timed event). */
   addVisible(num: number, ts: number, proc: number, tid: number): void {
     const t = this.thread(proc, tid);
-    this.step(STEP_ALL, 0, this.lastAll, num, ts);
-    this.lastAll = [num, ts];
-    this.step(STEP_PROC, proc, this.lastOfProc.get(proc), num, ts);
-    this.lastOfProc.set(proc, [num, ts]);
-    this.step(STEP_THREAD, tid, this.lastOfTid.get(tid), num, ts);
-    this.lastOfTid.set(tid, [num, ts]);
-    for (let i = 0; i < TL_LEVELS.length; i++) {
-      const key = bucketOf(ts, TL_LEVELS[i]) * THREADS + t.idx;
-      const m = this.tl[i];
-      const e = m.get(key);
+    this.lastAll = this.step(STEP_ALL, 0, this.lastAll, num, ts);
+    if (proc !== this.lastProcKey) {
+      this.lastProcKey = proc;
+      this.lastProcScope = this.lastOfProc.get(proc);
+    }
+    const p = this.step(STEP_PROC, proc, this.lastProcScope, num, ts);
+    if (p !== this.lastProcScope) this.lastOfProc.set(proc, (this.lastProcScope = p));
+    if (tid !== this.lastTidKey) {
+      this.lastTidKey = tid;
+      this.lastTidScope = this.lastOfTid.get(tid);
+    }
+    const q = this.step(STEP_THREAD, tid, this.lastTidScope, num, ts);
+    if (q !== this.lastTidScope) this.lastOfTid.set(tid, (this.lastTidScope = q));
+    // The same finest bucket and thread as the last event: the same entry at every level.
+    const fine = Math.floor(ts * TL_INV[0]);
+    if (fine === this.tlFine && t.idx === this.tlIdx) {
+      for (const e of this.tlHits) {
+        e[0]++;
+        e[2] = num;
+      }
+    } else for (let i = 0; i < TL_LEVELS.length; i++) {
+      const key = Math.floor(ts * TL_INV[i]) * THREADS + t.idx;
+      let e = key === this.tlKeys[i] ? this.tlHits[i] : this.tl[i].get(key);
       if (e) {
         e[0]++;
         e[2] = num; // nums come in order: the last one is the largest
-      } else m.set(key, [1, num, num]);
+      } else this.tl[i].set(key, (e = [1, num, num]));
+      this.tlKeys[i] = key;
+      this.tlHits[i] = e;
+      this.tlFine = fine;
+      this.tlIdx = t.idx;
     }
     const ckey = Math.floor(num / 2 ** CHUNK_SHIFT) * THREADS + t.idx;
-    const c = this.chunks.get(ckey);
+    let c = ckey === this.chunkKey ? this.chunkHit : this.chunks.get(ckey);
+    this.chunkKey = ckey;
     if (c) {
       // count, first_num, first_ts, last_num, last_ts, min_ts, max_ts
       c[0]++;
@@ -114,25 +162,40 @@ export class TimeBuckets {
       c[4] = ts;
       if (ts < c[5]) c[5] = ts;
       if (ts > c[6]) c[6] = ts;
-    } else this.chunks.set(ckey, [1, num, ts, num, ts, ts, ts]);
+    } else this.chunks.set(ckey, (c = [1, num, ts, num, ts, ts, ts]));
+    this.chunkHit = c;
   }
 
   /** An exit event with a latency, from the first event sysdig shows on, with a timestamp. */
   addLatency(num: number, ts: number, latencyNs: number): void {
     const d = decadeOf(latencyNs);
+    const fine = Math.floor(ts * SP_INV[0]) * 16 + d;
+    if (fine === this.spKeys[0]) {
+      for (const e of this.spHits) {
+        e[0]++;
+        e[2] = num;
+      }
+      return;
+    }
     for (let i = 0; i < SP_LEVELS.length; i++) {
-      const key = bucketOf(ts, SP_LEVELS[i]) * 16 + d;
-      const m = this.sp[i];
-      const e = m.get(key);
+      const key = Math.floor(ts * SP_INV[i]) * 16 + d;
+      let e = key === this.spKeys[i] ? this.spHits[i] : this.sp[i].get(key);
       if (e) {
         e[0]++;
         e[2] = num;
-      } else m.set(key, [1, num, num]);
+      } else this.sp[i].set(key, (e = [1, num, num]));
+      this.spKeys[i] = key;
+      this.spHits[i] = e;
     }
   }
 
   /** The rows gathered since the last call; starts gathering afresh. */
   take(): BucketRows {
+    // The maps are emptied: entries cached from them are no longer theirs.
+    this.tlKeys.fill(NaN);
+    this.tlFine = NaN;
+    this.spKeys.fill(NaN);
+    this.chunkKey = NaN;
     const tl: number[] = [];
     this.tl.forEach((m, i) => {
       for (const [key, [count, min, max]] of m) {
