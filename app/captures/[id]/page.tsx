@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { CaptureView } from "../../../components/investigation/capture-view";
 import { ProfileView } from "../../../components/flame/profile-view";
 import { PacketCaptureView } from "../../../components/packets/packet-capture-view";
+import { LinkedProfiles } from "../../../components/live/linked-profiles";
 import { bytes, count, dateTimeUtc, duration } from "../../../components/ui/format";
 import { readView } from "../../../components/ui/view-url";
 import { getStore } from "../../../server/api/context";
@@ -69,6 +70,7 @@ export default async function CapturePage({ params, searchParams }: Props) {
           </dd>
         </dl>
         {capture.error && <p className={capture.status === "error" ? "error-text" : "warning"}>{capture.error}</p>}
+        {!shared && capture.format === "scap" && <LinkedProfiles captureId={id} />}
       </section>
       {capture.format === "profile" ? (
         <ProfileView captureId={id} fileName={capture.name} />
