@@ -177,8 +177,13 @@ function PacketsPane({ captureId, filter, at, firstTs, onError, onSelect }: {
   const [scroll, setScroll] = useState(0);
   const box = useRef<HTMLDivElement>(null);
   const gen = useRef(0);
+  // One page in flight at a time: the scroll and the selection both ask for the next page, and
+  // two answers for one page would list its packets twice.
+  const busy = useRef(false);
 
   const load = useCallback(async (from: number, reset: boolean) => {
+    if (busy.current && !reset) return;
+    busy.current = true;
     const g = gen.current;
     setLoading(true);
     try {
@@ -190,12 +195,16 @@ function PacketsPane({ captureId, filter, at, firstTs, onError, onSelect }: {
     } catch (e) {
       if (g === gen.current) { onError((e as Error).message); setNext(null); }
     } finally {
-      if (g === gen.current) setLoading(false);
+      if (g === gen.current) {
+        busy.current = false;
+        setLoading(false);
+      }
     }
   }, [captureId, filter, onError]);
 
   useEffect(() => {
     gen.current++;
+    busy.current = false;
     setRows([]);
     setNext(1);
     void load(1, true);
