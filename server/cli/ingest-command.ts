@@ -1,4 +1,4 @@
-// `casefile ingest FILE`: imports a capture into the store, with a progress bar on a terminal,
+// `casefile ingest FILE`: imports a capture (scap; pcap, pcapng: told by content) into the store, with a progress bar on a terminal,
 // and prints the capture id.
 
 import { basename } from "node:path";
@@ -30,7 +30,9 @@ export async function ingestCommand(args: string[]): Promise<number> {
     const secs = (Date.now() - started) / 1000;
     if (c.status === "error") return fail(`${file}: ${c.error}`);
     process.stdout.write(`${id}\n`);
-    process.stderr.write(`${c.events} events in ${secs.toFixed(2)} s${c.error ? `; kept the events before the damage: ${c.error}` : ""}\n`);
+    // A packet capture (pcap, pcapng) counts packets.
+    const unit = c.format === "pcap" || c.format === "pcapng" ? "packets" : "events";
+    process.stderr.write(`${c.events} ${unit} in ${secs.toFixed(2)} s${c.error ? `; kept the ${unit} before the damage: ${c.error}` : ""}\n`);
     return c.error ? 2 : 0;
   } finally {
     store.close();
