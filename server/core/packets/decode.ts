@@ -28,6 +28,8 @@ const ARCNET_LINUX = 129;
 const NFLOG = 239;
 const IEEE802_11 = 105;
 const IEEE802_11_RADIOTAP = 127;
+const PKTAP = 258;
+const USER2 = 149;
 
 export function decodePacket(
   p: Pick<RawPacket, "linktype" | "data"> & { fcsLen?: number },
@@ -36,28 +38,7 @@ export function decodePacket(
   const d = new Dissection(p.data, opts.layers ?? true);
   const end = p.data.length;
   try {
-    switch (p.linktype) {
-      case LINKTYPE.ETHERNET: decodeEthernet(d, 0, end, p.fcsLen ?? 0); break;
-      case LINKTYPE.LINUX_SLL: decodeSll(d, 0, end); break;
-      case LINKTYPE.LINUX_SLL2: decodeSll2(d, 0, end); break;
-      case LINKTYPE.RAW: case LINKTYPE.RAW_12: case LINKTYPE.RAW_14: decodeRawIp(d, 0, end); break;
-      case LINKTYPE.IPV4: decodeIpv4(d, 0, end); break;
-      case LINKTYPE.IPV6: decodeIpv6(d, 0, end); break;
-      case LINKTYPE.NULL: decodeNull(d, 0, end, false); break;
-      case LINKTYPE.LOOP: decodeNull(d, 0, end, true); break;
-      case PPP: case PPP_HDLC: decodePppHdlc(d, 0, end); break;
-      case C_HDLC: cHdlc(d, end); break;
-      case PPP_ETHER: pppoe(d, end); break;
-      case FRELAY: decodeFrameRelay(d, 0, end); break;
-      case ARCNET_BSD: decodeArcnet(d, 0, end, false); break;
-      case ARCNET_LINUX: decodeArcnet(d, 0, end, true); break;
-      case NFLOG: decodeNflog(d, 0, end); break;
-      case IEEE802_11: decodeIeee80211(d, 0, end - (p.fcsLen ?? 0)); break;
-      case IEEE802_11_RADIOTAP: decodeRadiotap(d, 0, end); break;
-      default:
-        d.layer("raw", 0, end);
-        d.column(`LINKTYPE_${p.linktype}`, `${end} bytes of link type ${p.linktype}`);
-    }
+    decodeLink(d, p.linktype, 0, end, p.fcsLen ?? 0);
   } catch (e) {
     // A decoder read past its bounds (a bug, not the packet's fault, but never the file's end).
     d.out.malformed ??= `decoder error: ${e instanceof Error ? e.message : String(e)}`;
@@ -71,19 +52,63 @@ export function decodePacket(
   return d.out;
 }
 
-/** Cisco HDLC: address, control, then an EtherType. */
-function cHdlc(d: Dissection, end: number): void {
-  d.layer("chdlc", 0, Math.min(4, end));
-  if (end < 4) { d.malformed("chdlc", "header cut short", 0); return; }
-  const type = d.u16(2);
-  d.field("chdlc.protocol", type, 2, 2);
-  if (type === 0x0800) return decodeIpv4(d, 4, end);
-  if (type === 0x86dd) return decodeIpv6(d, 4, end);
-  d.column("CHDLC", `protocol 0x${type.toString(16).padStart(4, "0")}`);
-  d.payload(4, end);
+/** The frame at `off` by its link type (PKTAP names the link type of what it wraps). */
+function decodeLink(d: Dissection, linktype: number, off: number, end: number, fcsLen: number): void {
+  switch (linktype) {
+    case LINKTYPE.ETHERNET: return decodeEthernet(d, off, end, fcsLen);
+    case LINKTYPE.LINUX_SLL: return decodeSll(d, off, end);
+    case LINKTYPE.LINUX_SLL2: return decodeSll2(d, off, end);
+    case LINKTYPE.RAW: case LINKTYPE.RAW_12: case LINKTYPE.RAW_14: return decodeRawIp(d, off, end);
+    case LINKTYPE.IPV4: return decodeIpv4(d, off, end);
+    case LINKTYPE.IPV6: return decodeIpv6(d, off, end);
+    case LINKTYPE.NULL: return decodeNull(d, off, end, false);
+    case LINKTYPE.LOOP: return decodeNull(d, off, end, true);
+    case PPP: case PPP_HDLC: return decodePppHdlc(d, off, end);
+    case C_HDLC: return cHdlc(d, off, end);
+    case PPP_ETHER: return decodePppoeSession(d, off, end);
+    case FRELAY: return decodeFrameRelay(d, off, end);
+    case ARCNET_BSD: return decodeArcnet(d, off, end, false);
+    case ARCNET_LINUX: return decodeArcnet(d, off, end, true);
+    case NFLOG: return decodeNflog(d, off, end);
+    case IEEE802_11: return decodeIeee80211(d, off, end - fcsLen);
+    case IEEE802_11_RADIOTAP: return decodeRadiotap(d, off, end);
+    case PKTAP: case USER2: return pktap(d, off, end);
+    default:
+      d.layer("raw", off, end - off);
+      d.column(`LINKTYPE_${linktype}`, `${end - off} bytes of link type ${linktype}`);
+  }
 }
 
-/** LINKTYPE_PPP_ETHER: a PPPoE header without the Ethernet one. */
-function pppoe(d: Dissection, end: number): void {
-  decodePppoeSession(d, 0, end);
+/** Apple's PKTAP (LINKTYPE_PKTAP 258; tcpdump on macOS writes it as LINKTYPE_USER2, 149): a
+ *  little-endian header length, then among its fields the link type of the packet after it. */
+function pktap(d: Dissection, off: number, end: number): void {
+  d.layer("pktap", off, Math.min(12, end - off));
+  if (end - off < 12) {
+    d.column("PKTAP", "");
+    d.malformed("pktap", "header cut short", off);
+    return;
+  }
+  const hlen = d.dv.getUint32(off, true);
+  const dlt = d.dv.getUint32(off + 8, true);
+  d.field("pktap.hdrlen", hlen, off, 4);
+  d.field("pktap.dlt", dlt, off + 8, 4);
+  if (hlen < 12 || off + hlen > end || dlt === PKTAP || dlt === USER2) {
+    d.column("PKTAP", "");
+    d.malformed("pktap", `header length ${hlen} does not fit the packet`, off);
+    return;
+  }
+  d.layerLength(hlen);
+  decodeLink(d, dlt, off + hlen, end, 0);
+}
+
+/** Cisco HDLC: address, control, then an EtherType. */
+function cHdlc(d: Dissection, off: number, end: number): void {
+  d.layer("chdlc", off, Math.min(4, end - off));
+  if (end - off < 4) { d.malformed("chdlc", "header cut short", off); return; }
+  const type = d.u16(off + 2);
+  d.field("chdlc.protocol", type, off + 2, 2);
+  if (type === 0x0800) return decodeIpv4(d, off + 4, end);
+  if (type === 0x86dd) return decodeIpv6(d, off + 4, end);
+  d.column("CHDLC", `protocol 0x${type.toString(16).padStart(4, "0")}`);
+  d.payload(off + 4, end);
 }

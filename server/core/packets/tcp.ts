@@ -46,8 +46,8 @@ export function decodeTcp(d: Dissection, off: number, end: number): void {
     d.out.dport = dport;
   }
   if (end - off < 20) {
-    // An ICMP error quotes 8 bytes: ports and sequence number, not a fault.
-    if (end - off >= 8) d.field("tcp.seq_raw", d.u32(off + 4), off + 4, 4);
+    // An ICMP error quotes 8 bytes: ports and sequence number, not a fault (tshark shows the
+    // ports of such a header and no more).
     if (!quoted) {
       d.column("TCP", `${sport} → ${dport} [header cut short]`);
       d.malformed("tcp", `${end - off} bytes, shorter than a TCP header`, off);

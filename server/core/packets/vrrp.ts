@@ -25,7 +25,7 @@ export function decodeVrrp(d: Dissection, off: number, end: number): void {
   let intervalCs: number;
   if (version === 3) {
     intervalCs = d.u16(off + 4) & 0x0fff;
-    d.field("vrrp.max_adver_int", intervalCs, off + 4, 2);
+    d.field("vrrp.short_adver_int", intervalCs, off + 4, 2);
   } else {
     intervalCs = d.u8(off + 5) * 100;
     d.field("vrrp.auth_type", d.u8(off + 4), off + 4, 1);
