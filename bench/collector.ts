@@ -14,7 +14,7 @@
 // Each ns/call figure is the best of --repeat interleaved rounds (5): the machine is shared,
 // and the slowest runs measure the neighbours. Root and a BTF kernel are needed.
 //   node --import tsx bench/collector.ts [--smoke] [--seconds S] [--sqlite-seconds S] [--calls N] [--repeat R]
-//                                        [--ingest-sustained]
+//                                        [--ingest-sustained] [--sqlite-only]
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { closeSync, createWriteStream, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -216,6 +216,12 @@ const fmt = (x: number, d = 0) => x.toLocaleString("en-US", { maximumFractionDig
 
 async function main(): Promise<void> {
   build();
+  if (!argv.includes("--sqlite-only")) await costAndFile();
+  await intoSqlite();
+}
+
+/** ns per call, the file runs and the rates recorded with zero drops. */
+async function costAndFile(): Promise<void> {
   const rows: { name: string; ns: number }[] = [];
   const devnull = openSync("/dev/null", "w");
 
@@ -302,6 +308,10 @@ async function main(): Promise<void> {
   console.log(`highest rate recorded with zero drops: ${fmt(best)} events/s of the loop (plus the rest of the host's)`);
   rmSync(file, { force: true });
 
+}
+
+/** End to end into SQLite. */
+async function intoSqlite(): Promise<void> {
   // End to end into SQLite, live: the same runs with the stream ingested as it comes.
   let sqlLoop: Record<string, number> = {};
   const sql = await loaderIntoSqlite([], async () => {
