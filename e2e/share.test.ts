@@ -82,6 +82,10 @@ test("share a view with its investigation; the link reads that capture only, cha
   assert.equal(asOwner.json.capture, curlId);
   assert.equal(asOwner.json.state.filter, FILTER);
   assert.equal(asOwner.json.state.at, selected);
+  // The owner sees every open link to the capture (to revoke any of them later).
+  const listed = await request("GET", `/api/links?capture=${curlId}`, { authorization: `Bearer ${TOKEN}` });
+  assert.deepEqual(listed.json.map((l: { id: string }) => l.id), [linkId]);
+  await op.getByTestId(`share-link-${linkId}`).waitFor({ state: "attached" });
 
   // A colleague: a fresh browser context, no token anywhere.
   const guest = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -125,6 +129,7 @@ test("share a view with its investigation; the link reads that capture only, cha
     ["GET", `/api/captures/${otherId}/events`],
     ["GET", `/api/captures/${otherId}/lsof?at=10`],
     ["GET", "/api/investigations"],
+    ["GET", `/api/links?capture=${curlId}`],
     ["PATCH", `/api/investigations/${invId}`, Buffer.from('{"notes":"changed"}')],
     ["DELETE", `/api/investigations/${invId}`],
     ["POST", `/api/investigations/${invId}/pins`, Buffer.from(`{"capture":"${curlId}","num":1}`)],
@@ -163,6 +168,7 @@ test("share a view with its investigation; the link reads that capture only, cha
   assert.equal(reload?.status(), 410);
   const unknown = await request("GET", `/s/${"A".repeat(22)}`, {});
   assert.equal(unknown.status, 404);
+  assert.deepEqual((await request("GET", `/api/links?capture=${curlId}`, { authorization: `Bearer ${TOKEN}` })).json, [], "a revoked link is no longer listed");
 
   await owner.close();
   await guest.close();

@@ -11,6 +11,12 @@ export interface CreatedLink {
   url: string;
 }
 
+export interface ListedLink extends CreatedLink {
+  investigation: string | null;
+  state: Record<string, unknown>;
+  createdAt: string;
+}
+
 async function call<T>(url: string, method = "GET", body?: unknown): Promise<T> {
   const res = await fetch(url, {
     method,
@@ -52,4 +58,5 @@ export const removePin = (id: string, pin: number) => call<object>(`${invUrl(id)
 /** A read-only link to the view the URL holds now (its query string: view-url.ts's keys). */
 export const createLink = (capture: string, state: string, investigation: string | null) =>
   call<CreatedLink>("/api/links", "POST", { capture, state, investigation: investigation ?? undefined });
+export const listLinks = (capture: string) => call<ListedLink[]>(`/api/links?capture=${encodeURIComponent(capture)}`);
 export const revokeLink = (id: string) => call<object>(`/api/links/${encodeURIComponent(id)}`, "DELETE");

@@ -9,8 +9,8 @@
 import { useCallback, useEffect, useState } from "react";
 import { CopyButton } from "../ui/copy-button";
 import {
-  addPin, createInvestigation, createLink, getInvestigation, listInvestigations, removePin, revokeLink, updateInvestigation, updatePin,
-  type CreatedLink, type Investigation, type InvestigationSummary,
+  addPin, createInvestigation, createLink, getInvestigation, listInvestigations, listLinks, removePin, revokeLink, updateInvestigation, updatePin,
+  type CreatedLink, type Investigation, type InvestigationSummary, type ListedLink,
 } from "./investigation-client";
 
 interface Props {
@@ -36,6 +36,8 @@ export function InvestigationPanel({ captureId, at, onOpenEvent, shared, onClose
   const [notes, setNotes] = useState("");
   const [link, setLink] = useState<CreatedLink & { revoked?: boolean }>();
   const [newTitle, setNewTitle] = useState("");
+  /** Every link to this capture that still opens: any of them can be revoked here. */
+  const [links, setLinks] = useState<ListedLink[]>();
 
   const fail = (e: unknown) => setError(e instanceof Error ? e.message : String(e));
 
@@ -48,6 +50,11 @@ export function InvestigationPanel({ captureId, at, onOpenEvent, shared, onClose
       setActiveId(l.find((s) => s.id === remembered)?.id ?? l[0]?.id ?? null);
     }, fail);
   }, [captureId, readOnly]);
+
+  const loadLinks = useCallback(() => {
+    if (!readOnly) listLinks(captureId).then(setLinks, fail);
+  }, [captureId, readOnly]);
+  useEffect(loadLinks, [loadLinks]);
 
   const load = useCallback((id: string) => {
     getInvestigation(id).then((i) => {
@@ -92,6 +99,7 @@ export function InvestigationPanel({ captureId, at, onOpenEvent, shared, onClose
     try {
       setLink(await createLink(captureId, window.location.search, inv?.id ?? null));
       setError(undefined);
+      loadLinks();
     } catch (e) {
       fail(e);
     }
@@ -102,6 +110,7 @@ export function InvestigationPanel({ captureId, at, onOpenEvent, shared, onClose
     try {
       await revokeLink(link.id);
       setLink({ ...link, revoked: true });
+      loadLinks();
     } catch (e) {
       fail(e);
     }
@@ -140,6 +149,34 @@ export function InvestigationPanel({ captureId, at, onOpenEvent, shared, onClose
                 </>
               )}
             </div>
+          )}
+          {links && links.length > 0 && (
+            <details className="inv-links" data-testid="share-links">
+              <summary>
+                {links.length} open link{links.length === 1 ? "" : "s"} to this capture
+              </summary>
+              <ul>
+                {links.map((l) => (
+                  <li key={l.id} data-testid={`share-link-${l.id}`}>
+                    <a href={l.url} title={l.url}>
+                      {String(l.state.view ?? "events")}
+                      {l.state.filter ? `: ${String(l.state.filter)}` : ""}
+                    </a>
+                    <span className="muted"> {l.createdAt.slice(0, 16).replace("T", " ")}</span>
+                    <button
+                      type="button"
+                      className="button danger"
+                      onClick={() => revokeLink(l.id).then(() => {
+                        if (link?.id === l.id) setLink({ ...link, revoked: true });
+                        loadLinks();
+                      }, fail)}
+                    >
+                      revoke
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </details>
           )}
         </section>
       )}

@@ -147,6 +147,22 @@ export function normaliseState(state: unknown): CaptureView {
   return readView(q);
 }
 
+const linkUrl = (req: Request, id: string) => {
+  // The Host header has passed the server's allow-list: it is the name the user reached us by.
+  const host = req.headers.get("host");
+  return `${host ? `http://${host}` : ""}/s/${id}`;
+};
+
+/** GET /api/links?capture=ID (the token's holder only): the links to a capture that still open,
+ *  so that any of them can be revoked, not only the one just made. */
+export function listLinks(req: Request): Response {
+  const capture = new URL(req.url).searchParams.get("capture") ?? "";
+  if (!getStore().getCapture(capture)) throw noSuchCapture(capture);
+  return json(inv().listLinks(capture).map((l) => ({
+    id: l.id, url: linkUrl(req, l.id), investigation: l.investigation, state: l.state, createdAt: l.createdAt,
+  })));
+}
+
 export async function createLink(req: Request): Promise<Response> {
   const body = await readJsonBody(req);
   const capture = text(body, "capture", 100, true)!;
@@ -159,9 +175,7 @@ export async function createLink(req: Request): Promise<Response> {
   }
   const state = normaliseState(body.state);
   const link = inv().createLink(capture, investigation, state as unknown as Record<string, unknown>);
-  // The Host header has passed the server's allow-list: it is the name the user reached us by.
-  const host = req.headers.get("host");
-  return json({ id: link.id, url: `${host ? `http://${host}` : ""}/s/${link.id}`, capture, investigation, state }, 201);
+  return json({ id: link.id, url: linkUrl(req, link.id), capture, investigation, state }, 201);
 }
 
 export function getLink(id: string): Response {

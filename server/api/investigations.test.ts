@@ -43,11 +43,15 @@ test("share links: 128 random bits each, revoked for good, revoked with their in
   }
   assert.equal(ids.size, 200);
   const [first] = ids;
+  assert.equal(inv.listLinks("aaaaaaaaaaaaaaaa").length, 200);
+  assert.deepEqual(inv.listLinks("bbbbbbbbbbbbbbbb"), []);
   assert.deepEqual(inv.getLink(first)!.state, { filter: "proc.name=nc" });
   assert.equal(inv.getLink(first)!.revokedAt, null);
   assert.ok(inv.revokeLink(first));
   assert.ok(!inv.revokeLink(first), "a second revoke changes nothing");
   assert.notEqual(inv.getLink(first)!.revokedAt, null);
+  assert.equal(inv.listLinks("aaaaaaaaaaaaaaaa").length, 199, "a revoked link is no longer listed");
+  assert.ok(!inv.listLinks("aaaaaaaaaaaaaaaa").some((l) => l.id === first));
   assert.equal(inv.getLink("not-a-link-id"), undefined);
 
   const i = inv.create("t", "", ["aaaaaaaaaaaaaaaa"]);

@@ -60,6 +60,8 @@ export interface Investigations {
   updatePin(id: string, pinId: number, comment: string): Pin | undefined;
   removePin(id: string, pinId: number): boolean;
   createLink(capture: string, investigation: string | null, state: Record<string, unknown>): ShareLink;
+  /** The links to a capture that still open, newest first. */
+  listLinks(capture: string): ShareLink[];
   /** The link whatever its state (revoked ones too); undefined for an id never issued. */
   getLink(id: string): ShareLink | undefined;
   revokeLink(id: string): boolean;
@@ -91,6 +93,11 @@ interface LinkRow {
 }
 
 const now = () => new Date().toISOString();
+
+const linkOf = (r: LinkRow): ShareLink => ({
+  id: r.id, capture: r.capture_id, investigation: r.investigation_id, state: JSON.parse(r.state) as Record<string, unknown>,
+  createdAt: r.created_at, revokedAt: r.revoked_at,
+});
 
 export function openInvestigations(db: Db): Investigations {
   const capturesOf = (id: string) =>
@@ -186,14 +193,15 @@ export function openInvestigations(db: Db): Investigations {
       return self.getLink(id)!;
     },
 
+    listLinks(capture: string): ShareLink[] {
+      return (db.prepare("SELECT * FROM links WHERE capture_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, rowid DESC").all(capture) as LinkRow[])
+        .map(linkOf);
+    },
+
     getLink(id: string): ShareLink | undefined {
       if (!LINK_ID_PATTERN.test(id)) return undefined;
       const r = db.prepare("SELECT * FROM links WHERE id = ?").get(id) as LinkRow | undefined;
-      if (!r) return undefined;
-      return {
-        id: r.id, capture: r.capture_id, investigation: r.investigation_id, state: JSON.parse(r.state) as Record<string, unknown>,
-        createdAt: r.created_at, revokedAt: r.revoked_at,
-      };
+      return r && linkOf(r);
     },
 
     revokeLink(id: string): boolean {
