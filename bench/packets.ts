@@ -8,11 +8,13 @@
 //   - `casefile packets FILE > /dev/null` (a process, like tshark);
 //   - `tshark -r FILE -T fields -e frame.number > /dev/null` and `tshark -r FILE > /dev/null`.
 // Prints packets/s for each and the ratios against tshark's times from the same run (median of
-// R alternating rounds). Never fails on time; --smoke fails only when a tool reads the wrong
-// number of packets.
+// R alternating rounds), by wall time and by CPU time (user + system: this process's for the
+// in-process rows, the command's and its children's from GNU time for the others): on a
+// machine shared with other work the wall times wander with the load, the CPU times much less.
+// Never fails on time; --smoke fails only when a tool reads the wrong number of packets.
 
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodePacket } from "../server/core/packets/decode";
@@ -34,8 +36,11 @@ mkdirSync(dir, { recursive: true });
 const file = join(dir, `big-${count}.pcap`);
 if (!existsSync(file)) makeBigPcap(file, count);
 
-async function inProcess(mode: "read" | "summary" | "layers"): Promise<{ seconds: number; packets: number }> {
+interface Run { seconds: number; cpu: number; packets: number }
+
+async function inProcess(mode: "read" | "summary" | "layers"): Promise<Run> {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let packets = 0;
   let sink = 0;
   await readPacketFile(file, {
@@ -47,28 +52,42 @@ async function inProcess(mode: "read" | "summary" | "layers"): Promise<{ seconds
     onError(e) { throw new Error(e.message); },
   });
   if (sink < 0) console.log(sink);
-  return { seconds: (performance.now() - t0) / 1000, packets };
+  return { seconds: (performance.now() - t0) / 1000, cpu: cpuSince(c0), packets };
 }
 
-async function ingest(): Promise<{ seconds: number; packets: number }> {
+function cpuSince(c0: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6;
+}
+
+async function ingest(): Promise<Run> {
   const tmp = mkdtempSync(join(tmpdir(), "bench-packets-"));
   try {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const r = await ingestPacketCapture(join(tmp, "p.db"), file, (raw) => decodePacket(raw, { layers: false }));
-    return { seconds: (performance.now() - t0) / 1000, packets: r.packets };
+    return { seconds: (performance.now() - t0) / 1000, cpu: cpuSince(c0), packets: r.packets };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-function proc(cmd: string): { seconds: number; packets: number } {
-  const t0 = performance.now();
-  const out = execFileSync("sh", ["-c", `${cmd} | wc -l`], { env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 20 }).toString();
-  return { seconds: (performance.now() - t0) / 1000, packets: Number(out.trim()) };
+function proc(cmd: string): Run {
+  const tmp = mkdtempSync(join(tmpdir(), "bench-packets-"));
+  try {
+    const t0 = performance.now();
+    const timeFile = join(tmp, "time");
+    const out = execFileSync("/usr/bin/time", ["-f", "%U %S", "-o", timeFile, "sh", "-c", `${cmd} | wc -l`],
+      { env: { ...process.env, TZ: "UTC" }, maxBuffer: 1 << 20 }).toString();
+    const [u, sys] = readFileSync(timeFile, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+    return { seconds: (performance.now() - t0) / 1000, cpu: u + sys, packets: Number(out.trim()) };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
-const rows: Record<string, { seconds: number; packets: number }[]> = {};
-const add = (name: string, r: { seconds: number; packets: number }) => (rows[name] ??= []).push(r);
+const rows: Record<string, Run[]> = {};
+const add = (name: string, r: Run) => (rows[name] ??= []).push(r);
 const casefile = join(PROJECT_ROOT, "bin/casefile");
 for (let i = 0; i < rounds; i++) {
   add("tshark -T fields -e frame.number", proc(`tshark -r '${file}' -T fields -e frame.number 2>/dev/null`));
@@ -80,18 +99,22 @@ for (let i = 0; i < rounds; i++) {
   add("casefile packets (lines)", proc(`'${casefile}' packets '${file}'`));
 }
 
-const median = (xs: { seconds: number; packets: number }[]) => [...xs].sort((a, b) => a.seconds - b.seconds)[Math.floor(xs.length / 2)];
-const tsharkFields = median(rows["tshark -T fields -e frame.number"]).seconds;
-const tsharkLines = median(rows["tshark -r (default lines)"]).seconds;
+const median = (xs: Run[], k: "seconds" | "cpu") => [...xs].sort((a, b) => a[k] - b[k])[Math.floor(xs.length / 2)];
+const ref = (name: string, k: "seconds" | "cpu") => median(rows[name], k)[k];
 console.log(`capture: ${count.toLocaleString("en-US")} packets, ${(statSync(file).size / 1e6).toFixed(0)} MB (${file}); median of ${rounds} round(s)`);
-console.log(`${"".padEnd(34)} ${"seconds".padStart(8)} ${"packets/s".padStart(11)}  vs tshark -T fields   vs tshark -r`);
 let wrong = false;
-for (const [name, rs] of Object.entries(rows)) {
-  const m = median(rs);
-  if (m.packets !== count) wrong = true;
-  console.log(`${name.padEnd(34)} ${m.seconds.toFixed(2).padStart(8)} ${Math.round(m.packets / m.seconds).toLocaleString("en-US").padStart(11)}  ${(m.seconds / tsharkFields).toFixed(3).padStart(8)}   ${(m.seconds / tsharkLines).toFixed(3).padStart(12)}   (${m.packets} packets; runs ${rs.map((r) => r.seconds.toFixed(2)).join(", ")} s)`);
+for (const k of ["seconds", "cpu"] as const) {
+  const fields = ref("tshark -T fields -e frame.number", k);
+  const lines = ref("tshark -r (default lines)", k);
+  console.log(`\nby ${k === "seconds" ? "wall time" : "CPU time (user + system)"}:`);
+  console.log(`${"".padEnd(34)} ${"seconds".padStart(8)} ${"packets/s".padStart(11)}  vs tshark -T fields   vs tshark -r`);
+  for (const [name, rs] of Object.entries(rows)) {
+    const m = median(rs, k);
+    if (m.packets !== count) wrong = true;
+    console.log(`${name.padEnd(34)} ${m[k].toFixed(2).padStart(8)} ${Math.round(m.packets / m[k]).toLocaleString("en-US").padStart(11)}  ${(m[k] / fields).toFixed(3).padStart(8)}   ${(m[k] / lines).toFixed(3).padStart(12)}   (${m.packets} packets; runs ${rs.map((r) => r[k].toFixed(2)).join(", ")} s)`);
+  }
 }
-console.log("ratio = our seconds / tshark's seconds (under 1: faster); target >= 500,000 packets/s for reader + decode and ingest");
+console.log("\nratio = our seconds / tshark's seconds (under 1: faster); target >= 500,000 packets/s for reader + decode and ingest");
 if (smoke && wrong) {
   console.error("bench smoke: a tool read the wrong number of packets");
   process.exit(1);
