@@ -131,7 +131,26 @@ test("the loader stops cleanly when its reader goes away (EPIPE), with a last st
   const [code, signal] = await once(loader, "close");
   assert.equal(signal, null, "not killed by SIGPIPE");
   assert.equal(code, 0, err);
-  assert.match(err.trim().split("\n").at(-1)!, /^stats events=\d+ drops=\d+ toolarge=0 net=\d+$/);
+  assert.match(err.trim().split("\n").at(-1)!, /^stats events=\d+ drops=\d+ toolarge=0 net=\d+ unwritten=\d+$/);
+});
+
+test("a loader whose reader stopped reading still stops when told, within seconds, counting what it gave up", async () => {
+  const loader = spawn(LOADER, ["--no-switch"], { stdio: ["ignore", "pipe", "pipe"] });
+  let err = "";
+  loader.stderr!.setEncoding("utf8");
+  loader.stderr!.on("data", (s: string) => (err += s));
+  loader.stdout!.pause(); // never read: the pipe fills and the loader's writes block
+  while (!/"ready":true/.test(err)) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 1500));
+  const t0 = Date.now();
+  loader.kill("SIGTERM");
+  const [code] = await once(loader, "close");
+  const took = Date.now() - t0;
+  assert.equal(code, 0, err);
+  assert.ok(took < 5000, `stopped in ${took} ms`);
+  const m = /stats events=(\d+) drops=(\d+) toolarge=0 net=\d+ unwritten=(\d+)\s*$/.exec(err);
+  assert.ok(m, err.slice(-300));
+  assert.ok(Number(m[3]) > 0, "the events it could not write are counted");
 });
 
 test("the loader refuses bad options with a message naming them", () => {

@@ -11,7 +11,8 @@
  *
  * On stderr: one JSON line {"ready":...} once attached, then once a second (and once more at the
  * end) `stats events=<event blocks written> drops=<records the ring buffer refused>
- * toolarge=<events past the scratch area> net=<network blocks written>`,
+ * toolarge=<events past the scratch area> net=<network lines> unwritten=<events given up at a
+ * stop because the reader did not take them within 2 s>`,
  * cumulative. Exits after a final drain on SIGINT, SIGTERM, a closed stdout, or --seconds.
  *
  * Records are not woken for one by one (that costs more than the traced syscall): the programs
@@ -27,6 +28,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <poll.h>
 #include <arpa/inet.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
@@ -78,14 +80,52 @@ static size_t out_len;
 static unsigned long long n_records, n_net;
 static int out_broken;
 
+/* Event blocks in a stretch of gathered output (whole blocks only ever sit in `out`). */
+static unsigned long long blocks_in(const char *p, size_t n)
+{
+	unsigned long long c = 0;
+	for (size_t at = 0; at + 8 <= n;) {
+		unsigned int len = *(const unsigned int *)(p + at + 4);
+		c++;
+		if (len < 12)
+			break;
+		at += len;
+	}
+	return c;
+}
+
+static unsigned long long n_unwritten;
+static unsigned long long stop_deadline_ns;
+static unsigned long long clock_ns(clockid_t c);
+
+/* Writes what was gathered. A reader that stops reading holds the loader here (and the ring
+ * then fills: the drops say so), but not forever once asked to stop: from then on stdout is
+ * non-blocking and what cannot be written within 2 s is given up, its events counted apart
+ * (stats unwritten=) and taken off events=, which counts what the reader got. */
 static void flush_out(void)
 {
 	size_t done = 0;
 	while (done < out_len && !out_broken) {
 		ssize_t w = write(1, out + done, out_len - done);
 		if (w < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || errno == EAGAIN) {
+				if (stopping) {
+					unsigned long long now = clock_ns(CLOCK_MONOTONIC);
+					if (!stop_deadline_ns) {
+						stop_deadline_ns = now + 2000000000ULL;
+						fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK);
+					}
+					if (now >= stop_deadline_ns) {
+						unsigned long long lost = blocks_in(out + done, out_len - done);
+						n_unwritten += lost;
+						n_records -= lost;
+						break;
+					}
+					struct pollfd pfd = { .fd = 1, .events = POLLOUT };
+					poll(&pfd, 1, 100);
+				}
 				continue;
+			}
 			/* EPIPE (the reader went away) or worse: stop cleanly. */
 			out_broken = 1;
 			stopping = 1;
@@ -145,13 +185,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	memcpy(out + out_len, data, size);
 	out_len += size;
 	/* A record may hold more than one event block (a syscall's enter and exit together). */
-	for (size_t at = 0; at + 8 <= size;) {
-		unsigned int len = *(unsigned int *)((char *)data + at + 4);
-		n_records++;
-		if (len < 12)
-			break;
-		at += len;
-	}
+	n_records += blocks_in(data, size);
 	return 0;
 }
 
@@ -373,8 +407,11 @@ int main(int argc, char **argv)
 	n_excl++;
 
 	libbpf_set_print(libbpf_quiet);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	/* Without SA_RESTART: a write blocked on a full pipe returns, so a stop is seen. */
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	out = malloc(OUT_CAP);
@@ -470,8 +507,8 @@ int main(int argc, char **argv)
 		if (now - last_stats >= 1000000000ULL) {
 			last_stats = now;
 			skel->bss->boot_offset = boot_offset();
-			fprintf(stderr, "stats events=%llu drops=%llu toolarge=%llu net=%llu\n", n_records,
-				sum_drops(drops_fd, ncpu, 0), sum_drops(drops_fd, ncpu, 1), n_net);
+			fprintf(stderr, "stats events=%llu drops=%llu toolarge=%llu net=%llu unwritten=%llu\n", n_records,
+				sum_drops(drops_fd, ncpu, 0), sum_drops(drops_fd, ncpu, 1), n_net, n_unwritten);
 		}
 		if (seconds && now - start >= (unsigned long long)seconds * 1000000000ULL)
 			break;
@@ -483,8 +520,8 @@ int main(int argc, char **argv)
 		bpf_link__destroy(links[i]);
 	ring_buffer__consume(rb);
 	flush_out();
-	fprintf(stderr, "stats events=%llu drops=%llu toolarge=%llu net=%llu\n", n_records,
-		sum_drops(drops_fd, ncpu, 0), sum_drops(drops_fd, ncpu, 1), n_net);
+	fprintf(stderr, "stats events=%llu drops=%llu toolarge=%llu net=%llu unwritten=%llu\n", n_records,
+		sum_drops(drops_fd, ncpu, 0), sum_drops(drops_fd, ncpu, 1), n_net, n_unwritten);
 	ring_buffer__free(rb);
 	syscalls_bpf__destroy(skel);
 	return 0;
