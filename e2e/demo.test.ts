@@ -12,6 +12,10 @@ import { createInterface } from "node:readline";
 import { projectRoot } from "../server/http/serve";
 import { sysdigLines } from "../server/testing/oracle";
 import { DEMO_NAME, DEMO_PROFILE_NAME } from "../server/api/demo";
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+
+const ARTIFACTS = path.join(projectRoot, "e2e/artifacts");
 
 const TOKEN = "demo-0123456789abcdef0123456789abcdef";
 let child: ChildProcess | undefined;
@@ -52,4 +56,35 @@ test("a fresh data folder lists the demo capture, ready to open, and its profile
   const page = (await get(`/api/captures/${demo.id}/events?limit=5`)) as { events: { num: number; type: string }[] };
   assert.deepEqual(page.events.map((e) => e.num), [1, 2, 3, 4, 5]);
   assert.deepEqual(page.events.map((e) => e.type), theirs.slice(0, 5).map((l) => l.split(" ")[6]));
+
+  // As a user sees it: the captures list, the demo's page with its profile linked, the profile's
+  // flame graph.
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium", headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const tab = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    const errors: string[] = [];
+    tab.on("pageerror", (e) => errors.push(e.message));
+    await tab.goto(`${origin}/?token=${TOKEN}`);
+    await tab.getByText(DEMO_NAME).first().waitFor();
+    await tab.screenshot({ path: path.join(ARTIFACTS, "demo-list.png") });
+    await tab.goto(`${origin}/captures/${demo.id}`);
+    const linked = tab.getByTestId("linked-profiles");
+    await linked.waitFor();
+    assert.match(await linked.innerText(), new RegExp(DEMO_PROFILE_NAME.replace(/[()]/g, "\\$&")));
+    await tab.screenshot({ path: path.join(ARTIFACTS, "demo-capture.png") });
+    const href = await linked.getByRole("link").getAttribute("href");
+    await linked.getByRole("link").click();
+    await tab.waitForURL((u) => u.pathname === href);
+    await tab.getByRole("heading", { name: DEMO_PROFILE_NAME }).waitFor();
+    await tab.locator("canvas").first().waitFor({ timeout: 60_000 });
+    await tab.waitForTimeout(500); // the canvas draws on the next animation frame
+    await tab.screenshot({ path: path.join(ARTIFACTS, "demo-profile-flame.png") });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
 });
