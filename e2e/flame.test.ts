@@ -194,3 +194,46 @@ test("a folded file and a perf script recording, uploaded and searched: the matc
   }
   assert.deepEqual(pageErrors, []);
 });
+
+test("a profile of 100k frames: culled under half a pixel, drawn on a canvas, hover and zoom without long tasks", { timeout: 180_000 }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "casefile-e2e-big-profile-"));
+  try {
+    // 100,000 distinct leaves under 100 × 1,000 inner frames.
+    const lines: string[] = [];
+    for (let i = 0; i < 100_000; i++) lines.push(`app;f${i % 100};g${i % 1000};h${i} ${1 + (i % 7)}`);
+    const file = path.join(dir, "wide.folded");
+    writeFileSync(file, lines.join("\n") + "\n");
+    const r = await post("/api/captures", readFileSync(file), { "x-filename": "wide.folded" });
+    assert.equal(r.status, 201);
+    await page.goto(`${server.origin}/captures/${r.json.id}?token=${TOKEN}`);
+    const canvas = page.getByTestId("flame-canvas");
+    await canvas.waitFor();
+    const frames = Number(await canvas.getAttribute("data-frames"));
+    const culled = Number(await canvas.getAttribute("data-culled"));
+    assert.ok(culled > 0, `${culled} subtrees culled`);
+    assert.ok(frames > 1000 && frames < 100_000, `${frames} rectangles drawn of more than 101,000 frames`);
+    // Long tasks since the page started (buffered: the tree built and laid out), then while
+    // hovering across the graph and zooming in and out.
+    await page.evaluate(() => {
+      (window as unknown as { longest: number }).longest = 0;
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries()) {
+          const w = window as unknown as { longest: number };
+          w.longest = Math.max(w.longest, e.duration);
+        }
+      }).observe({ type: "longtask", buffered: true });
+    });
+    const box = (await canvas.boundingBox())!;
+    for (let i = 0; i < 30; i++) await page.mouse.move(box.x + (box.width * i) / 30, box.y + box.height - 17 * 2 - 8);
+    await page.mouse.click(box.x + box.width - 5, box.y + box.height - 17 * 2 - 8);
+    await page.getByTestId("flame-crumbs").waitFor();
+    await page.getByTestId("flame-crumbs").getByRole("button", { name: "all" }).click();
+    await page.getByTestId("flame-crumbs").waitFor({ state: "detached" });
+    const longest = await page.evaluate(() => (window as unknown as { longest: number }).longest);
+    console.log(`100k-frame profile: ${frames} rectangles drawn, ${culled} culled; longest main-thread task from load through hovering and zooming: ${longest.toFixed(0)} ms`);
+    await page.screenshot({ path: path.join(ARTIFACTS, "flame-08-100k.png"), fullPage: false });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(pageErrors, []);
+});
