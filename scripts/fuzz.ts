@@ -5,7 +5,7 @@
 // keeping other events than the reader read), hangs (a case over its time budget) and
 // unbounded memory (a case past the heap limit, or the process past --max-rss-mb).
 //
-//   npm run fuzz [-- --seed S] [--cases N] [--target scap|scap.gz] [--budget-ms MS]
+//   npm run fuzz [-- --seed S] [--cases N] [--target scap|scap.gz|pcap|pcapng|pcap.gz|pcapng.gz] [--budget-ms MS]
 //                    [--cli-every N] [--ingest-every N] [--max-rss-mb MB]
 //   npm run fuzz -- --seed S --target T --case I [--save]   replays one case (and saves it)
 //
@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { gzipSync } from "node:zlib";
 import { describe, FuzzFailure, runCase, scratch, TARGETS, writeCase, type FuzzCase } from "../server/testing/fuzz";
+import { isPacketCase } from "../server/testing/fuzz-packets";
 import { PROJECT_ROOT } from "../server/testing/oracle";
 
 interface WorkerJob { target: string; seed: number; from: number; to: number; ingestEvery: number }
@@ -177,7 +178,8 @@ async function main(): Promise<void> {
     const toSave = failures.length ? failures : targets.map((t) => ({ target: t.name, index: only!, kind: "saved", message: "" }));
     for (const f of toSave) {
       const c = TARGETS.find((t) => t.name === f.target)!.make(seed, f.index);
-      const name = `${f.target.replace(/\W/g, "-")}-${c.mutation}-s${seed}-c${f.index}.scap.gz`;
+      // Named by the format, so that the replay reads it through the same reader.
+      const name = `${f.target.replace(/\W/g, "-")}-${c.mutation}-s${seed}-c${f.index}.${c.ext.replace(/\.gz$/, "")}.gz`;
       // A raw capture is kept gzip-compressed (ten times smaller); it goes through the same
       // reader either way, only the offsets are then of the inflated data.
       writeFileSync(join(REGRESSION_DIR, name), c.ext.endsWith(".gz") ? c.file : gzipSync(c.file, { level: 9 }));
@@ -203,10 +205,12 @@ async function cliCase(dir: string, c: FuzzCase, ingest: boolean): Promise<strin
   });
   const check = (what: string, r: { status: number | null; stderr: string }) => {
     if (r.status === 0 && (r.stderr === "" || ingest)) return undefined;
-    if (r.status === 2 && /^casefile: .* at byte \d+( of the inflated data)?\n$/.test(r.stderr.split("\n").slice(-2).join("\n"))
+    if (r.status === 2 && /^casefile: .*[ (]at byte \d+( of the inflated data)?\)?\n$/.test(r.stderr.split("\n").slice(-2).join("\n"))
       && !/\n\s+at /.test(r.stderr)) return undefined;
     return `${what}: exit status ${r.status}, stderr ${JSON.stringify(r.stderr.slice(0, 400))}`;
   };
+  // A packet capture case (pcap, pcapng, gzip of either) goes through `casefile packets`.
+  if (isPacketCase(file)) return check("casefile packets", await run(["packets", file]));
   const ev = await run(["events", file]);
   const bad = check("casefile events", ev);
   if (bad || !ingest) return bad;
