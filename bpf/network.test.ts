@@ -6,7 +6,8 @@
 // and the offending segment's addresses; the client's connection has its TCP state changes and
 // the retransmits of the segments the router refused. Root and a BTF kernel.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,8 +23,11 @@ test("ICMP frag-needed with its MTU, TCP state changes and retransmits, as tshar
   requireTool("tshark", ["--version"], /TShark \(Wireshark\) 4\.0\./, "tshark 4.0");
   const pcap = join(dir, "mtu-1480.pcap");
   const run = await withLoader(["--no-switch"], async () => {
-    execFileSync("bash", [join(PROJECT_ROOT, "scripts/seeds/mtu-1480.sh"), pcap], { stdio: ["ignore", "ignore", "inherit"] });
-  });
+    // Not execFileSync: this process must go on reading the loader's pipes meanwhile.
+    const script = spawn("bash", [join(PROJECT_ROOT, "scripts/seeds/mtu-1480.sh"), pcap], { stdio: ["ignore", "ignore", "inherit"] });
+    const [code] = await once(script, "close");
+    assert.equal(code, 0, "scripts/seeds/mtu-1480.sh");
+  }, { keepStream: false });
 
   // tshark: the ICMP messages the client received, with the segment they quote.
   const icmp = execFileSync("tshark", ["-r", pcap, "-Y", "icmp.type==3 && icmp.code==4", "-T", "fields",

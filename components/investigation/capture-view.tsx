@@ -204,7 +204,8 @@ export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs
         />
       )}
       {view === "flame" && (
-        <FlameView captureId={captureId} fileName={fileName} format="scap" filter={filter} range={current.range} onFilterStatus={onFilterStatus} />
+        <FlameView captureId={captureId} fileName={fileName} format="scap" filter={filter} range={current.range} onFilterStatus={onFilterStatus}
+          onShowEvents={(f) => go({ view: "events", filter: f, from: 0, gap: null })} />
       )}
       {view === "overview" && (
         <OverviewView
