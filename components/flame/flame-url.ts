@@ -85,3 +85,23 @@ export function flameApiQuery(s: FlameState, filter: string, baseFilter: string 
   }
   return q;
 }
+
+/** A filter value as the filter language reads it back: bare when it is one word, quoted
+ *  otherwise (double quotes, or single ones when it holds a double quote). */
+function filterValue(v: string): string {
+  if (/^[\w.:/@+\-[\]>]+$/.test(v)) return v;
+  return v.includes('"') ? `'${v}'` : `"${v}"`;
+}
+
+/** The events behind a frame of the syscall-time graph (process → thread → call → fd), as a
+ *  filter on top of the view's own: what the events view lists for it. */
+export function frameFilter(path: readonly string[], filter: string): string {
+  const parts: string[] = [];
+  if (path[0] !== undefined && path[0] !== "<NA>") parts.push(`proc.name=${filterValue(path[0])}`);
+  if (path[1] !== undefined && /^\d+$/.test(path[1])) parts.push(`thread.tid=${path[1]}`);
+  if (path[2] !== undefined) parts.push(`evt.type=${filterValue(path[2])}`);
+  if (path[3] !== undefined) parts.push(`fd.name=${filterValue(path[3])}`);
+  const own = parts.join(" and ");
+  if (!own) return filter;
+  return filter.trim() ? `(${filter.trim()}) and ${own}` : own;
+}

@@ -21,7 +21,7 @@ import { useBoxWidth } from "../ui/use-width";
 import { rangeFilter, shellWord, type TimeRange } from "../ui/view-url";
 import { FlameCanvas } from "./flame-canvas";
 import { nodeAtPath, searchMatches, searchTest, sortedChildren, type FlameOrder, type FlameSort } from "./flame-layout";
-import { flameApiQuery, readFlame, writeFlame, type FlameBase, type FlameState } from "./flame-url";
+import { flameApiQuery, frameFilter, readFlame, writeFlame, type FlameBase, type FlameState } from "./flame-url";
 import styles from "./flame.module.css";
 
 interface Props {
@@ -32,6 +32,8 @@ interface Props {
   filter: string;
   range: TimeRange | null;
   onFilterStatus(s: FilterStatus): void;
+  /** Captures: opens the events view with this filter (a frame's events). */
+  onShowEvents?(filter: string): void;
 }
 
 async function fetchFlame(id: string, q: URLSearchParams, signal: AbortSignal): Promise<FlameAnswer> {
@@ -68,7 +70,7 @@ export function value(v: number, unit: "ns" | "samples"): string {
 
 const pct = (x: number) => `${(100 * x).toFixed(x < 0.001 && x > 0 ? 3 : 1)}%`;
 
-export function FlameView({ captureId, fileName, format, filter, range, onFilterStatus }: Props) {
+export function FlameView({ captureId, fileName, format, filter, range, onFilterStatus, onShowEvents }: Props) {
   const [s, update] = useFlameUrl();
   const whole = format === "scap" ? rangeFilter(filter, range) : "";
   const baseFilter = s.base && format === "scap" && (!s.base.id || s.base.id === captureId)
@@ -178,7 +180,8 @@ export function FlameView({ captureId, fileName, format, filter, range, onFilter
               </div>
               {hover && <Tooltip hover={hover} unit={unit} rootTotal={tree.total[0]} />}
               <FrameTable rows={rows} unit={unit} parentTotal={tree.total[focus]} label={format === "scap" && focus === 0 ? "process" : "frame"} diff={!!tree.baseTotal}
-                onZoom={(node) => update({ focus: pathOf(tree, node) })} onSandwich={(name) => update({ sandwich: name })} />
+                onZoom={(node) => update({ focus: pathOf(tree, node) })} onSandwich={(name) => update({ sandwich: name })}
+                onEvents={onShowEvents && !tree.baseTotal ? (node) => onShowEvents(frameFilter(pathOf(tree, node), filter)) : undefined} />
             </>
           )}
         </div>
@@ -326,9 +329,9 @@ function Tooltip({ hover, unit, rootTotal }: { hover: { tree: FlameTree; node: n
   );
 }
 
-function FrameTable({ rows, unit, parentTotal, label, diff, onZoom, onSandwich }: {
+function FrameTable({ rows, unit, parentTotal, label, diff, onZoom, onSandwich, onEvents }: {
   rows: { node: number; name: string; total: number; self: number; base?: number }[]; unit: "ns" | "samples"; parentTotal: number;
-  label: string; diff: boolean; onZoom(node: number): void; onSandwich(name: string): void;
+  label: string; diff: boolean; onZoom(node: number): void; onSandwich(name: string): void; onEvents?(node: number): void;
 }) {
   return (
     <table className={`table ${styles.table}`} data-testid="flame-table">
@@ -353,6 +356,12 @@ function FrameTable({ rows, unit, parentTotal, label, diff, onZoom, onSandwich }
             <td>
               <button type="button" className="link-button" onClick={() => onZoom(r.node)}>zoom</button>{" "}
               <button type="button" className="link-button" onClick={() => onSandwich(r.name)} data-testid="flame-row-sandwich">sandwich</button>
+              {onEvents && (
+                <>
+                  {" "}
+                  <button type="button" className="link-button" onClick={() => onEvents(r.node)} title="the events behind this frame, in the events view" data-testid="flame-row-events">events</button>
+                </>
+              )}
             </td>
           </tr>
         ))}
