@@ -9,8 +9,8 @@ import { join } from "node:path";
 import type { Store } from "./store-types";
 import { Profiles } from "./profiles";
 
-export const DEMO_NAME = "demo: keepalived's 5 s gap, httpd's EADDRINUSE, a forked worker in its cgroup, a password read from a tty";
-export const DEMO_PROFILE_NAME = "demo: CPU profile of keepalived (on-CPU and off-CPU)";
+export const DEMO_NAME = "demo: keepalived gap, EADDRINUSE, forked worker, tty password";
+export const DEMO_PROFILE_NAME = "demo: CPU profile of keepalived";
 
 /** Ingests the demo into a data folder that never had it; returns its capture id, or undefined
  *  when there is nothing to do (offered before, or no demo files in this installation). */
