@@ -34,10 +34,15 @@ const ROWS_PER_TRANSACTION = 100_000;
 
 class StopReading extends Error {}
 
-/** A packet as the analyses and the store see it. */
+/** A packet as the analyses and the store see it: the decoder's fresh object itself, given its
+ *  frame fields (no copy: the ingest makes one per packet, and copies showed in its profile). */
 export function packetRow(raw: RawPacket, d: DecodedPacket): PacketRow {
-  const { layers: _layers, ...summary } = d;
-  return { ...summary, num: raw.num, ts: raw.tsNs, len: raw.origLen, caplen: raw.caplen };
+  const p = d as DecodedPacket & PacketRow;
+  p.num = raw.num;
+  p.ts = raw.tsNs;
+  p.len = raw.origLen;
+  p.caplen = raw.caplen;
+  return p;
 }
 
 export async function ingestPacketCapture(
@@ -63,7 +68,10 @@ async function ingestInto(
   const bulk = packetInsert(db, ROWS_PER_INSERT);
   const single = packetInsert(db, 1);
   const analysis = new PacketAnalysis();
-  const findings: Finding[] = [];
+  // Findings go to the database with the packets' transactions, not kept: a damaged link can
+  // make one for most packets.
+  const find = db.prepare("INSERT OR IGNORE INTO findings (num, kind, detail, ref_num, flow) VALUES (?, ?, ?, ?, ?)");
+  let findings: Finding[] = [];
   let base: bigint | null = null;
   let first: bigint | null = null, last: bigint | null = null;
   let pending: unknown[] = [];
@@ -77,6 +85,8 @@ async function ingestInto(
   const flush = (all: boolean) => {
     if (pendingRows === 0) return;
     if (inTransaction === 0) db.exec("BEGIN");
+    for (const f of findings) find.run(f.num, f.kind, f.detail, f.refNum ?? null, f.flow ?? null);
+    findings = [];
     if (pendingRows === ROWS_PER_INSERT) bulk.run(pending);
     else {
       const w = PACKET_COLUMNS.length;
@@ -102,7 +112,7 @@ async function ingestInto(
       if (first === null || raw.tsNs < first) first = raw.tsNs;
       if (last === null || raw.tsNs > last) last = raw.tsNs;
       const v = analysis.add(row);
-      for (const f of v.findings) findings.push(f);
+      if (v.findings.length) for (const f of v.findings) findings.push(f);
       const vals = packetValues(row, { offset: raw.offset, linktype: raw.linktype, flow: v.flow }, base);
       for (let i = 0; i < vals.length; i++) pending.push(vals[i]);
       packets++;
@@ -127,7 +137,7 @@ async function ingestInto(
     throw new IngestLimitError(`${LIMIT_MESSAGE_MARK}more than ${limits.maxEvents} packets or ${limits.maxInflated} bytes (CASEFILE_MAX_EVENTS, CASEFILE_MAX_INFLATED)`);
   }
   flush(true);
-  writeAnalysis(db, analysis, findings, base ?? 0n);
+  writeAnalysis(db, analysis, base ?? 0n);
   const meta = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
   meta.run("base_ts", String(base ?? 0n));
   meta.run("format", outcome?.format ?? "pcap");
@@ -142,11 +152,10 @@ async function ingestInto(
   };
 }
 
-function writeAnalysis(db: Db, analysis: PacketAnalysis, findings: readonly Finding[], base: bigint): void {
+function writeAnalysis(db: Db, analysis: PacketAnalysis, base: bigint): void {
   const conv = db.prepare(`INSERT INTO conversations (id, ip_proto, a_addr, a_port, b_addr, b_port, first_num, last_num,
     first_ts, last_ts, packets_ab, bytes_ab, packets_ba, bytes_ba, retransmissions, syn_num, synack_num, ack_num, rtt_ns)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const find = db.prepare("INSERT OR IGNORE INTO findings (num, kind, detail, ref_num, flow) VALUES (?, ?, ?, ?, ?)");
   db.transaction(() => {
     for (const c of analysis.conversations()) {
       conv.run(c.id, c.ipProto, c.aAddr, c.aPort ?? null, c.bAddr, c.bPort ?? null, c.firstNum, c.lastNum,
@@ -154,6 +163,5 @@ function writeAnalysis(db: Db, analysis: PacketAnalysis, findings: readonly Find
         c.retransmissions, c.synNum ?? null, c.synAckNum ?? null, c.ackNum ?? null,
         c.rttNs === undefined ? null : Number(c.rttNs));
     }
-    for (const f of findings) find.run(f.num, f.kind, f.detail, f.refNum ?? null, f.flow ?? null);
   })();
 }

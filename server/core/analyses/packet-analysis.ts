@@ -306,12 +306,19 @@ export class PacketAnalysis {
     fwd.lastack = ack;
     fwd.lastackTs = ts;
     fwd.lastFlags = a;
-    // Segments of the other direction this ACK covers are done with.
-    rev.segments = rev.segments.filter((u) => {
-      if (ack === u.nextseq) return false;
-      if (gtSeq(ack, u.seq) && leSeq(ack, u.nextseq)) { u.seq = ack; return !(ack === u.nextseq); }
-      if (gtSeq(u.nextseq, ack)) return true;
-      return false;
-    });
+    // Segments of the other direction this ACK covers are done with (compacted in place: this
+    // runs for every TCP packet).
+    const segs = rev.segments;
+    let keep = 0;
+    for (let i = 0; i < segs.length; i++) {
+      const u = segs[i];
+      let kept = false;
+      if (ack !== u.nextseq) {
+        if (gtSeq(ack, u.seq) && leSeq(ack, u.nextseq)) { u.seq = ack; kept = true; }
+        else if (gtSeq(u.nextseq, ack)) kept = true;
+      }
+      if (kept) segs[keep++] = u;
+    }
+    segs.length = keep;
   }
 }
