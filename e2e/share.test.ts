@@ -116,7 +116,7 @@ test("share a view with its investigation; the link reads that capture only, cha
 
   // What the link may read: its capture's API, its link, its investigation.
   const invId = asOwner.json.investigation as string;
-  for (const p of [`/api/captures/${curlId}/events?filter=${encodeURIComponent(FILTER)}`, `/api/captures/${curlId}/lsof?at=${selected}`, `/api/links/${linkId}`, `/api/investigations/${invId}`]) {
+  for (const p of [`/api/captures/${curlId}/events?filter=${encodeURIComponent(FILTER)}`, `/api/captures/${curlId}/lsof?at=${selected}`, `/api/links/${linkId}`, `/api/investigations/${invId}`, `/api/captures/${curlId}/flame?source=syscalls`]) {
     assert.equal((await request("GET", p, { cookie })).status, 200, `GET ${p}`);
   }
   // What it may not: change anything, list the catalog, read another capture, open live sessions.
@@ -128,6 +128,8 @@ test("share a view with its investigation; the link reads that capture only, cha
     ["GET", `/captures/${otherId}`],
     ["GET", `/api/captures/${otherId}/events`],
     ["GET", `/api/captures/${otherId}/lsof?at=10`],
+    // The differential flame graph of the shared capture against another one reads the other.
+    ["GET", `/api/captures/${curlId}/flame?source=syscalls&baseId=${otherId}`],
     ["GET", "/api/investigations"],
     ["GET", `/api/links?capture=${curlId}`],
     ["PATCH", `/api/investigations/${invId}`, Buffer.from('{"notes":"changed"}')],
