@@ -39,8 +39,10 @@ export function parsePerfMap(text: string): JitSymbol[] {
     const m = /^([0-9a-fA-F]+) ([0-9a-fA-F]+) (.+)$/.exec(line.trim());
     if (m) out.push({ addr: parseInt(m[1], 16), size: parseInt(m[2], 16), name: m[3] });
   }
-  // Later entries win over earlier ones at the same address (code moved, a new function there).
-  return out.reverse().sort((a, b) => a.addr - b.addr);
+  // Later entries win over earlier ones at the same address (code moved, a new function there):
+  // reversed, a stable sort keeps the latest first at each address, and the rest go.
+  const sorted = out.reverse().sort((a, b) => a.addr - b.addr);
+  return sorted.filter((j, i) => i === 0 || j.addr !== sorted[i - 1].addr);
 }
 
 /** Kernel addresses do not fit a double: they are kept as their distance from this base (the
