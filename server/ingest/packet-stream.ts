@@ -67,8 +67,11 @@ export async function readPacketFile(
   let headLen = 0;
   let inflated = 0;
   let error: PacketReadError | undefined;
+  // Calls through `handler` (not a spread of it: a class's methods are not own properties).
   const wrapped: PacketHandler = {
-    ...handler,
+    onPacket: (p) => handler.onPacket(p),
+    onInterface: (i) => handler.onInterface?.(i),
+    onSection: (x) => handler.onSection?.(x),
     onError: (e) => {
       // In a gzip file the offsets are of the inflated data: the message says so, since they
       // cannot be found in the file as stored.

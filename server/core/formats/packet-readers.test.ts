@@ -207,3 +207,26 @@ test("a gzip file gives the plain file's packets; a gzip cut short keeps its who
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("readPacketFile calls a handler's methods on its prototype (a class instance), and refuses an empty file by name", async () => {
+  class Counter {
+    packets = 0;
+    interfaces = 0;
+    onPacket(): void { this.packets++; }
+    onInterface(): void { this.interfaces++; }
+    onError(e: PacketReadError): void { throw new Error(e.message); }
+  }
+  const file = fixturePcaps().find((f) => basename(f) === "icmpv6.pcap")!;
+  const c = new Counter();
+  const o = await readPacketFile(file, c);
+  assert.equal(c.packets, o.packets);
+  assert.ok(c.packets > 0);
+  assert.equal(c.interfaces, 1);
+  const dir = mkdtempSync(join(tmpdir(), "pcap-none-"));
+  try {
+    writeFileSync(join(dir, "empty.pcap"), new Uint8Array(0));
+    await assert.rejects(readPacketFile(join(dir, "empty.pcap"), new Counter()), /not a pcap or pcapng file \(at byte 0\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
