@@ -154,6 +154,10 @@ export function buildProfile(raw: RawProfile, symbolizer: Symbolizer, opts: { pi
     comments.push(`user frames of ${withoutMaps.length} process(es) that exited before their memory map was read are [unknown]: ${withoutMaps.slice(0, 20).join(" ")}${withoutMaps.length > 20 ? " ..." : ""}`);
   }
   if (raw.lostOnCpu || raw.lostOffCpu) comments.push(`lost (a counting map was full): ${raw.lostOnCpu} samples, ${raw.lostOffCpu} switches`);
+  // Stacks the kernel could not keep (a full or colliding stack map: EEXIST, ENOMEM), as
+  // profile.py reports its "missed stacks": their frames are [unknown].
+  const missed = raw.records.filter((r) => "error" in r.user || "error" in r.kernel).length;
+  if (missed) comments.push(`${missed} stack(s) the kernel could not keep (stack map full or colliding) are [unknown]`);
   return { profile: { format: "casefile-profile", sections }, attrs, comments, withoutMaps };
 }
 
