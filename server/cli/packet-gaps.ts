@@ -1,6 +1,7 @@
 // `casefile gaps FILE.pcap --filter F --min D [--explain]`: gaps work on packets as on events
 // (the flapping load balancer's VRRP adverts, one a second, with a hole). The same output shape
-// as for events: `gap DURATION after #N: LINE`, LINE being the packet after the gap; with
+// as for events: `gap DURATION after #N: LINE`, LINE being the packet after the gap as
+// `casefile packets` prints it (its time: seconds since the file's first packet); with
 // --explain, the other packets seen in the gap, by source → destination and protocol.
 
 import { ActivityCounter, GapFinder } from "../core/analyses/gaps";
@@ -10,7 +11,8 @@ import { decodePacket } from "../core/packets/decode";
 import { readPacketFile } from "../ingest/packet-stream";
 import { packetRow } from "../ingest/packet-ingest";
 import { hostServices } from "../ingest/host-services";
-import { packetLine } from "./packet-line";
+import { packetsLine, relativeTime } from "./packets-command";
+import type { CaptureInterface } from "../core/formats/raw-packet";
 import { BufferedOut, fail } from "./output";
 
 export async function packetGapsCommand(file: string, filter: string, minNs: number, explain: boolean): Promise<number> {
@@ -24,9 +26,19 @@ export async function packetGapsCommand(file: string, filter: string, minNs: num
   const finder = new GapFinder(minNs);
   let activity = new ActivityCounter();
   let base: bigint | undefined;
+  let first: bigint | undefined;
+  const digitsOf = new Map<number, number>();
   const { error } = await readPacketFile(file, {
+    onInterface(i: CaptureInterface) {
+      // The time's decimals as casefile packets (and tshark) choose them from if_tsresol.
+      const r = i.tsresol ?? 6;
+      const n = r & 0x80 ? Math.ceil((r & 0x7f) * Math.log10(2)) : r;
+      digitsOf.set(i.index, Math.min(9, Math.max(6, n)));
+    },
     onPacket(raw) {
-      const row = packetRow(raw, decodePacket(raw, { layers: false }));
+      first ??= raw.tsNs;
+      const d = decodePacket(raw, { layers: false });
+      const row = packetRow(raw, d);
       if (!matches(row)) {
         if (explain) activity.add(`${row.src} → ${row.dst}`, row.proto);
         return;
@@ -35,7 +47,8 @@ export async function packetGapsCommand(file: string, filter: string, minNs: num
       base ??= row.ts;
       const gap = finder.add(row.num, Number(row.ts - base));
       if (gap) {
-        out.line(`gap ${formatDuration(gap.gapNs)} after #${gap.prevNum}: ${packetLine(row)}`);
+        const line = packetsLine(raw.num, relativeTime(raw.tsNs - first, digitsOf.get(raw.ifIndex) ?? 6), raw.origLen, d).trimStart();
+        out.line(`gap ${formatDuration(gap.gapNs)} after #${gap.prevNum}: ${line}`);
         if (explain) {
           const rows = activity.rows();
           if (rows.length === 0) out.line("    (no other packets)");

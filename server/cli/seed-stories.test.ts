@@ -3,9 +3,9 @@
 // same fresh recording:
 // - the flapping load balancer: VRRP adverts one a second, then a stall; `casefile gaps FILE
 //   --filter vrrp.vrid=51 --min 3s` lists the stall, as tshark's time deltas show it;
-// - the MTU-1480 hop: `casefile packets FILE icmp.type=3` lists the frag-needed packets with
-//   their MTU (see the packets test for that command's lines); here the packet numbers and the
-//   MTU each carries are compared with tshark's icmp.mtu.
+// - the MTU-1480 hop: `casefile packets FILE 'icmp.type=3 and icmp.code=4'` lists the
+//   frag-needed packets with their MTU: the packet numbers and the MTU each line names are
+//   tshark's (icmp.mtu).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -37,7 +37,7 @@ test("the VRRP stall is found by casefile gaps, as tshark's time deltas show it"
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.trim().split("\n");
     assert.equal(lines.length, 1, r.stdout);
-    const m = /^gap (\d+(?:\.\d+)?)s after #(\d+): (\d+) \S+ 192\.168\.205\.8 → 224\.0\.0\.18 VRRP 54 /.exec(lines[0]);
+    const m = /^gap (\d+(?:\.\d+)?)s after #(\d+): (\d+) +\S+ 192\.168\.205\.8 → 224\.0\.0\.18 VRRP 54 /.exec(lines[0]);
     assert.ok(m, lines[0]);
     assert.equal(Number(m[2]), expected[0].prev);
     assert.equal(Number(m[3]), expected[0].num);
@@ -58,11 +58,14 @@ test("the frag-needed packets of the MTU-1480 hop carry MTU 1480, as tshark read
     const theirs = tsharkLines(file, ["-Y", "icmp.type == 3 and icmp.code == 4", "-T", "fields", "-e", "frame.number", "-e", "icmp.mtu"]);
     assert.ok(theirs.length >= 1, "the router sent frag-needed");
     assert.ok(theirs.every((l) => l.endsWith("\t1480")), theirs.join("\n"));
-    const r = runCasefile(["gaps", file, "--filter", "icmp.type=3 and icmp.code=4 and icmp.mtu=1480", "--min", "0"]);
+    // casefile packets with an ICMP filter: the same frames, each line naming its MTU.
+    const r = runCasefile(["packets", file, "icmp.type=3 and icmp.code=4"], "utf8");
     assert.equal(r.status, 0, r.stderr);
-    // --min 0: every matching packet after the first follows a "gap": their numbers are tshark's.
-    const nums = r.stdout.trim().split("\n").filter(Boolean).map((l) => Number(/: (\d+) /.exec(l)![1]));
-    assert.deepEqual(nums, theirs.slice(1).map((l) => Number(l.split("\t")[0])));
+    const lines = r.stdout.trim().split("\n");
+    assert.deepEqual(lines.map((l) => Number(l.trim().split(" ")[0])), theirs.map((l) => Number(l.split("\t")[0])));
+    for (const [i, l] of lines.entries()) assert.match(l, new RegExp(`ICMP \\d+ .*MTU ${theirs[i].split("\t")[1]}\\b`), l);
+    // And the same packets by their MTU.
+    assert.deepEqual(runCasefile(["packets", file, "icmp.mtu=1480"], "utf8").stdout, r.stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
