@@ -117,6 +117,13 @@ test("the syscall-time flame graph: each process's total is sysdig's sum of evt.
   assert.match(page.url(), /view=flame/);
   assert.match(page.url(), /fz=/);
   await shot("flame-02-zoomed");
+  // A thread's events: the events view with the frame's filter, the rows sysdig's filter gives.
+  const thread = page.locator('[data-testid="flame-row"][data-name="17498"]');
+  await thread.getByTestId("flame-row-events").click();
+  await page.getByTestId("events-table").locator("tbody tr").first().waitFor();
+  assert.match(new URL(page.url()).searchParams.get("filter") ?? "", /^proc\.name=curl and thread\.tid=17498$/);
+  const firstNum = await page.getByTestId("events-table").locator("tbody tr").first().locator("td").first().innerText();
+  assert.equal(firstNum.trim(), sysdigLines(CURL, ["proc.name=curl and thread.tid=17498"])[0].split(" ")[0]);
   assert.deepEqual(pageErrors, []);
 });
 
