@@ -121,7 +121,7 @@ export function PacketCaptureView({ captureId, fileName, firstTs }: Props) {
         }} />
       )}
       {v.tab === "findings" && <FindingsPane captureId={captureId} onError={setError} onPick={(n) => { v.setTab("packets"); v.setAt(n); }} />}
-      {v.tab === "gaps" && <GapsPane captureId={captureId} filter={v.filter} onError={setError} onPick={(n) => { v.setTab("packets"); v.setAt(n); }} />}
+      {v.tab === "gaps" && <GapsPane captureId={captureId} fileName={fileName} filter={v.filter} onError={setError} onPick={(n) => { v.setTab("packets"); v.setAt(n); }} />}
       <CorrelatePanel captureId={captureId} conn={conn} />
     </section>
   );
@@ -370,7 +370,7 @@ function FindingsPane({ captureId, onError, onPick }: { captureId: string; onErr
   );
 }
 
-function GapsPane({ captureId, filter, onError, onPick }: { captureId: string; filter: string; onError: (e?: string) => void; onPick: (num: number) => void }) {
+function GapsPane({ captureId, fileName, filter, onError, onPick }: { captureId: string; fileName: string; filter: string; onError: (e?: string) => void; onPick: (num: number) => void }) {
   const [min, setMin] = useState("1s");
   const [applied, setApplied] = useState("1s");
   const [rows, setRows] = useState<{ num: number; prevNum: number; gapNs: string; ts: string }[]>();
@@ -386,10 +386,10 @@ function GapsPane({ captureId, filter, onError, onPick }: { captureId: string; f
         <label htmlFor="gap-min">longer than</label>
         <input id="gap-min" value={min} onChange={(e) => setMin(e.target.value)} size={8} />
         <button type="submit">find gaps</button>
-        <code className={styles.muted}>casefile gaps FILE --filter &apos;{filter}&apos; --min {applied}</code>
+        <code className={styles.muted}>casefile gaps {fileName} --filter &apos;{filter}&apos; --min {applied}</code>
       </form>
       {!rows ? <p className={styles.muted}>gaps…</p> : rows.length === 0 ? <p>no gap longer than {applied} between matching packets</p> : (
-        <table className={styles.table} aria-label="gaps">
+        <table className={`${styles.table} ${styles.narrow}`} aria-label="gaps">
           <thead><tr><th className={styles.num}>gap</th><th className={styles.num}>after No.</th><th className={styles.num}>No.</th></tr></thead>
           <tbody>{rows.map((g) => (
             <tr key={g.num} onClick={() => onPick(g.num)} data-gap={g.num}><td className={styles.num}>{durationNs(g.gapNs)}</td><td className={styles.num}>{g.prevNum}</td><td className={styles.num}>{g.num}</td></tr>
