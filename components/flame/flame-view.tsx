@@ -10,7 +10,7 @@
 
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from "react";
-import { childrenOf, pathOf, sandwich, treeFromJson, type FlameTree } from "../../server/core/analyses/flame-tree";
+import { pathOf, sandwich, treeFromJson, type FlameTree } from "../../server/core/analyses/flame-tree";
 import type { CaptureSummary, FlameAnswer } from "../../server/api/store-types";
 import type { FilterStatus } from "../events-table/events-table";
 import { ApiRequestError, errorText, fetchCaptures } from "../ui/api";
@@ -98,11 +98,10 @@ export function FlameView({ captureId, fileName, format, filter, range, onFilter
   const swKids = useMemo(() => sw && { callers: sortedChildren(sw.callers, s.sort), callees: sortedChildren(sw.callees, s.sort) }, [sw, s.sort]);
 
   const rows = useMemo(() => {
-    if (!tree) return [];
-    const k = childrenOf(tree)[focus] ?? [];
-    return k.map((n) => ({ node: n, name: tree.names[tree.name[n]], total: tree.total[n], self: tree.self[n], base: tree.baseTotal?.[n] }))
+    if (!tree || !kids) return [];
+    return Array.from(kids[focus] ?? []).map((n) => ({ node: n, name: tree.names[tree.name[n]], total: tree.total[n], self: tree.self[n], base: tree.baseTotal?.[n] }))
       .sort((a, b) => b.total - a.total);
-  }, [tree, focus]);
+  }, [tree, kids, focus]);
 
   const command = format === "profile"
     ? `casefile flame ${shellWord(fileName)}${s.source ? ` --section ${shellWord(s.source)}` : ""}`
