@@ -74,6 +74,28 @@ struct {
 	__uint(max_entries, 2);
 } lost SEC(".maps");
 
+// Processes seen so far (sampled or switched out): the first time, the loader is told at once
+// through `fresh`, so that it copies the process's memory map while the process still runs (a
+// short-lived one would be gone by its next sweep, and its user frames unnamed).
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, __u32);
+	__type(value, __u8);
+	__uint(max_entries, 16384);
+} seen SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 64 * 1024);
+} fresh SEC(".maps");
+
+static __always_inline void note_process(__u32 tgid)
+{
+	__u8 one = 1;
+	if (bpf_map_update_elem(&seen, &tgid, &one, BPF_NOEXIST) == 0)
+		bpf_ringbuf_output(&fresh, &tgid, sizeof(tgid), 0);
+}
+
 static __always_inline bool wanted(__u32 tgid)
 {
 	if (tgid == self_tgid)
@@ -117,6 +139,7 @@ int on_cpu_sample(struct bpf_perf_event_data *ctx)
 	key.kernel_stack_id = bpf_get_stackid(ctx, &stacks, 0);
 	key.user_stack_id = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK);
 	add(&oncpu, &key, 1, 0);
+	note_process(tgid);
 	return 0;
 }
 
@@ -135,6 +158,7 @@ int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_stru
 		out.key.kernel_stack_id = bpf_get_stackid(ctx, &stacks, 0);
 		out.key.user_stack_id = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK);
 		bpf_map_update_elem(&started, &prev_pid, &out, BPF_ANY);
+		note_process(prev_tgid);
 	}
 	// The thread coming back: its time off the CPU goes to the stack it left with.
 	__u32 next_pid = next->pid;
@@ -146,6 +170,16 @@ int BPF_PROG(on_switch, bool preempt, struct task_struct *prev, struct task_stru
 	bpf_map_delete_elem(&started, &next_pid);
 	if ((__s64)delta > 0)
 		add(&offcpu, &key, delta, 1);
+	return 0;
+}
+
+// A process that execs gets another memory map: forgotten, so that its next sample or switch
+// tells the loader to copy the new one (samples from before the exec are named with it too).
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	bpf_map_delete_elem(&seen, &tgid);
 	return 0;
 }
 

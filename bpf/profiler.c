@@ -13,10 +13,12 @@
 // may hold spaces.
 //
 // User addresses mean something only with the process's memory map, and a process that exits
-// takes its /proc/PID/maps with it. So every 100 ms the loader looks for processes that appear in
-// the counts and copies their maps while they live; processes still alive at the end are read
-// again (libraries loaded meanwhile). A process that runs and exits between two looks has no
-// maps: its user frames are printed by collector/profile.ts as [unknown].
+// takes its /proc/PID/maps with it. So the BPF programs tell the loader (ring buffer `fresh`) the
+// first time they see a process, and it copies that process's maps at once, while it runs; every
+// 100 ms it also sweeps the counts for any process not copied yet, and processes still alive at
+// the end are read again (libraries loaded meanwhile). A process that exits before the loader
+// reads its maps (within a millisecond or so of its first sample) has none: its user frames are
+// printed by collector/profile.ts as [unknown].
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -159,6 +161,14 @@ static void copy_new_maps(int map_fd, int again)
 	}
 }
 
+static int on_fresh(void *ctx, void *data, size_t size)
+{
+	(void)ctx;
+	if (size >= sizeof(__u32))
+		copy_maps(*(__u32 *)data, 1); // again: after an exec the map is another one
+	return 0;
+}
+
 static void print_stack(int stacks_fd, __s32 id)
 {
 	if (id < 0) {
@@ -282,6 +292,7 @@ int main(int argc, char **argv)
 	struct bpf_link **links = calloc(ncpus + 1, sizeof(*links));
 	int *pfds = calloc(ncpus, sizeof(int));
 	int attached = 0;
+	struct bpf_link *exec_link;
 	for (int cpu = 0; oncpu && cpu < ncpus; cpu++) {
 		struct perf_event_attr attr = {
 			.type = PERF_TYPE_SOFTWARE,
@@ -304,6 +315,11 @@ int main(int argc, char **argv)
 		}
 		attached++;
 	}
+	exec_link = bpf_program__attach(skel->progs.on_exec);
+	if (!exec_link) {
+		fprintf(stderr, "profiler: attaching to sched_process_exec: %s\n", strerror(errno));
+		return 1;
+	}
 	if (offcpu) {
 		links[ncpus] = bpf_program__attach(skel->progs.on_switch);
 		if (!links[ncpus]) {
@@ -319,20 +335,31 @@ int main(int argc, char **argv)
 
 	int oncpu_fd = bpf_map__fd(skel->maps.oncpu), offcpu_fd = bpf_map__fd(skel->maps.offcpu);
 	int stacks_fd = bpf_map__fd(skel->maps.stacks);
-	__u64 start = now_ns(), end = start + (__u64)(duration * 1e9);
+	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(skel->maps.fresh), on_fresh, NULL, NULL);
+	if (!rb) {
+		fprintf(stderr, "profiler: the ring buffer of new processes: %s\n", strerror(errno));
+		return 1;
+	}
+	__u64 start = now_ns(), end = start + (__u64)(duration * 1e9), sweep = start;
 	while (!stopping) {
 		__u64 t = now_ns();
 		if (t >= end)
 			break;
 		__u64 left = end - t, step = left < 100000000ull ? left : 100000000ull;
-		struct timespec ts = { .tv_sec = step / 1000000000ull, .tv_nsec = step % 1000000000ull };
-		nanosleep(&ts, NULL);
-		copy_new_maps(oncpu_fd, 0);
-		copy_new_maps(offcpu_fd, 0);
+		// Wakes for each new process (its maps copied in on_fresh), else after the step.
+		ring_buffer__poll(rb, (int)(step / 1000000ull) + 1);
+		ring_buffer__consume(rb);
+		if (now_ns() - sweep >= 100000000ull) {
+			copy_new_maps(oncpu_fd, 0);
+			copy_new_maps(offcpu_fd, 0);
+			sweep = now_ns();
+		}
 	}
+	ring_buffer__free(rb);
 	// Stop counting before reading, so that the figures are of one moment.
 	for (int i = 0; i <= ncpus; i++)
 		bpf_link__destroy(links[i]);
+	bpf_link__destroy(exec_link);
 	for (int cpu = 0; oncpu && cpu < ncpus; cpu++)
 		if (pfds[cpu] >= 0)
 			close(pfds[cpu]);

@@ -266,3 +266,44 @@ test("Node with --perf-basic-prof: JIT frames named from /tmp/perf-PID.map, as t
     rmSync(mapFile, { force: true });
   }
 });
+
+test("short-lived processes (10 x 40 ms) keep their names: their maps are copied at their first sample", async () => {
+  const short = build("short", `
+#include <stdlib.h>
+#include <time.h>
+volatile unsigned long sink;
+__attribute__((noinline)) unsigned long burn_cpu_hot_loop(unsigned long n) { unsigned long x = sink; for (unsigned long i = 0; i < n; i++) x = x * 6364136223846793005ul + i; return x; }
+int main(int argc, char **argv) {
+  double ms = atof(argv[1]);
+  struct timespec a, b;
+  clock_gettime(CLOCK_MONOTONIC, &a);
+  do { sink += burn_cpu_hot_loop(200000); clock_gettime(CLOCK_MONOTONIC, &b); } while ((b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6 < ms);
+  return 0;
+}
+`);
+  const pids: number[] = [];
+  let started!: () => void;
+  const ready = new Promise<void>((r) => (started = r));
+  const profiling = runProfiler({ durationS: 3, hz: 499, offCpu: false, onReady: () => started() });
+  await ready;
+  for (let i = 0; i < 10; i++) {
+    const c = spawn(short, ["40"], { stdio: "ignore" });
+    pids.push(c.pid!);
+    await exited(c);
+  }
+  const raw = await profiling;
+  const built = buildProfile(raw, new Symbolizer(), { sections: ["on"] });
+  let named = 0, total = 0;
+  const seen = new Set<number>();
+  for (const [stack, v] of built.profile.sections[0].stacks) {
+    const pid = Number(/^short \((\d+)\)/.exec(stack)?.[1]);
+    if (!pids.includes(pid)) continue;
+    seen.add(pid);
+    total += v;
+    if (stack.split(";").includes("burn_cpu_hot_loop")) named += v;
+  }
+  const unnamed = pids.filter((p) => built.withoutMaps.includes(p));
+  assert.ok(seen.size >= 8, `${seen.size} of the 10 processes sampled`);
+  assert.ok(unnamed.length <= 1, `processes whose maps were gone before they were read: ${unnamed.length} of ${seen.size}`);
+  assert.ok(total > 0 && named >= 0.8 * total, `burn_cpu_hot_loop named in ${named} of ${total} samples`);
+});
