@@ -243,7 +243,8 @@ test("Node with --perf-basic-prof: JIT frames named from /tmp/perf-PID.map, as t
       process.exit(s === -1 ? 1 : 0);
     });
   `);
-  const node = spawn(process.execPath, ["--perf-basic-prof", js], { stdio: ["pipe", "ignore", "inherit"] });
+  // In the test's folder: V8 writes an isolate-*.log beside the perf map into its working directory.
+  const node = spawn(process.execPath, ["--perf-basic-prof", js], { cwd: dir, stdio: ["pipe", "ignore", "inherit"] });
   children.push(node);
   const mapFile = `/tmp/perf-${node.pid}.map`;
   try {
