@@ -148,3 +148,15 @@ test("packet fields carry tshark's names and types (tshark -G fields), but for t
     assert.ok(same[f.info.type]?.includes(theirs.get(name)!), `${name}: ours ${f.info.type}, tshark's ${theirs.get(name)}`);
   }
 });
+
+test("casefile fields lists every packet field after sysdig's, under its protocol", async () => {
+  const { runCasefile } = await import("../../testing/oracle");
+  const r = runCasefile(["fields"], "utf8");
+  assert.equal(r.status, 0, r.stderr);
+  const at = r.stdout.indexOf("Packet fields (pcap, pcapng");
+  assert.ok(at > 0, "a heading after sysdig's fields");
+  const packetPart = r.stdout.slice(at);
+  for (const name of PACKET_FIELDS.keys()) assert.match(packetPart, new RegExp(`^${name.replace(/\./g, "\\.")} `, "m"), name);
+  // sysdig's own list stays before it, untouched by the packet fields.
+  assert.doesNotMatch(r.stdout.slice(0, at), /^icmp\.mtu /m);
+});
