@@ -2,7 +2,8 @@
 // folds it, so that a flame graph made here and one made with his scripts from the same file
 // agree:
 // - a sample is an event line (`comm  tid  [cpu]  time:  [period]  event:`; comm may hold
-//   spaces, pid/tid may be `pid/tid`) then its stack, leaf first, one frame a line
+//   spaces, even a number after one, which the script would cut at: the pid is the number
+//   before the time; pid/tid may be `pid/tid`) then its stack, leaf first, one frame a line
 //   (`  ip  symbol+0xoff (module)`), then a blank line; each sample counts 1;
 // - the process name (spaces made "_") is the root frame; offsets `+0x…` are cut; a frame whose
 //   symbol is `(…)` is skipped; `[unknown]` with a known module becomes `[module basename]`;
@@ -20,6 +21,11 @@ import { LineSplitter, StacksError, addStack, newSection, type Profile, type Sta
 
 /** stackcollapse-perf's event-line pattern: comm (may hold spaces), then pid[/tid]. */
 const EVENT_LINE = /^(\S.+?)\s+(\d+)\/*(\d+)*\s+/;
+/** The same, anchored on the time that follows pid[/tid] and the optional [cpu]: a comm that
+ *  holds a number after a space ("Timer 1", "kworker/u8:2 7") is whole here, where the script's
+ *  first match would cut it at that number (perf report names the whole comm; the live
+ *  recording test compares with it). */
+const EVENT_LINE_TIMED = /^(\S.*?)\s+(\d+)(?:\/(\d+))?\s+(?:\[\d+\]\s+)?\d+\.\d+:/;
 /** The event's name: after `time:` and an optional period, up to its colon. */
 const EVENT_NAME = /\s\d+\.\d+:\s+(?:\d+\s+)?(\S+?):(?:\s|$)/;
 const STACK_LINE = /^\s*(\w+)\s*(.+) \((\S*)\)/;
@@ -72,7 +78,7 @@ export function perfScriptImporter(): StackImporter {
   const lines = new LineSplitter((text, n) => {
     if (text.startsWith("#")) return;
     if (text.trim() === "") return flush();
-    const ev = EVENT_LINE.exec(text);
+    const ev = EVENT_LINE_TIMED.exec(text) ?? EVENT_LINE.exec(text);
     if (ev) {
       // A sample with no blank line after its stack: the next event line ends it.
       if (pname !== undefined) flush();

@@ -79,6 +79,9 @@ V8 WorkerThread 24636/25607 [000] 11400.102000:          1 sched:sched_switch: p
 \t          4d40 "quoted;name"+0x2 (/opt/app)
 \t          4e50 (/opt/app)+0x2 (/opt/app)
 
+Timer 1 77/78 [001] 11400.102500: 1001001 cpu-clock:
+\t          5a10 tick+0x4 (/opt/app)
+
 java 100 11400.103000: cpu-clock:
 \t          7f00 Lorg/x/Foo;.call(I)V+0x1 (/tmp/perf-100.map)
 `;
@@ -90,6 +93,8 @@ test("perf script: folded as stackcollapse-perf.pl folds it, one section per eve
   assert.deepEqual(lines(p, 0), [
     // Rules: comm is the root; leaf last; +0x offsets cut; kernel modules get _[k];
     // [unknown] in a known module is [basename]; in an unknown module it stays [unknown].
+    // A comm with a number after a space is whole (the pid is the number before the time).
+    "Timer_1;tick 1",
     "dd;[unknown];[dd];__GI___libc_read;vfs_read_[k];read_zero_[k] 2",
     // java: a sample with no blank line before EOF; "L" of a class path dropped, ";" made ":",
     // arguments from "(" cut.
