@@ -53,9 +53,18 @@ export async function ingestPacketCapture(
   limits: IngestLimits = DEFAULT_INGEST_LIMITS,
 ): Promise<PacketIngestResult> {
   const db = openDb(dbPath, "packets");
+  // As the event ingest writes (sqlite-batch-writer.ts): nobody reads the database before the
+  // ingest ends and a failed ingest is thrown away, so no journal, no syncs, one lock; WAL again
+  // for the readers after.
+  db.pragma("journal_mode = OFF");
+  db.pragma("synchronous = OFF");
+  db.pragma("cache_size = -32768");
+  db.pragma("locking_mode = EXCLUSIVE");
   try {
     return await ingestInto(db, file, decode, onProgress, limits);
   } finally {
+    db.pragma("locking_mode = NORMAL");
+    db.pragma("journal_mode = WAL");
     db.close();
   }
 }
