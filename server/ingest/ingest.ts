@@ -14,6 +14,7 @@ import { EVENTS } from "../core/events/event-table";
 import { ACTED_FD_PARAM, EventStream, HIDDEN_TYPES, STATEFUL_PARAMS, hasSoleFdText } from "../core/events/event-stream";
 import { TimeBuckets } from "../core/analyses/time-buckets";
 import { NAMED_BY_ID, SyscallTimeSums } from "../core/analyses/syscall-time";
+import { OVERVIEW_LAYOUT, OverviewSums, type SumRow } from "../core/analyses/overview-sums";
 import type { RawEvent, ScapHandler } from "../core/formats/scap/reader";
 import type { FdEntry, GroupEntry, InterfaceEntry, ProcEntry, UserEntry } from "../core/formats/scap/blocks";
 import { snapshot } from "../core/state/snapshot";
@@ -25,8 +26,14 @@ import { readCaptureFile } from "./capture-stream";
 import { COLS, packKind, SqliteBatchWriter, type RowBatch } from "./sqlite-batch-writer";
 
 const ROWS_PER_BATCH = 16_384;
-/** A state checkpoint every this many events: lsof at any event replays fewer than this. */
+/** A state checkpoint at least every this many events... */
 export const CHECKPOINT_EVERY = 4096;
+/** ...or, when the state is large, every (snapshot length / this) events: a snapshot costs in
+ *  proportion to its length, so a big thread table (a live host's /proc snapshot: 100 processes
+ *  and their fds make ~300 KB) is checkpointed less often and its cost per event stays bounded
+ *  (every 4096 events it was 180 of 640 ns per event of the ingest's main thread, measured);
+ *  lsof at any event then replays at most that many events (300 KB / 8: ~37k, tens of ms). */
+export const CHECKPOINT_BYTES_PER_EVENT = 8;
 const EVENTS_PER_CHUNK = 512;
 const CHUNK_BYTES = 1 << 20;
 /** Batches sent but not yet written: bounds memory when SQLite is slower than parsing. */
@@ -100,7 +107,9 @@ const RES_PARAM: number[] = EVENTS.map((e, id) => {
 
 /** Builds row batches from the event stream, and state checkpoints. It is the reader's handler:
  *  the stream follows the state, the builder takes a checkpoint before the first event (the
- *  state the capture's process and fd lists describe) and every CHECKPOINT_EVERY events. */
+ *  state the capture's process and fd lists describe) and every CHECKPOINT_EVERY events, or
+ *  farther apart for a large state (CHECKPOINT_BYTES_PER_EVENT); exactly every checkpointEvery
+ *  events when that is given. */
 export class RowBuilder implements ScapHandler {
   private readonly strings = new Map<string, number>();
   private newStrings: [number, string][] = [];
@@ -136,13 +145,16 @@ export class RowBuilder implements ScapHandler {
   private readonly buckets = new TimeBuckets();
   /** The syscall-time flame graph's sums (capture-003), sent with each batch. */
   private readonly syscallTime = new SyscallTimeSums();
+  /** The overview's tiles per time bucket (capture-005), sent with each batch. */
+  private readonly overviewSums = new OverviewSums();
+  private readonly sumRow: SumRow = { type: 0, res: NaN, latency: NaN, hasFd: false, fdChar: "" };
 
   /** Set once an event came past maxEvents: it and every later one are left out. */
   full = false;
 
   constructor(
     private readonly sink: BatchSink,
-    private readonly checkpointEvery = CHECKPOINT_EVERY,
+    private readonly checkpointEvery?: number,
     private readonly maxEvents = Infinity,
   ) {
     this.stream = new EventStream((ev, num, thread, p) => this.onEvent(ev, num, thread, p));
@@ -160,8 +172,18 @@ export class RowBuilder implements ScapHandler {
       this.full = true;
       return;
     }
-    if (this.stream.num === 0) this.checkpoints.push([0, snapshot(this.stream.table)]);
+    if (this.stream.num === 0) this.checkpoint(0);
     this.stream.event(ev);
+  }
+
+  /** The evt.num after which the next checkpoint is taken. */
+  private nextCheckpoint = 0;
+
+  private checkpoint(num: number): void {
+    const data = snapshot(this.stream.table);
+    this.checkpoints.push([num, data]);
+    this.nextCheckpoint = num + (this.checkpointEvery
+      ?? Math.max(CHECKPOINT_EVERY, Math.ceil(data.length / CHECKPOINT_BYTES_PER_EVENT)));
   }
 
   private intern(s: string): number {
@@ -253,6 +275,17 @@ export class RowBuilder implements ScapHandler {
       const latency = r[o + 4];
       if (type % 2 === 1 && latency === latency) this.buckets.addLatency(num, ts, latency);
     }
+    // The overview counts the events sysdig shows, with a time or without (totals only).
+    if (this.firstShown >= 0 && !HIDDEN_TYPES.has(type)) {
+      const row = this.sumRow;
+      row.type = type;
+      row.res = r[o + 3];
+      row.latency = r[o + 4];
+      row.hasFd = r[o + 5] === r[o + 5];
+      const fd = row.hasFd ? thread.fds.get(fdNum!) : undefined;
+      row.fdChar = fd ? fdTypeChar(fd.type) : "";
+      this.overviewSums.add(num, ts, this.lastCommId, ev.tid, row);
+    }
     // The text of an event whose only stateful parameter is its fd follows from its fds row.
     r[o + 6] = STATEFUL_PARAMS[type].length && !hasSoleFdText(type, p)
       ? this.intern(this.stream.statefulTexts(type).join("\u0001")) : NaN;
@@ -262,7 +295,7 @@ export class RowBuilder implements ScapHandler {
       this.lastHi = ev.tsHi;
       this.lastLo = ev.tsLo;
     }
-    if (num % this.checkpointEvery === 0) this.checkpoints.push([num, snapshot(this.stream.table)]);
+    if (num === this.nextCheckpoint) this.checkpoint(num);
     if (++this.count === ROWS_PER_BATCH) this.flush();
   }
 
@@ -304,6 +337,7 @@ export class RowBuilder implements ScapHandler {
     this.sink.send({
       rows: this.rows, count: this.count, strings: this.newStrings, fds: this.newFds, chunks: this.chunks,
       checkpoints: this.checkpoints, buckets: this.buckets.take(), syscallTime: this.syscallTime.take(),
+      overview: this.overviewSums.take(),
     });
     // The rows buffer went to the writer; a written one comes back to be filled again (a new
     // one per batch was a tenth of what ingest allocated).
@@ -325,6 +359,8 @@ export class RowBuilder implements ScapHandler {
       base_ts: String(this.firstTs ?? 0n),
       events: String(this.events),
       first_shown: String(this.firstShown < 0 ? this.events + 1 : this.firstShown),
+      // The overview sums are committed with the events they count.
+      overview: OVERVIEW_LAYOUT,
     });
   }
 
@@ -347,6 +383,8 @@ export class RowBuilder implements ScapHandler {
         steps: "1",
         // The capture-003 syscall_time table holds the whole capture.
         syscall_time: "1",
+        // The capture-005 overview sums, and which tiles they hold.
+        overview: OVERVIEW_LAYOUT,
       },
       lastTs: this.baseHi < 0 ? null : (BigInt(this.lastHi) << 32n) | BigInt(this.lastLo),
     };
