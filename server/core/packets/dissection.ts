@@ -5,12 +5,14 @@
 
 import type { DecodedPacket, FieldValue, Layer } from "./types";
 
+const NO_LAYERS = Object.freeze([]) as unknown as Layer[];
+
 /** Tunnels inside tunnels: deeper than this is a crafted packet, not traffic. */
 export const MAX_DEPTH = 8;
 
 export class Dissection {
   private dv_: DataView | null = null;
-  readonly layers: Layer[] = [];
+  readonly layers: Layer[];
   readonly out: DecodedPacket;
   private cur: Layer | null = null;
   /** Nesting of IP headers (tunnels), bounded by MAX_DEPTH. */
@@ -25,7 +27,19 @@ export class Dissection {
   linkDst = -1;
 
   constructor(readonly data: Uint8Array, readonly detail: boolean) {
-    this.out = { layers: this.layers, src: "", dst: "", proto: "", info: "" };
+    // Without the detail no layer is ever added: one shared, frozen empty list (a push into it
+    // would throw, not pass unnoticed).
+    this.layers = detail ? [] : NO_LAYERS;
+    // Every summary field from the start, so that all packets share one object shape (V8
+    // hidden class): properties added in each packet's own order made the objects, and every
+    // function reading them, polymorphic.
+    this.out = {
+      layers: this.layers, src: "", dst: "", proto: "", info: "", sport: undefined, dport: undefined,
+      ipProto: undefined, ipVersion: undefined, tcpFlags: undefined, tcpSeq: undefined, tcpAck: undefined,
+      tcpWin: undefined, tcpLen: undefined, tcpWs: undefined, tcpMss: undefined, icmpType: undefined,
+      icmpCode: undefined, icmpMtu: undefined, icmpQuoted: undefined, vrrpVrid: undefined,
+      vrrpPriority: undefined, vrrpIntervalCs: undefined, dnsId: undefined, malformed: undefined,
+    };
   }
 
   /** For the few little-endian fields (made on demand: most packets need none). */
