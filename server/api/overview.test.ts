@@ -1,6 +1,8 @@
 // The overview tiles against sysdig: each tile's filter run through `sysdig -r FILE -p …` on the
 // same capture, its number (lines counted, evt.rawres summed, names and tids told apart) and its
-// series over time (sysdig's %evt.rawtime put in the same buckets) compared with ours.
+// series over time (sysdig's %evt.rawtime put in the same buckets) compared with ours. Without a
+// filter (or with only a time range) ours come from the ingest's per-bucket sums: those are
+// also compared with the scan of the events, and the time ranges with sysdig's rawtime bounds.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -8,10 +10,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { openStore } from "./store";
+import { openDb, type Db } from "../../db/open-db";
+import { overview, overviewFromSums } from "./overview";
 import { OVERVIEW_TILES, tileFilter, withinFilter, type OverviewTile } from "../core/analyses/overview-tiles";
 import { fixtureCaptures, outputLines, runSysdig } from "../testing/oracle";
 
 process.env.TZ = "UTC";
+
+const capDb = (dir: string, id: string): Db => openDb(join(dir, "captures", `${id}.db`), "capture", { readonly: true });
 
 const BUCKETS = 40;
 
@@ -56,6 +62,14 @@ test("every overview tile equals what sysdig answers for the tile's filter, in t
       const id = await store.ingestFile(file, basename(file));
       const o = store.overview(id, BUCKETS)!;
       assert.equal(o.tiles.length, OVERVIEW_TILES.length);
+      // The ingest's sums answered it (not the scan), and the scan says the same.
+      const db = capDb(dir, id);
+      try {
+        assert.deepEqual(overviewFromSums(db, BUCKETS, ""), o, `${basename(file)}: the ingest's sums answer the overview`);
+        assert.deepEqual(overview(db, BUCKETS, "", { scan: true }), o, `${basename(file)}: the scan equals the ingest's sums`);
+      } finally {
+        db.close();
+      }
       for (const [i, tile] of OVERVIEW_TILES.entries()) {
         const ours = o.tiles[i];
         const theirs = sysdigTile(file, tile, BigInt(o.startTs), BigInt(o.binNs));
@@ -95,4 +109,53 @@ test("with a filter, every tile counts within it, as sysdig does for (filter) an
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("a time range alone is answered from the ingest's sums, as sysdig answers its evt.rawtime bounds and as the scan counts it", { timeout: 600_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "casefile-overview-"));
+  const store = openStore(dir, { queries: { workers: 0 } });
+  let ranges = 0;
+  let cutting = 0;
+  try {
+    for (const name of ["/curl_google.scap", "/psp_run_as_user_65534_container.scap", "/falco_cat_write.scap"]) {
+      const file = fixtureCaptures().find((f) => f.endsWith(name))!;
+      const id = await store.ingestFile(file, basename(file));
+      const whole = store.overview(id, BUCKETS)!;
+      // Bounds at the times of events sysdig prints (so each cut falls inside the bins and the
+      // stored buckets where events are), strict and not, and one side only.
+      const times = outputLines(runSysdig(["-r", file, "-p", "%evt.rawtime"]).stdout).map(BigInt).filter((t) => t > 0n).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const at = (q: number) => times[Math.floor(q * (times.length - 1))];
+      const cuts = [
+        `evt.rawtime>=${at(0.2)} and evt.rawtime<=${at(0.7)}`,
+        `evt.rawtime>${at(0.3)} and evt.rawtime<${at(0.8)}`,
+        `evt.rawtime<=${at(0.5) + 1n}`,
+        `evt.rawtime>=${at(0.9) - 1n}`,
+      ];
+      const db = capDb(dir, id);
+      try {
+        for (const range of cuts) {
+          const fast = overviewFromSums(db, BUCKETS, range);
+          assert.ok(fast, `${name} ${range}: answered from the sums`);
+          assert.deepEqual(overview(db, BUCKETS, range, { scan: true }), fast, `${name} ${range}: scan`);
+          for (const [i, tile] of OVERVIEW_TILES.entries()) {
+            const theirs = sysdigTile(file, tile, BigInt(fast.startTs), BigInt(fast.binNs), range);
+            assert.equal(fast.tiles[i].total, theirs.total, `${name} ${range} / ${tile.key}`);
+            if (tile.measure === "count" || tile.measure === "bytes") assert.deepEqual(fast.tiles[i].series, theirs.series, `${name} ${range} / ${tile.key}: series`);
+          }
+          // A range that keeps some events and not all: the edges were tested.
+          if (fast.tiles[0].total > 0 && fast.tiles[0].total < whole.tiles[0].total) cutting++;
+          ranges++;
+        }
+        // A filter beyond a time range is the scan's.
+        assert.equal(overviewFromSums(db, BUCKETS, "proc.name=curl"), undefined);
+      } finally {
+        db.close();
+      }
+    }
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(ranges, 12);
+  assert.ok(cutting >= 6, `only ${cutting} of the ranges cut the capture`);
 });

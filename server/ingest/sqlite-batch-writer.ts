@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { openDb, type Db } from "../../db/open-db";
 import { CHUNK_COLS, SP_COLS, STEP_COLS, TL_COLS, type BucketRows } from "../core/analyses/time-buckets";
 import { ST_COLS } from "../core/analyses/syscall-time";
+import { ADDITIVE_TILES, OV_BUCKET_COLS, OV_MEMBER_COLS } from "../core/analyses/overview-sums";
 
 /** Columns a row batch carries: ts, kind, tid, res, latency, fdref, labels. The evt.num is the
  *  rowid SQLite assigns: events are inserted in order, all of them. type, cpu and proc travel
@@ -35,6 +36,9 @@ export interface RowBatch {
   buckets?: BucketRows;
   /** Syscall-time sums since the last batch (capture-003.sql, ST_COLS per row), added to the stored ones. */
   syscallTime?: number[];
+  /** The overview's per-bucket sums and members since the last batch (capture-005.sql), added
+   *  to the stored ones. */
+  overview?: { buckets: number[]; members: number[] };
 }
 
 const ROWS_PER_INSERT = 200;
@@ -60,6 +64,8 @@ export class SqliteBatchWriter {
   private readonly addChunk;
   private readonly addStep;
   private readonly addSyscallTime;
+  private readonly addOvBucket;
+  private readonly addOvMember;
   private txRows = 0;
   private readonly params: number[] = new Array(ROWS_PER_INSERT * COLS);
 
@@ -100,6 +106,16 @@ export class SqliteBatchWriter {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET count = count + excluded.count, last_num = excluded.last_num, last_ts = excluded.last_ts,
         min_ts = min(min_ts, excluded.min_ts), max_ts = max(max_ts, excluded.max_ts)`);
+    // A bucket of two batches: its sums added element by element (float64 BLOBs of one length).
+    this.db.function("ov_add", { deterministic: true }, (a: unknown, b: unknown) => {
+      const x = new Float64Array(new Uint8Array(a as Buffer).buffer);
+      const y = new Float64Array(new Uint8Array(b as Buffer).buffer);
+      for (let i = 0; i < x.length; i++) x[i] += y[i];
+      return Buffer.from(x.buffer);
+    });
+    this.addOvBucket = this.db.prepare(`INSERT INTO ov_buckets (level, bucket, min_num, max_num, sums) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT DO UPDATE SET min_num = min(min_num, excluded.min_num), max_num = max(max_num, excluded.max_num), sums = ov_add(sums, excluded.sums)`);
+    this.addOvMember = this.db.prepare("INSERT OR IGNORE INTO ov_members (level, bucket, tile, member) VALUES (?, ?, ?, ?)");
     this.addStep = this.db.prepare("INSERT INTO tl_steps (scope, key, num, prev_num, gap) VALUES (?, ?, ?, ?, ?)");
     this.db.exec("BEGIN");
   }
@@ -111,11 +127,23 @@ export class SqliteBatchWriter {
     for (let i = 0; i < (b.steps?.length ?? 0); i += STEP_COLS) this.addStep.run(b.steps.slice(i, i + STEP_COLS));
   }
 
+  private applyOverview(o: { buckets: number[]; members: number[] }): void {
+    const m = o.members;
+    for (let i = 0; i < m.length; i += OV_MEMBER_COLS) this.addOvMember.run(m[i], m[i + 1], m[i + 2], m[i + 3]);
+    const b = o.buckets;
+    // Each row: the key and num range, then one sum per additive tile.
+    const w = OV_BUCKET_COLS + ADDITIVE_TILES.length;
+    for (let i = 0; i < b.length; i += w) {
+      this.addOvBucket.run(b[i], b[i + 1], b[i + 2], b[i + 3], Buffer.from(Float64Array.from(b.slice(i + OV_BUCKET_COLS, i + w)).buffer));
+    }
+  }
+
   apply(b: RowBatch): void {
     for (const [id, s] of b.strings) this.insertString.run(id, s);
     for (const f of b.fds) this.insertFd.run(f);
     for (const [num, data] of b.checkpoints) this.insertCheckpoint.run(num, data);
     if (b.buckets) this.applyBuckets(b.buckets);
+    if (b.overview) this.applyOverview(b.overview);
     if (b.syscallTime) for (let i = 0; i < b.syscallTime.length; i += ST_COLS) this.addSyscallTime.run(b.syscallTime.slice(i, i + ST_COLS));
     for (const c of b.chunks) this.insertChunk.run(c.first, c.last, Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength));
     const rows = b.rows;

@@ -134,7 +134,7 @@ function text(expr: string, c: Comparison, params: unknown[]): string {
 
 /** Event type ids whose name passes a string test; undefined when generic `syscall` events
  *  (whose name is their syscall's, not in the table) would not all answer alike. */
-function typeIds(test: (name: string) => boolean): number[] | undefined {
+export function typeIds(test: (name: string) => boolean): number[] | undefined {
   const ids: number[] = [];
   const named = new Set<string>();
   const genericIds: number[] = [];
@@ -165,7 +165,7 @@ function stringTest(c: Comparison): (s: string) => boolean {
   }
 }
 
-const ERRNO_BY_NAME = new Map(Object.entries(ERRNO_NAMES).map(([n, name]) => [name, Number(n)]));
+export const ERRNO_BY_NAME = new Map(Object.entries(ERRNO_NAMES).map(([n, name]) => [name, Number(n)]));
 
 function comparison(c: Comparison, params: unknown[], opts: SqlOptions): string | undefined {
   const mark = params.length;
@@ -249,10 +249,14 @@ function answer(c: Comparison, params: unknown[]): string | undefined {
   }
 }
 
-const FD_TYPE_FROM_CHAR = `(CASE f.typechar ${Object.entries({
+/** fd.type by the fds row's type letter ('<NA>' for any other); the overview's ingest-time
+ *  counts (analyses/overview-sums.ts) read fd.type the same way. */
+export const FD_TYPE_BY_CHAR: Readonly<Record<string, string>> = {
   f: "file", d: "directory", "4": "ipv4", "6": "ipv6", u: "unix", p: "pipe", e: "event", s: "signalfd",
   l: "eventpoll", i: "inotify", t: "timerfd", n: "netlink", b: "bpf", r: "io_uring", m: "memfd", P: "pidfd",
-}).map(([ch, name]) => `WHEN '${ch}' THEN '${name}'`).join(" ")} ELSE '<NA>' END)`;
+};
+
+const FD_TYPE_FROM_CHAR = `(CASE f.typechar ${Object.entries(FD_TYPE_BY_CHAR).map(([ch, name]) => `WHEN '${ch}' THEN '${name}'`).join(" ")} ELSE '<NA>' END)`;
 
 /** Fields the ingest columns answer approximately. fd.*: ingest keeps the fd of events with an
  *  fd argument and of exits paired with their enter (number >= 0); sysdig's fd.num is -1 for an

@@ -1,0 +1,256 @@
+// The overview's tiles counted while a capture is ingested, per power-of-two time bucket at a
+// few levels (as the timeline's buckets, time-buckets.ts), so that the unfiltered overview of
+// any time range adds up a few hundred bucket rows instead of evaluating every tile's filter on
+// every event (seconds on a 2-million-event capture). Each tile's sysdig filter is compiled
+// here into a test of the values the ingest stores for an event (type, res, latency, the fd's
+// type letter): the same reading of each field as the SQL compiler's (filter/sql.ts), so the
+// ingest-time numbers equal the scan's (server/api/overview.ts) and the tests check both
+// against sysdig. Pure: the row builder feeds it, the writer adds what take() hands back to the
+// stored rows (db/migrations/capture-005.sql).
+
+import type { Comparison, FilterNode } from "../filter/ast";
+import { stringTest } from "../filter/evaluate";
+import { fromBinary, parseFilter } from "../filter/parser";
+import { ERRNO_BY_NAME, FD_TYPE_BY_CHAR, typeIds } from "../filter/sql";
+import { NUMERIC_TYPES, parseInteger } from "../filter/values";
+import { OVERVIEW_TILES, type OverviewTile } from "./overview-tiles";
+
+/** What the ingest knows of a stored event: the columns the scan's conditions read. */
+export interface SumRow {
+  type: number;
+  /** the res column (NaN: NULL) */
+  res: number;
+  /** the latency column (NaN: NULL) */
+  latency: number;
+  /** whether the event has an fds row (fdref not NULL), and that row's type letter */
+  hasFd: boolean;
+  fdChar: string;
+}
+
+type RowTest = (r: SumRow) => boolean;
+
+/** Levels of the stored buckets: bucket = floor(ts / 2^level). 2^20 ns (1 ms) is the finest: the
+ *  ends of a bin finer than that are counted from their events (a few at most). */
+export const OV_LEVELS: readonly number[] = [20, 25, 30, 35];
+/** The level of the events without a time: one bucket (0), counted in totals only. */
+export const OV_UNTIMED = -1;
+export const OV_BUCKET_COLS = 4; // level, bucket, min_num, max_num, then the additive tiles' sums
+export const OV_MEMBER_COLS = 4; // level, bucket, tile (index among the distinct tiles), member
+
+const isDistinct = (t: OverviewTile) => t.measure === "processes" || t.measure === "threads";
+/** The tiles whose measure adds up over buckets, and those that count different values. */
+export const ADDITIVE_TILES: readonly OverviewTile[] = OVERVIEW_TILES.filter((t) => !isDistinct(t));
+export const DISTINCT_TILES: readonly OverviewTile[] = OVERVIEW_TILES.filter(isDistinct);
+/** What a capture's stored sums hold (meta 'overview'): a reader uses them only if this matches
+ *  its own tiles (a capture ingested before a tile changed falls back to the scan). */
+export const OVERVIEW_LAYOUT = JSON.stringify({
+  levels: OV_LEVELS,
+  additive: ADDITIVE_TILES.map((t) => [t.key, t.filter, t.positive === true, t.measure]),
+  distinct: DISTINCT_TILES.map((t) => [t.key, t.filter, t.measure]),
+});
+
+class Refused extends Error {}
+
+function numbers(c: Comparison): number[] {
+  const kind = NUMERIC_TYPES[c.field.type];
+  if (!kind) throw new Refused(c.field.text);
+  return c.values.map((v) => Number(parseInteger(fromBinary(v), kind.bits, kind.signed)));
+}
+
+function numericTest(c: Comparison): (v: number) => boolean {
+  const vals = numbers(c);
+  const x = vals[0];
+  switch (c.op) {
+    case "=": return (v) => v === x;
+    case "!=": return (v) => v !== x;
+    case "<": return (v) => v < x;
+    case "<=": return (v) => v <= x;
+    case ">": return (v) => v > x;
+    case ">=": return (v) => v >= x;
+    case "in": {
+      const set = new Set(vals);
+      return (v) => set.has(v);
+    }
+    default: throw new Refused(c.field.text);
+  }
+}
+
+/** One comparison, read as filter/sql.ts reads the stored columns (a field it does not answer
+ *  from them is refused here too). */
+function comparison(c: Comparison): RowTest {
+  switch (c.field.field.name) {
+    case "evt.type": {
+      if (c.op === "exists") return () => true;
+      const ids = typeIds(stringTest(c));
+      if (!ids) throw new Refused(c.field.text);
+      const set = new Set(ids);
+      return (r) => set.has(r.type);
+    }
+    case "evt.dir": {
+      if (c.op === "exists") return () => true;
+      const t = stringTest(c);
+      return (r) => t(r.type & 1 ? "<" : ">");
+    }
+    case "evt.latency": {
+      if (c.op === "exists") return (r) => r.latency === r.latency;
+      const t = numericTest(c);
+      return (r) => r.latency === r.latency && t(r.latency);
+    }
+    case "evt.failed": {
+      if (c.op !== "=" && c.op !== "!=" && c.op !== "in") throw new Refused(c.field.text);
+      const wanted = new Set(c.values.map((v) => fromBinary(v) === "true"));
+      const failed: RowTest = (r) => r.res === r.res && r.res < 0;
+      const ok: RowTest = (r) => !(r.res < 0);
+      if (c.op === "!=") return wanted.has(true) ? ok : failed;
+      if (wanted.size === 2) return () => true;
+      return wanted.has(true) ? failed : ok;
+    }
+    case "evt.rawres": {
+      const vals = numbers(c);
+      const onlyNegative =
+        ((c.op === "=" || c.op === "in") && vals.every((v) => v < 0)) ||
+        (c.op === "<" && vals[0] <= 0) || (c.op === "<=" && vals[0] < 0);
+      if (!onlyNegative) throw new Refused(c.field.text);
+      const t = numericTest(c);
+      return (r) => r.res === r.res && t(r.res);
+    }
+    case "evt.res": {
+      if (c.op !== "=" && c.op !== "in") throw new Refused(c.field.text);
+      const codes = c.values.map((v) => ERRNO_BY_NAME.get(fromBinary(v)));
+      if (codes.some((x) => x === undefined)) throw new Refused(c.field.text);
+      const set = new Set(codes.map((x) => -x!));
+      return (r) => set.has(r.res);
+    }
+    case "fd.type": {
+      if (c.op === "exists") return (r) => r.hasFd;
+      const t = stringTest(c);
+      return (r) => r.hasFd && t(FD_TYPE_BY_CHAR[r.fdChar] ?? "<NA>");
+    }
+    default:
+      throw new Refused(c.field.text);
+  }
+}
+
+function compile(n: FilterNode): RowTest {
+  switch (n.kind) {
+    case "not": {
+      const c = compile(n.child);
+      return (r) => !c(r);
+    }
+    case "and": {
+      const cs = n.children.map(compile);
+      return (r) => {
+        for (const c of cs) if (!c(r)) return false;
+        return true;
+      };
+    }
+    case "or": {
+      const cs = n.children.map(compile);
+      return (r) => {
+        for (const c of cs) if (c(r)) return true;
+        return false;
+      };
+    }
+    case "cmp":
+      return comparison(n);
+  }
+}
+
+/** A tile's filter as a test of the stored values; throws naming the field it cannot read. */
+export function tileRowTest(filter: string): RowTest {
+  const root = parseFilter(filter).root;
+  if (!root) return () => true;
+  try {
+    return compile(root);
+  } catch (e) {
+    if (e instanceof Refused) throw new Error(`the overview cannot count ${e.message} at ingest (filter: ${filter})`);
+    throw e;
+  }
+}
+
+/** Per additive tile: the value an event adds (0 when its filter does not keep it). */
+const ADDERS: ((r: SumRow) => number)[] = ADDITIVE_TILES.map((t) => {
+  const test = tileRowTest(t.filter);
+  // As the scan: bytes are positive return values; a `positive` tile counts those only.
+  if (t.measure === "bytes") return (r) => (r.res > 0 && test(r) ? r.res : 0);
+  if (t.positive) return (r) => (r.res > 0 && test(r) ? 1 : 0);
+  return (r) => (test(r) ? 1 : 0);
+});
+const DISTINCT_TESTS: RowTest[] = DISTINCT_TILES.map((t) => tileRowTest(t.filter));
+
+const NA = ADDITIVE_TILES.length;
+const ND = DISTINCT_TILES.length;
+const BY_PROC = DISTINCT_TILES.map((t) => t.measure === "processes");
+// 2^-level: exact, and a multiplication instead of a power and a division per event.
+const INV = OV_LEVELS.map((l) => 2 ** -l);
+
+/** One bucket's gathered values: min_num, max_num, then the additive sums; and its members. */
+interface Entry {
+  v: Float64Array;
+  members: Set<number>[];
+}
+
+export class OverviewSums {
+  private maps = [OV_UNTIMED, ...OV_LEVELS].map(() => new Map<number, Entry>());
+  /** The entries the last event went to, per level (events come in runs of one bucket). */
+  private lastKeys: number[] = [OV_UNTIMED, ...OV_LEVELS].map(() => NaN);
+  private lastEntries: Entry[] = [];
+  private readonly vals = new Float64Array(NA);
+  private readonly members = new Float64Array(ND);
+
+  private entry(level: number, key: number, num: number): Entry {
+    if (key === this.lastKeys[level]) return this.lastEntries[level];
+    let e = this.maps[level].get(key);
+    if (!e) {
+      const v = new Float64Array(2 + NA);
+      v[0] = num;
+      v[1] = num;
+      e = { v, members: DISTINCT_TILES.map(() => new Set<number>()) };
+      this.maps[level].set(key, e);
+    }
+    this.lastKeys[level] = key;
+    this.lastEntries[level] = e;
+    return e;
+  }
+
+  /** An event the overview counts (shown by sysdig: visible, from the first shown on); ts: ns
+   *  since meta.base_ts, NaN for none; proc: its strings id. */
+  add(num: number, ts: number, proc: number, tid: number, row: SumRow): void {
+    const vals = this.vals;
+    for (let i = 0; i < NA; i++) vals[i] = ADDERS[i](row);
+    const members = this.members;
+    for (let i = 0; i < ND; i++) members[i] = DISTINCT_TESTS[i](row) ? (BY_PROC[i] ? proc : tid) : NaN;
+    const timed = ts === ts;
+    const n = timed ? OV_LEVELS.length : 1;
+    for (let l = 0; l < n; l++) {
+      const level = timed ? l + 1 : 0;
+      const e = this.entry(level, timed ? Math.floor(ts * INV[l]) : 0, num);
+      const v = e.v;
+      if (num < v[0]) v[0] = num;
+      if (num > v[1]) v[1] = num;
+      for (let i = 0; i < NA; i++) v[2 + i] += vals[i];
+      for (let i = 0; i < ND; i++) if (members[i] === members[i]) e.members[i].add(members[i]);
+    }
+  }
+
+  /** The rows gathered since the last call, flat: buckets (OV_BUCKET_COLS + the additive
+   *  tiles' sums each) and members (OV_MEMBER_COLS each). A later take may carry a bucket again:
+   *  the store adds them up. */
+  take(): { buckets: number[]; members: number[] } {
+    const buckets: number[] = [];
+    const members: number[] = [];
+    const levels = [OV_UNTIMED, ...OV_LEVELS];
+    this.maps.forEach((m, i) => {
+      for (const [bucket, e] of m) {
+        buckets.push(levels[i], bucket, ...e.v);
+        e.members.forEach((s, t) => {
+          for (const x of s) members.push(levels[i], bucket, t, x);
+        });
+      }
+      m.clear();
+    });
+    this.lastKeys.fill(NaN);
+    this.lastEntries = [];
+    return { buckets, members };
+  }
+}
