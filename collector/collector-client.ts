@@ -15,8 +15,15 @@ export const COLLECTOR_VERSION = "0.1.0";
 /** Frames go out this often, or sooner once FRAME_BYTES wait. */
 const FRAME_MS = 50;
 const FRAME_BYTES = 256 * 1024;
+/** Past this much unsent, the sessions' sources are paused (the loader's ring then holds the
+ *  events, and counts as drops what it cannot), until the socket is down to RESUME_BUFFERED:
+ *  a server that is behind slows the collector instead of losing what the loader gave it. */
+const PAUSE_BUFFERED = 8 * 1024 * 1024;
+const RESUME_BUFFERED = 1024 * 1024;
+/** How often a paused collector looks at the socket's backlog (ws has no drain event). */
+const BACKLOG_POLL_MS = 5;
 /** Past this much unsent, frames are dropped (and their events counted as drops) rather than
- *  held in memory without bound. */
+ *  held in memory without bound: only a source that goes on while paused gets here. */
 const MAX_BUFFERED = 64 * 1024 * 1024;
 const PROCESSES_EVERY_MS = 3000;
 
@@ -51,6 +58,8 @@ export class CollectorClient {
   private readonly sessions = new Map<string, Session>();
   private closed = false;
   private procTimer?: NodeJS.Timeout;
+  /** Set while the sources are paused for the socket's backlog. */
+  private backlogTimer?: NodeJS.Timeout;
   private connected?: () => void;
   /** The profile helper's hook (PROTOCOL.md, `profile`). */
   onProfile?: ProfileHandler;
@@ -178,12 +187,27 @@ export class CollectorClient {
       return;
     }
     ws.send(frame);
+    if (ws.bufferedAmount > PAUSE_BUFFERED && !this.backlogTimer) this.holdBack(ws);
+  }
+
+  /** Pauses every session's source until the socket's backlog is small again (or the socket
+   *  is gone: the sessions stop then anyway). */
+  private holdBack(ws: WebSocket): void {
+    for (const s of this.sessions.values()) s.rec.pause();
+    this.backlogTimer = setInterval(() => {
+      if (ws.readyState === WebSocket.OPEN && ws.bufferedAmount > RESUME_BUFFERED) return;
+      clearInterval(this.backlogTimer);
+      this.backlogTimer = undefined;
+      for (const s of this.sessions.values()) s.rec.resume();
+    }, BACKLOG_POLL_MS);
   }
 
   private async stopSession(s: Session, failure?: string, sourceEnded = false): Promise<void> {
     if (s.ended) return;
     s.ended = true;
     clearInterval(s.statsTimer);
+    // A paused source is let go to hand over its last events (bounded by MAX_BUFFERED).
+    s.rec.resume();
     const totals = sourceEnded ? { ...s.rec.stats, failure } : await s.rec.stop();
     this.flush(s);
     this.sessions.delete(s.id);

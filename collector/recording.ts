@@ -119,6 +119,15 @@ export class Recording {
     return this.exporter ? this.exporter.events : this.passthroughEvents;
   }
 
+  /** Holds the source back (the consumer is behind) / lets it go on. */
+  pause(): void {
+    this.source?.pause();
+  }
+
+  resume(): void {
+    this.source?.resume();
+  }
+
   /** Stops the source (its last events are still written); the totals. */
   async stop(): Promise<RecordingStats & { failure?: string }> {
     this.stopped = true;

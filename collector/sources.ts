@@ -42,6 +42,10 @@ export interface CaptureSource {
   start(h: SourceHandlers): Promise<void>;
   /** Stops; resolves once the last events and stats were handed over and end() was called. */
   stop(): Promise<void>;
+  /** Holds the data back while the consumer cannot take more (the server is behind), and
+   *  lets it flow again: what the kernel cannot hold meanwhile is counted as its drops. */
+  pause(): void;
+  resume(): void;
 }
 
 /** Cuts a byte stream into whole blocks: a pipe splits anywhere, and a consumer that keeps the
@@ -152,6 +156,16 @@ export class EbpfSource implements CaptureSource {
     });
   }
 
+  // The loader's pipe is not read: its writes block, its ring buffer fills, and the kernel
+  // counts what does not fit (drops=). Nothing is lost unseen in between.
+  pause(): void {
+    this.child?.stdout?.pause();
+  }
+
+  resume(): void {
+    this.child?.stdout?.resume();
+  }
+
   async stop(): Promise<void> {
     if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return this.ended;
     this.stopping = true;
@@ -170,6 +184,8 @@ export class FileSource implements CaptureSource {
   readonly kind = "file";
   private stopped = false;
   private done?: Promise<void>;
+  /** Set while paused: resolves on resume. */
+  private held?: { promise: Promise<void>; release: () => void };
 
   constructor(private readonly path: string, private readonly opts: { rate?: number; loops?: number } = {}) {}
 
@@ -195,6 +211,8 @@ export class FileSource implements CaptureSource {
         lastStats = now;
         h.stats({ events, drops: 0 });
       }
+      // Held back while paused (the replay's time goes on: it catches up after).
+      while (this.held && !this.stopped) await this.held.promise;
       // Paced: wait until the events sent are due at this rate.
       const due = started + (events / rate) * 1000;
       const wait = Number.isFinite(rate) ? due - Date.now() : 0;
@@ -233,8 +251,22 @@ export class FileSource implements CaptureSource {
     h.end(failure);
   }
 
+  pause(): void {
+    if (this.held) return;
+    let release!: () => void;
+    const promise = new Promise<void>((r) => (release = r));
+    this.held = { promise, release };
+  }
+
+  resume(): void {
+    const h = this.held;
+    this.held = undefined;
+    h?.release();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    this.resume();
     await this.done;
   }
 }
