@@ -92,9 +92,11 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
   /** The capture's kept file, unless it is gone or no longer the size it had (the user
    *  rewrote the file the store links to). */
   function keptFile(id: string): string | undefined {
-    const c = catalog.prepare("SELECT bytes FROM captures WHERE id = ?").get(id) as { bytes: number } | undefined;
+    const c = catalog.prepare("SELECT bytes, status FROM captures WHERE id = ?").get(id) as { bytes: number; status: string } | undefined;
     const file = filePath(id);
-    return c && existsSync(file) && statSync(file).size === c.bytes ? file : undefined;
+    // A live capture's file grows past the size last committed (whole blocks are appended:
+    // a replay reads what is there).
+    return c && existsSync(file) && (c.status === "live" ? statSync(file).size >= c.bytes : statSync(file).size === c.bytes) ? file : undefined;
   }
 
   // A capture left "ingesting" by a process that died is not coming back.

@@ -392,8 +392,10 @@ export class LiveHub {
         return;
       }
       if (!s.subscribers.has(ws)) return;
-      // Rows up to what was committed when asked; `next` says where the next ones start.
-      sub.from = page.next ?? stored + 1;
+      // Rows up to what was committed when asked (a replay of the kept file may read
+      // further); `next` says where the next ones start.
+      const last = page.events.length ? page.events[page.events.length - 1].num : 0;
+      sub.from = page.next ?? Math.max(stored, last) + 1;
       if (page.events.length || skipped) send(ws, { type: "live-rows", session: s.info.id, events: page.events, skipped });
       if (page.next !== null) sub.again = true;
     } while (sub.again && ws.readyState === WebSocket.OPEN);
