@@ -5,13 +5,14 @@
 # iproute2: the seed-story scripts (scripts/seeds/) build their networks in namespaces with ip.
 # linux-perf: the oracle of the perf script importer (perf record, script and report).
 # strace: bench/collector.ts compares the live collector's cost with strace -f.
+# lsof: collector/proc-snapshot.test.ts checks the recorded fd lists against lsof(8).
 # Every program a test or script runs must have its package here: a fresh Debian machine with
 # only node and npm must pass `npm test`.
 # Run by `npm start` and `npm test`; quick when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEB_PACKAGES=(sysdig tshark tcpdump luajit time chromium clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc g++ python3 libsqlite3-dev netbase iproute2 linux-perf binutils strace)
+DEB_PACKAGES=(sysdig tshark tcpdump luajit time chromium clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make gcc g++ python3 libsqlite3-dev netbase iproute2 linux-perf binutils strace lsof)
 
 missing=()
 if command -v dpkg >/dev/null 2>&1; then
