@@ -16,6 +16,7 @@ import { fromBinary, parseFilter } from "../core/filter/parser";
 import { baseTs, firstShown } from "./capture-meta";
 import { filterCondition } from "./filter-condition";
 import { spectrogramSpan } from "./analyses";
+import { narrowToRange } from "./timeline";
 
 const VISIBLE = `e.type NOT IN (${[...HIDDEN_TYPES].join(",") || "-1"})`;
 
@@ -159,15 +160,20 @@ export function overview(db: Db, buckets = DEFAULT_OVERVIEW_BUCKETS, filter = ""
   const span = spectrogramSpan(db);
   // Whole nanoseconds, at least one: a capture of one instant still has one bucket.
   const binNs = Math.max(1, Math.ceil((span.hi - span.lo + 1) / buckets));
-  const exprs = OVERVIEW_TILES.map((t) => tileExpr(t, filter));
-  const columns = OVERVIEW_TILES.map((t, i) =>
-    t.measure === "processes" || t.measure === "threads" ? `count(DISTINCT ${exprs[i].sql})` : `sum(${exprs[i].sql})`);
+  // The user's filter once, in the WHERE (SQLite skips the events it drops before evaluating
+  // 14 tiles on them; its time range reads only the range's evt.nums), and each tile's own
+  // condition per kept event: (F) and (T), as the click applies it.
+  const filterWhere = filterCondition(filter);
+  const where = narrowToRange(db, filter, filterWhere);
+  const exprs = OVERVIEW_TILES.map((t) => tileExpr(t, ""));
+  const distinct = (t: OverviewTile) => t.measure === "processes" || t.measure === "threads";
+  const columns = OVERVIEW_TILES.map((t, i) => (distinct(t) ? `count(DISTINCT ${exprs[i].sql})` : `sum(${exprs[i].sql})`));
   // Events without a time (metadata written before the first timed one) count in the totals and
   // in no bucket (-1).
   const rows = db.prepare(
     `SELECT CASE WHEN e.ts IS NULL THEN -1 ELSE max(0, min(${buckets - 1}, CAST((e.ts - ?) / ? AS INTEGER))) END AS b, ${columns.join(", ")}
-       FROM events e WHERE ${VISIBLE} AND e.num >= ? GROUP BY b`,
-  ).raw().all(span.lo, binNs, ...exprs.flatMap((x) => x.params), span.firstNum) as number[][];
+       FROM events e WHERE ${VISIBLE} AND e.num >= ? AND (${where.sql}) GROUP BY b`,
+  ).raw().all(span.lo, binNs, ...exprs.flatMap((x) => x.params), span.firstNum, ...where.params) as number[][];
   const series = OVERVIEW_TILES.map(() => new Array<number>(buckets).fill(0));
   const totals = OVERVIEW_TILES.map(() => 0);
   for (const r of rows) {
@@ -177,17 +183,20 @@ export function overview(db: Db, buckets = DEFAULT_OVERVIEW_BUCKETS, filter = ""
       totals[i] += v;
     }
   }
-  // A distinct count does not add up over buckets: counted once over the whole capture.
-  OVERVIEW_TILES.forEach((t, i) => {
-    if (t.measure !== "processes" && t.measure !== "threads") return;
-    totals[i] = (db.prepare(`SELECT count(DISTINCT ${exprs[i].sql}) FROM events e WHERE ${VISIBLE} AND e.num >= ?`)
-      .pluck().get(...exprs[i].params, span.firstNum) as number);
-  });
+  // A distinct count does not add up over buckets: counted over the whole of it, every distinct
+  // tile in one more pass.
+  const counted = OVERVIEW_TILES.map((t, i) => i).filter((i) => distinct(OVERVIEW_TILES[i]));
+  if (counted.length) {
+    const all = db.prepare(`SELECT ${counted.map((i) => `count(DISTINCT ${exprs[i].sql})`).join(", ")}
+      FROM events e WHERE ${VISIBLE} AND e.num >= ? AND (${where.sql})`)
+      .raw().get(...counted.flatMap((i) => exprs[i].params), span.firstNum, ...where.params) as number[];
+    counted.forEach((i, k) => (totals[i] = all[k]));
+  }
   return {
     buckets,
     startTs: String(baseTs(db) + BigInt(span.lo)),
     binNs: String(binNs),
     tiles: OVERVIEW_TILES.map((t, i) => ({ key: t.key, total: totals[i], series: series[i] })),
-    approximate: [...new Set(exprs.flatMap((x) => x.approximate))],
+    approximate: [...new Set([...filterWhere.approximate, ...exprs.flatMap((x) => x.approximate)])],
   };
 }
