@@ -29,11 +29,12 @@ const ROWS_PER_BATCH = 16_384;
 /** A state checkpoint at least every this many events... */
 export const CHECKPOINT_EVERY = 4096;
 /** ...or, when the state is large, every (snapshot length / this) events: a snapshot costs in
- *  proportion to its length, so a big thread table (a live host's /proc snapshot: 100 processes
- *  and their fds make ~300 KB) is checkpointed less often and its cost per event stays bounded
- *  (every 4096 events it was 180 of 640 ns per event of the ingest's main thread, measured);
- *  lsof at any event then replays at most that many events (300 KB / 8: ~37k, tens of ms). */
-export const CHECKPOINT_BYTES_PER_EVENT = 8;
+ *  proportion to its length (~10 ns per byte here), so a big thread table (this host's /proc
+ *  snapshot: 107 processes and their fds make ~110 KB, 1.1 ms) is checkpointed less often and
+ *  its cost per event stays bounded (~20 ns; every 4096 events it was 180 of 640 ns per event
+ *  of the ingest's main thread, measured); lsof at any event then replays at most that many
+ *  events (110 KB / 2: ~55k, tens of ms). */
+export const CHECKPOINT_BYTES_PER_EVENT = 2;
 const EVENTS_PER_CHUNK = 512;
 const CHUNK_BYTES = 1 << 20;
 /** Batches sent but not yet written: bounds memory when SQLite is slower than parsing. */
