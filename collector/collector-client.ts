@@ -10,6 +10,7 @@ import { EVENT_BLOCK_LAYOUT } from "../server/core/formats/scap/blocks";
 import { listProcesses } from "./proc-snapshot";
 import { Recording } from "./recording";
 import type { CaptureSource, KernelFilter } from "./sources";
+import { IFACE_PATTERN, PacketRecorder, type PacketTotals } from "./packet-recorder";
 
 export const COLLECTOR_VERSION = "0.1.0";
 /** Frames go out this often, or sooner once FRAME_BYTES wait. */
@@ -49,6 +50,10 @@ interface Session {
   statsTimer?: NodeJS.Timeout;
   sendDrops: number;
   ended: boolean;
+  /** tcpdump beside the syscalls (`start` with `packets`), its bytes waiting to be sent. */
+  packets?: PacketRecorder;
+  packetParts: Buffer[];
+  packetFailure?: string;
 }
 
 export type ProfileHandler = (msg: Record<string, unknown>, reply: (answer: Record<string, unknown>) => void) => void;
@@ -140,6 +145,7 @@ export class CollectorClient {
     const filter = typeof m.filter === "string" ? m.filter : undefined;
     const pid = typeof m.pid === "number" && Number.isSafeInteger(m.pid) && m.pid > 0 ? m.pid : undefined;
     const snaplen = typeof m.snaplen === "number" ? m.snaplen : undefined;
+    const pk = m.packets && typeof m.packets === "object" ? (m.packets as Record<string, unknown>) : undefined;
     let s: Session;
     try {
       const rec: Recording = new Recording({
@@ -150,10 +156,22 @@ export class CollectorClient {
         write: (b) => this.queue(s, b),
         onEnd: (failure) => void this.stopSession(s, failure, true),
       });
-      s = { id, rec, parts: [], bytes: 0, sendDrops: 0, ended: false };
+      s = { id, rec, parts: [], bytes: 0, sendDrops: 0, ended: false, packetParts: [] };
       this.sessions.set(id, s);
+      // Packets first, so that every connection the syscalls show has its packets.
+      if (pk) {
+        const iface = typeof pk.iface === "string" && pk.iface ? pk.iface : undefined;
+        if (iface !== undefined && !IFACE_PATTERN.test(iface)) throw new Error(`not an interface name: ${JSON.stringify(iface)}`);
+        s.packets = new PacketRecorder({
+          iface, filter: typeof pk.filter === "string" ? pk.filter : undefined, exclude: serverEndpoint(this.opts.server),
+          write: (b) => this.queuePackets(s, b),
+          onEnd: (why) => (s.packetFailure = why),
+        });
+        await s.packets.start();
+      }
       await rec.start();
     } catch (e) {
+      await this.sessions.get(id)?.packets?.stop();
       this.sessions.delete(id);
       this.send({ type: "ended", session: id, written: 0, events: 0, drops: 0, failure: e instanceof Error ? e.message : String(e) });
       return;
@@ -172,9 +190,34 @@ export class CollectorClient {
     else s.timer ??= setTimeout(() => this.flush(s), FRAME_MS);
   }
 
+  private queuePackets(s: Session, b: Buffer): void {
+    s.packetParts.push(b);
+    s.timer ??= setTimeout(() => this.flush(s), FRAME_MS);
+  }
+
+  /** The packets' bytes as one frame under the stream id `SESSION.pcap`. A byte stream cannot
+   *  lose a piece and stay readable: past the socket's limit the packet recording stops
+   *  instead (what was sent stays a valid capture up to there). */
+  private flushPackets(s: Session): void {
+    if (!s.packetParts.length) return;
+    const id = Buffer.from(`${s.id}.pcap`, "ascii");
+    const frame = Buffer.concat([Buffer.of(id.length), id, ...s.packetParts]);
+    s.packetParts = [];
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN || ws.bufferedAmount > MAX_BUFFERED) {
+      if (!s.packetFailure) {
+        s.packetFailure = "packets stopped: the server could not take them fast enough";
+        void s.packets?.stop();
+      }
+      return;
+    }
+    ws.send(frame);
+  }
+
   private flush(s: Session): void {
     clearTimeout(s.timer);
     s.timer = undefined;
+    this.flushPackets(s);
     if (!s.parts.length) return;
     const id = Buffer.from(s.id, "ascii");
     const frame = Buffer.concat([Buffer.of(id.length), id, ...s.parts]);
@@ -209,11 +252,14 @@ export class CollectorClient {
     // A paused source is let go to hand over its last events (bounded by MAX_BUFFERED).
     s.rec.resume();
     const totals = sourceEnded ? { ...s.rec.stats, failure } : await s.rec.stop();
+    // Packets stop after the syscalls (their last packets are still sent).
+    const packets: PacketTotals | undefined = await s.packets?.stop();
     this.flush(s);
     this.sessions.delete(s.id);
     this.send({
       type: "ended", session: s.id, written: s.rec.written, events: totals.events, drops: totals.drops + s.sendDrops,
       ...(failure ?? totals.failure ? { failure: failure ?? totals.failure } : {}),
+      ...(packets ? { packets: { captured: packets.captured, dropped: packets.dropped, ...(s.packetFailure ?? packets.failure ? { failure: s.packetFailure ?? packets.failure } : {}) } } : {}),
     });
   }
 
@@ -227,6 +273,20 @@ export class CollectorClient {
       this.ws.once("close", () => r());
       this.ws.close();
     });
+  }
+}
+
+/** The server's address and port, whose traffic (this collector's own frames) a packet
+ *  recording leaves out. */
+function serverEndpoint(url: string): { host: string; port: number }[] {
+  try {
+    const u = new URL(url);
+    const host = u.hostname.replace(/^\[|\]$/g, "");
+    const port = Number(u.port || (u.protocol === "wss:" ? 443 : 80));
+    // A name tcpdump would resolve (localhost) is fine; anything odd is left to the filter.
+    return /^[\w.:-]+$/.test(host) ? [{ host, port }] : [];
+  } catch {
+    return [];
   }
 }
 

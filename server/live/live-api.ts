@@ -5,6 +5,7 @@ import { getContext } from "../api/context";
 import { answer, ApiError, isErrorNamed, json, jsonError } from "../api/http-json";
 import { MAX_TEXT } from "../api/query-params";
 import type { LiveHub } from "./live-hub";
+import { IFACE_PATTERN } from "../../collector/packet-recorder";
 
 /** The command to run where the server cannot start the collector itself. */
 export function collectorCommand(origin: string): string {
@@ -64,7 +65,7 @@ export function postSession(req: Request): Promise<Response> {
     try {
       body = text ? JSON.parse(text) : {};
     } catch {
-      throw new ApiError(400, "the body must be JSON: {host, filter?, pid?, snaplen?}", "body");
+      throw new ApiError(400, "the body must be JSON: {host, filter?, pid?, snaplen?, packets?, iface?, packetFilter?}", "body");
     }
     const filter = body.filter === undefined ? undefined : String(body.filter);
     if (filter !== undefined && filter.length > MAX_TEXT) throw new ApiError(400, `filter longer than ${MAX_TEXT} characters`, "filter");
@@ -73,7 +74,14 @@ export function postSession(req: Request): Promise<Response> {
     const snaplen = body.snaplen === undefined ? undefined : Number(body.snaplen);
     if (snaplen !== undefined && (!Number.isSafeInteger(snaplen) || snaplen < 0 || snaplen > 65535)) throw new ApiError(400, "snaplen must be 0 to 65535 bytes", "snaplen");
     const host = body.host === undefined ? undefined : String(body.host);
-    const s = await hub().start({ host, filter, pid, snaplen });
+    // Packets beside the syscalls: tcpdump on `iface` (default any), thinned by a pcap filter.
+    if (body.packets !== undefined && typeof body.packets !== "boolean") throw new ApiError(400, "packets must be true or false", "packets");
+    const iface = body.iface === undefined || body.iface === "" ? undefined : String(body.iface);
+    if (iface !== undefined && !IFACE_PATTERN.test(iface)) throw new ApiError(400, `not an interface name: ${JSON.stringify(body.iface)}`, "iface");
+    const packetFilter = body.packetFilter === undefined ? undefined : String(body.packetFilter);
+    if (packetFilter !== undefined && packetFilter.length > MAX_TEXT) throw new ApiError(400, `packetFilter longer than ${MAX_TEXT} characters`, "packetFilter");
+    const packets = body.packets === true ? { iface, filter: packetFilter } : undefined;
+    const s = await hub().start({ host, filter, pid, snaplen, packets });
     return json({ id: s.id, session: s }, 201);
   });
 }

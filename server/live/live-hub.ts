@@ -12,6 +12,7 @@ import { openDb, type Db } from "../../db/open-db";
 import type { EventRow, Store } from "../api/store-types";
 import type { HostProcess } from "../../collector/proc-snapshot";
 import { LiveCapture } from "./live-capture";
+import { LivePackets, type LivePacketsInfo } from "./live-packets";
 import { ProfileRequests, type ProfileArgs, type ProfileResult } from "./profile-requests";
 
 export interface HostInfo {
@@ -43,6 +44,9 @@ export interface SessionInfo {
   kernel?: { pids?: number[]; comms?: string[]; cgroups?: string[] };
   startedAt: string;
   error?: string;
+  /** Packets recorded beside the syscalls (`packets` at the start): a packet capture made at
+   *  the end, in one investigation with this one. */
+  packets?: LivePacketsInfo;
 }
 
 interface Collector {
@@ -69,6 +73,7 @@ interface Session {
   ended?: Promise<SessionInfo>;
   endedBy?: () => void;
   finishing?: boolean;
+  packets?: LivePackets;
 }
 
 /** Errors the API answers with their status (by name: route handlers are bundled apart). */
@@ -98,6 +103,7 @@ export class LiveHub {
     this.catalog = openDb(join(dataDir, "catalog.db"), "catalog");
     // A recording whose server died: what was committed stays, as a capture that says so.
     this.catalog.prepare("UPDATE captures SET status = 'ready', error = 'the recording was cut off: the server stopped while it recorded' WHERE status = 'live'").run();
+    LivePackets.removeStale(dataDir);
   }
 
   // --- collectors ----------------------------------------------------------------------------
@@ -175,6 +181,7 @@ export class LiveHub {
       s.info.written = Number(m.written ?? 0);
       s.info.events = Number(m.events ?? s.info.events);
       s.info.drops = Number(m.drops ?? s.info.drops);
+      s.packets?.totals(m.packets);
       const failure = typeof m.failure === "string" ? m.failure : undefined;
       if (s.started) {
         s.started.ko(new LiveError(422, failure ?? "the collector ended the session before it started", "collector"));
@@ -187,6 +194,12 @@ export class LiveHub {
   private onFrame(c: Collector, frame: Buffer): void {
     const n = frame[0];
     const id = frame.subarray(1, 1 + n).toString("ascii");
+    // `SESSION.pcap`: the session's packets (session ids have no dot).
+    if (id.endsWith(".pcap")) {
+      const s = this.sessions.get(id.slice(0, -5));
+      if (s && s.collector === c && !isOver(s.info.status) && !s.finishing) s.packets?.push(frame.subarray(1 + n));
+      return;
+    }
     const s = this.sessions.get(id);
     // While stopping the last frames still come, before `ended`.
     if (!s || s.collector !== c || isOver(s.info.status)) return;
@@ -228,7 +241,7 @@ export class LiveHub {
   }
 
   /** Starts a session on a host; resolves once the collector's source runs. */
-  async start(req: { host?: string; filter?: string; pid?: number; snaplen?: number }): Promise<SessionInfo> {
+  async start(req: { host?: string; filter?: string; pid?: number; snaplen?: number; packets?: { iface?: string; filter?: string } }): Promise<SessionInfo> {
     const c = req.host ? this.collectors.get(req.host) : this.collectors.size === 1 ? [...this.collectors.values()][0] : undefined;
     if (!c) {
       throw new LiveError(req.host ? 404 : 400, req.host ? `no collector for host ${JSON.stringify(req.host)} is connected` : this.collectors.size ? "name the host: several collectors are connected" : "no collector is connected", "host");
@@ -244,6 +257,10 @@ export class LiveHub {
       },
       capture, collector: c, subscribers: new Map(), started: undefined,
     };
+    if (req.packets) {
+      s.packets = new LivePackets(this.dataDir, id, req.packets.iface || "any", req.packets.filter?.trim() ?? "");
+      s.info.packets = s.packets.info;
+    }
     capture.onCommit = () => {
       // The stored count moves with each commit, not only with the collector's stats.
       this.statsToSubscribers(s);
@@ -251,7 +268,10 @@ export class LiveHub {
     };
     this.sessions.set(id, s);
     const started = new Promise<void>((ok, ko) => (s.started = { ok, ko }));
-    c.ws.send(JSON.stringify({ type: "start", session: id, filter: filter || undefined, pid: req.pid, snaplen: req.snaplen }));
+    c.ws.send(JSON.stringify({
+      type: "start", session: id, filter: filter || undefined, pid: req.pid, snaplen: req.snaplen,
+      packets: s.packets ? { iface: s.packets.info.iface, filter: s.packets.info.filter || undefined } : undefined,
+    }));
     const timer = setTimeout(() => s.started?.ko(new LiveError(504, `the collector of ${c.info.host} did not start the session within ${START_WAIT_MS / 1000} s`, "collector")), START_WAIT_MS);
     try {
       await started;
@@ -295,6 +315,9 @@ export class LiveHub {
     // Subscribers hear of a failure before the database is finished (that may take a moment).
     if (failure) for (const ws of s.subscribers.keys()) send(ws, { type: "live-failed", session: s.info.id, error: failure });
     const r = await s.capture.finish(failure);
+    // The packet capture is made before the session says it is over: whoever waits for the
+    // end finds both captures and their investigation.
+    if (s.packets) await s.packets.finish(this.store, s.info.id, `live ${s.info.host} packets on ${s.packets.info.iface}`);
     s.info.status = r.events === 0 && r.error ? "error" : "ready";
     if (r.error) s.info.error = r.error;
     s.info.stored = r.events;
