@@ -5,12 +5,13 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixtureCapture, PROJECT_ROOT, runCasefile, sysdigLines } from "../server/testing/oracle";
 import { compareLines } from "../server/testing/compare";
+import { tsharkLines } from "../server/testing/tshark-analysis";
 
 const IDENTITY = ["-p", "%evt.rawtime %thread.tid %evt.type %evt.dir"];
 
@@ -67,6 +68,46 @@ test("casefile record through the BPF loader: a process's events by its name, th
     const written = Number(/^(\d+) events written/m.exec(err)?.[1]);
     assert.equal(Number(sysdigLines(out, ["-D"]).at(-1)!.split(" ")[0]), written, "the last evt.num is the count written");
     assert.match(err, / 0 dropped/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("casefile record --packets: tcpdump's packets beside the syscalls, as tshark reads them, and no tcpdump left", { timeout: 60_000 }, async () => {
+  if (process.getuid?.() !== 0) throw new Error("casefile record loads BPF programs and runs tcpdump: run the tests as root");
+  const dir = mkdtempSync(join(tmpdir(), "casefile-record-packets-"));
+  try {
+    const out = join(dir, "live.scap"), pcap = join(dir, "live.pcap");
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const rec = spawn(join(PROJECT_ROOT, "bin/casefile"), ["record", "-w", out, "--packets", pcap, "--iface", "lo", "--packet-filter", `udp port ${port}`, "--duration", "3s", "evt.type=sendto"],
+      { env: { ...process.env, TZ: "UTC" }, stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    rec.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+    for (let i = 0; i < 100 && !/recording to/.test(err); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(err, /packets on lo to /);
+    // Seven datagrams to the port while both record.
+    const send = spawn("python3", ["-c", `import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\nfor i in range(7): s.sendto(b"casefile %d" % i, ("127.0.0.1", ${port}))`], { stdio: "ignore" });
+    assert.equal(await new Promise((r) => send.on("close", r)), 0);
+    const code = await new Promise<number | null>((r) => rec.on("close", r));
+    assert.equal(code, 0, err);
+    const pkts = tsharkLines(pcap, ["-T", "fields", "-e", "frame.number", "-e", "udp.dstport", "-e", "data.data"]).map((l) => l.split("\t"));
+    assert.equal(pkts.length, 7, `tshark reads the datagrams: ${JSON.stringify(pkts)}`);
+    assert.ok(pkts.every((p) => p[1] === String(port)));
+    assert.equal(Number(/^(\d+) packets written/m.exec(err)?.[1]), 7, err);
+    // The same datagrams' sendto calls in the syscall capture (sysdig reads it).
+    assert.equal(sysdigLines(out, [`evt.type=sendto and evt.dir=< and fd.sport=${port}`]).length, 7);
+    // tcpdump went with the recording.
+    const left = spawnSync("pgrep", ["-f", `udp port ${port}`], { encoding: "utf8" }).stdout.trim();
+    assert.equal(left, "", "no tcpdump left");
+    // Bad input: named.
+    const bad = runCasefile(["record", "-w", out, "--packets", pcap, "--iface", "no such"]);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--iface: not an interface name/);
+    const badExpr = runCasefile(["record", "-w", out, "--packets", pcap, "--iface", "lo", "--packet-filter", "port port port"]);
+    assert.notEqual(badExpr.status, 0);
+    assert.match(badExpr.stderr, /cannot record packets: tcpdump .*syntax error/);
+    const orphan = runCasefile(["record", "-w", out, "--iface", "lo"]);
+    assert.match(orphan.stderr, /--iface and --packet-filter go with --packets/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
