@@ -35,6 +35,8 @@ interface SessionInfo {
   written: number | null;
   error?: string;
   startedAt: string;
+  /** Packets recorded beside the syscalls: a packet capture made at the stop. */
+  packets?: { iface: string; filter: string; capture: string | null; investigation: string | null; bytes: number; captured: number | null; dropped: number | null; error?: string };
 }
 
 interface Counters {
@@ -70,6 +72,10 @@ export function LiveWorkbench() {
   const [failure, setFailure] = useState<string>();
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // "record packets too": tcpdump on an interface beside the syscalls (collector/PROTOCOL.md).
+  const [withPackets, setWithPackets] = useState(false);
+  const [iface, setIface] = useState("any");
+  const [packetFilter, setPacketFilter] = useState("");
   const ws = useRef<WebSocket | undefined>(undefined);
   const rowsBox = useRef<HTMLDivElement>(null);
   /** The table follows the newest rows unless the reader scrolled up to look at older ones. */
@@ -169,7 +175,8 @@ export function LiveWorkbench() {
     setBusy(true);
     setProblem(undefined);
     try {
-      const r = await api<{ id: string }>("/api/live/sessions", { method: "POST", body: JSON.stringify({ host, ...what }) });
+      const packets = withPackets ? { packets: true, iface: iface.trim() || "any", packetFilter: packetFilter.trim() || undefined } : {};
+      const r = await api<{ id: string }>("/api/live/sessions", { method: "POST", body: JSON.stringify({ host, ...what, ...packets }) });
       watch(r.id);
       void loadSessions();
     } catch (e) {
@@ -177,7 +184,7 @@ export function LiveWorkbench() {
     } finally {
       setBusy(false);
     }
-  }, [host, watch, loadSessions]);
+  }, [host, watch, loadSessions, withPackets, iface, packetFilter]);
 
   const stop = useCallback(async () => {
     if (!current) return;
@@ -284,6 +291,21 @@ export function LiveWorkbench() {
               />
               <button type="submit" className="button primary" disabled={busy} data-testid="live-record">record</button>
             </form>
+            <div className={styles.packetsRow}>
+              <label>
+                <input type="checkbox" checked={withPackets} onChange={(e) => setWithPackets(e.target.checked)} data-testid="live-packets" />
+                {" "}record packets too
+              </label>
+              <label>
+                on interface{" "}
+                <input value={iface} onChange={(e) => setIface(e.target.value)} disabled={!withPackets} size={8} aria-label="interface" data-testid="live-iface" />
+              </label>
+              <input
+                value={packetFilter} onChange={(e) => setPacketFilter(e.target.value)} disabled={!withPackets}
+                placeholder="pcap filter: tcp port 80 (empty: every packet on the interface)" aria-label="packet filter" data-testid="live-packet-filter"
+              />
+            </div>
+            {withPackets && <p className="hint">tcpdump records the interface beside the syscalls; at the stop its packets become a packet capture, in one investigation with the syscalls.</p>}
             {/* A CPU profile: of the watched session's process (kept with its capture), else of the host. */}
             <ProfileButton host={hostInfo.host} pid={session && session.host === hostInfo.host ? session.pid ?? undefined : undefined} captureId={session && session.host === hostInfo.host ? session.id : undefined} />
           </section>
@@ -307,6 +329,16 @@ export function LiveWorkbench() {
                   )}
                 </div>
               </div>
+              {session?.packets && (
+                <p className={session.packets.error ? "warning" : "muted"} data-testid="live-packets-result">
+                  Packets on <code>{session.packets.iface}</code>{session.packets.filter && <> matching <code>{session.packets.filter}</code></>}:{" "}
+                  {session.packets.captured !== null
+                    ? `${count(session.packets.captured)} captured${session.packets.dropped ? `, ${count(session.packets.dropped)} dropped by the kernel` : ""}`
+                    : "recording; the packet capture is made at the stop"}
+                  {session.packets.error && <> · {session.packets.error}</>}
+                  {session.packets.capture && <> · <Link href={`/captures/${session.packets.capture}`} data-testid="live-open-packets">open the packet capture</Link> (with this one in its investigation)</>}
+                </p>
+              )}
               {failure && <p className="error-text" role="alert" data-testid="live-failure">The recording broke off: {failure}</p>}
               {ended?.error && !failure && <p className="warning">{ended.error}</p>}
               {skipped > 0 && <p className="hint">{count(skipped)} events went by faster than this table shows them; the capture keeps every one.</p>}
