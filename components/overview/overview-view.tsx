@@ -7,7 +7,7 @@
 
 import { useCallback } from "react";
 import type { FilterStatus } from "../events-table/events-table";
-import { OVERVIEW_TILES, tileFilter, withinFilter, type Overview, type OverviewTile } from "../../server/core/analyses/overview-tiles";
+import { isDistinctMeasure, OVERVIEW_TILES, tileFilter, withinFilter, type Overview, type OverviewTile } from "../../server/core/analyses/overview-tiles";
 import { ApiRequestError } from "../ui/api";
 import { Failure } from "../ui/failure";
 import { bytes, count, durationNs } from "../ui/format";
@@ -56,7 +56,8 @@ export function OverviewView({ captureId, filter, onOpen, onFilterStatus }: Prop
         {OVERVIEW_TILES.map((tile) => {
           const t = byKey.get(tile.key);
           if (!t) return null;
-          const shown = tile.measure === "bytes" ? bytes(t.total) : count(t.total);
+          // A tile this capture cannot answer (ingested before it existed) says so, not 0.
+          const shown = t.unanswered ? "—" : tile.measure === "bytes" ? bytes(t.total) : count(t.total);
           const f = withinFilter(filter, tileFilter(tile));
           return (
             <button
@@ -64,14 +65,14 @@ export function OverviewView({ captureId, filter, onOpen, onFilterStatus }: Prop
               type="button"
               className={`overview-tile${t.total === 0 ? " zero" : ""}`}
               onClick={() => onOpen(tile)}
-              title={`${tile.title}\n${f || "every event"}\nclick: ${tile.open.view === "chisel" ? `the ${tile.open.chisel} summary` : "the events"}`}
+              title={`${tile.title}\n${f || "every event"}\nclick: ${tile.open.view === "chisel" ? `the ${tile.open.chisel} summary` : "the events"}${t.unanswered ? `\n${t.unanswered}` : ""}`}
               data-testid={`tile-${tile.key}`}
             >
               <span className="tile-label">{tile.label}</span>
               <span className="tile-value" data-testid={`tile-${tile.key}-value`} data-value={t.total}>
                 {shown}
               </span>
-              {tile.measure === "processes" || tile.measure === "threads" ? (
+              {isDistinctMeasure(tile.measure) ? (
                 <span className="tile-spark muted">{t.series.filter((v) => v > 0).length} of {data.buckets} steps active</span>
               ) : (
                 <Sparkline series={t.series} />

@@ -12,7 +12,7 @@ import { basename, join } from "node:path";
 import { openStore } from "./store";
 import { openDb, type Db } from "../../db/open-db";
 import { overview, overviewFromSums } from "./overview";
-import { OVERVIEW_TILES, tileFilter, withinFilter, type OverviewTile } from "../core/analyses/overview-tiles";
+import { isDistinctMeasure, OVERVIEW_TILES, tileFilter, withinFilter, type OverviewTile } from "../core/analyses/overview-tiles";
 import { fixtureCaptures, outputLines, runSysdig } from "../testing/oracle";
 
 process.env.TZ = "UTC";
@@ -24,7 +24,7 @@ const BUCKETS = 40;
 /** What sysdig says of a tile: its total, and per bucket the same measure. */
 function sysdigTile(file: string, tile: OverviewTile, startTs: bigint, binNs: bigint, userFilter = ""): { total: number; series: number[] } {
   const filter = withinFilter(userFilter, tileFilter(tile));
-  const field = tile.measure === "processes" ? "%proc.name" : tile.measure === "threads" ? "%thread.tid" : "%evt.rawres";
+  const field = tile.measure === "processes" ? "%proc.name" : tile.measure === "threads" ? "%thread.tid" : tile.measure === "containers" ? "%container.id" : "%evt.rawres";
   // A tab cannot appear in a rawtime or a rawres; a process name with one would still split
   // at the first tab only.
   // "*": every event, also those where a field has no value (sysdig skips them otherwise).
@@ -40,15 +40,16 @@ function sysdigTile(file: string, tile: OverviewTile, startTs: bigint, binNs: bi
     let b = Number((rawtime - startTs) / binNs);
     if (rawtime < startTs) b = 0;
     b = Math.min(b, BUCKETS - 1);
-    if (tile.measure === "processes" || tile.measure === "threads") {
-      seen.add(value);
+    if (isDistinctMeasure(tile.measure)) {
+      // Containers: those other than the host (and than none: an event without a thread).
+      if (tile.measure !== "containers" || (value !== "host" && value !== "<NA>")) seen.add(value);
       continue;
     }
     const v = tile.measure === "bytes" ? Math.max(0, Number(value)) : 1;
     total += v;
     if (rawtime > 0n) series[b] += v;
   }
-  return { total: tile.measure === "processes" || tile.measure === "threads" ? seen.size : total, series };
+  return { total: isDistinctMeasure(tile.measure) ? seen.size : total, series };
 }
 
 test("every overview tile equals what sysdig answers for the tile's filter, in total and over time", { timeout: 600_000 }, async () => {
@@ -108,6 +109,27 @@ test("with a filter, every tile counts within it, as sysdig does for (filter) an
     }
     // A filter the stored columns cannot answer is refused with the fields named.
     assert.throws(() => store.overview(id, BUCKETS, "evt.arg.flags contains O_CLOEXEC"), /evt\.arg\.flags/);
+    // Containers within a filter (the scan reads each kept event's container from the threads'
+    // runs): captures whose threads are in containers from the process list, from an execve
+    // and from a container event, with filters that keep and that drop those events.
+    const containerTile = OVERVIEW_TILES.findIndex((t) => t.measure === "containers");
+    let some = 0;
+    for (const [name, filters] of [
+      ["/psp_run_as_user_65534_container.scap", ["evt.dir=<", "evt.dir=>", "evt.type=execve"]],
+      ["/psp_write_tmp_test.scap", ["evt.type=open", "evt.type!=open"]],
+      ["/psp_privileged.scap", ["evt.type=container", "evt.cpu=7"]],
+    ] as const) {
+      const f = fixtureCaptures().find((x) => x.endsWith(name))!;
+      const cid = await store.ingestFile(f, basename(f));
+      for (const filter of filters) {
+        const o = store.overview(cid, BUCKETS, filter)!;
+        const theirs = sysdigTile(f, OVERVIEW_TILES[containerTile], BigInt(o.startTs), BigInt(o.binNs), filter);
+        assert.equal(o.tiles[containerTile].total, theirs.total, `${name} ${filter} / containers`);
+        assert.equal(o.tiles[containerTile].unanswered, undefined);
+        if (theirs.total > 0) some++;
+      }
+    }
+    assert.ok(some >= 3, `only ${some} filtered overviews had a container`);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -161,4 +183,35 @@ test("a time range alone is answered from the ingest's sums, as sysdig answers i
   }
   assert.equal(ranges, 12);
   assert.ok(cutting >= 6, `only ${cutting} of the ranges cut the capture`);
+});
+
+test("a capture ingested before the overview's sums is counted by the scan, its containers said to be unknown", { timeout: 300_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "casefile-overview-"));
+  const store = openStore(dir, { queries: { workers: 0 } });
+  try {
+    const file = fixtureCaptures().find((f) => f.endsWith("/psp_write_tmp_test.scap"))!;
+    const id = await store.ingestFile(file, basename(file));
+    const withSums = store.overview(id, BUCKETS)!;
+    // What an older ingest left: no meta 'overview' (and its tables empty).
+    const rw = openDb(join(dir, "captures", `${id}.db`), "capture");
+    rw.exec("DELETE FROM meta WHERE key = 'overview'; DELETE FROM ov_buckets; DELETE FROM ov_members; DELETE FROM ov_threads");
+    rw.close();
+    const db = capDb(dir, id);
+    try {
+      assert.equal(overviewFromSums(db, BUCKETS, ""), undefined);
+      const old = overview(db, BUCKETS, "");
+      for (const [i, tile] of OVERVIEW_TILES.entries()) {
+        if (tile.measure === "containers") {
+          const theirs = sysdigTile(file, tile, BigInt(withSums.startTs), BigInt(withSums.binNs));
+          assert.ok(theirs.total > 0 && withSums.tiles[i].total === theirs.total, `containers: ${withSums.tiles[i].total}, sysdig ${theirs.total}`);
+          assert.match(old.tiles[i].unanswered ?? "", /ingest it again/);
+        } else assert.deepEqual(old.tiles[i], withSums.tiles[i], tile.key);
+      }
+    } finally {
+      db.close();
+    }
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

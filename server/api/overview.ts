@@ -9,7 +9,7 @@
 
 import type { Db } from "../../db/open-db";
 import { HIDDEN_TYPES } from "../core/events/event-stream";
-import { OVERVIEW_TILES, withinFilter, type Overview, type OverviewTile } from "../core/analyses/overview-tiles";
+import { isDistinctMeasure, OVERVIEW_TILES, withinFilter, type Overview, type OverviewTile } from "../core/analyses/overview-tiles";
 import { ADDITIVE_TILES, DISTINCT_TILES, OV_LEVELS, OV_UNTIMED, OVERVIEW_LAYOUT } from "../core/analyses/overview-sums";
 import { coverInterval } from "../core/analyses/time-buckets";
 import { fromBinary, parseFilter } from "../core/filter/parser";
@@ -24,8 +24,17 @@ export const DEFAULT_OVERVIEW_BUCKETS = 60;
 export const MAX_OVERVIEW_BUCKETS = 1000;
 
 /** The SQL expression a tile adds up per event, and its bound parameters in order. */
-function tileExpr(tile: OverviewTile, filter: string): { sql: string; params: unknown[]; approximate: string[] } {
+function tileExpr(tile: OverviewTile, filter: string, containers = true): { sql: string; params: unknown[]; approximate: string[] } {
   const cond = filterCondition(withinFilter(filter, tile.filter));
+  // The container of an event's thread: its run in capture-006's ov_threads (threads on the
+  // host have none, so most events skip the lookup).
+  if (tile.measure === "containers") {
+    return {
+      sql: containers ? `CASE WHEN ${cond.sql} AND e.tid IN (SELECT tid FROM ov_threads) THEN
+        (SELECT c.container FROM ov_threads c WHERE c.tid = e.tid AND c.first_num <= e.num AND c.last_num >= e.num) END` : "NULL",
+      params: cond.params, approximate: cond.approximate,
+    };
+  }
   // count(DISTINCT) leaves out the NULLs of events the filter does not keep.
   if (tile.measure === "processes") return { sql: `CASE WHEN ${cond.sql} THEN e.proc END`, params: cond.params, approximate: cond.approximate };
   if (tile.measure === "threads") return { sql: `CASE WHEN ${cond.sql} THEN e.tid END`, params: cond.params, approximate: cond.approximate };
@@ -74,8 +83,13 @@ const FAR = 2 ** 50;
 
 /** The overview from the ingest's sums (see the top of this file), or undefined when the
  *  capture has none for these tiles or the filter is more than a time range. */
+/** Whether the capture holds the ingest's sums for these tiles (and so its container runs). */
+function hasSums(db: Db): boolean {
+  return (db.prepare("SELECT value FROM meta WHERE key = 'overview'").pluck().get() as string | undefined) === OVERVIEW_LAYOUT;
+}
+
 export function overviewFromSums(db: Db, buckets: number, filter: string): Overview | undefined {
-  if ((db.prepare("SELECT value FROM meta WHERE key = 'overview'").pluck().get() as string | undefined) !== OVERVIEW_LAYOUT) return undefined;
+  if (!hasSums(db)) return undefined;
   const range = rangeOnly(db, filter);
   if (!range) return undefined;
   const span = spectrogramSpan(db);
@@ -165,8 +179,10 @@ export function overview(db: Db, buckets = DEFAULT_OVERVIEW_BUCKETS, filter = ""
   // condition per kept event: (F) and (T), as the click applies it.
   const filterWhere = filterCondition(filter);
   const where = narrowToRange(db, filter, filterWhere);
-  const exprs = OVERVIEW_TILES.map((t) => tileExpr(t, ""));
-  const distinct = (t: OverviewTile) => t.measure === "processes" || t.measure === "threads";
+  // The containers of a capture ingested before they were followed are not known.
+  const containers = hasSums(db);
+  const exprs = OVERVIEW_TILES.map((t) => tileExpr(t, "", containers));
+  const distinct = (t: OverviewTile) => isDistinctMeasure(t.measure);
   const columns = OVERVIEW_TILES.map((t, i) => (distinct(t) ? `count(DISTINCT ${exprs[i].sql})` : `sum(${exprs[i].sql})`));
   // Events without a time (metadata written before the first timed one) count in the totals and
   // in no bucket (-1).
@@ -196,7 +212,10 @@ export function overview(db: Db, buckets = DEFAULT_OVERVIEW_BUCKETS, filter = ""
     buckets,
     startTs: String(baseTs(db) + BigInt(span.lo)),
     binNs: String(binNs),
-    tiles: OVERVIEW_TILES.map((t, i) => ({ key: t.key, total: totals[i], series: series[i] })),
+    tiles: OVERVIEW_TILES.map((t, i) => ({
+      key: t.key, total: totals[i], series: series[i],
+      ...(t.measure === "containers" && !containers ? { unanswered: "this capture was ingested before casefile followed containers: ingest it again to count them" } : {}),
+    })),
     approximate: [...new Set([...filterWhere.approximate, ...exprs.flatMap((x) => x.approximate)])],
   };
 }

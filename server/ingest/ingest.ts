@@ -15,6 +15,7 @@ import { ACTED_FD_PARAM, EventStream, HIDDEN_TYPES, STATEFUL_PARAMS, hasSoleFdTe
 import { TimeBuckets } from "../core/analyses/time-buckets";
 import { NAMED_BY_ID, SyscallTimeSums } from "../core/analyses/syscall-time";
 import { OVERVIEW_LAYOUT, OverviewSums, type SumRow } from "../core/analyses/overview-sums";
+import { FilterContext, SETS_CONTAINER } from "../core/filter/runtime";
 import type { RawEvent, ScapHandler } from "../core/formats/scap/reader";
 import type { FdEntry, GroupEntry, InterfaceEntry, ProcEntry, UserEntry } from "../core/formats/scap/blocks";
 import { snapshot } from "../core/state/snapshot";
@@ -149,6 +150,11 @@ export class RowBuilder implements ScapHandler {
   /** The overview's tiles per time bucket (capture-005), sent with each batch. */
   private readonly overviewSums = new OverviewSums();
   private readonly sumRow: SumRow = { type: 0, res: NaN, latency: NaN, hasFd: false, fdChar: "" };
+  /** container.id as sysdig's filters follow it, for the overview's containers tile: fed only
+   *  the events that can change a thread's container (SETS_CONTAINER), the rest read it. */
+  private readonly containers: FilterContext;
+  private lastContainer = "";
+  private lastContainerId = NaN;
 
   /** Set once an event came past maxEvents: it and every later one are left out. */
   full = false;
@@ -159,11 +165,15 @@ export class RowBuilder implements ScapHandler {
     private readonly maxEvents = Infinity,
   ) {
     this.stream = new EventStream((ev, num, thread, p) => this.onEvent(ev, num, thread, p));
+    this.containers = new FilterContext(this.stream);
   }
 
   /** A second section header resets the thread table (EventStream.section). */
   section = () => this.stream.section();
-  process = (p: ProcEntry) => this.stream.process(p);
+  process = (p: ProcEntry) => {
+    this.stream.process(p);
+    this.containers.process(p);
+  };
   fdEntry = (tid: number, e: FdEntry) => this.stream.fdEntry(tid, e);
   users = (u: UserEntry[], g: GroupEntry[]) => this.stream.users(u, g);
   interfaces = (list: InterfaceEntry[]) => this.stream.interfaces(list);
@@ -174,6 +184,7 @@ export class RowBuilder implements ScapHandler {
       return;
     }
     if (this.stream.num === 0) this.checkpoint(0);
+    if (SETS_CONTAINER[ev.type]) this.containers.before(ev);
     this.stream.event(ev);
   }
 
@@ -226,6 +237,10 @@ export class RowBuilder implements ScapHandler {
 
   private onEvent(ev: RawEvent, num: number, thread: Thread, p: ParamIndex): void {
     const type = ev.type;
+    if (SETS_CONTAINER[type]) {
+      this.containers.after(ev, num, thread, p);
+      this.containers.settle(true);
+    }
     if (this.firstShown < 0 && !this.stream.leading) this.firstShown = num;
     const noTime = ev.tsHi === 0 && ev.tsLo === 0;
     if (this.baseHi < 0 && !noTime) {
@@ -285,7 +300,13 @@ export class RowBuilder implements ScapHandler {
       row.hasFd = r[o + 5] === r[o + 5];
       const fd = row.hasFd ? thread.fds.get(fdNum!) : undefined;
       row.fdChar = fd ? fdTypeChar(fd.type) : "";
-      this.overviewSums.add(num, ts, this.lastCommId, ev.tid, row);
+      // A container event's thread is one sysdig makes up, in that container (runtime.ts).
+      const cid = (SETS_CONTAINER[type] ? this.containers.extra : this.containers.extraOf(thread)).containerId;
+      if (cid !== this.lastContainer) {
+        this.lastContainer = cid;
+        this.lastContainerId = cid ? this.intern(cid) : NaN;
+      }
+      this.overviewSums.add(num, ts, this.lastCommId, ev.tid, row, this.lastContainerId);
     }
     // The text of an event whose only stateful parameter is its fd follows from its fds row.
     r[o + 6] = STATEFUL_PARAMS[type].length && !hasSoleFdText(type, p)

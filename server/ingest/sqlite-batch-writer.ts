@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { openDb, type Db } from "../../db/open-db";
 import { CHUNK_COLS, SP_COLS, STEP_COLS, TL_COLS, type BucketRows } from "../core/analyses/time-buckets";
 import { ST_COLS } from "../core/analyses/syscall-time";
-import { ADDITIVE_TILES, OV_BUCKET_COLS, OV_MEMBER_COLS } from "../core/analyses/overview-sums";
+import { ADDITIVE_TILES, OV_BUCKET_COLS, OV_MEMBER_COLS, OV_THREAD_COLS } from "../core/analyses/overview-sums";
 
 /** Columns a row batch carries: ts, kind, tid, res, latency, fdref, labels. The evt.num is the
  *  rowid SQLite assigns: events are inserted in order, all of them. type, cpu and proc travel
@@ -38,7 +38,7 @@ export interface RowBatch {
   syscallTime?: number[];
   /** The overview's per-bucket sums and members since the last batch (capture-005.sql), added
    *  to the stored ones. */
-  overview?: { buckets: number[]; members: number[] };
+  overview?: { buckets: number[]; members: number[]; runs: number[] };
 }
 
 const ROWS_PER_INSERT = 200;
@@ -66,6 +66,7 @@ export class SqliteBatchWriter {
   private readonly addSyscallTime;
   private readonly addOvBucket;
   private readonly addOvMember;
+  private readonly addOvThread;
   private txRows = 0;
   private readonly params: number[] = new Array(ROWS_PER_INSERT * COLS);
 
@@ -116,6 +117,9 @@ export class SqliteBatchWriter {
     this.addOvBucket = this.db.prepare(`INSERT INTO ov_buckets (level, bucket, min_num, max_num, sums) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET min_num = min(min_num, excluded.min_num), max_num = max(max_num, excluded.max_num), sums = ov_add(sums, excluded.sums)`);
     this.addOvMember = this.db.prepare("INSERT OR IGNORE INTO ov_members (level, bucket, tile, member) VALUES (?, ?, ?, ?)");
+    // A run still open at a batch's end comes again, longer, with the next.
+    this.addOvThread = this.db.prepare(`INSERT INTO ov_threads (tid, first_num, last_num, container) VALUES (?, ?, ?, ?)
+      ON CONFLICT DO UPDATE SET last_num = max(last_num, excluded.last_num)`);
     this.addStep = this.db.prepare("INSERT INTO tl_steps (scope, key, num, prev_num, gap) VALUES (?, ?, ?, ?, ?)");
     this.db.exec("BEGIN");
   }
@@ -127,7 +131,9 @@ export class SqliteBatchWriter {
     for (let i = 0; i < (b.steps?.length ?? 0); i += STEP_COLS) this.addStep.run(b.steps.slice(i, i + STEP_COLS));
   }
 
-  private applyOverview(o: { buckets: number[]; members: number[] }): void {
+  private applyOverview(o: { buckets: number[]; members: number[]; runs: number[] }): void {
+    const t = o.runs;
+    for (let i = 0; i < t.length; i += OV_THREAD_COLS) this.addOvThread.run(t[i], t[i + 1], t[i + 2], t[i + 3]);
     const m = o.members;
     for (let i = 0; i < m.length; i += OV_MEMBER_COLS) this.addOvMember.run(m[i], m[i + 1], m[i + 2], m[i + 3]);
     const b = o.buckets;

@@ -13,7 +13,7 @@ import { stringTest } from "../filter/evaluate";
 import { fromBinary, parseFilter } from "../filter/parser";
 import { ERRNO_BY_NAME, FD_TYPE_BY_CHAR, typeIds } from "../filter/sql";
 import { NUMERIC_TYPES, parseInteger } from "../filter/values";
-import { OVERVIEW_TILES, type OverviewTile } from "./overview-tiles";
+import { isDistinctMeasure, OVERVIEW_TILES, type OverviewTile } from "./overview-tiles";
 
 /** What the ingest knows of a stored event: the columns the scan's conditions read. */
 export interface SumRow {
@@ -36,8 +36,9 @@ export const OV_LEVELS: readonly number[] = [20, 25, 30, 35];
 export const OV_UNTIMED = -1;
 export const OV_BUCKET_COLS = 4; // level, bucket, min_num, max_num, then the additive tiles' sums
 export const OV_MEMBER_COLS = 4; // level, bucket, tile (index among the distinct tiles), member
+export const OV_THREAD_COLS = 4; // tid, first_num, last_num, container (strings id)
 
-const isDistinct = (t: OverviewTile) => t.measure === "processes" || t.measure === "threads";
+const isDistinct = (t: OverviewTile) => isDistinctMeasure(t.measure);
 /** The tiles whose measure adds up over buckets, and those that count different values. */
 export const ADDITIVE_TILES: readonly OverviewTile[] = OVERVIEW_TILES.filter((t) => !isDistinct(t));
 export const DISTINCT_TILES: readonly OverviewTile[] = OVERVIEW_TILES.filter(isDistinct);
@@ -180,7 +181,8 @@ const DISTINCT_TESTS: RowTest[] = DISTINCT_TILES.map((t) => tileRowTest(t.filter
 
 const NA = ADDITIVE_TILES.length;
 const ND = DISTINCT_TILES.length;
-const BY_PROC = DISTINCT_TILES.map((t) => t.measure === "processes");
+/** What a distinct tile counts: 0 the process name, 1 the thread, 2 the container. */
+const WHAT = DISTINCT_TILES.map((t) => (t.measure === "processes" ? 0 : t.measure === "threads" ? 1 : 2));
 // 2^-level: exact, and a multiplication instead of a power and a division per event.
 const INV = OV_LEVELS.map((l) => 2 ** -l);
 
@@ -197,6 +199,12 @@ export class OverviewSums {
   private lastEntries: Entry[] = [];
   private readonly vals = new Float64Array(NA);
   private readonly members = new Float64Array(ND);
+  /** Per thread in a container: its current run of events in that container (first_num,
+   *  last_num, container); closed runs wait for take(). */
+  private readonly runs = new Map<number, number[]>();
+  private closedRuns: number[] = [];
+  private lastRunTid = NaN;
+  private lastRun: number[] | undefined;
 
   private entry(level: number, key: number, num: number): Entry {
     if (key === this.lastKeys[level]) return this.lastEntries[level];
@@ -213,13 +221,33 @@ export class OverviewSums {
     return e;
   }
 
+  /** Follows which container a thread's events are in (runs of evt.nums per thread: a filtered
+   *  count of containers reads which of a container's runs hold a kept event). */
+  private follow(num: number, tid: number, container: number): void {
+    let run = tid === this.lastRunTid ? this.lastRun : this.runs.get(tid);
+    if (run && run[2] === container) {
+      run[1] = num;
+      return;
+    }
+    if (run) {
+      this.closedRuns.push(tid, ...run);
+      this.runs.delete(tid);
+      run = undefined;
+    }
+    if (container === container) this.runs.set(tid, (run = [num, num, container]));
+    this.lastRunTid = tid;
+    this.lastRun = run;
+  }
+
   /** An event the overview counts (shown by sysdig: visible, from the first shown on); ts: ns
-   *  since meta.base_ts, NaN for none; proc: its strings id. */
-  add(num: number, ts: number, proc: number, tid: number, row: SumRow): void {
+   *  since meta.base_ts, NaN for none; proc: its strings id; container: the strings id of its
+   *  thread's container.id, NaN for the host. */
+  add(num: number, ts: number, proc: number, tid: number, row: SumRow, container: number): void {
+    if (container === container || (tid === this.lastRunTid ? this.lastRun : this.runs.size && this.runs.get(tid))) this.follow(num, tid, container);
     const vals = this.vals;
     for (let i = 0; i < NA; i++) vals[i] = ADDERS[i](row);
     const members = this.members;
-    for (let i = 0; i < ND; i++) members[i] = DISTINCT_TESTS[i](row) ? (BY_PROC[i] ? proc : tid) : NaN;
+    for (let i = 0; i < ND; i++) members[i] = DISTINCT_TESTS[i](row) ? (WHAT[i] === 0 ? proc : WHAT[i] === 1 ? tid : container) : NaN;
     const timed = ts === ts;
     const n = timed ? OV_LEVELS.length : 1;
     for (let l = 0; l < n; l++) {
@@ -236,7 +264,7 @@ export class OverviewSums {
   /** The rows gathered since the last call, flat: buckets (OV_BUCKET_COLS + the additive
    *  tiles' sums each) and members (OV_MEMBER_COLS each). A later take may carry a bucket again:
    *  the store adds them up. */
-  take(): { buckets: number[]; members: number[] } {
+  take(): { buckets: number[]; members: number[]; runs: number[] } {
     const buckets: number[] = [];
     const members: number[] = [];
     const levels = [OV_UNTIMED, ...OV_LEVELS];
@@ -251,6 +279,10 @@ export class OverviewSums {
     });
     this.lastKeys.fill(NaN);
     this.lastEntries = [];
-    return { buckets, members };
+    // Runs still open go too: the store widens a run it has (same tid and first_num).
+    const runs = this.closedRuns;
+    this.closedRuns = [];
+    for (const [tid, run] of this.runs) runs.push(tid, ...run);
+    return { buckets, members, runs };
   }
 }

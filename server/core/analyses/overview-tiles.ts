@@ -14,7 +14,9 @@ export type TileMeasure =
   /** how many different proc.name */
   | "processes"
   /** how many different thread.tid */
-  | "threads";
+  | "threads"
+  /** how many different container.id of the events' threads, other than host */
+  | "containers";
 
 /** The view a click on the tile opens (components/ui/view-url.ts keys). */
 export interface TileTarget {
@@ -51,6 +53,7 @@ export const SLOW_FILE_NS = 1_000_000;
 export const OVERVIEW_TILES: readonly OverviewTile[] = [
   { key: "events", label: "events", title: "every event sysdig prints", filter: "", measure: "count", open: { view: "events" } },
   { key: "processes", label: "processes", title: "different process names (proc.name)", filter: "", measure: "processes", open: { view: "chisel", chisel: "topprocs_cpu" } },
+  { key: "containers", label: "containers", title: "different containers (container.id other than host) the events' threads ran in", filter: "", measure: "containers", open: { view: "events" } },
   { key: "threads", label: "threads", title: "different thread ids (thread.tid)", filter: "", measure: "threads", open: { view: "chisel", chisel: "topprocs_cpu" } },
   { key: "syscalls", label: "system calls", title: "exit events: calls that returned", filter: "evt.dir=<", measure: "count", open: { view: "chisel", chisel: "topscalls" } },
   { key: "errors", label: "errors", title: "calls that failed (evt.failed=true)", filter: "evt.failed=true", measure: "count", open: { view: "events" } },
@@ -83,6 +86,13 @@ export interface OverviewTileAnswer {
   total: number;
   /** One value per time bucket (the measure over the events in it). */
   series: number[];
+  /** Why this capture cannot answer the tile (total and series are then 0). */
+  unanswered?: string;
+}
+
+/** Whether a measure counts different values (which do not add up over time buckets). */
+export function isDistinctMeasure(m: TileMeasure): boolean {
+  return m === "processes" || m === "threads" || m === "containers";
 }
 
 export interface Overview {

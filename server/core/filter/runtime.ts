@@ -94,6 +94,11 @@ const is = (names: string[]) => EVENTS.map((e) => names.includes(e.name));
 const CLONE_LIKE = is(["clone", "fork", "vfork", "clone3"]);
 const EXECVE_LIKE = is(["execve", "execveat"]);
 const CONTAINER = is(["container"]);
+/** The events that can change the container of a thread (or, for a container event, name one):
+ *  a follower that only needs container.id (the ingest's overview) gives the context these
+ *  (before, after and settle) and every process list entry, and reads extraOf(thread) or, after
+ *  a container event, extra. */
+export const SETS_CONTAINER: readonly boolean[] = EVENTS.map((_, id) => CLONE_LIKE[id] || EXECVE_LIKE[id] || CONTAINER[id]);
 const SWITCH = is(["switch"]);
 const MEMORY_X = EVENTS.map((e, id) => id % 2 === 1 && ["brk", "mmap", "mmap2", "munmap"].includes(e.name));
 const COPY_FILE_RANGE_X = EVENTS.findIndex((e, id) => id % 2 === 1 && e.name === "copy_file_range");
