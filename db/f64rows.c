@@ -16,7 +16,7 @@ SQLITE_EXTENSION_INIT1
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_COLS 16
+#define MAX_COLS 32
 #define COL_DATA MAX_COLS
 #define COL_NCOLS (MAX_COLS + 1)
 
@@ -32,6 +32,7 @@ static int xConnect(sqlite3 *db, void *aux, int argc, const char *const *argv, s
   (void)aux; (void)argc; (void)argv; (void)err;
   int rc = sqlite3_declare_vtab(db,
     "CREATE TABLE x(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15,"
+    " c16, c17, c18, c19, c20, c21, c22, c23, c24, c25, c26, c27, c28, c29, c30, c31,"
     " data HIDDEN, ncols HIDDEN)");
   if (rc != SQLITE_OK) return rc;
   sqlite3_vtab *vtab = sqlite3_malloc(sizeof(*vtab));

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Bundles the command line, the ingest worker and the query worker into dist/ with esbuild (and
+# Bundles the command line, the ingest workers (events, packets) and the query worker into dist/ with esbuild (and
 # builds the f64rows and query-cancel SQLite extensions), so `casefile` starts
 # without compiling TypeScript on every run (bin/casefile falls back to tsx when dist/ is older
 # than the sources).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -rf dist.tmp
-node_modules/.bin/esbuild bin/casefile.ts server/ingest/sqlite-writer-worker.ts server/api/query-worker.ts \
+node_modules/.bin/esbuild bin/casefile.ts server/ingest/sqlite-writer-worker.ts server/ingest/packet-writer-worker.ts server/api/query-worker.ts \
   --bundle --splitting --platform=node --format=esm --target=node20 --packages=external \
   --outdir=dist.tmp --entry-names='[name]' --out-extension:.js=.mjs --log-level=warning
 cp -r db/migrations dist.tmp/migrations

@@ -1,18 +1,23 @@
 // Ingest of a packet capture (pcap, pcapng, gzip of either) into its own SQLite database
-// (db/migrations/packets-001.sql): the file is read as a stream, each packet decoded without its
-// layer tree (the detail pane decodes again from the kept file, by offset), analysed in file
-// order (conversations, findings: server/core/analyses/packet-analysis.ts) and inserted in
-// multi-row statements inside large transactions. The layers of a packet are never kept: a
-// row is what the list, the filters and the views need.
+// (db/migrations/packets-001.sql, -002.sql): the file is read as a stream, each packet decoded
+// without its layer tree (the detail pane decodes again from the kept file, by offset), analysed
+// in file order (conversations, findings: server/core/analyses/packet-analysis.ts) and written
+// as numbers: a row of float64s per packet, its texts interned, batches handed to a writer
+// thread (packet-writer.ts) that inserts each as one BLOB. The layers of a packet are never
+// kept: a row is what the list, the filters and the views need.
 
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { openDb, type Db } from "../../db/open-db";
 import type { RawPacket } from "../core/formats/raw-packet";
 import type { DecodedPacket } from "../core/packets/types";
 import type { PacketRow } from "../core/filter/packet-fields";
-import { PacketAnalysis, type Finding } from "../core/analyses/packet-analysis";
+import { PacketAnalysis } from "../core/analyses/packet-analysis";
 import { readPacketFile } from "./packet-stream";
-import { packetInsert, packetValues, PACKET_COLUMNS } from "./packet-rows";
-import { DEFAULT_INGEST_LIMITS, IngestLimitError, LIMIT_MESSAGE_MARK, type IngestLimits } from "./ingest";
+import { PacketBatchWriter, type PacketBatch } from "./packet-writer";
+import { PacketRowBuilder } from "./packet-rows";
+import { DEFAULT_INGEST_LIMITS, IngestLimitError, LIMIT_MESSAGE_MARK, workerSink, type IngestLimits } from "./ingest";
 
 /** How the ingest decodes a packet (the packet decoders' entry point, without layers). */
 export type PacketDecoder = (raw: RawPacket) => DecodedPacket;
@@ -26,11 +31,6 @@ export interface PacketIngestResult {
   errorOffset?: number;
   limited?: boolean;
 }
-
-/** Rows per INSERT statement: 500 x 27 columns stays under SQLite's 32766 bound values. */
-const ROWS_PER_INSERT = 500;
-/** Rows per transaction. */
-const ROWS_PER_TRANSACTION = 100_000;
 
 class StopReading extends Error {}
 
@@ -51,63 +51,83 @@ export async function ingestPacketCapture(
   decode: PacketDecoder,
   onProgress?: (p: { bytesRead: number; packets: number }) => void,
   limits: IngestLimits = DEFAULT_INGEST_LIMITS,
+  opts: { worker?: boolean } = {},
 ): Promise<PacketIngestResult> {
-  const db = openDb(dbPath, "packets");
-  // As the event ingest writes (sqlite-batch-writer.ts): nobody reads the database before the
-  // ingest ends and a failed ingest is thrown away, so no journal, no syncs, one lock; WAL again
-  // for the readers after.
-  db.pragma("journal_mode = OFF");
-  db.pragma("synchronous = OFF");
-  db.pragma("cache_size = -32768");
-  db.pragma("locking_mode = EXCLUSIVE");
+  // The rows go to SQLite in a worker thread (packet-writer-worker.ts) while this one reads and
+  // decodes; inline when asked (tests) or when the worker's module is missing.
+  const useWorker = (opts.worker ?? true) && existsSync(PACKET_WORKER_FILE);
+  const sink: PacketSink = useWorker
+    ? (workerSink(dbPath, PACKET_WORKER_FILE) as unknown as PacketSink)
+    : inlinePacketSink(dbPath);
+  let result: PacketIngestResult;
+  let analysis: PacketAnalysis;
+  let base: bigint | null;
   try {
-    return await ingestInto(db, file, decode, onProgress, limits);
+    ({ result, analysis, base } = await ingestInto(sink, file, decode, onProgress, limits));
+  } catch (e) {
+    await sink.finish({}).catch(() => undefined);
+    throw e;
+  }
+  await sink.finish({});
+  const db = openDb(dbPath, "packets");
+  try {
+    writeAnalysis(db, analysis, base ?? 0n);
+    const meta = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+    db.transaction(() => {
+      meta.run("base_ts", String(base ?? 0n));
+      meta.run("format", result.format);
+      meta.run("packets", String(result.packets));
+    })();
   } finally {
-    db.pragma("locking_mode = NORMAL");
-    db.pragma("journal_mode = WAL");
     db.close();
   }
+  return result;
 }
 
+/** Where batches go: ingest.ts's workerSink speaking to packet-writer-worker.ts, or inline. */
+interface PacketSink {
+  send(b: PacketBatch): void;
+  spare(): Float64Array | undefined;
+  drain(): Promise<void>;
+  finish(meta: Record<string, string>): Promise<void>;
+}
+
+const PACKET_WORKER_FILE = join(dirname(fileURLToPath(import.meta.url)), "packet-writer-worker.mjs");
+
+function inlinePacketSink(dbPath: string): PacketSink {
+  const writer = new PacketBatchWriter(dbPath);
+  let spare: Float64Array | undefined;
+  return {
+    send: (b) => {
+      writer.apply(b);
+      spare = b.rows;
+    },
+    spare: () => spare,
+    drain: async () => {},
+    finish: async () => writer.finish(),
+  };
+}
+
+/** Packets per batch handed to the writer (8192 × 26 float64s: 1.7 MB). */
+const BATCH_ROWS = 8192;
+
 async function ingestInto(
-  db: Db, file: string, decode: PacketDecoder,
+  sink: PacketSink, file: string, decode: PacketDecoder,
   onProgress: ((p: { bytesRead: number; packets: number }) => void) | undefined,
   limits: IngestLimits,
-): Promise<PacketIngestResult> {
-  const bulk = packetInsert(db, ROWS_PER_INSERT);
-  const single = packetInsert(db, 1);
+): Promise<{ result: PacketIngestResult; analysis: PacketAnalysis; base: bigint | null }> {
   const analysis = new PacketAnalysis();
-  // Findings go to the database with the packets' transactions, not kept: a damaged link can
-  // make one for most packets.
-  const find = db.prepare("INSERT OR IGNORE INTO findings (num, kind, detail, ref_num, flow) VALUES (?, ?, ?, ?, ?)");
-  let findings: Finding[] = [];
+  const builder = new PacketRowBuilder(BATCH_ROWS);
   let base: bigint | null = null;
   let first: bigint | null = null, last: bigint | null = null;
-  let pending: unknown[] = [];
-  let pendingRows = 0;
-  let inTransaction = 0;
   let packets = 0;
   let bytesRead = 0;
   let limited = false;
   let error: { message: string; offset: number } | undefined;
 
-  const flush = (all: boolean) => {
-    if (pendingRows === 0) return;
-    if (inTransaction === 0) db.exec("BEGIN");
-    for (const f of findings) find.run(f.num, f.kind, f.detail, f.refNum ?? null, f.flow ?? null);
-    findings = [];
-    if (pendingRows === ROWS_PER_INSERT) bulk.run(pending);
-    else {
-      const w = PACKET_COLUMNS.length;
-      for (let i = 0; i < pendingRows; i++) single.run(pending.slice(i * w, (i + 1) * w));
-    }
-    inTransaction += pendingRows;
-    pending = [];
-    pendingRows = 0;
-    if (all || inTransaction >= ROWS_PER_TRANSACTION) {
-      db.exec("COMMIT");
-      inTransaction = 0;
-    }
+  const send = () => {
+    const b = builder.take(sink.spare());
+    if (b) sink.send(b);
   };
 
   const outcome = await readPacketFile(file, {
@@ -121,11 +141,10 @@ async function ingestInto(
       if (first === null || raw.tsNs < first) first = raw.tsNs;
       if (last === null || raw.tsNs > last) last = raw.tsNs;
       const v = analysis.add(row);
-      if (v.findings.length) for (const f of v.findings) findings.push(f);
-      const vals = packetValues(row, { offset: raw.offset, linktype: raw.linktype, flow: v.flow }, base);
-      for (let i = 0; i < vals.length; i++) pending.push(vals[i]);
+      for (const f of v.findings) builder.finding(f);
+      builder.add(row, { offset: raw.offset, linktype: raw.linktype, flow: v.flow }, base);
       packets++;
-      if (++pendingRows === ROWS_PER_INSERT) flush(false);
+      if (builder.full) send();
     },
     onError(e) {
       error = e;
@@ -134,7 +153,10 @@ async function ingestInto(
     onProgress: (b) => {
       bytesRead = b;
     },
-    afterChunk: async () => onProgress?.({ bytesRead, packets }),
+    afterChunk: async () => {
+      onProgress?.({ bytesRead, packets });
+      await sink.drain();
+    },
     maxInflatedBytes: limits.maxInflated,
   }).catch((e: unknown) => {
     if (e instanceof StopReading) return undefined;
@@ -142,22 +164,20 @@ async function ingestInto(
   });
   if (outcome?.stoppedAt !== undefined) limited = true;
   if (limited && limits.overLimit === "refuse") {
-    if (inTransaction) db.exec("ROLLBACK");
     throw new IngestLimitError(`${LIMIT_MESSAGE_MARK}more than ${limits.maxEvents} packets or ${limits.maxInflated} bytes (CASEFILE_MAX_EVENTS, CASEFILE_MAX_INFLATED)`);
   }
-  flush(true);
-  writeAnalysis(db, analysis, base ?? 0n);
-  const meta = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
-  meta.run("base_ts", String(base ?? 0n));
-  meta.run("format", outcome?.format ?? "pcap");
-  meta.run("packets", String(packets));
-  db.exec("CREATE INDEX packets_flow ON packets (flow, num)");
+  send();
   const limitMessage = limited ? `${LIMIT_MESSAGE_MARK}kept the first ${packets} packets (CASEFILE_MAX_EVENTS=${limits.maxEvents}, CASEFILE_MAX_INFLATED=${limits.maxInflated})` : undefined;
   const err = error as { message: string; offset: number } | undefined;
+  const format = outcome?.format ?? "pcap";
   return {
-    format: outcome?.format ?? "pcap", packets, firstTs: first, lastTs: last,
-    ...(err ? { error: err.message, errorOffset: err.offset } : limitMessage ? { error: limitMessage } : {}),
-    ...(limited ? { limited } : {}),
+    result: {
+      format, packets, firstTs: first, lastTs: last,
+      ...(err ? { error: err.message, errorOffset: err.offset } : limitMessage ? { error: limitMessage } : {}),
+      ...(limited ? { limited } : {}),
+    },
+    analysis,
+    base,
   };
 }
 

@@ -1,14 +1,9 @@
-// A packet's summary as a row of the packets table (db/migrations/packets-001.sql) and back: one
-// column order for the ingest's batched inserts and for the queries that read rows again.
+// A packet's summary as a row of the packets table (db/migrations/packets-002.sql: packet_rows,
+// read through the view `packets`) and back.
 
-import type { Db } from "../../db/open-db";
 import type { PacketRow } from "../core/filter/packet-fields";
-
-export const PACKET_COLUMNS = [
-  "num", "ts", "len", "caplen", "offset", "linktype", "proto", "src", "dst", "info", "ip_version",
-  "ip_proto", "sport", "dport", "tcp_flags", "tcp_seq", "tcp_ack", "tcp_win", "tcp_len",
-  "icmp_type", "icmp_code", "icmp_mtu", "vrrp_vrid", "vrrp_prio", "dns_id", "malformed", "flow",
-] as const;
+import type { Finding } from "../core/analyses/packet-analysis";
+import { NCOLS, type FindingTuple, type PacketBatch } from "./packet-writer";
 
 /** Where a packet lives in the kept file and which conversation it belongs to. */
 export interface PacketPlace {
@@ -17,22 +12,88 @@ export interface PacketPlace {
   flow?: number;
 }
 
-/** The row's values in PACKET_COLUMNS order; `ts` relative to `baseTs` (a double holds the
- *  difference exactly; the absolute ns would not fit one). */
-export function packetValues(p: PacketRow, place: PacketPlace, baseTs: bigint): unknown[] {
-  return [
-    p.num, Number(p.ts - baseTs), p.len, p.caplen, place.offset, place.linktype, p.proto, p.src, p.dst,
-    p.info, p.ipVersion ?? null, p.ipProto ?? null, p.sport ?? null, p.dport ?? null,
-    p.tcpFlags ?? null, p.tcpSeq ?? null, p.tcpAck ?? null, p.tcpWin ?? null, p.tcpLen ?? null,
-    p.icmpType ?? null, p.icmpCode ?? null, p.icmpMtu ?? null, p.vrrpVrid ?? null,
-    p.vrrpPriority ?? null, p.dnsId ?? null, p.malformed ?? null, place.flow ?? null,
-  ];
-}
+/** Packets as batches of rows for the writer (packet-writer.ts): PACKET_COLS float64s each, the
+ *  texts of Protocol, Source, Destination and malformed interned (a capture has few distinct
+ *  ones), the Info texts and findings as JSON arrays. */
+export class PacketRowBuilder {
+  private readonly ids = new Map<string, number>();
+  private strings: [number, string][] = [];
+  private rows: Float64Array;
+  private infos: string[] = [];
+  private findings: FindingTuple[] = [];
+  count = 0;
 
-/** A multi-row INSERT of `rows` packets (SQLite allows 32766 bound values: 27 columns x 500). */
-export function packetInsert(db: Db, rows: number) {
-  const one = `(${PACKET_COLUMNS.map(() => "?").join(",")})`;
-  return db.prepare(`INSERT INTO packets (${PACKET_COLUMNS.join(",")}) VALUES ${Array(rows).fill(one).join(",")}`);
+  constructor(readonly capacity: number) {
+    this.rows = new Float64Array(capacity * NCOLS);
+  }
+
+  get full(): boolean {
+    return this.count === this.capacity;
+  }
+
+  private intern(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.ids.size + 1;
+      this.ids.set(s, id);
+      this.strings.push([id, s]);
+    }
+    return id;
+  }
+
+  /** One packet's row; `ts` stored relative to `baseTs` (a double holds the difference exactly;
+   *  the absolute ns would not fit one). */
+  add(p: PacketRow, place: PacketPlace, baseTs: bigint): void {
+    const r = this.rows;
+    const o = this.count++ * NCOLS;
+    r[o] = p.num;
+    r[o + 1] = Number(p.ts - baseTs);
+    r[o + 2] = p.len;
+    r[o + 3] = p.caplen;
+    r[o + 4] = place.offset;
+    r[o + 5] = place.linktype;
+    r[o + 6] = this.intern(p.proto);
+    r[o + 7] = this.intern(p.src);
+    r[o + 8] = this.intern(p.dst);
+    r[o + 9] = p.ipVersion ?? NaN;
+    r[o + 10] = p.ipProto ?? NaN;
+    r[o + 11] = p.sport ?? NaN;
+    r[o + 12] = p.dport ?? NaN;
+    r[o + 13] = p.tcpFlags ?? NaN;
+    r[o + 14] = p.tcpSeq ?? NaN;
+    r[o + 15] = p.tcpAck ?? NaN;
+    r[o + 16] = p.tcpWin ?? NaN;
+    r[o + 17] = p.tcpLen ?? NaN;
+    r[o + 18] = p.icmpType ?? NaN;
+    r[o + 19] = p.icmpCode ?? NaN;
+    r[o + 20] = p.icmpMtu ?? NaN;
+    r[o + 21] = p.vrrpVrid ?? NaN;
+    r[o + 22] = p.vrrpPriority ?? NaN;
+    r[o + 23] = p.dnsId ?? NaN;
+    r[o + 24] = p.malformed === undefined ? NaN : this.intern(p.malformed);
+    r[o + 25] = place.flow ?? NaN;
+    this.infos.push(p.info);
+  }
+
+  finding(f: Finding): void {
+    this.findings.push([f.num, f.kind, f.detail, f.refNum ?? null, f.flow ?? null]);
+  }
+
+  /** What was added since the last take, or undefined when nothing was; `spare` (a rows
+   *  buffer the writer is done with) is filled next. */
+  take(spare?: Float64Array): PacketBatch | undefined {
+    if (this.count === 0 && this.findings.length === 0 && this.strings.length === 0) return undefined;
+    const b: PacketBatch = {
+      rows: this.rows, count: this.count, strings: this.strings, infos: JSON.stringify(this.infos),
+      findings: JSON.stringify(this.findings), chunks: [],
+    };
+    this.rows = spare ?? new Float64Array(this.capacity * NCOLS);
+    this.count = 0;
+    this.strings = [];
+    this.infos = [];
+    this.findings = [];
+    return b;
+  }
 }
 
 /** A stored row (SELECT p.* ...) back to a PacketRow; `baseTs` as it was stored with. */

@@ -6,7 +6,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { openInMemoryDb } from "../../../db/open-db";
-import { packetInsert, packetValues } from "../../ingest/packet-rows";
+import { PacketRowBuilder } from "../../ingest/packet-rows";
+import { PacketBatchWriter } from "../../ingest/packet-writer";
 import { spawnSync } from "node:child_process";
 import { NOT_TSHARK_NAMES, PACKET_FIELDS, type PacketRow } from "./packet-fields";
 import { compilePacketFilter, packetFilterToSql, parsePacketFilter } from "./packet-filter";
@@ -33,8 +34,10 @@ const PACKETS: PacketRow[] = [
 ];
 
 const db = openInMemoryDb("packets");
-const ins = packetInsert(db, 1);
-for (const p of PACKETS) ins.run(...packetValues(p, { offset: 0, linktype: 1 }, T0));
+// Stored as the ingest stores them (interned texts, rows of numbers), read through the view.
+const rowBuilder = new PacketRowBuilder(PACKETS.length);
+for (const p of PACKETS) rowBuilder.add(p, { offset: 0, linktype: 1 }, T0);
+new PacketBatchWriter(db, { extension: false }).apply(rowBuilder.take()!);
 
 function both(filter: string): number[] {
   const f = parsePacketFilter(filter, hostServices());
