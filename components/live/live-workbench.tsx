@@ -292,18 +292,22 @@ export function LiveWorkbench() {
               <button type="submit" className="button primary" disabled={busy} data-testid="live-record">record</button>
             </form>
             <div className={styles.packetsRow}>
-              <label>
+              <label className={styles.nowrap}>
                 <input type="checkbox" checked={withPackets} onChange={(e) => setWithPackets(e.target.checked)} data-testid="live-packets" />
                 {" "}record packets too
               </label>
-              <label>
-                on interface{" "}
-                <input value={iface} onChange={(e) => setIface(e.target.value)} disabled={!withPackets} size={8} aria-label="interface" data-testid="live-iface" />
-              </label>
-              <input
-                value={packetFilter} onChange={(e) => setPacketFilter(e.target.value)} disabled={!withPackets}
-                placeholder="pcap filter: tcp port 80 (empty: every packet on the interface)" aria-label="packet filter" data-testid="live-packet-filter"
-              />
+              {withPackets && (
+                <>
+                  <label className={styles.nowrap}>
+                    on{" "}
+                    <input value={iface} onChange={(e) => setIface(e.target.value)} size={6} aria-label="interface" data-testid="live-iface" />
+                  </label>
+                  <input
+                    value={packetFilter} onChange={(e) => setPacketFilter(e.target.value)}
+                    placeholder="pcap filter (empty: all)" aria-label="packet filter" data-testid="live-packet-filter"
+                  />
+                </>
+              )}
             </div>
             {withPackets && <p className="hint">tcpdump records the interface beside the syscalls; at the stop its packets become a packet capture, in one investigation with the syscalls.</p>}
             {/* A CPU profile: of the watched session's process (kept with its capture), else of the host. */}
