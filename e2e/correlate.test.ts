@@ -1,7 +1,7 @@
 // Correlation end to end: a small client and server on loopback, recorded together on this
-// machine by the project's own tools (`casefile record`, the collector, for the syscalls;
-// tcpdump -i lo for the packets: the collector has no packet source yet, and tcpdump's pcap is
-// what Wireshark and tshark read as they are), both uploaded, put into one investigation
+// machine by the project's own tools (`casefile record --packets`: the collector for the
+// syscalls and, beside them, tcpdump on lo for the packets, collector/packet-recorder.ts), both
+// uploaded, put into one investigation
 // through the packet capture's page, and the connection selected: its syscalls (matched by
 // tuple and time) and its packets on one time axis. Checked against the oracles on the same
 // files: sysdig 0.29.3 for the syscalls of that tuple, tshark for the packets, and the syscall
@@ -34,18 +34,18 @@ function waitExit(p: ChildProcess): Promise<number | null> {
   return new Promise((r) => (p.exitCode !== null ? r(p.exitCode) : p.once("exit", (c) => r(c))));
 }
 
-/** Records the loopback client and server: the collector and tcpdump, started before, stopped after. */
+/** Records the loopback client and server: syscalls and packets, started before, stopped after. */
 async function record(scap: string, pcap: string): Promise<void> {
   assert.equal(process.getuid?.(), 0, "the collector needs root");
-  const dump = spawn("tcpdump", ["-i", "lo", "-U", "-s", "0", "-w", pcap, `tcp port ${PORT}`], { stdio: ["ignore", "ignore", "pipe"] });
   // The socket calls, and the process calls that name the processes: a whole-host recording
   // of a few seconds is tens of MB.
   const rec = spawn(path.join(projectRoot, "bin/casefile"), ["record", "-w", scap, "--duration", "5s",
+    "--packets", pcap, "--iface", "lo", "--packet-filter", `tcp port ${PORT}`,
     "evt.type in (execve,clone,clone3,fork,vfork,procexit,socket,bind,listen,connect,accept,accept4,sendto,recvfrom,sendmsg,recvmsg,read,write,close,shutdown)"], { stdio: ["ignore", "pipe", "pipe"] });
   let recOut = "";
   rec.stdout!.on("data", (b: Buffer) => (recOut += b.toString()));
   rec.stderr!.on("data", (b: Buffer) => (recOut += b.toString()));
-  // Both recorders are attached once the collector says it records, and tcpdump had a second.
+  // Both recorders are attached once the command says it records.
   for (let i = 0; i < 100 && !/recording to/.test(recOut); i++) await new Promise((r) => setTimeout(r, 100));
   assert.match(recOut, /recording to/, recOut);
   await new Promise((r) => setTimeout(r, 1000));
@@ -66,8 +66,6 @@ c.close(); t.join(); s.close()
 `], { encoding: "utf8" });
   assert.equal(app.status, 0, app.stderr);
   assert.equal(await waitExit(rec), 0, recOut);
-  dump.kill("SIGINT");
-  await waitExit(dump);
 }
 
 async function upload(file: string, name: string): Promise<string> {
