@@ -11,7 +11,7 @@ const USAGE = `usage: casefile <command> [args]
   chisel [NAME FILE [ARG...] [--filter F] [--pc] [-A|-x|-X|-b]]   what sysdig -r FILE -c NAME ARG... F prints
   fields                               the filter fields, like sysdig -l
   export FILE|ID -w OUT.scap [FILTER]  the capture (or the events FILTER accepts) as a .scap sysdig reads
-  record -w OUT.scap [--duration D] [FILTER]   a live recording of this host (root)
+  record -w OUT.scap [--duration D] [--packets OUT.pcap [--iface IF]] [FILTER]   a live recording of this host (root)
   collector [--server URL] [--host NAME]   the privileged collector for the workbench (root)
   profile --duration D [--pid P] [--hz 99] -o OUT   on-CPU and off-CPU stacks of this host (root)
   flame FILE [--filter F] [--from T --to T]   folded stacks: a capture's syscall time (proc;tid;syscall NS) or a profile's
