@@ -3,7 +3,7 @@
 -- follows it: process list, clone, execve, container events), for threads in a container only.
 -- The container of an event the events table holds is that of the run of its tid around its
 -- evt.num: the scan of a filtered overview and the ends of a bin count containers from these.
--- The unfiltered overview reads the containers tile's ov_members (capture-005). Filled when meta
+-- The unfiltered overview reads the buckets' members (capture-007). Filled when meta
 -- 'overview' lists the containers tile.
 CREATE TABLE ov_threads (
   tid INTEGER NOT NULL,

@@ -194,7 +194,7 @@ test("a capture ingested before the overview's sums is counted by the scan, its 
     const withSums = store.overview(id, BUCKETS)!;
     // What an older ingest left: no meta 'overview' (and its tables empty).
     const rw = openDb(join(dir, "captures", `${id}.db`), "capture");
-    rw.exec("DELETE FROM meta WHERE key = 'overview'; DELETE FROM ov_buckets; DELETE FROM ov_members; DELETE FROM ov_threads");
+    rw.exec("DELETE FROM meta WHERE key = 'overview'; DELETE FROM ov_buckets; DELETE FROM ov_threads");
     rw.close();
     const db = capDb(dir, id);
     try {

@@ -10,7 +10,7 @@
 import type { Db } from "../../db/open-db";
 import { HIDDEN_TYPES } from "../core/events/event-stream";
 import { isDistinctMeasure, OVERVIEW_TILES, withinFilter, type Overview, type OverviewTile } from "../core/analyses/overview-tiles";
-import { ADDITIVE_TILES, DISTINCT_TILES, OV_LEVELS, OV_UNTIMED, OVERVIEW_LAYOUT } from "../core/analyses/overview-sums";
+import { ADDITIVE_TILES, decodeMembers, DISTINCT_TILES, OV_LEVELS, OV_UNTIMED, OVERVIEW_LAYOUT } from "../core/analyses/overview-sums";
 import { coverInterval } from "../core/analyses/time-buckets";
 import { fromBinary, parseFilter } from "../core/filter/parser";
 import { baseTs, firstShown } from "./capture-meta";
@@ -99,8 +99,7 @@ export function overviewFromSums(db: Db, buckets: number, filter: string): Overv
   const totals = new Array<number>(na).fill(0);
   const seen = DISTINCT_TILES.map(() => new Set<number>());
   const seenIn = DISTINCT_TILES.map(() => Array.from({ length: buckets }, () => new Set<number>()));
-  const sumsOf = db.prepare("SELECT sums FROM ov_buckets WHERE level = ? AND bucket BETWEEN ? AND ?").pluck();
-  const membersOf = db.prepare("SELECT tile, member FROM ov_members WHERE level = ? AND bucket BETWEEN ? AND ?").raw();
+  const sumsOf = db.prepare("SELECT sums, members FROM ov_buckets WHERE level = ? AND bucket BETWEEN ? AND ?").raw();
   const numsOf = db.prepare("SELECT min(min_num), max(max_num) FROM ov_buckets WHERE level = ? AND bucket BETWEEN ? AND ?").raw();
   // The ends finer than the finest level: their events, each tile's value for each.
   const exprs = OVERVIEW_TILES.map((t) => tileExpr(t, ""));
@@ -112,12 +111,16 @@ export function overviewFromSums(db: Db, buckets: number, filter: string): Overv
       WHERE ${VISIBLE} AND e.num BETWEEN ? AND ? AND e.ts >= ? AND e.ts < ?`,
   ).raw();
   const params = order.flatMap((i) => exprs[i].params);
-  const add = (b: number, sums: Buffer, timed: boolean) => {
+  const add = (b: number, [sums, members]: [Buffer, Buffer | null], timed: boolean) => {
     const v = new Float64Array(new Uint8Array(sums).buffer);
     for (let k = 0; k < na; k++) {
       if (timed) series[k][b] += v[k];
       totals[k] += v[k];
     }
+    if (!members) return;
+    const m = new Float64Array(new Uint8Array(members).buffer);
+    decodeMembers(m, seen);
+    if (timed) decodeMembers(m, seenIn.map((x) => x[b]));
   };
   const addMember = (b: number, tile: number, member: number, timed: boolean) => {
     seen[tile].add(member);
@@ -130,8 +133,7 @@ export function overviewFromSums(db: Db, buckets: number, filter: string): Overv
     const to = Math.min(b === buckets - 1 ? FAR : span.lo + (b + 1) * binNs, range.hi);
     for (const part of coverInterval(from, to, OV_LEVELS)) {
       if (part.level !== undefined) {
-        for (const s of sumsOf.iterate(part.level, part.lo, part.hi) as IterableIterator<Buffer>) add(b, s, true);
-        for (const [tile, m] of membersOf.iterate(part.level, part.lo, part.hi) as IterableIterator<[number, number]>) addMember(b, tile, m, true);
+        for (const r of sumsOf.iterate(part.level, part.lo, part.hi) as IterableIterator<[Buffer, Buffer | null]>) add(b, r, true);
         continue;
       }
       const w = 2 ** OV_LEVELS[0];
@@ -147,8 +149,7 @@ export function overviewFromSums(db: Db, buckets: number, filter: string): Overv
     }
   }
   if (range.untimed) {
-    for (const s of sumsOf.iterate(OV_UNTIMED, 0, 0) as IterableIterator<Buffer>) add(0, s, false);
-    for (const [tile, m] of membersOf.iterate(OV_UNTIMED, 0, 0) as IterableIterator<[number, number]>) addMember(0, tile, m, false);
+    for (const r of sumsOf.iterate(OV_UNTIMED, 0, 0) as IterableIterator<[Buffer, Buffer | null]>) add(0, r, false);
   }
   const answers = new Map<OverviewTile, { total: number; series: number[] }>();
   ADDITIVE_TILES.forEach((t, k) => answers.set(t, { total: totals[k], series: series[k] }));

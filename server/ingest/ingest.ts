@@ -240,7 +240,7 @@ export class RowBuilder implements ScapHandler {
     if (SETS_CONTAINER[type]) {
       this.containers.after(ev, num, thread, p);
       this.containers.settle(true);
-    }
+    } else this.containers.extraOf(thread); // a process list thread's facts are its first event's
     if (this.firstShown < 0 && !this.stream.leading) this.firstShown = num;
     const noTime = ev.tsHi === 0 && ev.tsLo === 0;
     if (this.baseHi < 0 && !noTime) {

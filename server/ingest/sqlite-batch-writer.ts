@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { openDb, type Db } from "../../db/open-db";
 import { CHUNK_COLS, SP_COLS, STEP_COLS, TL_COLS, type BucketRows } from "../core/analyses/time-buckets";
 import { ST_COLS } from "../core/analyses/syscall-time";
-import { ADDITIVE_TILES, OV_BUCKET_COLS, OV_MEMBER_COLS, OV_THREAD_COLS } from "../core/analyses/overview-sums";
+import { ADDITIVE_TILES, decodeMembers, DISTINCT_TILES, encodeMembers, OV_BUCKET_COLS, OV_THREAD_COLS } from "../core/analyses/overview-sums";
 
 /** Columns a row batch carries: ts, kind, tid, res, latency, fdref, labels. The evt.num is the
  *  rowid SQLite assigns: events are inserted in order, all of them. type, cpu and proc travel
@@ -38,7 +38,7 @@ export interface RowBatch {
   syscallTime?: number[];
   /** The overview's per-bucket sums and members since the last batch (capture-005.sql), added
    *  to the stored ones. */
-  overview?: { buckets: number[]; members: number[]; runs: number[] };
+  overview?: { buckets: number[]; members: Float64Array[]; runs: number[] };
 }
 
 const ROWS_PER_INSERT = 200;
@@ -65,7 +65,6 @@ export class SqliteBatchWriter {
   private readonly addStep;
   private readonly addSyscallTime;
   private readonly addOvBucket;
-  private readonly addOvMember;
   private readonly addOvThread;
   private txRows = 0;
   private readonly params: number[] = new Array(ROWS_PER_INSERT * COLS);
@@ -114,9 +113,16 @@ export class SqliteBatchWriter {
       for (let i = 0; i < x.length; i++) x[i] += y[i];
       return Buffer.from(x.buffer);
     });
-    this.addOvBucket = this.db.prepare(`INSERT INTO ov_buckets (level, bucket, min_num, max_num, sums) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT DO UPDATE SET min_num = min(min_num, excluded.min_num), max_num = max(max_num, excluded.max_num), sums = ov_add(sums, excluded.sums)`);
-    this.addOvMember = this.db.prepare("INSERT OR IGNORE INTO ov_members (level, bucket, tile, member) VALUES (?, ?, ?, ?)");
+    // ...and its members joined.
+    this.db.function("ov_union", { deterministic: true }, (a: unknown, b: unknown) => {
+      const sets = DISTINCT_TILES.map(() => new Set<number>());
+      decodeMembers(new Float64Array(new Uint8Array(a as Buffer).buffer), sets);
+      decodeMembers(new Float64Array(new Uint8Array(b as Buffer).buffer), sets);
+      return Buffer.from(encodeMembers(sets).buffer);
+    });
+    this.addOvBucket = this.db.prepare(`INSERT INTO ov_buckets (level, bucket, min_num, max_num, sums, members) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT DO UPDATE SET min_num = min(min_num, excluded.min_num), max_num = max(max_num, excluded.max_num),
+        sums = ov_add(sums, excluded.sums), members = ov_union(members, excluded.members)`);
     // A run still open at a batch's end comes again, longer, with the next.
     this.addOvThread = this.db.prepare(`INSERT INTO ov_threads (tid, first_num, last_num, container) VALUES (?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET last_num = max(last_num, excluded.last_num)`);
@@ -131,16 +137,16 @@ export class SqliteBatchWriter {
     for (let i = 0; i < (b.steps?.length ?? 0); i += STEP_COLS) this.addStep.run(b.steps.slice(i, i + STEP_COLS));
   }
 
-  private applyOverview(o: { buckets: number[]; members: number[]; runs: number[] }): void {
+  private applyOverview(o: { buckets: number[]; members: Float64Array[]; runs: number[] }): void {
     const t = o.runs;
     for (let i = 0; i < t.length; i += OV_THREAD_COLS) this.addOvThread.run(t[i], t[i + 1], t[i + 2], t[i + 3]);
-    const m = o.members;
-    for (let i = 0; i < m.length; i += OV_MEMBER_COLS) this.addOvMember.run(m[i], m[i + 1], m[i + 2], m[i + 3]);
     const b = o.buckets;
     // Each row: the key and num range, then one sum per additive tile.
     const w = OV_BUCKET_COLS + ADDITIVE_TILES.length;
-    for (let i = 0; i < b.length; i += w) {
-      this.addOvBucket.run(b[i], b[i + 1], b[i + 2], b[i + 3], Buffer.from(Float64Array.from(b.slice(i + OV_BUCKET_COLS, i + w)).buffer));
+    for (let i = 0, k = 0; i < b.length; i += w, k++) {
+      const m = o.members[k];
+      this.addOvBucket.run(b[i], b[i + 1], b[i + 2], b[i + 3], Buffer.from(Float64Array.from(b.slice(i + OV_BUCKET_COLS, i + w)).buffer),
+        Buffer.from(m.buffer, m.byteOffset, m.byteLength));
     }
   }
 

@@ -35,7 +35,6 @@ export const OV_LEVELS: readonly number[] = [20, 25, 30, 35];
 /** The level of the events without a time: one bucket (0), counted in totals only. */
 export const OV_UNTIMED = -1;
 export const OV_BUCKET_COLS = 4; // level, bucket, min_num, max_num, then the additive tiles' sums
-export const OV_MEMBER_COLS = 4; // level, bucket, tile (index among the distinct tiles), member
 export const OV_THREAD_COLS = 4; // tid, first_num, last_num, container (strings id)
 
 const isDistinct = (t: OverviewTile) => isDistinctMeasure(t.measure);
@@ -45,6 +44,8 @@ export const DISTINCT_TILES: readonly OverviewTile[] = OVERVIEW_TILES.filter(isD
 /** What a capture's stored sums hold (meta 'overview'): a reader uses them only if this matches
  *  its own tiles (a capture ingested before a tile changed falls back to the scan). */
 export const OVERVIEW_LAYOUT = JSON.stringify({
+  // 2: members in their bucket's row (capture-007).
+  version: 2,
   levels: OV_LEVELS,
   additive: ADDITIVE_TILES.map((t) => [t.key, t.filter, t.positive === true, t.measure]),
   distinct: DISTINCT_TILES.map((t) => [t.key, t.filter, t.measure]),
@@ -169,6 +170,22 @@ export function tileRowTest(filter: string): RowTest {
   }
 }
 
+/** A filter's top-level conjuncts on evt.type and evt.dir, per event type: false where one of
+ *  them fails (the filter then keeps no event of that type, whatever its other values); and
+ *  whether those conjuncts are the whole filter (the type then decides alone). */
+function typeMask(filter: string): { mask: boolean[]; byTypeAlone: boolean } {
+  const root = parseFilter(filter).root;
+  const conjuncts = !root ? [] : root.kind === "and" ? root.children : [root];
+  const typed = conjuncts.filter((c) => c.kind === "cmp" && (c.field.field.name === "evt.type" || c.field.field.name === "evt.dir"));
+  const tests = typed.map((c) => comparison(c as Comparison));
+  const row: SumRow = { type: 0, res: NaN, latency: NaN, hasFd: false, fdChar: "" };
+  const mask = Array.from({ length: 1024 }, (_, type) => {
+    row.type = type;
+    return tests.every((t) => t(row));
+  });
+  return { mask, byTypeAlone: typed.length === conjuncts.length };
+}
+
 /** Per additive tile: the value an event adds (0 when its filter does not keep it). */
 const ADDERS: ((r: SumRow) => number)[] = ADDITIVE_TILES.map((t) => {
   const test = tileRowTest(t.filter);
@@ -183,8 +200,52 @@ const NA = ADDITIVE_TILES.length;
 const ND = DISTINCT_TILES.length;
 /** What a distinct tile counts: 0 the process name, 1 the thread, 2 the container. */
 const WHAT = DISTINCT_TILES.map((t) => (t.measure === "processes" ? 0 : t.measure === "threads" ? 1 : 2));
-// 2^-level: exact, and a multiplication instead of a power and a division per event.
-const INV = OV_LEVELS.map((l) => 2 ** -l);
+// Per event type, the tiles whose filter may keep an event of it: those the type alone decides
+// add 1 without a test (most tiles are a few types' exits: most events test none of them).
+const MASKS = ADDITIVE_TILES.map((t) => typeMask(t.filter));
+const DMASKS = DISTINCT_TILES.map((t) => typeMask(t.filter));
+const TESTED: number[][] = [];
+const ONES: number[][] = [];
+const DTESTED: number[][] = [];
+for (let type = 0; type < 1024; type++) {
+  TESTED.push([]);
+  ONES.push([]);
+  DTESTED.push([]);
+  ADDITIVE_TILES.forEach((t, i) => {
+    if (!MASKS[i].mask[type]) return;
+    if (MASKS[i].byTypeAlone && t.measure === "count" && !t.positive) ONES[type].push(i);
+    else TESTED[type].push(i);
+  });
+  DISTINCT_TILES.forEach((_, i) => {
+    if (DMASKS[i].mask[type]) DTESTED[type].push(i);
+  });
+}
+// 2^-level of the finest level: exact, and a multiplication instead of a division per event.
+const INV0 = 2 ** -OV_LEVELS[0];
+/** From the finest level's buckets to each coarser level's: bucket >> (level - finest). */
+const UP = OV_LEVELS.map((l) => 2 ** -(l - OV_LEVELS[0]));
+
+/** A bucket's members as stored: per distinct tile, how many, then those. */
+export function encodeMembers(sets: readonly Set<number>[]): Float64Array {
+  let n = sets.length;
+  for (const s of sets) n += s.size;
+  const out = new Float64Array(n);
+  let o = 0;
+  for (const s of sets) {
+    out[o++] = s.size;
+    for (const x of s) out[o++] = x;
+  }
+  return out;
+}
+
+/** Adds stored members (encodeMembers) to one set per distinct tile. */
+export function decodeMembers(a: Float64Array, into: Set<number>[]): void {
+  let o = 0;
+  for (let t = 0; t < into.length && o < a.length; t++) {
+    const n = a[o++];
+    for (let i = 0; i < n; i++) into[t].add(a[o++]);
+  }
+}
 
 /** One bucket's gathered values: min_num, max_num, then the additive sums; and its members. */
 interface Entry {
@@ -193,12 +254,16 @@ interface Entry {
 }
 
 export class OverviewSums {
-  private maps = [OV_UNTIMED, ...OV_LEVELS].map(() => new Map<number, Entry>());
-  /** The entries the last event went to, per level (events come in runs of one bucket). */
-  private lastKeys: number[] = [OV_UNTIMED, ...OV_LEVELS].map(() => NaN);
-  private lastEntries: Entry[] = [];
-  private readonly vals = new Float64Array(NA);
-  private readonly members = new Float64Array(ND);
+  /** The events without a time (level OV_UNTIMED), and per bucket of the finest level; the
+   *  coarser levels are summed from these when taken. */
+  private untimed: Entry | undefined;
+  private fine = new Map<number, Entry>();
+  private lastKey = NaN;
+  private last: Entry | undefined;
+  /** The members the last event added to `last` (events come in runs of one thread). */
+  private lastProc = NaN;
+  private lastTid = NaN;
+  private lastContainer = NaN;
   /** Per thread in a container: its current run of events in that container (first_num,
    *  last_num, container); closed runs wait for take(). */
   private readonly runs = new Map<number, number[]>();
@@ -206,19 +271,11 @@ export class OverviewSums {
   private lastRunTid = NaN;
   private lastRun: number[] | undefined;
 
-  private entry(level: number, key: number, num: number): Entry {
-    if (key === this.lastKeys[level]) return this.lastEntries[level];
-    let e = this.maps[level].get(key);
-    if (!e) {
-      const v = new Float64Array(2 + NA);
-      v[0] = num;
-      v[1] = num;
-      e = { v, members: DISTINCT_TILES.map(() => new Set<number>()) };
-      this.maps[level].set(key, e);
-    }
-    this.lastKeys[level] = key;
-    this.lastEntries[level] = e;
-    return e;
+  private static newEntry(num: number): Entry {
+    const v = new Float64Array(2 + NA);
+    v[0] = num;
+    v[1] = num;
+    return { v, members: DISTINCT_TILES.map(() => new Set<number>()) };
   }
 
   /** Follows which container a thread's events are in (runs of evt.nums per thread: a filtered
@@ -244,41 +301,84 @@ export class OverviewSums {
    *  thread's container.id, NaN for the host. */
   add(num: number, ts: number, proc: number, tid: number, row: SumRow, container: number): void {
     if (container === container || (tid === this.lastRunTid ? this.lastRun : this.runs.size && this.runs.get(tid))) this.follow(num, tid, container);
-    const vals = this.vals;
-    for (let i = 0; i < NA; i++) vals[i] = ADDERS[i](row);
-    const members = this.members;
-    for (let i = 0; i < ND; i++) members[i] = DISTINCT_TESTS[i](row) ? (WHAT[i] === 0 ? proc : WHAT[i] === 1 ? tid : container) : NaN;
-    const timed = ts === ts;
-    const n = timed ? OV_LEVELS.length : 1;
-    for (let l = 0; l < n; l++) {
-      const level = timed ? l + 1 : 0;
-      const e = this.entry(level, timed ? Math.floor(ts * INV[l]) : 0, num);
-      const v = e.v;
-      if (num < v[0]) v[0] = num;
-      if (num > v[1]) v[1] = num;
-      for (let i = 0; i < NA; i++) v[2 + i] += vals[i];
-      for (let i = 0; i < ND; i++) if (members[i] === members[i]) e.members[i].add(members[i]);
+    let e: Entry;
+    if (ts === ts) {
+      const key = Math.floor(ts * INV0);
+      if (key === this.lastKey) e = this.last!;
+      else {
+        let f = this.fine.get(key);
+        if (!f) this.fine.set(key, (f = OverviewSums.newEntry(num)));
+        e = f;
+        this.lastKey = key;
+        this.last = e;
+        this.lastProc = NaN;
+      }
+    } else {
+      e = this.untimed ??= OverviewSums.newEntry(num);
+      this.lastKey = NaN;
+      this.lastProc = NaN;
+    }
+    const v = e.v;
+    if (num < v[0]) v[0] = num;
+    if (num > v[1]) v[1] = num;
+    const type = row.type;
+    for (const i of ONES[type]) v[2 + i]++;
+    for (const i of TESTED[type]) v[2 + i] += ADDERS[i](row);
+    // The same thread (name, container) in the same bucket as the last event: its members are in.
+    if (proc === this.lastProc && tid === this.lastTid && container === this.lastContainer && DTESTED[type].length === ND) return;
+    let all = true;
+    for (const i of DTESTED[type]) {
+      if (!DISTINCT_TESTS[i](row)) {
+        all = false;
+        continue;
+      }
+      const m = WHAT[i] === 0 ? proc : WHAT[i] === 1 ? tid : container;
+      if (m === m) e.members[i].add(m);
+    }
+    if (all && DTESTED[type].length === ND && e === this.last) {
+      this.lastProc = proc;
+      this.lastTid = tid;
+      this.lastContainer = container;
     }
   }
 
   /** The rows gathered since the last call, flat: buckets (OV_BUCKET_COLS + the additive
-   *  tiles' sums each) and members (OV_MEMBER_COLS each). A later take may carry a bucket again:
-   *  the store adds them up. */
-  take(): { buckets: number[]; members: number[]; runs: number[] } {
+   *  tiles' sums each) and each one's members (encodeMembers), every level's (the coarser ones summed
+   *  from the finest), and the container runs (OV_THREAD_COLS each). A later take may carry a
+   *  bucket or a run again: the store adds them up. */
+  take(): { buckets: number[]; members: Float64Array[]; runs: number[] } {
     const buckets: number[] = [];
-    const members: number[] = [];
-    const levels = [OV_UNTIMED, ...OV_LEVELS];
-    this.maps.forEach((m, i) => {
-      for (const [bucket, e] of m) {
-        buckets.push(levels[i], bucket, ...e.v);
-        e.members.forEach((s, t) => {
-          for (const x of s) members.push(levels[i], bucket, t, x);
-        });
+    const members: Float64Array[] = [];
+    const emit = (level: number, bucket: number, e: Entry) => {
+      buckets.push(level, bucket, ...e.v);
+      members.push(encodeMembers(e.members));
+    };
+    if (this.untimed) emit(OV_UNTIMED, 0, this.untimed);
+    OV_LEVELS.forEach((level, l) => {
+      const m = l === 0 ? this.fine : new Map<number, Entry>();
+      if (l > 0) {
+        for (const [key, f] of this.fine) {
+          const up = Math.floor(key * UP[l]);
+          const c = m.get(up);
+          if (!c) {
+            m.set(up, { v: Float64Array.from(f.v), members: f.members.map((s) => new Set(s)) });
+            continue;
+          }
+          if (f.v[0] < c.v[0]) c.v[0] = f.v[0];
+          if (f.v[1] > c.v[1]) c.v[1] = f.v[1];
+          for (let i = 2; i < c.v.length; i++) c.v[i] += f.v[i];
+          f.members.forEach((s, t) => {
+            for (const x of s) c.members[t].add(x);
+          });
+        }
       }
-      m.clear();
+      for (const [bucket, e] of m) emit(level, bucket, e);
     });
-    this.lastKeys.fill(NaN);
-    this.lastEntries = [];
+    this.fine = new Map();
+    this.untimed = undefined;
+    this.lastKey = NaN;
+    this.last = undefined;
+    this.lastProc = NaN;
     // Runs still open go too: the store widens a run it has (same tid and first_num).
     const runs = this.closedRuns;
     this.closedRuns = [];
