@@ -221,10 +221,27 @@ export class FileSource implements CaptureSource {
     let failure: string | undefined;
     try {
       for (let loop = 0; loop < (this.opts.loops ?? 1) && !this.stopped; loop++) {
+        // Event blocks lie one after another in the reader's chunk: each run of them is copied
+        // once (a copy per block cost more than the rest of the replay).
+        let runBuf: Uint8Array | undefined;
+        let runStart = 0;
+        let runEnd = 0;
+        const closeRun = () => {
+          if (runBuf && runEnd > runStart) batch.push(Buffer.from(runBuf.subarray(runStart, runEnd)));
+          runBuf = undefined;
+        };
         const handler = {
           rawBlock: (buf: Uint8Array, start: number, total: number) => {
-            if (!EVENT_BLOCK_LAYOUT.has(new DataView(buf.buffer, buf.byteOffset + start, 4).getUint32(0, true))) return;
-            batch.push(Buffer.from(buf.subarray(start, start + total)));
+            if (!EVENT_BLOCK_LAYOUT.has(new DataView(buf.buffer, buf.byteOffset + start, 4).getUint32(0, true))) {
+              closeRun();
+              return;
+            }
+            if (buf !== runBuf || start !== runEnd) {
+              closeRun();
+              runBuf = buf;
+              runStart = start;
+            }
+            runEnd = start + total;
             events++;
             batchEvents++;
           },
@@ -233,6 +250,7 @@ export class FileSource implements CaptureSource {
         const { error } = await readCaptureFile(this.path, handler, {
           chunkSize: 64 * 1024,
           afterChunk: async () => {
+            closeRun();
             if (this.stopped) throw new StopReplay();
             // At most ~50 ms of events per batch at the rate.
             if (batchEvents >= Math.min(4096, Math.max(1, rate / 20))) await flush();
@@ -241,6 +259,7 @@ export class FileSource implements CaptureSource {
           if (e instanceof StopReplay) return { reader: undefined as unknown as ScapReader, error: undefined };
           throw e;
         });
+        closeRun();
         if (error) failure = `${this.path}: ${error.message}`;
       }
       await flush();
