@@ -12,6 +12,7 @@ import { benchCapture } from "./bench-server";
 import { join } from "node:path";
 import { openStore } from "../server/api/store";
 import { overview } from "../server/api/overview";
+import { OVERVIEW_TILES } from "../server/core/analyses/overview-tiles";
 import { openDb } from "../db/open-db";
 
 const args = process.argv.slice(2);
@@ -52,12 +53,12 @@ for (let r = 0; r < rounds; r++) {
 }
 db.close();
 await store.close();
-const fields = "*%evt.rawtime %evt.type %evt.dir %fd.type %evt.rawres %evt.latency %proc.name %thread.tid";
+const fields = "*%evt.rawtime %evt.type %evt.dir %fd.type %evt.rawres %evt.latency %proc.name %thread.tid %container.id";
 const sysdig = [sysdigMs(`sysdig -r '${big}' -p "${fields}" > /dev/null`)];
 if (!smoke) sysdig.push(sysdigMs(`sysdig -r '${big}' -p "${fields}" > /dev/null`));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`capture: ${capture.events.toLocaleString("en-US")} events (${big}); sysdig: one pass printing ${fields}`);
-console.log(`${"overview (14 tiles, 60 steps)".padEnd(44)} ${"casefile".padStart(11)} ${"sysdig".padStart(10)}   ratio`);
+console.log(`${`overview (${OVERVIEW_TILES.length} tiles, 60 steps)`.padEnd(44)} ${"casefile".padStart(11)} ${"sysdig".padStart(10)}   ratio`);
 const rows: [string, number[]][] = [
   ["whole capture (ingest's sums; target 150 ms)", whole],
   ["middle third (ingest's sums)", ranged],

@@ -12,6 +12,7 @@ import { basename, join } from "node:path";
 import { openStore } from "./store";
 import { openDb, type Db } from "../../db/open-db";
 import { overview, overviewFromSums } from "./overview";
+import { makeBigCapture } from "../../bench/big-capture";
 import { isDistinctMeasure, OVERVIEW_TILES, tileFilter, withinFilter, type OverviewTile } from "../core/analyses/overview-tiles";
 import { fixtureCaptures, outputLines, runSysdig } from "../testing/oracle";
 
@@ -207,6 +208,36 @@ test("a capture ingested before the overview's sums is counted by the scan, its 
           assert.match(old.tiles[i].unanswered ?? "", /ingest it again/);
         } else assert.deepEqual(old.tiles[i], withSums.tiles[i], tile.key);
       }
+    } finally {
+      db.close();
+    }
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("sums built over many ingest batches (buckets met again in a later batch are added up) equal the scan", { timeout: 600_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "casefile-overview-"));
+  const store = openStore(dir, { queries: { workers: 0 } });
+  try {
+    // ~60k events: four batches of the ingest (16,384 events each), curl_google's events again
+    // and again at later times, so buckets and members of one batch come back in the next.
+    const big = join(dir, "big.scap");
+    await makeBigCapture(fixtureCaptures().find((f) => f.endsWith("/curl_google.scap"))!, big, 60_000);
+    const id = await store.ingestFile(big, "big.scap");
+    const db = capDb(dir, id);
+    try {
+      for (const buckets of [BUCKETS, 997]) {
+        const fast = overviewFromSums(db, buckets, "");
+        assert.ok(fast);
+        assert.ok(fast.tiles[0].total > 2 * 16_384, `${fast.tiles[0].total} events shown`);
+        assert.deepEqual(fast, overview(db, buckets, "", { scan: true }), `${buckets} buckets`);
+      }
+      const o = overview(db, BUCKETS, "");
+      const start = BigInt(o.startTs), width = BigInt(o.binNs) * BigInt(BUCKETS);
+      const range = `evt.rawtime>=${start + width / 3n + 12_345n} and evt.rawtime<${start + (width * 2n) / 3n}`;
+      assert.deepEqual(overviewFromSums(db, BUCKETS, range), overview(db, BUCKETS, range, { scan: true }), range);
     } finally {
       db.close();
     }

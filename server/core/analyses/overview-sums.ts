@@ -222,8 +222,6 @@ for (let type = 0; type < 1024; type++) {
 }
 // 2^-level of the finest level: exact, and a multiplication instead of a division per event.
 const INV0 = 2 ** -OV_LEVELS[0];
-/** From the finest level's buckets to each coarser level's: bucket >> (level - finest). */
-const UP = OV_LEVELS.map((l) => 2 ** -(l - OV_LEVELS[0]));
 
 /** A bucket's members as stored: per distinct tile, how many, then those. */
 export function encodeMembers(sets: readonly Set<number>[]): Float64Array {
@@ -354,14 +352,19 @@ export class OverviewSums {
       members.push(encodeMembers(e.members));
     };
     if (this.untimed) emit(OV_UNTIMED, 0, this.untimed);
+    // Each level from the one below, once that one is written out: its entries (values copied
+    // out, members encoded) become the coarser level's, no copy.
+    let m = this.fine;
     OV_LEVELS.forEach((level, l) => {
-      const m = l === 0 ? this.fine : new Map<number, Entry>();
       if (l > 0) {
-        for (const [key, f] of this.fine) {
-          const up = Math.floor(key * UP[l]);
+        const below = m;
+        m = new Map<number, Entry>();
+        const shift = 2 ** -(level - OV_LEVELS[l - 1]);
+        for (const [key, f] of below) {
+          const up = Math.floor(key * shift);
           const c = m.get(up);
           if (!c) {
-            m.set(up, { v: Float64Array.from(f.v), members: f.members.map((s) => new Set(s)) });
+            m.set(up, f);
             continue;
           }
           if (f.v[0] < c.v[0]) c.v[0] = f.v[0];
