@@ -115,6 +115,12 @@ for (const k of ["seconds", "cpu"] as const) {
   }
 }
 console.log("\nratio = our seconds / tshark's seconds (under 1: faster); target >= 500,000 packets/s for reader + decode and ingest");
+// The ingest's history on this file (1 M packets), to read this run's figures against: before
+// the writer thread and numeric rows (packets-002.sql) and after, one right after the other on
+// the same shared 2-core machine (load average ~7 from other work: wall times wander 2x).
+console.log("\ningest into SQLite, 1 M packets, earlier runs (same machine, back to back, load ~7):");
+console.log("  before da19ea8 (27 bound values per packet, one thread): 66.2 s wall, 17.7 s CPU (15k packets/s; 48.8 s on a quieter day)");
+console.log("  da19ea8 + (rows of float64s, interned texts, writer thread): 24.6 s wall, 13.6 s CPU (41k packets/s; 16.9 s on a quieter minute)");
 if (smoke && wrong) {
   console.error("bench smoke: a tool read the wrong number of packets");
   process.exit(1);

@@ -6,7 +6,7 @@
 // thread (packet-writer.ts) that inserts each as one BLOB. The layers of a packet are never
 // kept: a row is what the list, the filters and the views need.
 
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDb, type Db } from "../../db/open-db";
@@ -54,8 +54,9 @@ export async function ingestPacketCapture(
   opts: { worker?: boolean } = {},
 ): Promise<PacketIngestResult> {
   // The rows go to SQLite in a worker thread (packet-writer-worker.ts) while this one reads and
-  // decodes; inline when asked (tests) or when the worker's module is missing.
-  const useWorker = (opts.worker ?? true) && existsSync(PACKET_WORKER_FILE);
+  // decodes; inline for a small file (starting the thread costs more than it saves: tens of ms,
+  // seconds on a loaded machine from the sources), when asked (tests) or without the worker's module.
+  const useWorker = (opts.worker ?? statSync(file).size >= WORKER_MIN_BYTES) && existsSync(PACKET_WORKER_FILE);
   const sink: PacketSink = useWorker
     ? (workerSink(dbPath, PACKET_WORKER_FILE) as unknown as PacketSink)
     : inlinePacketSink(dbPath);
@@ -92,6 +93,9 @@ interface PacketSink {
   finish(meta: Record<string, string>): Promise<void>;
 }
 
+/** Files from this size on are written by the worker thread (~40k packets of 128 bytes). */
+const WORKER_MIN_BYTES = 4 << 20;
+
 const PACKET_WORKER_FILE = join(dirname(fileURLToPath(import.meta.url)), "packet-writer-worker.mjs");
 
 function inlinePacketSink(dbPath: string): PacketSink {
@@ -108,8 +112,9 @@ function inlinePacketSink(dbPath: string): PacketSink {
   };
 }
 
-/** Packets per batch handed to the writer (8192 × 26 float64s: 1.7 MB). */
-const BATCH_ROWS = 8192;
+/** Packets per batch handed to the writer (2048 × 26 float64s: 426 kB). Larger batches kept
+ *  their Info texts alive past the young generation's collections (copied, then promoted). */
+const BATCH_ROWS = 2048;
 
 async function ingestInto(
   sink: PacketSink, file: string, decode: PacketDecoder,

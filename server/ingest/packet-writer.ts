@@ -7,8 +7,15 @@
 // four of them strings, was most of the ingest's time), the strings first seen in the batch,
 // the Info texts as one JSON array and the findings.
 
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { openDb, type Db } from "../../db/open-db";
-import { F64ROWS_PATH } from "./sqlite-batch-writer";
+
+/** db/f64rows.c as sqlite-batch-writer.ts finds it (not imported from there: the worker thread
+ *  would load the event ingest's modules too). */
+const HERE = dirname(fileURLToPath(import.meta.url));
+const F64ROWS_PATH = [join(HERE, "f64rows.so"), join(HERE, "../../dist/f64rows.so")].find((p) => existsSync(p));
 
 /** packet_rows' columns, in the order a batch's rows hold them. */
 export const PACKET_COLS = [
@@ -83,8 +90,8 @@ export class PacketBatchWriter {
     db.pragma("synchronous = OFF");
     db.pragma("cache_size = -32768");
     db.pragma("locking_mode = EXCLUSIVE");
-    // Kept up while inserting it would cost more than made once after the last row.
-    db.exec("DROP INDEX IF EXISTS packet_rows_flow");
+    // Kept up while inserting they would cost more than made once after the last row.
+    db.exec("DROP INDEX IF EXISTS packet_rows_flow; DROP INDEX IF EXISTS findings_kind");
     return db;
   }
 
@@ -126,7 +133,7 @@ export class PacketBatchWriter {
   /** Commits the rows and closes; the ingest writes its summaries (conversations, meta) after. */
   finish(): void {
     this.db.exec("COMMIT");
-    this.db.exec("CREATE INDEX packet_rows_flow ON packet_rows (flow, num)");
+    this.db.exec("CREATE INDEX packet_rows_flow ON packet_rows (flow, num); CREATE INDEX findings_kind ON findings (kind, num)");
     this.db.pragma("locking_mode = NORMAL");
     this.db.pragma("journal_mode = WAL");
     this.db.close();

@@ -118,23 +118,50 @@ function endpoint(addr: string, port: number | undefined): string {
   return port === undefined ? addr : `${addr}\u0000${port}`;
 }
 
+/** Past this many distinct addresses the numeric keys below would lose exactness (2^28: a
+ *  capture would need over a hundred million packets to get there). */
+const MAX_ADDRESSES = 2 ** 28;
+
 export class PacketAnalysis {
-  private readonly byKey = new Map<string, ConvState>();
+  /** Conversations by their two endpoints as numbers (an address's id × 65537 + its port, or
+   *  + 65536 without one), the lower one first: a 5-tuple key built as a string for every
+   *  packet (two address texts, two ports) was a third of the ingest's main thread. Outer key:
+   *  the lower endpoint; inner: the other × 256 + the IP protocol. */
+  private readonly byKey = new Map<number, Map<number, ConvState>>();
+  private readonly addrIds = new Map<string, number>();
   private readonly convs: ConvState[] = [];
+  private keyForward = true;
 
   /** The conversations so far, in order of their first packet. */
   conversations(): Conversation[] {
     return this.convs.map((c) => c.conv);
   }
 
-  private key(proto: number, src: string, sport: number | undefined, dst: string, dport: number | undefined): { key: string; forward: boolean } {
-    const a = endpoint(src, sport), b = endpoint(dst, dport);
-    return a <= b ? { key: `${proto}\u0001${a}\u0001${b}`, forward: true } : { key: `${proto}\u0001${b}\u0001${a}`, forward: false };
+  private endpointId(addr: string, port: number | undefined): number {
+    let id = this.addrIds.get(addr);
+    if (id === undefined) {
+      id = this.addrIds.size;
+      if (id >= MAX_ADDRESSES) throw new Error(`more than ${MAX_ADDRESSES} distinct addresses`);
+      this.addrIds.set(addr, id);
+    }
+    return id * 65537 + (port ?? 65536);
+  }
+
+  /** The map of conversations for a 5-tuple and the key in it; sets keyForward (whether the
+   *  source is the lower endpoint). */
+  private slot(proto: number, src: string, sport: number | undefined, dst: string, dport: number | undefined): { map: Map<number, ConvState>; key: number } {
+    const a = this.endpointId(src, sport), b = this.endpointId(dst, dport);
+    this.keyForward = a <= b;
+    const lo = a <= b ? a : b, hi = a <= b ? b : a;
+    let map = this.byKey.get(lo);
+    if (map === undefined) this.byKey.set(lo, (map = new Map()));
+    return { map, key: hi * 256 + proto };
   }
 
   /** The conversation of a 5-tuple as it stands (for an ICMP error's quoted packet). */
   private lookup(proto: number, src: string, sport: number | undefined, dst: string, dport: number | undefined): ConvState | undefined {
-    return this.byKey.get(this.key(proto, src, sport, dst, dport).key);
+    const { map, key } = this.slot(proto, src, sport, dst, dport);
+    return map.get(key);
   }
 
   /** Whether the packet goes from endpoint a to b (a conversation of an endpoint with itself:
@@ -169,8 +196,9 @@ export class PacketAnalysis {
   private track(p: PacketRow, findings: Finding[]): number {
     const proto = p.ipProto!;
     const ports = proto === TCP || proto === UDP;
-    const { key, forward } = this.key(proto, p.src, ports ? p.sport : undefined, p.dst, ports ? p.dport : undefined);
-    let st = this.byKey.get(key);
+    const { map, key } = this.slot(proto, p.src, ports ? p.sport : undefined, p.dst, ports ? p.dport : undefined);
+    const forward = this.keyForward;
+    let st = map.get(key);
     const flags = p.tcpFlags ?? 0;
     const isTcp = proto === TCP && p.tcpFlags !== undefined && p.tcpSeq !== undefined;
     // Port reuse, as Wireshark 4.0 tells it: a SYN whose sequence number is not the one its
@@ -187,7 +215,7 @@ export class PacketAnalysis {
         packetsAB: 0, bytesAB: 0, packetsBA: 0, bytesBA: 0, retransmissions: 0,
       };
       st = { conv };
-      this.byKey.set(key, st);
+      map.set(key, st);
       this.convs.push(st);
     }
     const c = st.conv;
