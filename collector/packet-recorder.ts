@@ -38,13 +38,18 @@ export interface PacketTotals {
   failure?: string;
 }
 
+/** The kernel ring tcpdump asks for, in KiB. libpcap's default (2 MiB) holds only ~30 packets of
+ *  lo's 64 KiB MTU: a burst of loopback traffic from anything else on the host made tcpdump
+ *  report kernel drops here. */
+const RING_KIB = 16384;
+
 /** tcpdump's arguments for the options (exported for the tests and the docs). */
 export function tcpdumpArgs(o: Pick<PacketRecorderOptions, "iface" | "filter" | "exclude" | "snaplen">): string[] {
   const parts: string[] = [];
   if (o.filter && o.filter.trim()) parts.push(`(${o.filter.trim()})`);
   for (const x of o.exclude ?? []) parts.push(`not (host ${x.host} and tcp port ${x.port})`);
   return [
-    "-i", o.iface || "any", "-U", "--immediate-mode", "-n", "--nano", "-s", String(o.snaplen ?? 0), "-Z", "root", "-w", "-",
+    "-i", o.iface || "any", "-B", String(RING_KIB), "-U", "--immediate-mode", "-n", "--nano", "-s", String(o.snaplen ?? 0), "-Z", "root", "-w", "-",
     ...(parts.length ? [parts.join(" and ")] : []),
   ];
 }
