@@ -6,13 +6,14 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { openStore } from "./store";
 import { openDb, type Db } from "../../db/open-db";
 import { overview, overviewFromSums } from "./overview";
 import { makeBigCapture } from "../../bench/big-capture";
+import { LiveIngest } from "../ingest/live-ingest";
 import { isDistinctMeasure, OVERVIEW_TILES, tileFilter, withinFilter, type OverviewTile } from "../core/analyses/overview-tiles";
 import { fixtureCaptures, outputLines, runSysdig } from "../testing/oracle";
 
@@ -243,6 +244,44 @@ test("sums built over many ingest batches (buckets met again in a later batch ar
     }
   } finally {
     await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a live capture's sums, committed with its events, answer as the scan at each commit and at the end", { timeout: 600_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "casefile-overview-"));
+  try {
+    const big = join(dir, "big.scap");
+    await makeBigCapture(fixtureCaptures().find((f) => f.endsWith("/curl_google.scap"))!, big, 60_000);
+    const bytes = readFileSync(big);
+    const dbPath = join(dir, "live.db");
+    const live = new LiveIngest(dbPath);
+    const compare = (where: string) => {
+      const db = openDb(dbPath, "capture", { readonly: true });
+      try {
+        const fast = overviewFromSums(db, BUCKETS, "");
+        assert.ok(fast, `${where}: answered from the sums`);
+        assert.ok(fast.tiles[0].total > 0, where);
+        assert.deepEqual(fast, overview(db, BUCKETS, "", { scan: true }), where);
+        return fast.tiles[0].total;
+      } finally {
+        db.close();
+      }
+    };
+    // Fed in pieces of 64 KiB, committed twice on the way: a bucket is met again after a commit.
+    const seen: number[] = [];
+    for (let o = 0, n = 0; o < bytes.length; o += 65_536, n++) {
+      live.push(bytes.subarray(o, o + 65_536));
+      if (n === 10 || n === 25) {
+        await live.commit();
+        seen.push(compare(`after ${o + 65_536} bytes`));
+      }
+    }
+    const result = await live.finish();
+    assert.equal(result.error, undefined);
+    seen.push(compare("finished"));
+    assert.ok(seen[0] < seen[1] && seen[1] < seen[2], `events counted as they came: ${seen.join(", ")}`);
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
