@@ -213,7 +213,7 @@ export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs
           filter={shownFilter}
           onOpen={(tile) => go({
             view: tile.open.view,
-            filter: withinFilter(filter, tileFilter(tile)),
+            filter: withinFilter(filter, tile.open.filter ?? tileFilter(tile)),
             chisel: tile.open.chisel ?? current.chisel,
             arg: tile.open.arg ?? "",
             from: 0,

@@ -58,7 +58,7 @@ export function OverviewView({ captureId, filter, onOpen, onFilterStatus }: Prop
           if (!t) return null;
           // A tile this capture cannot answer (ingested before it existed) says so, not 0.
           const shown = t.unanswered ? "—" : tile.measure === "bytes" ? bytes(t.total) : count(t.total);
-          const f = withinFilter(filter, tileFilter(tile));
+          const f = withinFilter(filter, tile.open.filter ?? tileFilter(tile));
           return (
             <button
               key={tile.key}
@@ -77,7 +77,7 @@ export function OverviewView({ captureId, filter, onOpen, onFilterStatus }: Prop
               ) : (
                 <Sparkline series={t.series} />
               )}
-              <code className="tile-filter">{tileFilter(tile) || "all events"}</code>
+              <code className="tile-filter">{tile.open.filter ?? (tileFilter(tile) || "all events")}</code>
             </button>
           );
         })}

@@ -21,6 +21,8 @@ export type TileMeasure =
 /** The view a click on the tile opens (components/ui/view-url.ts keys). */
 export interface TileTarget {
   view: "events" | "chisel";
+  /** The filter the click applies when it is not the tile's (containers: the events in one). */
+  filter?: string;
   chisel?: string;
   arg?: string;
 }
@@ -53,7 +55,7 @@ export const SLOW_FILE_NS = 1_000_000;
 export const OVERVIEW_TILES: readonly OverviewTile[] = [
   { key: "events", label: "events", title: "every event sysdig prints", filter: "", measure: "count", open: { view: "events" } },
   { key: "processes", label: "processes", title: "different process names (proc.name)", filter: "", measure: "processes", open: { view: "chisel", chisel: "topprocs_cpu" } },
-  { key: "containers", label: "containers", title: "different containers (container.id other than host) the events' threads ran in", filter: "", measure: "containers", open: { view: "events" } },
+  { key: "containers", label: "containers", title: "different containers (container.id other than host) the events' threads ran in", filter: "", measure: "containers", open: { view: "events", filter: "container.id!=host" } },
   { key: "threads", label: "threads", title: "different thread ids (thread.tid)", filter: "", measure: "threads", open: { view: "chisel", chisel: "topprocs_cpu" } },
   { key: "syscalls", label: "system calls", title: "exit events: calls that returned", filter: "evt.dir=<", measure: "count", open: { view: "chisel", chisel: "topscalls" } },
   { key: "errors", label: "errors", title: "calls that failed (evt.failed=true)", filter: "evt.failed=true", measure: "count", open: { view: "events" } },
