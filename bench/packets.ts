@@ -116,11 +116,13 @@ for (const k of ["seconds", "cpu"] as const) {
 }
 console.log("\nratio = our seconds / tshark's seconds (under 1: faster); target >= 500,000 packets/s for reader + decode and ingest");
 // The ingest's history on this file (1 M packets), to read this run's figures against: before
-// the writer thread and numeric rows (packets-002.sql) and after, one right after the other on
-// the same shared 2-core machine (load average ~7 from other work: wall times wander 2x).
-console.log("\ningest into SQLite, 1 M packets, earlier runs (same machine, back to back, load ~7):");
-console.log("  before da19ea8 (27 bound values per packet, one thread): 66.2 s wall, 17.7 s CPU (15k packets/s; 48.8 s on a quieter day)");
-console.log("  da19ea8 + (rows of float64s, interned texts, writer thread): 24.6 s wall, 13.6 s CPU (41k packets/s; 16.9 s on a quieter minute)");
+// the writer thread and numeric rows (packets-002.sql) and after, each pair run back to back on
+// the same shared 2-core machine (its load from other work moves wall times by 2x and more).
+console.log("\ningest into SQLite, 1 M packets, earlier runs (back to back on this machine):");
+console.log("  idle (load < 1):  before da19ea8 11.5 s wall, 12.7 s CPU (87k packets/s)  ->  now 6.4 s wall, 9.8 s CPU (155k packets/s)");
+console.log("  loaded (load ~7): before da19ea8 66.2 s wall, 17.7 s CPU (15k packets/s)  ->  24.6 s wall, 13.6 s CPU (41k packets/s) at da19ea8");
+console.log("  before: 27 values bound per packet in the reading thread; now: rows of float64s with interned texts (f64rows),");
+console.log("  Info and findings as JSON arrays, written by a worker thread; the reading thread (decode, conversations, rows) is the slower one");
 if (smoke && wrong) {
   console.error("bench smoke: a tool read the wrong number of packets");
   process.exit(1);

@@ -14,7 +14,7 @@ export interface PacketPlace {
 
 /** Packets as batches of rows for the writer (packet-writer.ts): PACKET_COLS float64s each, the
  *  texts of Protocol, Source, Destination and malformed interned (a capture has few distinct
- *  ones), the Info texts and findings as JSON arrays. */
+ *  ones), the Info texts and findings as they are (the writer makes JSON of them). */
 export class PacketRowBuilder {
   private readonly ids = new Map<string, number>();
   private strings: [number, string][] = [];
@@ -84,8 +84,7 @@ export class PacketRowBuilder {
   take(spare?: Float64Array): PacketBatch | undefined {
     if (this.count === 0 && this.findings.length === 0 && this.strings.length === 0) return undefined;
     const b: PacketBatch = {
-      rows: this.rows, count: this.count, strings: this.strings, infos: JSON.stringify(this.infos),
-      findings: JSON.stringify(this.findings), chunks: [],
+      rows: this.rows, count: this.count, strings: this.strings, infos: this.infos, findings: this.findings, chunks: [],
     };
     this.rows = spare ?? new Float64Array(this.capacity * NCOLS);
     this.count = 0;

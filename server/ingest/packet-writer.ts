@@ -36,11 +36,13 @@ export interface PacketBatch {
   count: number;
   /** pstrings first used in this batch: id, text. */
   strings: [number, string][];
-  /** The batch's Info texts in row order, as a JSON array (one value bound for all). */
-  infos: string;
-  /** The batch's findings (FindingTuple), as a JSON array: a file may have one for most
-   *  packets (lost segments of a capture that missed some), too many to bind one by one. */
-  findings: string;
+  /** The batch's Info texts in row order: bound as one JSON array, made here (in the writer
+   *  thread, which has time to spare: the reading thread is the slower one, and copying the
+   *  array to this thread costs it a third of stringifying it). */
+  infos: string[];
+  /** The batch's findings, likewise as one JSON array: a file may have one for most packets
+   *  (lost segments of a capture that missed some), too many to bind one by one. */
+  findings: FindingTuple[];
   /** workerSink (ingest.ts) moves these buffers with the batch: none here. */
   chunks: never[];
 }
@@ -114,9 +116,9 @@ export class PacketBatchWriter {
     if (b.count > 0) {
       if (this.insertBlob) this.insertBlob.run(Buffer.from(rows.buffer, rows.byteOffset, b.count * NCOLS * 8));
       else this.bindRows(rows, b.count);
-      this.insertInfos.run(rows[0], b.infos);
+      this.insertInfos.run(rows[0], JSON.stringify(b.infos));
     }
-    if (b.findings !== "[]") this.insertFindings.run(b.findings);
+    if (b.findings.length) this.insertFindings.run(JSON.stringify(b.findings));
   }
 
   private bindRows(rows: Float64Array, count: number): void {
