@@ -141,7 +141,10 @@ test("a loader whose reader stopped reading still stops when told, within second
   loader.stderr!.on("data", (s: string) => (err += s));
   loader.stdout!.pause(); // never read: the pipe fills and the loader's writes block
   while (!/"ready":true/.test(err)) await new Promise((r) => setTimeout(r, 20));
-  await new Promise((r) => setTimeout(r, 1500));
+  // A quiet host may not fill the pipe by itself: make a few hundred thousand syscalls.
+  const busy = spawn("dd", ["if=/dev/zero", "of=/dev/null", "bs=1", "count=300000"], { stdio: "ignore" });
+  await once(busy, "close");
+  await new Promise((r) => setTimeout(r, 500));
   const t0 = Date.now();
   loader.kill("SIGTERM");
   const [code] = await once(loader, "close");
