@@ -13,7 +13,7 @@ import { useCallback, useEffect, useMemo, useState, type FormEvent } from "react
 import { pathOf, sandwich, treeFromJson, type FlameTree } from "../../server/core/analyses/flame-tree";
 import type { CaptureSummary, FlameAnswer } from "../../server/api/store-types";
 import type { FilterStatus } from "../events-table/events-table";
-import { ApiRequestError, errorText, fetchCaptures } from "../ui/api";
+import { apiCall, fetchCaptures } from "../ui/api";
 import { Failure } from "../ui/failure";
 import { count, durationNs } from "../ui/format";
 import { useAnalysis } from "../ui/use-analysis";
@@ -37,17 +37,7 @@ interface Props {
 }
 
 async function fetchFlame(id: string, q: URLSearchParams, signal: AbortSignal): Promise<FlameAnswer> {
-  const res = await fetch(`/api/captures/${encodeURIComponent(id)}/flame?${q}`, { credentials: "same-origin", cache: "no-store", signal });
-  if (!res.ok) {
-    let where: string | undefined;
-    try {
-      where = ((await res.clone().json()) as { where?: string }).where;
-    } catch {
-      // No JSON body: the status line says it.
-    }
-    throw new ApiRequestError(await errorText(res), res.status, where);
-  }
-  return (await res.json()) as FlameAnswer;
+  return apiCall<FlameAnswer>(`/api/captures/${encodeURIComponent(id)}/flame?${q}`, { signal });
 }
 
 /** The view's state, read from the URL (Next keeps useSearchParams in step with replaceState). */

@@ -2,7 +2,7 @@
 // share link's cookie) travels in an HttpOnly cookie the page never handles.
 
 import type { Investigation, InvestigationSummary, Pin } from "../../server/api/investigations";
-import { ApiRequestError } from "../ui/api";
+import { apiCall } from "../ui/api";
 
 export type { Investigation, InvestigationSummary, Pin };
 
@@ -17,27 +17,7 @@ export interface ListedLink extends CreatedLink {
   createdAt: string;
 }
 
-async function call<T>(url: string, method = "GET", body?: unknown): Promise<T> {
-  const res = await fetch(url, {
-    method,
-    credentials: "same-origin",
-    cache: "no-store",
-    headers: body === undefined ? undefined : { "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) {
-    let error = `the server answered ${res.status} ${res.statusText}`;
-    let where: string | undefined;
-    try {
-      const b = (await res.json()) as { error?: string; where?: string };
-      if (b.error) ({ error, where } = { error: b.error, where: b.where });
-    } catch {
-      // The status line will do.
-    }
-    throw new ApiRequestError(error, res.status, where);
-  }
-  return (await res.json()) as T;
-}
+const call = <T>(url: string, method = "GET", json?: unknown) => apiCall<T>(url, { method, json });
 
 const invUrl = (id: string) => `/api/investigations/${encodeURIComponent(id)}`;
 

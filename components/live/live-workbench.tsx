@@ -9,6 +9,7 @@ import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { EventRow } from "../../server/api/store-types";
 import type { HostProcess } from "../../collector/proc-snapshot";
+import { apiCall } from "../ui/api";
 import { count, timeOfDayUtc } from "../ui/format";
 import styles from "./live.module.css";
 import { ProfileButton } from "./profile-button";
@@ -50,13 +51,6 @@ interface Counters {
 /** Rows kept on screen: the table shows the newest; the capture keeps them all. */
 const KEEP_ROWS = 400;
 
-async function api<T>(url: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(url, { ...init, credentials: "same-origin", cache: "no-store", headers: { "Content-Type": "application/json", ...init.headers } });
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error((body as { error?: string }).error ?? `the server answered ${res.status}`);
-  return body as T;
-}
-
 export function LiveWorkbench() {
   const [hosts, setHosts] = useState<HostInfo[]>();
   const [hint, setHint] = useState<{ collectorCommand: string; serverStartsCollector: boolean }>();
@@ -84,7 +78,7 @@ export function LiveWorkbench() {
 
   const loadHosts = useCallback(async () => {
     try {
-      const h = await api<{ hosts: HostInfo[]; collectorCommand: string; serverStartsCollector: boolean }>("/api/live/hosts");
+      const h = await apiCall<{ hosts: HostInfo[]; collectorCommand: string; serverStartsCollector: boolean }>("/api/live/hosts");
       setHosts(h.hosts);
       setHint({ collectorCommand: h.collectorCommand, serverStartsCollector: h.serverStartsCollector });
       setHost((cur) => (cur && h.hosts.some((x) => x.host === cur) ? cur : h.hosts[0]?.host));
@@ -95,7 +89,7 @@ export function LiveWorkbench() {
 
   const loadSessions = useCallback(async () => {
     try {
-      setSessions((await api<{ sessions: SessionInfo[] }>("/api/live/sessions")).sessions);
+      setSessions((await apiCall<{ sessions: SessionInfo[] }>("/api/live/sessions")).sessions);
     } catch {
       // The hosts' problem line says enough when the server is away.
     }
@@ -176,7 +170,7 @@ export function LiveWorkbench() {
     setProblem(undefined);
     try {
       const packets = withPackets ? { packets: true, iface: iface.trim() || "any", packetFilter: packetFilter.trim() || undefined } : {};
-      const r = await api<{ id: string }>("/api/live/sessions", { method: "POST", body: JSON.stringify({ host, ...what, ...packets }) });
+      const r = await apiCall<{ id: string }>("/api/live/sessions", { method: "POST", json: { host, ...what, ...packets } });
       watch(r.id);
       void loadSessions();
     } catch (e) {
@@ -190,7 +184,7 @@ export function LiveWorkbench() {
     if (!current) return;
     setBusy(true);
     try {
-      const s = await api<SessionInfo>(`/api/live/sessions/${current}/stop`, { method: "POST" });
+      const s = await apiCall<SessionInfo>(`/api/live/sessions/${current}/stop`, { method: "POST" });
       setEnded((e) => e ?? { status: s.status, events: s.stored, error: s.error });
       void loadSessions();
     } catch (e) {

@@ -7,6 +7,7 @@
 
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { apiCall } from "../ui/api";
 import { count } from "../ui/format";
 
 interface Section {
@@ -45,13 +46,7 @@ export function ProfileButton({ host, pid, captureId }: { host: string; pid?: nu
     setResult(undefined);
     setRunning({ until: Date.now() + seconds * 1000 });
     try {
-      const res = await fetch(`/api/live/hosts/${encodeURIComponent(host)}/profile`, {
-        method: "POST", credentials: "same-origin", cache: "no-store", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ seconds, pid, captureId }),
-      });
-      const body = (await res.json().catch(() => ({}))) as Result & { error?: string };
-      if (!res.ok) throw new Error(body.error ?? `the server answered ${res.status}`);
-      setResult(body);
+      setResult(await apiCall<Result>(`/api/live/hosts/${encodeURIComponent(host)}/profile`, { method: "POST", json: { seconds, pid, captureId } }));
     } catch (e) {
       setProblem(e instanceof Error ? e.message : String(e));
     } finally {

@@ -8,7 +8,7 @@
 import { useCallback } from "react";
 import type { FilterStatus } from "../events-table/events-table";
 import { isDistinctMeasure, OVERVIEW_TILES, tileFilter, withinFilter, type Overview, type OverviewTile } from "../../server/core/analyses/overview-tiles";
-import { ApiRequestError } from "../ui/api";
+import { apiCall } from "../ui/api";
 import { Failure } from "../ui/failure";
 import { bytes, count, durationNs } from "../ui/format";
 import { useAnalysis } from "../ui/use-analysis";
@@ -26,10 +26,7 @@ interface Props {
 async function fetchOverview(id: string, filter: string, signal: AbortSignal): Promise<Overview> {
   const q = new URLSearchParams({ buckets: String(BUCKETS) });
   if (filter) q.set("filter", filter);
-  const res = await fetch(`/api/captures/${encodeURIComponent(id)}/overview?${q}`, { signal, credentials: "same-origin", cache: "no-store" });
-  const body = (await res.json()) as Overview & { error?: string; where?: string };
-  if (!res.ok) throw new ApiRequestError(body.error ?? `the server answered ${res.status}`, res.status, body.where);
-  return body;
+  return apiCall<Overview>(`/api/captures/${encodeURIComponent(id)}/overview?${q}`, { signal });
 }
 
 export function OverviewView({ captureId, filter, onOpen, onFilterStatus }: Props) {

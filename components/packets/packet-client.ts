@@ -1,26 +1,13 @@
 // The browser's side of the packet API (server/api/packets-api.ts): same-origin fetches, the
 // token in the page's HttpOnly cookie.
 
-import { ApiRequestError } from "../ui/api";
+import { apiCall } from "../ui/api";
 import type { ConversationRow, FindingRow, PacketDetail, PacketsPage } from "../../server/api/packet-store";
 import type { EventsPage } from "../../server/api/store-types";
 
 export type { ConversationRow, FindingRow, PacketDetail, PacketsPage };
 
-async function call<T>(url: string, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(url, { credentials: "same-origin", cache: "no-store", signal });
-  if (!res.ok) {
-    let error = `the server answered ${res.status} ${res.statusText}`, where: string | undefined;
-    try {
-      const b = (await res.json()) as { error?: string; where?: string };
-      if (b.error) ({ error, where } = { error: b.error, where: b.where });
-    } catch {
-      // The status line will do.
-    }
-    throw new ApiRequestError(error, res.status, where);
-  }
-  return (await res.json()) as T;
-}
+const call = <T>(url: string, signal?: AbortSignal) => apiCall<T>(url, { signal });
 
 const url = (id: string, what: string, q: Record<string, string | number | undefined>) => {
   const p = new URLSearchParams();

@@ -8,7 +8,7 @@
 // for the visible window only, pre-aggregated, never the events themselves.
 
 import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent as ReactMouseEvent } from "react";
-import { fetchGaps, ApiRequestError, type GapRow } from "../ui/api";
+import { apiCall, fetchGaps, type GapRow } from "../ui/api";
 import type { TimelineAnswer } from "../../server/api/store-types";
 import { cssColor, useTheme } from "../ui/theme";
 import { useBoxWidth } from "../ui/use-width";
@@ -35,13 +35,6 @@ const AXIS_H = 20;
 const ROW_H = 18;
 const FEW_ROWS = 6;
 const MANY_ROWS = 40;
-
-async function getJson<T>(url: string, signal: AbortSignal): Promise<T> {
-  const res = await fetch(url, { credentials: "same-origin", cache: "no-store", signal });
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiRequestError((body as { error?: string }).error ?? `the server answered ${res.status}`, res.status, (body as { where?: string }).where);
-  return body as T;
-}
 
 export function Timeline({ captureId, filter, range: rangeProp, firstTs, lastTs, minGap, onRange, onPick }: Props) {
   // The page reads the range from its URL at every render (a new object each time): keep one
@@ -73,7 +66,7 @@ export function Timeline({ captureId, filter, range: rangeProp, firstTs, lastTs,
     const timer = setTimeout(() => {
       const q = new URLSearchParams({ from: String(view.from), to: String(view.to), bins: String(bins), by, rows: String(expanded ? MANY_ROWS : FEW_ROWS) });
       if (filter) q.set("filter", filter);
-      getJson<TimelineAnswer>(`/api/captures/${encodeURIComponent(captureId)}/timeline?${q}`, ctl.signal).then(
+      apiCall<TimelineAnswer>(`/api/captures/${encodeURIComponent(captureId)}/timeline?${q}`, { signal: ctl.signal }).then(
         (answer) => { setData({ key, answer }); setError(undefined); },
         (e: unknown) => { if (!ctl.signal.aborted) setError(e instanceof Error ? e.message : String(e)); },
       );
@@ -241,7 +234,7 @@ export function Timeline({ captureId, filter, range: rangeProp, firstTs, lastTs,
     const q = new URLSearchParams({ nearest: String(at) });
     if (filter) q.set("filter", filter);
     try {
-      const { event } = await getJson<{ event: { num: number } | null }>(`/api/captures/${encodeURIComponent(captureId)}/timeline?${q}`, new AbortController().signal);
+      const { event } = await apiCall<{ event: { num: number } | null }>(`/api/captures/${encodeURIComponent(captureId)}/timeline?${q}`);
       if (event) onPick(event.num);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));

@@ -21,21 +21,21 @@ export class ApiRequestError extends Error {
 
 
 export async function fetchCaptures(): Promise<CaptureSummary[]> {
-  return call<CaptureSummary[]>("/api/captures");
+  return apiCall<CaptureSummary[]>("/api/captures");
 }
 
 export async function deleteCapture(id: string): Promise<void> {
-  await call<object>(`/api/captures/${encodeURIComponent(id)}`, { method: "DELETE" });
+  await apiCall<object>(`/api/captures/${encodeURIComponent(id)}`, { method: "DELETE" });
 }
 
 export async function fetchEvents(id: string, from: number, limit: number, filter = "", signal?: AbortSignal): Promise<EventsPage> {
   const q = new URLSearchParams({ from: String(from), limit: String(limit) });
   if (filter) q.set("filter", filter);
-  return call(`/api/captures/${encodeURIComponent(id)}/events?${q}`, { signal });
+  return apiCall(`/api/captures/${encodeURIComponent(id)}/events?${q}`, { signal });
 }
 
 export async function fetchState(id: string, kind: StateKind, at: number, signal?: AbortSignal): Promise<StateAnswer> {
-  return call(`/api/captures/${encodeURIComponent(id)}/${kind}?at=${at}`, { signal });
+  return apiCall(`/api/captures/${encodeURIComponent(id)}/${kind}?at=${at}`, { signal });
 }
 
 export type { ActivityRow, ChiselAnswer, EventsPage, GapRow, SpectrogramAnswer, StateAnswer };
@@ -50,30 +50,35 @@ export async function fetchSpectrogram(id: string, filter: string, bins: number,
     q.set("from", range.from);
     q.set("to", range.to);
   }
-  return call(captureUrl(id, "spectrogram", q), { signal });
+  return apiCall(captureUrl(id, "spectrogram", q), { signal });
 }
 
 export async function fetchGaps(id: string, filter: string, min: string, signal?: AbortSignal): Promise<GapRow[]> {
   const q = new URLSearchParams({ min });
   if (filter) q.set("filter", filter);
-  return (await call<{ gaps: GapRow[] }>(captureUrl(id, "gaps", q), { signal })).gaps;
+  return (await apiCall<{ gaps: GapRow[] }>(captureUrl(id, "gaps", q), { signal })).gaps;
 }
 
 /** Events strictly between two evt.nums, counted (hidden procinfo events left out). */
 export async function fetchActivity(id: string, from: number, to: number, signal?: AbortSignal): Promise<ActivityRow[]> {
   const q = new URLSearchParams({ from: String(from), to: String(to) });
-  return (await call<{ rows: ActivityRow[] }>(captureUrl(id, "activity", q), { signal })).rows;
+  return (await apiCall<{ rows: ActivityRow[] }>(captureUrl(id, "activity", q), { signal })).rows;
 }
 
 export async function fetchChisel(id: string, name: string, arg: string, filter: string, signal?: AbortSignal): Promise<ChiselAnswer> {
   const q = new URLSearchParams();
   if (arg) q.set("arg", arg);
   if (filter) q.set("filter", filter);
-  return call(`/api/captures/${encodeURIComponent(id)}/chisels/${encodeURIComponent(name)}?${q}`, { signal });
+  return apiCall(`/api/captures/${encodeURIComponent(id)}/chisels/${encodeURIComponent(name)}?${q}`, { signal });
 }
 
-async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(url, { ...init, credentials: "same-origin", cache: "no-store" });
+/** One call of the API, same-origin and never cached; `json` is sent as the JSON body. A refusal
+ *  throws ApiRequestError with the server's message. Every client module calls through here. */
+export async function apiCall<T>(url: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
+  const { json, ...rest } = init;
+  const body = json === undefined ? rest.body : JSON.stringify(json);
+  const headers = json === undefined ? rest.headers : { "Content-Type": "application/json", ...rest.headers };
+  const res = await fetch(url, { ...rest, body, headers, credentials: "same-origin", cache: "no-store" });
   if (!res.ok) {
     const { error, where } = await errorBody(res);
     throw new ApiRequestError(error, res.status, where);
@@ -89,8 +94,4 @@ async function errorBody(res: Response): Promise<{ error: string; where?: string
     // Fall through to the status line.
   }
   return { error: `the server answered ${res.status} ${res.statusText}` };
-}
-
-export async function errorText(res: Response): Promise<string> {
-  return (await errorBody(res)).error;
 }
