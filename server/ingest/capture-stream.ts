@@ -3,8 +3,9 @@
 
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
-import { createGunzip, createInflateRaw } from "node:zlib";
+import { createInflateRaw } from "node:zlib";
 import { ScapError, ScapReader, type ScapHandler } from "../core/formats/scap/reader";
+import { fileChunks, type ChunkOptions } from "./file-chunks";
 
 export interface ReadOutcome {
   reader: ScapReader;
@@ -15,51 +16,17 @@ export interface ReadOutcome {
   stoppedAt?: number;
 }
 
-const GZIP_MAGIC = [0x1f, 0x8b];
-
-export async function readCaptureFile(
-  path: string,
-  handler: ScapHandler,
-  opts: {
-    chunkSize?: number;
-    onProgress?: (compressedBytes: number) => void;
-    /** Awaited after each chunk: lets a slower consumer hold the reading back, or stop it by
-     *  throwing (the error is passed on). */
-    afterChunk?: () => Promise<void>;
-    /** Read no further than this many inflated bytes (a small gzip can inflate to terabytes). */
-    maxInflatedBytes?: number;
-  } = {},
-): Promise<ReadOutcome> {
+export async function readCaptureFile(path: string, handler: ScapHandler, opts: ChunkOptions = {}): Promise<ReadOutcome> {
   const reader = new ScapReader(handler);
-  const first = await firstBytes(path);
-  const gz = first.length >= 2 && first[0] === GZIP_MAGIC[0] && first[1] === GZIP_MAGIC[1];
-  const input = createReadStream(path, { highWaterMark: opts.chunkSize ?? 1 << 20 });
-  const stream = gz ? input.pipe(createGunzip({ chunkSize: opts.chunkSize ?? 1 << 20 })) : input;
-  if (gz) input.on("error", (e) => stream.destroy(e));
-  let compressedBytes = 0;
-  input.on("data", (c) => {
-    compressedBytes += c.length;
-    opts.onProgress?.(compressedBytes);
-  });
-  let inflatedBytes = 0;
+  const src = await fileChunks(path, opts);
+  const gz = src.gzip;
   try {
-    const max = opts.maxInflatedBytes ?? Infinity;
-    for await (const chunk of stream) {
-      const c = chunk as Buffer;
-      if (inflatedBytes + c.length > max) {
-        // Up to the limit exactly, so what is kept does not depend on where chunks happen to end.
-        reader.push(c.subarray(0, max - inflatedBytes));
-        input.destroy();
-        return { reader, stoppedAt: max };
-      }
-      reader.push(c);
-      inflatedBytes += c.length;
-      if (opts.afterChunk) await opts.afterChunk();
-    }
+    for await (const c of src.chunks) reader.push(c);
+    if (src.stoppedAt !== undefined) return { reader, stoppedAt: src.stoppedAt };
     reader.end();
     return { reader };
   } catch (e) {
-    input.destroy();
+    const inflatedBytes = src.inflated;
     // In a gzip file the offsets are of the inflated data: the message says so, since they
     // cannot be found in the file as stored.
     if (e instanceof ScapError) return { reader, error: gz ? e.ofInflated() : e };
@@ -148,15 +115,4 @@ function gzipHeaderLength(b: Buffer): number {
   if (flags & 2) p += 2;
   if (p > b.length) throw new Error("gzip header past its first 64 KiB");
   return p;
-}
-
-async function firstBytes(path: string): Promise<Uint8Array> {
-  const fh = await open(path, "r");
-  try {
-    const buf = new Uint8Array(2);
-    const { bytesRead } = await fh.read(buf, 0, 2, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
 }

@@ -2,13 +2,11 @@
 // format is sniffed from the content (inside the gzip for a compressed file), the file is read
 // and inflated as a stream, never held whole in memory.
 
-import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
-import { createGunzip } from "node:zlib";
 import { PcapReader } from "../core/formats/pcap/reader";
 import { PcapngReader } from "../core/formats/pcapng/reader";
 import type { PacketHandler, PacketReadError, PacketReader } from "../core/formats/raw-packet";
 import { sniffCapture } from "../core/formats/sniff";
+import { fileChunks, type ChunkOptions } from "./file-chunks";
 
 export interface PacketReadOutcome {
   format: "pcap" | "pcapng";
@@ -38,34 +36,13 @@ export function newPacketReader(kind: "pcap" | "pcapng", handler: PacketHandler)
   return kind === "pcap" ? new PcapReader(handler) : new PcapngReader(handler);
 }
 
-export async function readPacketFile(
-  path: string,
-  handler: PacketHandler,
-  opts: {
-    chunkSize?: number;
-    onProgress?: (compressedBytes: number) => void;
-    /** Awaited after each chunk: lets a slower consumer hold the reading back, or stop it by
-     *  throwing (the error is passed on). */
-    afterChunk?: () => Promise<void>;
-    /** Read no further than this many (inflated) bytes. */
-    maxInflatedBytes?: number;
-  } = {},
-): Promise<PacketReadOutcome> {
-  const chunkSize = opts.chunkSize ?? 1 << 20;
-  const gzip = await startsWithGzip(path);
-  const input = createReadStream(path, { highWaterMark: chunkSize });
-  const stream = gzip ? input.pipe(createGunzip({ chunkSize })) : input;
-  if (gzip) input.on("error", (e) => stream.destroy(e));
-  let compressed = 0;
-  input.on("data", (c) => {
-    compressed += c.length;
-    opts.onProgress?.(compressed);
-  });
+export async function readPacketFile(path: string, handler: PacketHandler, opts: ChunkOptions = {}): Promise<PacketReadOutcome> {
+  const src = await fileChunks(path, opts);
+  const gzip = src.gzip;
   let reader: PacketReader | null = null;
   let format: "pcap" | "pcapng" = "pcap";
   let head: Buffer[] = [];
   let headLen = 0;
-  let inflated = 0;
   let error: PacketReadError | undefined;
   // Calls through `handler` (not a spread of it: a class's methods are not own properties).
   const wrapped: PacketHandler = {
@@ -94,28 +71,19 @@ export async function readPacketFile(
   const outcome = (extra: Partial<PacketReadOutcome> = {}): PacketReadOutcome =>
     ({ format, gzip, packets: reader ? reader.packets : 0, ...(error ? { error } : {}), ...extra });
 
-  const max = opts.maxInflatedBytes ?? Infinity;
   try {
-    for await (const chunk of stream) {
-      let c = chunk as Buffer;
-      const stop = inflated + c.length > max;
-      // Up to the limit exactly, so what is kept does not depend on where chunks happen to end.
-      if (stop) c = c.subarray(0, max - inflated);
-      inflated += c.length;
+    for await (const c of src.chunks) {
       if (reader) (reader as PacketReader).feed(c);
       else {
         head.push(c);
         headLen += c.length;
         choose(false);
       }
-      if (stop) {
-        if (!reader) choose(true);
-        return outcome({ stoppedAt: max });
-      }
-      if (error) return outcome();
-      if (opts.afterChunk) await opts.afterChunk();
+      if (error) break; // the reader stopped at damage: every whole packet before it was delivered
     }
     if (!reader) choose(true);
+    if (src.stoppedAt !== undefined) return outcome({ stoppedAt: src.stoppedAt });
+    if (error) return outcome();
     (reader as unknown as PacketReader).end();
     return outcome();
   } catch (e) {
@@ -125,25 +93,12 @@ export async function readPacketFile(
       if (!reader && headLen > 0) choose(true);
       const at = reader ? (reader as PacketReader).offset : 0;
       error = {
-        message: `gzip stream damaged or cut short (${err.message}) after ${inflated} bytes of inflated data; reading stopped (at byte ${at} of the inflated data)`,
+        message: `gzip stream damaged or cut short (${err.message}) after ${src.inflated} bytes of inflated data; reading stopped (at byte ${at} of the inflated data)`,
         offset: at, inflated: true,
       };
       handler.onError(error);
       return outcome();
     }
     throw e;
-  } finally {
-    input.destroy();
-  }
-}
-
-async function startsWithGzip(path: string): Promise<boolean> {
-  const fh = await open(path, "r");
-  try {
-    const buf = new Uint8Array(2);
-    const { bytesRead } = await fh.read(buf, 0, 2, 0);
-    return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
-  } finally {
-    await fh.close();
   }
 }
