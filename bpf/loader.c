@@ -106,16 +106,18 @@ static void flush_out(void)
 {
 	size_t done = 0;
 	while (done < out_len && !out_broken) {
+		/* Checked before every write, not only after an interrupted one: a signal that
+		 * arrives once part of a write to a socket went out ends that write with its partial
+		 * count, not EINTR, and the next blocking write would wait for the reader for ever. */
+		if (stopping && !stop_deadline_ns) {
+			stop_deadline_ns = clock_ns(CLOCK_MONOTONIC) + 2000000000ULL;
+			fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK);
+		}
 		ssize_t w = write(1, out + done, out_len - done);
 		if (w < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				if (stopping) {
-					unsigned long long now = clock_ns(CLOCK_MONOTONIC);
-					if (!stop_deadline_ns) {
-						stop_deadline_ns = now + 2000000000ULL;
-						fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK);
-					}
-					if (now >= stop_deadline_ns) {
+					if (clock_ns(CLOCK_MONOTONIC) >= stop_deadline_ns) {
 						unsigned long long lost = blocks_in(out + done, out_len - done);
 						n_unwritten += lost;
 						n_records -= lost;
