@@ -11,8 +11,7 @@ import { decodePacket } from "../core/packets/decode";
 import { readPacketFile } from "../ingest/packet-stream";
 import { packetRow } from "../ingest/packet-ingest";
 import { hostServices } from "../ingest/host-services";
-import { packetsLine, relativeTime } from "./packets-command";
-import type { CaptureInterface } from "../core/formats/raw-packet";
+import { packetsLine, relativeTime, timeDecimals } from "./packets-command";
 import { BufferedOut, fail } from "./output";
 
 export async function packetGapsCommand(file: string, filter: string, minNs: number, explain: boolean): Promise<number> {
@@ -29,12 +28,7 @@ export async function packetGapsCommand(file: string, filter: string, minNs: num
   let first: bigint | undefined;
   const digitsOf = new Map<number, number>();
   const { error } = await readPacketFile(file, {
-    onInterface(i: CaptureInterface) {
-      // The time's decimals as casefile packets (and tshark) choose them from if_tsresol.
-      const r = i.tsresol ?? 6;
-      const n = r & 0x80 ? Math.ceil((r & 0x7f) * Math.log10(2)) : r;
-      digitsOf.set(i.index, Math.min(9, Math.max(6, n)));
-    },
+    onInterface: (i) => digitsOf.set(i.index, timeDecimals(i)),
     onPacket(raw) {
       first ??= raw.tsNs;
       const d = decodePacket(raw, { layers: false });

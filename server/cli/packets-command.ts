@@ -30,6 +30,14 @@ export function relativeTime(ns: bigint, digits: number): string {
   return `${neg ? "-" : ""}${sec}.${frac}`;
 }
 
+/** The decimals tshark prints an interface's times with, from if_tsresol: 10^-n (n decimals) or
+ *  2^-n (as many decimals as 2^n needs), never fewer than 6 or more than 9. */
+export function timeDecimals(i: CaptureInterface): number {
+  const r = i.tsresol ?? 6;
+  const n = r & 0x80 ? Math.ceil((r & 0x7f) * Math.log10(2)) : r;
+  return Math.min(9, Math.max(6, n));
+}
+
 /** One line: the columns of tshark's default output. */
 export function packetsLine(num: number, time: string, len: number, d: DecodedPacket): string {
   const info = d.malformed && !d.info.includes("Malformed") ? `${d.info}${d.info ? " " : ""}[Malformed: ${d.malformed}]` : d.info;
@@ -58,12 +66,7 @@ export async function packetsCommand(args: string[]): Promise<number> {
   let first: bigint | undefined;
   const digitsOf = new Map<number, number>();
   const outcome = await readPacketFile(file, {
-    onInterface(i: CaptureInterface) {
-      // if_tsresol: 10^-n (n decimals, at most 9) or 2^-n (as many decimals as 2^n needs).
-      const r = i.tsresol ?? 6;
-      const n = r & 0x80 ? Math.ceil((r & 0x7f) * Math.log10(2)) : r;
-      digitsOf.set(i.index, Math.min(9, Math.max(6, n)));
-    },
+    onInterface: (i) => digitsOf.set(i.index, timeDecimals(i)),
     onPacket(raw) {
       first ??= raw.tsNs;
       const d = decodePacket(raw, { layers: false });
