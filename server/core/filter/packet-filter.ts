@@ -10,20 +10,15 @@ import type { Comparison, Filter, FilterNode } from "./ast";
 import type { FieldInfo } from "./fields";
 import { FilterError, fromBinary, parseFilter, type AltFields } from "./parser";
 import { stringTest } from "./evaluate";
-import { NUMERIC_TYPES, ValueError, parseBool, parseInteger, parseIpv4, parseIpv6, parsePort } from "./values";
+import { NUMERIC_TYPES, ValueError, inNet, parseBool, parseInteger, parseIpv4, parseIpv6, parsePort, type IpNet } from "./values";
 import { NO_SERVICES, type ServiceTable } from "./services";
 import { ipv6At } from "../events/net";
 import { PACKET_FIELDS, type PacketField, type PacketRow, type PacketValue } from "./packet-fields";
 
 export type PacketPredicate = (p: PacketRow) => boolean;
 
-interface Net {
-  addr: Uint8Array;
-  bits: number;
-}
-
 /** An address value: a.b.c.d, a.b.c.d/N, an IPv6 address or IPv6/N. */
-function parseNet(value: string, family: 4 | 6): Net {
+function parseNet(value: string, family: 4 | 6): IpNet {
   const slash = value.indexOf("/");
   const text = slash < 0 ? value : value.slice(0, slash);
   const addr = family === 4 ? parseIpv4(text) : parseIpv6(text);
@@ -33,16 +28,6 @@ function parseNet(value: string, family: 4 | 6): Net {
   const bits = Number(parseInteger(value.slice(slash + 1), 8, false));
   if (!/^[0-9]+$/.test(value.slice(slash + 1)) || bits > max) throw new ValueError(`invalid netmask ${value}`);
   return { addr, bits };
-}
-
-function inNet(ip: Uint8Array, net: Net): boolean {
-  if (ip.length !== net.addr.length) return false;
-  let bits = net.bits;
-  for (let i = 0; i < ip.length && bits > 0; i++, bits -= 8) {
-    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-    if ((ip[i] & mask) !== (net.addr[i] & mask)) return false;
-  }
-  return true;
 }
 
 /** The catalog the parser resolves packet fields in, with the value check for each type. */
@@ -76,7 +61,7 @@ function refuse(cmp: Comparison, why: string): never {
 }
 
 /** A comparison's values, converted to what the field holds (numbers, booleans, nets, text). */
-function converted(cmp: Comparison, services: ServiceTable): (number | boolean | string | Net)[] {
+function converted(cmp: Comparison, services: ServiceTable): (number | boolean | string | IpNet)[] {
   const f = fieldOf(cmp);
   return cmp.values.map((b) => {
     const v = fromBinary(b);
@@ -96,7 +81,7 @@ function valueTest(cmp: Comparison, services: ServiceTable): ValueTest {
   const f = fieldOf(cmp);
   const vals = converted(cmp, services);
   if (f.address) {
-    const nets = vals as Net[];
+    const nets = vals as IpNet[];
     const bytes = (v: PacketValue) => (f.address === 4 ? parseIpv4(v as string) : parseIpv6(v as string));
     if (cmp.op !== "=" && cmp.op !== "!=" && cmp.op !== "in") refuse(cmp, `'${cmp.op}' not supported for addresses (=, != and in are)`);
     return (v) => {
@@ -202,7 +187,7 @@ function sqlComparison(cmp: Comparison, params: unknown[], services: ServiceTabl
   };
   let value: (e: string) => string;
   if (f.address) {
-    const nets = vals as Net[];
+    const nets = vals as IpNet[];
     // Whole addresses compare as the decoder's text (RFC 5952 for IPv6); ranges are scanned.
     if (nets.some((n) => n.bits !== n.addr.length * 8)) return undefined;
     const texts = JSON.stringify(nets.map((n) => (f.address === 4 ? [...n.addr].join(".") : ipv6At(n.addr, 0))));
