@@ -413,9 +413,16 @@ export class RowBuilder implements ScapHandler {
   }
 }
 
+/** What a sink needs of a batch: its rows buffer, handed back as a spare once written, and the
+ *  buffers moved (not copied) to a writer thread with it. Event and packet batches both are. */
+export interface SinkBatch {
+  rows: Float64Array;
+  chunks: { data: Uint8Array }[];
+}
+
 /** Where batches go: a worker thread that owns the database, or the writer inline. */
-export interface BatchSink {
-  send(b: RowBatch): void;
+export interface BatchSink<B extends SinkBatch = RowBatch> {
+  send(b: B): void;
   /** Live ingest: write `meta` and commit what was sent; resolves once readers see it. */
   commit?(meta: Record<string, string>): Promise<void>;
   /** A rows buffer the writer is done with, if any. */
@@ -427,7 +434,7 @@ export interface BatchSink {
 
 export const WORKER_FILE = join(dirname(fileURLToPath(import.meta.url)), "sqlite-writer-worker.mjs");
 
-export function workerSink(dbPath: string, workerFile: string | URL, opts: { live?: boolean } = {}): BatchSink {
+export function workerSink<B extends SinkBatch = RowBatch>(dbPath: string, workerFile: string | URL, opts: { live?: boolean } = {}): BatchSink<B> {
   const worker = new Worker(workerFile, { workerData: { path: dbPath, live: opts.live === true } });
   let inFlight = 0;
   let failure: Error | undefined;
@@ -492,8 +499,8 @@ export function workerSink(dbPath: string, workerFile: string | URL, opts: { liv
   };
 }
 
-function inlineSink(dbPath: string, extension?: boolean): BatchSink {
-  const writer = new SqliteBatchWriter(dbPath, { extension });
+/** The writer on this thread (small files, tests). */
+export function inlineSink<B extends SinkBatch>(writer: { apply(b: B): void; finish(meta: Record<string, string>): void }): BatchSink<B> {
   let spare: Float64Array | undefined;
   return {
     // Written at once: the buffer can be filled again.
@@ -522,7 +529,7 @@ export async function ingestCapture(
   const limits = opts.limits ?? ingestLimitsFromEnv();
   // Tests choose the inline writer and whether it uses the f64rows extension.
   const useWorker = (opts.worker ?? true) && (opts.workerFile !== undefined || existsSync(WORKER_FILE));
-  const sink = useWorker ? workerSink(dbPath, opts.workerFile ?? WORKER_FILE) : inlineSink(dbPath, opts.extension);
+  const sink = useWorker ? workerSink(dbPath, opts.workerFile ?? WORKER_FILE) : inlineSink(new SqliteBatchWriter(dbPath, { extension: opts.extension }));
   const builder = new RowBuilder(sink, opts.checkpointEvery, limits.maxEvents);
   let lastReport = 0;
   const outcome = await readCaptureFile(path, builder, {

@@ -17,7 +17,7 @@ import { PacketAnalysis } from "../core/analyses/packet-analysis";
 import { readPacketFile } from "./packet-stream";
 import { PacketBatchWriter, type PacketBatch } from "./packet-writer";
 import { PacketRowBuilder } from "./packet-rows";
-import { DEFAULT_INGEST_LIMITS, IngestLimitError, LIMIT_MESSAGE_MARK, workerSink, type IngestLimits } from "./ingest";
+import { DEFAULT_INGEST_LIMITS, IngestLimitError, LIMIT_MESSAGE_MARK, inlineSink, workerSink, type BatchSink, type IngestLimits } from "./ingest";
 
 /** How the ingest decodes a packet (the packet decoders' entry point, without layers). */
 export type PacketDecoder = (raw: RawPacket) => DecodedPacket;
@@ -57,9 +57,8 @@ export async function ingestPacketCapture(
   // decodes; inline for a small file (starting the thread costs more than it saves: tens of ms,
   // seconds on a loaded machine from the sources), when asked (tests) or without the worker's module.
   const useWorker = (opts.worker ?? statSync(file).size >= WORKER_MIN_BYTES) && existsSync(PACKET_WORKER_FILE);
-  const sink: PacketSink = useWorker
-    ? (workerSink(dbPath, PACKET_WORKER_FILE) as unknown as PacketSink)
-    : inlinePacketSink(dbPath);
+  // The event ingest's sinks: the worker speaks its protocol (packet-writer-worker.ts).
+  const sink: BatchSink<PacketBatch> = useWorker ? workerSink(dbPath, PACKET_WORKER_FILE) : inlineSink(new PacketBatchWriter(dbPath));
   let result: PacketIngestResult;
   let analysis: PacketAnalysis;
   let base: bigint | null;
@@ -85,39 +84,17 @@ export async function ingestPacketCapture(
   return result;
 }
 
-/** Where batches go: ingest.ts's workerSink speaking to packet-writer-worker.ts, or inline. */
-interface PacketSink {
-  send(b: PacketBatch): void;
-  spare(): Float64Array | undefined;
-  drain(): Promise<void>;
-  finish(meta: Record<string, string>): Promise<void>;
-}
-
 /** Files from this size on are written by the worker thread (~40k packets of 128 bytes). */
 const WORKER_MIN_BYTES = 4 << 20;
 
 const PACKET_WORKER_FILE = join(dirname(fileURLToPath(import.meta.url)), "packet-writer-worker.mjs");
-
-function inlinePacketSink(dbPath: string): PacketSink {
-  const writer = new PacketBatchWriter(dbPath);
-  let spare: Float64Array | undefined;
-  return {
-    send: (b) => {
-      writer.apply(b);
-      spare = b.rows;
-    },
-    spare: () => spare,
-    drain: async () => {},
-    finish: async () => writer.finish(),
-  };
-}
 
 /** Packets per batch handed to the writer (2048 × 26 float64s: 426 kB). Larger batches kept
  *  their Info texts alive past the young generation's collections (copied, then promoted). */
 const BATCH_ROWS = 2048;
 
 async function ingestInto(
-  sink: PacketSink, file: string, decode: PacketDecoder,
+  sink: BatchSink<PacketBatch>, file: string, decode: PacketDecoder,
   onProgress: ((p: { bytesRead: number; packets: number }) => void) | undefined,
   limits: IngestLimits,
 ): Promise<{ result: PacketIngestResult; analysis: PacketAnalysis; base: bigint | null }> {
