@@ -11,9 +11,10 @@
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { BENCH_TOKEN, benchCapture, startBenchServer } from "./bench-server";
 import { PROJECT_ROOT } from "../server/testing/oracle";
+import { launchChromium } from "../e2e/browser";
 
 const args = process.argv.slice(2);
 const smoke = args.includes("--smoke");
@@ -25,11 +26,7 @@ if (!existsSync(join(PROJECT_ROOT, ".next", "BUILD_ID"))) {
 const { dataDir } = await benchCapture(minEvents);
 const server = await startBenchServer(dataDir, { separate: true });
 const { capture, origin } = server;
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 const rows: [string, string, string][] = [];
 
 try {

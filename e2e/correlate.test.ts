@@ -11,17 +11,18 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { ARTIFACTS, launchChromium, requireBuild } from "./browser";
 import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
 import { outputLines, runSysdig } from "../server/testing/oracle";
 import { tsharkLines } from "../server/testing/tshark-analysis";
+import { loopbackConversation } from "../server/testing/loopback-conversation";
 
 const TOKEN = "e2e-correlate-0123456789abcdef0123";
-const ARTIFACTS = path.join(projectRoot, "e2e", "artifacts");
 const PORT = 20000 + Math.floor(Math.random() * 20000);
 
 let server: RunningServer;
@@ -49,21 +50,7 @@ async function record(scap: string, pcap: string): Promise<void> {
   for (let i = 0; i < 100 && !/recording to/.test(recOut); i++) await new Promise((r) => setTimeout(r, 100));
   assert.match(recOut, /recording to/, recOut);
   await new Promise((r) => setTimeout(r, 1000));
-  const app = spawnSync("python3", ["-c", `
-import socket, threading, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", ${PORT})); s.listen(1)
-def serve():
-    c, _ = s.accept()
-    for _ in range(3):
-        d = c.recv(100)
-        c.sendall(b"pong:" + d)
-    c.close()
-t = threading.Thread(target=serve); t.start()
-c = socket.create_connection(("127.0.0.1", ${PORT}))
-for i in range(3):
-    c.sendall(b"ping%d" % i); c.recv(100); time.sleep(0.2)
-c.close(); t.join(); s.close()
-`], { encoding: "utf8" });
+  const app = loopbackConversation(PORT);
   assert.equal(app.status, 0, app.stderr);
   assert.equal(await waitExit(rec), 0, recOut);
 }
@@ -87,17 +74,14 @@ async function upload(file: string, name: string): Promise<string> {
 const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `correlate-${name}.png`), fullPage: true });
 
 before(async () => {
-  if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
-    throw new Error(`no production build in ${projectRoot}/.next: run \`NEXT_TELEMETRY_DISABLED=1 npx next build\` first`);
-  }
-  mkdirSync(ARTIFACTS, { recursive: true });
+  requireBuild();
   dir = mkdtempSync(path.join(tmpdir(), "casefile-correlate-"));
   server = await startServer({ host: "127.0.0.1", port: 0, dataDir: path.join(dir, "data"), token: TOKEN });
 });
 
 /** Chromium starts after the recording: its processes need not be in the recording. */
 async function openBrowser(): Promise<void> {
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
+  browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1500, height: 1000 } })).newPage();
   page.on("pageerror", (e) => pageErrors.push(e.message));
 }

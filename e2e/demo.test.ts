@@ -12,10 +12,9 @@ import { createInterface } from "node:readline";
 import { projectRoot } from "../server/http/serve";
 import { sysdigLines } from "../server/testing/oracle";
 import { DEMO_NAME, DEMO_PROFILE_NAME } from "../server/api/demo";
-import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
+import { ARTIFACTS, launchChromium } from "./browser";
 
-const ARTIFACTS = path.join(projectRoot, "e2e/artifacts");
 
 const TOKEN = "demo-0123456789abcdef0123456789abcdef";
 let child: ChildProcess | undefined;
@@ -60,10 +59,7 @@ test("a fresh data folder lists the demo capture, ready to open, and its profile
   // As a user sees it: the captures list, the demo's page with its profile linked, the profile's
   // flame graph.
   mkdirSync(ARTIFACTS, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium", headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launchChromium();
   try {
     const tab = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     const errors: string[] = [];

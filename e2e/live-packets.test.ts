@@ -8,18 +8,18 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
+import type { Browser, Page } from "playwright-core";
+import { ARTIFACTS, launchChromium, requireBuild } from "./browser";
+import { startServer, type RunningServer } from "../server/http/serve";
 import { CollectorClient } from "../collector/collector-client";
 import { outputLines, runSysdig } from "../server/testing/oracle";
 import { tsharkLines } from "../server/testing/tshark-analysis";
+import { loopbackConversation } from "../server/testing/loopback-conversation";
 
 const TOKEN = "e2e-live-packets-0123456789abcdef0123";
-const ARTIFACTS = path.join(projectRoot, "e2e", "artifacts");
 const HOST = "e2e-packets-host";
 const PORT = 20000 + Math.floor(Math.random() * 20000);
 
@@ -31,12 +31,11 @@ let collector: CollectorClient | undefined;
 const pageErrors: string[] = [];
 
 before(async () => {
-  if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) throw new Error(`no production build in ${projectRoot}/.next: run \`npx next build\` first`);
+  requireBuild();
   if (process.getuid?.() !== 0) throw new Error("the collector loads BPF programs and runs tcpdump: run this test as root");
-  mkdirSync(ARTIFACTS, { recursive: true });
   dataDir = mkdtempSync(path.join(tmpdir(), "casefile-e2e-live-packets-"));
   server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
+  browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1500, height: 1000 } })).newPage();
   page.on("pageerror", (e) => pageErrors.push(e.message));
 });
@@ -75,21 +74,7 @@ test("record packets too: the live session gives a syscall capture and a packet 
   await shot("01-recording");
   assert.equal(tcpdumps().length, 1, "tcpdump records beside the loader");
 
-  const app = spawnSync("python3", ["-c", `
-import socket, threading, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", ${PORT})); s.listen(1)
-def serve():
-    c, _ = s.accept()
-    for _ in range(3):
-        d = c.recv(100)
-        c.sendall(b"pong:" + d)
-    c.close()
-t = threading.Thread(target=serve); t.start()
-c = socket.create_connection(("127.0.0.1", ${PORT}))
-for i in range(3):
-    c.sendall(b"ping%d" % i); c.recv(100); time.sleep(0.2)
-c.close(); t.join(); s.close()
-`], { encoding: "utf8" });
+  const app = loopbackConversation(PORT);
   assert.equal(app.status, 0, app.stderr);
   await new Promise((r) => setTimeout(r, 500));
   await page.getByTestId("live-stop").click();

@@ -11,9 +11,8 @@ import path from "node:path";
 import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
 import { fixtureCapture } from "../server/testing/oracle";
 import { casefileProfileImporter } from "../server/core/formats/stacks/casefile-profile";
-import { chromium } from "playwright-core";
+import { ARTIFACTS, launchChromium } from "./browser";
 
-const ARTIFACTS = path.join(projectRoot, "e2e/artifacts");
 
 const TOKEN = "liveprofile-0123456789abcdef0123456789";
 const HOST = "e2e-profile-host";
@@ -116,10 +115,7 @@ test("POST /api/live/hosts/:host/profile: the collector's profile, kept with the
 
 test("the Live page's profile control: profile the host, see the totals, open the flame graph", { timeout: 120_000 }, async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium", headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launchChromium();
   try {
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     const errors: string[] = [];

@@ -7,16 +7,16 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
 import { CollectorClient } from "../collector/collector-client";
 import { runCasefile, runSysdig, sysdigLines } from "../server/testing/oracle";
+import { ARTIFACTS, launchChromium, requireBuild } from "./browser";
 
 const TOKEN = "e2e-live-0123456789abcdef0123456789abcdef";
-const ARTIFACTS = path.join(projectRoot, "e2e", "artifacts");
 const HOST = "e2e-live-host";
 
 let server: RunningServer;
@@ -28,13 +28,12 @@ let target: ChildProcess | undefined;
 const pageErrors: string[] = [];
 
 before(async () => {
-  if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) throw new Error(`no production build in ${projectRoot}/.next: run \`npx next build\` first`);
+  requireBuild();
   if (process.getuid?.() !== 0) throw new Error("the collector loads BPF programs: run the live e2e test as root");
   if (!existsSync(path.join(projectRoot, "bpf", "loader"))) throw new Error("bpf/loader is not built: make -C bpf");
-  mkdirSync(ARTIFACTS, { recursive: true });
   dataDir = mkdtempSync(path.join(tmpdir(), "casefile-e2e-live-"));
   server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1500, height: 950 }, acceptDownloads: true });
   page = await context.newPage();
   page.on("pageerror", (e) => pageErrors.push(e.message));

@@ -6,35 +6,28 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
+import type { Browser, Page } from "playwright-core";
+import { startServer, type RunningServer } from "../server/http/serve";
 import { fixtureCapture, outputLines, runSysdig, sysdigLines } from "../server/testing/oracle";
 import { OVERVIEW_TILES } from "../server/core/analyses/overview-tiles";
+import { ARTIFACTS, launchChromium, requireBuild } from "./browser";
 
 const TOKEN = "e2e-overview-0123456789abcdef012345678";
 const CURL = fixtureCapture("curl_google.scap");
-const ARTIFACTS = path.join(projectRoot, "e2e", "artifacts");
 
 let server: RunningServer;
 let browser: Browser;
 let dataDir: string;
 
 before(async () => {
-  if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
-    throw new Error(`no production build in ${projectRoot}/.next: run \`NEXT_TELEMETRY_DISABLED=1 npx next build\` first`);
-  }
-  mkdirSync(ARTIFACTS, { recursive: true });
+  requireBuild();
   dataDir = mkdtempSync(path.join(tmpdir(), "casefile-e2e-overview-"));
   server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

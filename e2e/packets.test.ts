@@ -7,16 +7,16 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
+import type { Browser, Page } from "playwright-core";
+import { startServer, type RunningServer } from "../server/http/serve";
 import { PCAPS_DIR } from "../server/testing/oracle";
 import { tsharkFrames, tsharkLines } from "../server/testing/tshark-analysis";
+import { ARTIFACTS, launchChromium, requireBuild } from "./browser";
 
 const TOKEN = "e2e-packets-0123456789abcdef012345";
-const ARTIFACTS = path.join(projectRoot, "e2e", "artifacts");
 const MTU = path.join(PCAPS_DIR, "../recorded/mtu-1480.pcap");
 const VRRP = path.join(PCAPS_DIR, "../recorded/vrrp-stall.pcap");
 
@@ -28,11 +28,10 @@ const pageErrors: string[] = [];
 const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `packets-${name}.png`), fullPage: true });
 
 before(async () => {
-  if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) throw new Error("no production build: run `npx next build` first");
-  mkdirSync(ARTIFACTS, { recursive: true });
+  requireBuild();
   dataDir = mkdtempSync(path.join(tmpdir(), "casefile-packets-"));
   server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
+  browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1500, height: 1000 } })).newPage();
   page.on("pageerror", (e) => pageErrors.push(e.message));
 });

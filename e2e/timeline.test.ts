@@ -6,17 +6,17 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
+import type { Browser, Page } from "playwright-core";
+import { startServer, type RunningServer } from "../server/http/serve";
 import { fixtureCapture, sysdigLines } from "../server/testing/oracle";
 import { expectedSpectrogram, sysdigGaps, sysdigLatencies } from "../server/testing/sysdig-analyses";
+import { ARTIFACTS, launchChromium, requireBuild } from "./browser";
 
 const TOKEN = "e2e-timeline-0123456789abcdef0123456789";
 const PING = fixtureCapture("falco_ping_sendto.scap");
-const ARTIFACTS = path.join(projectRoot, "e2e", "artifacts");
 const FILTER = "evt.type=sendmsg";
 /** The timeline's label column (components/timeline/timeline.tsx LABEL_W). */
 const LABEL_W = 170;
@@ -28,17 +28,10 @@ let dataDir: string;
 const pageErrors: string[] = [];
 
 before(async () => {
-  if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
-    throw new Error(`no production build in ${projectRoot}/.next: run \`NEXT_TELEMETRY_DISABLED=1 npx next build\` first`);
-  }
-  mkdirSync(ARTIFACTS, { recursive: true });
+  requireBuild();
   dataDir = mkdtempSync(path.join(tmpdir(), "casefile-e2e-timeline-"));
   server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
   page.on("pageerror", (e) => pageErrors.push(e.message));
 });

@@ -8,21 +8,21 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import WebSocket from "ws";
 import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
 import { fixtureCapture, sysdigLines } from "../server/testing/oracle";
 import { sysdigLatencies } from "../server/testing/sysdig-analyses";
+import { ARTIFACTS, launchChromium, requireBuild } from "./browser";
 
 const TOKEN = "e2e-0123456789abcdef0123456789abcdef";
 const CAT_WRITE = fixtureCapture("falco_cat_write.scap");
 const CURL = fixtureCapture("curl_google.scap"); // 1221 events as sysdig prints them
 const PING = fixtureCapture("falco_ping_sendto.scap"); // ping's sendmsg calls, one a second
-const ARTIFACTS = path.join(projectRoot, "e2e", "artifacts");
 const MAX_UPLOAD = 256 * 1024;
 
 let server: RunningServer;
@@ -33,18 +33,11 @@ let dataDir: string;
 const pageErrors: string[] = [];
 
 before(async () => {
-  if (!existsSync(path.join(projectRoot, ".next", "BUILD_ID"))) {
-    throw new Error(`no production build in ${projectRoot}/.next: run \`NEXT_TELEMETRY_DISABLED=1 npx next build\` first`);
-  }
+  requireBuild();
   assert.ok(existsSync(CAT_WRITE), `missing test capture ${CAT_WRITE}`);
-  mkdirSync(ARTIFACTS, { recursive: true });
   dataDir = mkdtempSync(path.join(tmpdir(), "casefile-e2e-"));
   server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN, maxUpload: MAX_UPLOAD });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   page = await context.newPage();
   page.on("pageerror", (e) => pageErrors.push(e.message));

@@ -10,7 +10,6 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import http from "node:http";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -25,6 +24,7 @@ import { CollectorClient } from "../../collector/collector-client";
 import { buildAll } from "../../bpf/workload-run";
 import { conversationsOf, parseFdTuple, type PacketConversation } from "../core/analyses/correlate";
 import { LiveHub } from "./live-hub";
+import { loopbackConversation } from "../testing/loopback-conversation";
 
 process.env.TZ = "UTC";
 const TOKEN = "live-packets-test-token";
@@ -85,21 +85,7 @@ test("a live session with packets: a syscall capture and a packet capture, one i
     });
     assert.equal(s.packets?.iface, "lo");
     assert.equal(tcpdumps().length, 1, "one tcpdump records for the session");
-    const app = spawnSync("python3", ["-c", `
-import socket, threading, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", ${port})); s.listen(1)
-def serve():
-    c, _ = s.accept()
-    for _ in range(3):
-        d = c.recv(100)
-        c.sendall(b"pong:" + d)
-    c.close()
-t = threading.Thread(target=serve); t.start()
-c = socket.create_connection(("127.0.0.1", ${port}))
-for i in range(3):
-    c.sendall(b"ping%d" % i); c.recv(100); time.sleep(0.1)
-c.close(); t.join(); s.close()
-`], { encoding: "utf8" });
+    const app = loopbackConversation(port, 0.1);
     assert.equal(app.status, 0, app.stderr);
     await new Promise((r) => setTimeout(r, 300));
     const ended = await hub.stop(s.id);
