@@ -1345,45 +1345,25 @@ static __always_inline struct build_state *build_state(void)
 	return bpf_map_lookup_elem(&bstate, &zero);
 }
 
-/* The variable parts of process events, each verified once (global functions). */
-__noinline int emit_cgroups(void)
-{
-	struct build_state *st = build_state();
-	__u8 *buf = scratch_area();
-	if (!st || !buf)
-		return 0;
-	struct builder b = { .buf = buf };
-	BUILDER_IN(b, st);
-	put_cgroups(&b, bpf_get_current_task_btf());
-	BUILDER_OUT(b, st);
-	return 0;
-}
+/* The variable parts of process events, each a global function so that the verifier checks it
+ * once, not at every call; one body, made per part by this macro. */
+#define EMIT_FROM_TASK(name, put)                                      \
+	__noinline int name(void)                                      \
+	{                                                              \
+		struct build_state *st = build_state();                \
+		__u8 *buf = scratch_area();                            \
+		if (!st || !buf)                                       \
+			return 0;                                      \
+		struct builder b = { .buf = buf };                     \
+		BUILDER_IN(b, st);                                     \
+		put(&b, bpf_get_current_task_btf());                   \
+		BUILDER_OUT(b, st);                                    \
+		return 0;                                              \
+	}
 
-__noinline int emit_exe_args(void)
-{
-	struct build_state *st = build_state();
-	__u8 *buf = scratch_area();
-	if (!st || !buf)
-		return 0;
-	struct builder b = { .buf = buf };
-	BUILDER_IN(b, st);
-	put_exe_args(&b, bpf_get_current_task_btf());
-	BUILDER_OUT(b, st);
-	return 0;
-}
-
-__noinline int emit_env(void)
-{
-	struct build_state *st = build_state();
-	__u8 *buf = scratch_area();
-	if (!st || !buf)
-		return 0;
-	struct builder b = { .buf = buf };
-	BUILDER_IN(b, st);
-	put_env(&b, bpf_get_current_task_btf());
-	BUILDER_OUT(b, st);
-	return 0;
-}
+EMIT_FROM_TASK(emit_cgroups, put_cgroups)
+EMIT_FROM_TASK(emit_exe_args, put_exe_args)
+EMIT_FROM_TASK(emit_env, put_env)
 
 /* clone/fork/vfork/clone3 exit (PPME_SYSCALL_CLONE_20_X and its siblings, 20 parameters in
  * 0.29.3) and execve/execveat exit (EXECVE_19_X, 20): in the parent and in the child, built
