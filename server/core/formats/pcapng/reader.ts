@@ -118,9 +118,9 @@ export class PcapngReader extends RecordFramer implements PacketReader {
     switch (type) {
       case PCAPNG_SHB: return this.section(buf, dv, body, end);
       case BT_IDB: return this.iface(buf, dv, body, end);
-      case BT_EPB: return this.epb(buf, dv, body, end);
+      case BT_EPB: return this.packetBlock(false, buf, dv, body, end);
       case BT_SPB: return this.spb(buf, dv, body, end);
-      case BT_OPB: return this.opb(buf, dv, body, end);
+      case BT_OPB: return this.packetBlock(true, buf, dv, body, end);
       case BT_CUSTOM: case BT_CUSTOM_NOCOPY: case BT_SYSTEMD_JOURNAL:
         // tshark 4.0 shows these as frames of their own: their number is taken, nothing is
         // delivered (they hold no packet).
@@ -225,24 +225,12 @@ export class PcapngReader extends RecordFramer implements PacketReader {
     }
   }
 
-  private epb(buf: Uint8Array, dv: DataView, body: number, end: number): void {
-    if (end - body < 20) throw new FramingError("pcapng: enhanced packet block too short", this.offset);
+  /** An enhanced packet block, or the obsolete packet block it replaced: the same layout but for
+   *  the interface id, 32 bits in the first, 16 (then a 16-bit drop count) in the second. */
+  private packetBlock(obsolete: boolean, buf: Uint8Array, dv: DataView, body: number, end: number): void {
+    if (end - body < 20) throw new FramingError(`pcapng: ${obsolete ? "packet" : "enhanced packet"} block too short`, this.offset);
     const le = this.le;
-    const id = dv.getUint32(body, le);
-    const i = this.ifaceAt(id);
-    const caplen = dv.getUint32(body + 12, le);
-    const origLen = dv.getUint32(body + 16, le);
-    const dataOff = body + 20;
-    this.checkCaplen(caplen, end - dataOff);
-    const comment = this.comments(buf, dv, dataOff + pad4(caplen), end);
-    this.packet(i, id, this.ts(i, dv.getUint32(body + 4, le), dv.getUint32(body + 8, le)),
-      buf.subarray(dataOff, dataOff + caplen), origLen, comment);
-  }
-
-  private opb(buf: Uint8Array, dv: DataView, body: number, end: number): void {
-    if (end - body < 20) throw new FramingError("pcapng: packet block too short", this.offset);
-    const le = this.le;
-    const id = dv.getUint16(body, le);
+    const id = obsolete ? dv.getUint16(body, le) : dv.getUint32(body, le);
     const i = this.ifaceAt(id);
     const caplen = dv.getUint32(body + 12, le);
     const origLen = dv.getUint32(body + 16, le);
