@@ -14,6 +14,29 @@ export class FramingError extends Error {
 export abstract class RecordFramer {
   /** Bytes of the stream consumed (whole records). */
   offset = 0;
+  /** Set once the input met damage: further input is ignored. */
+  failed = false;
+
+  /** `onError`: where damage is reported, once. */
+  constructor(private readonly onError: (e: { message: string; offset: number }) => void) {}
+
+  /** Feeds a chunk; damage is reported and stops the reading, with every record before it
+   *  handed on. */
+  feed(chunk: Uint8Array): void {
+    if (this.failed || chunk.length === 0) return;
+    try {
+      this.frame(chunk);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Reports a FramingError (anything else is a bug, thrown on). */
+  protected fail(e: unknown): void {
+    if (!(e instanceof FramingError)) throw e;
+    this.failed = true;
+    this.onError({ message: e.message, offset: e.offset });
+  }
   private carry = new Uint8Array(0);
   private carryLen = 0;
 

@@ -28,7 +28,6 @@ export function isPcap(head: Uint8Array): boolean {
 
 export class PcapReader extends RecordFramer implements PacketReader {
   packets = 0;
-  failed = false;
   private sawHeader = false;
   private le = true;
   /** Nanoseconds per unit of the fraction field: 1000 (µs files) or 1 (ns files). */
@@ -40,16 +39,7 @@ export class PcapReader extends RecordFramer implements PacketReader {
   minor = 0;
 
   constructor(private readonly handler: PacketHandler) {
-    super();
-  }
-
-  feed(chunk: Uint8Array): void {
-    if (this.failed || chunk.length === 0) return;
-    try {
-      this.frame(chunk);
-    } catch (e) {
-      this.fail(e);
-    }
+    super((e) => handler.onError(e));
   }
 
   end(): void {
@@ -63,12 +53,6 @@ export class PcapReader extends RecordFramer implements PacketReader {
         `pcap file cut short in the middle of packet ${this.packets + 1} (${this.pendingBytes} bytes of its record)`,
         this.offset));
     }
-  }
-
-  private fail(e: unknown): void {
-    if (!(e instanceof FramingError)) throw e;
-    this.failed = true;
-    this.handler.onError({ message: e.message, offset: e.offset });
   }
 
   protected need(buf: Uint8Array, dv: DataView, pos: number, avail: number): number {

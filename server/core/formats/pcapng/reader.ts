@@ -40,7 +40,6 @@ const utf8 = new TextDecoder("utf-8", { fatal: false });
 
 export class PcapngReader extends RecordFramer implements PacketReader {
   packets = 0;
-  failed = false;
   /** Sections seen so far. */
   sections = 0;
   /** Blocks skipped (name resolution, statistics, custom, unknown). */
@@ -53,16 +52,7 @@ export class PcapngReader extends RecordFramer implements PacketReader {
   private ifaces: Iface[] = [];
 
   constructor(private readonly handler: PacketHandler) {
-    super();
-  }
-
-  feed(chunk: Uint8Array): void {
-    if (this.failed || chunk.length === 0) return;
-    try {
-      this.frame(chunk);
-    } catch (e) {
-      this.fail(e);
-    }
+    super((e) => handler.onError(e));
   }
 
   end(): void {
@@ -73,12 +63,6 @@ export class PcapngReader extends RecordFramer implements PacketReader {
     } else if (this.pendingBytes > 0) {
       this.fail(new FramingError(`pcapng file cut short in the middle of a block (${this.pendingBytes} bytes of it)`, this.offset));
     }
-  }
-
-  private fail(e: unknown): void {
-    if (!(e instanceof FramingError)) throw e;
-    this.failed = true;
-    this.handler.onError({ message: e.message, offset: e.offset });
   }
 
   protected need(buf: Uint8Array, dv: DataView, pos: number, avail: number): number {
