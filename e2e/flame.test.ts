@@ -1,6 +1,6 @@
 // Flame graphs end to end, in Chromium, against the reference tools: the syscall-time flame graph
-// of a fixture capture gives each process the total sysdig's evt.latency sums give (side table
-// and tooltip); a folded file and a live `perf script` recording are uploaded through the page
+// of a fixture capture gives each container, and each process in it, the total sysdig's
+// evt.latency sums give (side table and tooltip); a folded file and a live `perf script` recording are uploaded through the page
 // and searched, their matched share checked against plain sums over the folded text and against
 // perf's own "Children" share of the symbol; a differential of two profiles shows its legend and
 // each frame's before and after. Screenshots in e2e/artifacts/. Needs `npx next build` first.
@@ -82,41 +82,45 @@ async function uploadThroughPage(file: string): Promise<string> {
   return /\/captures\/([0-9a-f]{16})/.exec(href)![1];
 }
 
-test("the syscall-time flame graph: each process's total is sysdig's sum of evt.latency", { timeout: 120_000 }, async () => {
+test("the syscall-time flame graph: each container's and process's total is sysdig's sum of evt.latency", { timeout: 120_000 }, async () => {
   const r = await post("/api/captures", readFileSync(CURL), { "x-filename": "curl_google.scap" });
   assert.equal(r.status, 201);
   const id = r.json.id as string;
-  const expected = new Map<string, number>();
-  for (const l of sysdigLines(CURL, ["-p", "%evt.latency %proc.name", "evt.dir=<"])) {
-    const sp = l.indexOf(" ");
-    expected.set(l.slice(sp + 1), (expected.get(l.slice(sp + 1)) ?? 0) + Number(l.slice(0, sp)));
-  }
+  const perContainer = new Map<string, number>();
+  const perProcess = new Map<string, number>(); // of the busiest container
+  const lines = sysdigLines(CURL, ["-p", "%evt.latency %container.id %proc.name", "evt.dir=<"]).map((l) => /^(\d+) (\S+) (.*)$/.exec(l)!);
+  for (const [, ns, container] of lines) perContainer.set(container, (perContainer.get(container) ?? 0) + Number(ns));
+  const busiest = [...perContainer].sort((a, b) => b[1] - a[1])[0];
+  for (const [, ns, container, proc] of lines) if (container === busiest[0]) perProcess.set(proc, (perProcess.get(proc) ?? 0) + Number(ns));
   await page.goto(`${server.origin}/captures/${id}?token=${TOKEN}`);
   await page.getByTestId("view-tab-flame").click();
   await page.getByTestId("flame-canvas").waitFor();
-  assert.deepEqual(new Map([...(await tableTotals())].sort()), new Map([...expected].sort()));
-  // The tooltip of the widest process (its row just above "all", at the left).
+  assert.deepEqual(new Map([...(await tableTotals())].sort()), new Map([...perContainer].sort()));
+  // The tooltip of the widest container (its row just above "all", at the left).
   const canvas = page.getByTestId("flame-canvas");
   const box = (await canvas.boundingBox())!;
   await page.mouse.move(box.x + 20, box.y + box.height - 17 - 8);
   const tip = page.getByTestId("flame-tooltip");
   await tip.waitFor();
-  const busiest = [...expected].sort((a, b) => b[1] - a[1])[0];
   assert.match(await tip.innerText(), new RegExp(`^${busiest[0]}\\n`));
   await shot("flame-01-syscall-time");
-  // Click it: zoomed, with a breadcrumb; the URL keeps the zoom.
+  // Click it: zoomed, with a breadcrumb; the URL keeps the zoom; the table lists its processes.
   await page.mouse.click(box.x + 20, box.y + box.height - 17 - 8);
   await page.getByTestId("flame-crumbs").waitFor();
   assert.match(page.url(), /view=flame/);
   assert.match(page.url(), /fz=/);
+  await page.locator('[data-testid="flame-row"][data-name="curl"]').waitFor();
+  assert.deepEqual(new Map([...(await tableTotals())].sort()), new Map([...perProcess].sort()));
   await shot("flame-02-zoomed");
   // A thread's events: the events view with the frame's filter, the rows sysdig's filter gives.
+  await page.locator('[data-testid="flame-row"][data-name="curl"]').getByTestId("flame-row-zoom").click();
   const thread = page.locator('[data-testid="flame-row"][data-name="17498"]');
   await thread.getByTestId("flame-row-events").click();
   await page.getByTestId("events-table").locator("tbody tr").first().waitFor();
-  assert.match(new URL(page.url()).searchParams.get("filter") ?? "", /^proc\.name=curl and thread\.tid=17498$/);
+  const filter = `container.id=${busiest[0]} and proc.name=curl and thread.tid=17498`;
+  assert.equal(new URL(page.url()).searchParams.get("filter"), filter);
   const firstNum = await page.getByTestId("events-table").locator("tbody tr").first().locator("td").first().innerText();
-  assert.equal(firstNum.trim(), sysdigLines(CURL, ["proc.name=curl and thread.tid=17498"])[0].split(" ")[0]);
+  assert.equal(firstNum.trim(), sysdigLines(CURL, [filter])[0].split(" ")[0]);
   assert.deepEqual(pageErrors, []);
 });
 

@@ -20,10 +20,12 @@ test("the state survives a round trip through the URL; junk falls back to defaul
 });
 
 test("a frame's events: a filter the parser reads, on top of the view's", () => {
-  const f = frameFilter(["my proc", "42", "read", "/tmp/a b"], "evt.failed=false");
-  assert.equal(f, `(evt.failed=false) and proc.name="my proc" and thread.tid=42 and evt.type=read and fd.name="/tmp/a b"`);
+  const f = frameFilter(["697956520d89", "my proc", "42", "read", "/tmp/a b"], "evt.failed=false");
+  assert.equal(f, `(evt.failed=false) and container.id=697956520d89 and proc.name="my proc" and thread.tid=42 and evt.type=read and fd.name="/tmp/a b"`);
   assert.doesNotThrow(() => parseFilter(f));
-  assert.equal(frameFilter(["curl", "17497", "connect", "10.0.0.1:5->1.2.3.4:80"], ""), "proc.name=curl and thread.tid=17497 and evt.type=connect and fd.name=10.0.0.1:5->1.2.3.4:80");
-  assert.doesNotThrow(() => parseFilter(frameFilter(["curl", "17497", "connect", "10.0.0.1:5->1.2.3.4:80"], "")));
+  const curl = ["host", "curl", "17497", "connect", "10.0.0.1:5->1.2.3.4:80"];
+  assert.equal(frameFilter(curl, ""), "container.id=host and proc.name=curl and thread.tid=17497 and evt.type=connect and fd.name=10.0.0.1:5->1.2.3.4:80");
+  assert.doesNotThrow(() => parseFilter(frameFilter(curl, "")));
   assert.equal(frameFilter(["<NA>"], ""), "");
+  assert.equal(frameFilter(["<NA>", "<NA>", "7"], ""), "thread.tid=7");
 });

@@ -93,14 +93,20 @@ function filterValue(v: string): string {
   return v.includes('"') ? `'${v}'` : `"${v}"`;
 }
 
-/** The events behind a frame of the syscall-time graph (process → thread → call → fd), as a
- *  filter on top of the view's own: what the events view lists for it. */
+/** What each level of the syscall-time graph's frames is (server/api/flame-query.ts). */
+export const SYSCALL_LEVELS = ["container", "process", "thread", "call", "file or connection"] as const;
+
+/** The events behind a frame of the syscall-time graph (container → process → thread → call →
+ *  fd), as a filter on top of the view's own: what the events view lists for it. A "<NA>"
+ *  container or process (not known) adds no condition. */
 export function frameFilter(path: readonly string[], filter: string): string {
   const parts: string[] = [];
-  if (path[0] !== undefined && path[0] !== "<NA>") parts.push(`proc.name=${filterValue(path[0])}`);
-  if (path[1] !== undefined && /^\d+$/.test(path[1])) parts.push(`thread.tid=${path[1]}`);
-  if (path[2] !== undefined) parts.push(`evt.type=${filterValue(path[2])}`);
-  if (path[3] !== undefined) parts.push(`fd.name=${filterValue(path[3])}`);
+  const [container, proc, tid, call, fd] = path;
+  if (container !== undefined && container !== "<NA>") parts.push(`container.id=${filterValue(container)}`);
+  if (proc !== undefined && proc !== "<NA>") parts.push(`proc.name=${filterValue(proc)}`);
+  if (tid !== undefined && /^\d+$/.test(tid)) parts.push(`thread.tid=${tid}`);
+  if (call !== undefined) parts.push(`evt.type=${filterValue(call)}`);
+  if (fd !== undefined) parts.push(`fd.name=${filterValue(fd)}`);
   const own = parts.join(" and ");
   if (!own) return filter;
   return filter.trim() ? `(${filter.trim()}) and ${own}` : own;

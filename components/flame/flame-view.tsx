@@ -1,7 +1,7 @@
 "use client";
 
-// The flame graph view of a capture (its syscall time: process → thread → call → file or
-// connection, by evt.latency) or of a profile (its stacks), with the same controls for both:
+// The flame graph view of a capture (its syscall time: container → process → thread → call →
+// file or connection, by evt.latency) or of a profile (its stacks), with the same controls for both:
 // click a frame to zoom (the path above it stays, full width), search with the matched share,
 // flame or icicle order, alphabetical or left-heavy, a sandwich of one function (its callers
 // above, its callees below), and a differential against a base: another capture or profile,
@@ -18,6 +18,7 @@ import { Failure } from "../ui/failure";
 import { count, durationNs } from "../ui/format";
 import { useAnalysis } from "../ui/use-analysis";
 import { useBoxWidth } from "../ui/use-width";
+import { SYSCALL_LEVELS } from "./flame-url";
 import { rangeFilter, shellWord, type TimeRange } from "../ui/view-url";
 import { FlameCanvas } from "./flame-canvas";
 import { nodeAtPath, searchMatches, searchTest, sortedChildren, type FlameOrder, type FlameSort } from "./flame-layout";
@@ -102,7 +103,7 @@ export function FlameView({ captureId, fileName, format, filter, range, onFilter
       <div className="analysis-head">
         <p className="analysis-what">
           {format === "scap" ? (
-            <>Where the time went: every call the filter keeps, by <strong>process → thread → call → file or connection</strong>, each as wide as its summed <strong>evt.latency</strong>.</>
+            <>Where the time went: every call the filter keeps, by <strong>container → process → thread → call → file or connection</strong>, each as wide as its summed <strong>evt.latency</strong>.</>
           ) : (
             <>The profile&apos;s stacks, root at the bottom, each frame as wide as its {unit === "ns" ? "time" : "samples"}.</>
           )}{" "}
@@ -168,7 +169,7 @@ export function FlameView({ captureId, fileName, format, filter, range, onFilter
                 )}
               </div>
               {hover && <Tooltip hover={hover} unit={unit} rootTotal={tree.total[0]} />}
-              <FrameTable rows={rows} unit={unit} parentTotal={tree.total[focus]} label={format === "scap" && focus === 0 ? "process" : "frame"} diff={!!tree.baseTotal}
+              <FrameTable rows={rows} unit={unit} parentTotal={tree.total[focus]} label={format === "scap" ? SYSCALL_LEVELS[pathOf(tree, focus).length] ?? "frame" : "frame"} diff={!!tree.baseTotal}
                 onZoom={(node) => update({ focus: pathOf(tree, node) })} onSandwich={(name) => update({ sandwich: name })}
                 onEvents={onShowEvents && !tree.baseTotal ? (node) => onShowEvents(frameFilter(pathOf(tree, node), filter)) : undefined} />
             </>
@@ -343,7 +344,7 @@ function FrameTable({ rows, unit, parentTotal, label, diff, onZoom, onSandwich, 
             <td className="num">{pct(parentTotal > 0 ? r.total / parentTotal : 0)}</td>
             {diff && <td className="num">{value(r.base ?? 0, unit)}</td>}
             <td>
-              <button type="button" className="link-button" onClick={() => onZoom(r.node)}>zoom</button>{" "}
+              <button type="button" className="link-button" onClick={() => onZoom(r.node)} data-testid="flame-row-zoom">zoom</button>{" "}
               <button type="button" className="link-button" onClick={() => onSandwich(r.name)} data-testid="flame-row-sandwich">sandwich</button>
               {onEvents && (
                 <>

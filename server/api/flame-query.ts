@@ -1,11 +1,12 @@
 // The flame graphs of the store: the syscall time of a stored capture (no stacks needed), and
-// the stacks of a stored profile. Syscall time is process → thread → system call → file or
-// connection, weighted by evt.latency of the exit events (sysdig's time spent in the call), so
-// that a process's width is the sum sysdig gives for
-//   sysdig -r FILE -p "%proc.name %evt.latency" "evt.dir=<"
-// It is summed in SQL by (process, thread, event type, fd) over the filter's events in the time
-// range, then built into a tree of a few hundred nodes. (A container level needs a container
-// column the events table does not have yet: the tree starts at the process.)
+// the stacks of a stored profile. Syscall time is container → process → thread → system call →
+// file or connection, weighted by evt.latency of the exit events (sysdig's time spent in the
+// call), so that a container's and a process's widths are the sums sysdig gives for
+//   sysdig -r FILE -p "%container.id %proc.name %evt.latency" "evt.dir=<"
+// It is summed in SQL by (container, process, thread, event type, fd) over the filter's events
+// in the time range, then built into a tree of a few hundred nodes. The container of an event's
+// thread is its run in the overview's ov_threads (the ingest follows container.id as sysdig
+// does: process list, clone, execve, container events).
 
 import type { Db } from "../../db/open-db";
 import { EVENTS } from "../core/events/event-table";
@@ -14,6 +15,7 @@ import { HIDDEN_TYPES } from "../core/events/event-stream";
 import { FlameTreeBuilder, diffTree, treeFromFolded, type FlameTree } from "../core/analyses/flame-tree";
 import { importerFor, sniffStacks, SNIFF_CHARS, StacksError, type Profile, type StackSection } from "../core/formats/stacks/index";
 import type { SqlCondition } from "./analyses";
+import { EVENT_CONTAINER, hasOverviewSums } from "./overview";
 
 const VISIBLE = `e.type NOT IN (${[...HIDDEN_TYPES].join(",") || "-1"})`;
 /** Exit events sysdig names after their syscall id parameter (evt.type of a generic event):
@@ -27,6 +29,10 @@ export interface RelRange {
 }
 
 export interface SyscallTimeRow {
+  /** container.id of the thread at the call: "host" on the host, as sysdig prints it; "<NA>"
+   *  when not known (sysdig: an event without thread information; the store: a capture
+   *  ingested before casefile followed containers). */
+  container: string;
   proc: string;
   tid: number;
   syscall: string;
@@ -36,8 +42,8 @@ export interface SyscallTimeRow {
   calls: number;
 }
 
-/** The summed evt.latency of exit events by (process, thread, call, fd): the whole capture
- *  from the sums the ingest kept (capture-003), anything narrower from the events. */
+/** The summed evt.latency of exit events by (container, process, thread, call, fd): the whole
+ *  capture from the sums the ingest kept (capture-003), anything narrower from the events. */
 export function syscallTimeRows(db: Db, where: SqlCondition, range: RelRange = {}): SyscallTimeRow[] {
   if (where.sql === "1" && where.params.length === 0 && range.lo === undefined && range.hi === undefined && hasSyscallTime(db)) {
     return storedSyscallTime(db);
@@ -52,45 +58,59 @@ export function syscallTimeRows(db: Db, where: SqlCondition, range: RelRange = {
     bounds.push("e.ts < ?");
     params.push(range.hi);
   }
-  const cond = `(e.kind & 1) AND e.latency IS NOT NULL AND ${VISIBLE}${bounds.map((b) => ` AND ${b}`).join("")} AND (${where.sql})`;
+  return summedExits(db, `${bounds.map((b) => `${b} AND `).join("")}(${where.sql})`, [...params, ...where.params]);
+}
+
+/** The exits that `cond` (SQL on events e, with its bound params) keeps, summed. */
+function summedExits(db: Db, cond: string, params: readonly unknown[]): SyscallTimeRow[] {
+  const exits = `(e.kind & 1) AND e.latency IS NOT NULL AND ${VISIBLE} AND ${cond}`;
   const generic = `(e.kind & 1023) IN (${GENERIC_EXITS.join(",") || "-1"})`;
+  // A capture ingested before casefile followed containers has no runs: its containers are
+  // not known, rather than all on the host.
+  const followed = hasOverviewSums(db);
+  // No runs: every thread on the host, and no lookup per event (a third more time on a scan).
+  const container = followed && db.prepare("SELECT 1 FROM ov_threads LIMIT 1").get() ? EVENT_CONTAINER : "NULL";
+  const host = followed ? "host" : "<NA>";
   // Exit events: the direction bit of the packed kind; the proc and type come out of kind too
   // (the virtual columns would each be computed first, which a 2-million-event scan feels).
   const rows = db.prepare(
-    `SELECT g.tid AS tid, g.t AS t, g.ns AS ns, g.calls AS calls, s.s AS proc, f.name AS fd
-       FROM (SELECT e.kind >> 26 AS p, e.tid AS tid, e.kind & 1023 AS t, e.fdref AS fdref, sum(e.latency) AS ns, count(*) AS calls
-               FROM events e WHERE ${cond} AND NOT ${generic}
-              GROUP BY p, tid, t, fdref) g
-       JOIN strings s ON s.id = g.p LEFT JOIN fds f ON f.id = g.fdref`,
-  ).all(...params, ...where.params) as { tid: number; t: number; ns: number; calls: number; proc: string; fd: string | null }[];
+    `SELECT cs.s AS container, g.tid AS tid, g.t AS t, g.ns AS ns, g.calls AS calls, s.s AS proc, f.name AS fd
+       FROM (SELECT ${container} AS c, e.kind >> 26 AS p, e.tid AS tid, e.kind & 1023 AS t, e.fdref AS fdref, sum(e.latency) AS ns, count(*) AS calls
+               FROM events e WHERE ${exits} AND NOT ${generic}
+              GROUP BY c, p, tid, t, fdref) g
+       JOIN strings s ON s.id = g.p LEFT JOIN fds f ON f.id = g.fdref LEFT JOIN strings cs ON cs.id = g.c`,
+  ).all(...params) as { container: string | null; tid: number; t: number; ns: number; calls: number; proc: string; fd: string | null }[];
   const out: SyscallTimeRow[] = rows.map((r) => ({
-    proc: r.proc || "<NA>", tid: r.tid, syscall: EVENTS[r.t]?.name ?? "<unknown>", fd: r.fd || undefined, ns: r.ns, calls: r.calls,
+    container: r.container ?? host, proc: r.proc || "<NA>", tid: r.tid, syscall: EVENTS[r.t]?.name ?? "<unknown>", fd: r.fd || undefined, ns: r.ns, calls: r.calls,
   }));
   // Generic events, one by one: their name is their syscall id's, in their stored parameters.
   const generics = db.prepare(
-    `SELECT e.num AS num, e.kind >> 26 AS p, e.tid AS tid, e.fdref AS fdref, e.latency AS ns
-       FROM events e WHERE ${cond} AND ${generic} ORDER BY e.num`,
-  ).raw().all(...params, ...where.params) as [number, number, number, number | null, number][];
+    `SELECT e.num AS num, ${container} AS c, e.kind >> 26 AS p, e.tid AS tid, e.fdref AS fdref, e.latency AS ns
+       FROM events e WHERE ${exits} AND ${generic} ORDER BY e.num`,
+  ).raw().all(...params) as [number, number | null, number, number, number | null, number][];
   if (generics.length) {
     const ids = syscallIdsOf(db, generics.map((g) => g[0]));
-    const procOf = db.prepare("SELECT s FROM strings WHERE id = ?").pluck();
+    const stringOf = db.prepare("SELECT s FROM strings WHERE id = ?").pluck();
     const fdOf = db.prepare("SELECT name FROM fds WHERE id = ?").pluck();
-    const procs = new Map<number, string>();
+    const strings = new Map<number, string>();
+    const text = (id: number) => {
+      let t = strings.get(id);
+      if (t === undefined) strings.set(id, (t = (stringOf.get(id) as string | undefined) ?? ""));
+      return t;
+    };
     const fds = new Map<number, string | undefined>();
     const sums = new Map<string, SyscallTimeRow>();
     for (let i = 0; i < generics.length; i++) {
-      const [, pid, tid, fdref, ns] = generics[i];
-      let proc = procs.get(pid);
-      if (proc === undefined) procs.set(pid, (proc = ((procOf.get(pid) as string | undefined) || "<NA>")));
+      const [, cid, pid, tid, fdref, ns] = generics[i];
       let fd: string | undefined;
       if (fdref !== null) {
         if (!fds.has(fdref)) fds.set(fdref, (fdOf.get(fdref) as string | undefined) || undefined);
         fd = fds.get(fdref);
       }
       const syscall = ids[i] >= 0 ? (SYSCALL_NAMES[ids[i]] ?? "<unknown>") : "syscall";
-      const key = `${pid}\u0000${tid}\u0000${syscall}\u0000${fdref ?? ""}`;
+      const key = `${cid ?? ""}\u0000${pid}\u0000${tid}\u0000${syscall}\u0000${fdref ?? ""}`;
       let r = sums.get(key);
-      if (!r) sums.set(key, (r = { proc, tid, syscall, fd, ns: 0, calls: 0 }));
+      if (!r) sums.set(key, (r = { container: cid === null ? host : text(cid), proc: text(pid) || "<NA>", tid, syscall, fd, ns: 0, calls: 0 }));
       r.ns += ns;
       r.calls++;
     }
@@ -134,28 +154,55 @@ function hasSyscallTime(db: Db): boolean {
   return (db.prepare("SELECT value FROM meta WHERE key = 'syscall_time'").get() as { value: string } | undefined)?.value === "1";
 }
 
-/** The ingest's sums: a few hundred rows for two million events. */
+/** The ingest's sums: a few hundred rows for two million events. They do not say in which
+ *  container a call was: a thread that was in one (it has runs in ov_threads) has its calls of
+ *  those runs summed from the events, and taken out of what the sums give the host. */
 function storedSyscallTime(db: Db): SyscallTimeRow[] {
+  const followed = hasOverviewSums(db);
   const rows = db.prepare(
     `SELECT s.s AS proc, t.tid AS tid, t.type AS type, t.sc AS sc, f.name AS fd, t.ns AS ns, t.calls AS calls
        FROM syscall_time t JOIN strings s ON s.id = t.proc LEFT JOIN fds f ON f.id = t.fdref`,
   ).all() as { proc: string; tid: number; type: number; sc: number; fd: string | null; ns: number; calls: number }[];
-  return rows.map((r) => ({
-    proc: r.proc || "<NA>", tid: r.tid,
+  const stored: SyscallTimeRow[] = rows.map((r) => ({
+    container: followed ? "host" : "<NA>", proc: r.proc || "<NA>", tid: r.tid,
     syscall: r.sc >= 0 ? (SYSCALL_NAMES[r.sc] ?? "<unknown>") : (EVENTS[r.type]?.name ?? "<unknown>"),
     fd: r.fd || undefined, ns: r.ns, calls: r.calls,
   }));
+  const span = followed ? db.prepare("SELECT min(first_num) AS lo, max(last_num) AS hi FROM ov_threads").get() as { lo: number | null; hi: number | null } : undefined;
+  if (!span || span.lo === null || span.hi === null) return stored;
+  const inContainers = summedExits(db, "e.num BETWEEN ? AND ? AND e.tid IN (SELECT tid FROM ov_threads)", [span.lo, span.hi])
+    .filter((r) => r.container !== "host");
+  const key = (r: SyscallTimeRow) => `${r.proc}\u0000${r.tid}\u0000${r.syscall}\u0000${r.fd ?? ""}`;
+  const onHost = new Map<string, SyscallTimeRow>();
+  for (const r of stored) {
+    const k = key(r);
+    const h = onHost.get(k);
+    if (h) {
+      h.ns += r.ns;
+      h.calls += r.calls;
+    } else onHost.set(k, { ...r });
+  }
+  for (const r of inContainers) {
+    const h = onHost.get(key(r));
+    if (!h) continue; // cannot happen: the sums hold every exit the events hold
+    h.ns -= r.ns;
+    h.calls -= r.calls;
+  }
+  return [...[...onHost.values()].filter((r) => r.calls > 0), ...inContainers];
 }
 
-/** process → thread → call → fd, in ns. */
+/** container → process → thread → call → fd, in ns. */
 export function syscallTimeTree(rows: readonly SyscallTimeRow[]): FlameTree {
   const b = new FlameTreeBuilder("ns");
-  for (const r of rows) {
-    const frames = [r.proc, String(r.tid), r.syscall];
-    if (r.fd !== undefined) frames.push(r.fd);
-    b.add(frames, r.ns);
-  }
+  for (const r of rows) b.add(syscallFrames(r), r.ns);
   return b.tree;
+}
+
+/** A row's frames, root first: container, process, thread, call, and the fd when it had one. */
+export function syscallFrames(r: SyscallTimeRow): string[] {
+  const frames = [r.container, r.proc, String(r.tid), r.syscall];
+  if (r.fd !== undefined) frames.push(r.fd);
+  return frames;
 }
 
 /** Reads a profile file's text (the store keeps it as uploaded), sniffing its format. */

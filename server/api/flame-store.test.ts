@@ -1,37 +1,42 @@
 // The store's flame graphs on real captures, against sysdig: the syscall-time tree of a stored
-// capture gives each process the total sysdig's evt.latency sums give (through SQL, and through
-// a replay of the kept file for a filter SQL cannot answer), a time range and a differential of
-// two ranges; profiles stored from text (folded, perf script) give their stacks back; bad
-// profiles are refused with their line.
+// capture gives each container, and each process in it, the total sysdig's evt.latency sums give
+// (through the ingest's sums, through SQL, and through a replay of the kept file for a filter SQL
+// cannot answer), on the fixtures and on a generated capture whose threads are in containers and
+// move between them; a time range and a differential of two ranges; profiles stored from text
+// (folded, perf script) give their stacks back; bad profiles are refused with their line.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { openStore } from "./store";
 import { childrenOf, pathOf, treeFromJson } from "../core/analyses/flame-tree";
 import { fixtureCapture, fixtureCaptures, oracleFileFor, sysdigLines } from "../testing/oracle";
+import { buildScenario } from "../testing/scap-scenario";
+import { CONTAINER_SCENARIO } from "../testing/container-scenario";
 import type { FlameAnswer, Store } from "./store-types";
 
 process.env.TZ = "UTC";
 
-/** sysdig's sum of evt.latency per proc.name over exit events (with an extra filter). */
+/** sysdig's sum of evt.latency per container.id;proc.name over exit events (with an extra
+ *  filter). */
 function sysdigPerProcess(file: string, filter = ""): Map<string, number> {
   const m = new Map<string, number>();
-  for (const l of sysdigLines(file, ["-p", "%evt.latency %proc.name", filter ? `evt.dir=< and (${filter})` : "evt.dir=<"])) {
-    const sp = l.indexOf(" ");
-    const proc = l.slice(sp + 1);
-    m.set(proc, (m.get(proc) ?? 0) + Number(l.slice(0, sp)));
+  for (const l of sysdigLines(file, ["-p", "%evt.latency %container.id %proc.name", filter ? `evt.dir=< and (${filter})` : "evt.dir=<"])) {
+    const [, ns, container, proc] = /^(\d+) (\S+) (.*)$/.exec(l)!;
+    const k = `${container};${proc}`;
+    m.set(k, (m.get(k) ?? 0) + Number(ns));
   }
   return m;
 }
 
-/** The tree's first level: process → total. */
+/** The tree's first two levels: container;process → total. */
 function perProcess(a: FlameAnswer): Map<string, number> {
   const t = treeFromJson(a.tree);
+  const kids = childrenOf(t);
   const m = new Map<string, number>();
-  for (const k of childrenOf(t)[0]) m.set(t.names[t.name[k]], t.total[k]);
+  for (const c of kids[0]) for (const k of kids[c]) m.set(`${t.names[t.name[c]]};${t.names[t.name[k]]}`, t.total[k]);
   return m;
 }
 
@@ -48,10 +53,12 @@ async function withStore(fn: (store: Store, dir: string) => Promise<void>): Prom
   }
 }
 
-test("every fixture: each process's syscall time is sysdig's sum of evt.latency", { timeout: 300_000 }, async () => {
-  await withStore(async (store) => {
+test("every fixture: each container's and process's syscall time is sysdig's sum of evt.latency", { timeout: 300_000 }, async () => {
+  await withStore(async (store, dir) => {
     let processes = 0;
-    for (const file of fixtureCaptures()) {
+    const generated = join(dir, "containers.scap");
+    writeFileSync(generated, buildScenario(CONTAINER_SCENARIO).bytes);
+    for (const file of [...fixtureCaptures(), generated]) {
       const id = await store.ingestFile(file, file);
       const a = await store.flame({ id, source: "syscalls" });
       assert.ok(a, file);
@@ -66,6 +73,13 @@ test("every fixture: each process's syscall time is sysdig's sum of evt.latency"
       }
     }
     assert.ok(processes >= 12, `${processes} processes compared`);
+    // Filters SQL answers and one only a replay answers, on the capture with containers.
+    const id = await store.ingestFile(generated, "containers.scap");
+    for (const filter of ["evt.type=getuid or evt.type=write", "container.id!=host", "fd.name contains nginx or evt.type=execve"]) {
+      const a = await store.flame({ id, source: "syscalls", filter });
+      assert.deepEqual(sorted(perProcess(a!)), sorted(sysdigPerProcess(generated, filter)), filter);
+      assert.ok(perProcess(a!).size >= 2, filter);
+    }
   });
 });
 
@@ -131,9 +145,12 @@ test("profiles: folded and perf script text stored as profiles, their stacks bac
 });
 
 test("the whole capture's flame graph from the ingest's sums equals the one summed from the events", { timeout: 120_000 }, async () => {
-  await withStore(async (store) => {
-    for (const name of ["curl_google.scap", "falco_cat_write.scap", "single_ipv6_conn.scap"]) {
-      const id = await store.ingestFile(fixtureCapture(name), name);
+  await withStore(async (store, dir) => {
+    const generated = join(dir, "containers.scap");
+    writeFileSync(generated, buildScenario(CONTAINER_SCENARIO).bytes);
+    for (const file of ["curl_google.scap", "falco_cat_write.scap", "single_ipv6_conn.scap"].map(fixtureCapture).concat(generated)) {
+      const name = basename(file);
+      const id = await store.ingestFile(file, name);
       const stored = await store.flame({ id, source: "syscalls" });
       // A filter that keeps every exit, so that the events are summed instead of the table read.
       const scanned = await store.flame({ id, source: "syscalls", filter: "evt.num>0" });

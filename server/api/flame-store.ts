@@ -14,7 +14,7 @@ import { sniffStacks, SNIFF_CHARS, sectionTotal, type Profile } from "../core/fo
 import { fileSyscallTime } from "../ingest/file-syscall-time";
 import { baseTs } from "./capture-meta";
 import { FilterError, filterCondition, planFilter } from "./filter-condition";
-import { pickSection, readProfileText, syscallTimeRows, syscallTimeTree, type RelRange, type SyscallTimeRow } from "./flame-query";
+import { pickSection, readProfileText, syscallFrames, syscallTimeRows, syscallTimeTree, type RelRange, type SyscallTimeRow } from "./flame-query";
 import type { CaptureSummary, FlameAnswer, FlameQuery, FlameSide } from "./store-types";
 import type { ReplayOptions } from "./replayed-events";
 
@@ -52,7 +52,7 @@ interface Stacks {
 function foldedOf(rows: readonly SyscallTimeRow[]): Map<string, number> {
   const m = new Map<string, number>();
   for (const r of rows) {
-    const k = [r.proc, String(r.tid), r.syscall, ...(r.fd !== undefined ? [r.fd] : [])].join(";");
+    const k = syscallFrames(r).join(";");
     m.set(k, (m.get(k) ?? 0) + r.ns);
   }
   return m;

@@ -26,14 +26,8 @@ export const MAX_OVERVIEW_BUCKETS = 1000;
 /** The SQL expression a tile adds up per event, and its bound parameters in order. */
 function tileExpr(tile: OverviewTile, filter: string, containers = true): { sql: string; params: unknown[]; approximate: string[] } {
   const cond = filterCondition(withinFilter(filter, tile.filter));
-  // The container of an event's thread: its run in capture-006's ov_threads (threads on the
-  // host have none, so most events skip the lookup).
   if (tile.measure === "containers") {
-    return {
-      sql: containers ? `CASE WHEN ${cond.sql} AND e.tid IN (SELECT tid FROM ov_threads) THEN
-        (SELECT c.container FROM ov_threads c WHERE c.tid = e.tid AND c.first_num <= e.num AND c.last_num >= e.num) END` : "NULL",
-      params: cond.params, approximate: cond.approximate,
-    };
+    return { sql: containers ? `CASE WHEN ${cond.sql} THEN ${EVENT_CONTAINER} END` : "NULL", params: cond.params, approximate: cond.approximate };
   }
   // count(DISTINCT) leaves out the NULLs of events the filter does not keep.
   if (tile.measure === "processes") return { sql: `CASE WHEN ${cond.sql} THEN e.proc END`, params: cond.params, approximate: cond.approximate };
@@ -83,13 +77,19 @@ const FAR = 2 ** 50;
 
 /** The overview from the ingest's sums (see the top of this file), or undefined when the
  *  capture has none for these tiles or the filter is more than a time range. */
+/** The container of event `e`'s thread, as the strings id of its container.id: its run in
+ *  capture-006's ov_threads; NULL on the host (threads on the host have no run, so most events
+ *  skip the lookup). Known only when hasOverviewSums() says the ingest followed containers. */
+export const EVENT_CONTAINER = `(CASE WHEN e.tid IN (SELECT tid FROM ov_threads) THEN
+  (SELECT c.container FROM ov_threads c WHERE c.tid = e.tid AND c.first_num <= e.num AND c.last_num >= e.num) END)`;
+
 /** Whether the capture holds the ingest's sums for these tiles (and so its container runs). */
-function hasSums(db: Db): boolean {
+export function hasOverviewSums(db: Db): boolean {
   return (db.prepare("SELECT value FROM meta WHERE key = 'overview'").pluck().get() as string | undefined) === OVERVIEW_LAYOUT;
 }
 
 export function overviewFromSums(db: Db, buckets: number, filter: string): Overview | undefined {
-  if (!hasSums(db)) return undefined;
+  if (!hasOverviewSums(db)) return undefined;
   const range = rangeOnly(db, filter);
   if (!range) return undefined;
   const span = spectrogramSpan(db);
@@ -181,7 +181,7 @@ export function overview(db: Db, buckets = DEFAULT_OVERVIEW_BUCKETS, filter = ""
   const filterWhere = filterCondition(filter);
   const where = narrowToRange(db, filter, filterWhere);
   // The containers of a capture ingested before they were followed are not known.
-  const containers = hasSums(db);
+  const containers = hasOverviewSums(db);
   const exprs = OVERVIEW_TILES.map((t) => tileExpr(t, "", containers));
   const distinct = (t: OverviewTile) => isDistinctMeasure(t.measure);
   const columns = OVERVIEW_TILES.map((t, i) => (distinct(t) ? `count(DISTINCT ${exprs[i].sql})` : `sum(${exprs[i].sql})`));

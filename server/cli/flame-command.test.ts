@@ -1,8 +1,10 @@
-// `casefile flame` against sysdig: on every fixture capture, each `proc;tid;syscall NS` line
-// equals the sum of evt.latency that sysdig prints for that process, thread and call over its
-// exit events (sysdig -r FILE -p "%evt.latency %thread.tid %evt.type %proc.name" "evt.dir=<"),
-// so each process's total is sysdig's too; with a filter and with a time range (as evt.rawtime
-// bounds in sysdig's filter). Profiles print their folded lines.
+// `casefile flame` against sysdig: on every fixture capture, and on a generated one whose threads
+// are in containers, on the host and move between the two, each `container;proc;tid;syscall NS`
+// line equals the sum of evt.latency that sysdig prints for that container, process, thread and
+// call over its exit events (sysdig -r FILE -p "%evt.latency %thread.tid %evt.type %container.id
+// %proc.name" "evt.dir=<"), so each container's and process's total is sysdig's too; with a
+// filter and with a time range (as evt.rawtime bounds in sysdig's filter). Profiles print their
+// folded lines.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -10,15 +12,17 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixtureCapture, fixtureCaptures, oracleFileFor, runCasefile, sysdigLines } from "../testing/oracle";
+import { buildScenario } from "../testing/scap-scenario";
+import { CONTAINER_SCENARIO } from "../testing/container-scenario";
 
-/** sysdig's sums per proc;tid;type, as folded lines sorted by byte order. */
+/** sysdig's sums per container;proc;tid;type, as folded lines sorted by byte order. */
 function sysdigFolded(file: string, filter = ""): string[] {
   const sums = new Map<string, number>();
-  const lines = sysdigLines(file, ["-p", "%evt.latency %thread.tid %evt.type %proc.name", filter ? `evt.dir=< and (${filter})` : "evt.dir=<"]);
+  const lines = sysdigLines(file, ["-p", "%evt.latency %thread.tid %evt.type %container.id %proc.name", filter ? `evt.dir=< and (${filter})` : "evt.dir=<"]);
   for (const l of lines) {
-    const m = /^(\d+) (\d+) (\S+) (.*)$/.exec(l);
+    const m = /^(\d+) (\d+) (\S+) (\S+) (.*)$/.exec(l);
     assert.ok(m, `a line of sysdig's output this test reads: ${JSON.stringify(l)}`);
-    const k = `${m[4]};${m[2]};${m[3]}`;
+    const k = `${m[4]};${m[5]};${m[2]};${m[3]}`;
     sums.set(k, (sums.get(k) ?? 0) + Number(m[1]));
   }
   return [...sums.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((k) => `${k} ${sums.get(k)}`);
@@ -30,27 +34,49 @@ function ours(args: string[]): string[] {
   return r.stdout.split("\n").filter(Boolean);
 }
 
-function perProcess(lines: string[]): Map<string, number> {
+/** Totals per the first `depth` frames (1: container, 2: container;process). */
+function perPrefix(lines: string[], depth: number): Map<string, number> {
   const m = new Map<string, number>();
   for (const l of lines) {
     const sp = l.lastIndexOf(" ");
-    const proc = l.slice(0, l.indexOf(";"));
-    m.set(proc, (m.get(proc) ?? 0) + Number(l.slice(sp + 1)));
+    const k = l.slice(0, sp).split(";").slice(0, depth).join(";");
+    m.set(k, (m.get(k) ?? 0) + Number(l.slice(sp + 1)));
   }
   return m;
 }
 
-test("every fixture: each line, and so each process's total, is sysdig's sum of evt.latency", { timeout: 300_000 }, () => {
+test("every fixture: each line, and so each container's and process's total, is sysdig's sum of evt.latency", { timeout: 300_000 }, () => {
   let compared = 0;
+  const containers = new Set<string>();
   for (const file of fixtureCaptures()) {
     // A fixture sysdig cannot open is compared with the one it was derived from.
     const expected = sysdigFolded(oracleFileFor(file));
     const got = ours([file]);
     assert.deepEqual(got, expected, file);
-    assert.deepEqual(perProcess(got), perProcess(expected));
+    assert.deepEqual(perPrefix(got, 2), perPrefix(expected, 2));
+    for (const c of perPrefix(got, 1).keys()) containers.add(c);
     compared += got.length;
   }
   assert.ok(compared > 100, `${compared} lines compared`);
+  // The psp captures' container, beside the host.
+  assert.ok(containers.has("host") && containers.size >= 2, [...containers].join(" "));
+});
+
+test("threads in containers, on the host, and moving between them: each line is sysdig's", () => {
+  const dir = mkdtempSync(join(tmpdir(), "casefile-flame-containers-"));
+  try {
+    const file = join(dir, "containers.scap");
+    writeFileSync(file, buildScenario(CONTAINER_SCENARIO).bytes);
+    const expected = sysdigFolded(file);
+    const got = ours([file]);
+    assert.deepEqual(got, expected);
+    // Two containers and the host; a thread (runc → postgres) in two of them.
+    assert.equal(perPrefix(got, 1).size, 3);
+    const placesOf400 = new Set(got.filter((l) => l.split(";")[2] === "400").map((l) => l.split(";")[0]));
+    assert.equal(placesOf400.size, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("a filter and a time range select what sysdig's filter selects", { timeout: 120_000 }, () => {

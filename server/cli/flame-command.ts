@@ -1,8 +1,10 @@
 // `casefile flame FILE [--filter F] [--from T --to T] [--section S]`: the folded lines of a
-// flame graph. For a capture (.scap, gzip or not): its syscall time, one line per process,
-// thread and call, `proc;tid;syscall NANOSECONDS`, where proc is proc.name and the value the
-// summed evt.latency of the exit events (what `sysdig -r FILE -p "%proc.name %evt.latency"
-// "evt.dir=<"` adds up), lines sorted by byte order of the stack (as stackcollapse-perf.pl).
+// flame graph. For a capture (.scap, gzip or not): its syscall time, one line per container,
+// process, thread and call, `container;proc;tid;syscall NANOSECONDS`, where container is
+// container.id (host for the host's threads), proc is proc.name and the value the summed
+// evt.latency of the exit events (what `sysdig -r FILE -p "%container.id %proc.name
+// %evt.latency" "evt.dir=<"` adds up), lines sorted by byte order of the stack (as
+// stackcollapse-perf.pl).
 // T is evt.rawtime (ns since the epoch) or `+DURATION` after the first event; from is
 // inclusive, to exclusive. For a profile (folded stacks, perf script, bpftrace, casefile
 // profile: told by content), its folded lines; a profile of several sections prints each

@@ -1,7 +1,7 @@
 // The syscall time of a capture file read with sysdig's own filter predicate (no store): what
 // `casefile flame FILE` prints, and what the store answers a filter its columns cannot by
 // replaying the kept file. Exit events that sysdig would print (evt.dir=<), their evt.latency
-// summed by proc.name, thread, call and fd.name, in a time range of evt.rawtime.
+// summed by container.id, proc.name, thread, call and fd.name, in a time range of evt.rawtime.
 
 import type { Predicate } from "../core/filter/evaluate";
 import { extractorFor } from "../core/filter/extract";
@@ -31,6 +31,7 @@ export async function fileSyscallTime(
   opts: { afterChunk?: () => Promise<void>; chunkSize?: number } = {},
 ): Promise<FileSyscallTime> {
   const latency = field("evt.latency");
+  const containerId = field("container.id");
   const procName = field("proc.name");
   const fdName = field("fd.name");
   const sums = new Map<string, SyscallTimeRow>();
@@ -46,15 +47,18 @@ export async function fileSyscallTime(
       const ts = (BigInt(ev.tsHi) << 32n) | BigInt(ev.tsLo);
       if ((lo !== undefined && ts < lo) || (hi !== undefined && ts >= hi)) return;
     }
+    // Both "<NA>" for an event whose thread sysdig does not hold.
+    const cid = containerId(ctx);
+    const container = typeof cid === "string" ? cid : "<NA>";
     const proc = procName(ctx);
     const name = typeof proc === "string" && proc !== "" ? proc : "<NA>";
     const fd = fdName(ctx);
     const fdText = typeof fd === "string" && fd !== "" ? fd : undefined;
     // evt.type: a generic event is named after its syscall id.
     const syscall = typeName(ev.type, p);
-    const key = `${name}\u0000${ev.tid}\u0000${syscall}\u0000${fdText ?? ""}`;
+    const key = `${container}\u0000${name}\u0000${ev.tid}\u0000${syscall}\u0000${fdText ?? ""}`;
     let r = sums.get(key);
-    if (!r) sums.set(key, (r = { proc: name, tid: ev.tid, syscall, fd: fdText, ns: 0, calls: 0 }));
+    if (!r) sums.set(key, (r = { container, proc: name, tid: ev.tid, syscall, fd: fdText, ns: 0, calls: 0 }));
     r.ns += l;
     r.calls++;
   }, predicate);
@@ -74,13 +78,13 @@ export async function fileSyscallTime(
   return { rows: [...sums.values()], error: outcome.error };
 }
 
-/** `proc;tid;syscall NANOSECONDS` lines (fds summed), sorted by byte order of the stack as
+/** `container;proc;tid;syscall NANOSECONDS` lines (fds summed), sorted by byte order of the stack as
  *  stackcollapse-perf.pl sorts its output; calls with no time (0 ns) are kept, like sysdig's
  *  zero latencies, so that a line per call site shows. */
 export function syscallFolded(rows: readonly SyscallTimeRow[]): string[] {
   const m = new Map<string, number>();
   for (const r of rows) {
-    const k = `${r.proc};${r.tid};${r.syscall}`;
+    const k = `${r.container};${r.proc};${r.tid};${r.syscall}`;
     m.set(k, (m.get(k) ?? 0) + r.ns);
   }
   return [...m.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((k) => `${k} ${m.get(k)}`);

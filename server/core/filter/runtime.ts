@@ -419,14 +419,18 @@ export class FilterContext {
     if (!p.has(0)) return;
     const res = p.int(0);
     const child = res > 0 ? this.table.threads.get(res) : res === 0 ? parent : undefined;
-    if (child && child !== this.childBefore) {
-      // The caller, or for the child's own exit what sysdig looks up: its process's main thread
-      // (a thread) or its parent (a process).
-      const from = res > 0 ? parent : this.table.threads.get(child.pid !== child.tid ? child.pid : child.ptid);
-      this.born(child, from);
-    }
+    const made = child !== undefined && child !== this.childBefore;
     this.childBefore = undefined;
-    if (!child || (res === 0 && this.extras.get(child)?.cgroups.length)) return;
+    if (!child || !made) {
+      // sysdig made no thread: the child's own exit after its parent's (or after the process
+      // list had it), or the parent's after an inverted clone. The thread keeps the cgroups it
+      // had, and so its container, whatever this exit says (measured: a child whose exit names
+      // a container its parent's exit did not stays where the parent's exit put it).
+      return;
+    }
+    // The caller, or for the child's own exit what sysdig looks up: its process's main thread
+    // (a thread) or its parent (a process).
+    this.born(child, res > 0 ? parent : this.table.threads.get(child.pid !== child.tid ? child.pid : child.ptid));
     const x = this.extraOf(child);
     if (res > 0) x.tty = this.extraOf(parent).tty;
     const i = P_CGROUPS[type];
