@@ -109,7 +109,9 @@ test("share a view with its investigation; the link reads that capture only, cha
 
   // What the link may read: its capture's API, its link, its investigation.
   const invId = asOwner.json.investigation as string;
-  for (const p of [`/api/captures/${curlId}/events?filter=${encodeURIComponent(FILTER)}`, `/api/captures/${curlId}/lsof?at=${selected}`, `/api/links/${linkId}`, `/api/investigations/${invId}`, `/api/captures/${curlId}/flame?source=syscalls`]) {
+  for (const p of [`/api/captures/${curlId}/events?filter=${encodeURIComponent(FILTER)}`, `/api/captures/${curlId}/lsof?at=${selected}`, `/api/links/${linkId}`, `/api/investigations/${invId}`, `/api/captures/${curlId}/flame?source=syscalls`,
+    // A base in the link's scope, and a filter value that only looks like an id.
+    `/api/captures/${curlId}/flame?source=syscalls&baseId=${curlId}`, `/api/captures/${curlId}/flame?source=syscalls&filter=fd.name%3D${otherId}`]) {
     assert.equal((await request("GET", p, { cookie })).status, 200, `GET ${p}`);
   }
   // What it may not: change anything, list the catalog, read another capture, open live sessions.
@@ -121,7 +123,8 @@ test("share a view with its investigation; the link reads that capture only, cha
     ["GET", `/captures/${otherId}`],
     ["GET", `/api/captures/${otherId}/events`],
     ["GET", `/api/captures/${otherId}/lsof?at=10`],
-    // The differential flame graph of the shared capture against another one reads the other.
+    // The differential flame graph of the shared capture against one outside the link's
+    // investigation reads the other (the flame route refuses it).
     ["GET", `/api/captures/${curlId}/flame?source=syscalls&baseId=${otherId}`],
     ["GET", "/api/investigations"],
     ["GET", `/api/links?capture=${curlId}`],

@@ -3,11 +3,14 @@
 // (names, then numbers per node). A base makes it differential (the base is "before", the
 // capture "after"); base values not given are this side's, so `baseFrom/baseTo` alone compares
 // two time ranges of one capture and `baseFilter` alone two filters. T: ns since the epoch.
+// On a share link's authority (the server names the link in SHARE_HEADER) the base may only be
+// a capture the link opens: its own, or one of its investigation's.
 
 import { getContext } from "./context";
 import { ApiError, json } from "./http-json";
 import { filterParam, MAX_TEXT, noSuchCapture, withFilterErrors } from "./query-params";
-import type { FlameQuery, FlameSide } from "./store-types";
+import type { FlameQuery, FlameSide, Store } from "./store-types";
+import { SHARE_HEADER } from "../http/share-route";
 
 function timeParam(params: URLSearchParams, key: string): string | undefined {
   const raw = params.get(key);
@@ -41,10 +44,22 @@ export function readFlameQuery(id: string, params: URLSearchParams): FlameQuery 
   return q;
 }
 
-export async function captureFlame(id: string, params: URLSearchParams, signal?: AbortSignal): Promise<Response> {
+/** The captures a share link opens: its own and its investigation's. */
+function sharedCaptures(store: Store, linkId: string): Set<string> {
+  const link = store.investigations.getLink(linkId);
+  if (!link) return new Set();
+  const inv = link.investigation === null ? undefined : store.investigations.get(link.investigation);
+  return new Set([link.capture, ...(inv?.captures ?? [])]);
+}
+
+export async function captureFlame(id: string, params: URLSearchParams, signal?: AbortSignal, req?: Request): Promise<Response> {
   const q = readFlameQuery(id, params);
   const store = getContext().store;
   if (!store.getCapture(id)) throw noSuchCapture(id);
+  const share = req?.headers.get(SHARE_HEADER);
+  if (share && q.base?.id && !sharedCaptures(store, share).has(q.base.id)) {
+    throw new ApiError(403, "a share link compares its capture only with its investigation's captures", "baseId");
+  }
   if (q.base?.id && !store.getCapture(q.base.id)) throw noSuchCapture(q.base.id);
   try {
     const r = await withFilterErrors(() => store.query("flame", [q], { signal }));

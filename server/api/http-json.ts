@@ -46,10 +46,11 @@ export async function answer(fn: () => Response | Promise<Response>): Promise<Re
 type IdCtx = { params: Promise<{ id: string }> };
 
 /** A GET route handler for /api/captures/:id/…: the id, query string and the request's abort
- *  signal (it aborts when the client goes away: the query it asked stops) go to `fn`. */
-export function captureGet(fn: (id: string, params: URLSearchParams, signal: AbortSignal) => Response | Promise<Response>) {
+ *  signal (it aborts when the client goes away: the query it asked stops) go to `fn`, and the
+ *  request itself for what else it needs (its headers). */
+export function captureGet(fn: (id: string, params: URLSearchParams, signal: AbortSignal, req: Request) => Response | Promise<Response>) {
   return async (req: Request, { params }: IdCtx): Promise<Response> => {
     const { id } = await params;
-    return answer(() => fn(id, new URL(req.url).searchParams, req.signal));
+    return answer(() => fn(id, new URL(req.url).searchParams, req.signal, req));
   };
 }

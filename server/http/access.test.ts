@@ -66,14 +66,8 @@ test("a share link reads its own capture, its link and its investigation, and no
     "/api/captures//0123456789abcdef/events", "/captures/0123456789abcdef/", "/s/AAAAAAAAAAAAAAAAAAAAAA/x",
   ];
   for (const p of refused) assert.ok(!shareAllows("GET", p, scope), `GET ${p}`);
-  // Nor may a read of the shared capture name another capture in its query (a differential
-  // flame graph's baseId), whatever the parameter.
-  const q = (s: string) => new URLSearchParams(s);
-  assert.ok(shareAllows("GET", "/api/captures/0123456789abcdef/flame", scope, q("source=syscalls&filter=proc.name%3Dcurl&t0=1523040000000000000")));
-  assert.ok(shareAllows("GET", "/api/captures/0123456789abcdef/flame", scope, q("baseId=0123456789abcdef")));
-  for (const bad of ["baseId=1111111111111111", "anything=1111111111111111", "x=1&baseId=%201111111111111111", "baseId=ABCDEF0123456789"]) {
-    assert.ok(!shareAllows("GET", "/api/captures/0123456789abcdef/flame", scope, q(bad)), bad);
-  }
+  // Query values are not this check's: a route whose query names another capture (the flame
+  // graph's baseId) checks it against the link itself (server/api/flame-api.test.ts).
   // A link made outside an investigation reads no investigation.
   assert.ok(!shareAllows("GET", "/api/investigations/fedcba9876543210", { ...scope, investigation: null }));
 });

@@ -108,17 +108,10 @@ export function shareLinkPath(pathname: string): string | undefined {
  * investigations), never another capture, never the WebSocket (live sessions and ingest
  * progress: serve.ts refuses upgrades without the token).
  */
-export function shareAllows(method: string | undefined, pathname: string, scope: ShareScope, query?: URLSearchParams): boolean {
+export function shareAllows(method: string | undefined, pathname: string, scope: ShareScope): boolean {
   if (method !== "GET" && method !== "HEAD") return false;
-  // A read of the shared capture may not name another one in its query (the flame graph's
-  // differential takes `baseId=OTHER`): no parameter may hold a capture or investigation id
-  // (16 hex digits) but the link's own. Nothing else the API takes has that form (evt.nums stay
-  // under 16 digits, times in ns have 19).
-  if (query) {
-    for (const v of query.values()) {
-      if (/^[0-9a-f]{16}$/i.test(v.trim()) && v.trim() !== scope.capture && v.trim() !== scope.investigation) return false;
-    }
-  }
+  // A route whose query names another capture (the flame graph's baseId) checks that one
+  // itself, against the link the server names in SHARE_HEADER (flame-api.ts).
   const segs = pathname.split("/").slice(1);
   // Encoded slashes or dot segments would let one path name another: none of ours need them.
   if (segs.some((s) => s === "" || s === "." || s === ".." || /%2f|%5c|%2e/i.test(s))) return false;

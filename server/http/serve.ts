@@ -280,7 +280,7 @@ function checkRequest(
     }
     const found = share(linkId);
     if ("status" in found) return { status: found.status, error: found.error, where: "share" };
-    if (!shareAllows(req.method, url.pathname, found.scope, url.searchParams)) {
+    if (!shareAllows(req.method, url.pathname, found.scope)) {
       return { status: 403, error: "a share link opens its own capture's view, read-only, and nothing else", where: "share" };
     }
     return { share: found.scope };
