@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { openStore } from "./store";
+import { Profiles } from "./profiles";
 import { formatLine } from "../core/events/printer";
 import { timeOfDayBig } from "../core/events/local-time";
 import { fixtureCapture, fixtureCaptures, sysdigLines } from "../testing/oracle";
@@ -81,6 +82,39 @@ test("filters the event columns cannot answer are replayed from the kept file, e
     await assert.rejects(store.events(id, { filter: "user.name=root" }), /cannot answer user.name without its capture file/);
   } finally {
     store.close();
+  }
+});
+
+test("deleting a capture deletes the profiles linked to it, rows and files; other profiles stay", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "casefile-store-profiles-"));
+  const store = openStore(dir);
+  const profiles = new Profiles(dir);
+  try {
+    const id = await store.ingestFile(fixtureCapture("falco_cat_write.scap"), "cat.scap");
+    const other = await store.ingestFile(fixtureCapture("falco_syscall.scap"), "syscall.scap");
+    const text = "# casefile-profile section=on-cpu unit=samples hz=99\ncat;main;write 3\n";
+    const mine = [profiles.addText(text, "a", id), profiles.addText(text, "b", id)];
+    // Another capture's profile and an unlinked one.
+    const kept = [profiles.addText(text, "c", other), profiles.addText(text, "d")];
+    assert.deepEqual(new Set(profiles.list(id).map((e) => e.id)), new Set(mine));
+    const file = (x: string) => join(dir, "captures", `${x}.capture`);
+    for (const x of [...mine, ...kept]) assert.ok(existsSync(file(x)), x);
+
+    assert.equal(store.deleteCapture(id), true);
+    for (const x of mine) {
+      assert.equal(store.getCapture(x), undefined, `profile ${x}'s catalog row`);
+      assert.equal(existsSync(file(x)), false, `profile ${x}'s file`);
+    }
+    assert.deepEqual(profiles.list(id), []);
+    for (const x of kept) {
+      assert.equal(store.getCapture(x)?.format, "profile", x);
+      assert.ok(existsSync(file(x)), x);
+    }
+    assert.equal(store.getCapture(other)?.status, "ready");
+  } finally {
+    profiles.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -200,13 +200,21 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
     },
 
     deleteCapture(id: string): boolean {
-      const found = catalog.prepare("DELETE FROM captures WHERE id = ?").run(id).changes > 0;
-      if (!found) return false;
-      captureDbs.get(id)?.close();
-      captureDbs.delete(id);
-      for (const suffix of ["", "-wal", "-shm"]) rmSync(dbPath(id) + suffix, { force: true });
-      rmSync(filePath(id), { force: true });
-      return true;
+      // What belongs to the capture goes with it: the profiles recorded beside it (parent_id,
+      // catalog-003) mean nothing without it, and nothing would list them any more.
+      const gone = catalog.transaction(() => {
+        const children = catalog.prepare("SELECT id FROM captures WHERE parent_id = ?").pluck().all(id) as string[];
+        if (catalog.prepare("DELETE FROM captures WHERE id = ?").run(id).changes === 0) return [];
+        catalog.prepare("DELETE FROM captures WHERE parent_id = ?").run(id);
+        return [id, ...children];
+      })();
+      for (const g of gone) {
+        captureDbs.get(g)?.close();
+        captureDbs.delete(g);
+        for (const suffix of ["", "-wal", "-shm"]) rmSync(dbPath(g) + suffix, { force: true });
+        rmSync(filePath(g), { force: true });
+      }
+      return gone.length > 0;
     },
 
     async ingestFile(path: string, name: string, onProgress?: (p: IngestProgress) => void, opts: { move?: boolean } = {}): Promise<string> {
