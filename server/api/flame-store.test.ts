@@ -7,9 +7,10 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { openStore } from "./store";
 import { childrenOf, pathOf, treeFromJson } from "../core/analyses/flame-tree";
 import { fixtureCapture, fixtureCaptures, oracleFileFor, sysdigLines } from "../testing/oracle";
@@ -110,7 +111,7 @@ test("a filter (by SQL, and one only a replay answers) and a time range, as sysd
   });
 });
 
-test("profiles: folded and perf script text stored as profiles, their stacks back; a bad one refused with its line", async () => {
+test("profiles: folded and perf script text, plain or gzip-compressed, stored as profiles, their stacks back; a bad one refused with its line", async () => {
   await withStore(async (store, dir) => {
     const folded = join(dir, "a.folded");
     writeFileSync(folded, "app;main;work 30\napp;main;idle 10\n");
@@ -134,6 +135,22 @@ test("profiles: folded and perf script text stored as profiles, their stacks bac
     const spin = dt.name.findIndex((n, i) => i > 0 && dt.names[n] === "spin");
     assert.equal(dt.total[spin], 1);
     assert.equal(dt.baseTotal![spin], 0);
+    // The same two gzip-compressed (any name: told by content): kept inflated, the same stacks.
+    for (const [plain, plainId] of [[folded, id], [perf, id2]] as const) {
+      const gz = join(dir, `${basename(plain)}.data`);
+      writeFileSync(gz, gzipSync(readFileSync(plain)));
+      const gzId = await store.ingestFile(gz, basename(gz));
+      assert.equal(store.getCapture(gzId)!.format, "profile", gz);
+      assert.equal(store.getCapture(gzId)!.status, "ready", store.getCapture(gzId)!.error ?? "");
+      assert.deepEqual(await store.flame({ id: gzId }), await store.flame({ id: plainId }));
+      assert.equal(readFileSync(join(dir, "captures", `${gzId}.capture`), "utf8"), readFileSync(plain, "utf8"));
+    }
+    // A gzip whose text is no profile is refused as one, with its line.
+    const badGz = join(dir, "bad.gz");
+    writeFileSync(badGz, gzipSync("x;y 1\nx;y;z\n"));
+    const badGzId = await store.ingestFile(badGz, "bad.gz");
+    assert.equal(store.getCapture(badGzId)!.status, "error");
+    assert.match(store.getCapture(badGzId)!.error!, /\(at line 2\)/);
     const bad = join(dir, "c.folded");
     writeFileSync(bad, "x;y 1\nx;y;z\n");
     const id3 = await store.ingestFile(bad, "c.folded");

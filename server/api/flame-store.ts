@@ -6,12 +6,17 @@
 // file the stack importers recognise becomes a catalog entry of format "profile" whose kept
 // file is the text itself (no events database).
 
-import { readFile } from "node:fs/promises";
-import { open } from "node:fs/promises";
+import { createReadStream, createWriteStream } from "node:fs";
+import { readFile, rm } from "node:fs/promises";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
 import type { Db } from "../../db/open-db";
 import { diffTree, treeFromFolded, treeToJson, type FlameTree } from "../core/analyses/flame-tree";
 import { sniffStacks, SNIFF_CHARS, sectionTotal, type Profile } from "../core/formats/stacks/index";
 import { fileSyscallTime } from "../ingest/file-syscall-time";
+import { contentHead } from "../ingest/capture-kind";
+import { sniffCapture } from "../core/formats/sniff";
 import { baseTs } from "./capture-meta";
 import { FilterError, filterCondition, planFilter } from "./filter-condition";
 import { pickSection, readProfileText, syscallFrames, syscallTimeRows, syscallTimeTree, type RelRange, type SyscallTimeRow } from "./flame-query";
@@ -116,20 +121,36 @@ export async function answerFlame(deps: FlameDeps, q: FlameQuery): Promise<Flame
   return a;
 }
 
-/** Is this file a text profile? Its first characters decide (a capture starts with binary
- *  magic and is never one). */
+/** Is this file a text profile (gzip-compressed or not)? Its first characters decide (a
+ *  capture starts with binary magic and is never one). */
 export async function sniffProfileFile(path: string): Promise<boolean> {
-  const fh = await open(path, "r");
+  const c = await contentHead(path);
+  if (sniffCapture(c.head, true) !== "unknown") return false;
+  const head = c.head.subarray(0, SNIFF_CHARS);
+  const s = sniffStacks(new TextDecoder().decode(head), c.whole && head.length === c.head.length);
+  return "format" in s && s.format !== undefined;
+}
+
+/** The largest text a gzip-compressed profile may inflate to: a profile is read whole into
+ *  one string, and V8's strings stop short of 512 MiB. */
+export const MAX_PROFILE_TEXT = 256 * 1024 * 1024;
+
+/** Writes a gzip-compressed profile's text to `dest`, refusing one that inflates past
+ *  MAX_PROFILE_TEXT (a small upload may inflate to gigabytes). */
+export async function inflateProfile(src: string, dest: string): Promise<void> {
+  let n = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      n += chunk.length;
+      if (n > MAX_PROFILE_TEXT) done(new Error(`the profile inflates to more than ${MAX_PROFILE_TEXT / 1024 / 1024} MiB of text`));
+      else done(null, chunk);
+    },
+  });
   try {
-    const b = Buffer.alloc(SNIFF_CHARS);
-    const { bytesRead } = await fh.read(b, 0, b.length, 0);
-    const head = b.subarray(0, bytesRead);
-    if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return false;
-    if (head.length >= 4 && head.readUInt32LE(0) === 0x0a0d0d0a) return false;
-    const s = sniffStacks(new TextDecoder().decode(head), bytesRead < b.length);
-    return "format" in s && s.format !== undefined;
-  } finally {
-    await fh.close();
+    await pipeline(createReadStream(src), createGunzip(), limit, createWriteStream(dest));
+  } catch (e) {
+    await rm(dest, { force: true });
+    throw e;
   }
 }
 

@@ -28,13 +28,13 @@ import { hostServices } from "../ingest/host-services";
 import type { FdPredicate } from "../core/state/tables";
 import type { ThreadTable } from "../core/state/threads";
 import { baseTs } from "./capture-meta";
-import { captureKind, isPacketKind } from "../ingest/capture-kind";
+import { captureKind, contentHead, isPacketKind } from "../ingest/capture-kind";
 import { ingestPacketCapture } from "../ingest/packet-ingest";
 import { ingestLimitsFromEnv } from "../ingest/ingest";
 import { decodePacket } from "../core/packets/decode";
 import { conversationRows, findingRows, packetBuckets, packetDetail, packetGaps, packetsPage } from "./packet-store";
 import { withTimeRange } from "../core/filter/time-range";
-import { answerFlame, checkProfileFile, sniffProfileFile } from "./flame-store";
+import { answerFlame, checkProfileFile, inflateProfile, sniffProfileFile } from "./flame-store";
 import { bucketGaps, bucketSpectrogram, narrowToRange, nearestEvent, replayNearest, replaySpectrogram, replayTimeline, timeline, type Timeline } from "./timeline";
 import type { TimelineAnswer } from "./store-types";
 
@@ -172,9 +172,23 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
       "INSERT INTO captures (id, name, format, bytes, status, created_at) VALUES (?, ?, 'profile', ?, 'ingesting', ?)",
     ).run(id, name, bytes, new Date().toISOString());
     try {
-      const { stacks } = await checkProfileFile(path);
-      await keepFile(path, filePath(id), move);
-      catalog.prepare("UPDATE captures SET events = ?, status = 'ready' WHERE id = ?").run(stacks, id);
+      // A gzip-compressed profile is kept inflated: the kept file of a profile is its text (and
+      // bytes, which keptFile checks it against, its size).
+      let stacks: number;
+      if ((await contentHead(path)).gzip) {
+        await inflateProfile(path, filePath(id));
+        try {
+          stacks = (await checkProfileFile(filePath(id))).stacks;
+        } catch (e) {
+          rmSync(filePath(id), { force: true });
+          throw e;
+        }
+        if (move) rmSync(path, { force: true });
+      } else {
+        stacks = (await checkProfileFile(path)).stacks;
+        await keepFile(path, filePath(id), move);
+      }
+      catalog.prepare("UPDATE captures SET events = ?, bytes = ?, status = 'ready' WHERE id = ?").run(stacks, statSync(filePath(id)).size, id);
       onProgress?.({ captureId: id, bytesRead: bytes, bytesTotal: bytes, events: stacks, done: true });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);

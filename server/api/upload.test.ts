@@ -70,6 +70,15 @@ test("receiveUpload stores a capture byte for byte and refuses the rest without 
     assert.equal(saved.bytes, gz.length);
     rmSync(saved.path);
 
+    // A gzip-compressed profile (folded stacks, a perf script recording) is taken as it came:
+    // the store keeps it inflated (flame-store.test.ts).
+    for (const text of ["app;main;work 30\napp;main;idle 10\n", "app 1 [000] 1.000001: 1001001 cpu-clock:\n\t1 work+0x1 (/app)\n\n"]) {
+      const body = gzipSync(text);
+      const kept = await receiveUpload(chunked(body, 5), { dir, limit: 1 << 30 });
+      assert.ok(readFileSync(kept.path).equals(body));
+      rmSync(kept.path);
+    }
+
     const refusals: [Buffer, number, RegExp][] = [
       [readFileSync(join(PROJECT_ROOT, "package.json")), 415, /not a scap capture/],
       [gzipSync(readFileSync(join(PROJECT_ROOT, "package.json"))), 415, /^inside the gzip, not a scap capture: .*\(at byte 0 of the inflated data\)$/],

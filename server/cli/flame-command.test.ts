@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { fixtureCapture, fixtureCaptures, oracleFileFor, runCasefile, sysdigLines } from "../testing/oracle";
 import { buildScenario } from "../testing/scap-scenario";
 import { CONTAINER_SCENARIO } from "../testing/container-scenario";
@@ -104,6 +105,10 @@ test("a profile prints its folded lines; bad options and bad files get one line 
     writeFileSync(profile, "# casefile-profile section=on-cpu unit=samples hz=99\nx;y 4\n# casefile-profile section=off-cpu unit=ns\nx;z 100\n");
     assert.deepEqual(ours([profile]), ["# casefile-profile section=on-cpu unit=samples hz=99", "x;y 4", "# casefile-profile section=off-cpu unit=ns", "x;z 100"]);
     assert.deepEqual(ours([profile, "--section", "off-cpu"]), ["x;z 100"]);
+    // gzip-compressed: told by content, as captures are.
+    const gz = join(dir, "p.txt.gz");
+    writeFileSync(gz, gzipSync("b;c 2\na;b 1\nb;c 3\n"));
+    assert.deepEqual(ours([gz]), ["a;b 1", "b;c 5"]);
     const bad = join(dir, "bad.txt");
     writeFileSync(bad, "a;b 1\na;b\n");
     const r = runCasefile(["flame", bad]);

@@ -4,20 +4,22 @@
 // container.id (host for the host's threads), proc is proc.name and the value the summed
 // evt.latency of the exit events (what `sysdig -r FILE -p "%container.id %proc.name
 // %evt.latency" "evt.dir=<"` adds up), lines sorted by byte order of the stack (as
-// stackcollapse-perf.pl).
-// T is evt.rawtime (ns since the epoch) or `+DURATION` after the first event; from is
-// inclusive, to exclusive. For a profile (folded stacks, perf script, bpftrace, casefile
-// profile: told by content), its folded lines; a profile of several sections prints each
-// under its `# casefile-profile section=…` header, so that the output reads back as a profile.
+// stackcollapse-perf.pl). T is evt.rawtime (ns since the epoch) or `+DURATION` after the
+// first event; from is inclusive, to exclusive. For a profile (folded stacks, perf script,
+// bpftrace, casefile profile: told by content, gzip-compressed or not), its folded lines; a
+// profile of several sections prints each under its `# casefile-profile section=…` header, so
+// that the output reads back as a profile.
 
 import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import { createGunzip } from "node:zlib";
 import { parseDuration } from "../core/analyses/duration";
 import { compileFilter, type Predicate } from "../core/filter/evaluate";
 import { parseFilter } from "../core/filter/parser";
 import { foldedLines, importerFor, sniffStacks, SNIFF_CHARS, StacksError, type Profile } from "../core/formats/stacks/index";
 import { fileSyscallTime, syscallFolded, type TimeBound } from "../ingest/file-syscall-time";
 import { hostServices } from "../ingest/host-services";
+import { contentHead } from "../ingest/capture-kind";
+import { sniffCapture } from "../core/formats/sniff";
 import { readOptions } from "./options";
 import { BufferedOut, fail } from "./output";
 
@@ -36,21 +38,17 @@ export function parseTimeBound(text: string, name: string): TimeBound {
   throw new Error(`--${name} wants ns since the epoch (evt.rawtime) or +DURATION after the first event, not ${JSON.stringify(text)}`);
 }
 
-/** Is the file a capture (scap section header, or gzip) rather than a text profile? */
-async function isCapture(file: string): Promise<boolean> {
-  const fh = await open(file, "r");
-  try {
-    const b = Buffer.alloc(4);
-    const { bytesRead } = await fh.read(b, 0, 4, 0);
-    if (bytesRead >= 2 && b[0] === 0x1f && b[1] === 0x8b) return true;
-    return bytesRead === 4 && b.readUInt32LE(0) === 0x0a0d0d0a;
-  } finally {
-    await fh.close();
-  }
+/** Is the file a capture (a section header, gzip-compressed or not) rather than a text
+ *  profile (gzip-compressed or not)? */
+async function isCapture(file: string): Promise<{ capture: boolean; gzip: boolean }> {
+  const { head, gzip } = await contentHead(file);
+  if (gzip) return { capture: sniffCapture(head, true) !== "unknown", gzip };
+  return { capture: head.length >= 4 && new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true) === 0x0a0d0d0a, gzip };
 }
 
-/** Streams a text profile through the importer its first characters name. */
-export async function readProfileFile(file: string): Promise<Profile> {
+/** Streams a text profile (inflated on the way when `gzip`) through the importer its first
+ *  characters name. */
+export async function readProfileFile(file: string, gzip = false): Promise<Profile> {
   const decoder = new TextDecoder("utf-8");
   let head = "";
   let imp: ReturnType<typeof importerFor> | undefined;
@@ -62,7 +60,8 @@ export async function readProfileFile(file: string): Promise<Profile> {
     imp.push(head);
     head = "";
   };
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 16 })) {
+  const raw = createReadStream(file, { highWaterMark: 1 << 16 });
+  for await (const chunk of gzip ? raw.pipe(createGunzip()) : raw) {
     const text = decoder.decode(chunk as Buffer, { stream: true });
     if (imp) imp.push(text);
     else {
@@ -85,18 +84,18 @@ export async function flameCommand(args: string[]): Promise<number> {
   if ("error" in o) return fail(`${o.error}\n${USAGE}`);
   const [file, extra] = o.positional;
   if (!file || extra !== undefined) return fail(USAGE);
-  let capture: boolean;
+  let kind: { capture: boolean; gzip: boolean };
   try {
-    capture = await isCapture(file);
+    kind = await isCapture(file);
   } catch (e) {
     return fail(`${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
   }
   const out = new BufferedOut(process.stdout);
-  if (!capture) {
+  if (!kind.capture) {
     for (const opt of ["filter", "from", "to"]) if (o.values.has(opt)) return fail(`--${opt} applies to captures; ${file} is a profile`);
     let profile: Profile;
     try {
-      profile = await readProfileFile(file);
+      profile = await readProfileFile(file, kind.gzip);
     } catch (e) {
       if (e instanceof StacksError) return fail(`${file}: ${e.message}`);
       throw e;

@@ -12,18 +12,27 @@ const HEAD_BYTES = 64 * 1024 + 8;
 const GZIP_HEAD = 256 * 1024;
 
 export async function captureKind(path: string): Promise<Exclude<CaptureKind, "gzip">> {
+  const kind = sniffCapture((await contentHead(path)).head, true);
+  return kind === "more" || kind === "gzip" ? "unknown" : kind;
+}
+
+/** The first HEAD_BYTES of a file's content, inflated when the file is a gzip (the profile
+ *  sniffer reads text through it too); whole: the content is no longer than that. */
+export async function contentHead(path: string): Promise<{ head: Uint8Array; gzip: boolean; whole: boolean }> {
   const fh = await open(path, "r");
-  let head: Uint8Array;
+  let raw: Uint8Array;
   try {
     const buf = new Uint8Array(GZIP_HEAD);
     const { bytesRead } = await fh.read(buf, 0, GZIP_HEAD, 0);
-    head = buf.subarray(0, bytesRead);
+    raw = buf.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }
-  let kind = sniffCapture(head.subarray(0, HEAD_BYTES), true);
-  if (kind === "gzip") kind = sniffCapture(await inflatedHead(head), true);
-  return kind === "more" || kind === "gzip" ? "unknown" : kind;
+  if (sniffCapture(raw.subarray(0, HEAD_BYTES), true) !== "gzip") {
+    return { head: raw.subarray(0, HEAD_BYTES), gzip: false, whole: raw.length < HEAD_BYTES };
+  }
+  const head = await inflatedHead(raw);
+  return { head, gzip: true, whole: head.length < HEAD_BYTES };
 }
 
 export const isPacketKind = (k: string): k is "pcap" | "pcapng" => k === "pcap" || k === "pcapng";
