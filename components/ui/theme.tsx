@@ -1,8 +1,9 @@
 "use client";
 
 // Light and dark: the system's preference (prefers-color-scheme) unless the user chose with the
-// toggle, whose choice is kept in localStorage and applied as data-theme on <html> before the
-// first paint (THEME_SCRIPT, inlined in the layout's <head>), so the page never flashes light.
+// toggle, whose choice is kept in localStorage. Either way the theme in force is data-theme on
+// <html>, set before the first paint and kept as the system changes (THEME_SCRIPT, inlined in
+// the layout's <head>), so the page never flashes light.
 // Colours live in CSS variables (app/globals.css); canvases cannot use var() and read them with
 // cssColor(), redrawing when useTheme() changes.
 
@@ -11,10 +12,11 @@ import { THEME_KEY } from "./theme-script";
 
 export type Theme = "light" | "dark";
 
-/** The theme in force: the user's choice, else the system's. */
+/** The theme in force: data-theme (the user's choice, else the system's, as the theme script
+ *  set it); the system's if the script did not run. */
 export function currentTheme(): Theme {
-  const chosen = document.documentElement.dataset.theme;
-  if (chosen === "dark" || chosen === "light") return chosen;
+  const t = document.documentElement.dataset.theme;
+  if (t === "dark" || t === "light") return t;
   return window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
 }
 
@@ -31,14 +33,10 @@ export function useTheme(): Theme {
   useEffect(() => {
     const update = () => setTheme(currentTheme());
     update();
-    const media = window.matchMedia("(prefers-color-scheme: dark)");
-    media.addEventListener("change", update);
+    // The toggle and the theme script (following the system) both change data-theme.
     const observer = new MutationObserver(update);
     observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
-    return () => {
-      media.removeEventListener("change", update);
-      observer.disconnect();
-    };
+    return () => observer.disconnect();
   }, []);
   return theme;
 }
