@@ -84,7 +84,10 @@ function hex(v: number | bigint): string {
   return v.toString(16).toUpperCase();
 }
 
-function sockaddrText(b: Uint8Array): string {
+/** A sockaddr as sysdig prints it (get_param_as_str), and names a socket by it (bind, connect
+ *  of a family other than inet): ip:port (an IPv4-mapped IPv6 address keeps its ::ffff:
+ *  form), the unix path, or `family N` for any other family; NULL when empty. */
+export function sockaddrText(b: Uint8Array): string {
   if (b.length === 0) return "NULL";
   const family = b[0];
   if (family === 2 && b.length >= 7) return `${ipv4At(b, 1)}:${b[5] | (b[6] << 8)}`;

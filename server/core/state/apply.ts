@@ -15,12 +15,11 @@ import { paramIndexTable } from "../events/param-tables";
 import { fcntlCommands } from "../events/flags";
 import { AT_FDCWD, resolvePath } from "../events/paths";
 import type { ParamIndex } from "../events/params";
-import { socktupleText } from "../events/format";
+import { sockaddrText, socktupleText } from "../events/format";
 import { ipv4At, ipv6At, isV4Mapped } from "../events/net";
 import { EF } from "../events/types";
 import { FdType, L4Proto } from "../formats/scap/blocks";
 import { completeV4, completeV6, ipv6ToBytes } from "./interfaces";
-import { sanitized } from "../events/sanitize";
 import {
   CANCELED_FD, FdTable, PPM_CL_CLONE_FILES, PPM_CL_CLONE_THREAD, newFd, splitNul, unknownThread,
   type Fd, type Thread, type ThreadTable,
@@ -240,27 +239,6 @@ function inetAddr(b: Uint8Array): [string, number, boolean] | undefined {
   return undefined;
 }
 
-/** A sockaddr as sysdig names a socket by it (get_param_as_str, PF_SIMPLE): ip:port (an
- *  IPv4-mapped IPv6 address keeps its ::ffff: form), the unix path, or `family N` for any
- *  other family. */
-function sockaddrName(b: Uint8Array): string {
-  if (b.length === 0) return "";
-  if (b[0] === AF_INET6 && b.length >= 19) return `${ipv6At(b, 1)}:${b[17] | (b[18] << 8)}`;
-  const a = inetAddr(b);
-  if (a) return `${a[0]}:${a[1]}`;
-  if (b[0] === AF_UNIX) return cstr(b.subarray(1));
-  return `family ${b[0]}`;
-}
-
-const latin1 = new TextDecoder("latin1");
-/** A unix socket path as sysdig names the socket by it: up to its NUL, unprintable bytes
- *  dropped (get_param_as_str sanitizes it). */
-function cstr(b: Uint8Array): string {
-  let e = b.indexOf(0);
-  if (e < 0) e = b.length;
-  return sanitized(latin1.decode(b.subarray(0, e)));
-}
-
 const SERVER = 1, CLIENT = 2;
 
 on(["bind"], "<", (table, t, p, type, valid) => {
@@ -279,7 +257,7 @@ on(["bind"], "<", (table, t, p, type, valid) => {
     f.dport = undefined;
     f.role = SERVER;
   }
-  f.name = sockaddrName(b);
+  f.name = sockaddrText(b);
 });
 
 function swapAddresses(f: Fd): void {
@@ -319,7 +297,7 @@ on(["connect"], ">", (table, t, p, type) => {
   } else if (b[0] !== AF_INET && b[0] !== AF_INET6) {
     // Any other family (unix, netlink, one sysdig does not know) names the socket by the
     // address as the event shows it (`family 16`); the type stays.
-    f.name = sockaddrName(b);
+    f.name = sockaddrText(b);
   }
 });
 
