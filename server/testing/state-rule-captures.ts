@@ -383,6 +383,34 @@ const PROC_FIELDS = [
   "user.name", "user.loginuid", "group.gid", "group.name", "container.id", "evt.latency",
 ];
 
+/** Paths relative to a directory fd, opened by threads a live recording's /proc snapshot can
+ *  miss (a thread born while /proc was read): one the capture never introduces, one whose own
+ *  clone exit introduces it (the parent's came before the recording), a process introduced the
+ *  same way, and a known thread; the missing thread's second path is under its first. */
+const relativePathsOfMissingThreads: Scenario = {
+  name: "relative paths of threads the process list misses",
+  writer: () => new ScapWriter()
+    .procs([
+      { tid: 1, pid: 1, ptid: 0, comm: "init", cwd: "/" },
+      { tid: 500, pid: 500, ptid: 1, comm: "py", cwd: "/srv/" },
+      { tid: 502, pid: 500, ptid: 1, comm: "py", cwd: "/srv/", flags: CLONE_THREAD_FLAGS },
+    ])
+    .fds(500, [{ fd: 3, type: FdType.DIRECTORY, name: "/tmp/wl" }]),
+  events: (ev) => {
+    const openat = (tid: number, fd: number, dirfd: number, name: string) => {
+      ev(tid, "openat", ">", [dirfd, name, 1, 0]);
+      ev(tid, "openat", "<", [fd, dirfd, name, 1, 0, 0xfe00]);
+    };
+    openat(501, 4, 3, "sub/f1");
+    ev(503, "clone", "<", forkExit({ res: 0, tid: 503, pid: 500, ptid: 1, comm: "py", flags: CLONE_THREAD_FLAGS }));
+    openat(503, 5, 3, "sub/f2");
+    openat(502, 6, 3, "sub/f3");
+    ev(600, "clone", "<", forkExit({ res: 0, tid: 600, pid: 600, ptid: 500, comm: "py" }));
+    openat(600, 7, 3, "sub/f1");
+    openat(501, 8, 4, "x");
+  },
+};
+
 export function stateRuleCaptures(): RuleCapture[] {
   const built = (s: Scenario) => buildScenario(s).bytes;
   return [
@@ -454,6 +482,14 @@ export function stateRuleCaptures(): RuleCapture[] {
         { cmd: "lsof", filter: "'fd.connected=false'" },
         { cmd: "netstat", filter: "'fd.connected=true'" },
       ],
+    },
+    {
+      name: relativePathsOfMissingThreads.name,
+      rule: "8: relative paths of threads a live snapshot missed",
+      bytes: built(relativePathsOfMissingThreads),
+      filters: ["fd.name contains UNKNOWN", "fd.directory=/tmp/wl/sub", "fd.name=/tmp/wl/sub/f1", "evt.type=openat and proc.name=py"],
+      fields: ["fd.num", "fd.name", "fd.directory", "fd.filename", "fd.type", "proc.name", "proc.pid"],
+      chisels: [["echo_fds"], ["topfiles_bytes"]],
     },
   ];
 }
