@@ -16,6 +16,8 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startServer, type RunningServer } from "../server/http/serve";
 import { fixtureCapture, sysdigLines } from "../server/testing/oracle";
+import { buildScenario } from "../server/testing/scap-scenario";
+import { CONTAINER_SCENARIO } from "../server/testing/container-scenario";
 import { perfRecord, perfReportChildren, perfScript } from "../server/testing/perf-oracle";
 import { ARTIFACTS, launchChromium, requireBuild } from "./browser";
 
@@ -122,6 +124,39 @@ test("the syscall-time flame graph: each container's and process's total is sysd
   const firstNum = await page.getByTestId("events-table").locator("tbody tr").first().locator("td").first().innerText();
   assert.equal(firstNum.trim(), sysdigLines(CURL, [filter])[0].split(" ")[0]);
   assert.deepEqual(pageErrors, []);
+});
+
+test("containers: a capture whose threads are in two containers and on the host, each container's and its processes' totals sysdig's", { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "casefile-e2e-containers-"));
+  try {
+    const file = path.join(dir, "containers.scap");
+    writeFileSync(file, buildScenario(CONTAINER_SCENARIO).bytes);
+    const r = await post("/api/captures", readFileSync(file), { "x-filename": "containers.scap" });
+    assert.equal(r.status, 201);
+    const lines = sysdigLines(file, ["-p", "%evt.latency %container.id %proc.name", "evt.dir=<"]).map((l) => /^(\d+) (\S+) (.*)$/.exec(l)!);
+    const sum = (keep: (container: string) => boolean, by: (container: string, proc: string) => string) => {
+      const m = new Map<string, number>();
+      for (const [, ns, container, proc] of lines) if (keep(container)) m.set(by(container, proc), (m.get(by(container, proc)) ?? 0) + Number(ns));
+      return new Map([...m].sort());
+    };
+    const perContainer = sum(() => true, (c) => c);
+    assert.equal(perContainer.size, 3);
+    await page.goto(`${server.origin}/captures/${r.json.id}?token=${TOKEN}&view=flame`);
+    await page.getByTestId("flame-canvas").waitFor();
+    assert.deepEqual(new Map([...(await tableTotals())].sort()), perContainer);
+    await shot("flame-09-containers");
+    // One container zoomed: its processes (a thread that executed into it counts here with its
+    // calls after the execve only).
+    const container = [...perContainer.keys()].find((c) => c !== "host")!;
+    await page.locator(`[data-testid="flame-row"][data-name="${container}"]`).getByTestId("flame-row-zoom").click();
+    await page.getByTestId("flame-crumbs").waitFor();
+    await page.waitForFunction((c) => document.querySelector('[data-testid="flame-crumbs"]')?.textContent?.includes(c), container);
+    assert.deepEqual(new Map([...(await tableTotals())].sort()), sum((c) => c === container, (_, p) => p));
+    await shot("flame-10-container-zoomed");
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("a folded file and a perf script recording, uploaded and searched: the matched share is the tools'", { timeout: 180_000 }, async () => {
