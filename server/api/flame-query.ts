@@ -69,7 +69,8 @@ function summedExits(db: Db, cond: string, params: readonly unknown[]): SyscallT
   // A capture ingested before casefile followed containers has no runs: its containers are
   // not known, rather than all on the host.
   const followed = hasOverviewSums(db);
-  // No runs: every thread on the host, and no lookup per event (a third more time on a scan).
+  // No runs: every thread on the host, and no lookup per event (a fifth more CPU on the scan of
+  // the 2-million-event bench capture).
   const container = followed && db.prepare("SELECT 1 FROM ov_threads LIMIT 1").get() ? EVENT_CONTAINER : "NULL";
   const host = followed ? "host" : "<NA>";
   // Exit events: the direction bit of the packed kind; the proc and type come out of kind too
