@@ -14,7 +14,7 @@ const USAGE = `usage: casefile <command> [args]
   record -w OUT.scap [--duration D] [--packets OUT.pcap [--iface IF]] [FILTER]   a live recording of this host (root)
   collector [--server URL] [--host NAME]   the privileged collector for the workbench (root)
   profile --duration D [--pid P] [--hz 99] -o OUT   on-CPU and off-CPU stacks of this host (root)
-  flame FILE [--filter F] [--from T --to T]   folded stacks: a capture's syscall time (container;proc;tid;syscall NS) or a profile's
+  flame FILE [--filter F] [--from T --to T] [--containers]   folded stacks: a capture's syscall time (proc;tid;syscall NS; container first with --containers) or a profile's
   ingest FILE                          import a capture into the store (CASEFILE_DATA)
   serve [--host H] [--port P]          the workbench`;
 

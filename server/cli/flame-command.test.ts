@@ -1,6 +1,6 @@
 // `casefile flame` against sysdig: on every fixture capture, and on a generated one whose threads
-// are in containers, on the host and move between the two, each `container;proc;tid;syscall NS`
-// line equals the sum of evt.latency that sysdig prints for that container, process, thread and
+// are in containers, on the host and move between the two, each `proc;tid;syscall NS` line
+// (DESIGN.md's contract) and with --containers each `container;proc;tid;syscall NS` line equals the sum of evt.latency that sysdig prints for that container, process, thread and
 // call over its exit events (sysdig -r FILE -p "%evt.latency %thread.tid %evt.type %container.id
 // %proc.name" "evt.dir=<"), so each container's and process's total is sysdig's too; with a
 // filter and with a time range (as evt.rawtime bounds in sysdig's filter). Profiles print their
@@ -16,14 +16,15 @@ import { fixtureCapture, fixtureCaptures, oracleFileFor, runCasefile, sysdigLine
 import { buildScenario } from "../testing/scap-scenario";
 import { CONTAINER_SCENARIO } from "../testing/container-scenario";
 
-/** sysdig's sums per container;proc;tid;type, as folded lines sorted by byte order. */
-function sysdigFolded(file: string, filter = ""): string[] {
+/** sysdig's sums per proc;tid;type (containers: container;proc;tid;type), as folded lines
+ *  sorted by byte order. */
+function sysdigFolded(file: string, filter = "", containers = false): string[] {
   const sums = new Map<string, number>();
   const lines = sysdigLines(file, ["-p", "%evt.latency %thread.tid %evt.type %container.id %proc.name", filter ? `evt.dir=< and (${filter})` : "evt.dir=<"]);
   for (const l of lines) {
     const m = /^(\d+) (\d+) (\S+) (\S+) (.*)$/.exec(l);
     assert.ok(m, `a line of sysdig's output this test reads: ${JSON.stringify(l)}`);
-    const k = `${m[4]};${m[5]};${m[2]};${m[3]}`;
+    const k = `${containers ? `${m[4]};` : ""}${m[5]};${m[2]};${m[3]}`;
     sums.set(k, (sums.get(k) ?? 0) + Number(m[1]));
   }
   return [...sums.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((k) => `${k} ${sums.get(k)}`);
@@ -51,8 +52,9 @@ test("every fixture: each line, and so each container's and process's total, is 
   const containers = new Set<string>();
   for (const file of fixtureCaptures()) {
     // A fixture sysdig cannot open is compared with the one it was derived from.
-    const expected = sysdigFolded(oracleFileFor(file));
-    const got = ours([file]);
+    assert.deepEqual(ours([file]), sysdigFolded(oracleFileFor(file)), file);
+    const expected = sysdigFolded(oracleFileFor(file), "", true);
+    const got = ours([file, "--containers"]);
     assert.deepEqual(got, expected, file);
     assert.deepEqual(perPrefix(got, 2), perPrefix(expected, 2));
     for (const c of perPrefix(got, 1).keys()) containers.add(c);
@@ -68,8 +70,9 @@ test("threads in containers, on the host, and moving between them: each line is 
   try {
     const file = join(dir, "containers.scap");
     writeFileSync(file, buildScenario(CONTAINER_SCENARIO).bytes);
-    const expected = sysdigFolded(file);
-    const got = ours([file]);
+    assert.deepEqual(ours([file]), sysdigFolded(file));
+    const expected = sysdigFolded(file, "", true);
+    const got = ours([file, "--containers"]);
     assert.deepEqual(got, expected);
     // Two containers and the host; a thread (runc → postgres) in two of them.
     assert.equal(perPrefix(got, 1).size, 3);
@@ -115,6 +118,7 @@ test("a profile prints its folded lines; bad options and bad files get one line 
     assert.equal(r.status, 2);
     assert.match(r.stderr, /bad\.txt: not a folded stack.*\(at line 2\)/);
     assert.match(runCasefile(["flame", folded, "--filter", "proc.name=x"]).stderr, /--filter applies to captures/);
+    assert.match(runCasefile(["flame", folded, "--containers"]).stderr, /--containers applies to captures/);
     assert.match(runCasefile(["flame", fixtureCapture("curl_google.scap"), "--from", "yesterday"]).stderr, /--from wants ns/);
     assert.match(runCasefile(["flame", join(dir, "none")]).stderr, /no such file/);
   } finally {

@@ -1,9 +1,9 @@
 // `casefile flame FILE [--filter F] [--from T --to T] [--section S]`: the folded lines of a
-// flame graph. For a capture (.scap, gzip or not): its syscall time, one line per container,
-// process, thread and call, `container;proc;tid;syscall NANOSECONDS`, where container is
-// container.id (host for the host's threads), proc is proc.name and the value the summed
-// evt.latency of the exit events (what `sysdig -r FILE -p "%container.id %proc.name
-// %evt.latency" "evt.dir=<"` adds up), lines sorted by byte order of the stack (as
+// flame graph. For a capture (.scap, gzip or not): its syscall time, one line per process,
+// thread and call, `proc;tid;syscall NANOSECONDS` (with --containers, the container first:
+// `container;proc;tid;syscall NANOSECONDS`, where container is container.id, host for the
+// host's threads), proc is proc.name and the value the summed evt.latency of the exit events
+// (what `sysdig -r FILE -p "%container.id %proc.name %evt.latency" "evt.dir=<"` adds up), lines sorted by byte order of the stack (as
 // stackcollapse-perf.pl). T is evt.rawtime (ns since the epoch) or `+DURATION` after the
 // first event; from is inclusive, to exclusive. For a profile (folded stacks, perf script,
 // bpftrace, casefile profile: told by content, gzip-compressed or not), its folded lines; a
@@ -23,7 +23,7 @@ import { sniffCapture } from "../core/formats/sniff";
 import { readOptions } from "./options";
 import { BufferedOut, fail } from "./output";
 
-const USAGE = "usage: casefile flame FILE [--filter F] [--from T --to T] [--section S]   (T: ns since the epoch, or +DURATION after the first event)";
+const USAGE = "usage: casefile flame FILE [--filter F] [--from T --to T] [--containers] [--section S]   (T: ns since the epoch, or +DURATION after the first event)";
 
 export function parseTimeBound(text: string, name: string): TimeBound {
   const t = text.trim();
@@ -80,7 +80,7 @@ export async function readProfileFile(file: string, gzip = false): Promise<Profi
 }
 
 export async function flameCommand(args: string[]): Promise<number> {
-  const o = readOptions(args, { values: ["filter", "from", "to", "section"] });
+  const o = readOptions(args, { values: ["filter", "from", "to", "section"], flags: ["--containers"] });
   if ("error" in o) return fail(`${o.error}\n${USAGE}`);
   const [file, extra] = o.positional;
   if (!file || extra !== undefined) return fail(USAGE);
@@ -93,6 +93,7 @@ export async function flameCommand(args: string[]): Promise<number> {
   const out = new BufferedOut(process.stdout);
   if (!kind.capture) {
     for (const opt of ["filter", "from", "to"]) if (o.values.has(opt)) return fail(`--${opt} applies to captures; ${file} is a profile`);
+    if (o.flags.includes("--containers")) return fail(`--containers applies to captures; ${file} is a profile`);
     let profile: Profile;
     try {
       profile = await readProfileFile(file, kind.gzip);
@@ -124,7 +125,7 @@ export async function flameCommand(args: string[]): Promise<number> {
     return fail((e as Error).message);
   }
   const r = await fileSyscallTime(file, predicate, { from, to });
-  for (const l of syscallFolded(r.rows)) out.line(l);
+  for (const l of syscallFolded(r.rows, o.flags.includes("--containers"))) out.line(l);
   await out.flush();
   if (r.error) return fail(`${file}: ${r.error.message}`);
   return 0;

@@ -78,13 +78,14 @@ export async function fileSyscallTime(
   return { rows: [...sums.values()], error: outcome.error };
 }
 
-/** `container;proc;tid;syscall NANOSECONDS` lines (fds summed), sorted by byte order of the stack as
+/** `proc;tid;syscall NANOSECONDS` lines (fds summed; DESIGN.md's contract), or with the
+ *  container first, `container;proc;tid;syscall NANOSECONDS` (`--containers`), sorted by byte order of the stack as
  *  stackcollapse-perf.pl sorts its output; calls with no time (0 ns) are kept, like sysdig's
  *  zero latencies, so that a line per call site shows. */
-export function syscallFolded(rows: readonly SyscallTimeRow[]): string[] {
+export function syscallFolded(rows: readonly SyscallTimeRow[], withContainer = false): string[] {
   const m = new Map<string, number>();
   for (const r of rows) {
-    const k = `${r.container};${r.proc};${r.tid};${r.syscall}`;
+    const k = `${withContainer ? `${r.container};` : ""}${r.proc};${r.tid};${r.syscall}`;
     m.set(k, (m.get(k) ?? 0) + r.ns);
   }
   return [...m.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((k) => `${k} ${m.get(k)}`);
