@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { fixtureCapture, fixturePcaps, PROJECT_ROOT } from "../testing/oracle";
-import { inflatedStart, receiveUpload, sniffCapture } from "./upload";
+import { receiveUpload, sniffCapture } from "./upload";
+import { inflatedStart } from "../ingest/capture-kind";
 import { ApiError } from "./http-json";
 
 const gz = readFileSync(fixtureCapture("falco_cat_write.scap"));
@@ -52,9 +53,9 @@ test("a gzip's start is inflated only as far as the sniff needs, however far it 
   assert.ok("bytes" in r && r.bytes.length >= 12 && r.bytes.length < 64 * 1024);
   assert.ok(process.memoryUsage().rss - before < 32 * 1024 * 1024);
   // A cut prefix gives what it holds; a damaged one an error.
-  const part = await inflatedStart(gz.subarray(0, 200));
+  const part = await inflatedStart(gz.subarray(0, 200), 1 << 20);
   assert.ok("bytes" in part && raw.subarray(0, part.bytes.length).equals(Buffer.from(part.bytes)));
-  const bad = await inflatedStart(Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff]));
+  const bad = await inflatedStart(Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff]), 1 << 20);
   assert.ok("error" in bad, JSON.stringify(bad));
 });
 

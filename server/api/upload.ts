@@ -7,7 +7,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { constants as zlibConstants, createGunzip } from "node:zlib";
+import { inflatedStart } from "../ingest/capture-kind";
 import { ApiError } from "./http-json";
 import { SNIFF_CHARS, sniffStacks } from "../core/formats/stacks/index";
 
@@ -116,35 +116,9 @@ function notCapture(head: Uint8Array): string {
   return `not a scap capture: it starts with ${hex(head)}, not a section header block (at byte 0)`;
 }
 
-/** The first bytes a gzip prefix inflates to (at most about `want` + 16 KiB: inflating stops there,
- *  so a small prefix that inflates to gigabytes costs nothing), or the reason it cannot. */
-export function inflatedStart(gz: Uint8Array, want = SNIFF_INFLATED): Promise<{ bytes: Uint8Array } | { error: string }> {
-  return new Promise((resolve) => {
-    // A sync flush at the end: a prefix cut anywhere gives what it holds instead of an error.
-    const z = createGunzip({ chunkSize: 16 * 1024, finishFlush: zlibConstants.Z_SYNC_FLUSH });
-    const parts: Buffer[] = [];
-    let n = 0;
-    let settled = false;
-    const settle = (v: { bytes: Uint8Array } | { error: string }) => {
-      if (settled) return;
-      settled = true;
-      z.destroy();
-      resolve(v);
-    };
-    z.on("data", (c: Buffer) => {
-      parts.push(c);
-      n += c.length;
-      if (n >= want) settle({ bytes: Buffer.concat(parts) });
-    });
-    z.on("error", (e) => settle(n > 0 ? { bytes: Buffer.concat(parts) } : { error: e.message }));
-    z.on("end", () => settle({ bytes: Buffer.concat(parts) }));
-    z.end(gz);
-  });
-}
-
 /** Sniffs a gzip's content: the capture inside must start as a capture does. */
 async function sniffGzip(head: Uint8Array, ended: boolean): Promise<Sniff> {
-  const r = await inflatedStart(head);
+  const r = await inflatedStart(head, SNIFF_INFLATED);
   if ("error" in r) return { kind: "refuse", why: `a damaged gzip file (${r.error}) (at byte 0)` };
   const inner = sniffCapture(r.bytes, ended || head.length >= MAX_GZIP_PREFIX);
   if (inner.kind === "more") return inner;

@@ -31,32 +31,36 @@ export async function contentHead(path: string): Promise<{ head: Uint8Array; gzi
   if (sniffCapture(raw.subarray(0, HEAD_BYTES), true) !== "gzip") {
     return { head: raw.subarray(0, HEAD_BYTES), gzip: false, whole: raw.length < HEAD_BYTES };
   }
-  const head = await inflatedHead(raw);
+  const r = await inflatedStart(raw, HEAD_BYTES);
+  const head = "error" in r ? new Uint8Array(0) : r.bytes;
   return { head, gzip: true, whole: head.length < HEAD_BYTES };
 }
 
 export const isPacketKind = (k: string): k is "pcap" | "pcapng" => k === "pcap" || k === "pcapng";
 
-/** The first HEAD_BYTES a gzip prefix inflates to (inflating stops there, so a prefix that
- *  would inflate to gigabytes costs nothing); what it holds when cut short or damaged. */
-function inflatedHead(gz: Uint8Array): Promise<Uint8Array> {
+/** The first `want` bytes a gzip prefix inflates to (inflating stops there, so a prefix that
+ *  would inflate to gigabytes costs nothing); what it holds when cut short or damaged after its
+ *  first bytes; an error when nothing inflates. */
+export function inflatedStart(gz: Uint8Array, want: number): Promise<{ bytes: Uint8Array } | { error: string }> {
   return new Promise((resolve) => {
+    // A sync flush at the end: a prefix cut anywhere gives what it holds instead of an error.
     const z = createGunzip({ chunkSize: 16 * 1024, finishFlush: zlibConstants.Z_SYNC_FLUSH });
     const parts: Buffer[] = [];
-    let n = 0, done = false;
-    const finish = () => {
-      if (done) return;
-      done = true;
+    let n = 0;
+    let settled = false;
+    const settle = (v: { bytes: Uint8Array } | { error: string }) => {
+      if (settled) return;
+      settled = true;
       z.destroy();
-      resolve(Buffer.concat(parts));
+      resolve(v);
     };
     z.on("data", (c: Buffer) => {
       parts.push(c);
       n += c.length;
-      if (n >= HEAD_BYTES) finish();
+      if (n >= want) settle({ bytes: Buffer.concat(parts) });
     });
-    z.on("error", finish);
-    z.on("end", finish);
+    z.on("error", (e) => settle(n > 0 ? { bytes: Buffer.concat(parts) } : { error: e.message }));
+    z.on("end", () => settle({ bytes: Buffer.concat(parts) }));
     z.end(gz);
   });
 }
