@@ -14,7 +14,7 @@
  *
  *   INSERT INTO t (a, b, s) SELECT c0, c1, t FROM f64rows(?blob, 2, ?texts);
  *
- * `texts` is a BLOB of one UTF-8 text per row, in row order, with their ends (readTexts): the
+ * `texts` is a BLOB of one UTF-16 text per row, in row order, with their ends (readTexts): the
  * packet ingest's Info texts and findings' details (a JSON array per batch, taken apart again by
  * json_each and ->>, cost SQLite more than storing the rows, and cloning the strings to the
  * writer thread cost the reading thread as much again).
@@ -38,8 +38,7 @@ typedef struct {
   sqlite3_int64 nrows;
   int ncols;
   sqlite3_int64 row;
-  unsigned char *texts;     /* a copy of the texts' bytes, or NULL without texts */
-  sqlite3_int64 *textEnds;  /* each row's text's end in `texts` */
+  unsigned char *texts; /* a copy of the texts BLOB, or NULL without texts */
 } Cursor;
 
 static int xConnect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out, char **err) {
@@ -102,16 +101,15 @@ static int xClose(sqlite3_vtab_cursor *cur) {
   Cursor *c = (Cursor *)cur;
   sqlite3_free(c->values);
   sqlite3_free(c->texts);
-  sqlite3_free(c->textEnds);
   sqlite3_free(c);
   return SQLITE_OK;
 }
 
 /* The texts BLOB: a little-endian uint32 count (the number of rows), each text's end as a
- * uint32 offset in UTF-16 code units from the first text's start (JavaScript's string lengths:
- * the ingest joins a batch's texts and encodes them with one call, which costs a tenth of
- * encoding each), then the texts' UTF-8 bytes. The ends become byte offsets here: a UTF-8
- * sequence of 4 bytes is 2 code units, a shorter one 1. */
+ * uint32 offset in UTF-16 code units from the first text's start, then the texts as UTF-16LE
+ * (what JavaScript's strings are: the ingest joins a batch's texts and copies them out with one
+ * call; encoding them as UTF-8 there cost it three times as much, and SQLite converts them to
+ * the database's UTF-8 as it stores them). */
 static uint32_t le32(const unsigned char *p) {
   return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
@@ -122,29 +120,18 @@ static int readTexts(Cursor *c, sqlite3_value *arg) {
   sqlite3_int64 n = bytes >= 4 ? le32(blob) : -1;
   sqlite3_int64 head = 4 + 4 * n;
   int ok = n == c->nrows && bytes >= head;
-  if (ok) {
-    c->texts = sqlite3_malloc64(bytes - head + 1);
-    c->textEnds = sqlite3_malloc64(sizeof(sqlite3_int64) * (n + 1));
-    if (!c->texts || !c->textEnds) return SQLITE_NOMEM;
-    memcpy(c->texts, blob + head, bytes - head);
-  }
-  const unsigned char *utf8 = blob + head;
-  sqlite3_int64 size = bytes - head, at = 0, units = 0;
-  for (sqlite3_int64 i = 0; ok && i < n; i++) {
+  for (sqlite3_int64 i = 0, at = 0; ok && i < n; i++) {
     sqlite3_int64 end = le32(blob + 4 + 4 * i);
-    while (units < end && at < size) {
-      unsigned char lead = utf8[at];
-      int len = lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
-      units += len == 4 ? 2 : 1;
-      at += len;
-    }
-    ok = units == end && at <= size;
-    if (ok) c->textEnds[i] = at;
+    ok = end >= at && head + 2 * end <= bytes;
+    at = end;
   }
   if (!ok) {
     c->base.pVtab->zErrMsg = sqlite3_mprintf("f64rows: the texts are not %lld texts with their ends", c->nrows);
     return SQLITE_ERROR;
   }
+  c->texts = sqlite3_malloc64(bytes > 0 ? bytes : 1);
+  if (!c->texts) return SQLITE_NOMEM;
+  if (bytes > 0) memcpy(c->texts, blob, bytes);
   return SQLITE_OK;
 }
 
@@ -153,10 +140,8 @@ static int xFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, int
   Cursor *c = (Cursor *)cur;
   sqlite3_free(c->values);
   sqlite3_free(c->texts);
-  sqlite3_free(c->textEnds);
   c->values = NULL;
   c->texts = NULL;
-  c->textEnds = NULL;
   c->nrows = 0;
   c->row = 0;
   if (argc != (idxNum ? 3 : 2)) return SQLITE_ERROR;
@@ -195,8 +180,10 @@ static int xColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
       sqlite3_result_null(ctx);
       return SQLITE_OK;
     }
-    sqlite3_int64 start = c->row ? c->textEnds[c->row - 1] : 0;
-    sqlite3_result_text64(ctx, (const char *)c->texts + start, c->textEnds[c->row] - start, SQLITE_TRANSIENT, SQLITE_UTF8);
+    const unsigned char *ends = c->texts + 4;
+    sqlite3_int64 start = c->row ? le32(ends + 4 * (c->row - 1)) : 0, end = le32(ends + 4 * c->row);
+    const unsigned char *utf16 = ends + 4 * c->nrows;
+    sqlite3_result_text64(ctx, (const char *)utf16 + 2 * start, 2 * (end - start), SQLITE_TRANSIENT, SQLITE_UTF16LE);
     return SQLITE_OK;
   }
   if (col >= c->ncols) {

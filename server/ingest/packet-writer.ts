@@ -39,14 +39,13 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   "frag-needed", "packet-too-big", "malformed",
 ];
 
-/** Texts one after the other as UTF-8, for a batch: a little-endian uint32 count, the end of each
- *  text (uint32 offsets in UTF-16 code units, JavaScript's lengths, from the first text's start),
- *  then the bytes: what db/f64rows.c reads as its `texts` argument. The texts are joined and
- *  encoded by one call per batch (encoding each one by itself cost 330 ns a text); explicit
- *  ends, not separators: a text may hold any character (a DNS name with a NUL in its Info). */
-/** ES2024 string methods node 20 has (this project's TypeScript lib is older). */
-type WellFormed = string & { isWellFormed(): boolean; toWellFormed(): string };
-
+/** Texts one after the other, for a batch: a little-endian uint32 count, the end of each text
+ *  (uint32 offsets in UTF-16 code units from the first text's start), then the texts as UTF-16LE:
+ *  what db/f64rows.c reads as its `texts` argument. A batch's texts are joined and copied out by
+ *  one call (JavaScript's strings are UTF-16 already: encoding them as UTF-8 here cost three
+ *  times as much, each text by itself twice that again); SQLite converts them as it stores
+ *  them. Explicit ends, not separators: a text may hold any character (a DNS name with a NUL
+ *  in its Info). */
 export class TextColumn {
   private texts: string[] = [];
 
@@ -63,27 +62,34 @@ export class TextColumn {
     const texts = this.texts;
     this.texts = [];
     let joined = texts.join("");
-    // A lone surrogate encodes as U+FFFD (one code unit still); two halves of a pair at the end
-    // of one text and the start of the next would encode as one character across the ends.
-    if (!(joined as WellFormed).isWellFormed()) joined = texts.map((t) => (t as WellFormed).toWellFormed()).join("");
+    // A lone surrogate becomes U+FFFD (one code unit still), as a UTF-8 encoder makes it: SQLite
+    // would pair it with the next code unit, whatever that is.
+    if (SURROGATE.test(joined)) joined = texts.map((t) => (t as WellFormed).toWellFormed()).join("");
     const n = texts.length;
     const head = 4 + 4 * n;
-    const out = Buffer.allocUnsafe(head + Buffer.byteLength(joined, "utf8"));
-    out.writeUInt32LE(n, 0);
+    const out = new Uint8Array(head + 2 * joined.length);
+    const ends = new DataView(out.buffer);
+    ends.setUint32(0, n, true);
     for (let i = 0, end = 0; i < n; i++) {
       end += texts[i].length;
-      out.writeUInt32LE(end, 4 + 4 * i);
+      ends.setUint32(4 + 4 * i, end, true);
     }
-    out.write(joined, head, "utf8");
+    Buffer.from(out.buffer).write(joined, head, "utf16le");
     return out;
   }
 }
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** ES2024's String.prototype.toWellFormed, which node 20 has (this project's TypeScript lib is
+ *  older). */
+type WellFormed = string & { toWellFormed(): string };
 
 /** A TextColumn's buffer back to its texts (the writer without the extension). */
 export function readTextColumn(b: Uint8Array): string[] {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   const n = buf.readUInt32LE(0);
-  const joined = buf.toString("utf8", 4 + 4 * n);
+  const joined = buf.toString("utf16le", 4 + 4 * n);
   const out: string[] = [];
   for (let i = 0, at = 0; i < n; i++) {
     const end = buf.readUInt32LE(4 + 4 * i);
