@@ -87,9 +87,10 @@ export class PacketRowBuilder {
    *  buffer the writer is done with) is filled next. */
   take(spare?: Float64Array): PacketBatch | undefined {
     if (this.count === 0 && this.findings.length === 0 && this.strings.length === 0) return undefined;
+    const infos = this.infos.take(), findings = Float64Array.from(this.findings), details = this.details.take();
     const b: PacketBatch = {
-      rows: this.rows, count: this.count, strings: this.strings, infos: this.infos.take(),
-      findings: Float64Array.from(this.findings), details: this.details.take(), chunks: [],
+      rows: this.rows, count: this.count, strings: this.strings, infos, findings, details,
+      chunks: [{ data: infos }, { data: new Uint8Array(findings.buffer) }, { data: details }],
     };
     this.rows = spare ?? new Float64Array(this.capacity * NCOLS);
     this.count = 0;

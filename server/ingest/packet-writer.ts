@@ -112,8 +112,9 @@ export interface PacketBatch {
    *  some), too many to bind one by one. */
   findings: Float64Array;
   details: Uint8Array;
-  /** workerSink (ingest.ts) moves these buffers with the batch: none here. */
-  chunks: never[];
+  /** workerSink (ingest.ts) moves these buffers with the batch instead of copying them: the
+   *  texts' and the findings' (the same buffers as above; the writer reads them from there). */
+  chunks: { data: Uint8Array }[];
 }
 
 const ROWS_PER_INSERT = 500; // 500 × 26 bound values, under SQLite's 32766
