@@ -163,8 +163,8 @@ console.log("  writer 3.7-4.3 -> 2.5 s, all threads 10.2-11.6 -> 8.3-8.8 s: Info
 console.log("  numbers (f64rows texts: findings had cost SQLite 1.9 s through json_each and ->>), conversations keyed by small");
 console.log("  integers, IPv4 texts made once per address; quieter (load ~1.5), 607d851 -> 649f7de: 7.2-7.5 -> 6.1 s wall,");
 console.log("  10.9-11.0 -> 8.5 s CPU (reading 5.3 -> 4.5 s, writer 4.1-4.3 -> 2.8 s). Where the reading thread's time goes now (CPU");
-console.log("  profile, 1 M packets): the conversations' state (hash lookups and cache misses on 36k conversations) ~30%, the Info");
-console.log("  texts (TCP's built from 5 numbers, then flattened to be copied out) ~20%, GC ~15%, the decoders ~15%");
+console.log("  profile, 1 M packets): the conversations' state (hash lookups and cache misses on 36k conversations) ~35%, the Info");
+console.log("  texts (TCP's built from 5 numbers, then flattened to be copied out) ~20%, GC ~15%, the rest of the decoders ~12%");
 if (smoke && wrong) {
   console.error("bench smoke: a tool read the wrong number of packets");
   process.exit(1);
