@@ -3,9 +3,7 @@
 
 import type { PacketRow } from "../core/filter/packet-fields";
 import type { Finding } from "../core/analyses/packet-analysis";
-import { FINDING_KINDS, NCOLS, TextColumn, type PacketBatch } from "./packet-writer";
-
-const KIND_CODES = new Map(FINDING_KINDS.map((k, i) => [k, i]));
+import { FINDING_KIND_CODES, NCOLS, TextColumn, type PacketBatch } from "./packet-writer";
 
 /** Where a packet lives in the kept file and which conversation it belongs to. */
 export interface PacketPlace {
@@ -16,7 +14,7 @@ export interface PacketPlace {
 
 /** Packets as batches of rows for the writer (packet-writer.ts): PACKET_COLS float64s each, the
  *  texts of Protocol, Source, Destination and malformed interned (a capture has few distinct
- *  ones), the Info texts and the findings' details as UTF-8 buffers (TextColumn). */
+ *  ones), the Info texts and the findings' details as buffers of texts (TextColumn). */
 export class PacketRowBuilder {
   private readonly ids = new Map<string, number>();
   private strings: [number, string][] = [];
@@ -79,7 +77,7 @@ export class PacketRowBuilder {
   }
 
   finding(f: Finding): void {
-    this.findings.push(f.num, KIND_CODES.get(f.kind)!, f.refNum ?? NaN, f.flow ?? NaN);
+    this.findings.push(f.num, FINDING_KIND_CODES[f.kind], f.refNum ?? NaN, f.flow ?? NaN);
     this.details.add(f.detail);
   }
 

@@ -35,10 +35,13 @@ export const C = Object.fromEntries(PACKET_COLS.map((c, i) => [c, i])) as { [K i
 /** A finding's numbers in a batch: num, kind (its index in FINDING_KINDS), ref_num, flow (NaN:
  *  NULL); its detail is the texts' entry of the same index. */
 export const FINDING_COLS = 4;
-export const FINDING_KINDS: readonly FindingKind[] = [
-  "retransmission", "out-of-order", "lost-segment", "duplicate-ack", "zero-window", "reset",
-  "frag-needed", "packet-too-big", "malformed",
-];
+export const FINDING_KIND_CODES: Readonly<Record<FindingKind, number>> = {
+  // Every kind, or this does not compile: a kind without a code would reach SQLite as NULL.
+  "retransmission": 0, "out-of-order": 1, "lost-segment": 2, "duplicate-ack": 3, "zero-window": 4,
+  "reset": 5, "frag-needed": 6, "packet-too-big": 7, "malformed": 8,
+};
+export const FINDING_KINDS: readonly FindingKind[] = (Object.keys(FINDING_KIND_CODES) as FindingKind[])
+  .sort((a, b) => FINDING_KIND_CODES[a] - FINDING_KIND_CODES[b]);
 
 /** Texts one after the other, for a batch: a little-endian uint32 count, the end of each text
  *  (uint32 offsets in UTF-16 code units from the first text's start), then the texts as UTF-16LE:
