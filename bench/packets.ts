@@ -14,7 +14,7 @@
 // Never fails on time; --smoke fails only when a tool reads the wrong number of packets.
 
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodePacket } from "../server/core/packets/decode";
@@ -36,7 +36,7 @@ mkdirSync(dir, { recursive: true });
 const file = join(dir, `big-${count}.pcap`);
 if (!existsSync(file)) makeBigPcap(file, count);
 
-interface Run { seconds: number; cpu: number; packets: number }
+interface Run { seconds: number; cpu: number; packets: number; threads?: string }
 
 async function inProcess(mode: "read" | "summary" | "layers"): Promise<Run> {
   const t0 = performance.now();
@@ -60,14 +60,48 @@ function cpuSince(c0: NodeJS.CpuUsage): number {
   return (c.user + c.system) / 1e6;
 }
 
+/** CPU seconds (user + system) of each of this process's threads so far, by thread id
+ *  (/proc/self/task/ID/stat: utime and stime, in clock ticks of 1/100 s). */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync("/proc/self/task")) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(tid, (Number(f[11]) + Number(f[12])) / 100);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
 async function ingest(): Promise<Run> {
   const tmp = mkdtempSync(join(tmpdir(), "bench-packets-"));
+  // Where the CPU time goes by thread: this one (read, decode, analysis, rows), the SQLite
+  // writer's, V8's (garbage collection helpers). The writer thread's entry goes when it ends:
+  // sampled while it runs, its last sample kept.
+  const before = threadCpu();
+  const last = new Map<string, number>();
+  const sample = () => { for (const [tid, s] of threadCpu()) last.set(tid, s); };
+  const timer = setInterval(sample, 50);
   try {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     const r = await ingestPacketCapture(join(tmp, "p.db"), file, (raw) => decodePacket(raw, { layers: false }));
-    return { seconds: (performance.now() - t0) / 1000, cpu: cpuSince(c0), packets: r.packets };
+    const seconds = (performance.now() - t0) / 1000, cpu = cpuSince(c0);
+    clearInterval(timer);
+    sample();
+    const self = String(process.pid);
+    const used = [...last].map(([tid, s]) => [tid, s - (before.get(tid) ?? 0)] as const).filter(([, s]) => s > 0);
+    const reading = used.find(([tid]) => tid === self)?.[1] ?? 0;
+    const others = used.filter(([tid]) => tid !== self && !before.has(tid)).sort((a, b) => b[1] - a[1]);
+    const writer = others[0]?.[1] ?? 0;
+    const rest = used.reduce((a, [, s]) => a + s, 0) - reading - writer;
+    const threads = `reading thread ${reading.toFixed(2)} s, writer thread ${writer.toFixed(2)} s, other threads (V8 GC helpers, the module loader) ${rest.toFixed(2)} s`;
+    return { seconds, cpu, packets: r.packets, threads };
   } finally {
+    clearInterval(timer);
     rmSync(tmp, { recursive: true, force: true });
   }
 }
@@ -115,14 +149,22 @@ for (const k of ["seconds", "cpu"] as const) {
   }
 }
 console.log("\nratio = our seconds / tshark's seconds (under 1: faster); target >= 500,000 packets/s for reader + decode and ingest");
+console.log(`ingest CPU by thread (median round by wall time): ${median(rows["ingest into SQLite"], "seconds").threads}`);
 // The ingest's history on this file (1 M packets), to read this run's figures against: before
 // the writer thread and numeric rows (packets-002.sql) and after, each pair run back to back on
 // the same shared 2-core machine (its load from other work moves wall times by 2x and more).
 console.log("\ningest into SQLite, 1 M packets, earlier runs (back to back on this machine):");
 console.log("  idle (load < 1):  before da19ea8 11.5 s wall, 12.7 s CPU (87k packets/s)  ->  now 6.4 s wall, 9.8 s CPU (155k packets/s)");
 console.log("  loaded (load ~7): before da19ea8 66.2 s wall, 17.7 s CPU (15k packets/s)  ->  24.6 s wall, 13.6 s CPU (41k packets/s) at da19ea8");
-console.log("  before: 27 values bound per packet in the reading thread; now: rows of float64s with interned texts (f64rows),");
+console.log("  before: 27 values bound per packet in the reading thread; then: rows of float64s with interned texts (f64rows),");
 console.log("  Info and findings as JSON arrays, written by a worker thread; the reading thread (decode, conversations, rows) is the slower one");
+console.log("  loaded (load ~8), 607d851 -> 40244ad alternating, CPU by thread (/proc/self/task): reading 5.1-5.5 -> 4.4-5.0 s,");
+console.log("  writer 3.7-4.3 -> 2.5 s, all threads 10.2-11.6 -> 8.3-8.8 s: Info and findings' details as UTF-16 buffers beside the");
+console.log("  numbers (f64rows texts: findings had cost SQLite 1.9 s through json_each and ->>), conversations keyed by small");
+console.log("  integers, IPv4 texts made once per address; quieter (load ~1.5), 607d851 -> 649f7de: 7.2-7.5 -> 6.1 s wall,");
+console.log("  10.9-11.0 -> 8.5 s CPU (reading 5.3 -> 4.5 s, writer 4.1-4.3 -> 2.8 s). Where the reading thread's time goes now (CPU");
+console.log("  profile, 1 M packets): the conversations' state (hash lookups and cache misses on 36k conversations) ~35%, the Info");
+console.log("  texts (TCP's built from 5 numbers, then flattened to be copied out) ~20%, GC ~15%, the rest of the decoders ~12%");
 if (smoke && wrong) {
   console.error("bench smoke: a tool read the wrong number of packets");
   process.exit(1);

@@ -3,7 +3,7 @@
 
 import type { PacketRow } from "../core/filter/packet-fields";
 import type { Finding } from "../core/analyses/packet-analysis";
-import { NCOLS, type FindingTuple, type PacketBatch } from "./packet-writer";
+import { FINDING_KIND_CODES, NCOLS, TextColumn, type PacketBatch } from "./packet-writer";
 
 /** Where a packet lives in the kept file and which conversation it belongs to. */
 export interface PacketPlace {
@@ -14,13 +14,14 @@ export interface PacketPlace {
 
 /** Packets as batches of rows for the writer (packet-writer.ts): PACKET_COLS float64s each, the
  *  texts of Protocol, Source, Destination and malformed interned (a capture has few distinct
- *  ones), the Info texts and findings as they are (the writer makes JSON of them). */
+ *  ones), the Info texts and the findings' details as buffers of texts (TextColumn). */
 export class PacketRowBuilder {
   private readonly ids = new Map<string, number>();
   private strings: [number, string][] = [];
   private rows: Float64Array;
-  private infos: string[] = [];
-  private findings: FindingTuple[] = [];
+  private readonly infos = new TextColumn();
+  private readonly details = new TextColumn();
+  private findings: number[] = [];
   count = 0;
 
   constructor(readonly capacity: number) {
@@ -72,24 +73,26 @@ export class PacketRowBuilder {
     r[o + 23] = p.dnsId ?? NaN;
     r[o + 24] = p.malformed === undefined ? NaN : this.intern(p.malformed);
     r[o + 25] = place.flow ?? NaN;
-    this.infos.push(p.info);
+    this.infos.add(p.info);
   }
 
   finding(f: Finding): void {
-    this.findings.push([f.num, f.kind, f.detail, f.refNum ?? null, f.flow ?? null]);
+    this.findings.push(f.num, FINDING_KIND_CODES[f.kind], f.refNum ?? NaN, f.flow ?? NaN);
+    this.details.add(f.detail);
   }
 
   /** What was added since the last take, or undefined when nothing was; `spare` (a rows
    *  buffer the writer is done with) is filled next. */
   take(spare?: Float64Array): PacketBatch | undefined {
     if (this.count === 0 && this.findings.length === 0 && this.strings.length === 0) return undefined;
+    const infos = this.infos.take(), findings = Float64Array.from(this.findings), details = this.details.take();
     const b: PacketBatch = {
-      rows: this.rows, count: this.count, strings: this.strings, infos: this.infos, findings: this.findings, chunks: [],
+      rows: this.rows, count: this.count, strings: this.strings, infos, findings, details,
+      chunks: [{ data: infos }, { data: new Uint8Array(findings.buffer) }, { data: details }],
     };
     this.rows = spare ?? new Float64Array(this.capacity * NCOLS);
     this.count = 0;
     this.strings = [];
-    this.infos = [];
     this.findings = [];
     return b;
   }

@@ -11,11 +11,13 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDb } from "../../db/open-db";
+import { openDb, openInMemoryDb } from "../../db/open-db";
 import { makeBigPcap } from "../../bench/big-pcap";
 import { decodePacket } from "../core/packets/decode";
 import { requireTshark } from "../testing/tshark-packets";
 import { ingestPacketCapture } from "./packet-ingest";
+import { F64ROWS_PATH } from "./sqlite-batch-writer";
+import { TextColumn, readTextColumn } from "./packet-writer";
 
 test("the writer thread stores the same packets, findings and conversations as the inline writer", async () => {
   requireTshark();
@@ -53,5 +55,30 @@ test("the writer thread stores the same packets, findings and conversations as t
     assert.deepEqual(a, b);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("texts go through f64rows with their numbers whole: any character, empty ones, NULs, non-BMP, lone surrogates as U+FFFD", () => {
+  const texts = ["", "a", "80 → 443 [SYN]", "nul\u0000inside", "\u0000", "emoji 😀 end", "😀", "é", "lone \ud800 high", "\udc00", "x".repeat(70_000), ""];
+  const col = new TextColumn();
+  for (const t of texts) col.add(t);
+  const blob = col.take();
+  assert.equal(col.count, 0, "taken");
+  const nums = new Float64Array(texts.map((_, i) => i * 10));
+  const db = openInMemoryDb("packets");
+  try {
+    assert.ok(F64ROWS_PATH, "dist/f64rows.so (scripts/build-cli.sh builds it)");
+    db.loadExtension(F64ROWS_PATH);
+    const rows = db.prepare("SELECT c0, t FROM f64rows(?, 1, ?)").raw().all(Buffer.from(nums.buffer), blob) as [number, string][];
+    const expected = texts.map((t) => t.replace(/[\ud800-\udfff]/gu, "\ufffd"));
+    assert.deepEqual(rows, expected.map((t, i) => [i * 10, t]));
+    assert.deepEqual(readTextColumn(blob), expected, "the writer's path without the extension reads the same texts");
+    // Without texts the column is NULL; texts that do not match the rows are refused.
+    assert.deepEqual(db.prepare("SELECT t FROM f64rows(?, 1)").pluck().all(Buffer.from(nums.buffer)), texts.map(() => null));
+    assert.throws(() => db.prepare("SELECT t FROM f64rows(?, 1, ?)").all(Buffer.from(nums.buffer.slice(8)), blob), /texts/);
+    const cut = Buffer.from(blob).subarray(0, blob.length - 1);
+    assert.throws(() => db.prepare("SELECT t FROM f64rows(?, 1, ?)").all(Buffer.from(nums.buffer), cut), /texts/);
+  } finally {
+    db.close();
   }
 });

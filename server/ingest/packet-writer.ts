@@ -2,15 +2,20 @@
 // the ingest's main loop builds. It runs in a worker thread (packet-writer-worker.ts), so that
 // reading and decoding go on while SQLite stores, or inline (tests, no worker file).
 //
-// A batch is numbers, not objects: PACKET_COLS float64s per packet (NaN for NULL) inserted as
-// one BLOB through the f64rows extension (binding 27 values per packet through better-sqlite3,
-// four of them strings, was most of the ingest's time), the strings first seen in the batch,
-// the Info texts as one JSON array and the findings.
+// A batch is numbers and bytes, not objects: PACKET_COLS float64s per packet (NaN for NULL)
+// inserted as one BLOB through the f64rows extension (binding 27 values per packet through
+// better-sqlite3, four of them strings, was most of the ingest's time), the strings first seen
+// in the batch, and the Info texts and the findings' details as one buffer of texts each
+// (TextColumn), which f64rows hands out beside the numbers. They were arrays of strings made
+// JSON here: cloning them to this thread was 1.2 s of the reading thread's profile for 1 M
+// packets (postMessage), and SQLite taking each finding apart again (json_each, then ->> per
+// field) 3.6 µs a finding.
 
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDb, type Db } from "../../db/open-db";
+import type { FindingKind } from "../core/analyses/packet-analysis";
 
 /** db/f64rows.c as sqlite-batch-writer.ts finds it (not imported from there: the worker thread
  *  would load the event ingest's modules too). */
@@ -27,8 +32,76 @@ export const NCOLS = PACKET_COLS.length;
 /** Each column's index in a row. */
 export const C = Object.fromEntries(PACKET_COLS.map((c, i) => [c, i])) as { [K in (typeof PACKET_COLS)[number]]: number };
 
-/** Findings travel flat: num, kind, detail, ref_num (or null), flow (or null). */
-export type FindingTuple = [number, string, string, number | null, number | null];
+/** A finding's numbers in a batch: num, kind (its index in FINDING_KINDS), ref_num, flow (NaN:
+ *  NULL); its detail is the texts' entry of the same index. */
+export const FINDING_COLS = 4;
+export const FINDING_KIND_CODES: Readonly<Record<FindingKind, number>> = {
+  // Every kind, or this does not compile: a kind without a code would reach SQLite as NULL.
+  "retransmission": 0, "out-of-order": 1, "lost-segment": 2, "duplicate-ack": 3, "zero-window": 4,
+  "reset": 5, "frag-needed": 6, "packet-too-big": 7, "malformed": 8,
+};
+export const FINDING_KINDS: readonly FindingKind[] = (Object.keys(FINDING_KIND_CODES) as FindingKind[])
+  .sort((a, b) => FINDING_KIND_CODES[a] - FINDING_KIND_CODES[b]);
+
+/** Texts one after the other, for a batch: a little-endian uint32 count, the end of each text
+ *  (uint32 offsets in UTF-16 code units from the first text's start), then the texts as UTF-16LE:
+ *  what db/f64rows.c reads as its `texts` argument. A batch's texts are joined and copied out by
+ *  one call (JavaScript's strings are UTF-16 already: encoding them as UTF-8 here cost three
+ *  times as much, each text by itself twice that again); SQLite converts them as it stores
+ *  them. Explicit ends, not separators: a text may hold any character (a DNS name with a NUL
+ *  in its Info). */
+export class TextColumn {
+  private texts: string[] = [];
+
+  get count(): number {
+    return this.texts.length;
+  }
+
+  add(s: string): void {
+    this.texts.push(s);
+  }
+
+  /** The texts added since the last take, as one buffer. */
+  take(): Uint8Array {
+    const texts = this.texts;
+    this.texts = [];
+    let joined = texts.join("");
+    // A lone surrogate becomes U+FFFD (one code unit still), as a UTF-8 encoder makes it: SQLite
+    // would pair it with the next code unit, whatever that is.
+    if (SURROGATE.test(joined)) joined = texts.map((t) => (t as WellFormed).toWellFormed()).join("");
+    const n = texts.length;
+    const head = 4 + 4 * n;
+    const out = new Uint8Array(head + 2 * joined.length);
+    const ends = new DataView(out.buffer);
+    ends.setUint32(0, n, true);
+    for (let i = 0, end = 0; i < n; i++) {
+      end += texts[i].length;
+      ends.setUint32(4 + 4 * i, end, true);
+    }
+    Buffer.from(out.buffer).write(joined, head, "utf16le");
+    return out;
+  }
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** ES2024's String.prototype.toWellFormed, which node 20 has (this project's TypeScript lib is
+ *  older). */
+type WellFormed = string & { toWellFormed(): string };
+
+/** A TextColumn's buffer back to its texts (the writer without the extension). */
+export function readTextColumn(b: Uint8Array): string[] {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const n = buf.readUInt32LE(0);
+  const joined = buf.toString("utf16le", 4 + 4 * n);
+  const out: string[] = [];
+  for (let i = 0, at = 0; i < n; i++) {
+    const end = buf.readUInt32LE(4 + 4 * i);
+    out.push(joined.slice(at, end));
+    at = end;
+  }
+  return out;
+}
 
 export interface PacketBatch {
   /** count × NCOLS values, row-major; NaN stands for NULL. */
@@ -36,15 +109,16 @@ export interface PacketBatch {
   count: number;
   /** pstrings first used in this batch: id, text. */
   strings: [number, string][];
-  /** The batch's Info texts in row order: bound as one JSON array, made here (in the writer
-   *  thread, which has time to spare: the reading thread is the slower one, and copying the
-   *  array to this thread costs it a third of stringifying it). */
-  infos: string[];
-  /** The batch's findings, likewise as one JSON array: a file may have one for most packets
-   *  (lost segments of a capture that missed some), too many to bind one by one. */
-  findings: FindingTuple[];
-  /** workerSink (ingest.ts) moves these buffers with the batch: none here. */
-  chunks: never[];
+  /** The batch's Info texts in row order (a TextColumn's buffer). */
+  infos: Uint8Array;
+  /** The batch's findings: FINDING_COLS float64s each, and their details (a TextColumn's
+   *  buffer). A file may have one for most packets (lost segments of a capture that missed
+   *  some), too many to bind one by one. */
+  findings: Float64Array;
+  details: Uint8Array;
+  /** workerSink (ingest.ts) moves these buffers with the batch instead of copying them: the
+   *  texts' and the findings' (the same buffers as above; the writer reads them from there). */
+  chunks: { data: Uint8Array }[];
 }
 
 const ROWS_PER_INSERT = 500; // 500 × 26 bound values, under SQLite's 32766
@@ -58,6 +132,8 @@ export class PacketBatchWriter {
   private readonly insertString;
   private readonly insertInfos;
   private readonly insertFindings;
+  private readonly insertInfosJson;
+  private readonly insertFinding;
   private txRows = 0;
   private readonly bulk: boolean;
 
@@ -70,16 +146,21 @@ export class PacketBatchWriter {
     const one = `(${PACKET_COLS.map(() => "?").join(",")})`;
     this.insertMany = this.db.prepare(`INSERT INTO packet_rows (${cols}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(",")}`);
     this.insertOne = this.db.prepare(`INSERT INTO packet_rows (${cols}) VALUES ${one}`);
+    const kindText = (k: string) => `CASE ${k} ${FINDING_KINDS.map((name, i) => `WHEN ${i} THEN '${name}'`).join(" ")} END`;
     if ((opts.extension ?? true) && F64ROWS_PATH) {
       this.db.loadExtension(F64ROWS_PATH);
       const picks = PACKET_COLS.map((_, i) => `c${i}`).join(", ");
       this.insertBlob = this.db.prepare(`INSERT INTO packet_rows (${cols}) SELECT ${picks} FROM f64rows(?, ${NCOLS})`);
+      // The rows' first column is the packet number: the Info texts go with it.
+      this.insertInfos = this.db.prepare(`INSERT INTO packet_info (num, info) SELECT c0, t FROM f64rows(?, ${NCOLS}, ?)`);
+      this.insertFindings = this.db.prepare(`INSERT OR IGNORE INTO findings (num, kind, detail, ref_num, flow)
+        SELECT c0, ${kindText("c1")}, t, c2, c3 FROM f64rows(?, ${FINDING_COLS}, ?)`);
+    } else {
+      // json_each numbers the array from 0: the batch's first packet number is added.
+      this.insertInfosJson = this.db.prepare("INSERT INTO packet_info (num, info) SELECT ? + key, value FROM json_each(?)");
+      this.insertFinding = this.db.prepare("INSERT OR IGNORE INTO findings (num, kind, detail, ref_num, flow) VALUES (?, ?, ?, ?, ?)");
     }
     this.insertString = this.db.prepare("INSERT INTO pstrings (id, s) VALUES (?, ?)");
-    // json_each numbers the array from 0: the batch's first packet number is added.
-    this.insertInfos = this.db.prepare("INSERT INTO packet_info (num, info) SELECT ? + key, value FROM json_each(?)");
-    this.insertFindings = this.db.prepare(`INSERT OR IGNORE INTO findings (num, kind, detail, ref_num, flow)
-      SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)`);
     if (this.bulk) this.db.exec("BEGIN");
   }
 
@@ -113,12 +194,26 @@ export class PacketBatchWriter {
   private insert(b: PacketBatch): void {
     for (const [id, s] of b.strings) this.insertString.run(id, s);
     const rows = b.rows;
-    if (b.count > 0) {
-      if (this.insertBlob) this.insertBlob.run(Buffer.from(rows.buffer, rows.byteOffset, b.count * NCOLS * 8));
-      else this.bindRows(rows, b.count);
-      this.insertInfos.run(rows[0], JSON.stringify(b.infos));
+    const nFindings = b.findings.length / FINDING_COLS;
+    if (this.insertBlob) {
+      if (b.count > 0) {
+        const blob = Buffer.from(rows.buffer, rows.byteOffset, b.count * NCOLS * 8);
+        this.insertBlob.run(blob);
+        this.insertInfos!.run(blob, b.infos);
+      }
+      if (nFindings) this.insertFindings!.run(Buffer.from(b.findings.buffer, b.findings.byteOffset, b.findings.byteLength), b.details);
+      return;
     }
-    if (b.findings.length) this.insertFindings.run(JSON.stringify(b.findings));
+    if (b.count > 0) {
+      this.bindRows(rows, b.count);
+      this.insertInfosJson!.run(rows[0], JSON.stringify(readTextColumn(b.infos)));
+    }
+    const details = readTextColumn(b.details);
+    const nul = (v: number) => (Number.isNaN(v) ? null : v);
+    for (let i = 0; i < nFindings; i++) {
+      const f = b.findings.subarray(i * FINDING_COLS, (i + 1) * FINDING_COLS);
+      this.insertFinding!.run(f[0], FINDING_KINDS[f[1]], details[i], nul(f[2]), nul(f[3]));
+    }
   }
 
   private bindRows(rows: Float64Array, count: number): void {

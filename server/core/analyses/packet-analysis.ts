@@ -106,6 +106,9 @@ interface TcpState {
 
 interface ConvState {
   conv: Conversation;
+  /** Endpoint a's and b's numbers (endpointId). */
+  aId: number;
+  bId: number;
   tcp?: TcpState;
 }
 
@@ -122,15 +125,29 @@ function endpoint(addr: string, port: number | undefined): string {
  *  capture would need over a hundred million packets to get there). */
 const MAX_ADDRESSES = 2 ** 28;
 
+/** A packet's findings when it has none (never added to: add() makes an array for the first). */
+const NO_FINDINGS: Finding[] = Object.freeze([]) as unknown as Finding[];
+
 export class PacketAnalysis {
-  /** Conversations by their two endpoints as numbers (an address's id × 65537 + its port, or
-   *  + 65536 without one), the lower one first: a 5-tuple key built as a string for every
-   *  packet (two address texts, two ports) was a third of the ingest's main thread. Outer key:
-   *  the lower endpoint; inner: the other × 256 + the IP protocol. */
-  private readonly byKey = new Map<number, Map<number, ConvState>>();
+  /** Conversations by IP protocol, then by their two endpoints as numbers (an address's id ×
+   *  65537 + its port, or + 65536 without one), the lower one first. Three lookups of small
+   *  integers: a 5-tuple key built as a string for every packet (two address texts, two ports)
+   *  was a third of the ingest's main thread, and one number for the pair and protocol (lower
+   *  × 2^16 … × 256 + protocol) is past V8's small integers: a heap number made and hashed per
+   *  packet. */
+  private readonly byKey = new Map<number, Map<number, Map<number, ConvState>>>();
   private readonly addrIds = new Map<string, number>();
   private readonly convs: ConvState[] = [];
+  /** Set by slot(): whether the source is the lower endpoint, the map of the lower endpoint's
+   *  conversations and the key in it, the source's and destination's numbers (fields, not a
+   *  returned object: it runs for every packet). */
   private keyForward = true;
+  private slotMap: Map<number, ConvState> = new Map();
+  private slotKey = 0;
+  private srcId = 0;
+  private dstId = 0;
+  /** The current packet's findings (null: none yet). */
+  private found: Finding[] | null = null;
 
   /** The conversations so far, in order of their first packet. */
   conversations(): Conversation[] {
@@ -147,56 +164,69 @@ export class PacketAnalysis {
     return id * 65537 + (port ?? 65536);
   }
 
-  /** The map of conversations for a 5-tuple and the key in it; sets keyForward (whether the
-   *  source is the lower endpoint). */
-  private slot(proto: number, src: string, sport: number | undefined, dst: string, dport: number | undefined): { map: Map<number, ConvState>; key: number } {
+  /** Finds the map of conversations for a 5-tuple and the key in it (slotMap, slotKey); sets
+   *  keyForward, srcId and dstId. */
+  private slot(proto: number, src: string, sport: number | undefined, dst: string, dport: number | undefined): void {
     const a = this.endpointId(src, sport), b = this.endpointId(dst, dport);
+    this.srcId = a;
+    this.dstId = b;
     this.keyForward = a <= b;
     const lo = a <= b ? a : b, hi = a <= b ? b : a;
-    let map = this.byKey.get(lo);
-    if (map === undefined) this.byKey.set(lo, (map = new Map()));
-    return { map, key: hi * 256 + proto };
+    let byLo = this.byKey.get(proto);
+    if (byLo === undefined) this.byKey.set(proto, (byLo = new Map()));
+    let map = byLo.get(lo);
+    if (map === undefined) byLo.set(lo, (map = new Map()));
+    this.slotMap = map;
+    this.slotKey = hi;
   }
 
   /** The conversation of a 5-tuple as it stands (for an ICMP error's quoted packet). */
   private lookup(proto: number, src: string, sport: number | undefined, dst: string, dport: number | undefined): ConvState | undefined {
-    const { map, key } = this.slot(proto, src, sport, dst, dport);
-    return map.get(key);
+    this.slot(proto, src, sport, dst, dport);
+    return this.slotMap.get(this.slotKey);
   }
 
   /** Whether the packet goes from endpoint a to b (a conversation of an endpoint with itself:
-   *  by the key's order, which is the first packet's). */
-  private isAB(c: Conversation, p: PacketRow, forward: boolean): boolean {
-    if (c.aAddr === c.bAddr && c.aPort === c.bPort) return forward === (endpoint(c.aAddr, c.aPort) <= endpoint(c.bAddr, c.bPort));
-    return c.aAddr === p.src && (c.aPort === undefined || c.aPort === p.sport);
+   *  by the key's order, which is the first packet's). Endpoint numbers stand for address and
+   *  port (as the conversation was keyed), so no texts are compared. */
+  private isAB(st: ConvState, forward: boolean): boolean {
+    const c = st.conv;
+    if (st.aId === st.bId) return forward === (endpoint(c.aAddr, c.aPort) <= endpoint(c.bAddr, c.bPort));
+    return st.aId === this.srcId;
+  }
+
+  private report(f: Finding): void {
+    (this.found ??= []).push(f);
   }
 
   add(p: PacketRow): PacketVerdict {
-    const findings: Finding[] = [];
+    this.found = null;
     let flow: number | undefined;
-    if (p.malformed !== undefined) findings.push({ num: p.num, kind: "malformed", detail: p.malformed });
+    if (p.malformed !== undefined) this.report({ num: p.num, kind: "malformed", detail: p.malformed });
     const isIcmpError = (p.ipProto === 1 && p.icmpType === 3 && p.icmpCode === 4) || (p.ipProto === 58 && p.icmpType === 2);
     if (isIcmpError) {
       const q = p.icmpQuoted;
       const hit = q && this.lookup(q.ipProto, q.src, q.sport, q.dst, q.dport);
       const what = q ? `${q.src}${q.sport !== undefined ? `:${q.sport}` : ""} → ${q.dst}${q.dport !== undefined ? `:${q.dport}` : ""}` : "an unquoted packet";
       const mtu = p.icmpMtu !== undefined ? `MTU ${p.icmpMtu}` : "no MTU";
-      findings.push({
+      this.report({
         num: p.num, kind: p.ipProto === 1 ? "frag-needed" : "packet-too-big",
         detail: `${p.ipProto === 1 ? "fragmentation needed" : "packet too big"}, ${mtu}, from ${p.src} for ${what}`,
         ...(hit ? { flow: hit.conv.id, refNum: hit.conv.lastNum } : {}),
       });
     }
     if (p.ipProto !== undefined && p.ipVersion !== undefined && !isIcmpError) {
-      flow = this.track(p, findings);
+      flow = this.track(p);
     }
+    const findings = this.found ?? NO_FINDINGS;
     return flow === undefined ? { findings } : { flow, findings };
   }
 
-  private track(p: PacketRow, findings: Finding[]): number {
+  private track(p: PacketRow): number {
     const proto = p.ipProto!;
     const ports = proto === TCP || proto === UDP;
-    const { map, key } = this.slot(proto, p.src, ports ? p.sport : undefined, p.dst, ports ? p.dport : undefined);
+    this.slot(proto, p.src, ports ? p.sport : undefined, p.dst, ports ? p.dport : undefined);
+    const map = this.slotMap, key = this.slotKey;
     const forward = this.keyForward;
     let st = map.get(key);
     const flags = p.tcpFlags ?? 0;
@@ -204,7 +234,7 @@ export class PacketAnalysis {
     // Port reuse, as Wireshark 4.0 tells it: a SYN whose sequence number is not the one its
     // direction started with begins a new conversation.
     if (st?.tcp && isTcp && (flags & (SYN | ACK)) === SYN) {
-      const base = st.tcp.dirs[this.isAB(st.conv, p, forward) ? 0 : 1].baseSeq;
+      const base = st.tcp.dirs[this.isAB(st, forward) ? 0 : 1].baseSeq;
       if (base !== undefined && base !== u32(p.tcpSeq!)) st = undefined;
     }
     if (!st) {
@@ -214,20 +244,20 @@ export class PacketAnalysis {
         firstNum: p.num, lastNum: p.num, firstTs: p.ts, lastTs: p.ts,
         packetsAB: 0, bytesAB: 0, packetsBA: 0, bytesBA: 0, retransmissions: 0,
       };
-      st = { conv };
+      st = { conv, aId: this.srcId, bId: this.dstId };
       map.set(key, st);
       this.convs.push(st);
     }
     const c = st.conv;
-    const ab = this.isAB(c, p, forward);
+    const ab = this.isAB(st, forward);
     if (ab) { c.packetsAB++; c.bytesAB += p.len; } else { c.packetsBA++; c.bytesBA += p.len; }
     c.lastNum = p.num;
     c.lastTs = p.ts;
-    if (isTcp) this.tcp(st, p, ab ? 0 : 1, findings);
+    if (isTcp) this.tcp(st, p, ab ? 0 : 1);
     return c.id;
   }
 
-  private tcp(st: ConvState, p: PacketRow, d: 0 | 1, findings: Finding[]): void {
+  private tcp(st: ConvState, p: PacketRow, d: 0 | 1): void {
     const t = st.tcp ??= { dirs: [new TcpDir(), new TcpDir()], firstRttNs: 0n };
     const c = st.conv;
     const fwd = t.dirs[d], rev = t.dirs[1 - d];
@@ -244,7 +274,7 @@ export class PacketAnalysis {
       c.rttNs = ts - t.synTs;
       t.firstRttNs = c.rttNs;
     }
-    if (flags & RST) findings.push({ num, kind: "reset", detail: `connection reset by ${p.src}:${p.sport}`, flow: c.id });
+    if (flags & RST) this.report({ num, kind: "reset", detail: `connection reset by ${p.src}:${p.sport}`, flow: c.id });
 
     let a = 0;
     fwd.baseSeq ??= flags & SYN ? seq : u32(seq - 1);
@@ -270,7 +300,7 @@ export class PacketAnalysis {
       } else if (sameAck && window && window === fwd.window) {
         fwd.dupacknum = fwd.dupacknum === -1 ? 1 : fwd.dupacknum + 1;
         a |= A_DUPLICATE_ACK;
-        findings.push({ num, kind: "duplicate-ack", detail: `duplicate ACK #${fwd.dupacknum} of ${fwd.lastnondupack}`, refNum: fwd.lastnondupack, flow: c.id });
+        this.report({ num, kind: "duplicate-ack", detail: `duplicate ACK #${fwd.dupacknum} of ${fwd.lastnondupack}`, refNum: fwd.lastnondupack, flow: c.id });
       }
     }
     // finished_fwd:
@@ -312,11 +342,11 @@ export class PacketAnalysis {
     if (a & (A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS_RETRANSMISSION)) {
       c.retransmissions++;
       const kind = a & A_FAST_RETRANSMISSION ? "fast retransmission" : a & A_SPURIOUS_RETRANSMISSION ? "spurious retransmission" : "retransmission";
-      findings.push({ num, kind: "retransmission", detail: `${kind} of ${seglen} bytes${retransmitOf ? ` (first sent in #${retransmitOf})` : ""}`, ...(retransmitOf ? { refNum: retransmitOf } : {}), flow: c.id });
+      this.report({ num, kind: "retransmission", detail: `${kind} of ${seglen} bytes${retransmitOf ? ` (first sent in #${retransmitOf})` : ""}`, ...(retransmitOf ? { refNum: retransmitOf } : {}), flow: c.id });
     }
-    if (a & A_OUT_OF_ORDER) findings.push({ num, kind: "out-of-order", detail: `out-of-order segment of ${seglen} bytes`, flow: c.id });
-    if (a & A_LOST_PACKET) findings.push({ num, kind: "lost-segment", detail: "previous segment not captured", flow: c.id });
-    if (a & A_ZERO_WINDOW) findings.push({ num, kind: "zero-window", detail: `${p.src}:${p.sport} advertises a zero window`, flow: c.id });
+    if (a & A_OUT_OF_ORDER) this.report({ num, kind: "out-of-order", detail: `out-of-order segment of ${seglen} bytes`, flow: c.id });
+    if (a & A_LOST_PACKET) this.report({ num, kind: "lost-segment", detail: "previous segment not captured", flow: c.id });
+    if (a & A_ZERO_WINDOW) this.report({ num, kind: "zero-window", detail: `${p.src}:${p.sport} advertises a zero window`, flow: c.id });
 
     // finished_checking_retransmission_type:
     let nextseq = u32(seq + seglen);
