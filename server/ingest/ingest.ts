@@ -308,11 +308,19 @@ export class RowBuilder implements ScapHandler {
       this.chunk.copy(grown, 0, 0, this.chunkLen);
       this.chunk = grown;
     }
+    // The record keeps the count in 16 bits (as writeUInt16LE did, which threw past them).
+    if (ev.nparams > 0xffff) throw new RangeError(`event ${num} has ${ev.nparams} parameters: a stored record holds at most 65535`);
     const c = this.chunk;
     const o = this.chunkLen;
-    c.writeUInt32LE(need, o);
+    // Byte by byte: Buffer's writeUInt32LE/writeUInt16LE check their arguments on every call
+    // (a tenth of this function's time, measured).
+    c[o] = need;
+    c[o + 1] = need >>> 8;
+    c[o + 2] = need >>> 16;
+    c[o + 3] = need >>> 24;
     c[o + 4] = ev.lenSize;
-    c.writeUInt16LE(ev.nparams, o + 5);
+    c[o + 5] = ev.nparams;
+    c[o + 6] = ev.nparams >>> 8;
     // Most records are a few dozen bytes: a loop beats making a subarray view for each.
     const src = ev.buf;
     const n = ev.end - ev.lensOff;
