@@ -40,9 +40,9 @@ const smoke = argv.includes("--smoke");
 const calls = opt("--calls", smoke ? 200_000 : 2_000_000);
 const repeat = opt("--repeat", smoke ? 1 : 5);
 const seconds = opt("--seconds", smoke ? 2 : 60);
-// The live SQLite run is shorter by default: SQLite here takes a fraction of the rate, so the
-// run mostly measures drops, and a minute of it leaves gigabytes to write after the loop ends.
-const sqliteSeconds = opt("--sqlite-seconds", smoke ? 2 : 10);
+// The live SQLite run: issue 9's target is a minute at 1 M events/s (about 2.5 GB of database,
+// written as it comes).
+const sqliteSeconds = opt("--sqlite-seconds", smoke ? 2 : 60);
 
 function build(): void {
   execFileSync("make", ["-s", "-C", join(ROOT, "bpf"), "loader", "floor"], { stdio: "inherit" });
@@ -84,9 +84,11 @@ async function stopTracer(t: Tracer): Promise<void> {
   await t.done;
 }
 
-function statsOf(line: string | undefined): { events: number; drops: number } {
+function statsOf(line: string | undefined): { events: number; drops: number; unwritten: number } {
   const m = /stats events=(\d+) drops=(\d+)/.exec(line ?? "");
-  return { events: Number(m?.[1] ?? 0), drops: Number(m?.[2] ?? 0) };
+  // Events the loader gave up at the stop because its reader had not taken them for 2 s.
+  const u = /unwritten=(\d+)/.exec(line ?? "");
+  return { events: Number(m?.[1] ?? 0), drops: Number(m?.[2] ?? 0), unwritten: Number(u?.[1] ?? 0) };
 }
 
 /** Runs the loop (optionally under a wrapper such as strace) without blocking this process:
@@ -180,10 +182,13 @@ async function loaderIntoFile(args: string[], file: string, during: () => Promis
  *  fills, and what does not fit is counted as drops. So zero drops means SQLite kept up.
  *  A commit does not stop the reading: the parser goes on while the writer commits (waiting for
  *  each commit made the two threads take turns instead of working at once). */
-async function loaderIntoSqlite(args: string[], during: () => Promise<void>): Promise<{ events: number; drops: number; stored: number; cpuS: number }> {
+async function loaderIntoSqlite(args: string[], during: () => Promise<void>): Promise<IntoSqlite> {
   const db = join(OUT, `collector-live-${process.pid}.db`);
   for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
+  const before = new Set(readdirSync("/proc/self/task"));
   const live = new LiveIngest(db);
+  // The threads the ingest started: its SQLite writer is the busiest of them.
+  const started = [...readdirSync("/proc/self/task")].filter((t) => !before.has(t));
   // The header a collector sends: this host's processes, fds and users from /proc (the state
   // the checkpoints hold), not an empty list.
   live.push(headerBlocks(snapshotHost()));
@@ -192,6 +197,8 @@ async function loaderIntoSqlite(args: string[], during: () => Promise<void>): Pr
   // The ingest's CPU from here on (both threads): the writer thread's start (tsx compiling it,
   // about a second of CPU) is left out, as it is once per session.
   const cpu0 = process.cpuUsage();
+  const main0 = threadCpuS(String(process.pid));
+  const started0 = started.map(threadCpuS);
   let paused = false;
   out.on("data", (c: Buffer) => {
     live.push(c);
@@ -211,10 +218,53 @@ async function loaderIntoSqlite(args: string[], during: () => Promise<void>): Pr
   await stopTracer(t);
   clearInterval(timer);
   await committing;
+  // Per thread before finish() (it ends the writer thread): what is left to write then is at
+  // most the few batches in flight.
+  const mainS = threadCpuS(String(process.pid)) - main0;
+  const writerS = Math.max(0, ...started.map((tid, i) => threadCpuS(tid) - started0[i]));
   const r = await live.finish();
   const cpu = process.cpuUsage(cpu0);
   for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
-  return { ...statsOf(t.stats.at(-1)), stored: r.events, cpuS: (cpu.user + cpu.system) / 1e6 };
+  return { ...statsOf(t.stats.at(-1)), stored: r.events, damage: r.error, cpuS: (cpu.user + cpu.system) / 1e6, mainS, writerS };
+}
+
+interface IntoSqlite {
+  events: number;
+  drops: number;
+  unwritten: number;
+  stored: number;
+  /** Damage the ingest met in the loader's stream (the events after it are not stored). */
+  damage?: string;
+  /** CPU seconds of the whole process (every thread: parser, writer, GC, libuv). */
+  cpuS: number;
+  /** ...of the main thread (read, state, rows) and of the SQLite writer thread. */
+  mainS: number;
+  writerS: number;
+}
+
+/** CPU seconds (user + system) a thread of this process has used: /proc's per-task account
+ *  (node 20 has no per-thread CPU call); 0 for a thread that is gone. */
+function threadCpuS(tid: string): number {
+  try {
+    const f = readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** Every event the kernel saw is stored: none dropped by the ring, given up by the loader, or
+ *  left after damage. */
+function lossless(r: IntoSqlite): boolean {
+  return r.drops === 0 && r.unwritten === 0 && !r.damage && r.stored === r.events;
+}
+
+/** The ingest's CPU per stored event: the whole process, and its two busy threads. */
+function cpuPerEvent(r: IntoSqlite): string {
+  const ns = (s: number) => fmt((s * 1e9) / Math.max(1, r.stored));
+  const lost = r.unwritten ? `; ${fmt(r.unwritten)} given up unwritten at the stop` : "";
+  const damage = r.damage ? `; DAMAGE in the stream: ${r.damage}` : "";
+  return `ingest CPU ${ns(r.cpuS)} ns/event (main thread ${ns(r.mainS)}, SQLite writer thread ${ns(r.writerS)})${lost}${damage}`;
 }
 
 /** `casefile ingest FILE` into a scratch data folder: seconds taken. */
@@ -342,8 +392,8 @@ async function intoSqlite(): Promise<void> {
   const sqlRate = (2 * sqlLoop.calls) / sqlSeconds;
   console.log(`\ninto SQLite live (LiveIngest, commits every ${COMMIT_MS} ms; loader ${SQLITE_ARGS.join(" ")}): the loop made ${fmt(sqlRate)} of its events/s for ${fmt(sqlSeconds, 2)} s;`);
   console.log(`  the loader wrote ${fmt(sql.events)} events, dropped ${fmt(sql.drops)}; the capture database holds ${fmt(sql.stored)}; ` +
-    `the ingest's CPU (parser and writer threads) ${fmt((sql.cpuS * 1e9) / Math.max(1, sql.stored))} ns/event`);
-  console.log(`  target 1,000,000 events/s into SQLite with zero drops (here for ${sqliteSeconds} s; --sqlite-seconds): ${sql.drops === 0 && sqlRate >= 0.98e6 ? "met" : "NOT met"}`);
+    `${cpuPerEvent(sql)}`);
+  console.log(`  target 1,000,000 events/s into SQLite with zero drops (here for ${sqliteSeconds} s; --sqlite-seconds): ${lossless(sql) && sqlRate >= 0.98e6 ? "met" : "NOT met"}`);
   let bestSql = 0;
   for (const rate of [100e3, 200e3, 300e3, 500e3, 750e3, 1e6, 1.5e6, 2e6]) {
     let l: Record<string, number> = {};
@@ -351,8 +401,8 @@ async function intoSqlite(): Promise<void> {
       l = await runLoop(["--rate", String(rate / 2), "--seconds", smoke ? "1" : "5"]);
     });
     const achieved = (2 * l.calls) / (l.ns / 1e9);
-    console.log(`  rate ${fmt(rate)} events/s asked: the loop made ${fmt(achieved)}/s, the loader ${fmt(r.events)} events, ${fmt(r.drops)} dropped, ${fmt(r.stored)} stored, ingest CPU ${fmt((r.cpuS * 1e9) / Math.max(1, r.stored))} ns/event`);
-    if (r.drops > 0) break;
+    console.log(`  rate ${fmt(rate)} events/s asked: the loop made ${fmt(achieved)}/s, the loader ${fmt(r.events)} events, ${fmt(r.drops)} dropped, ${fmt(r.stored)} stored, ${cpuPerEvent(r)}`);
+    if (!lossless(r)) break;
     bestSql = Math.max(bestSql, achieved);
     if (achieved < 0.9 * rate) break;
   }

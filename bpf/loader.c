@@ -94,8 +94,32 @@ static unsigned long long blocks_in(const char *p, size_t n)
 	return c;
 }
 
+/* The blocks of p[0, n) not written whole when only its first `written` bytes went out: a block
+ * cut by a partial write counts as lost (the reader gets a cut block, reports it, and keeps the
+ * blocks before it). */
+static unsigned long long blocks_lost(const char *p, size_t n, size_t written)
+{
+	unsigned long long c = 0;
+	for (size_t at = 0; at + 8 <= n;) {
+		unsigned int len = *(const unsigned int *)(p + at + 4);
+		if (len < 12) {
+			c++;
+			break;
+		}
+		if (at + len > written)
+			c++;
+		at += len;
+	}
+	return c;
+}
+
 static unsigned long long n_unwritten;
 static unsigned long long stop_deadline_ns;
+/* Set once a stop gave up on the reader: nothing is written after that. Writing on (the pipe
+ * may have room again a moment later) put whole blocks after a block cut by a partial write,
+ * and the reader, which stops at the damage, lost them all while the stats counted them as
+ * given to it. */
+static int out_given_up;
 static unsigned long long clock_ns(clockid_t c);
 
 /* Writes what was gathered. A reader that stops reading holds the loader here (and the ring
@@ -105,6 +129,13 @@ static unsigned long long clock_ns(clockid_t c);
 static void flush_out(void)
 {
 	size_t done = 0;
+	if (out_given_up) {
+		unsigned long long lost = blocks_lost(out, out_len, 0);
+		n_unwritten += lost;
+		n_records -= lost;
+		out_len = 0;
+		return;
+	}
 	while (done < out_len && !out_broken) {
 		/* Checked before every write, not only after an interrupted one: a signal that
 		 * arrives once part of a write to a socket went out ends that write with its partial
@@ -118,9 +149,10 @@ static void flush_out(void)
 			if (errno == EINTR || errno == EAGAIN) {
 				if (stopping) {
 					if (clock_ns(CLOCK_MONOTONIC) >= stop_deadline_ns) {
-						unsigned long long lost = blocks_in(out + done, out_len - done);
+						unsigned long long lost = blocks_lost(out, out_len, done);
 						n_unwritten += lost;
 						n_records -= lost;
+						out_given_up = 1;
 						break;
 					}
 					struct pollfd pfd = { .fd = 1, .events = POLLOUT };

@@ -12,9 +12,9 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { EVENTS } from "../core/events/event-table";
 import { ACTED_FD_PARAM, EventStream, HIDDEN_TYPES, STATEFUL_PARAMS, hasSoleFdText } from "../core/events/event-stream";
-import { TimeBuckets } from "../core/analyses/time-buckets";
-import { NAMED_BY_ID, SyscallTimeSums } from "../core/analyses/syscall-time";
-import { OVERVIEW_LAYOUT, OverviewSums, type SumRow } from "../core/analyses/overview-sums";
+import { NAMED_BY_ID } from "../core/analyses/syscall-time";
+import { OVERVIEW_LAYOUT } from "../core/analyses/overview-sums";
+import { CONTAINER_COL, SC_COL } from "../core/analyses/event-aggregates";
 import { FilterContext, SETS_CONTAINER } from "../core/filter/runtime";
 import type { RawEvent, ScapHandler } from "../core/formats/scap/reader";
 import type { FdEntry, GroupEntry, InterfaceEntry, ProcEntry, UserEntry } from "../core/formats/scap/blocks";
@@ -143,13 +143,9 @@ export class RowBuilder implements ScapHandler {
   readonly stream: EventStream;
 
   private checkpoints: RowBatch["checkpoints"] = [];
-  /** The timeline's and spectrogram's pre-aggregated buckets, sent with each batch. */
-  private readonly buckets = new TimeBuckets();
-  /** The syscall-time flame graph's sums (capture-003), sent with each batch. */
-  private readonly syscallTime = new SyscallTimeSums();
-  /** The overview's tiles per time bucket (capture-005), sent with each batch. */
-  private readonly overviewSums = new OverviewSums();
-  private readonly sumRow: SumRow = { type: 0, res: NaN, latency: NaN, hasFd: false, fdChar: "" };
+  /** The evt.num of the batch's first row. The time buckets, syscall-time and overview sums are
+   *  summed from the rows by the writer (core/analyses/event-aggregates.ts). */
+  private batchFirst = 1;
   /** container.id as sysdig's filters follow it, for the overview's containers tile: fed only
    *  the events that can change a thread's container (SETS_CONTAINER), the rest read it. */
   private readonly containers: FilterContext;
@@ -279,35 +275,18 @@ export class RowBuilder implements ScapHandler {
       this.lastCommId = this.intern(thread.comm);
     }
     r[o + 1] = packKind(type, ev.cpu, this.lastCommId);
-    // The exits the syscall-time flame graph sums: visible ones with a latency (flame-query.ts).
-    if (type % 2 === 1 && r[o + 4] === r[o + 4] && !HIDDEN_TYPES.has(type)) {
-      const fdref = r[o + 5];
-      this.syscallTime.add(this.lastCommId, ev.tid, type, NAMED_BY_ID[type] && p.has(0) ? p.uint(0) : -1, fdref === fdref ? fdref : -1, r[o + 4]);
-    }
-    if (!noTime && this.firstShown >= 0) {
-      // The events sysdig prints (not the leading container events, not hidden ones), and the
-      // exits with a latency among them (the spectrogram's).
-      if (!HIDDEN_TYPES.has(type)) this.buckets.addVisible(num, ts, this.lastCommId, ev.tid);
-      const latency = r[o + 4];
-      if (type % 2 === 1 && latency === latency) this.buckets.addLatency(num, ts, latency);
-    }
-    // The overview counts the events sysdig shows, with a time or without (totals only).
+    // What only the sums read (event-aggregates.ts): a generic event's syscall id, and where the
+    // overview counts the event (shown, from the first shown on), its thread's container.
+    r[o + SC_COL] = NAMED_BY_ID[type] && p.has(0) ? p.uint(0) : -1;
     if (this.firstShown >= 0 && !HIDDEN_TYPES.has(type)) {
-      const row = this.sumRow;
-      row.type = type;
-      row.res = r[o + 3];
-      row.latency = r[o + 4];
-      row.hasFd = r[o + 5] === r[o + 5];
-      const fd = row.hasFd ? thread.fds.get(fdNum!) : undefined;
-      row.fdChar = fd ? fdTypeChar(fd.type) : "";
       // A container event's thread is one sysdig makes up, in that container (runtime.ts).
       const cid = (SETS_CONTAINER[type] ? this.containers.extra : this.containers.extraOf(thread)).containerId;
       if (cid !== this.lastContainer) {
         this.lastContainer = cid;
         this.lastContainerId = cid ? this.intern(cid) : NaN;
       }
-      this.overviewSums.add(num, ts, this.lastCommId, ev.tid, row, this.lastContainerId);
-    }
+      r[o + CONTAINER_COL] = this.lastContainerId;
+    } else r[o + CONTAINER_COL] = NaN;
     // The text of an event whose only stateful parameter is its fd follows from its fds row.
     r[o + 6] = STATEFUL_PARAMS[type].length && !hasSoleFdText(type, p)
       ? this.intern(this.stream.statefulTexts(type).join("\u0001")) : NaN;
@@ -329,11 +308,19 @@ export class RowBuilder implements ScapHandler {
       this.chunk.copy(grown, 0, 0, this.chunkLen);
       this.chunk = grown;
     }
+    // The record keeps the count in 16 bits (as writeUInt16LE did, which threw past them).
+    if (ev.nparams > 0xffff) throw new RangeError(`event ${num} has ${ev.nparams} parameters: a stored record holds at most 65535`);
     const c = this.chunk;
     const o = this.chunkLen;
-    c.writeUInt32LE(need, o);
+    // Byte by byte: Buffer's writeUInt32LE/writeUInt16LE check their arguments on every call
+    // (a tenth of this function's time, measured).
+    c[o] = need;
+    c[o + 1] = need >>> 8;
+    c[o + 2] = need >>> 16;
+    c[o + 3] = need >>> 24;
     c[o + 4] = ev.lenSize;
-    c.writeUInt16LE(ev.nparams, o + 5);
+    c[o + 5] = ev.nparams;
+    c[o + 6] = ev.nparams >>> 8;
     // Most records are a few dozen bytes: a loop beats making a subarray view for each.
     const src = ev.buf;
     const n = ev.end - ev.lensOff;
@@ -357,10 +344,10 @@ export class RowBuilder implements ScapHandler {
 
   flush(): void {
     this.sink.send({
-      rows: this.rows, count: this.count, strings: this.newStrings, fds: this.newFds, chunks: this.chunks,
-      checkpoints: this.checkpoints, buckets: this.buckets.take(), syscallTime: this.syscallTime.take(),
-      overview: this.overviewSums.take(),
+      rows: this.rows, count: this.count, firstNum: this.batchFirst, firstShown: this.firstShown,
+      strings: this.newStrings, fds: this.newFds, chunks: this.chunks, checkpoints: this.checkpoints,
     });
+    this.batchFirst += this.count;
     // The rows buffer went to the writer; a written one comes back to be filled again (a new
     // one per batch was a tenth of what ingest allocated).
     this.rows = this.sink.spare() ?? new Float64Array(ROWS_PER_BATCH * COLS);

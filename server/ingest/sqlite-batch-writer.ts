@@ -6,24 +6,21 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDb, type Db } from "../../db/open-db";
 import { CHUNK_COLS, SP_COLS, STEP_COLS, TL_COLS, type BucketRows } from "../core/analyses/time-buckets";
+import { COLS, EventAggregates, STORED_COLS } from "../core/analyses/event-aggregates";
 import { ST_COLS } from "../core/analyses/syscall-time";
 import { ADDITIVE_TILES, decodeMembers, DISTINCT_TILES, encodeMembers, OV_BUCKET_COLS, OV_THREAD_COLS } from "../core/analyses/overview-sums";
 
-/** Columns a row batch carries: ts, kind, tid, res, latency, fdref, labels. The evt.num is the
- *  rowid SQLite assigns: events are inserted in order, all of them. type, cpu and proc travel
- *  packed in kind (the schema unpacks them as virtual columns): fewer values per row to hand to
- *  SQLite, whichever way they are handed. */
-export const COLS = 7;
-
-/** type (< 1024) | cpu (< 65536) << 10 | proc (strings id < 2^27) << 26: exact in a double. */
-export function packKind(type: number, cpu: number, proc: number): number {
-  return type + cpu * 1024 + proc * 67108864;
-}
+export { COLS, packKind } from "../core/analyses/event-aggregates";
 
 export interface RowBatch {
-  /** count × COLS values, row-major; NaN stands for NULL (SQLite stores a NaN double as NULL). */
+  /** count × COLS values, row-major (event-aggregates.ts says the columns); NaN stands for NULL
+   *  (SQLite stores a NaN double as NULL). */
   rows: Float64Array;
   count: number;
+  /** The evt.num of the first row (the others follow in order). */
+  firstNum: number;
+  /** The first event sysdig prints (-1: none yet): the sums count from it on. */
+  firstShown: number;
   /** Interned strings first seen in this batch. */
   strings: [number, string][];
   /** fds rows first seen in this batch: id, num, typechar, l4, name, label. */
@@ -32,13 +29,6 @@ export interface RowBatch {
   checkpoints: [number, string][];
   /** Raw parameter chunks completed in this batch. */
   chunks: { first: number; last: number; data: Uint8Array }[];
-  /** Time bucket rows gathered since the last batch (capture-002.sql), added to the stored ones. */
-  buckets?: BucketRows;
-  /** Syscall-time sums since the last batch (capture-003.sql, ST_COLS per row), added to the stored ones. */
-  syscallTime?: number[];
-  /** The overview's per-bucket sums and members since the last batch (capture-005.sql), added
-   *  to the stored ones. */
-  overview?: { buckets: number[]; members: Float64Array[]; runs: number[] };
 }
 
 const ROWS_PER_INSERT = 200;
@@ -67,7 +57,10 @@ export class SqliteBatchWriter {
   private readonly addOvBucket;
   private readonly addOvThread;
   private txRows = 0;
-  private readonly params: number[] = new Array(ROWS_PER_INSERT * COLS);
+  private readonly params: number[] = new Array(ROWS_PER_INSERT * STORED_COLS);
+  /** The time buckets, syscall-time and overview sums, summed from each batch's rows here (the
+   *  writer's thread had the time; the parser's had not). */
+  private readonly aggregates = new EventAggregates();
 
   /** live: a capture that readers query while it grows (a live session): WAL from the start,
    *  no exclusive lock, and commit() makes what was applied visible. */
@@ -80,7 +73,7 @@ export class SqliteBatchWriter {
     this.db.pragma("synchronous = OFF");
     this.db.pragma("cache_size = -32768");
     if (!opts.live) this.db.pragma("locking_mode = EXCLUSIVE"); // nobody reads it before ingest ends
-    const one = `(${new Array(COLS).fill("?").join(",")})`;
+    const one = `(${new Array(STORED_COLS).fill("?").join(",")})`;
     const cols = "ts, kind, tid, res, latency, fdref, labels";
     this.insertMany = this.db.prepare(`INSERT INTO events (${cols}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(",")}`);
     this.insertOne = this.db.prepare(`INSERT INTO events (${cols}) VALUES ${one}`);
@@ -88,7 +81,7 @@ export class SqliteBatchWriter {
     // the extension takes a whole batch as one BLOB. Without it (not built), bound values.
     if ((opts.extension ?? true) && F64ROWS_PATH) {
       this.db.loadExtension(F64ROWS_PATH);
-      const picks = Array.from({ length: COLS }, (_, i) => `c${i}`).join(", ");
+      const picks = Array.from({ length: STORED_COLS }, (_, i) => `c${i}`).join(", ");
       this.insertBlob = this.db.prepare(`INSERT INTO events (${cols}) SELECT ${picks} FROM f64rows(?, ${COLS})`);
     }
     this.insertString = this.db.prepare("INSERT INTO strings (id, s) VALUES (?, ?)");
@@ -154,9 +147,12 @@ export class SqliteBatchWriter {
     for (const [id, s] of b.strings) this.insertString.run(id, s);
     for (const f of b.fds) this.insertFd.run(f);
     for (const [num, data] of b.checkpoints) this.insertCheckpoint.run(num, data);
-    if (b.buckets) this.applyBuckets(b.buckets);
-    if (b.overview) this.applyOverview(b.overview);
-    if (b.syscallTime) for (let i = 0; i < b.syscallTime.length; i += ST_COLS) this.addSyscallTime.run(b.syscallTime.slice(i, i + ST_COLS));
+    this.aggregates.addFds(b.fds);
+    this.aggregates.addRows(b.rows, b.count, b.firstNum, b.firstShown);
+    const sums = this.aggregates.take();
+    this.applyBuckets(sums.buckets);
+    this.applyOverview(sums.overview);
+    for (let i = 0; i < sums.syscallTime.length; i += ST_COLS) this.addSyscallTime.run(sums.syscallTime.slice(i, i + ST_COLS));
     for (const c of b.chunks) this.insertChunk.run(c.first, c.last, Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength));
     const rows = b.rows;
     if (this.insertBlob) {
@@ -173,13 +169,13 @@ export class SqliteBatchWriter {
     const p = this.params;
     let r = 0;
     for (; r + ROWS_PER_INSERT <= count; r += ROWS_PER_INSERT) {
-      const base = r * COLS;
-      for (let i = 0; i < ROWS_PER_INSERT * COLS; i++) {
-        p[i] = rows[base + i]; // SQLite stores a NaN double as NULL
+      for (let k = 0; k < ROWS_PER_INSERT; k++) {
+        const base = (r + k) * COLS;
+        for (let c = 0; c < STORED_COLS; c++) p[k * STORED_COLS + c] = rows[base + c]; // SQLite stores a NaN double as NULL
       }
       this.insertMany.run(p);
     }
-    for (; r < count; r++) this.insertOne.run(Array.from(rows.subarray(r * COLS, (r + 1) * COLS)));
+    for (; r < count; r++) this.insertOne.run(Array.from(rows.subarray(r * COLS, r * COLS + STORED_COLS)));
   }
 
   /** Writes meta and commits (a live capture's commit point). */

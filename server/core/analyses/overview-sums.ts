@@ -323,7 +323,10 @@ export class OverviewSums {
     for (const i of ONES[type]) v[2 + i]++;
     for (const i of TESTED[type]) v[2 + i] += ADDERS[i](row);
     // The same thread (name, container) in the same bucket as the last event: its members are in.
-    if (proc === this.lastProc && tid === this.lastTid && container === this.lastContainer && DTESTED[type].length === ND) return;
+    // A host thread's container is NaN, which `===` never finds equal: compared as the same id,
+    // or the host's events (most of a capture) missed this and added their members each time.
+    const sameContainer = container === this.lastContainer || (container !== container && this.lastContainer !== this.lastContainer);
+    if (proc === this.lastProc && tid === this.lastTid && sameContainer && DTESTED[type].length === ND) return;
     let all = true;
     for (const i of DTESTED[type]) {
       if (!DISTINCT_TESTS[i](row)) {

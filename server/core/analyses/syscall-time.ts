@@ -17,6 +17,9 @@ export const NAMED_BY_ID: readonly boolean[] = EVENTS.map((e) => e.name === "sys
 // Keys as exact doubles: proc (< 2^26, the packed kind's room) × 2^26 + tid would overflow for
 // large tids, so two levels: (proc, tid) then (type, sc, fdref).
 const TID_SPAN = 2 ** 26;
+// A constant of the module, not `2 ** 30` in add(): an exponentiation per call otherwise (see
+// time-buckets.ts's CHUNK_INV).
+const FD_SPAN = 2 ** 30;
 
 export class SyscallTimeSums {
   private byThread = new Map<number, Map<number, number[]>>();
@@ -29,7 +32,7 @@ export class SyscallTimeSums {
   add(proc: number, tid: number, type: number, sc: number, fdref: number, ns: number): void {
     const k1 = proc * TID_SPAN + (tid >= 0 && tid < TID_SPAN ? tid : TID_SPAN - 1);
     // type < 2^10, sc + 1 < 2^12, fdref + 1 < 2^30: 52 bits.
-    const k2 = (type * 4096 + (sc + 1)) * 2 ** 30 + (fdref + 1);
+    const k2 = (type * 4096 + (sc + 1)) * FD_SPAN + (fdref + 1);
     let e = this.last;
     if (k1 !== this.lastK1 || k2 !== this.lastK2 || !e) {
       let m = this.byThread.get(k1);
