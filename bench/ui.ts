@@ -9,7 +9,8 @@
 //   node --import tsx bench/ui.ts [--events N] [--smoke]
 // Prints each figure beside its target. Never fails on time.
 
-import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { BENCH_TOKEN, benchCapture, startBenchServer } from "./bench-server";
@@ -24,6 +25,17 @@ if (!existsSync(join(PROJECT_ROOT, ".next", "BUILD_ID"))) {
   process.exit(1);
 }
 const { dataDir } = await benchCapture(minEvents);
+// The first visit is a cold one: the capture's database and kept file out of the page cache (GNU
+// dd's nocache drops a file's cached pages), as after a reboot or once other work pushed them out.
+const captureFiles = readdirSync(join(dataDir, "captures")).map((f) => join(dataDir, "captures", f));
+let evicted = true;
+for (const f of [join(dataDir, "catalog.db"), ...captureFiles]) {
+  try {
+    execFileSync("dd", [`if=${f}`, "iflag=nocache", "count=0", "status=none"]);
+  } catch {
+    evicted = false;
+  }
+}
 const server = await startBenchServer(dataDir, { separate: true });
 const { capture, origin } = server;
 const browser = await launchChromium();
@@ -59,7 +71,7 @@ try {
   };
   const cold = await firstView();
   const warm = [await firstView(), await firstView(), await firstView()].sort((a, b) => a - b)[1];
-  rows.push(["first view after navigation (first visit)", `${cold.toFixed(0)} ms`, "<= 1500 ms"]);
+  rows.push([`first view after navigation (first${evicted ? ", uncached" : " visit"})`, `${cold.toFixed(0)} ms`, "<= 1500 ms"]);
   rows.push(["first view after navigation (median of 3 more)", `${warm.toFixed(0)} ms`, "<= 1500 ms"]);
 
   // Chromium reports tasks of 50 ms and more: a 0 is "none that long".
