@@ -59,7 +59,7 @@ try {
   await page.goto(pageUrl);
   await page.getByTestId("events-table").locator("tbody tr").first().waitFor();
   await trace("scroll", async () => {
-    for (let i = 0; i < 40; i++) { await page.mouse.move(700, 600); await page.mouse.wheel(0, 2000); await page.waitForTimeout(50); }
+    for (let i = 0; i < Number(process.env.SCROLLS ?? 40); i++) { await page.mouse.move(700, 600); await page.mouse.wheel(0, 2000); await page.waitForTimeout(50); }
     await page.waitForLoadState("networkidle");
   });
   console.log(apiTimes.join("\n"));

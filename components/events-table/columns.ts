@@ -24,3 +24,31 @@ export const EVENT_COLUMNS: EventColumn[] = [
   { key: "type", header: "type" },
   { key: "info", header: "info" },
 ];
+
+/** The width of each column but the last (info takes the rest), in characters. */
+export type Widths = number[];
+
+/** Each column as wide as its header, in characters of the monospace font. */
+export const HEADER_WIDTHS: Widths = EVENT_COLUMNS.slice(0, -1).map((c) => c.header.length);
+
+/** The cell's text. */
+export function cellText(c: EventColumn, r: EventRow): string {
+  return c.text ? c.text(r) : String(r[c.key]);
+}
+
+/** The widths, widened to hold the widest text of each column in `rows`; the same array when
+ *  none is wider (so that no block renders again). A wider value widens its column in every
+ *  block, once. */
+export function widen(widths: Widths, rows: EventRow[]): Widths {
+  let w = widths;
+  for (const r of rows) {
+    for (let i = 0; i < w.length; i++) {
+      const n = cellText(EVENT_COLUMNS[i], r).length;
+      if (n > w[i]) {
+        if (w === widths) w = widths.slice();
+        w[i] = n;
+      }
+    }
+  }
+  return w;
+}

@@ -15,7 +15,7 @@
 // - each block is its own fixed-layout <table> in a `content-visibility: auto` box: the browser
 //   skips style, layout and paint of the blocks off screen. The columns line up because their
 //   widths are set, not measured from the cells: from the widest value loaded so far, in `ch` of
-//   the monospace font (columnWidths), which is what the automatic layout gave, without the
+//   the monospace font (columns.ts: widen), which is what the automatic layout gave, without the
 //   browser walking every cell of every row to find it.
 
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type MouseEvent, type ReactElement } from "react";
@@ -24,7 +24,7 @@ import { ApiRequestError, fetchEvents } from "../ui/api";
 import { count } from "../ui/format";
 import { hasModifier, isTyping } from "../ui/keys";
 import { readView, viewQuery } from "../ui/view-url";
-import { EVENT_COLUMNS } from "./columns";
+import { EVENT_COLUMNS, HEADER_WIDTHS, cellText, widen, type Widths } from "./columns";
 
 const PAGE = 500;
 /** Rows rendered (and laid out) per frame while a page is being added. */
@@ -65,6 +65,8 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
   // How many of the rows are in the page. A page's first block comes with the page (the reader
   // is waiting for it, see loadMore), the rest a block per frame.
   const [shownCount, setShown] = useState(0);
+  // The column widths: the widest value of each column loaded so far, widened page by page.
+  const [widths, setWidths] = useState(HEADER_WIDTHS);
   const shown = Math.min(shownCount, rows.length);
   const caughtUp = shown >= rows.length;
   useEffect(() => {
@@ -80,6 +82,7 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
     try {
       const page = await fetchEvents(captureId, next, PAGE, filter);
       setRows((r) => r.concat(page.events));
+      setWidths((w) => widen(w, page.events));
       setShown((n) => n + BLOCK);
       setNext(page.next);
       setProblem(undefined);
@@ -144,7 +147,6 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
   const last = rows[rows.length - 1]?.num;
   // Keyboard users reach the table through one row: the selected one, or the first.
   const tabStop = selected !== null && indexOf.has(selected) ? selected : first;
-  const widths = useMemo(() => columnWidths(rows), [rows]);
   const blocks: ReactElement[] = [];
   for (let i = 0; i < shown; i += BLOCK) {
     const block = rows.slice(i, Math.min(i + BLOCK, shown));
@@ -230,25 +232,6 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
   );
 }
 
-/** The width of each column but the last (info takes the rest), in characters. */
-type Widths = number[];
-
-/** Each column as wide as its header or its widest value among the rows loaded, in characters
- *  of the monospace font (the time column's text is always 18 wide). A page with a wider value
- *  widens the column for every block, once. */
-function columnWidths(rows: EventRow[]): Widths {
-  const w = EVENT_COLUMNS.slice(0, -1).map((c) => (c.key === "ts" ? 18 : c.header.length));
-  for (const r of rows) {
-    for (let i = 0; i < w.length; i++) {
-      const c = EVENT_COLUMNS[i];
-      if (c.key === "ts") continue;
-      const n = String(r[c.key]).length;
-      if (n > w[i]) w[i] = n;
-    }
-  }
-  return w;
-}
-
 /** The same <colgroup> in the header and in every block, so that their columns line up. */
 function Columns({ widths }: { widths: Widths }) {
   return (
@@ -298,7 +281,7 @@ const EventTr = memo(function EventTr({ e, selected, tabStop }: { e: EventRow; s
     >
       {EVENT_COLUMNS.map((c) => (
         <td key={c.key} className={`col-${c.key}`}>
-          {c.text ? c.text(e) : e[c.key]}
+          {cellText(c, e)}
         </td>
       ))}
     </tr>
