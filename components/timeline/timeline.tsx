@@ -62,7 +62,8 @@ export function Timeline({ captureId, filter, range: rangeProp, firstTs, lastTs,
   useEffect(() => {
     if (!view) return;
     const ctl = new AbortController();
-    // Wheel zooms come in bursts: ask once the burst is over.
+    // Wheel zooms come in bursts: ask once the burst is over. The first answer is part of the
+    // page's first view: asked at once.
     const timer = setTimeout(() => {
       const q = new URLSearchParams({ from: String(view.from), to: String(view.to), bins: String(bins), by, rows: String(expanded ? MANY_ROWS : FEW_ROWS) });
       if (filter) q.set("filter", filter);
@@ -70,7 +71,7 @@ export function Timeline({ captureId, filter, range: rangeProp, firstTs, lastTs,
         (answer) => { setData({ key, answer }); setError(undefined); },
         (e: unknown) => { if (!ctl.signal.aborted) setError(e instanceof Error ? e.message : String(e)); },
       );
-    }, 60);
+    }, data ? 60 : 0);
     return () => { clearTimeout(timer); ctl.abort(); };
     // key names everything the request depends on.
   }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
