@@ -113,7 +113,7 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
     return () => io.disconnect();
   }, [loadMore, next, problem, caughtUp]);
 
-  useFollowTopRow(table, captureId, shown);
+  useFollowTopRow(table, captureId, shown > 0);
 
   const indexOf = useMemo(() => new Map(rows.map((r, i) => [r.num, i])), [rows]);
 
@@ -372,9 +372,11 @@ function useKeepSelectionInView(table: React.RefObject<HTMLDivElement | null>, s
 
 /** Keeps `?from=` on the first row visible under the sticky header. The history entry is
  *  replaced, not pushed: scrolling is not navigation. */
-function useFollowTopRow(table: React.RefObject<HTMLDivElement | null>, captureId: string, rowCount: number) {
+function useFollowTopRow(table: React.RefObject<HTMLDivElement | null>, captureId: string, hasRows: boolean) {
+  // Not renewed as rows are added (a block a frame while a page comes in): that would drop the
+  // pending update of a scroll made meanwhile.
   useEffect(() => {
-    if (rowCount === 0) return;
+    if (!hasRows) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const update = () => {
       const el = table.current;
@@ -399,5 +401,5 @@ function useFollowTopRow(table: React.RefObject<HTMLDivElement | null>, captureI
       clearTimeout(timer);
       window.removeEventListener("scroll", onScroll);
     };
-  }, [table, captureId, rowCount]);
+  }, [table, captureId, hasRows]);
 }
