@@ -53,7 +53,10 @@ interface Props {
 }
 
 export function EventsTable({ captureId, from, filter, selected, onSelect, onSelectedRow, onFilterStatus, onJump }: Props) {
-  const [rows, setRows] = useState<EventRow[]>([]);
+  // The rows loaded, and how many of them are in the page: a page's first block comes with the
+  // page (the reader is waiting for it), the rest a block per frame.
+  const [loaded, setLoaded] = useState({ rows: [] as EventRow[], shown: 0 });
+  const { rows, shown } = loaded;
   const [next, setNext] = useState<number | null>(from);
   const [loading, setLoading] = useState(false);
   const [problem, setProblem] = useState<string>();
@@ -62,16 +65,12 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
   const sentinel = useRef<HTMLDivElement>(null);
   const table = useRef<HTMLDivElement>(null);
   const firstPage = useRef(true);
-  // How many of the rows are in the page. A page's first block comes with the page (the reader
-  // is waiting for it, see loadMore), the rest a block per frame.
-  const [shownCount, setShown] = useState(0);
   // The column widths: the widest value of each column loaded so far, widened page by page.
   const [widths, setWidths] = useState(HEADER_WIDTHS);
-  const shown = Math.min(shownCount, rows.length);
   const caughtUp = shown >= rows.length;
   useEffect(() => {
     if (caughtUp) return;
-    const frame = requestAnimationFrame(() => setShown((n) => n + BLOCK));
+    const frame = requestAnimationFrame(() => setLoaded((l) => ({ ...l, shown: Math.min(l.rows.length, l.shown + BLOCK) })));
     return () => cancelAnimationFrame(frame);
   }, [caughtUp, shown]);
 
@@ -81,9 +80,8 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
     setLoading(true);
     try {
       const page = await fetchEvents(captureId, next, PAGE, filter);
-      setRows((r) => r.concat(page.events));
+      setLoaded((l) => ({ rows: l.rows.concat(page.events), shown: l.shown + Math.min(BLOCK, page.events.length) }));
       setWidths((w) => widen(w, page.events));
-      setShown((n) => n + BLOCK);
       setNext(page.next);
       setProblem(undefined);
       if (firstPage.current) onFilterStatus({ approximate: page.approximate, replayed: page.replayed });
