@@ -76,11 +76,16 @@ export function Timeline({ captureId, filter, range: rangeProp, firstTs, lastTs,
     // key names everything the request depends on.
   }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // The gap marks once the density is drawn: unfiltered, the gaps are a scan of every event
+  // (the whole capture database read from disk on a first visit), which must not compete with
+  // the page's first rows and buckets for the server's cores.
+  const drawnOnce = data !== undefined;
   useEffect(() => {
+    if (!drawnOnce) return;
     const ctl = new AbortController();
     fetchGaps(captureId, filter, minGap, ctl.signal).then(setGaps, () => setGaps([]));
     return () => ctl.abort();
-  }, [captureId, filter, minGap]);
+  }, [captureId, filter, minGap, drawnOnce]);
 
   const answer = data?.answer;
   const rows = useMemo(() => (answer ? rowsToDraw(answer.rows, answer.other) : []), [answer]);
