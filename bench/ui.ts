@@ -9,7 +9,8 @@
 //   node --import tsx bench/ui.ts [--events N] [--smoke]
 // Prints each figure beside its target. Never fails on time.
 
-import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { BENCH_TOKEN, benchCapture, startBenchServer } from "./bench-server";
@@ -24,6 +25,17 @@ if (!existsSync(join(PROJECT_ROOT, ".next", "BUILD_ID"))) {
   process.exit(1);
 }
 const { dataDir } = await benchCapture(minEvents);
+// The first visit is a cold one: the capture's database and kept file out of the page cache (GNU
+// dd's nocache drops a file's cached pages), as after a reboot or once other work pushed them out.
+const captureFiles = readdirSync(join(dataDir, "captures")).map((f) => join(dataDir, "captures", f));
+let evicted = true;
+for (const f of [join(dataDir, "catalog.db"), ...captureFiles]) {
+  try {
+    execFileSync("dd", [`if=${f}`, "iflag=nocache", "count=0", "status=none"]);
+  } catch {
+    evicted = false;
+  }
+}
 const server = await startBenchServer(dataDir, { separate: true });
 const { capture, origin } = server;
 const browser = await launchChromium();
@@ -59,9 +71,11 @@ try {
   };
   const cold = await firstView();
   const warm = [await firstView(), await firstView(), await firstView()].sort((a, b) => a - b)[1];
-  rows.push(["first view after navigation (first visit)", `${cold.toFixed(0)} ms`, "<= 1500 ms"]);
+  rows.push([`first view after navigation (first${evicted ? ", uncached" : " visit"})`, `${cold.toFixed(0)} ms`, "<= 1500 ms"]);
   rows.push(["first view after navigation (median of 3 more)", `${warm.toFixed(0)} ms`, "<= 1500 ms"]);
 
+  // Chromium reports tasks of 50 ms and more: a 0 is "none that long".
+  const taskMs = (ms: number) => (ms === 0 ? "< 50 ms" : `${ms.toFixed(0)} ms`);
   const longest = async () => page.evaluate(() => {
     const w = window as unknown as { __longtasks: number[] };
     const m = Math.max(0, ...w.__longtasks);
@@ -122,10 +136,10 @@ try {
   const brushData = dataMs(mark, /\/(events|timeline|gaps)\?|_rsc=/);
   const zoomData = brushData.slice(brushOnlyData.length);
   if (process.env.BENCH_UI_VERBOSE) console.log(apiTimes.slice(mark));
-  rows.push([`brushing the timeline (${brushed}x): longest task`, `${brushOnlyLong.toFixed(0)} ms`, "<= 200 ms"]);
+  rows.push([`brushing the timeline (${brushed}x): longest task`, taskMs(brushOnlyLong), "<= 200 ms"]);
   rows.push(["  brush release to the table's first rows, slowest", `${Math.max(...brushMs).toFixed(0)} ms`, "(none)"]);
   rows.push([`  its data, slowest of ${brushOnlyData.length} requests`, `${Math.max(0, ...brushOnlyData).toFixed(0)} ms`, "<= 150 ms"]);
-  rows.push([`zooming the timeline (wheel)${zoomed ? "" : " (did not move)"}: longest task`, `${zoomLong.toFixed(0)} ms`, "<= 200 ms"]);
+  rows.push([`zooming the timeline (wheel)${zoomed ? "" : " (did not move)"}: longest task`, taskMs(zoomLong), "<= 200 ms"]);
   rows.push([`  its data, slowest of ${zoomData.length} requests`, `${Math.max(0, ...zoomData).toFixed(0)} ms`, "<= 150 ms"]);
 
   // Scrolling the events table (whole capture): the page loads more rows as it goes.
@@ -142,7 +156,7 @@ try {
   const scrollLong = await longest();
   const scrollData = dataMs(mark, /\/events\?|_rsc=/);
   const shown = await page.getByTestId("events-table").locator("tbody tr").count();
-  rows.push([`scrolling the table (${shown} rows shown): longest task`, `${scrollLong.toFixed(0)} ms`, "<= 200 ms"]);
+  rows.push([`scrolling the table (${shown} rows shown): longest task`, taskMs(scrollLong), "<= 200 ms"]);
   rows.push([`  its data, slowest of ${scrollData.length} pages`, `${Math.max(0, ...scrollData).toFixed(0)} ms`, "<= 150 ms"]);
 
   // The syscall-time flame graph of the whole capture, asked as the page asks it.

@@ -220,6 +220,18 @@ test("filter like sysdig, select an event, read lsof at it like the chisel, all 
     assert.equal(new URL(page.url()).searchParams.get("filter"), filter);
     assert.equal((await page.getByTestId("events-filter").innerText()).trim(), `matching ${filter}`);
 
+    // A filter is a navigation (made in the browser, no page load): Back shows every event
+    // again, Forward the filtered ones.
+    const allFirst = Number(sysdigLines(CURL)[0].split(" ")[0]);
+    await page.goBack();
+    await waitForText(page.getByTestId("events-filter"), "· no filter: every event");
+    await waitForText(rows.first().locator("td.col-num"), String(allFirst));
+    assert.equal(await page.getByTestId("filter-input").inputValue(), "");
+    await page.goForward();
+    await waitForText(page.getByTestId("events-range"), `showing evt.num ${want[0].toLocaleString("en-US")}–${want.at(-1)!.toLocaleString("en-US")} (${want.length} rows)`);
+    assert.deepEqual((await rows.evaluateAll((trs) => trs.map((tr) => Number((tr as HTMLElement).dataset.num)))), want);
+    assert.equal(await page.getByTestId("filter-input").inputValue(), filter);
+
     // Selecting a row opens lsof at it: the chisel's lines exactly, and the command to get them.
     const at = want.at(-1)!;
     await page.locator(`.events-table tr[data-num="${at}"]`).click();

@@ -1,21 +1,54 @@
 // The columns of sysdig's default output:
 // %evt.num %evt.outputtime %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.info
+// Plain definitions rather than a table library's column model: the table renders thousands of
+// rows, and each row is one <tr> of plain cells (a library's per-row and per-cell objects and
+// components cost more than the rows themselves; see events-table.tsx).
 
-import { createColumnHelper, tableFeatures } from "@tanstack/react-table";
 import type { EventRow } from "../../server/api/store-types";
 import { timeOfDayUtc } from "../ui/format";
 
-export const features = tableFeatures({});
+export interface EventColumn {
+  key: keyof EventRow;
+  header: string;
+  /** The cell's text, when it is not the value itself. */
+  text?(row: EventRow): string;
+}
 
-const col = createColumnHelper<typeof features, EventRow>();
+export const EVENT_COLUMNS: EventColumn[] = [
+  { key: "num", header: "evt.num" },
+  { key: "ts", header: "time (UTC)", text: (r) => timeOfDayUtc(r.ts) },
+  { key: "cpu", header: "cpu" },
+  { key: "proc", header: "proc" },
+  { key: "tid", header: "tid" },
+  { key: "dir", header: "dir" },
+  { key: "type", header: "type" },
+  { key: "info", header: "info" },
+];
 
-export const columns = col.columns([
-  col.accessor("num", { header: "evt.num" }),
-  col.accessor("ts", { header: "time (UTC)", cell: (c) => timeOfDayUtc(c.getValue()) }),
-  col.accessor("cpu", { header: "cpu" }),
-  col.accessor("proc", { header: "proc" }),
-  col.accessor("tid", { header: "tid" }),
-  col.accessor("dir", { header: "dir" }),
-  col.accessor("type", { header: "type" }),
-  col.accessor("info", { header: "info" }),
-]);
+/** The width of each column but the last (info takes the rest), in characters. */
+export type Widths = number[];
+
+/** Each column as wide as its header, in characters of the monospace font. */
+export const HEADER_WIDTHS: Widths = EVENT_COLUMNS.slice(0, -1).map((c) => c.header.length);
+
+/** The cell's text. */
+export function cellText(c: EventColumn, r: EventRow): string {
+  return c.text ? c.text(r) : String(r[c.key]);
+}
+
+/** The widths, widened to hold the widest text of each column in `rows`; the same array when
+ *  none is wider (so that no block renders again). A wider value widens its column in every
+ *  block, once. */
+export function widen(widths: Widths, rows: EventRow[]): Widths {
+  let w = widths;
+  for (const r of rows) {
+    for (let i = 0; i < w.length; i++) {
+      const n = cellText(EVENT_COLUMNS[i], r).length;
+      if (n > w[i]) {
+        if (w === widths) w = widths.slice();
+        w[i] = n;
+      }
+    }
+  }
+  return w;
+}

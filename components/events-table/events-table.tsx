@@ -4,17 +4,31 @@
 // scrolls. The address bar follows the first row on screen (`?from=N`), so a copied link reopens
 // the same view. A row can be selected (click, Enter, j/k or the arrow keys); the page shows the
 // state at the selected event.
+//
+// Every loaded row stays in the page (find-in-page, copying, and reading the whole answer keep
+// working), so the cost of a new page must not grow with the rows already shown. Measured in
+// Chromium's performance trace on a 2 M-event capture (bench/ui-profile.ts), one table of 500-row
+// pages cost, per page, ~100 ms of React rendering every row again plus ~100 ms of style and
+// layout, both growing with the rows above. So:
+// - rows come in blocks of BLOCK, each block memoised (a new page renders its own rows only) and
+//   added one per animation frame (the first with the page), so no task renders a whole page;
+// - each block is its own fixed-layout <table> in a `content-visibility: auto` box: the browser
+//   skips style, layout and paint of the blocks off screen. The columns line up because their
+//   widths are set, not measured from the cells: from the widest value loaded so far, in `ch` of
+//   the monospace font (columns.ts: widen), which is what the automatic layout gave, without the
+//   browser walking every cell of every row to find it.
 
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type MouseEvent } from "react";
-import { FlexRender, useTable, type Row } from "@tanstack/react-table";
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type MouseEvent, type ReactElement } from "react";
 import type { EventRow } from "../../server/api/store-types";
 import { ApiRequestError, fetchEvents } from "../ui/api";
 import { count } from "../ui/format";
 import { hasModifier, isTyping } from "../ui/keys";
 import { readView, viewQuery } from "../ui/view-url";
-import { columns, features } from "./columns";
+import { EVENT_COLUMNS, HEADER_WIDTHS, cellText, widen, type Widths } from "./columns";
 
 const PAGE = 500;
+/** Rows rendered (and laid out) per frame while a page is being added. */
+const BLOCK = 100;
 
 export interface FilterStatus {
   /** The server's refusal of the filter (a 400 on `filter`). */
@@ -39,15 +53,26 @@ interface Props {
 }
 
 export function EventsTable({ captureId, from, filter, selected, onSelect, onSelectedRow, onFilterStatus, onJump }: Props) {
-  const [rows, setRows] = useState<EventRow[]>([]);
+  // The rows loaded, and how many of them are in the page: a page's first block comes with the
+  // page (the reader is waiting for it), the rest a block per frame.
+  const [loaded, setLoaded] = useState({ rows: [] as EventRow[], shown: 0 });
+  const { rows, shown } = loaded;
   const [next, setNext] = useState<number | null>(from);
   const [loading, setLoading] = useState(false);
   const [problem, setProblem] = useState<string>();
   const [badFilter, setBadFilter] = useState(false);
   const inFlight = useRef(false);
   const sentinel = useRef<HTMLDivElement>(null);
-  const body = useRef<HTMLTableSectionElement>(null);
+  const table = useRef<HTMLDivElement>(null);
   const firstPage = useRef(true);
+  // The column widths: the widest value of each column loaded so far, widened page by page.
+  const [widths, setWidths] = useState(HEADER_WIDTHS);
+  const caughtUp = shown >= rows.length;
+  useEffect(() => {
+    if (caughtUp) return;
+    const frame = requestAnimationFrame(() => setLoaded((l) => ({ ...l, shown: Math.min(l.rows.length, l.shown + BLOCK) })));
+    return () => cancelAnimationFrame(frame);
+  }, [caughtUp, shown]);
 
   const loadMore = useCallback(async () => {
     if (inFlight.current || next === null) return;
@@ -55,7 +80,8 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
     setLoading(true);
     try {
       const page = await fetchEvents(captureId, next, PAGE, filter);
-      setRows((r) => r.concat(page.events));
+      setLoaded((l) => ({ rows: l.rows.concat(page.events), shown: l.shown + Math.min(BLOCK, page.events.length) }));
+      setWidths((w) => widen(w, page.events));
       setNext(page.next);
       setProblem(undefined);
       if (firstPage.current) onFilterStatus({ approximate: page.approximate, replayed: page.replayed });
@@ -78,31 +104,30 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
   // The first page, and every page after it while the bottom of the table is near the screen.
   useEffect(() => {
     const el = sentinel.current;
-    if (!el || next === null || problem) return;
+    // Only once the rows already loaded are all in the page: the sentinel sits below them.
+    if (!el || next === null || problem || !caughtUp) return;
     const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && void loadMore(), { rootMargin: "800px" });
     io.observe(el);
     return () => io.disconnect();
-  }, [loadMore, next, problem]);
+  }, [loadMore, next, problem, caughtUp]);
 
-  useFollowTopRow(body, captureId, rows.length);
+  useFollowTopRow(table, captureId, shown > 0);
 
-  const table = useTable({ features, columns, data: rows, getRowId: (r: EventRow) => String(r.num) });
-  const modelRows = table.getRowModel().rows;
   const indexOf = useMemo(() => new Map(rows.map((r, i) => [r.num, i])), [rows]);
 
-  useSelectionKeys(body, rows, indexOf, selected, onSelect);
+  useSelectionKeys(table, rows, indexOf, selected, onSelect);
   const selectedIndex = selected === null ? undefined : indexOf.get(selected);
   const selectedRow = selectedIndex === undefined ? undefined : rows[selectedIndex];
   useEffect(() => onSelectedRow?.(selectedRow), [onSelectedRow, selectedRow]);
-  useKeepSelectionInView(body, selected, rows.length);
+  useKeepSelectionInView(table, selected, shown);
 
-  const onRowClick = (e: MouseEvent<HTMLTableSectionElement>) => {
+  const onRowClick = (e: MouseEvent<HTMLDivElement>) => {
     // A drag that selected text to copy is not a click on the row.
     if (!window.getSelection()?.isCollapsed) return;
     const tr = (e.target as HTMLElement).closest<HTMLTableRowElement>("tr[data-num]");
     if (tr) onSelect(Number(tr.dataset.num));
   };
-  const onRowKey = (e: KeyboardEvent<HTMLTableSectionElement>) => {
+  const onRowKey = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.key !== "Enter" && e.key !== " ") return;
     const tr = (e.target as HTMLElement).closest<HTMLTableRowElement>("tr[data-num]");
     if (!tr) return;
@@ -120,6 +145,16 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
   const last = rows[rows.length - 1]?.num;
   // Keyboard users reach the table through one row: the selected one, or the first.
   const tabStop = selected !== null && indexOf.has(selected) ? selected : first;
+  const blocks: ReactElement[] = [];
+  for (let i = 0; i < shown; i += BLOCK) {
+    const block = rows.slice(i, Math.min(i + BLOCK, shown));
+    const holds = (num: number | null | undefined) => {
+      const at = num == null ? undefined : indexOf.get(num);
+      return at !== undefined && at >= i && at < i + block.length;
+    };
+    // Only the blocks that hold the selection or the tab stop see them: the others stay as they were.
+    blocks.push(<RowBlock key={block[0].num} rows={block} widths={widths} selected={holds(selected) ? selected : null} tabStop={holds(tabStop) ? tabStop! : null} />);
+  }
   return (
     <div className="events">
       <div className="toolbar">
@@ -154,29 +189,22 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
           </span>
         </span>
       </div>
-      <table className="events-table" data-testid="events-table" aria-label="events">
-        <thead>
-          {table.getHeaderGroups().map((group) => (
-            <tr key={group.id}>
-              {group.headers.map((h) => (
-                <th key={h.id} className={`col-${h.column.id}`}>
-                  {h.isPlaceholder ? null : <table.FlexRender header={h} />}
+      {/* One table to assistive technology; a header table and a table per block to the browser. */}
+      <div className="events-table" data-testid="events-table" role="table" aria-label="events" ref={table} onClick={onRowClick} onKeyDown={onRowKey}>
+        <table className="events-head" role="rowgroup">
+          <Columns widths={widths} />
+          <thead>
+            <tr>
+              {EVENT_COLUMNS.map((c) => (
+                <th key={c.key} className={`col-${c.key}`}>
+                  {c.header}
                 </th>
               ))}
             </tr>
-          ))}
-        </thead>
-        <tbody ref={body} onClick={onRowClick} onKeyDown={onRowKey}>
-          {modelRows.map((row) => (
-            <EventTr
-              key={row.id}
-              row={row}
-              selected={row.original.num === selected}
-              tabStop={row.original.num === tabStop}
-            />
-          ))}
-        </tbody>
-      </table>
+          </thead>
+        </table>
+        {blocks}
+      </div>
       <div ref={sentinel} className="table-end">
         {badFilter ? (
           <p className="muted">No events: the server could not run this filter (see above).</p>
@@ -185,9 +213,9 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
             Could not load events: {problem}{" "}
             <button className="button" type="button" onClick={() => void loadMore()}>retry</button>
           </p>
-        ) : next !== null ? (
-          <button className="button" type="button" onClick={() => void loadMore()} disabled={loading}>
-            {loading ? "loading…" : "load more"}
+        ) : next !== null || !caughtUp ? (
+          <button className="button" type="button" onClick={() => void loadMore()} disabled={loading || !caughtUp}>
+            {loading || !caughtUp ? "loading…" : "load more"}
           </button>
         ) : rows.length === 0 ? (
           <p className="muted" data-testid="events-none">
@@ -202,9 +230,46 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
   );
 }
 
-/** One row. Memoised: moving the selection re-renders two rows, not thousands. */
-const EventTr = memo(function EventTr({ row, selected, tabStop }: { row: Row<typeof features, EventRow>; selected: boolean; tabStop: boolean }) {
-  const e = row.original;
+/** The same <colgroup> in the header and in every block, so that their columns line up. */
+function Columns({ widths }: { widths: Widths }) {
+  return (
+    <colgroup>
+      {EVENT_COLUMNS.map((c, i) => (
+        // 16px: a cell's padding (globals.css, .events-table td).
+        <col key={c.key} className={`col-${c.key}`} style={i < widths.length ? { width: `calc(${widths[i]}ch + 16px)` } : undefined} />
+      ))}
+    </colgroup>
+  );
+}
+
+interface BlockProps {
+  rows: EventRow[];
+  widths: Widths;
+  /** The selected evt.num and the keyboard's tab stop, when they are in this block (else null). */
+  selected: number | null;
+  tabStop: number | null;
+}
+
+/** BLOCK rows. A block's rows never change once it is full (pages only append, and each row is
+ *  the server's object), so its first row and its length tell whether it must render again. */
+const RowBlock = memo(
+  function RowBlock({ rows, widths, selected, tabStop }: BlockProps) {
+    return (
+      <div className="events-block">
+        <table role="rowgroup">
+          <Columns widths={widths} />
+          <tbody>
+            {rows.map((e) => <EventTr key={e.num} e={e} selected={e.num === selected} tabStop={e.num === tabStop} />)}
+          </tbody>
+        </table>
+      </div>
+    );
+  },
+  (a, b) => a.rows[0] === b.rows[0] && a.rows.length === b.rows.length && a.widths === b.widths && a.selected === b.selected && a.tabStop === b.tabStop,
+);
+
+/** One row. Memoised: moving the selection re-renders two rows, not a block. */
+const EventTr = memo(function EventTr({ e, selected, tabStop }: { e: EventRow; selected: boolean; tabStop: boolean }) {
   return (
     <tr
       data-num={e.num}
@@ -212,26 +277,33 @@ const EventTr = memo(function EventTr({ row, selected, tabStop }: { row: Row<typ
       aria-selected={selected}
       tabIndex={tabStop ? 0 : -1}
     >
-      {row.getAllCells().map((cell) => (
-        <td key={cell.id} className={`col-${cell.column.id}`}>
-          <FlexRender cell={cell} />
+      {EVENT_COLUMNS.map((c) => (
+        <td key={c.key} className={`col-${c.key}`}>
+          {cellText(c, e)}
         </td>
       ))}
     </tr>
   );
 });
 
-/** The index of the first row below the sticky header (rows are laid out top to bottom). */
-function firstVisibleRow(tbody: HTMLTableSectionElement): number {
-  // The header cells are sticky, not the thead, so they tell where the visible rows begin.
-  const head = tbody.parentElement?.querySelector("thead th")?.getBoundingClientRect().bottom ?? 0;
-  const top = Math.max(head, 0);
-  const rows = tbody.rows;
+/** The first row below the sticky header. Blocks and their rows are laid out top to bottom: the
+ *  blocks are searched first, then the rows of one block (the position of a row inside a block
+ *  off screen would make the browser lay that block out). */
+function firstVisibleRow(table: HTMLElement): HTMLTableRowElement | undefined {
+  const top = Math.max(table.querySelector("thead")?.getBoundingClientRect().bottom ?? 0, 0);
+  const blocks = table.querySelectorAll<HTMLElement>(".events-block");
+  const block = blocks[firstNotAbove(blocks.length, (i) => blocks[i].getBoundingClientRect().bottom <= top + 1)];
+  const rows = block?.querySelector("tbody")?.rows;
+  return rows?.[firstNotAbove(rows.length, (i) => rows[i].getBoundingClientRect().bottom <= top + 1)];
+}
+
+/** The first of n items laid out top to bottom for which `above` is false (the last if none). */
+function firstNotAbove(n: number, above: (i: number) => boolean): number {
   let lo = 0;
-  let hi = rows.length - 1;
+  let hi = n - 1;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (rows[mid].getBoundingClientRect().bottom <= top + 1) lo = mid + 1;
+    if (above(mid)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -240,7 +312,7 @@ function firstVisibleRow(tbody: HTMLTableSectionElement): number {
 /** j / k and the arrow keys move the selection, Esc clears it. Arrows scroll the page as usual
  *  until something is selected. */
 function useSelectionKeys(
-  body: React.RefObject<HTMLTableSectionElement | null>,
+  table: React.RefObject<HTMLDivElement | null>,
   rows: EventRow[],
   indexOf: Map<number, number>,
   selected: number | null,
@@ -265,22 +337,23 @@ function useSelectionKeys(
       let i: number;
       if (at === undefined) {
         // Nothing selected among these rows: start from the first one on screen.
-        i = body.current ? firstVisibleRow(body.current) : 0;
+        const tr = table.current ? firstVisibleRow(table.current) : undefined;
+        i = (tr && indexOf.get(Number(tr.dataset.num))) ?? 0;
       } else {
         i = Math.min(Math.max(at + (down ? 1 : -1), 0), rows.length - 1);
       }
       const num = rows[i].num;
       onSelect(num);
-      body.current?.querySelector<HTMLElement>(`tr[data-num="${num}"]`)?.focus({ preventScroll: true });
+      table.current?.querySelector<HTMLElement>(`tr[data-num="${num}"]`)?.focus({ preventScroll: true });
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
-  }, [body, rows, indexOf, selected, onSelect]);
+  }, [table, rows, indexOf, selected, onSelect]);
 }
 
 /** Brings a newly selected row on screen (once per selection, so that later pages loading do
  *  not pull the reader back to it): above the state panel, below the sticky header. */
-function useKeepSelectionInView(body: React.RefObject<HTMLTableSectionElement | null>, selected: number | null, rowCount: number) {
+function useKeepSelectionInView(table: React.RefObject<HTMLDivElement | null>, selected: number | null, rowCount: number) {
   const shownFor = useRef<number | null>(null);
   useEffect(() => {
     if (selected === null) {
@@ -288,27 +361,29 @@ function useKeepSelectionInView(body: React.RefObject<HTMLTableSectionElement | 
       return;
     }
     if (shownFor.current === selected) return;
-    const tr = body.current?.querySelector<HTMLElement>(`tr[data-num="${selected}"]`);
+    const tr = table.current?.querySelector<HTMLElement>(`tr[data-num="${selected}"]`);
     if (!tr) return;
     shownFor.current = selected;
     tr.scrollIntoView({ block: "nearest" });
-  }, [body, selected, rowCount]);
+  }, [table, selected, rowCount]);
 }
 
 /** Keeps `?from=` on the first row visible under the sticky header. The history entry is
  *  replaced, not pushed: scrolling is not navigation. */
-function useFollowTopRow(body: React.RefObject<HTMLTableSectionElement | null>, captureId: string, rowCount: number) {
+function useFollowTopRow(table: React.RefObject<HTMLDivElement | null>, captureId: string, hasRows: boolean) {
+  // Not renewed as rows are added (a block a frame while a page comes in): that would drop the
+  // pending update of a scroll made meanwhile.
   useEffect(() => {
-    if (rowCount === 0) return;
+    if (!hasRows) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const update = () => {
-      const tbody = body.current;
-      if (!tbody) return;
-      const lo = firstVisibleRow(tbody);
-      const num = tbody.rows[lo]?.dataset.num;
+      const el = table.current;
+      if (!el) return;
+      const tr = firstVisibleRow(el);
+      const num = tr?.dataset.num;
       if (!num) return;
       const url = new URL(window.location.href);
-      const want = lo === 0 && window.scrollY === 0 ? url.searchParams.get("from") : num;
+      const want = tr === el.querySelector("tbody tr") && window.scrollY === 0 ? url.searchParams.get("from") : num;
       if (want && url.searchParams.get("from") !== want) {
         url.search = viewQuery({ ...readView(url.searchParams), from: Number(want) }, url.searchParams);
         // null state lets Next record the new URL, so its router and back/forward stay in step.
@@ -324,5 +399,5 @@ function useFollowTopRow(body: React.RefObject<HTMLTableSectionElement | null>, 
       clearTimeout(timer);
       window.removeEventListener("scroll", onScroll);
     };
-  }, [body, captureId, rowCount]);
+  }, [table, captureId, hasRows]);
 }

@@ -3,12 +3,15 @@
 // The capture page's investigation view: the filter bar over four views of the events it keeps
 // (the events themselves with the state panel, a latency spectrogram, the time gaps, a chisel's
 // summary). The URL is the source of truth (`?filter=…&view=gaps&min=500ms`,
-// `?filter=…&from=N&at=N&state=lsof`): a copied link reopens the same view. A new filter, view
-// or starting point is a navigation (pushed: Back undoes it); selecting an event, a gap or a
-// state tab only replaces the current history entry, like scrolling.
+// `?filter=…&from=N&at=N&state=lsof`): a copied link reopens the same view. A new filter, view,
+// range or starting point is a navigation (pushed: Back undoes it); selecting an event, a gap or
+// a state tab only replaces the current history entry, like scrolling. Navigations stay in the
+// browser (history.pushState, which Next's router follows): the server's part of the page
+// depends on the capture alone, and a round trip for it delayed every brush of the timeline
+// before the views could ask for their data.
 
-import { useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useState } from "react";
+import { useSearchParams } from "next/navigation";
+import { startTransition, useCallback, useEffect, useState } from "react";
 import { SummaryView } from "../chisels/summary-view";
 import { EventsTable, type FilterStatus } from "../events-table/events-table";
 import { FilterBar } from "../filter-bar/filter-bar";
@@ -47,8 +50,20 @@ const VIEW_LABELS: Record<ViewKind, { label: string; title: string }> = {
   flame: { label: "flame graph", title: "where the time went: syscall time by process, thread, call and file or connection, with search, zoom and differential" },
 };
 
-export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs, shared }: Props) {
-  const router = useRouter();
+export function CaptureView({ captureId, fileName, filter: firstFilter, from: firstFrom, firstTs, lastTs, shared }: Props) {
+  // The table's filter and first event: the server's, then each navigation's. Not read from the
+  // URL at every render: scrolling the table rewrites `from` there, which must not restart it.
+  const [nav, setNav] = useState({ filter: firstFilter, from: firstFrom });
+  const { filter, from } = nav;
+  useEffect(() => {
+    // Back and Forward: the entry's own view.
+    const onPop = () => {
+      const v = readView(new URL(window.location.href).searchParams);
+      setNav({ filter: v.filter, from: v.from });
+    };
+    window.addEventListener("popstate", onPop);
+    return () => window.removeEventListener("popstate", onPop);
+  }, []);
   // Selection lives only in the URL; Next keeps useSearchParams in step with replaceState.
   const current = readView(useSearchParams());
   const { at, state, view } = current;
@@ -74,7 +89,17 @@ export function CaptureView({ captureId, fileName, filter, from, firstTs, lastTs
     window.history.replaceState(null, "", `${url.pathname}${viewQuery(next, url.searchParams)}`);
   }, []);
   /** A new view: pushed, so that Back returns to this one. */
-  const go = (patch: Partial<View>) => router.push(viewHref(captureId, { ...current, filter, ...patch }), { scroll: true });
+  const go = (patch: Partial<View>) => {
+    const next = { ...current, filter, ...patch };
+    // null state lets Next record the new URL, so its router, useSearchParams and back/forward
+    // stay in step.
+    window.history.pushState(null, "", viewHref(captureId, next));
+    // In a transition, as Next applies the new URL: both render together, so that no render
+    // sees the new filter with the old range (a table started and thrown away).
+    startTransition(() => setNav({ filter: next.filter, from: next.from }));
+    // A new view starts at the top of the page, as a navigation does.
+    if (window.scrollY > 0) window.scrollTo(0, 0);
+  };
 
   const select = useCallback((num: number | null) => replace({ at: num }), [replace]);
   const onKind = useCallback((k: StateKind) => replace({ state: k }), [replace]);

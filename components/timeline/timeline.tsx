@@ -62,7 +62,8 @@ export function Timeline({ captureId, filter, range: rangeProp, firstTs, lastTs,
   useEffect(() => {
     if (!view) return;
     const ctl = new AbortController();
-    // Wheel zooms come in bursts: ask once the burst is over.
+    // Wheel zooms come in bursts: ask once the burst is over. The first answer is part of the
+    // page's first view: asked at once.
     const timer = setTimeout(() => {
       const q = new URLSearchParams({ from: String(view.from), to: String(view.to), bins: String(bins), by, rows: String(expanded ? MANY_ROWS : FEW_ROWS) });
       if (filter) q.set("filter", filter);
@@ -70,16 +71,21 @@ export function Timeline({ captureId, filter, range: rangeProp, firstTs, lastTs,
         (answer) => { setData({ key, answer }); setError(undefined); },
         (e: unknown) => { if (!ctl.signal.aborted) setError(e instanceof Error ? e.message : String(e)); },
       );
-    }, 60);
+    }, data ? 60 : 0);
     return () => { clearTimeout(timer); ctl.abort(); };
     // key names everything the request depends on.
   }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // The gap marks once the density is drawn: unfiltered, the gaps are a scan of every event
+  // (the whole capture database read from disk on a first visit), which must not compete with
+  // the page's first rows and buckets for the server's cores.
+  const drawnOnce = data !== undefined;
   useEffect(() => {
+    if (!drawnOnce) return;
     const ctl = new AbortController();
     fetchGaps(captureId, filter, minGap, ctl.signal).then(setGaps, () => setGaps([]));
     return () => ctl.abort();
-  }, [captureId, filter, minGap]);
+  }, [captureId, filter, minGap, drawnOnce]);
 
   const answer = data?.answer;
   const rows = useMemo(() => (answer ? rowsToDraw(answer.rows, answer.other) : []), [answer]);
@@ -99,15 +105,26 @@ export function Timeline({ captureId, filter, range: rangeProp, firstTs, lastTs,
     c.width = Math.round(boxWidth * dpr);
     c.height = Math.round(height * dpr);
     const g = c.getContext("2d")!;
+    // The theme's colours, read once a drawing: each read is a getComputedStyle, and a drawing
+    // has a rectangle per bin and row (thousands), redrawn on every mouse move.
+    const color = {
+      plotBg: cssColor("--plot-bg", "#fbfcfd"),
+      muted: cssColor("--muted", "#5f6b7a"),
+      axis: cssColor("--axis", "#b9c1cc"),
+      gapFill: cssColor("--gap-fill", "#f3c9a8"),
+      gapStroke: cssColor("--gap-stroke", "#c77b3f"),
+      accent: cssColor("--accent", "#2357c6"),
+      text: cssColor("--text", "#1d2330"),
+    };
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.clearRect(0, 0, boxWidth, height);
-    g.fillStyle = cssColor("--plot-bg", "#fbfcfd");
+    g.fillStyle = color.plotBg;
     g.fillRect(LABEL_W, AXIS_H, plotW, height - AXIS_H);
     g.font = `11px ${cssColor("--mono", "monospace")}`;
     g.textBaseline = "middle";
     // Axis.
-    g.fillStyle = cssColor("--muted", "#5f6b7a");
-    g.strokeStyle = cssColor("--axis", "#b9c1cc");
+    g.fillStyle = color.muted;
+    g.strokeStyle = color.axis;
     for (const t of ticks(view, Math.max(3, Math.floor(plotW / 140)))) {
       const x = LABEL_W + xOf(view, plotW, t);
       g.beginPath();
@@ -123,15 +140,14 @@ export function Timeline({ captureId, filter, range: rangeProp, firstTs, lastTs,
     for (const m of marks) {
       const w = Math.max(2, m.x1 - m.x0);
       g.globalAlpha = 0.3;
-      g.fillStyle = cssColor("--gap-fill", "#f3c9a8");
+      g.fillStyle = color.gapFill;
       g.fillRect(LABEL_W + m.x0, AXIS_H, w, height - AXIS_H);
       g.globalAlpha = 1;
-      g.fillStyle = cssColor("--gap-stroke", "#c77b3f");
+      g.fillStyle = color.gapStroke;
       g.fillRect(LABEL_W + m.x0 + (w > 4 ? 1 : 0), AXIS_H - 4, Math.max(2, w - (w > 4 ? 2 : 0)), 3);
     }
     // Rows: labels and density.
     if (drawn && answer) {
-      const accent = cssColor("--accent", "#2357c6");
       const rects = binRects(rows, answer.bins, plotW * (Number(drawn.to - drawn.from) / Number(view.to - view.from)), ROW_H, AXIS_H);
       const shift = xOf(view, plotW, drawn.from);
       g.save();
@@ -140,17 +156,17 @@ export function Timeline({ captureId, filter, range: rangeProp, firstTs, lastTs,
       g.clip();
       for (const r of rects) {
         g.globalAlpha = r.level;
-        g.fillStyle = rows[r.row].folded ? cssColor("--muted", "#5f6b7a") : accent;
+        g.fillStyle = rows[r.row].folded ? color.muted : color.accent;
         g.fillRect(LABEL_W + shift + r.x, r.y + 1, r.w, r.h - 1);
       }
       g.restore();
       g.globalAlpha = 1;
       rows.forEach((r, i) => {
         const y = AXIS_H + i * ROW_H + ROW_H / 2;
-        g.fillStyle = r.folded ? cssColor("--accent", "#2357c6") : cssColor("--text", "#1d2330");
+        g.fillStyle = r.folded ? color.accent : color.text;
         const label = `${r.label}`;
         g.fillText(label.length > 19 ? `${label.slice(0, 18)}…` : label, 4, y);
-        g.fillStyle = cssColor("--muted", "#5f6b7a");
+        g.fillStyle = color.muted;
         g.textAlign = "right";
         g.fillText(count(r.total), LABEL_W - 6, y);
         g.textAlign = "left";
@@ -159,10 +175,10 @@ export function Timeline({ captureId, filter, range: rangeProp, firstTs, lastTs,
     // The range every view follows, and the brush being drawn.
     const shade = (x0: number, x1: number, alpha: number) => {
       g.globalAlpha = alpha;
-      g.fillStyle = cssColor("--accent", "#2357c6");
+      g.fillStyle = color.accent;
       g.fillRect(LABEL_W + Math.min(x0, x1), AXIS_H, Math.max(1, Math.abs(x1 - x0)), height - AXIS_H);
       g.globalAlpha = 1;
-      g.strokeStyle = cssColor("--accent", "#2357c6");
+      g.strokeStyle = color.accent;
       g.strokeRect(LABEL_W + Math.min(x0, x1) + 0.5, AXIS_H + 0.5, Math.max(1, Math.abs(x1 - x0)), height - AXIS_H - 1);
     };
     if (range) {
@@ -171,7 +187,7 @@ export function Timeline({ captureId, filter, range: rangeProp, firstTs, lastTs,
     }
     if (drag && !drag.pan) shade(drag.x0, drag.x1, 0.2);
     if (hover && !drag) {
-      g.strokeStyle = cssColor("--text", "#1d2330");
+      g.strokeStyle = color.text;
       g.globalAlpha = 0.5;
       g.beginPath();
       g.moveTo(LABEL_W + hover.x + 0.5, AXIS_H);

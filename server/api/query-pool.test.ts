@@ -109,6 +109,20 @@ test("query workers answer what the store answers inline, errors included", asyn
   }
 });
 
+test("started workers answer the first queries at once, with no worker start in their budget", async () => {
+  // Through tsx a worker takes about a second to start: beyond this budget, so a query that
+  // had to wait for one would be refused.
+  const store = openStore(dir, { queries: { workers: 2, budgetMs: 500 } });
+  try {
+    await store.startQueryWorkers();
+    const [activity, page] = await Promise.all([store.query("activity", [id, 1, 2]), store.query("events", [id, { limit: 10 }])]);
+    assert.deepEqual(activity, await inline.query("activity", [id, 1, 2]));
+    assert.deepEqual(page, await inline.query("events", [id, { limit: 10 }]));
+  } finally {
+    await store.close();
+  }
+});
+
 test("a query over its budget is stopped with a clear error, and its worker takes the next query", async () => {
   // A quarter of the faster slow filter's time alone on this machine (a quiet one scans them in
   // under a second): the budget, not the scan, must end each. At least 100 ms, so that a plain

@@ -233,6 +233,9 @@ export interface Store {
    *  QueryQueueFull when too many are waiting; either way the query stops. A store opened
    *  with `workers: 0` (or inside a worker) answers inline. */
   query<K extends QueryName>(name: K, args: QueryArgs<K>, opts?: { signal?: AbortSignal }): Promise<QueryAnswer<K>>;
+  /** Starts the query workers now (a server, so that its first page does not wait for them),
+   *  resolved once they have started; a store that answers inline has none to start. */
+  startQueryWorkers(): Promise<void>;
   /** Closes the databases and stops the query workers: resolved once they have ended (a worker
    *  running a query is stopped first; see query-pool.ts). */
   close(): Promise<void>;

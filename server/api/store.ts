@@ -462,9 +462,16 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
         const method = this[name] as (...a: unknown[]) => unknown;
         return Promise.resolve().then(() => method.apply(this, args)) as Promise<QueryAnswer<K>>;
       }
-      // Started on the first query: the command line's ingest never needs it.
+      // Started on the first query (a server starts it at once: startQueryWorkers): the command
+      // line's ingest never needs it.
       pool ??= new QueryPool(dataDir, poolOptions);
       return pool.run(name, args, qopts.signal) as Promise<QueryAnswer<K>>;
+    },
+
+    startQueryWorkers(): Promise<void> {
+      if (readonly || poolOptions.workers === 0) return Promise.resolve();
+      pool ??= new QueryPool(dataDir, poolOptions);
+      return pool.start();
     },
 
     close(): Promise<void> {

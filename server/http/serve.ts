@@ -137,6 +137,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   try {
     const openStore = opts.openStore ?? (await import("../api/store")).openStore;
     store = openStore(dataDir);
+    // While Next prepares: the first page's queries then find their workers ready.
+    void store.startQueryWorkers();
     // A data folder that never had the demo capture gets it (server/api/demo.ts): a first start
     // lists something to open. A demo that does not ingest is reported, not fatal.
     if (opts.offerDemo) {
