@@ -6,7 +6,8 @@
 // It is summed in SQL by (container, process, thread, event type, fd) over the filter's events
 // in the time range, then built into a tree of a few hundred nodes. The container of an event's
 // thread is its run in the overview's ov_threads (the ingest follows container.id as sysdig
-// does: process list, clone, execve, container events).
+// does: process list, clone, execve, container events); the whole capture's sums, kept at
+// ingest, hold it already.
 
 import type { Db } from "../../db/open-db";
 import { EVENTS } from "../core/events/event-table";
@@ -16,7 +17,7 @@ import { FlameTreeBuilder, diffTree, treeFromFolded, type FlameTree } from "../c
 import { importerFor, sniffStacks, SNIFF_CHARS, StacksError, type Profile, type StackSection } from "../core/formats/stacks/index";
 import type { SqlCondition } from "./analyses";
 import { EVENT_CONTAINER, hasOverviewSums } from "./overview";
-import { OV_UNTIMED } from "../core/analyses/overview-sums";
+import { ST_HOST } from "../core/analyses/syscall-time";
 
 const VISIBLE = `e.type NOT IN (${[...HIDDEN_TYPES].join(",") || "-1"})`;
 /** Exit events sysdig names after their syscall id parameter (evt.type of a generic event):
@@ -44,7 +45,7 @@ export interface SyscallTimeRow {
 }
 
 /** The summed evt.latency of exit events by (container, process, thread, call, fd): the whole
- *  capture from the sums the ingest kept (capture-003), anything narrower from the events. */
+ *  capture from the sums the ingest kept (capture-008), anything narrower from the events. */
 export function syscallTimeRows(db: Db, where: SqlCondition, range: RelRange = {}): SyscallTimeRow[] {
   if (where.sql === "1" && where.params.length === 0 && range.lo === undefined && range.hi === undefined && hasSyscallTime(db)) {
     return storedSyscallTime(db);
@@ -152,79 +153,26 @@ function syscallIdsOf(db: Db, nums: readonly number[]): Int32Array {
   return ids;
 }
 
+/** Whether the ingest kept the whole capture's sums by container (capture-008, meta '2'). A
+ *  capture ingested before ('1': sums without the container, dropped by that migration) or a
+ *  live one still growing (no meta yet) sums its events. */
 function hasSyscallTime(db: Db): boolean {
-  return (db.prepare("SELECT value FROM meta WHERE key = 'syscall_time'").get() as { value: string } | undefined)?.value === "1";
+  return (db.prepare("SELECT value FROM meta WHERE key = 'syscall_time'").pluck().get() as string | undefined) === "2";
 }
 
-/** The ingest's sums: a few hundred rows for two million events. They do not say in which
- *  container a call was, but the threads' runs in ov_threads (capture-006) do: a thread whose
- *  shown events all lie in its one run has all its sums in that container; the calls of any
- *  other thread's runs are summed from the events and taken out of what the sums give the host. */
+/** The ingest's sums: a few hundred rows for two million events, each call already in the
+ *  container its thread was in (ST_HOST: the host). */
 function storedSyscallTime(db: Db): SyscallTimeRow[] {
-  const followed = hasOverviewSums(db);
   const rows = db.prepare(
-    `SELECT s.s AS proc, t.tid AS tid, t.type AS type, t.sc AS sc, f.name AS fd, t.ns AS ns, t.calls AS calls
-       FROM syscall_time t JOIN strings s ON s.id = t.proc LEFT JOIN fds f ON f.id = t.fdref`,
-  ).all() as { proc: string; tid: number; type: number; sc: number; fd: string | null; ns: number; calls: number }[];
-  const wholeIn = followed ? threadsWhollyInOneContainer(db) : new Map<number, string>();
-  const stored: SyscallTimeRow[] = rows.map((r) => ({
-    container: followed ? (wholeIn.get(r.tid) ?? "host") : "<NA>", proc: r.proc || "<NA>", tid: r.tid,
+    `SELECT cs.s AS container, s.s AS proc, t.tid AS tid, t.type AS type, t.sc AS sc, f.name AS fd, t.ns AS ns, t.calls AS calls
+       FROM syscall_time t JOIN strings s ON s.id = t.proc LEFT JOIN fds f ON f.id = t.fdref
+       LEFT JOIN strings cs ON cs.id = t.container AND t.container <> ${ST_HOST}`,
+  ).all() as { container: string | null; proc: string; tid: number; type: number; sc: number; fd: string | null; ns: number; calls: number }[];
+  return rows.map((r) => ({
+    container: r.container ?? "host", proc: r.proc || "<NA>", tid: r.tid,
     syscall: r.sc >= 0 ? (SYSCALL_NAMES[r.sc] ?? "<unknown>") : (EVENTS[r.type]?.name ?? "<unknown>"),
     fd: r.fd || undefined, ns: r.ns, calls: r.calls,
   }));
-  if (!followed) return stored;
-  // The other threads with runs: their runs' calls from the events, in one pass over the span.
-  const mixed = db.prepare("SELECT tid, min(first_num) AS lo, max(last_num) AS hi FROM ov_threads GROUP BY tid").all() as { tid: number; lo: number; hi: number }[];
-  const scan = mixed.filter((m) => !wholeIn.has(m.tid));
-  if (!scan.length) return stored;
-  const lo = Math.min(...scan.map((m) => m.lo)), hi = Math.max(...scan.map((m) => m.hi));
-  const inContainers = summedExits(db, "e.num BETWEEN ? AND ? AND e.tid IN (SELECT value FROM json_each(?))", [lo, hi, JSON.stringify(scan.map((m) => m.tid))])
-    .filter((r) => r.container !== "host");
-  const key = (r: SyscallTimeRow) => `${r.proc}\u0000${r.tid}\u0000${r.syscall}\u0000${r.fd ?? ""}`;
-  const onHost = new Map<string, SyscallTimeRow>();
-  const kept: SyscallTimeRow[] = [];
-  for (const r of stored) {
-    if (r.container !== "host") {
-      kept.push(r);
-      continue;
-    }
-    const k = key(r);
-    const h = onHost.get(k);
-    if (h) {
-      h.ns += r.ns;
-      h.calls += r.calls;
-    } else onHost.set(k, { ...r });
-  }
-  for (const r of inContainers) {
-    const h = onHost.get(key(r));
-    if (!h) continue; // cannot happen: the sums hold every exit the events hold
-    h.ns -= r.ns;
-    h.calls -= r.calls;
-  }
-  return [...kept, ...[...onHost.values()].filter((r) => r.calls > 0), ...inContainers];
-}
-
-/** The threads whose every shown event lies in their one run of ov_threads, with that run's
- *  container.id: their timed events (tl_chunks, capture-002: per 4096 evt.nums and thread, the
- *  first and last) inside the run, and the events without a time (ov_buckets' untimed row) too,
- *  or none. A thread that changed containers, or was on the host for a while, is not one. */
-function threadsWhollyInOneContainer(db: Db): Map<number, string> {
-  const out = new Map<number, string>();
-  if ((db.prepare("SELECT value FROM meta WHERE key = 'aggregates'").pluck().get() as string | undefined) !== "1") return out;
-  const untimed = db.prepare("SELECT min_num AS lo, max_num AS hi FROM ov_buckets WHERE level = ? AND bucket = 0").get(OV_UNTIMED) as { lo: number; hi: number } | undefined;
-  const rows = db.prepare(
-    `WITH single AS (SELECT tid FROM ov_threads GROUP BY tid HAVING count(*) = 1),
-          span AS (SELECT tid, min(first_num) AS lo, max(last_num) AS hi FROM tl_chunks WHERE tid IN (SELECT tid FROM single) GROUP BY tid)
-     SELECT r.tid AS tid, r.first_num AS first, r.last_num AS last, s.s AS container, g.lo AS lo, g.hi AS hi
-       FROM ov_threads r JOIN single USING (tid) JOIN strings s ON s.id = r.container LEFT JOIN span g ON g.tid = r.tid`,
-  ).all() as { tid: number; first: number; last: number; container: string; lo: number | null; hi: number | null }[];
-  for (const r of rows) {
-    // No timed event at all: only untimed ones, checked next (or none: no sums either).
-    if (r.lo !== null && r.hi !== null && (r.lo < r.first || r.hi > r.last)) continue;
-    if (untimed && (untimed.lo < r.first || untimed.hi > r.last)) continue;
-    out.set(r.tid, r.container);
-  }
-  return out;
 }
 
 /** container → process → thread → call → fd, in ns. */

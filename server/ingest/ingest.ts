@@ -390,8 +390,9 @@ export class RowBuilder implements ScapHandler {
         // capture-004's steps.
         aggregates: "1",
         steps: "1",
-        // The capture-003 syscall_time table holds the whole capture.
-        syscall_time: "1",
+        // The capture-008 syscall_time table holds the whole capture, by container ('1': the
+        // capture-003 one, without the container).
+        syscall_time: "2",
         // The capture-005 overview sums, and which tiles they hold.
         overview: OVERVIEW_LAYOUT,
       },

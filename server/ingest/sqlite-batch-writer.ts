@@ -93,7 +93,7 @@ export class SqliteBatchWriter {
       ON CONFLICT DO UPDATE SET count = count + excluded.count, min_num = min(min_num, excluded.min_num), max_num = max(max_num, excluded.max_num)`);
     this.addSp = this.db.prepare(`INSERT INTO sp_buckets (level, bucket, decade, count, min_num, max_num) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET count = count + excluded.count, min_num = min(min_num, excluded.min_num), max_num = max(max_num, excluded.max_num)`);
-    this.addSyscallTime = this.db.prepare(`INSERT INTO syscall_time (proc, tid, type, sc, fdref, ns, calls) VALUES (?, ?, ?, ?, ?, ?, ?)
+    this.addSyscallTime = this.db.prepare(`INSERT INTO syscall_time (container, proc, tid, type, sc, fdref, ns, calls) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET ns = ns + excluded.ns, calls = calls + excluded.calls`);
     this.addChunk = this.db.prepare(`INSERT INTO tl_chunks (chunk, proc, tid, count, first_num, first_ts, last_num, last_ts, min_ts, max_ts)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -8,7 +8,7 @@
 
 import { HIDDEN_TYPES } from "../events/event-stream";
 import { TimeBuckets, type BucketRows } from "./time-buckets";
-import { SyscallTimeSums } from "./syscall-time";
+import { ST_HOST, SyscallTimeSums } from "./syscall-time";
 import { OverviewSums, type SumRow } from "./overview-sums";
 
 /** Columns of a row in a batch: the seven the events table stores (ts, kind, tid, res, latency,
@@ -70,7 +70,9 @@ export class EventAggregates {
       // The exits the syscall-time flame graph sums: visible ones with a latency (flame-query.ts).
       if (exitWithLatency && !hidden) {
         const fdref = rows[o + 5];
-        this.syscallTime.add(proc, tid, type, rows[o + SC_COL], fdref === fdref ? fdref : -1, latency);
+        // The container the overview counts the event in: the same, whoever sums it.
+        const container = rows[o + CONTAINER_COL];
+        this.syscallTime.add(container === container ? container : ST_HOST, proc, tid, type, rows[o + SC_COL], fdref === fdref ? fdref : -1, latency);
       }
       if (firstShown < 0 || num < firstShown) continue;
       if (ts === ts) {
