@@ -13,10 +13,13 @@ import { basename, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { openStore } from "./store";
 import { childrenOf, pathOf, treeFromJson } from "../core/analyses/flame-tree";
-import { fixtureCapture, fixtureCaptures, oracleFileFor, sysdigLines } from "../testing/oracle";
+import { PROJECT_ROOT, fixtureCapture, fixtureCaptures, oracleFileFor, sysdigLines } from "../testing/oracle";
 import { buildScenario } from "../testing/scap-scenario";
 import { CONTAINER_SCENARIO } from "../testing/container-scenario";
 import type { FlameAnswer, Store } from "./store-types";
+import { syscallTimeRows } from "./flame-query";
+import Database from "better-sqlite3";
+import { openDb } from "../../db/open-db";
 
 process.env.TZ = "UTC";
 
@@ -180,5 +183,58 @@ test("the whole capture's flame graph from the ingest's sums equals the one summ
       assert.ok(folded(stored!).length > 3, name);
       assert.deepEqual(folded(stored!), folded(scanned!), name);
     }
+  });
+});
+
+test("a thread that moves into a container mid-way: the whole capture's sums hold each call where it was, read without the events, as sysdig sums them; a capture ingested before sums its events", { timeout: 120_000 }, async () => {
+  await withStore(async (store, dir) => {
+    const generated = join(dir, "containers.scap");
+    writeFileSync(generated, buildScenario(CONTAINER_SCENARIO).bytes);
+    const id = await store.ingestFile(generated, "containers.scap");
+    // A copy without the events: an answer that summed any of them (as the split of sums
+    // without a container did for thread 400, runc on the host then postgres in DB) fails.
+    const copy = join(dir, "sums-only.db");
+    const source = new Database(join(dir, "captures", `${id}.db`), { readonly: true });
+    source.exec(`VACUUM INTO '${copy}'`);
+    source.close();
+    const db = new Database(copy);
+    db.exec("DROP TABLE events");
+    const rows = syscallTimeRows(db, { sql: "1", params: [] });
+    db.close();
+    const ours = new Map<string, number>();
+    for (const r of rows) {
+      const k = `${r.container} ${r.proc} ${r.tid} ${r.syscall}`;
+      ours.set(k, (ours.get(k) ?? 0) + r.ns);
+    }
+    const theirs = new Map<string, number>();
+    for (const l of sysdigLines(generated, ["-p", "%container.id %proc.name %thread.tid %evt.type %evt.latency", "evt.dir=<"])) {
+      const [, k, ns] = /^(.*) (\d+)$/.exec(l)!;
+      theirs.set(k, (theirs.get(k) ?? 0) + Number(ns));
+    }
+    assert.deepEqual(sorted(ours), sorted(theirs));
+    // The thread that moved has calls on both sides.
+    const moved = [...ours.keys()].filter((k) => / 400 /.test(k)).map((k) => k.split(" ")[0]);
+    assert.ok(moved.includes("host") && moved.some((c) => c !== "host"), moved.join(", "));
+
+    // A capture ingested before the sums kept the container (schema 7, capture-003's table,
+    // meta '1'): it opens, migrates, and its flame graph sums the events, the same.
+    const old = join(dir, "before-008.db");
+    const s = new Database(join(dir, "captures", `${id}.db`), { readonly: true });
+    s.exec(`VACUUM INTO '${old}'`);
+    s.close();
+    const o = new Database(old);
+    o.exec("DROP TABLE syscall_time");
+    o.exec(readFileSync(join(PROJECT_ROOT, "db/migrations/capture-003.sql"), "utf8"));
+    o.exec("INSERT INTO syscall_time VALUES (1, 1, 1, -1, -1, 1, 1); UPDATE meta SET value = '1' WHERE key = 'syscall_time'");
+    o.pragma("user_version = 7");
+    o.close();
+    const migrated = openDb(old, "capture");
+    const scanned = new Map<string, number>();
+    for (const r of syscallTimeRows(migrated, { sql: "1", params: [] })) {
+      const k = `${r.container} ${r.proc} ${r.tid} ${r.syscall}`;
+      scanned.set(k, (scanned.get(k) ?? 0) + r.ns);
+    }
+    migrated.close();
+    assert.deepEqual(sorted(scanned), sorted(theirs));
   });
 });
