@@ -1,42 +1,24 @@
 // The HTTP API of the analyses on a real server (Next + store), as a script would use it:
 // upload a capture, then ask for gaps, what ran in a gap, the spectrogram and the top views.
 
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
 import { fixtureCapture, sysdigLines } from "../server/testing/oracle";
 import { sysdigChiselAsync } from "../server/testing/state-oracle";
 import { expectedSpectrogram, sysdigGaps, sysdigLatencies } from "../server/testing/sysdig-analyses";
+import { useWorkbench } from "./workbench-harness";
 
-const TOKEN = "api-0123456789abcdef0123456789abcdef";
 const PING = fixtureCapture("falco_ping_sendto.scap");
-let server: RunningServer;
-let dataDir: string;
+const h = useWorkbench("api");
 let id: string;
 
 const get = async (p: string) => {
-  const r = await fetch(`${server.origin}${p}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
-  return { status: r.status, body: await r.json() };
+  const r = await h.api("GET", p);
+  return { status: r.status, body: r.json };
 };
 
 before(async () => {
-  assert.ok(existsSync(path.join(projectRoot, ".next", "BUILD_ID")), "run `npx next build` first");
-  dataDir = mkdtempSync(path.join(tmpdir(), "casefile-api-"));
-  server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
-  const r = await fetch(`${server.origin}/api/captures`, {
-    method: "POST", body: readFileSync(PING),
-    headers: { Authorization: `Bearer ${TOKEN}`, "X-Filename": "ping.scap", Origin: server.origin },
-  });
-  assert.equal(r.status, 201);
-  id = ((await r.json()) as { id: string }).id;
-});
-
-after(async () => {
-  await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  id = await h.upload(PING, "ping.scap");
 });
 
 test("gaps, activity in a gap, spectrogram and top answer over HTTP", async () => {
@@ -113,5 +95,5 @@ test("bad parameters are 400s that name the parameter; unknown captures 404", as
   assert.equal((await get(`/api/captures/${id}/chisels/fdbytes_by?arg=fd.nme`)).body.where, "arg");
   assert.equal((await get(`/api/captures/${id}/chisels/nosuch`)).status, 404);
   assert.equal((await get(`/api/captures/0123456789abcdef/gaps`)).status, 404);
-  assert.equal((await fetch(`${server.origin}/api/captures/${id}/gaps`)).status, 401);
+  assert.equal((await h.request("GET", `/api/captures/${id}/gaps`)).status, 401);
 });

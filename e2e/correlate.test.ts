@@ -9,27 +9,21 @@
 // `npx next build` first.
 //   node --import tsx --test e2e/correlate.test.ts
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import type { ChildProcess } from "node:child_process";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, launchChromium, requireBuild } from "./browser";
-import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
+import type { Page } from "playwright-core";
 import { outputLines, runSysdig } from "../server/testing/oracle";
 import { tsharkLines } from "../server/testing/tshark-analysis";
 import { loopbackConversation } from "../server/testing/loopback-conversation";
+import { useWorkbench } from "./workbench-harness";
 
-const TOKEN = "e2e-correlate-0123456789abcdef0123";
 const PORT = 20000 + Math.floor(Math.random() * 20000);
 
-let server: RunningServer;
-let browser: Browser;
+const h = useWorkbench("correlate");
 let page: Page;
-let dir: string;
-const pageErrors: string[] = [];
+const shot = (name: string) => h.shot(page, `correlate-${name}`);
 
 function waitExit(p: ChildProcess): Promise<number | null> {
   return new Promise((r) => (p.exitCode !== null ? r(p.exitCode) : p.once("exit", (c) => r(c))));
@@ -40,7 +34,7 @@ async function record(scap: string, pcap: string): Promise<void> {
   assert.equal(process.getuid?.(), 0, "the collector needs root");
   // The socket calls, and the process calls that name the processes: a whole-host recording
   // of a few seconds is tens of MB.
-  const rec = spawn(path.join(projectRoot, "bin/casefile"), ["record", "-w", scap, "--duration", "5s",
+  const rec = h.spawnCasefile(["record", "-w", scap, "--duration", "5s",
     "--packets", pcap, "--iface", "lo", "--packet-filter", `tcp port ${PORT}`,
     "evt.type in (execve,clone,clone3,fork,vfork,procexit,socket,bind,listen,connect,accept,accept4,sendto,recvfrom,sendmsg,recvmsg,read,write,close,shutdown)"], { stdio: ["ignore", "pipe", "pipe"] });
   let recOut = "";
@@ -55,45 +49,8 @@ async function record(scap: string, pcap: string): Promise<void> {
   assert.equal(await waitExit(rec), 0, recOut);
 }
 
-async function upload(file: string, name: string): Promise<string> {
-  const res = await fetch(`${server.origin}/api/captures`, {
-    method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "x-filename": name }, body: readFileSync(file),
-  });
-  assert.equal(res.status, 201, await res.clone().text());
-  const { id } = (await res.json()) as { id: string };
-  for (let i = 0; i < 200; i++) {
-    const c = (await (await fetch(`${server.origin}/api/captures`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { id: string; status: string; error?: string }[];
-    const me = c.find((x) => x.id === id);
-    if (me?.status === "ready") return id;
-    assert.notEqual(me?.status, "error", me?.error ?? "");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${name} never became ready`);
-}
-
-const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `correlate-${name}.png`), fullPage: true });
-
-before(async () => {
-  requireBuild();
-  dir = mkdtempSync(path.join(tmpdir(), "casefile-correlate-"));
-  server = await startServer({ host: "127.0.0.1", port: 0, dataDir: path.join(dir, "data"), token: TOKEN });
-});
-
-/** Chromium starts after the recording: its processes need not be in the recording. */
-async function openBrowser(): Promise<void> {
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1500, height: 1000 } })).newPage();
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-}
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
 test("a loopback connection's syscalls and packets, recorded together, are shown together", { timeout: 180_000 }, async () => {
-  const scap = path.join(dir, "app.scap"), pcap = path.join(dir, "app.pcap");
+  const scap = path.join(h.scratch, "app.scap"), pcap = path.join(h.scratch, "app.pcap");
   await record(scap, pcap);
 
   // The oracles. tshark: the connection's packets and the client's port.
@@ -107,11 +64,14 @@ test("a loopback connection's syscalls and packets, recorded together, are shown
   const types = new Set(sys.map((e) => e.type));
   for (const t of ["connect", "sendto", "recvfrom"]) assert.ok(types.has(t), `sysdig shows ${t} on the connection: ${[...types]}`);
 
-  await openBrowser();
-  const scapId = await upload(scap, "app.scap");
-  const pcapId = await upload(pcap, "app.pcap");
+  // Chromium starts after the recording: its processes need not be in the recording.
+  page = await h.newPage({ viewport: { width: 1500, height: 1000 } });
+  const scapId = await h.upload(scap);
+  await h.waitReady(scapId);
+  const pcapId = await h.upload(pcap);
+  await h.waitReady(pcapId);
 
-  await page.goto(`${server.origin}/captures/${pcapId}?token=${TOKEN}`);
+  await page.goto(`${h.origin}/captures/${pcapId}?token=${h.token}`);
   const panel = page.getByLabel("correlation");
   await panel.getByRole("button", { name: "investigate together" }).waitFor();
   await panel.locator("select").selectOption(scapId);
@@ -147,5 +107,5 @@ test("a loopback connection's syscalls and packets, recorded together, are shown
   await panel.locator(`li[data-num="${nearest.num}"]`).waitFor();
   await page.waitForFunction((n) => document.querySelector(`li[data-num="${n}"]`)?.className.includes("near"), nearest.num);
   await shot("03-packet-and-nearest-syscall");
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(h.pageErrors, []);
 });

@@ -2,47 +2,30 @@
 // ready, with its profile beside it, and its events are those sysdig prints. Needs
 // `npx next build` first.
 
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { projectRoot } from "../server/http/serve";
 import { sysdigLines } from "../server/testing/oracle";
 import { DEMO_NAME, DEMO_PROFILE_NAME } from "../server/api/demo";
-import { mkdirSync } from "node:fs";
-import { ARTIFACTS, launchChromium } from "./browser";
+import { useWorkbench } from "./workbench-harness";
 
-
-const TOKEN = "demo-0123456789abcdef0123456789abcdef";
-let child: ChildProcess | undefined;
-const dataDir = mkdtempSync(path.join(tmpdir(), "casefile-demo-e2e-"));
-
-after(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child!.once("exit", r));
-    child.kill("SIGTERM");
-    await exited;
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const h = useWorkbench("demo", { server: false });
 
 test("a fresh data folder lists the demo capture, ready to open, and its profile", async () => {
-  assert.ok(existsSync(path.join(projectRoot, ".next", "BUILD_ID")), "run `npx next build` first");
-  const env: NodeJS.ProcessEnv = { ...process.env, CASEFILE_TOKEN: TOKEN, CASEFILE_DATA: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.CASEFILE_DEMO;
-  child = spawn(path.join(projectRoot, "bin/casefile"), ["serve", "--port", "0"], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const child = h.spawnCasefile(["serve", "--port", "0"], { env, stdio: ["ignore", "pipe", "inherit"] });
   const first = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child!.stdout! }).once("line", resolve);
-    child!.once("exit", (code) => reject(new Error(`casefile serve exited (${code}) before it was listening`)));
+    createInterface({ input: child.stdout! }).once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`casefile serve exited (${code}) before it was listening`)));
   });
-  const origin = new URL(first.replace(/^Casefile on /, "")).origin;
+  h.setOrigin(new URL(first.replace(/^Casefile on /, "")).origin);
   const get = async (p: string) => {
-    const r = await fetch(`${origin}${p}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const r = await h.api("GET", p);
     assert.equal(r.status, 200, p);
-    return r.json();
+    return r.json;
   };
   const list = (await get("/api/captures")) as { id: string; name: string; format: string; status: string; events: number }[];
   const demo = list.find((c) => c.name === DEMO_NAME);
@@ -58,29 +41,21 @@ test("a fresh data folder lists the demo capture, ready to open, and its profile
 
   // As a user sees it: the captures list, the demo's page with its profile linked, the profile's
   // flame graph.
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const browser = await launchChromium();
-  try {
-    const tab = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-    const errors: string[] = [];
-    tab.on("pageerror", (e) => errors.push(e.message));
-    await tab.goto(`${origin}/?token=${TOKEN}`);
-    await tab.getByText(DEMO_NAME).first().waitFor();
-    await tab.screenshot({ path: path.join(ARTIFACTS, "demo-list.png") });
-    await tab.goto(`${origin}/captures/${demo.id}`);
-    const linked = tab.getByTestId("linked-profiles");
-    await linked.waitFor();
-    assert.match(await linked.innerText(), new RegExp(DEMO_PROFILE_NAME.replace(/[()]/g, "\\$&")));
-    await tab.screenshot({ path: path.join(ARTIFACTS, "demo-capture.png") });
-    const href = await linked.getByRole("link").getAttribute("href");
-    await linked.getByRole("link").click();
-    await tab.waitForURL((u) => u.pathname === href);
-    await tab.getByRole("heading", { name: DEMO_PROFILE_NAME }).waitFor();
-    await tab.locator("canvas").first().waitFor({ timeout: 60_000 });
-    await tab.waitForTimeout(500); // the canvas draws on the next animation frame
-    await tab.screenshot({ path: path.join(ARTIFACTS, "demo-profile-flame.png") });
-    assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-  }
+  const tab = await h.newPage();
+  await tab.goto(`${h.origin}/?token=${h.token}`);
+  await tab.getByText(DEMO_NAME).first().waitFor();
+  await h.shot(tab, "demo-list", false);
+  await tab.goto(`${h.origin}/captures/${demo.id}`);
+  const linked = tab.getByTestId("linked-profiles");
+  await linked.waitFor();
+  assert.match(await linked.innerText(), new RegExp(DEMO_PROFILE_NAME.replace(/[()]/g, "\\$&")));
+  await h.shot(tab, "demo-capture", false);
+  const href = await linked.getByRole("link").getAttribute("href");
+  await linked.getByRole("link").click();
+  await tab.waitForURL((u) => u.pathname === href);
+  await tab.getByRole("heading", { name: DEMO_PROFILE_NAME }).waitFor();
+  await tab.locator("canvas").first().waitFor({ timeout: 60_000 });
+  await tab.waitForTimeout(500); // the canvas draws on the next animation frame
+  await h.shot(tab, "demo-profile-flame", false);
+  assert.deepEqual(h.pageErrors, []);
 });

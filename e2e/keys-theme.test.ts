@@ -4,39 +4,18 @@
 //
 //   node --import tsx --test e2e/keys-theme.test.ts
 
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import http from "node:http";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { startServer, type RunningServer } from "../server/http/serve";
+import type { Page } from "playwright-core";
 import { fixtureCapture, sysdigLines } from "../server/testing/oracle";
-import { ARTIFACTS, launchChromium, requireBuild } from "./browser";
+import { useWorkbench } from "./workbench-harness";
 
-const TOKEN = "e2e-keys-0123456789abcdef0123456789abc";
 const CURL = fixtureCapture("curl_google.scap");
-
-let server: RunningServer;
-let browser: Browser;
-let dataDir: string;
+const h = useWorkbench("keys");
 let captureId: string;
 
 before(async () => {
-  requireBuild();
-  dataDir = mkdtempSync(path.join(tmpdir(), "casefile-e2e-keys-"));
-  server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
-  browser = await launchChromium();
-  const r = await post("/api/captures", readFileSync(CURL), { "x-filename": "curl_google.scap" });
-  assert.equal(r.status, 201);
-  captureId = r.json.id;
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  captureId = await h.upload(CURL, "curl_google.scap");
 });
 
 test("keys: ? lists them, / filters, g goes to an evt.num, j/k step through sysdig's order, Esc closes", { timeout: 120_000 }, async () => {
@@ -45,18 +24,15 @@ test("keys: ? lists them, / filters, g goes to an evt.num, j/k step through sysd
   const i = Math.floor(nums.length / 2);
   // (g starts the table at the event, as the "go to evt.num" form does: the rows after it.)
   const [target, after, after2] = [nums[i], nums[i + 1], nums[i + 2]];
-  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: "light" });
-  const page = await ctx.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(`${server.origin}/captures/${captureId}?token=${TOKEN}`);
+  const page = await h.newPage({ colorScheme: "light" });
+  await page.goto(`${h.origin}/captures/${captureId}?token=${h.token}`);
   await page.getByTestId("events-table").locator("tbody tr").first().waitFor();
 
   await page.keyboard.press("?");
   const help = page.getByTestId("keys-help");
   await help.waitFor();
   for (const k of ["/", "g", "j", "k", "Esc", "i", "?"]) assert.ok((await help.locator("kbd", { hasText: k }).count()) > 0, `the list names ${k}`);
-  await page.screenshot({ path: path.join(ARTIFACTS, "keys-01-help.png") });
+  await h.shot(page, "keys-01-help", false);
   await page.keyboard.press("Escape");
   await help.waitFor({ state: "detached" });
 
@@ -103,20 +79,19 @@ test("keys: ? lists them, / filters, g goes to an evt.num, j/k step through sysd
   await page.keyboard.press("Escape");
   await page.waitForFunction(() => !new URL(location.href).searchParams.has("at"));
   assert.equal(await page.locator('tr[aria-selected="true"]').count(), 0);
-  assert.deepEqual(errors, []);
-  await ctx.close();
+  assert.deepEqual(h.pageErrors, []);
+  await page.context().close();
 });
 
 test("themes: light by default, dark from the system or the toggle, kept across a reload", { timeout: 120_000 }, async () => {
-  const url = `${server.origin}/captures/${captureId}?token=${TOKEN}&at=${sysdigLines(CURL)[20].split(" ")[0]}`;
-  const light = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: "light" });
-  const page = await light.newPage();
+  const url = `${h.origin}/captures/${captureId}?token=${h.token}&at=${sysdigLines(CURL)[20].split(" ")[0]}`;
+  const page = await h.newPage({ colorScheme: "light" });
   await page.goto(url);
   await page.getByTestId("state-panel").waitFor();
   await page.getByTestId("events-table").locator("tbody tr").first().waitFor();
   const lightBg = await bodyBackground(page);
   assert.ok(luminance(lightBg) > 0.8, `light background ${lightBg}`);
-  await page.screenshot({ path: path.join(ARTIFACTS, "theme-01-light.png") });
+  await h.shot(page, "theme-01-light", false);
 
   await page.getByTestId("theme-toggle").click();
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
@@ -136,25 +111,24 @@ test("themes: light by default, dark from the system or the toggle, kept across 
     assert.ok(luminance(bg) < 0.2, `${id} background ${bg}`);
     assert.ok(luminance(fg) > 0.6, `${id} text ${fg}`);
   }
-  await page.screenshot({ path: path.join(ARTIFACTS, "theme-02-dark.png") });
+  await h.shot(page, "theme-02-dark", false);
   await page.reload();
   await page.getByTestId("events-table").locator("tbody tr").first().waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark", "the choice is kept");
   assert.ok(luminance(await bodyBackground(page)) < 0.15);
   await page.getByTestId("theme-toggle").click();
   assert.ok(luminance(await bodyBackground(page)) > 0.8, "and switched back");
-  await light.close();
+  await page.context().close();
 
   // No choice made, a system that prefers dark: dark.
-  const dark = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: "dark" });
-  const p2 = await dark.newPage();
+  const p2 = await h.newPage({ colorScheme: "dark" });
   await p2.goto(url);
   await p2.getByTestId("events-table").locator("tbody tr").first().waitFor();
   assert.ok(luminance(await bodyBackground(p2)) < 0.15, "prefers-color-scheme: dark");
   await p2.keyboard.press("i");
   await p2.getByTestId("investigation-panel").waitFor();
-  await p2.screenshot({ path: path.join(ARTIFACTS, "theme-03-system-dark-panel.png") });
-  await dark.close();
+  await h.shot(p2, "theme-03-system-dark-panel", false);
+  await p2.context().close();
 });
 
 async function selectedIs(page: Page, num: number): Promise<void> {
@@ -174,19 +148,4 @@ function luminance(rgb: string): number {
     return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
   });
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-}
-
-function post(urlPath: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; json: any }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: "127.0.0.1", port: server.port, method: "POST", path: urlPath,
-      headers: { host: `127.0.0.1:${server.port}`, authorization: `Bearer ${TOKEN}`, ...headers },
-    }, (res) => {
-      let data = "";
-      res.on("data", (c) => (data += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(data) }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
 }

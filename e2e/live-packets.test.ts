@@ -6,52 +6,37 @@
 // 0.29.3 for the connection's syscalls, tshark for its packets. Needs `npx next build` first.
 // Screenshots in e2e/artifacts/live-packets-*.png.
 
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, launchChromium, requireBuild } from "./browser";
-import { startServer, type RunningServer } from "../server/http/serve";
+import type { Page } from "playwright-core";
 import { CollectorClient } from "../collector/collector-client";
 import { outputLines, runSysdig } from "../server/testing/oracle";
 import { tsharkLines } from "../server/testing/tshark-analysis";
 import { loopbackConversation } from "../server/testing/loopback-conversation";
+import { useWorkbench } from "./workbench-harness";
 
-const TOKEN = "e2e-live-packets-0123456789abcdef0123";
 const HOST = "e2e-packets-host";
 const PORT = 20000 + Math.floor(Math.random() * 20000);
 
-let server: RunningServer;
-let browser: Browser;
+before(() => {
+  if (process.getuid?.() !== 0) throw new Error("the collector loads BPF programs and runs tcpdump: run this test as root");
+});
+const h = useWorkbench("live-packets");
 let page: Page;
-let dataDir: string;
 let collector: CollectorClient | undefined;
-const pageErrors: string[] = [];
+h.onCleanup(() => collector?.close());
 
 before(async () => {
-  requireBuild();
-  if (process.getuid?.() !== 0) throw new Error("the collector loads BPF programs and runs tcpdump: run this test as root");
-  dataDir = mkdtempSync(path.join(tmpdir(), "casefile-e2e-live-packets-"));
-  server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1500, height: 1000 } })).newPage();
-  page.on("pageerror", (e) => pageErrors.push(e.message));
+  page = await h.newPage({ viewport: { width: 1500, height: 1000 } });
 });
 
-after(async () => {
-  await collector?.close();
-  await browser?.close();
-  await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
-
-const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `live-packets-${name}.png`), fullPage: true });
+const shot = (name: string) => h.shot(page, `live-packets-${name}`);
 
 /** tcpdump processes recording for this server's collector (its own port left out). */
 function tcpdumps(): number[] {
-  const port = new URL(server.origin).port;
+  const port = String(h.port);
   return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
     try {
       return readFileSync(`/proc/${p}/comm`, "utf8").trim() === "tcpdump" && readFileSync(`/proc/${p}/cmdline`, "utf8").includes(`tcp port ${port}`);
@@ -62,9 +47,9 @@ function tcpdumps(): number[] {
 }
 
 test("record packets too: the live session gives a syscall capture and a packet capture, and the connection shows both", { timeout: 180_000 }, async () => {
-  collector = new CollectorClient({ server: `${server.origin.replace("http", "ws")}/ws/collector`, token: TOKEN, host: HOST, reconnect: false, log: () => {} });
+  collector = new CollectorClient({ server: `${h.origin.replace("http", "ws")}/ws/collector`, token: h.token, host: HOST, reconnect: false, log: () => {} });
   await collector.start();
-  await page.goto(`${server.origin}/live?token=${TOKEN}`);
+  await page.goto(`${h.origin}/live?token=${h.token}`);
   await page.getByTestId("live-processes").waitFor({ timeout: 15_000 });
   await page.getByTestId("live-packets").check();
   await page.getByTestId("live-iface").fill("lo");
@@ -85,9 +70,9 @@ test("record packets too: the live session gives a syscall capture and a packet 
   assert.match(await page.getByTestId("live-packets-result").innerText(), /Packets on lo: \d+ captured/);
 
   // The two captures, from the API; the oracles read their kept files.
-  const sessions = (await (await fetch(`${server.origin}/api/live/sessions`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { sessions: { id: string; packets: { capture: string } }[] };
+  const sessions = (await h.api("GET", "/api/live/sessions")).json as { sessions: { id: string; packets: { capture: string } }[] };
   const scapId = sessions.sessions[0].id, pcapId = sessions.sessions[0].packets.capture;
-  const scap = path.join(dataDir, "captures", `${scapId}.capture`), pcap = path.join(dataDir, "captures", `${pcapId}.capture`);
+  const scap = path.join(h.dataDir, "captures", `${scapId}.capture`), pcap = path.join(h.dataDir, "captures", `${pcapId}.capture`);
   const pkts = tsharkLines(pcap, ["-T", "fields", "-e", "frame.number", "-e", "tcp.srcport", "-e", "tcp.dstport", "-Y", `tcp.port==${PORT}`]).map((l) => l.split("\t"));
   assert.ok(pkts.length >= 10, `${pkts.length} packets of the connection`);
   const cport = pkts[0][1] === String(PORT) ? pkts[0][2] : pkts[0][1];
@@ -111,5 +96,5 @@ test("record packets too: the live session gives a syscall capture and a packet 
   assert.deepEqual(shown.map((t) => Number(t[0])), sys.map((e) => Number(e[0])), "the connection's syscalls are sysdig's for its tuple");
   assert.deepEqual(shown.map((t) => t[1]), sys.map((e) => e[1]), "with sysdig's process names");
   assert.match(await panel.innerText(), new RegExp(`${sys.length} syscalls · ${pkts.length} packets`));
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(h.pageErrors, []);
 });

@@ -4,52 +4,37 @@
 // stops, and opens the result as a capture whose events are the ones recorded. Needs
 // `npx next build` first. Screenshots in e2e/artifacts/live-*.png.
 
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
+import type { Page } from "playwright-core";
+import { projectRoot } from "../server/http/serve";
 import { CollectorClient } from "../collector/collector-client";
 import { runCasefile, runSysdig, sysdigLines } from "../server/testing/oracle";
-import { ARTIFACTS, launchChromium, requireBuild } from "./browser";
+import { useWorkbench } from "./workbench-harness";
 
-const TOKEN = "e2e-live-0123456789abcdef0123456789abcdef";
 const HOST = "e2e-live-host";
 
-let server: RunningServer;
-let browser: Browser;
-let page: Page;
-let dataDir: string;
-let collector: CollectorClient | undefined;
-let target: ChildProcess | undefined;
-const pageErrors: string[] = [];
-
-before(async () => {
-  requireBuild();
+before(() => {
   if (process.getuid?.() !== 0) throw new Error("the collector loads BPF programs: run the live e2e test as root");
   if (!existsSync(path.join(projectRoot, "bpf", "loader"))) throw new Error("bpf/loader is not built: make -C bpf");
-  dataDir = mkdtempSync(path.join(tmpdir(), "casefile-e2e-live-"));
-  server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
-  browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1500, height: 950 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on("pageerror", (e) => pageErrors.push(e.message));
 });
-
-after(async () => {
+const h = useWorkbench("live");
+let page: Page;
+let collector: CollectorClient | undefined;
+let target: ChildProcess | undefined;
+h.onCleanup(async () => {
   target?.kill("SIGKILL");
   await collector?.close();
-  await browser?.close();
-  await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function shot(name: string, fullPage = true): Promise<void> {
-  await page.screenshot({ path: path.join(ARTIFACTS, `live-${name}.png`), fullPage });
-}
+before(async () => {
+  page = await h.newPage({ viewport: { width: 1500, height: 950 }, acceptDownloads: true });
+});
+
+const shot = (name: string, fullPage = true) => h.shot(page, `live-${name}`, fullPage);
 
 async function until(what: string, cond: () => Promise<boolean>, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
@@ -61,13 +46,13 @@ async function until(what: string, cond: () => Promise<boolean>, ms = 20_000): P
 
 test("the Live page: attach to a process, watch its events arrive, stop, open the capture", { timeout: 180_000 }, async () => {
   // No collector yet: the page says so, and which command to run.
-  await page.goto(`${server.origin}/?token=${TOKEN}`);
+  await page.goto(`${h.origin}/?token=${h.token}`);
   await page.getByTestId("live-link").click();
   await page.getByTestId("live-no-collector").waitFor();
   assert.match(await page.getByTestId("live-no-collector").innerText(), /casefile collector --server ws:\/\/127\.0\.0\.1:\d+\/ws\/collector/);
   await shot("01-no-collector");
 
-  collector = new CollectorClient({ server: `${server.origin.replace("http", "ws")}/ws/collector`, token: TOKEN, host: HOST, reconnect: false, log: () => {} });
+  collector = new CollectorClient({ server: `${h.origin.replace("http", "ws")}/ws/collector`, token: h.token, host: HOST, reconnect: false, log: () => {} });
   await collector.start();
   // A process to attach to: it opens a file of a name of its own every 200 ms.
   const marker = `casefile-live-e2e-${process.pid}`;
@@ -102,7 +87,7 @@ test("the Live page: attach to a process, watch its events arrive, stop, open th
   // The result is an ordinary capture: listed, ready, its events the ones recorded.
   const href = await page.getByTestId("live-open").getAttribute("href");
   const id = href!.split("/").pop()!;
-  const capture = (await (await fetch(`${server.origin}/api/captures`, { headers: { authorization: `Bearer ${TOKEN}` } })).json() as { id: string; status: string; events: number }[]).find((c) => c.id === id)!;
+  const capture = ((await h.api("GET", "/api/captures")).json as { id: string; status: string; events: number }[]).find((c) => c.id === id)!;
   assert.equal(capture.status, "ready");
   assert.equal(capture.events, stored, "the page's last count is the capture's");
   await page.getByTestId("live-open").click();
@@ -115,11 +100,11 @@ test("the Live page: attach to a process, watch its events arrive, stop, open th
   // Export .scap from the capture page: sysdig reads the download with the same lines as
   // casefile events, and as many events as were recorded.
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-scap").click()]);
-  const file = path.join(dataDir, "exported.scap");
+  const file = path.join(h.scratch, "exported.scap");
   await download.saveAs(file);
   const theirs = sysdigLines(file);
   assert.ok(theirs.length > 10, `sysdig reads the export (${statSync(file).size} bytes, ${download.suggestedFilename()}): ${theirs.slice(0, 3).join("\n")} ${runSysdig(["-r", file]).stderr}`);
   assert.equal(Number(sysdigLines(file, ["-D"]).at(-1)!.split(" ")[0]), stored, "the export holds every recorded event");
   assert.deepEqual(runCasefile(["events", file]).stdout.split("\n").filter(Boolean), theirs);
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(h.pageErrors, []);
 });

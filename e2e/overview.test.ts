@@ -4,45 +4,20 @@
 //
 //   node --import tsx --test e2e/overview.test.ts
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import http from "node:http";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { startServer, type RunningServer } from "../server/http/serve";
+import type { Page } from "playwright-core";
 import { fixtureCapture, outputLines, runSysdig, sysdigLines } from "../server/testing/oracle";
 import { OVERVIEW_TILES } from "../server/core/analyses/overview-tiles";
-import { ARTIFACTS, launchChromium, requireBuild } from "./browser";
+import { useWorkbench } from "./workbench-harness";
 
-const TOKEN = "e2e-overview-0123456789abcdef012345678";
 const CURL = fixtureCapture("curl_google.scap");
-
-let server: RunningServer;
-let browser: Browser;
-let dataDir: string;
-
-before(async () => {
-  requireBuild();
-  dataDir = mkdtempSync(path.join(tmpdir(), "casefile-e2e-overview-"));
-  server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const h = useWorkbench("overview");
 
 test("overview tiles equal sysdig's answers; a click opens the events behind a tile; the filter narrows every tile", { timeout: 180_000 }, async () => {
-  const id = await upload(CURL);
-  const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 }, colorScheme: "light" });
-  const page = await ctx.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(`${server.origin}/captures/${id}?token=${TOKEN}&view=overview`);
+  const id = await h.upload(CURL);
+  const page = await h.newPage({ viewport: { width: 1400, height: 1000 }, colorScheme: "light" });
+  await page.goto(`${h.origin}/captures/${id}?token=${h.token}&view=overview`);
   await page.getByTestId("overview").waitFor();
 
   // The oracle: sysdig on the same file with each tile's filter.
@@ -59,9 +34,9 @@ test("overview tiles equal sysdig's answers; a click opens the events behind a t
     assert.equal(Number(await page.getByTestId(`tile-${key}-value`).getAttribute("data-value")), want, key);
   }
   assert.equal(await page.locator(".overview-tile").count(), OVERVIEW_TILES.length);
-  await page.screenshot({ path: path.join(ARTIFACTS, "overview-01-light.png") });
+  await h.shot(page, "overview-01-light", false);
   await page.getByTestId("theme-toggle").click();
-  await page.screenshot({ path: path.join(ARTIFACTS, "overview-02-dark.png") });
+  await h.shot(page, "overview-02-dark", false);
   await page.getByTestId("theme-toggle").click();
 
   // Errors → the events view with evt.failed=true, rows as sysdig lists them.
@@ -79,9 +54,9 @@ test("overview tiles equal sysdig's answers; a click opens the events behind a t
   await waitValue(page, "errors", failed.length);
   const failedConnects = sysdigLines(CURL, ["evt.failed=true and (evt.type=connect and evt.dir=< and evt.failed=true and not evt.res=EINPROGRESS)"]).length;
   await waitValue(page, "failed-connections", failedConnects);
-  await page.screenshot({ path: path.join(ARTIFACTS, "overview-03-filtered.png") });
-  assert.deepEqual(errors, []);
-  await ctx.close();
+  await h.shot(page, "overview-03-filtered", false);
+  assert.deepEqual(h.pageErrors, []);
+  await page.context().close();
 });
 
 async function waitValue(page: Page, key: string, want: number): Promise<void> {
@@ -94,19 +69,4 @@ async function waitValue(page: Page, key: string, want: number): Promise<void> {
     await page.waitForTimeout(100);
   }
   assert.equal(got, want, key);
-}
-
-function upload(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: "127.0.0.1", port: server.port, method: "POST", path: "/api/captures",
-      headers: { host: `127.0.0.1:${server.port}`, authorization: `Bearer ${TOKEN}`, "x-filename": path.basename(file) },
-    }, (res) => {
-      let data = "";
-      res.on("data", (c) => (data += c));
-      res.on("end", () => (res.statusCode === 201 ? resolve(JSON.parse(data).id) : reject(new Error(`${res.statusCode} ${data}`))));
-    });
-    req.on("error", reject);
-    req.end(readFileSync(file));
-  });
 }

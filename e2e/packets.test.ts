@@ -5,49 +5,28 @@
 // view lists tshark's stall. Needs `npx next build` first.
 //   node --import tsx --test e2e/packets.test.ts
 
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { startServer, type RunningServer } from "../server/http/serve";
+import type { Page } from "playwright-core";
 import { PCAPS_DIR } from "../server/testing/oracle";
 import { tsharkFrames, tsharkLines } from "../server/testing/tshark-analysis";
-import { ARTIFACTS, launchChromium, requireBuild } from "./browser";
+import { useWorkbench } from "./workbench-harness";
 
-const TOKEN = "e2e-packets-0123456789abcdef012345";
 const MTU = path.join(PCAPS_DIR, "../recorded/mtu-1480.pcap");
 const VRRP = path.join(PCAPS_DIR, "../recorded/vrrp-stall.pcap");
 
-let server: RunningServer;
-let browser: Browser;
+const h = useWorkbench("packets");
 let page: Page;
-let dataDir: string;
-const pageErrors: string[] = [];
-const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `packets-${name}.png`), fullPage: true });
+const shot = (name: string) => h.shot(page, `packets-${name}`);
 
 before(async () => {
-  requireBuild();
-  dataDir = mkdtempSync(path.join(tmpdir(), "casefile-packets-"));
-  server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1500, height: 1000 } })).newPage();
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  page = await h.newPage({ viewport: { width: 1500, height: 1000 } });
 });
 
 async function uploadAndOpen(file: string): Promise<void> {
-  await page.goto(`${server.origin}/?token=${TOKEN}`);
-  await page.getByTestId("upload-input").setInputFiles(file);
-  const row = page.locator("tr", { hasText: path.basename(file) });
-  await row.getByRole("link", { name: "open" }).waitFor();
-  await row.getByRole("link", { name: "open" }).click();
+  await h.uploadThroughPage(page, file);
+  await page.locator("tr", { hasText: path.basename(file) }).getByRole("link", { name: "open" }).click();
   await page.waitForURL(/\/captures\/[0-9a-f]+/);
   await page.getByLabel("packet list").waitFor();
 }
@@ -89,7 +68,7 @@ test("the MTU-1480 hop: filter, findings, layers and bytes of a frag-needed pack
   await page.getByRole("tab", { name: "conversations" }).click();
   await page.locator('table[aria-label="conversations"] tbody tr').first().waitFor();
   await shot("04-conversations");
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(h.pageErrors, []);
 });
 
 test("the VRRP stall in the gaps view", { timeout: 120_000 }, async () => {
@@ -107,5 +86,5 @@ test("the VRRP stall in the gaps view", { timeout: 120_000 }, async () => {
   await shot("05-vrrp-gap");
   await gap.first().click();
   await page.getByLabel("packet layers").waitFor();
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(h.pageErrors, []);
 });

@@ -2,29 +2,39 @@
 // real SQLite): a slow filter does not hold up GET /api/captures, a query past its budget gets a
 // clear 504, and a request the client aborts frees its worker for the next query.
 
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
 import { openStore } from "../server/api/store";
 import { makeBigCapture } from "../bench/big-capture";
 import { fixtureCapture } from "../server/testing/oracle";
+import { useWorkbench } from "./workbench-harness";
 
-const TOKEN = "query-budget-0123456789abcdef0123456789";
 const BUDGET_MS = 3000;
 /** 350 `contains` terms matching nothing: seconds of SQLite work on this capture, in one step.
  *  The evt.num term keeps it a condition on each event: one on the process and thread alone is
  *  answered from the per-thread buckets (bucketGaps) at once, without reading the events. */
 const SLOW_FILTER = `evt.num>0 and (${Array.from({ length: 350 }, (_, i) => `proc.name contains zz${i}`).join(" or ")})`;
-let server: RunningServer;
-let dataDir: string;
 let id: string;
 
+const h = useWorkbench("query-budget", {
+  beforeServer: async (dataDir) => {
+    const big = path.join(dataDir, "big.scap");
+    // A million events: the slow filter below takes several budgets to scan them even on a quiet,
+    // fast machine (2.4 s per 200,000 here under load), so the budget, not the scan, ends it.
+    await makeBigCapture(fixtureCapture("curl_google.scap"), big, 1_000_000);
+    const ingest = openStore(dataDir, { queries: { workers: 0 } });
+    id = await ingest.ingestFile(big, "big.scap");
+    ingest.close();
+  },
+  // One query worker: a query that held it would hold up every other query.
+  serverOptions: { openStore: (dir) => openStore(dir, { queries: { workers: 1, budgetMs: BUDGET_MS } }) },
+});
+
+/** With fetch (its AbortSignal is what an aborting client sends). */
 async function get(p: string, signal?: AbortSignal): Promise<{ status: number; body: any; ms: number }> {
   const t0 = performance.now();
-  const r = await fetch(`${server.origin}${p}`, { headers: { Authorization: `Bearer ${TOKEN}` }, signal });
+  const r = await fetch(`${h.origin}${p}`, { headers: { Authorization: `Bearer ${h.token}` }, signal });
   const body = await r.json();
   return { status: r.status, body, ms: performance.now() - t0 };
 }
@@ -32,27 +42,8 @@ async function get(p: string, signal?: AbortSignal): Promise<{ status: number; b
 const slowPath = () => `/api/captures/${id}/events?limit=10&filter=${encodeURIComponent(SLOW_FILTER)}`;
 
 before(async () => {
-  assert.ok(existsSync(path.join(projectRoot, ".next", "BUILD_ID")), "run `npx next build` first");
-  dataDir = mkdtempSync(path.join(tmpdir(), "casefile-query-budget-"));
-  const big = path.join(dataDir, "big.scap");
-  // A million events: the slow filter below takes several budgets to scan them even on a quiet,
-  // fast machine (2.4 s per 200,000 here under load), so the budget, not the scan, ends it.
-  await makeBigCapture(fixtureCapture("curl_google.scap"), big, 1_000_000);
-  const ingest = openStore(dataDir, { queries: { workers: 0 } });
-  id = await ingest.ingestFile(big, "big.scap");
-  ingest.close();
-  // One query worker: a query that held it would hold up every other query.
-  server = await startServer({
-    host: "127.0.0.1", port: 0, dataDir, token: TOKEN,
-    openStore: (dir) => openStore(dir, { queries: { workers: 1, budgetMs: BUDGET_MS } }),
-  });
   // The worker's start (about a second from the sources) is not what these tests measure.
   assert.equal((await get(`/api/captures/${id}/activity?from=1&to=2`)).status, 200);
-});
-
-after(async () => {
-  await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 test("a slow filter delays GET /api/captures by less than 100 ms, then stops at its budget with a 504", async () => {

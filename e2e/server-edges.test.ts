@@ -2,18 +2,15 @@
 // sent while it starts, the token kept out of pages, redirects and logs, odd request targets, and
 // clients that trickle their headers or body. Needs `npx next build` first.
 
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
 import net from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { projectRoot } from "../server/http/serve";
+import { useWorkbench } from "./workbench-harness";
 
-const TOKEN = "edges-0123456789abcdef0123456789abcdef";
+const h = useWorkbench("edges", { server: false });
+const TOKEN = h.token;
 let child: ChildProcess;
-let dataDir: string;
 let port: number;
 let origin: string;
 let stdout = "";
@@ -41,15 +38,10 @@ function freePort(): Promise<number> {
 }
 
 before(async () => {
-  assert.ok(existsSync(path.join(projectRoot, ".next", "BUILD_ID")), "run `npx next build` first");
-  dataDir = mkdtempSync(path.join(tmpdir(), "casefile-edges-"));
   port = await freePort();
   origin = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
-  child = spawn(path.join(projectRoot, "bin/casefile"), ["serve", "--port", String(port)], {
-    env: { ...process.env, CASEFILE_TOKEN: TOKEN, CASEFILE_DATA: dataDir },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  child = h.spawnCasefile(["serve", "--port", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (d: Buffer) => {
     stdout += d;
     if (!readyAt && stdout.includes("\n")) readyAt = performance.now() - t0;
@@ -73,15 +65,6 @@ before(async () => {
   startup = await Promise.all(sent);
   for (let i = 0; i < 200 && !readyAt; i++) await new Promise((r) => setTimeout(r, 100));
   assert.ok(readyAt, `the server did not start: ${stderr}`);
-});
-
-after(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGTERM");
-    await exited;
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 test("every request sent during start-up is answered within 10 s: 503 with Retry-After until ready", () => {

@@ -5,43 +5,23 @@
 //
 //   node --import tsx --test e2e/share.test.ts
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import http from "node:http";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
+import { readFileSync } from "node:fs";
+import type { Locator, Page } from "playwright-core";
 import WebSocket from "ws";
-import { startServer, type RunningServer } from "../server/http/serve";
 import { fixtureCapture, sysdigLines } from "../server/testing/oracle";
-import { ARTIFACTS, launchChromium, requireBuild } from "./browser";
+import { useWorkbench } from "./workbench-harness";
 
-const TOKEN = "e2e-share-0123456789abcdef0123456789ab";
 const CURL = fixtureCapture("curl_google.scap");
 const CAT_WRITE = fixtureCapture("falco_cat_write.scap");
 const FILTER = "proc.name=curl and evt.type=connect";
 
-let server: RunningServer;
-let browser: Browser;
-let dataDir: string;
-
-before(async () => {
-  requireBuild();
-  dataDir = mkdtempSync(path.join(tmpdir(), "casefile-e2e-share-"));
-  server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const h = useWorkbench("share");
 
 test("share a view with its investigation; the link reads that capture only, changes nothing, and dies when revoked", { timeout: 180_000 }, async () => {
-  const curlId = await upload(CURL);
-  const otherId = await upload(CAT_WRITE);
+  const curlId = await h.upload(CURL);
+  const otherId = await h.upload(CAT_WRITE);
 
   // The oracle: the events sysdig prints for the filter; the second one is the event we select.
   const expected = sysdigLines(CURL, [FILTER]).map((l) => Number(l.split(" ")[0]));
@@ -49,10 +29,9 @@ test("share a view with its investigation; the link reads that capture only, cha
   const selected = expected[1];
 
   // The owner: the filtered view with an event selected, an investigation with notes and a pin.
-  const owner = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const op = await owner.newPage();
-  await op.goto(`${server.origin}/?token=${TOKEN}`);
-  await op.goto(`${server.origin}/captures/${curlId}?filter=${encodeURIComponent(FILTER)}&at=${selected}&state=netstat`);
+  const op = await h.newPage();
+  await op.goto(`${h.origin}/?token=${h.token}`);
+  await op.goto(`${h.origin}/captures/${curlId}?filter=${encodeURIComponent(FILTER)}&at=${selected}&state=netstat`);
   await waitRows(op, expected);
   await op.getByTestId("investigation-toggle").click();
   await op.getByTestId("investigation-title-new").fill("curl reaches google");
@@ -64,27 +43,24 @@ test("share a view with its investigation; the link reads that capture only, cha
   await op.getByTestId(`pin-${selected}`).waitFor();
   await op.getByTestId("share-view").click();
   const linkUrl = (await op.getByTestId("share-link").locator("code").innerText()).trim();
-  assert.match(linkUrl, new RegExp(`^${server.origin}/s/[A-Za-z0-9_-]{22}$`));
+  assert.match(linkUrl, new RegExp(`^${h.origin}/s/[A-Za-z0-9_-]{22}$`));
   const linkId = linkUrl.split("/").pop()!;
-  await op.screenshot({ path: path.join(ARTIFACTS, "share-01-owner.png"), fullPage: false });
+  await h.shot(op, "share-01-owner", false);
 
   // The link is not the token and holds no part of it.
-  assert.ok(!linkUrl.includes(TOKEN));
-  const asOwner = await request("GET", `/api/links/${linkId}`, { authorization: `Bearer ${TOKEN}` });
+  assert.ok(!linkUrl.includes(h.token));
+  const asOwner = await h.api("GET", `/api/links/${linkId}`);
   assert.equal(asOwner.status, 200);
   assert.equal(asOwner.json.capture, curlId);
   assert.equal(asOwner.json.state.filter, FILTER);
   assert.equal(asOwner.json.state.at, selected);
   // The owner sees every open link to the capture (to revoke any of them later).
-  const listed = await request("GET", `/api/links?capture=${curlId}`, { authorization: `Bearer ${TOKEN}` });
+  const listed = await h.api("GET", `/api/links?capture=${curlId}`);
   assert.deepEqual(listed.json.map((l: { id: string }) => l.id), [linkId]);
   await op.getByTestId(`share-link-${linkId}`).waitFor({ state: "attached" });
 
   // A colleague: a fresh browser context, no token anywhere.
-  const guest = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const gp = await guest.newPage();
-  const pageErrors: string[] = [];
-  gp.on("pageerror", (e) => pageErrors.push(e.message));
+  const gp = await h.newPage();
   await gp.goto(linkUrl);
   await gp.waitForURL(new RegExp(`/captures/${curlId}\\?`));
   await waitRows(gp, expected);
@@ -100,9 +76,9 @@ test("share a view with its investigation; the link reads that capture only, cha
   assert.equal(await gp.getByTestId("share-view").count(), 0, "a link's holder cannot share further");
   assert.equal(await gp.getByTestId("pin-event").count(), 0, "nor pin");
   assert.equal(await gp.getByRole("link", { name: "← captures" }).count(), 0, "nor reach the catalog");
-  await gp.screenshot({ path: path.join(ARTIFACTS, "share-02-guest.png"), fullPage: false });
-  const cookies = await guest.cookies();
-  assert.deepEqual(cookies.map((c) => c.name), [`casefile_share_${server.port}`], "the guest holds the link's cookie and no token");
+  await h.shot(gp, "share-02-guest", false);
+  const cookies = await gp.context().cookies();
+  assert.deepEqual(cookies.map((c) => c.name), [`casefile_share_${h.port}`], "the guest holds the link's cookie and no token");
   assert.equal(cookies[0].httpOnly, true);
   assert.equal(cookies[0].sameSite, "Strict");
   const cookie = `${cookies[0].name}=${cookies[0].value}`;
@@ -112,7 +88,7 @@ test("share a view with its investigation; the link reads that capture only, cha
   for (const p of [`/api/captures/${curlId}/events?filter=${encodeURIComponent(FILTER)}`, `/api/captures/${curlId}/lsof?at=${selected}`, `/api/links/${linkId}`, `/api/investigations/${invId}`, `/api/captures/${curlId}/flame?source=syscalls`,
     // A base in the link's scope, and a filter value that only looks like an id.
     `/api/captures/${curlId}/flame?source=syscalls&baseId=${curlId}`, `/api/captures/${curlId}/flame?source=syscalls&filter=fd.name%3D${otherId}`]) {
-    assert.equal((await request("GET", p, { cookie })).status, 200, `GET ${p}`);
+    assert.equal((await h.request("GET", p, null, { cookie })).status, 200, `GET ${p}`);
   }
   // What it may not: change anything, list the catalog, read another capture, open live sessions.
   const refused: [string, string, Buffer?][] = [
@@ -135,7 +111,7 @@ test("share a view with its investigation; the link reads that capture only, cha
     ["DELETE", `/api/links/${linkId}`],
   ];
   for (const [method, p, body] of refused) {
-    const r = await request(method, p, { cookie, "x-filename": "x.scap", origin: server.origin, "sec-fetch-site": "same-origin" }, body);
+    const r = await h.request(method, p, body, { cookie, "x-filename": "x.scap", origin: h.origin, "sec-fetch-site": "same-origin" });
     assert.equal(r.status, 403, `${method} ${p} with the link's cookie: ${r.status} ${JSON.stringify(r.json)}`);
   }
   // The same from the page itself (its own fetch, its own cookie).
@@ -148,35 +124,29 @@ test("share a view with its investigation; the link reads that capture only, cha
   assert.deepEqual(fromPage, [403, 403, 403]);
   assert.equal(await wsStatus(cookie), 401, "no WebSocket (live sessions, ingest progress) on a link");
   // A client cannot claim a link by the header the server uses to tell the pages.
-  assert.equal((await request("GET", `/captures/${curlId}`, { "x-casefile-share": linkId })).status, 401);
+  assert.equal((await h.request("GET", `/captures/${curlId}`, null, { "x-casefile-share": linkId })).status, 401);
   // Nothing changed: both captures and the notes are still there.
-  const list = await request("GET", "/api/captures", { authorization: `Bearer ${TOKEN}` });
+  const list = await h.api("GET", "/api/captures");
   assert.deepEqual(list.json.map((c: { id: string }) => c.id).sort(), [curlId, otherId].sort());
-  const after = await request("GET", `/api/investigations/${invId}`, { authorization: `Bearer ${TOKEN}` });
+  const after = await h.api("GET", `/api/investigations/${invId}`);
   assert.equal(after.json.notes, "two connects: the DNS server, then google on :80");
   assert.equal(after.json.pins.length, 1);
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(h.pageErrors, []);
 
   // The owner revokes; the guest's next request fails at once, and so does the link.
   await op.getByTestId("revoke-link").click();
   await op.getByTestId("share-link").getByText("revoked").waitFor();
-  assert.equal((await request("GET", `/api/captures/${curlId}/events`, { cookie })).status, 410);
-  assert.equal((await request("GET", `/s/${linkId}`, {})).status, 410);
-  const reload = await gp.goto(`${server.origin}/captures/${curlId}`);
+  assert.equal((await h.request("GET", `/api/captures/${curlId}/events`, null, { cookie })).status, 410);
+  assert.equal((await h.request("GET", `/s/${linkId}`)).status, 410);
+  const reload = await gp.goto(`${h.origin}/captures/${curlId}`);
   assert.equal(reload?.status(), 410);
-  const unknown = await request("GET", `/s/${"A".repeat(22)}`, {});
+  const unknown = await h.request("GET", `/s/${"A".repeat(22)}`);
   assert.equal(unknown.status, 404);
-  assert.deepEqual((await request("GET", `/api/links?capture=${curlId}`, { authorization: `Bearer ${TOKEN}` })).json, [], "a revoked link is no longer listed");
+  assert.deepEqual((await h.api("GET", `/api/links?capture=${curlId}`)).json, [], "a revoked link is no longer listed");
 
-  await owner.close();
-  await guest.close();
+  await op.context().close();
+  await gp.context().close();
 });
-
-async function upload(file: string): Promise<string> {
-  const r = await request("POST", "/api/captures", { authorization: `Bearer ${TOKEN}`, "x-filename": path.basename(file) }, readFileSync(file));
-  assert.equal(r.status, 201, JSON.stringify(r.json));
-  return r.json.id as string;
-}
 
 async function waitRows(page: Page, nums: number[]): Promise<void> {
   const rows = page.getByTestId("events-table").locator("tbody tr");
@@ -202,29 +172,9 @@ async function waitText(loc: Locator, want: string): Promise<void> {
   assert.equal(got.trim(), want);
 }
 
-function request(method: string, urlPath: string, headers: Record<string, string>, body?: Buffer): Promise<{ status: number; json: any }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port: server.port, method, path: urlPath, headers: { host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
-      let data = "";
-      res.on("data", (c) => (data += c));
-      res.on("end", () => {
-        let json: any = data;
-        try {
-          json = JSON.parse(data);
-        } catch {
-          // HTML pages stay text.
-        }
-        resolve({ status: res.statusCode ?? 0, json });
-      });
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
 function wsStatus(cookie: string): Promise<number> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { origin: server.origin, headers: { cookie } });
+    const ws = new WebSocket(`ws://127.0.0.1:${h.port}/ws`, { origin: h.origin, headers: { cookie } });
     ws.on("unexpected-response", (_req, res) => {
       resolve(res.statusCode ?? 0);
       ws.terminate();

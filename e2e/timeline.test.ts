@@ -4,58 +4,24 @@
 // filter the page prints (the evt.rawtime bounds included); a click opens the nearest event.
 // Needs `npx next build` first. Screenshots in e2e/artifacts/timeline-*.png.
 
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { startServer, type RunningServer } from "../server/http/serve";
+import type { Page } from "playwright-core";
 import { fixtureCapture, sysdigLines } from "../server/testing/oracle";
 import { expectedSpectrogram, sysdigGaps, sysdigLatencies } from "../server/testing/sysdig-analyses";
-import { ARTIFACTS, launchChromium, requireBuild } from "./browser";
+import { useWorkbench } from "./workbench-harness";
 
-const TOKEN = "e2e-timeline-0123456789abcdef0123456789";
 const PING = fixtureCapture("falco_ping_sendto.scap");
 const FILTER = "evt.type=sendmsg";
 /** The timeline's label column (components/timeline/timeline.tsx LABEL_W). */
 const LABEL_W = 170;
 
-let server: RunningServer;
-let browser: Browser;
+const h = useWorkbench("timeline");
 let page: Page;
-let dataDir: string;
-const pageErrors: string[] = [];
 
 before(async () => {
-  requireBuild();
-  dataDir = mkdtempSync(path.join(tmpdir(), "casefile-e2e-timeline-"));
-  server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN });
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-  page.on("pageerror", (e) => pageErrors.push(e.message));
+  page = await h.newPage();
 });
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
-
-const auth = { Authorization: `Bearer ${TOKEN}` };
-
-async function upload(file: string): Promise<{ id: string; firstTs: string; lastTs: string }> {
-  const r = await fetch(`${server.origin}/api/captures`, { method: "POST", headers: { ...auth, "X-Filename": path.basename(file) }, body: readFileSync(file) });
-  assert.equal(r.status, 201, await r.clone().text());
-  const { id } = (await r.json()) as { id: string };
-  for (let i = 0; i < 200; i++) {
-    const list = (await (await fetch(`${server.origin}/api/captures`, { headers: auth })).json()) as { id: string; status: string; firstTs: string; lastTs: string }[];
-    const c = list.find((x) => x.id === id);
-    if (c?.status === "ready") return c;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error("the capture was not ingested in 20 s");
-}
 
 /** What `sysdig -r FILE FILTER` prints: evt.num and evt.rawtime. */
 function sysdigEvents(filter: string): { num: number; ts: bigint }[] {
@@ -66,7 +32,7 @@ function sysdigEvents(filter: string): { num: number; ts: bigint }[] {
 }
 
 test("brush the timeline around a gap: the events view and the spectrogram follow the range, as sysdig answers it", { timeout: 180_000 }, async () => {
-  const c = await upload(PING);
+  const c = await h.waitReady(await h.upload(PING));
   const span = { from: BigInt(c.firstTs), to: BigInt(c.lastTs) + 1n };
   // A known gap of the sendmsg calls, from sysdig's own times.
   const gaps = sysdigGaps(PING, FILTER, 500_000_000n);
@@ -75,14 +41,14 @@ test("brush the timeline around a gap: the events view and the spectrogram follo
   const before = sysdigEvents(FILTER).find((e) => e.num === gap.prevNum)!;
   const afterGap = sysdigEvents(FILTER).find((e) => e.num === gap.num)!;
 
-  await page.goto(`${server.origin}/captures/${c.id}?token=${TOKEN}&filter=${encodeURIComponent(FILTER)}&min=500ms`);
+  await page.goto(`${h.origin}/captures/${c.id}?token=${h.token}&filter=${encodeURIComponent(FILTER)}&min=500ms`);
   const canvas = page.getByTestId("timeline-canvas");
   await canvas.waitFor();
   await page.waitForFunction(() => document.querySelector("[data-testid=timeline-canvas]")?.getAttribute("data-source"));
   const box = (await canvas.boundingBox())!;
   const plotW = box.width - LABEL_W;
   const xOf = (t: bigint) => box.x + LABEL_W + (Number(t - span.from) / Number(span.to - span.from)) * plotW;
-  await page.screenshot({ path: path.join(ARTIFACTS, "timeline-01-whole.png"), fullPage: true });
+  await h.shot(page, "timeline-01-whole");
 
   // Brush from a little before the event ahead of the gap to a little after the one behind it.
   const margin = (afterGap.ts - before.ts) / 4n;
@@ -107,7 +73,7 @@ test("brush the timeline around a gap: the events view and the spectrogram follo
   await page.waitForFunction((n) => document.querySelectorAll("[data-testid=events-table] tbody tr").length === n, theirs.length);
   const nums = (await rows.locator("td.col-num").allInnerTexts()).map(Number);
   assert.deepEqual(nums, theirs.map((e) => e.num));
-  await page.screenshot({ path: path.join(ARTIFACTS, "timeline-02-brushed-events.png"), fullPage: true });
+  await h.shot(page, "timeline-02-brushed-events");
 
   // The spectrogram follows: its bins span the range, its cells are sysdig's for the same
   // filter binned over the range, all inside it.
@@ -126,7 +92,7 @@ test("brush the timeline around a gap: the events view and the spectrogram follo
     const lo = BigInt(answer.startTs) + BigInt(cell.t) * BigInt(answer.binNs);
     assert.ok(lo <= BigInt(range.to) && lo + BigInt(answer.binNs) > BigInt(range.from), `cell at bin ${cell.t} lies in the range`);
   }
-  await page.screenshot({ path: path.join(ARTIFACTS, "timeline-03-brushed-spectrogram.png"), fullPage: true });
+  await h.shot(page, "timeline-03-brushed-spectrogram");
 
   // A click on the timeline opens the nearest matching event in the events view.
   await page.mouse.click(xOf(afterGap.ts), y);
@@ -143,6 +109,6 @@ test("brush the timeline around a gap: the events view and the spectrogram follo
   // Clearing the range gives every view the whole capture again.
   await page.getByTestId("timeline-clear-range").click();
   await page.waitForURL((u) => !u.searchParams.has("t0"));
-  await page.screenshot({ path: path.join(ARTIFACTS, "timeline-04-cleared.png"), fullPage: true });
-  assert.deepEqual(pageErrors, []);
+  await h.shot(page, "timeline-04-cleared");
+  assert.deepEqual(h.pageErrors, []);
 });

@@ -2,77 +2,32 @@
 // sniffed from their first bytes, refused without leaving anything behind, and held to the
 // limits on concurrent uploads, inflated size and event count. Needs `npx next build` first.
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
+import { projectRoot } from "../server/http/serve";
 import { fixtureCapture, sysdigLines } from "../server/testing/oracle";
 import { randomStream } from "../server/testing/random-stream";
 import { makeBigCapture } from "../bench/big-capture";
+import { useWorkbench } from "./workbench-harness";
 
-const TOKEN = "uploads-0123456789abcdef0123456789abcdef";
-const AUTH = { authorization: `Bearer ${TOKEN}` };
 const CAT_WRITE = fixtureCapture("falco_cat_write.scap");
 const MAX_UPLOADS = 2;
 const MiB = 1024 * 1024;
 
-let server: RunningServer;
-let dataDir: string;
-let scratch: string;
+const h = useWorkbench("uploads", { serverOptions: { maxUploads: MAX_UPLOADS } });
 
-before(async () => {
-  assert.ok(existsSync(path.join(projectRoot, ".next", "BUILD_ID")), "run `npx next build` first");
-  dataDir = mkdtempSync(path.join(tmpdir(), "casefile-uploads-"));
-  scratch = mkdtempSync(path.join(tmpdir(), "casefile-uploads-src-"));
-  server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN, maxUploads: MAX_UPLOADS });
-});
-
-after(async () => {
-  await server?.close();
-  for (const d of [dataDir, scratch]) if (d) rmSync(d, { recursive: true, force: true });
-});
-
-interface Answer {
-  status: number;
-  json: any;
-  headers: http.IncomingHttpHeaders;
-  ms: number;
-}
-
-/** A raw POST /api/captures; the body may be a stream. A server that answers before the body is
- *  all sent may then cut the connection: the answer is what counts. */
-function upload(body: Buffer | Readable | null, headers: Record<string, string> = {}): Promise<Answer> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port: server.port, path: "/api/captures", method: "POST", headers: { ...AUTH, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        if (body instanceof Readable) body.destroy();
-        resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString()), headers: res.headers, ms: performance.now() - t0 });
-      });
-    });
-    // An answer that has come is read to its end; a connection lost without one is a failure.
-    let answered = false;
-    req.on("response", () => (answered = true));
-    req.on("error", (e: NodeJS.ErrnoException) => {
-      if (e.code !== "EPIPE" && e.code !== "ECONNRESET") return reject(e);
-      setTimeout(() => answered || reject(new Error(`connection lost without an answer (${e.code})`)), 1000);
-    });
-    if (body instanceof Readable) body.pipe(req);
-    else req.end(body ?? undefined);
-  });
-}
+/** A raw POST /api/captures with the token; the body may be a stream. */
+const upload = (body: Buffer | Readable | null, headers: Record<string, string> = {}) => h.api("POST", "/api/captures", body, headers);
 
 async function get(p: string): Promise<any> {
-  const r = await fetch(`${server.origin}${p}`, { headers: AUTH });
+  const r = await h.api("GET", p);
   assert.equal(r.status, 200, p);
-  return r.json();
+  return r.json;
 }
 
 /** Every file under the data folder except the catalog's own (its WAL comes and goes). */
@@ -82,10 +37,10 @@ function dataFiles(): string[] {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (!e.name.startsWith("catalog.db")) out.push(path.relative(dataDir, p));
+      else if (!e.name.startsWith("catalog.db")) out.push(path.relative(h.dataDir, p));
     }
   };
-  walk(dataDir);
+  walk(h.dataDir);
   return out.sort();
 }
 
@@ -144,7 +99,7 @@ test("a capture with no whole event is refused (422) and not listed", async () =
 });
 
 test("a 200 MB capture streams to disk with bounded memory and keeps every event", async () => {
-  const big = path.join(scratch, "big.scap");
+  const big = path.join(h.scratch, "big.scap");
   const blocks = await makeBigCapture(fixtureCapture("curl_google.scap"), big, 3_000_000);
   const size = statSync(big).size;
   assert.ok(size > 150 * MiB, `${size}`);
@@ -166,7 +121,7 @@ test("a 200 MB capture streams to disk with bounded memory and keeps every event
     // garbage collector may run late under load; holding the body would add 200 MB to that.
     assert.ok(grew < 250, `RSS grew by ${grew.toFixed(0)} MB`);
   } finally {
-    await fetch(`${server.origin}/api/captures/${r.json.id}`, { method: "DELETE", headers: { ...AUTH, origin: server.origin } });
+    await h.api("DELETE", `/api/captures/${r.json.id}`, null, { origin: h.origin });
   }
 });
 
@@ -175,14 +130,14 @@ test("more uploads than the limit at once: the next is refused with 429 saying h
   const raw = gunzipSync(readFileSync(CAT_WRITE));
   // Uploads that send a capture's first bytes, then wait.
   const held = Array.from({ length: MAX_UPLOADS }, () => {
-    const req = http.request({ host: "127.0.0.1", port: server.port, path: "/api/captures", method: "POST", headers: { ...AUTH, "content-length": String(raw.length) } });
+    const req = http.request({ host: "127.0.0.1", port: h.port, path: "/api/captures", method: "POST", headers: { authorization: `Bearer ${h.token}`, "content-length": String(raw.length) } });
     req.on("error", () => {});
     req.write(raw.subarray(0, 64 * 1024));
     return req;
   });
   // The held uploads are stored to disk as they come: wait until both have begun.
-  for (let i = 0; i < 500 && readdirSync(path.join(dataDir, "uploads")).length < MAX_UPLOADS; i++) await new Promise((r) => setTimeout(r, 20));
-  assert.equal(readdirSync(path.join(dataDir, "uploads")).length, MAX_UPLOADS);
+  for (let i = 0; i < 500 && readdirSync(path.join(h.dataDir, "uploads")).length < MAX_UPLOADS; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(readdirSync(path.join(h.dataDir, "uploads")).length, MAX_UPLOADS);
   const r = await upload(readFileSync(CAT_WRITE), { "x-filename": "third.scap" });
   assert.equal(r.status, 429);
   assert.equal(r.headers["retry-after"], "5");
@@ -194,11 +149,11 @@ test("more uploads than the limit at once: the next is refused with 429 saying h
   // A slot is free again.
   const ok = await upload(readFileSync(CAT_WRITE), { "x-filename": "fourth.scap" });
   assert.equal(ok.status, 201);
-  assert.equal((await fetch(`${server.origin}/api/captures/${ok.json.id}`, { method: "DELETE", headers: { ...AUTH, origin: server.origin } })).status, 200);
+  assert.equal((await h.api("DELETE", `/api/captures/${ok.json.id}`, null, { origin: h.origin })).status, 200);
 });
 
 test("the event limit keeps the events sysdig numbers up to it, or refuses the capture, as CASEFILE_OVER_LIMIT says", async () => {
-  const raw = path.join(scratch, "cat_write.scap");
+  const raw = path.join(h.scratch, "cat_write.scap");
   writeFileSync(raw, gunzipSync(readFileSync(CAT_WRITE)));
   const before = dataFiles();
   try {
@@ -209,7 +164,7 @@ test("the event limit keeps the events sysdig numbers up to it, or refuses the c
     assert.equal(c.events, 200);
     assert.match(c.error, /more than 200 events \(CASEFILE_MAX_EVENTS\); the first 200 events were kept: raise the limit/);
     assert.deepEqual(await storedNums(c.id), sysdigNums(raw, "evt.num<=200"));
-    await fetch(`${server.origin}/api/captures/${c.id}`, { method: "DELETE", headers: { ...AUTH, origin: server.origin } });
+    await h.api("DELETE", `/api/captures/${c.id}`, null, { origin: h.origin });
 
     process.env.CASEFILE_OVER_LIMIT = "refuse";
     const refused = await upload(readFileSync(CAT_WRITE), { "x-filename": "limited.scap" });
@@ -226,7 +181,7 @@ test("the event limit keeps the events sysdig numbers up to it, or refuses the c
 test("the inflated-size limit stops a gzip where sysdig stops on the file cut there", async () => {
   const raw = gunzipSync(readFileSync(CAT_WRITE));
   const limit = Math.floor(raw.length * 0.9); // the first 60% are the process and fd lists
-  const cut = path.join(scratch, "cut.scap");
+  const cut = path.join(h.scratch, "cut.scap");
   writeFileSync(cut, raw.subarray(0, limit));
   try {
     process.env.CASEFILE_MAX_INFLATED = String(limit);
@@ -237,7 +192,7 @@ test("the inflated-size limit stops a gzip where sysdig stops on the file cut th
     const expected = sysdigNums(cut);
     assert.ok(expected.length > 10);
     assert.deepEqual(await storedNums(c.id), expected);
-    await fetch(`${server.origin}/api/captures/${c.id}`, { method: "DELETE", headers: { ...AUTH, origin: server.origin } });
+    await h.api("DELETE", `/api/captures/${c.id}`, null, { origin: h.origin });
   } finally {
     delete process.env.CASEFILE_MAX_INFLATED;
   }

@@ -5,60 +5,41 @@
 //
 // Screenshots go to e2e/artifacts/ (kept out of git) so a person can look at what was tested.
 
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import http from "node:http";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import WebSocket from "ws";
-import { projectRoot, startServer, type RunningServer } from "../server/http/serve";
+import { projectRoot } from "../server/http/serve";
 import { fixtureCapture, sysdigLines } from "../server/testing/oracle";
 import { sysdigLatencies } from "../server/testing/sysdig-analyses";
-import { ARTIFACTS, launchChromium, requireBuild } from "./browser";
+import { useWorkbench } from "./workbench-harness";
 
-const TOKEN = "e2e-0123456789abcdef0123456789abcdef";
 const CAT_WRITE = fixtureCapture("falco_cat_write.scap");
 const CURL = fixtureCapture("curl_google.scap"); // 1221 events as sysdig prints them
 const PING = fixtureCapture("falco_ping_sendto.scap"); // ping's sendmsg calls, one a second
 const MAX_UPLOAD = 256 * 1024;
 
-let server: RunningServer;
-let browser: Browser;
-let context: BrowserContext;
+const h = useWorkbench("workbench", { serverOptions: { maxUpload: MAX_UPLOAD } });
 let page: Page;
-let dataDir: string;
-const pageErrors: string[] = [];
 
 before(async () => {
-  requireBuild();
   assert.ok(existsSync(CAT_WRITE), `missing test capture ${CAT_WRITE}`);
-  dataDir = mkdtempSync(path.join(tmpdir(), "casefile-e2e-"));
-  server = await startServer({ host: "127.0.0.1", port: 0, dataDir, token: TOKEN, maxUpload: MAX_UPLOAD });
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  page = await context.newPage();
-  page.on("pageerror", (e) => pageErrors.push(e.message));
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  page = await h.newPage();
 });
 
 test("upload, list, read the events, refuse strangers, report bad files, delete", { timeout: 120_000 }, async () => {
   const progress = await listenToServer();
 
-  await page.goto(`${server.origin}/?token=${TOKEN}`);
+  await page.goto(`${h.origin}/?token=${h.token}`);
   await page.getByTestId("captures-empty").waitFor();
-  const cookie = (await context.cookies()).find((c) => c.name === `casefile_token_${server.port}`);
+  const cookie = (await page.context().cookies()).find((c) => c.name === `casefile_token_${h.port}`);
   assert.ok(cookie, "the ?token= visit sets the token cookie");
   assert.equal(cookie.httpOnly, true);
   assert.equal(cookie.sameSite, "Strict");
-  await shot("01-empty");
+  await h.shot(page, "01-empty");
 
   // Upload through the file input; the list shows it with sysdig's event count (the last
   // evt.num of sysdig -D: hidden events are numbered too).
@@ -68,7 +49,7 @@ test("upload, list, read the events, refuse strangers, report bad files, delete"
   const row = page.locator("tr", { hasText: "falco_cat_write.scap" });
   await waitForText(row.getByTestId("capture-events"), String(catEvents));
   await page.getByTestId("upload-done").waitFor();
-  await shot("02-uploaded");
+  await h.shot(page, "02-uploaded");
   const done = await progress.doneMessage;
   assert.equal(done.events, catEvents, "the WebSocket reported the ingest with its event count");
   assert.equal(done.name, "falco_cat_write.scap");
@@ -87,54 +68,54 @@ test("upload, list, read the events, refuse strangers, report bad files, delete"
   assert.ok((await first.locator("td.col-info").innerText()).startsWith(info.slice(0, 40)));
   const lastNum = catLines.at(-1)!.split(" ")[0];
   await waitForText(page.getByTestId("events-range"), `showing evt.num ${num}–${lastNum} (${catLines.length} rows)`);
-  await shot("03-events");
+  await h.shot(page, "03-events");
 
   // A link with ?from= reopens the view at that event.
-  await page.goto(`${server.origin}/captures/${captureId}?from=200`);
+  await page.goto(`${h.origin}/captures/${captureId}?from=200`);
   await waitForText(page.getByTestId("events-table").locator("tbody tr").first().locator("td.col-num"), "200");
-  await shot("04-events-from-200");
+  await h.shot(page, "04-events-from-200");
 
   // The API refuses a request without the token, and one for another Host even with it.
-  const noToken = await request("GET", "/api/captures", {});
+  const noToken = await h.request("GET", "/api/captures");
   assert.equal(noToken.status, 401);
   assert.equal(noToken.json.where, "token");
-  const wrongHost = await request("GET", "/api/captures", { authorization: `Bearer ${TOKEN}`, host: `evil.example:${server.port}` });
+  const wrongHost = await h.api("GET", "/api/captures", null, { host: `evil.example:${h.port}` });
   assert.equal(wrongHost.status, 403);
   assert.equal(wrongHost.json.where, "host");
-  const ok = await request("GET", "/api/captures", { authorization: `Bearer ${TOKEN}` });
+  const ok = await h.api("GET", "/api/captures");
   assert.equal(ok.status, 200);
   assert.equal(ok.json.length, 1);
-  const filtered = await request("GET", `/api/captures/${captureId}/events?filter=${encodeURIComponent("proc.name=cat and evt.type=close")}`, { authorization: `Bearer ${TOKEN}` });
+  const filtered = await h.api("GET", `/api/captures/${captureId}/events?filter=${encodeURIComponent("proc.name=cat and evt.type=close")}`);
   assert.equal(filtered.status, 200);
   const sysdigNums = sysdigLines(CAT_WRITE, ["proc.name=cat and evt.type=close"]).map((l) => Number(l.split(" ")[0]));
   assert.ok(sysdigNums.length > 0);
   assert.deepEqual(filtered.json.events.map((e: { num: number }) => e.num), sysdigNums);
-  const badFilter = await request("GET", `/api/captures/${captureId}/events?filter=${encodeURIComponent("proc.name=cat and")}`, { authorization: `Bearer ${TOKEN}` });
+  const badFilter = await h.api("GET", `/api/captures/${captureId}/events?filter=${encodeURIComponent("proc.name=cat and")}`);
   assert.deepEqual([badFilter.status, badFilter.json.where], [400, "filter"]);
   assert.match(badFilter.json.error, /^filter error at position \d+: /);
 
   // An upload over the limit is refused and leaves nothing behind.
-  const big = await request("POST", "/api/captures", { authorization: `Bearer ${TOKEN}`, "x-filename": "big.scap" }, Buffer.alloc(MAX_UPLOAD + 1));
+  const big = await h.api("POST", "/api/captures", Buffer.alloc(MAX_UPLOAD + 1), { "x-filename": "big.scap" });
   assert.equal(big.status, 413);
-  assert.deepEqual(readdirSync(path.join(dataDir, "uploads")), []);
+  assert.deepEqual(readdirSync(path.join(h.dataDir, "uploads")), []);
 
   // The WebSocket wants the token and a page of ours.
   assert.equal(await wsStatus({}), 401);
-  assert.equal(await wsStatus({ token: TOKEN, origin: "http://evil.example" }), 403);
+  assert.equal(await wsStatus({ token: h.token, origin: "http://evil.example" }), 403);
 
   // A file that is not a capture, dropped on the page, gets a readable error; it is refused from
   // its first bytes, so it is not listed.
-  await page.goto(`${server.origin}/`);
+  await page.goto(`${h.origin}/`);
   await dropFile(path.join(projectRoot, "package.json"));
   const error = page.getByTestId("upload-error");
   await error.waitFor();
   assert.match(await error.innerText(), /package\.json.*not a scap capture.*at byte 0/s);
-  assert.deepEqual((await request("GET", "/api/captures", { authorization: `Bearer ${TOKEN}` })).json.map((c: { name: string }) => c.name), ["falco_cat_write.scap"]);
-  await shot("05-not-a-capture");
+  assert.deepEqual((await h.api("GET", "/api/captures")).json.map((c: { name: string }) => c.name), ["falco_cat_write.scap"]);
+  await h.shot(page, "05-not-a-capture");
   // A large file refused before its body is read (here: over this server's upload limit): the
   // browser shows the refusal the server sent, not a lost connection (the server stops reading
   // what follows after 64 MB or 2 s).
-  const noise = path.join(dataDir, "noise.scap");
+  const noise = path.join(h.scratch, "noise.scap");
   writeFileSync(noise, randomBytes(96 * 1024 * 1024));
   await page.getByTestId("upload-input").setInputFiles(noise);
   const noiseError = page.getByTestId("upload-error").filter({ hasText: "noise.scap" });
@@ -150,20 +131,17 @@ test("upload, list, read the events, refuse strangers, report bad files, delete"
     await r.waitFor({ state: "detached" });
   }
   await page.getByTestId("captures-empty").waitFor();
-  await shot("06-deleted");
-  const after = await request("GET", "/api/captures", { authorization: `Bearer ${TOKEN}` });
+  await h.shot(page, "06-deleted");
+  const after = await h.api("GET", "/api/captures");
   assert.deepEqual(after.json, []);
 
-  assert.deepEqual(pageErrors, [], "no script errors in the page");
+  assert.deepEqual(h.pageErrors, [], "no script errors in the page");
 });
 
 test("a long capture loads page by page as the table scrolls, and the URL follows the view", { timeout: 120_000 }, async () => {
-  const auth = { authorization: `Bearer ${TOKEN}` };
-  const up = await request("POST", "/api/captures", { ...auth, "x-filename": "curl_google.scap" }, readFileSync(CURL));
-  assert.equal(up.status, 201, JSON.stringify(up.json));
-  const id: string = up.json.id;
+  const id = await h.upload(CURL);
   try {
-    await page.goto(`${server.origin}/captures/${id}`);
+    await page.goto(`${h.origin}/captures/${id}`);
     const rows = page.getByTestId("events-table").locator("tbody tr");
     await rows.first().waitFor();
     const firstPage = await rows.count();
@@ -189,25 +167,22 @@ test("a long capture loads page by page as the table scrolls, and the URL follow
       from = Number(new URL(page.url()).searchParams.get("from"));
     }
     assert.equal(from, want, "?from= names the first row on screen");
-    await shot("07-scrolled", false);
+    await h.shot(page, "07-scrolled", false);
 
     // Reopening that address starts the view at that row.
     await page.reload();
     await waitForText(rows.first().locator("td.col-num"), String(want));
   } finally {
-    assert.equal((await request("DELETE", `/api/captures/${id}`, auth)).status, 200);
+    assert.equal((await h.api("DELETE", `/api/captures/${id}`)).status, 200);
   }
 });
 
 test("filter like sysdig, select an event, read lsof at it like the chisel, all in the URL", { timeout: 120_000 }, async () => {
-  const auth = { authorization: `Bearer ${TOKEN}` };
-  const up = await request("POST", "/api/captures", { ...auth, "x-filename": "curl_google.scap" }, readFileSync(CURL));
-  assert.equal(up.status, 201, JSON.stringify(up.json));
-  const id: string = up.json.id;
+  const id = await h.upload(CURL);
   try {
     const filter = "proc.name=curl and evt.type=connect";
     const rows = page.getByTestId("events-table").locator("tbody tr");
-    await page.goto(`${server.origin}/captures/${id}`);
+    await page.goto(`${h.origin}/captures/${id}`);
     await rows.first().waitFor();
 
     // Enter applies the filter; the rows are sysdig's, and the URL and the count line name it.
@@ -241,7 +216,7 @@ test("filter like sysdig, select an event, read lsof at it like the chisel, all 
     const lsof = sysdigLines(CURL, ["-c", "lsof", "", `evt.num=${at}`]);
     assert.ok(lsof.length > 1 && lsof[0].startsWith("COMMAND"), "sysdig prints an lsof table");
     assert.equal(await page.getByTestId("state-table").locator("tbody tr").count(), lsof.length - 1);
-    await shot("08-filter-and-lsof", false);
+    await h.shot(page, "08-filter-and-lsof", false);
     await page.getByTestId("state-as-text").click();
     assert.deepEqual((await page.getByTestId("state-text").textContent())!.split("\n"), lsof);
 
@@ -263,21 +238,18 @@ test("filter like sysdig, select an event, read lsof at it like the chisel, all 
     await error.waitFor();
     assert.match(await error.innerText(), /^filter error at position \d+: /);
     assert.equal(await rows.count(), 0);
-    await shot("09-bad-filter", false);
-    assert.deepEqual(pageErrors, [], "no script errors in the page");
+    await h.shot(page, "09-bad-filter", false);
+    assert.deepEqual(h.pageErrors, [], "no script errors in the page");
   } finally {
-    assert.equal((await request("DELETE", `/api/captures/${id}`, auth)).status, 200);
+    assert.equal((await h.api("DELETE", `/api/captures/${id}`)).status, 200);
   }
 });
 
 test("gaps, spectrogram and a chisel's summary follow the filter, as sysdig answers them", { timeout: 60_000 }, async () => {
-  const auth = { authorization: `Bearer ${TOKEN}` };
-  const up = await request("POST", "/api/captures", { ...auth, "x-filename": "falco_ping_sendto.scap" }, readFileSync(PING));
-  assert.equal(up.status, 201, JSON.stringify(up.json));
-  const id: string = up.json.id;
+  const id = await h.upload(PING);
   try {
     const filter = "evt.type=sendmsg and evt.dir='>'";
-    await page.goto(`${server.origin}/captures/${id}?filter=${encodeURIComponent(filter)}`);
+    await page.goto(`${h.origin}/captures/${id}?filter=${encodeURIComponent(filter)}`);
     await page.getByTestId("events-table").locator("tbody tr").first().waitFor();
 
     // Gaps longer than 500 ms: the pairs a gap computation over sysdig's timestamps finds.
@@ -305,7 +277,7 @@ test("gaps, spectrogram and a chisel's summary follow the filter, as sysdig answ
     await page.getByTestId("gap-activity").waitFor();
     const ran = await page.getByTestId("gap-activity").locator("tbody td.num").evaluateAll((tds) => tds.map((td) => Number(td.textContent!.replace(/,/g, ""))));
     assert.equal(ran.reduce((a, b) => a + b, 0), between);
-    await shot("10-gaps", false);
+    await h.shot(page, "10-gaps", false);
 
     // The summary by topscalls: the chisel's own lines, and the command that prints them.
     await page.getByTestId("view-tab-chisel").click();
@@ -314,7 +286,7 @@ test("gaps, spectrogram and a chisel's summary follow the filter, as sysdig answ
     const command = `sysdig -r falco_ping_sendto.scap -c topscalls "${filter}"`;
     await waitForText(page.getByTestId("summary-command"), command);
     await page.getByTestId("summary-table").waitFor();
-    await shot("11-summary-topscalls", false);
+    await h.shot(page, "11-summary-topscalls", false);
     await page.getByTestId("summary-as-text").click();
     const lines = (await page.getByTestId("summary-text").textContent())!.split("\n").filter((l) => l.length > 0);
     assert.deepEqual(lines, sysdigLines(PING, ["-c", "topscalls", filter]));
@@ -335,21 +307,17 @@ test("gaps, spectrogram and a chisel's summary follow the filter, as sysdig answ
     assert.equal(await page.getByTestId("spectrogram-total").innerText(), String(exitCount));
     await cells.nth(3).hover();
     await page.getByTestId("spectrogram-tip").waitFor();
-    await shot("12-spectrogram", false);
+    await h.shot(page, "12-spectrogram", false);
     // A cell opens the events view at its first event, with the state panel.
     const example = await cells.nth(3).getAttribute("data-example");
     await cells.nth(3).click();
     await page.waitForURL((u) => u.searchParams.get("at") === example && u.searchParams.get("view") === null);
     await waitForText(page.getByTestId("state-shown-at"), example!);
-    assert.deepEqual(pageErrors, [], "no script errors in the page");
+    assert.deepEqual(h.pageErrors, [], "no script errors in the page");
   } finally {
-    assert.equal((await request("DELETE", `/api/captures/${id}`, auth)).status, 200);
+    assert.equal((await h.api("DELETE", `/api/captures/${id}`)).status, 200);
   }
 });
-
-async function shot(name: string, fullPage = true): Promise<void> {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage });
-}
 
 async function waitForText(loc: Locator, want: string, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -386,32 +354,9 @@ async function dropFile(file: string): Promise<void> {
   await zone.dispatchEvent("drop", { dataTransfer: dt });
 }
 
-/** A raw HTTP request, because fetch will not let us set the Host header. */
-function request(method: string, urlPath: string, headers: Record<string, string>, body?: Buffer): Promise<{ status: number; json: any }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port: server.port, path: urlPath, method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = text;
-        }
-        resolve({ status: res.statusCode ?? 0, json });
-      });
-    });
-    // The server may answer 413 and close before the body is all sent.
-    req.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" || e.code === "ECONNRESET" ? undefined : reject(e)));
-    req.end(body);
-  });
-}
-
 function wsStatus(opts: { token?: string; origin?: string }): Promise<number> {
   return new Promise((resolve) => {
-    const url = `ws://127.0.0.1:${server.port}/ws${opts.token ? `?token=${opts.token}` : ""}`;
+    const url = `ws://127.0.0.1:${h.port}/ws${opts.token ? `?token=${opts.token}` : ""}`;
     const ws = new WebSocket(url, opts.origin ? { origin: opts.origin } : {});
     ws.on("unexpected-response", (_req, res) => {
       resolve(res.statusCode ?? 0);
@@ -427,7 +372,7 @@ function wsStatus(opts: { token?: string; origin?: string }): Promise<number> {
 
 /** Collects ingest progress the way the page does, to check the broadcast itself. */
 async function listenToServer(): Promise<{ doneMessage: Promise<Record<string, any>>; close(): void }> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`, { origin: server.origin });
+  const ws = new WebSocket(`ws://127.0.0.1:${h.port}/ws?token=${h.token}`, { origin: h.origin });
   await new Promise((r, j) => {
     ws.once("open", r);
     ws.once("error", j);
