@@ -1,7 +1,7 @@
 // The HTTP API of the analyses on a real server (Next + store), as a script would use it:
 // upload a capture, then ask for gaps, what ran in a gap, the spectrogram and the top views.
 
-import { before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fixtureCapture, sysdigLines } from "../server/testing/oracle";
 import { sysdigChiselAsync } from "../server/testing/state-oracle";
@@ -17,7 +17,7 @@ const get = async (p: string) => {
   return { status: r.status, body: r.json };
 };
 
-before(async () => {
+h.before(async () => {
   id = await h.upload(PING, "ping.scap");
 });
 

@@ -7,7 +7,7 @@
 //
 //   node --import tsx --test e2e/flame.test.ts
 
-import { before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -22,7 +22,7 @@ const CURL = fixtureCapture("curl_google.scap");
 const h = useWorkbench("flame");
 let page: Page;
 
-before(async () => {
+h.before(async () => {
   page = await h.newPage({ viewport: { width: 1400, height: 1000 } });
 });
 

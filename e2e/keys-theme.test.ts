@@ -4,7 +4,7 @@
 //
 //   node --import tsx --test e2e/keys-theme.test.ts
 
-import { before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { fixtureCapture, sysdigLines } from "../server/testing/oracle";
@@ -14,7 +14,7 @@ const CURL = fixtureCapture("curl_google.scap");
 const h = useWorkbench("keys");
 let captureId: string;
 
-before(async () => {
+h.before(async () => {
   captureId = await h.upload(CURL, "curl_google.scap");
 });
 

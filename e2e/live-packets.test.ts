@@ -28,7 +28,7 @@ let page: Page;
 let collector: CollectorClient | undefined;
 h.onCleanup(() => collector?.close());
 
-before(async () => {
+h.before(async () => {
   page = await h.newPage({ viewport: { width: 1500, height: 1000 } });
 });
 

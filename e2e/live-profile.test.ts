@@ -22,7 +22,7 @@ const h = useWorkbench("live-profile");
 let spin: ChildProcess | undefined;
 h.onCleanup(() => spin?.kill("SIGKILL"));
 
-before(async () => {
+h.before(async () => {
   h.spawnCasefile(["collector", "--server", h.origin, "--host", HOST], { stdio: ["ignore", "inherit", "inherit"] });
   for (let i = 0; i < 300; i++) {
     const { hosts } = (await h.api("GET", "/api/live/hosts")).json as { hosts: { host: string }[] };

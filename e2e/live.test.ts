@@ -30,7 +30,7 @@ h.onCleanup(async () => {
   await collector?.close();
 });
 
-before(async () => {
+h.before(async () => {
   page = await h.newPage({ viewport: { width: 1500, height: 950 }, acceptDownloads: true });
 });
 

@@ -5,7 +5,7 @@
 // view lists tshark's stall. Needs `npx next build` first.
 //   node --import tsx --test e2e/packets.test.ts
 
-import { before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import type { Page } from "playwright-core";
@@ -20,7 +20,7 @@ const h = useWorkbench("packets");
 let page: Page;
 const shot = (name: string) => h.shot(page, `packets-${name}`);
 
-before(async () => {
+h.before(async () => {
   page = await h.newPage({ viewport: { width: 1500, height: 1000 } });
 });
 

@@ -2,7 +2,7 @@
 // real SQLite): a slow filter does not hold up GET /api/captures, a query past its budget gets a
 // clear 504, and a request the client aborts frees its worker for the next query.
 
-import { before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { openStore } from "../server/api/store";
@@ -41,7 +41,7 @@ async function get(p: string, signal?: AbortSignal): Promise<{ status: number; b
 
 const slowPath = () => `/api/captures/${id}/events?limit=10&filter=${encodeURIComponent(SLOW_FILTER)}`;
 
-before(async () => {
+h.before(async () => {
   // The worker's start (about a second from the sources) is not what these tests measure.
   assert.equal((await get(`/api/captures/${id}/activity?from=1&to=2`)).status, 200);
 });

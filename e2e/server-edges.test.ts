@@ -2,7 +2,7 @@
 // sent while it starts, the token kept out of pages, redirects and logs, odd request targets, and
 // clients that trickle their headers or body. Needs `npx next build` first.
 
-import { before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import net from "node:net";
@@ -37,7 +37,7 @@ function freePort(): Promise<number> {
   });
 }
 
-before(async () => {
+h.before(async () => {
   port = await freePort();
   origin = `http://127.0.0.1:${port}`;
   const t0 = performance.now();

@@ -4,7 +4,7 @@
 // filter the page prints (the evt.rawtime bounds included); a click opens the nearest event.
 // Needs `npx next build` first. Screenshots in e2e/artifacts/timeline-*.png.
 
-import { before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { fixtureCapture, sysdigLines } from "../server/testing/oracle";
@@ -19,7 +19,7 @@ const LABEL_W = 170;
 const h = useWorkbench("timeline");
 let page: Page;
 
-before(async () => {
+h.before(async () => {
   page = await h.newPage();
 });
 

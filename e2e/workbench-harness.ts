@@ -4,6 +4,10 @@
 // recording), pages whose script errors are collected, requests to the API, uploads, screenshots,
 // and the clean-up of all of it, child processes included. No framework: call useWorkbench() at
 // the top of a test file and use what it returns inside the tests.
+//
+// node 20 runs a file's top-level `before` hooks at once, as they are registered, without waiting
+// for the one before: a file's own set-up that needs the server goes through h.before(), which
+// waits for this set-up first.
 
 import { after, before } from "node:test";
 import assert from "node:assert/strict";
@@ -55,8 +59,9 @@ export interface Workbench {
   browser(): Promise<Browser>;
   /** A page in a new browser context (1400×900 unless the options say), its errors collected. */
   newPage(options?: BrowserContextOptions): Promise<Page>;
-  /** A request as sent, without the token: exactly the headers given (the Host header may be
-   *  replaced). A body may be a stream; an answer that comes before it is all sent counts. */
+  /** A request as sent, without the token: exactly the headers given. http.request, not fetch:
+   *  fetch will not let a test set the Host header. A body may be a stream; an answer that comes
+   *  before it is all sent counts. */
   request(method: string, urlPath: string, body?: Body, headers?: Record<string, string>): Promise<Answer>;
   /** The same with the token (Authorization: Bearer). */
   api(method: string, urlPath: string, body?: Body, headers?: Record<string, string>): Promise<Answer>;
@@ -74,6 +79,8 @@ export interface Workbench {
   /** Starts bin/casefile with this workbench's token and data folder in its environment; it gets
    *  SIGTERM, and is waited for, in the clean-up. */
   spawnCasefile(args: string[], options?: SpawnOptions): ChildProcess;
+  /** A `before` hook that runs once the set-up above (server included) is done. */
+  before(fn: () => unknown): void;
   /** Runs in the clean-up before the browser and the server close (last registered, first run). */
   onCleanup(fn: () => unknown): void;
 }
@@ -86,8 +93,11 @@ export function useWorkbench(name: string, options: WorkbenchOptions = {}): Work
   let browser: Promise<Browser> | undefined;
   const pageErrors: string[] = [];
   const cleanups: (() => unknown)[] = [];
+  let setUp: Promise<void> | undefined;
 
-  before(async () => {
+  before(() => (setUp = setUpWorkbench()));
+
+  async function setUpWorkbench(): Promise<void> {
     requireBuild();
     root = mkdtempSync(path.join(tmpdir(), `casefile-e2e-${name}-`));
     mkdirSync(path.join(root, "data"));
@@ -97,7 +107,7 @@ export function useWorkbench(name: string, options: WorkbenchOptions = {}): Work
       server = await startServer({ ...options.serverOptions, host: "127.0.0.1", port: 0, dataDir: path.join(root, "data"), token });
       origin = server.origin;
     }
-  });
+  }
 
   after(async () => {
     for (const fn of cleanups.reverse()) await fn();
@@ -213,6 +223,13 @@ export function useWorkbench(name: string, options: WorkbenchOptions = {}): Work
         await exited;
       });
       return child;
+    },
+
+    before(fn) {
+      before(async () => {
+        await need(setUp, "the workbench's set-up");
+        await fn();
+      });
     },
 
     onCleanup(fn) {

@@ -5,7 +5,7 @@
 //
 // Screenshots go to e2e/artifacts/ (kept out of git) so a person can look at what was tested.
 
-import { before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -25,7 +25,7 @@ const MAX_UPLOAD = 256 * 1024;
 const h = useWorkbench("workbench", { serverOptions: { maxUpload: MAX_UPLOAD } });
 let page: Page;
 
-before(async () => {
+h.before(async () => {
   assert.ok(existsSync(CAT_WRITE), `missing test capture ${CAT_WRITE}`);
   page = await h.newPage();
 });
