@@ -18,6 +18,7 @@ import { outputLines, runSysdig } from "../server/testing/oracle";
 import { tsharkLines } from "../server/testing/tshark-analysis";
 import { loopbackConversation } from "../server/testing/loopback-conversation";
 import { useWorkbench } from "./workbench-harness";
+import { selectConnection } from "./connection-panel";
 
 const PORT = 20000 + Math.floor(Math.random() * 20000);
 
@@ -80,15 +81,9 @@ test("a loopback connection's syscalls and packets, recorded together, are shown
   await panel.getByText("Select a TCP or UDP packet, or a conversation").waitFor();
 
   // Select the connection in the conversations view.
-  await page.getByRole("tab", { name: "conversations" }).click();
-  const conv = page.locator('table[aria-label="conversations"] tbody tr', { hasText: `:${PORT}` });
-  await conv.first().waitFor();
-  assert.equal(await conv.count(), 1);
-  await conv.click();
-  const list = panel.getByLabel("connection syscalls").locator("li");
-  await list.first().waitFor();
+  const { syscalls } = await selectConnection(page, PORT);
   await shot("02-connection");
-  const shown = (await list.allInnerTexts()).map((t) => t.split(" "));
+  const shown = (await syscalls.allInnerTexts()).map((t) => t.split(" "));
   assert.deepEqual(shown.map((t) => Number(t[0])), sys.map((e) => e.num), "the connection's syscalls are sysdig's for its tuple");
   assert.deepEqual(shown.map((t) => t[1]), sys.map((e) => e.proc), "with sysdig's process names");
   const lanes = panel.getByLabel("connection timeline");

@@ -16,6 +16,7 @@ import { outputLines, runSysdig } from "../server/testing/oracle";
 import { tsharkLines } from "../server/testing/tshark-analysis";
 import { loopbackConversation } from "../server/testing/loopback-conversation";
 import { useWorkbench } from "./workbench-harness";
+import { selectConnection } from "./connection-panel";
 
 const HOST = "e2e-packets-host";
 const PORT = 20000 + Math.floor(Math.random() * 20000);
@@ -82,17 +83,10 @@ test("record packets too: the live session gives a syscall capture and a packet 
   // The packet capture's page: the syscall capture is already beside it (the investigation).
   await openPackets.click();
   await page.waitForURL(new RegExp(`/captures/${pcapId}`));
-  const panel = page.getByLabel("correlation");
-  await panel.getByText("Select a TCP or UDP packet, or a conversation").waitFor({ timeout: 20_000 });
-  await page.getByRole("tab", { name: "conversations" }).click();
-  const conv = page.locator('table[aria-label="conversations"] tbody tr', { hasText: `:${PORT}` });
-  await conv.first().waitFor();
-  assert.equal(await conv.count(), 1);
-  await conv.click();
-  const list = panel.getByLabel("connection syscalls").locator("li");
-  await list.first().waitFor();
+  await page.getByLabel("correlation").getByText("Select a TCP or UDP packet, or a conversation").waitFor({ timeout: 20_000 });
+  const { panel, syscalls } = await selectConnection(page, PORT);
   await shot("03-connection");
-  const shown = (await list.allInnerTexts()).map((t) => t.split(" "));
+  const shown = (await syscalls.allInnerTexts()).map((t) => t.split(" "));
   assert.deepEqual(shown.map((t) => Number(t[0])), sys.map((e) => Number(e[0])), "the connection's syscalls are sysdig's for its tuple");
   assert.deepEqual(shown.map((t) => t[1]), sys.map((e) => e[1]), "with sysdig's process names");
   assert.match(await panel.innerText(), new RegExp(`${sys.length} syscalls · ${pkts.length} packets`));

@@ -9,7 +9,6 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import type { Locator, Page } from "playwright-core";
-import WebSocket from "ws";
 import { fixtureCapture, sysdigLines } from "../server/testing/oracle";
 import { useWorkbench } from "./workbench-harness";
 
@@ -122,7 +121,7 @@ test("share a view with its investigation; the link reads that capture only, cha
     (await fetch("/api/captures")).status,
   ], [curlId, otherId]);
   assert.deepEqual(fromPage, [403, 403, 403]);
-  assert.equal(await wsStatus(cookie), 401, "no WebSocket (live sessions, ingest progress) on a link");
+  assert.equal(await h.wsStatus("", { origin: h.origin, headers: { cookie } }), 401, "no WebSocket (live sessions, ingest progress) on a link");
   // A client cannot claim a link by the header the server uses to tell the pages.
   assert.equal((await h.request("GET", `/captures/${curlId}`, null, { "x-casefile-share": linkId })).status, 401);
   // Nothing changed: both captures and the notes are still there.
@@ -170,19 +169,4 @@ async function waitText(loc: Locator, want: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal(got.trim(), want);
-}
-
-function wsStatus(cookie: string): Promise<number> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${h.port}/ws`, { origin: h.origin, headers: { cookie } });
-    ws.on("unexpected-response", (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.on("open", () => {
-      resolve(101);
-      ws.close();
-    });
-    ws.on("error", () => {});
-  });
 }

@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import WebSocket from "ws";
 import { projectRoot, startServer, type RunningServer, type StartOptions } from "../server/http/serve";
 import { ARTIFACTS, launchChromium, requireBuild } from "./browser";
 
@@ -65,6 +66,8 @@ export interface Workbench {
   request(method: string, urlPath: string, body?: Body, headers?: Record<string, string>): Promise<Answer>;
   /** The same with the token (Authorization: Bearer). */
   api(method: string, urlPath: string, body?: Body, headers?: Record<string, string>): Promise<Answer>;
+  /** The status of a WebSocket handshake to /ws + query: 101 when it opens, else the refusal's. */
+  wsStatus(query?: string, options?: WebSocket.ClientOptions): Promise<number>;
   /** Uploads a file through the API (201 asserted); resolves with the capture's id. */
   upload(file: string, name?: string): Promise<string>;
   /** Waits until the catalog lists the capture as ready (fails on an ingest error); its row. */
@@ -176,6 +179,21 @@ export function useWorkbench(name: string, options: WorkbenchOptions = {}): Work
 
     api(method, urlPath, body, headers = {}) {
       return h.request(method, urlPath, body, { authorization: `Bearer ${token}`, ...headers });
+    },
+
+    wsStatus(query = "", wsOptions = {}) {
+      return new Promise((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${h.port}/ws${query}`, wsOptions);
+        ws.on("unexpected-response", (_req, res) => {
+          resolve(res.statusCode ?? 0);
+          ws.terminate();
+        });
+        ws.on("open", () => {
+          resolve(101);
+          ws.close();
+        });
+        ws.on("error", () => {});
+      });
     },
 
     async upload(file, uploadName = path.basename(file)) {

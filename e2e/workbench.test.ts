@@ -100,8 +100,8 @@ test("upload, list, read the events, refuse strangers, report bad files, delete"
   assert.deepEqual(readdirSync(path.join(h.dataDir, "uploads")), []);
 
   // The WebSocket wants the token and a page of ours.
-  assert.equal(await wsStatus({}), 401);
-  assert.equal(await wsStatus({ token: h.token, origin: "http://evil.example" }), 403);
+  assert.equal(await h.wsStatus(), 401);
+  assert.equal(await h.wsStatus(`?token=${h.token}`, { origin: "http://evil.example" }), 403);
 
   // A file that is not a capture, dropped on the page, gets a readable error; it is refused from
   // its first bytes, so it is not listed.
@@ -352,22 +352,6 @@ async function dropFile(file: string): Promise<void> {
   const zone = page.getByTestId("dropzone");
   await zone.dispatchEvent("dragover", { dataTransfer: dt });
   await zone.dispatchEvent("drop", { dataTransfer: dt });
-}
-
-function wsStatus(opts: { token?: string; origin?: string }): Promise<number> {
-  return new Promise((resolve) => {
-    const url = `ws://127.0.0.1:${h.port}/ws${opts.token ? `?token=${opts.token}` : ""}`;
-    const ws = new WebSocket(url, opts.origin ? { origin: opts.origin } : {});
-    ws.on("unexpected-response", (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.on("open", () => {
-      resolve(101);
-      ws.close();
-    });
-    ws.on("error", () => {});
-  });
 }
 
 /** Collects ingest progress the way the page does, to check the broadcast itself. */
