@@ -49,15 +49,12 @@ export interface Workbench {
   /** The server's origin (http://127.0.0.1:PORT); with `server: false`, what setOrigin() gave. */
   readonly origin: string;
   readonly port: number;
-  readonly server: RunningServer;
   /** The server's data folder (made empty; the server fills it). */
   readonly dataDir: string;
   /** A folder for the test's own files (recordings, generated captures), removed after. */
   readonly scratch: string;
   /** Every script error of every page opened by newPage(), in order. */
   readonly pageErrors: string[];
-  /** Chromium, started on first use. */
-  browser(): Promise<Browser>;
   /** A page in a new browser context (1400×900 unless the options say), its errors collected. */
   newPage(options?: BrowserContextOptions): Promise<Page>;
   /** A request as sent, without the token: exactly the headers given. http.request, not fetch:
@@ -113,10 +110,13 @@ export function useWorkbench(name: string, options: WorkbenchOptions = {}): Work
   }
 
   after(async () => {
-    for (const fn of cleanups.reverse()) await fn();
-    if (browser) await (await browser).close();
-    await server?.close();
-    if (root) rmSync(root, { recursive: true, force: true });
+    try {
+      for (const fn of cleanups.reverse()) await fn();
+    } finally {
+      if (browser) await (await browser).close();
+      await server?.close();
+      if (root) rmSync(root, { recursive: true, force: true });
+    }
   });
 
   const need = <T>(v: T | undefined, what: string): T => {
@@ -128,18 +128,13 @@ export function useWorkbench(name: string, options: WorkbenchOptions = {}): Work
     token,
     get origin() { return need(origin, "the server's origin"); },
     get port() { return Number(new URL(need(origin, "the server's origin")).port); },
-    get server() { return need(server, "the server"); },
     get dataDir() { return path.join(need(root, "the data folder"), "data"); },
     get scratch() { return path.join(need(root, "the scratch folder"), "scratch"); },
     pageErrors,
 
-    browser() {
-      browser ??= launchChromium();
-      return browser;
-    },
-
     async newPage(contextOptions = {}) {
-      const context = await (await h.browser()).newContext({ viewport: { width: 1400, height: 900 }, ...contextOptions });
+      browser ??= launchChromium();
+      const context = await (await browser).newContext({ viewport: { width: 1400, height: 900 }, ...contextOptions });
       const page = await context.newPage();
       page.on("pageerror", (e) => pageErrors.push(e.message));
       return page;
