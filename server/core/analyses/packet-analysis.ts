@@ -129,21 +129,20 @@ const MAX_ADDRESSES = 2 ** 28;
 const NO_FINDINGS: Finding[] = Object.freeze([]) as unknown as Finding[];
 
 export class PacketAnalysis {
-  /** Conversations by IP protocol, then by their two endpoints as numbers (an address's id ×
-   *  65537 + its port, or + 65536 without one), the lower one first. Three lookups of small
-   *  integers: a 5-tuple key built as a string for every packet (two address texts, two ports)
-   *  was a third of the ingest's main thread, and one number for the pair and protocol (lower
-   *  × 2^16 … × 256 + protocol) is past V8's small integers: a heap number made and hashed per
-   *  packet. */
-  private readonly byKey = new Map<number, Map<number, Map<number, ConvState>>>();
+  /** Conversations by IP protocol and their two endpoints as numbers (an address's id × 65537 +
+   *  its port, or + 65536 without one), the lower one first, in one open-addressing table of
+   *  typed arrays (ConversationIndex). A 5-tuple key built as a string for every packet was a
+   *  third of the ingest's main thread; three nested Maps of numbers after it still a fifth
+   *  (three hash lookups per packet, keys past V8's small integers, cache misses on 36k
+   *  conversations' Maps). */
+  private readonly index = new ConversationIndex();
   private readonly addrIds = new Map<string, number>();
   private readonly convs: ConvState[] = [];
-  /** Set by slot(): whether the source is the lower endpoint, the map of the lower endpoint's
-   *  conversations and the key in it, the source's and destination's numbers (fields, not a
-   *  returned object: it runs for every packet). */
+  /** Set by slot(): whether the source is the lower endpoint, the table's slot of the 5-tuple
+   *  (ConversationIndex.find), the source's and destination's numbers (fields, not a returned
+   *  object: it runs for every packet). */
   private keyForward = true;
-  private slotMap: Map<number, ConvState> = new Map();
-  private slotKey = 0;
+  private slotAt = 0;
   private srcId = 0;
   private dstId = 0;
   /** The current packet's findings (null: none yet). */
@@ -164,26 +163,20 @@ export class PacketAnalysis {
     return id * 65537 + (port ?? 65536);
   }
 
-  /** Finds the map of conversations for a 5-tuple and the key in it (slotMap, slotKey); sets
-   *  keyForward, srcId and dstId. */
+  /** Finds the table's slot of a 5-tuple (slotAt); sets keyForward, srcId and dstId. */
   private slot(proto: number, src: string, sport: number | undefined, dst: string, dport: number | undefined): void {
     const a = this.endpointId(src, sport), b = this.endpointId(dst, dport);
     this.srcId = a;
     this.dstId = b;
     this.keyForward = a <= b;
-    const lo = a <= b ? a : b, hi = a <= b ? b : a;
-    let byLo = this.byKey.get(proto);
-    if (byLo === undefined) this.byKey.set(proto, (byLo = new Map()));
-    let map = byLo.get(lo);
-    if (map === undefined) byLo.set(lo, (map = new Map()));
-    this.slotMap = map;
-    this.slotKey = hi;
+    this.slotAt = a <= b ? this.index.find(proto, a, b) : this.index.find(proto, b, a);
   }
 
   /** The conversation of a 5-tuple as it stands (for an ICMP error's quoted packet). */
   private lookup(proto: number, src: string, sport: number | undefined, dst: string, dport: number | undefined): ConvState | undefined {
     this.slot(proto, src, sport, dst, dport);
-    return this.slotMap.get(this.slotKey);
+    const i = this.index.at(this.slotAt);
+    return i < 0 ? undefined : this.convs[i];
   }
 
   /** Whether the packet goes from endpoint a to b (a conversation of an endpoint with itself:
@@ -226,9 +219,10 @@ export class PacketAnalysis {
     const proto = p.ipProto!;
     const ports = proto === TCP || proto === UDP;
     this.slot(proto, p.src, ports ? p.sport : undefined, p.dst, ports ? p.dport : undefined);
-    const map = this.slotMap, key = this.slotKey;
+    const at = this.slotAt;
     const forward = this.keyForward;
-    let st = map.get(key);
+    const found = this.index.at(at);
+    let st = found < 0 ? undefined : this.convs[found];
     const flags = p.tcpFlags ?? 0;
     const isTcp = proto === TCP && p.tcpFlags !== undefined && p.tcpSeq !== undefined;
     // Port reuse, as Wireshark 4.0 tells it: a SYN whose sequence number is not the one its
@@ -245,7 +239,8 @@ export class PacketAnalysis {
         packetsAB: 0, bytesAB: 0, packetsBA: 0, bytesBA: 0, retransmissions: 0,
       };
       st = { conv, aId: this.srcId, bId: this.dstId };
-      map.set(key, st);
+      // The slot's conversation from now on (a reused port's new one replaces the old there).
+      this.index.set(at, proto, forward ? this.srcId : this.dstId, forward ? this.dstId : this.srcId, this.convs.length);
       this.convs.push(st);
     }
     const c = st.conv;
@@ -378,5 +373,64 @@ export class PacketAnalysis {
       if (kept) segs[keep++] = u;
     }
     segs.length = keep;
+  }
+}
+
+/** Conversation numbers (indexes into PacketAnalysis.convs) by (IP protocol, lower endpoint,
+ *  higher endpoint): open addressing with linear probing over typed arrays, half full at most.
+ *  Endpoints are below 2^45 (MAX_ADDRESSES × 65537): exact in a double, not in an int32. */
+class ConversationIndex {
+  private lo = new Float64Array(1024);
+  private hi = new Float64Array(1024);
+  private proto = new Int32Array(1024);
+  /** The conversation's index + 1; 0: an empty slot. */
+  private conv = new Int32Array(1024);
+  private mask = 1023;
+  private used = 0;
+
+  /** The slot holding the key, or the empty slot where it would go. */
+  find(proto: number, lo: number, hi: number): number {
+    // ToInt32 of each endpoint keeps its low 32 bits (an address id's low bits and the port).
+    let h = Math.imul((lo | 0) ^ Math.imul(hi | 0, 0x9e3779b1), 0x85ebca6b) ^ proto;
+    h ^= h >>> 15;
+    let i = Math.imul(h, 0x2c1b3c6d) & this.mask;
+    while (this.conv[i] !== 0) {
+      if (this.lo[i] === lo && this.hi[i] === hi && this.proto[i] === proto) return i;
+      i = (i + 1) & this.mask;
+    }
+    return i;
+  }
+
+  /** The conversation in a slot find() gave, or -1. */
+  at(slot: number): number {
+    return this.conv[slot] - 1;
+  }
+
+  /** Puts a conversation in a slot find() gave for this key (the last call: it may grow). */
+  set(slot: number, proto: number, lo: number, hi: number, conv: number): void {
+    if (this.conv[slot] === 0) this.used++;
+    this.lo[slot] = lo;
+    this.hi[slot] = hi;
+    this.proto[slot] = proto;
+    this.conv[slot] = conv + 1;
+    if (this.used * 2 > this.mask) this.grow();
+  }
+
+  private grow(): void {
+    const { lo, hi, proto, conv } = this;
+    const size = (this.mask + 1) * 2;
+    this.lo = new Float64Array(size);
+    this.hi = new Float64Array(size);
+    this.proto = new Int32Array(size);
+    this.conv = new Int32Array(size);
+    this.mask = size - 1;
+    for (let i = 0; i < conv.length; i++) {
+      if (conv[i] === 0) continue;
+      const at = this.find(proto[i], lo[i], hi[i]);
+      this.lo[at] = lo[i];
+      this.hi[at] = hi[i];
+      this.proto[at] = proto[i];
+      this.conv[at] = conv[i];
+    }
   }
 }
