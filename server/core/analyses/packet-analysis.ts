@@ -64,12 +64,6 @@ const ltSeq = (a: number, b: number) => ((a - b) | 0) < 0;
 const leSeq = (a: number, b: number) => ((a - b) | 0) <= 0;
 const u32 = (v: number) => v >>> 0;
 
-interface Unacked {
-  frame: number;
-  seq: number;
-  nextseq: number;
-}
-
 /** One direction of a TCP conversation, as Wireshark keeps it (tcp_flow_t + its seq info). */
 class TcpDir {
   /** The first sequence number of this direction (the SYN's, else one before the first
@@ -86,7 +80,11 @@ class TcpDir {
   dupacknum = 0;
   lastnondupack = 0;
   maxseqtobeacked = 0;
-  segments: Unacked[] = [];
+  /** The unacked segments, SEGMENT numbers each (their frame, seq and nextseq) one after the
+   *  other: an object per segment lived until the other side's ACK, tens of thousands of
+   *  packets later in a busy capture, so most were promoted to the old generation and died
+   *  there (the ingest's reading thread spent a fifth of its time in the collector). */
+  segments: number[] = [];
   lastFlags = 0;
 }
 
@@ -95,21 +93,59 @@ const A_RETRANSMISSION = 0x1, A_LOST_PACKET = 0x2, A_ACK_LOST_PACKET = 0x4, A_KE
   A_DUPLICATE_ACK = 0x10, A_ZERO_WINDOW = 0x20, A_ZERO_WINDOW_PROBE = 0x40,
   A_ZERO_WINDOW_PROBE_ACK = 0x80, A_KEEP_ALIVE_ACK = 0x100, A_OUT_OF_ORDER = 0x200,
   A_FAST_RETRANSMISSION = 0x400, A_WINDOW_UPDATE = 0x800, A_SPURIOUS_RETRANSMISSION = 0x2000;
+/** A segment's numbers in TcpDir.segments: frame, seq, nextseq. */
+const SEGMENT = 3;
 /** Wireshark keeps this many unacked segments per direction at most. */
 const MAX_UNACKED = 10000;
 
-interface TcpState {
-  dirs: [TcpDir, TcpDir];
-  synTs?: bigint;
-  firstRttNs: bigint;
-}
+/** A conversation as the analysis keeps it: its figures, its endpoints' numbers and its TCP
+ *  state in one object (they were four: the conversation, its TCP state, the array of its two
+ *  directions; each a cache miss on a packet of one of tens of thousands of conversations). */
+class ConvState {
+  packetsAB = 0;
+  bytesAB = 0;
+  packetsBA = 0;
+  bytesBA = 0;
+  retransmissions = 0;
+  lastNum: number;
+  lastTs: bigint;
+  synNum?: number = undefined;
+  synAckNum?: number = undefined;
+  ackNum?: number = undefined;
+  rttNs?: bigint = undefined;
+  synTs?: bigint = undefined;
+  firstRttNs = 0n;
+  /** TCP's two directions: from endpoint a (d0) and from b (d1); null until a TCP segment. */
+  d0: TcpDir | null = null;
+  d1: TcpDir | null = null;
 
-interface ConvState {
-  conv: Conversation;
-  /** Endpoint a's and b's numbers (endpointId). */
-  aId: number;
-  bId: number;
-  tcp?: TcpState;
+  constructor(
+    readonly id: number, readonly ipProto: number,
+    readonly aAddr: string, readonly aPort: number | undefined, readonly bAddr: string, readonly bPort: number | undefined,
+    /** Whether the conversation is keyed by ports (TCP and UDP with them). */
+    readonly hasPorts: boolean,
+    readonly firstNum: number, readonly firstTs: bigint,
+    /** Endpoint a's and b's numbers (endpointId). */
+    readonly aId: number, readonly bId: number,
+  ) {
+    this.lastNum = firstNum;
+    this.lastTs = firstTs;
+  }
+
+  toConversation(): Conversation {
+    const c: Conversation = {
+      id: this.id, ipProto: this.ipProto, aAddr: this.aAddr, bAddr: this.bAddr,
+      ...(this.hasPorts ? { aPort: this.aPort, bPort: this.bPort } : {}),
+      firstNum: this.firstNum, lastNum: this.lastNum, firstTs: this.firstTs, lastTs: this.lastTs,
+      packetsAB: this.packetsAB, bytesAB: this.bytesAB, packetsBA: this.packetsBA, bytesBA: this.bytesBA,
+      retransmissions: this.retransmissions,
+    };
+    if (this.synNum !== undefined) c.synNum = this.synNum;
+    if (this.synAckNum !== undefined) c.synAckNum = this.synAckNum;
+    if (this.ackNum !== undefined) c.ackNum = this.ackNum;
+    if (this.rttNs !== undefined) c.rttNs = this.rttNs;
+    return c;
+  }
 }
 
 export interface PacketVerdict {
@@ -150,7 +186,7 @@ export class PacketAnalysis {
 
   /** The conversations so far, in order of their first packet. */
   conversations(): Conversation[] {
-    return this.convs.map((c) => c.conv);
+    return this.convs.map((c) => c.toConversation());
   }
 
   private endpointId(addr: string, port: number | undefined): number {
@@ -183,8 +219,7 @@ export class PacketAnalysis {
    *  by the key's order, which is the first packet's). Endpoint numbers stand for address and
    *  port (as the conversation was keyed), so no texts are compared. */
   private isAB(st: ConvState, forward: boolean): boolean {
-    const c = st.conv;
-    if (st.aId === st.bId) return forward === (endpoint(c.aAddr, c.aPort) <= endpoint(c.bAddr, c.bPort));
+    if (st.aId === st.bId) return forward === (endpoint(st.aAddr, st.aPort) <= endpoint(st.bAddr, st.bPort));
     return st.aId === this.srcId;
   }
 
@@ -205,7 +240,7 @@ export class PacketAnalysis {
       this.report({
         num: p.num, kind: p.ipProto === 1 ? "frag-needed" : "packet-too-big",
         detail: `${p.ipProto === 1 ? "fragmentation needed" : "packet too big"}, ${mtu}, from ${p.src} for ${what}`,
-        ...(hit ? { flow: hit.conv.id, refNum: hit.conv.lastNum } : {}),
+        ...(hit ? { flow: hit.id, refNum: hit.lastNum } : {}),
       });
     }
     if (p.ipProto !== undefined && p.ipVersion !== undefined && !isIcmpError) {
@@ -227,23 +262,19 @@ export class PacketAnalysis {
     const isTcp = proto === TCP && p.tcpFlags !== undefined && p.tcpSeq !== undefined;
     // Port reuse, as Wireshark 4.0 tells it: a SYN whose sequence number is not the one its
     // direction started with begins a new conversation.
-    if (st?.tcp && isTcp && (flags & (SYN | ACK)) === SYN) {
-      const base = st.tcp.dirs[this.isAB(st, forward) ? 0 : 1].baseSeq;
+    if (st?.d0 && isTcp && (flags & (SYN | ACK)) === SYN) {
+      const base = (this.isAB(st, forward) ? st.d0 : st.d1!).baseSeq;
       if (base !== undefined && base !== u32(p.tcpSeq!)) st = undefined;
     }
     if (!st) {
-      const conv: Conversation = {
-        id: this.convs.length + 1, ipProto: proto, aAddr: p.src, bAddr: p.dst,
-        ...(ports && p.sport !== undefined ? { aPort: p.sport, bPort: p.dport } : {}),
-        firstNum: p.num, lastNum: p.num, firstTs: p.ts, lastTs: p.ts,
-        packetsAB: 0, bytesAB: 0, packetsBA: 0, bytesBA: 0, retransmissions: 0,
-      };
-      st = { conv, aId: this.srcId, bId: this.dstId };
+      const hasPorts = ports && p.sport !== undefined;
+      st = new ConvState(this.convs.length + 1, proto, p.src, hasPorts ? p.sport : undefined, p.dst, hasPorts ? p.dport : undefined,
+        hasPorts, p.num, p.ts, this.srcId, this.dstId);
       // The slot's conversation from now on (a reused port's new one replaces the old there).
       this.index.set(at, proto, forward ? this.srcId : this.dstId, forward ? this.dstId : this.srcId, this.convs.length);
       this.convs.push(st);
     }
-    const c = st.conv;
+    const c = st;
     const ab = this.isAB(st, forward);
     if (ab) { c.packetsAB++; c.bytesAB += p.len; } else { c.packetsBA++; c.bytesBA += p.len; }
     c.lastNum = p.num;
@@ -253,9 +284,9 @@ export class PacketAnalysis {
   }
 
   private tcp(st: ConvState, p: PacketRow, d: 0 | 1): void {
-    const t = st.tcp ??= { dirs: [new TcpDir(), new TcpDir()], firstRttNs: 0n };
-    const c = st.conv;
-    const fwd = t.dirs[d], rev = t.dirs[1 - d];
+    const c = st, t = st;
+    const d0 = st.d0 ??= new TcpDir(), d1 = st.d1 ??= new TcpDir();
+    const fwd = d === 0 ? d0 : d1, rev = d === 0 ? d1 : d0;
     const flags = p.tcpFlags!, seq = u32(p.tcpSeq!), ack = u32(p.tcpAck ?? 0);
     const seglen = p.tcpLen ?? 0, window = p.tcpWin ?? 0, ts = p.ts, num = p.num;
 
@@ -330,7 +361,7 @@ export class PacketAnalysis {
         }
         if (a & (A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS_RETRANSMISSION)) {
           // The segment it repeats: the eldest unacked one in this direction (Wireshark's rto_frame).
-          retransmitOf = fwd.segments.length ? fwd.segments[0].frame : fwd.nextseqFrame;
+          retransmitOf = fwd.segments.length ? fwd.segments[0] : fwd.nextseqFrame;
         }
       }
     }
@@ -347,7 +378,7 @@ export class PacketAnalysis {
     let nextseq = u32(seq + seglen);
     if ((seglen || (flags & (SYN | FIN)))) {
       if (flags & (SYN | FIN)) nextseq = u32(nextseq + 1);
-      if (fwd.segments.length < MAX_UNACKED) fwd.segments.push({ frame: num, seq, nextseq });
+      if (fwd.segments.length < MAX_UNACKED * SEGMENT) fwd.segments.push(num, seq, nextseq);
     }
     if ((gtSeq(nextseq, fwd.nextseq) || !fwd.nextseq) && !(a & A_ZERO_WINDOW_PROBE)) {
       fwd.nextseq = nextseq;
@@ -363,28 +394,31 @@ export class PacketAnalysis {
     // runs for every TCP packet).
     const segs = rev.segments;
     let keep = 0;
-    for (let i = 0; i < segs.length; i++) {
-      const u = segs[i];
-      let kept = false;
-      if (ack !== u.nextseq) {
-        if (gtSeq(ack, u.seq) && leSeq(ack, u.nextseq)) { u.seq = ack; kept = true; }
-        else if (gtSeq(u.nextseq, ack)) kept = true;
+    for (let i = 0; i < segs.length; i += SEGMENT) {
+      const frame = segs[i], useq = segs[i + 1], unext = segs[i + 2];
+      let kept = false, keptSeq = useq;
+      if (ack !== unext) {
+        if (gtSeq(ack, useq) && leSeq(ack, unext)) { keptSeq = ack; kept = true; }
+        else if (gtSeq(unext, ack)) kept = true;
       }
-      if (kept) segs[keep++] = u;
+      if (kept) {
+        segs[keep] = frame;
+        segs[keep + 1] = keptSeq;
+        segs[keep + 2] = unext;
+        keep += SEGMENT;
+      }
     }
     segs.length = keep;
   }
 }
 
 /** Conversation numbers (indexes into PacketAnalysis.convs) by (IP protocol, lower endpoint,
- *  higher endpoint): open addressing with linear probing over typed arrays, half full at most.
- *  Endpoints are below 2^45 (MAX_ADDRESSES × 65537): exact in a double, not in an int32. */
+ *  higher endpoint): open addressing with linear probing, half full at most, each slot's four
+ *  numbers side by side in one Float64Array (lower, higher, protocol, conversation + 1; 0: an
+ *  empty slot), so that a lookup touches one cache line. Endpoints are below 2^45
+ *  (MAX_ADDRESSES × 65537): exact in a double, not in an int32. */
 class ConversationIndex {
-  private lo = new Float64Array(1024);
-  private hi = new Float64Array(1024);
-  private proto = new Int32Array(1024);
-  /** The conversation's index + 1; 0: an empty slot. */
-  private conv = new Int32Array(1024);
+  private slots = new Float64Array(1024 * 4);
   private mask = 1023;
   private used = 0;
 
@@ -393,9 +427,10 @@ class ConversationIndex {
     // ToInt32 of each endpoint keeps its low 32 bits (an address id's low bits and the port).
     let h = Math.imul((lo | 0) ^ Math.imul(hi | 0, 0x9e3779b1), 0x85ebca6b) ^ proto;
     h ^= h >>> 15;
+    const s = this.slots;
     let i = Math.imul(h, 0x2c1b3c6d) & this.mask;
-    while (this.conv[i] !== 0) {
-      if (this.lo[i] === lo && this.hi[i] === hi && this.proto[i] === proto) return i;
+    while (s[i * 4 + 3] !== 0) {
+      if (s[i * 4] === lo && s[i * 4 + 1] === hi && s[i * 4 + 2] === proto) return i;
       i = (i + 1) & this.mask;
     }
     return i;
@@ -403,34 +438,27 @@ class ConversationIndex {
 
   /** The conversation in a slot find() gave, or -1. */
   at(slot: number): number {
-    return this.conv[slot] - 1;
+    return this.slots[slot * 4 + 3] - 1;
   }
 
   /** Puts a conversation in a slot find() gave for this key (the last call: it may grow). */
   set(slot: number, proto: number, lo: number, hi: number, conv: number): void {
-    if (this.conv[slot] === 0) this.used++;
-    this.lo[slot] = lo;
-    this.hi[slot] = hi;
-    this.proto[slot] = proto;
-    this.conv[slot] = conv + 1;
+    const s = this.slots, o = slot * 4;
+    if (s[o + 3] === 0) this.used++;
+    s[o] = lo;
+    s[o + 1] = hi;
+    s[o + 2] = proto;
+    s[o + 3] = conv + 1;
     if (this.used * 2 > this.mask) this.grow();
   }
 
   private grow(): void {
-    const { lo, hi, proto, conv } = this;
-    const size = (this.mask + 1) * 2;
-    this.lo = new Float64Array(size);
-    this.hi = new Float64Array(size);
-    this.proto = new Int32Array(size);
-    this.conv = new Int32Array(size);
-    this.mask = size - 1;
-    for (let i = 0; i < conv.length; i++) {
-      if (conv[i] === 0) continue;
-      const at = this.find(proto[i], lo[i], hi[i]);
-      this.lo[at] = lo[i];
-      this.hi[at] = hi[i];
-      this.proto[at] = proto[i];
-      this.conv[at] = conv[i];
+    const old = this.slots;
+    this.slots = new Float64Array(old.length * 2);
+    this.mask = this.slots.length / 4 - 1;
+    for (let o = 0; o < old.length; o += 4) {
+      if (old[o + 3] === 0) continue;
+      this.slots.set(old.subarray(o, o + 4), this.find(old[o + 2], old[o], old[o + 1]) * 4);
     }
   }
 }
