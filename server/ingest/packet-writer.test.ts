@@ -51,7 +51,8 @@ test("the writer thread stores the same packets, findings and conversations as t
     const kinds = new Set((a.findings as { kind: string }[]).map((f) => f.kind));
     for (const k of ["malformed", "lost-segment", "duplicate-ack", "frag-needed"]) assert.ok(kinds.has(k), `no ${k} finding`);
     assert.ok((a.packets as { info: string }[]).every((p) => p.info.length > 0), "a packet without its Info");
-    assert.deepEqual(a.indexes, ["findings_kind", "packet_rows_flow", "pstrings_s"]);
+    // pstrings_s only: packets-003.sql dropped the indexes no query read.
+    assert.deepEqual(a.indexes, ["pstrings_s"]);
     assert.deepEqual(a, b);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -177,8 +177,6 @@ export class PacketBatchWriter {
     db.pragma("synchronous = OFF");
     db.pragma("cache_size = -32768");
     db.pragma("locking_mode = EXCLUSIVE");
-    // Kept up while inserting they would cost more than made once after the last row.
-    db.exec("DROP INDEX IF EXISTS packet_rows_flow; DROP INDEX IF EXISTS findings_kind");
     return db;
   }
 
@@ -234,7 +232,6 @@ export class PacketBatchWriter {
   /** Commits the rows and closes; the ingest writes its summaries (conversations, meta) after. */
   finish(): void {
     this.db.exec("COMMIT");
-    this.db.exec("CREATE INDEX packet_rows_flow ON packet_rows (flow, num); CREATE INDEX findings_kind ON findings (kind, num)");
     this.db.pragma("locking_mode = NORMAL");
     this.db.pragma("journal_mode = WAL");
     this.db.close();
