@@ -165,6 +165,11 @@ console.log("  integers, IPv4 texts made once per address; quieter (load ~1.5), 
 console.log("  10.9-11.0 -> 8.5 s CPU (reading 5.3 -> 4.5 s, writer 4.1-4.3 -> 2.8 s). Where the reading thread's time goes now (CPU");
 console.log("  profile, 1 M packets): the conversations' state (hash lookups and cache misses on 36k conversations) ~35%, the Info");
 console.log("  texts (TCP's built from 5 numbers, then flattened to be copied out) ~20%, GC ~15%, the rest of the decoders ~12%");
+console.log("  quiet (load ~1), main 5cb0770 -> packets2 alternating (/proc/self/task): 5.9-6.9 -> 4.2-5.4 s wall (145-168k ->");
+console.log("  185-237k packets/s), CPU per packet reading 4.4-5.4 -> 3.7-4.8 us, writer 2.5-2.9 -> 1.6-2.1 us, other threads 1.1-1.4 ->");
+console.log("  1.0-1.2 us: a conversation's state in one object, unacked segments as numbers, one open-addressing index (the");
+console.log("  analysis 1.64 -> 1.17 us/packet), and no flow/findings-kind indexes built after the last row (no query read them:");
+console.log("  0.85-1.0 s of the writer's serial tail). Target 500k/s not met: the reading thread alone is ~3.4 us/packet");
 if (smoke && wrong) {
   console.error("bench smoke: a tool read the wrong number of packets");
   process.exit(1);

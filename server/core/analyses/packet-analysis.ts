@@ -64,12 +64,6 @@ const ltSeq = (a: number, b: number) => ((a - b) | 0) < 0;
 const leSeq = (a: number, b: number) => ((a - b) | 0) <= 0;
 const u32 = (v: number) => v >>> 0;
 
-interface Unacked {
-  frame: number;
-  seq: number;
-  nextseq: number;
-}
-
 /** One direction of a TCP conversation, as Wireshark keeps it (tcp_flow_t + its seq info). */
 class TcpDir {
   /** The first sequence number of this direction (the SYN's, else one before the first
@@ -86,7 +80,11 @@ class TcpDir {
   dupacknum = 0;
   lastnondupack = 0;
   maxseqtobeacked = 0;
-  segments: Unacked[] = [];
+  /** The unacked segments, SEGMENT numbers each (their frame, seq and nextseq) one after the
+   *  other: an object per segment lived until the other side's ACK, tens of thousands of
+   *  packets later in a busy capture, so most were promoted to the old generation and died
+   *  there (the ingest's reading thread spent a fifth of its time in the collector). */
+  segments: number[] = [];
   lastFlags = 0;
 }
 
@@ -95,21 +93,59 @@ const A_RETRANSMISSION = 0x1, A_LOST_PACKET = 0x2, A_ACK_LOST_PACKET = 0x4, A_KE
   A_DUPLICATE_ACK = 0x10, A_ZERO_WINDOW = 0x20, A_ZERO_WINDOW_PROBE = 0x40,
   A_ZERO_WINDOW_PROBE_ACK = 0x80, A_KEEP_ALIVE_ACK = 0x100, A_OUT_OF_ORDER = 0x200,
   A_FAST_RETRANSMISSION = 0x400, A_WINDOW_UPDATE = 0x800, A_SPURIOUS_RETRANSMISSION = 0x2000;
+/** A segment's numbers in TcpDir.segments: frame, seq, nextseq. */
+const SEGMENT = 3;
 /** Wireshark keeps this many unacked segments per direction at most. */
 const MAX_UNACKED = 10000;
 
-interface TcpState {
-  dirs: [TcpDir, TcpDir];
-  synTs?: bigint;
-  firstRttNs: bigint;
-}
+/** A conversation as the analysis keeps it: its figures, its endpoints' numbers and its TCP
+ *  state in one object (they were four: the conversation, its TCP state, the array of its two
+ *  directions; each a cache miss on a packet of one of tens of thousands of conversations). */
+class ConvState {
+  packetsAB = 0;
+  bytesAB = 0;
+  packetsBA = 0;
+  bytesBA = 0;
+  retransmissions = 0;
+  lastNum: number;
+  lastTs: bigint;
+  synNum?: number = undefined;
+  synAckNum?: number = undefined;
+  ackNum?: number = undefined;
+  rttNs?: bigint = undefined;
+  synTs?: bigint = undefined;
+  firstRttNs = 0n;
+  /** TCP's two directions: from endpoint a (d0) and from b (d1); null until a TCP segment. */
+  d0: TcpDir | null = null;
+  d1: TcpDir | null = null;
 
-interface ConvState {
-  conv: Conversation;
-  /** Endpoint a's and b's numbers (endpointId). */
-  aId: number;
-  bId: number;
-  tcp?: TcpState;
+  constructor(
+    readonly id: number, readonly ipProto: number,
+    readonly aAddr: string, readonly aPort: number | undefined, readonly bAddr: string, readonly bPort: number | undefined,
+    /** Whether the conversation is keyed by ports (TCP and UDP with them). */
+    readonly hasPorts: boolean,
+    readonly firstNum: number, readonly firstTs: bigint,
+    /** Endpoint a's and b's numbers (endpointId). */
+    readonly aId: number, readonly bId: number,
+  ) {
+    this.lastNum = firstNum;
+    this.lastTs = firstTs;
+  }
+
+  toConversation(): Conversation {
+    const c: Conversation = {
+      id: this.id, ipProto: this.ipProto, aAddr: this.aAddr, bAddr: this.bAddr,
+      ...(this.hasPorts ? { aPort: this.aPort, bPort: this.bPort } : {}),
+      firstNum: this.firstNum, lastNum: this.lastNum, firstTs: this.firstTs, lastTs: this.lastTs,
+      packetsAB: this.packetsAB, bytesAB: this.bytesAB, packetsBA: this.packetsBA, bytesBA: this.bytesBA,
+      retransmissions: this.retransmissions,
+    };
+    if (this.synNum !== undefined) c.synNum = this.synNum;
+    if (this.synAckNum !== undefined) c.synAckNum = this.synAckNum;
+    if (this.ackNum !== undefined) c.ackNum = this.ackNum;
+    if (this.rttNs !== undefined) c.rttNs = this.rttNs;
+    return c;
+  }
 }
 
 export interface PacketVerdict {
@@ -129,21 +165,20 @@ const MAX_ADDRESSES = 2 ** 28;
 const NO_FINDINGS: Finding[] = Object.freeze([]) as unknown as Finding[];
 
 export class PacketAnalysis {
-  /** Conversations by IP protocol, then by their two endpoints as numbers (an address's id ×
-   *  65537 + its port, or + 65536 without one), the lower one first. Three lookups of small
-   *  integers: a 5-tuple key built as a string for every packet (two address texts, two ports)
-   *  was a third of the ingest's main thread, and one number for the pair and protocol (lower
-   *  × 2^16 … × 256 + protocol) is past V8's small integers: a heap number made and hashed per
-   *  packet. */
-  private readonly byKey = new Map<number, Map<number, Map<number, ConvState>>>();
+  /** Conversations by IP protocol and their two endpoints as numbers (an address's id × 65537 +
+   *  its port, or + 65536 without one), the lower one first, in one open-addressing table of
+   *  typed arrays (ConversationIndex). A 5-tuple key built as a string for every packet was a
+   *  third of the ingest's main thread; three nested Maps of numbers after it still a fifth
+   *  (three hash lookups per packet, keys past V8's small integers, cache misses on 36k
+   *  conversations' Maps). */
+  private readonly index = new ConversationIndex();
   private readonly addrIds = new Map<string, number>();
   private readonly convs: ConvState[] = [];
-  /** Set by slot(): whether the source is the lower endpoint, the map of the lower endpoint's
-   *  conversations and the key in it, the source's and destination's numbers (fields, not a
-   *  returned object: it runs for every packet). */
+  /** Set by slot(): whether the source is the lower endpoint, the table's slot of the 5-tuple
+   *  (ConversationIndex.find), the source's and destination's numbers (fields, not a returned
+   *  object: it runs for every packet). */
   private keyForward = true;
-  private slotMap: Map<number, ConvState> = new Map();
-  private slotKey = 0;
+  private slotAt = 0;
   private srcId = 0;
   private dstId = 0;
   /** The current packet's findings (null: none yet). */
@@ -151,7 +186,7 @@ export class PacketAnalysis {
 
   /** The conversations so far, in order of their first packet. */
   conversations(): Conversation[] {
-    return this.convs.map((c) => c.conv);
+    return this.convs.map((c) => c.toConversation());
   }
 
   private endpointId(addr: string, port: number | undefined): number {
@@ -164,34 +199,27 @@ export class PacketAnalysis {
     return id * 65537 + (port ?? 65536);
   }
 
-  /** Finds the map of conversations for a 5-tuple and the key in it (slotMap, slotKey); sets
-   *  keyForward, srcId and dstId. */
+  /** Finds the table's slot of a 5-tuple (slotAt); sets keyForward, srcId and dstId. */
   private slot(proto: number, src: string, sport: number | undefined, dst: string, dport: number | undefined): void {
     const a = this.endpointId(src, sport), b = this.endpointId(dst, dport);
     this.srcId = a;
     this.dstId = b;
     this.keyForward = a <= b;
-    const lo = a <= b ? a : b, hi = a <= b ? b : a;
-    let byLo = this.byKey.get(proto);
-    if (byLo === undefined) this.byKey.set(proto, (byLo = new Map()));
-    let map = byLo.get(lo);
-    if (map === undefined) byLo.set(lo, (map = new Map()));
-    this.slotMap = map;
-    this.slotKey = hi;
+    this.slotAt = a <= b ? this.index.find(proto, a, b) : this.index.find(proto, b, a);
   }
 
   /** The conversation of a 5-tuple as it stands (for an ICMP error's quoted packet). */
   private lookup(proto: number, src: string, sport: number | undefined, dst: string, dport: number | undefined): ConvState | undefined {
     this.slot(proto, src, sport, dst, dport);
-    return this.slotMap.get(this.slotKey);
+    const i = this.index.at(this.slotAt);
+    return i < 0 ? undefined : this.convs[i];
   }
 
   /** Whether the packet goes from endpoint a to b (a conversation of an endpoint with itself:
    *  by the key's order, which is the first packet's). Endpoint numbers stand for address and
    *  port (as the conversation was keyed), so no texts are compared. */
   private isAB(st: ConvState, forward: boolean): boolean {
-    const c = st.conv;
-    if (st.aId === st.bId) return forward === (endpoint(c.aAddr, c.aPort) <= endpoint(c.bAddr, c.bPort));
+    if (st.aId === st.bId) return forward === (endpoint(st.aAddr, st.aPort) <= endpoint(st.bAddr, st.bPort));
     return st.aId === this.srcId;
   }
 
@@ -212,7 +240,7 @@ export class PacketAnalysis {
       this.report({
         num: p.num, kind: p.ipProto === 1 ? "frag-needed" : "packet-too-big",
         detail: `${p.ipProto === 1 ? "fragmentation needed" : "packet too big"}, ${mtu}, from ${p.src} for ${what}`,
-        ...(hit ? { flow: hit.conv.id, refNum: hit.conv.lastNum } : {}),
+        ...(hit ? { flow: hit.id, refNum: hit.lastNum } : {}),
       });
     }
     if (p.ipProto !== undefined && p.ipVersion !== undefined && !isIcmpError) {
@@ -226,29 +254,27 @@ export class PacketAnalysis {
     const proto = p.ipProto!;
     const ports = proto === TCP || proto === UDP;
     this.slot(proto, p.src, ports ? p.sport : undefined, p.dst, ports ? p.dport : undefined);
-    const map = this.slotMap, key = this.slotKey;
+    const at = this.slotAt;
     const forward = this.keyForward;
-    let st = map.get(key);
+    const found = this.index.at(at);
+    let st = found < 0 ? undefined : this.convs[found];
     const flags = p.tcpFlags ?? 0;
     const isTcp = proto === TCP && p.tcpFlags !== undefined && p.tcpSeq !== undefined;
     // Port reuse, as Wireshark 4.0 tells it: a SYN whose sequence number is not the one its
     // direction started with begins a new conversation.
-    if (st?.tcp && isTcp && (flags & (SYN | ACK)) === SYN) {
-      const base = st.tcp.dirs[this.isAB(st, forward) ? 0 : 1].baseSeq;
+    if (st?.d0 && isTcp && (flags & (SYN | ACK)) === SYN) {
+      const base = (this.isAB(st, forward) ? st.d0 : st.d1!).baseSeq;
       if (base !== undefined && base !== u32(p.tcpSeq!)) st = undefined;
     }
     if (!st) {
-      const conv: Conversation = {
-        id: this.convs.length + 1, ipProto: proto, aAddr: p.src, bAddr: p.dst,
-        ...(ports && p.sport !== undefined ? { aPort: p.sport, bPort: p.dport } : {}),
-        firstNum: p.num, lastNum: p.num, firstTs: p.ts, lastTs: p.ts,
-        packetsAB: 0, bytesAB: 0, packetsBA: 0, bytesBA: 0, retransmissions: 0,
-      };
-      st = { conv, aId: this.srcId, bId: this.dstId };
-      map.set(key, st);
+      const hasPorts = ports && p.sport !== undefined;
+      st = new ConvState(this.convs.length + 1, proto, p.src, hasPorts ? p.sport : undefined, p.dst, hasPorts ? p.dport : undefined,
+        hasPorts, p.num, p.ts, this.srcId, this.dstId);
+      // The slot's conversation from now on (a reused port's new one replaces the old there).
+      this.index.set(at, proto, forward ? this.srcId : this.dstId, forward ? this.dstId : this.srcId, this.convs.length);
       this.convs.push(st);
     }
-    const c = st.conv;
+    const c = st;
     const ab = this.isAB(st, forward);
     if (ab) { c.packetsAB++; c.bytesAB += p.len; } else { c.packetsBA++; c.bytesBA += p.len; }
     c.lastNum = p.num;
@@ -258,9 +284,9 @@ export class PacketAnalysis {
   }
 
   private tcp(st: ConvState, p: PacketRow, d: 0 | 1): void {
-    const t = st.tcp ??= { dirs: [new TcpDir(), new TcpDir()], firstRttNs: 0n };
-    const c = st.conv;
-    const fwd = t.dirs[d], rev = t.dirs[1 - d];
+    const c = st, t = st;
+    const d0 = st.d0 ??= new TcpDir(), d1 = st.d1 ??= new TcpDir();
+    const fwd = d === 0 ? d0 : d1, rev = d === 0 ? d1 : d0;
     const flags = p.tcpFlags!, seq = u32(p.tcpSeq!), ack = u32(p.tcpAck ?? 0);
     const seglen = p.tcpLen ?? 0, window = p.tcpWin ?? 0, ts = p.ts, num = p.num;
 
@@ -335,7 +361,7 @@ export class PacketAnalysis {
         }
         if (a & (A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS_RETRANSMISSION)) {
           // The segment it repeats: the eldest unacked one in this direction (Wireshark's rto_frame).
-          retransmitOf = fwd.segments.length ? fwd.segments[0].frame : fwd.nextseqFrame;
+          retransmitOf = fwd.segments.length ? fwd.segments[0] : fwd.nextseqFrame;
         }
       }
     }
@@ -352,7 +378,7 @@ export class PacketAnalysis {
     let nextseq = u32(seq + seglen);
     if ((seglen || (flags & (SYN | FIN)))) {
       if (flags & (SYN | FIN)) nextseq = u32(nextseq + 1);
-      if (fwd.segments.length < MAX_UNACKED) fwd.segments.push({ frame: num, seq, nextseq });
+      if (fwd.segments.length < MAX_UNACKED * SEGMENT) fwd.segments.push(num, seq, nextseq);
     }
     if ((gtSeq(nextseq, fwd.nextseq) || !fwd.nextseq) && !(a & A_ZERO_WINDOW_PROBE)) {
       fwd.nextseq = nextseq;
@@ -368,15 +394,71 @@ export class PacketAnalysis {
     // runs for every TCP packet).
     const segs = rev.segments;
     let keep = 0;
-    for (let i = 0; i < segs.length; i++) {
-      const u = segs[i];
-      let kept = false;
-      if (ack !== u.nextseq) {
-        if (gtSeq(ack, u.seq) && leSeq(ack, u.nextseq)) { u.seq = ack; kept = true; }
-        else if (gtSeq(u.nextseq, ack)) kept = true;
+    for (let i = 0; i < segs.length; i += SEGMENT) {
+      const frame = segs[i], useq = segs[i + 1], unext = segs[i + 2];
+      let kept = false, keptSeq = useq;
+      if (ack !== unext) {
+        if (gtSeq(ack, useq) && leSeq(ack, unext)) { keptSeq = ack; kept = true; }
+        else if (gtSeq(unext, ack)) kept = true;
       }
-      if (kept) segs[keep++] = u;
+      if (kept) {
+        segs[keep] = frame;
+        segs[keep + 1] = keptSeq;
+        segs[keep + 2] = unext;
+        keep += SEGMENT;
+      }
     }
     segs.length = keep;
+  }
+}
+
+/** Conversation numbers (indexes into PacketAnalysis.convs) by (IP protocol, lower endpoint,
+ *  higher endpoint): open addressing with linear probing, half full at most, each slot's four
+ *  numbers side by side in one Float64Array (lower, higher, protocol, conversation + 1; 0: an
+ *  empty slot), so that a lookup touches one cache line. Endpoints are below 2^45
+ *  (MAX_ADDRESSES × 65537): exact in a double, not in an int32. */
+class ConversationIndex {
+  private slots = new Float64Array(1024 * 4);
+  private mask = 1023;
+  private used = 0;
+
+  /** The slot holding the key, or the empty slot where it would go. */
+  find(proto: number, lo: number, hi: number): number {
+    // ToInt32 of each endpoint keeps its low 32 bits (an address id's low bits and the port).
+    let h = Math.imul((lo | 0) ^ Math.imul(hi | 0, 0x9e3779b1), 0x85ebca6b) ^ proto;
+    h ^= h >>> 15;
+    const s = this.slots;
+    let i = Math.imul(h, 0x2c1b3c6d) & this.mask;
+    while (s[i * 4 + 3] !== 0) {
+      if (s[i * 4] === lo && s[i * 4 + 1] === hi && s[i * 4 + 2] === proto) return i;
+      i = (i + 1) & this.mask;
+    }
+    return i;
+  }
+
+  /** The conversation in a slot find() gave, or -1. */
+  at(slot: number): number {
+    return this.slots[slot * 4 + 3] - 1;
+  }
+
+  /** Puts a conversation in a slot find() gave for this key (the last call: it may grow). */
+  set(slot: number, proto: number, lo: number, hi: number, conv: number): void {
+    const s = this.slots, o = slot * 4;
+    if (s[o + 3] === 0) this.used++;
+    s[o] = lo;
+    s[o + 1] = hi;
+    s[o + 2] = proto;
+    s[o + 3] = conv + 1;
+    if (this.used * 2 > this.mask) this.grow();
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Float64Array(old.length * 2);
+    this.mask = this.slots.length / 4 - 1;
+    for (let o = 0; o < old.length; o += 4) {
+      if (old[o + 3] === 0) continue;
+      this.slots.set(old.subarray(o, o + 4), this.find(old[o + 2], old[o], old[o + 1]) * 4);
+    }
   }
 }
