@@ -18,13 +18,13 @@
 //   the monospace font (columns.ts: widen), which is what the automatic layout gave, without the
 //   browser walking every cell of every row to find it.
 // The table's model is @tanstack/react-table's (columns.ts): its header groups, row model and
-// cells (the column definitions' cell functions, through flexRender). Its Row objects are kept
+// cells (the column definitions' cell functions). Its Row objects are kept
 // when a page is appended (appended-row-model.ts), but the memos compare the events themselves,
 // which hold whatever the row model makes: a block's first event and length, a row's event
 // (`original`), the widths and the column set.
 
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type MouseEvent, type ReactElement } from "react";
-import { FlexRender, flexRender, useTable, type Column, type Row } from "@tanstack/react-table";
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type MouseEvent, type ReactElement, type ReactNode } from "react";
+import { FlexRender, useTable, type Cell, type Column, type Row } from "@tanstack/react-table";
 import type { EventRow } from "../../server/api/store-types";
 import { ApiRequestError, fetchEvents } from "../ui/api";
 import { count } from "../ui/format";
@@ -302,8 +302,7 @@ interface RowProps {
 }
 
 /** One row, its cells the column definitions' cell functions. Memoised on its event: moving the
- *  selection re-renders two rows, not a block. flexRender(def.cell, context) rather than
- *  <FlexRender cell>, which is a component per cell (800 a block) around that same call. */
+ *  selection re-renders two rows, not a block. */
 const EventTr = memo(
   function EventTr({ row, selected, tabStop }: RowProps) {
     const e = row.original;
@@ -316,7 +315,7 @@ const EventTr = memo(
       >
         {row.getAllCells().map((cell) => (
           <td key={cell.column.id} className={`col-${cell.column.id}`}>
-            {flexRender(cell.column.columnDef.cell, cell.getContext())}
+            {cellContent(cell)}
           </td>
         ))}
       </tr>
@@ -324,6 +323,15 @@ const EventTr = memo(
   },
   (a, b) => a.row.original === b.row.original && a.selected === b.selected && a.tabStop === b.tabStop,
 );
+
+/** A cell's content: its column's cell function, called. flexRender (and <FlexRender cell>) would
+ *  mount that function as a component: a fiber per cell, 800 a block, that React also walks over
+ *  on every context change above the table (each URL update as the top row follows the scroll),
+ *  for cells that are plain text. */
+function cellContent(cell: Cell<typeof features, EventRow>): ReactNode {
+  const render = cell.column.columnDef.cell;
+  return typeof render === "function" ? render(cell.getContext()) : render;
+}
 
 /** The first row below the sticky header. Blocks and their rows are laid out top to bottom: the
  *  blocks are searched first, then the rows of one block (the position of a row inside a block
