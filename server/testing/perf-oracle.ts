@@ -30,21 +30,23 @@ export function perfScript(data: string): string {
 
 export interface PerfLeafRow {
   comm: string;
+  /** The sample's object: [kernel.kallsyms], a library's path, or a BPF program's own name. */
+  dso: string;
   kernel: boolean;
   symbol: string;
   samples: number;
 }
 
-/** perf's own count of samples per (comm, symbol of the sampled ip): `perf report -s comm,sym`. */
+/** perf's own count of samples per (comm, object, symbol of the sampled ip): `perf report -s comm,dso,sym`. */
 export function perfReportLeaves(data: string): PerfLeafRow[] {
-  const text = perf(["report", "-i", data, "--stdio", "-n", "--no-children", "-g", "none", "-s", "comm,sym", "-t", "\t"]);
+  const text = perf(["report", "-i", data, "--stdio", "-n", "--no-children", "-g", "none", "-s", "comm,dso,sym", "-t", "\t"]);
   const rows: PerfLeafRow[] = [];
   for (const line of text.split("\n")) {
     if (line.startsWith("#") || !line.trim()) continue;
     const f = line.split("\t").map((s) => s.trim());
-    const m = /^\[(.)\] (.*)$/.exec(f[3] ?? "");
-    if (f.length !== 4 || !m) throw new Error(`perf report printed a line this test does not read: ${JSON.stringify(line)}`);
-    rows.push({ comm: f[2], kernel: m[1] === "k", symbol: m[2], samples: Number(f[1]) });
+    const m = /^\[(.)\] (.*)$/.exec(f[4] ?? "");
+    if (f.length !== 5 || !m) throw new Error(`perf report printed a line this test does not read: ${JSON.stringify(line)}`);
+    rows.push({ comm: f[2], dso: f[3], kernel: m[1] === "k", symbol: m[2], samples: Number(f[1]) });
   }
   return rows;
 }

@@ -42,12 +42,14 @@ test("perf script of a live recording: per-process and per-leaf sample counts eq
     assert.ok(mine.has("dd"), "dd was sampled");
 
     // Per (process, leaf symbol) where perf names the symbol (unresolved ones print as an
-    // address in perf report and as [module] in the folded stacks).
+    // address in perf report and as [module] in the folded stacks). stackcollapse-perf.pl's
+    // --kernel suffix goes by the frame's module, the kernel image: a BPF program perf report
+    // counts as kernel ([k]) is its own module (running tracers put them under any process).
     const key = (comm: string, sym: string, kernel: boolean) => `${comm}\t${sym}${kernel ? "_[k]" : ""}`;
     const theirLeaves = new Map<string, number>();
     for (const r of perfRows) {
       if (/^0x[0-9a-f]+$/.test(r.symbol) || r.symbol.includes("(")) continue;
-      const k = key(r.comm.replace(/ /g, "_"), r.symbol, r.kernel);
+      const k = key(r.comm.replace(/ /g, "_"), r.symbol, r.kernel && /(kernel\.|vmlinux$)/.test(r.dso));
       theirLeaves.set(k, (theirLeaves.get(k) ?? 0) + r.samples);
     }
     const myLeaves = new Map<string, number>();
