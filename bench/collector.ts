@@ -117,7 +117,8 @@ const STATS_KNOB = "/proc/sys/kernel/bpf_stats_enabled";
 const statsWas = readFileSync(STATS_KNOB, "utf8").trim();
 process.on("exit", () => writeFileSync(STATS_KNOB, statsWas));
 
-/** The ids of the BPF programs a process holds (its fds' fdinfo). */
+/** The ids of the BPF programs a process holds (its fds' fdinfo), each once: a program's fd and
+ *  its link's fd both name it, and counting it twice doubled the BPF ns/syscall figures. */
 function progIds(pid: number): number[] {
   const ids: number[] = [];
   for (const fd of readdirSync(`/proc/${pid}/fd`)) {
@@ -128,7 +129,7 @@ function progIds(pid: number): number[] {
       // an fd closed meanwhile
     }
   }
-  return ids;
+  return [...new Set(ids)];
 }
 
 /** ns per run of the syscall programs (enter + exit) among the given ids. */

@@ -232,13 +232,13 @@ static unsigned long long clock_ns(clockid_t c)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Wall clock minus boot time: what turns bpf_ktime_get_boot_ns() into an event timestamp. Read
- * between two boot-clock reads and averaged, so it is off by at most half the gap. */
-static unsigned long long boot_offset(void)
+/* Wall clock minus the monotonic clock: what turns bpf_ktime_get_ns() into an event timestamp.
+ * Read between two monotonic reads and averaged, so it is off by at most half the gap. */
+static unsigned long long clock_offset(void)
 {
-	unsigned long long b1 = clock_ns(CLOCK_BOOTTIME);
+	unsigned long long b1 = clock_ns(CLOCK_MONOTONIC);
 	unsigned long long r = clock_ns(CLOCK_REALTIME);
-	unsigned long long b2 = clock_ns(CLOCK_BOOTTIME);
+	unsigned long long b2 = clock_ns(CLOCK_MONOTONIC);
 	return r - (b1 + (b2 - b1) / 2);
 }
 
@@ -485,7 +485,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "loader: the kernel refused the BPF programs: %s\n", strerror(-err));
 		return 1;
 	}
-	skel->bss->boot_offset = boot_offset();
+	skel->bss->clock_offset = clock_offset();
 
 	__u8 one = 1;
 	for (int i = 0; i < n_pids; i++) {
@@ -540,7 +540,7 @@ int main(int argc, char **argv)
 		unsigned long long now = clock_ns(CLOCK_MONOTONIC);
 		if (now - last_stats >= 1000000000ULL) {
 			last_stats = now;
-			skel->bss->boot_offset = boot_offset();
+			skel->bss->clock_offset = clock_offset();
 			fprintf(stderr, "stats events=%llu drops=%llu toolarge=%llu net=%llu unwritten=%llu\n", n_records,
 				sum_drops(drops_fd, ncpu, 0), sum_drops(drops_fd, ncpu, 1), n_net, n_unwritten);
 		}

@@ -46,8 +46,10 @@ const volatile __u8 with_switch = 1;
 #define CF_FAST_EXCLUDED 4
 const volatile __u32 excluded_fast[CF_FAST_EXCLUDED] = {};
 const volatile __u8 n_cgroup_filters = 0;
-/* Wall clock minus boot time (ns), refreshed by the loader every second. */
-__u64 boot_offset = 0;
+/* Wall clock minus the monotonic clock (ns), refreshed by the loader every second. Monotonic, not
+ * boot time: bpf_ktime_get_ns costs ~7 ns less per read than bpf_ktime_get_boot_ns here (bpf_stats,
+ * two reads per syscall), and the two differ only by time suspended, which the refresh absorbs. */
+__u64 clock_offset = 0;
 
 const volatile struct cf_cgroup_filter cgroup_filters[8] = {};
 
@@ -192,11 +194,11 @@ static __always_inline bool filters_match(__u32 tgid)
 	return false;
 }
 
-/* Whether the current thread is traced: checked first thing in every program, so a session
- * attached to one process costs the rest of the host little per event. */
-static __always_inline bool interesting(void)
+/* Whether the thread `pt` (bpf_get_current_pid_tgid) is traced: checked first thing in every
+ * program, so a session attached to one process costs the rest of the host little per event.
+ * The syscall programs read pt once and pass it on (a helper call each, on every syscall). */
+static __always_inline bool interesting_pt(__u64 pt)
 {
-	__u64 pt = bpf_get_current_pid_tgid();
 	__u32 tgid = pt >> 32;
 	/* The first few excluded pids (the loader's own, the collector's, the server's) are
 	 * compared here, without a map lookup: this runs for every syscall on the host. */
@@ -219,6 +221,11 @@ static __always_inline bool interesting(void)
 	return v;
 }
 
+static __always_inline bool interesting(void)
+{
+	return interesting_pt(bpf_get_current_pid_tgid());
+}
+
 /* ---- building a record ---- */
 
 struct builder {
@@ -230,7 +237,7 @@ struct builder {
 
 static __always_inline __u64 now_ns(void)
 {
-	return bpf_ktime_get_boot_ns() + boot_offset;
+	return bpf_ktime_get_ns() + clock_offset;
 }
 
 static __always_inline __u8 *scratch_area(void)
@@ -1066,21 +1073,20 @@ static __always_inline void flush_pending(struct pending_enter *pe)
 
 /* The generic events: PPME_GENERIC_E (ID, nativeID) and PPME_GENERIC_X (ID), fixed in size
  * (the path of every syscall without its own events). The enter is kept pending (above). */
-static __always_inline void generic_enter(struct pending_enter *pe, __u16 ppm_sc, __u32 id)
+static __always_inline void generic_enter(struct pending_enter *pe, __u16 ppm_sc, __u32 id, __u32 tid)
 {
 	if (!pe)
 		return;
 	flush_pending(pe);
 	pe->ts = now_ns();
-	pe->tid = bpf_get_current_pid_tgid();
+	pe->tid = tid;
 	pe->ppm_sc = ppm_sc;
 	pe->id = id;
 	pe->valid = 1;
 }
 
-static __always_inline void generic_exit(struct pending_enter *pe, __u16 ppm_sc, __u32 id)
+static __always_inline void generic_exit(struct pending_enter *pe, __u16 ppm_sc, __u32 id, __u32 tid)
 {
-	__u32 tid = bpf_get_current_pid_tgid();
 	__u16 cpu = bpf_get_smp_processor_id();
 	__u64 ts = now_ns();
 	if (pe && pe->valid && pe->tid == tid) {
@@ -1437,7 +1443,8 @@ static __always_inline void process_event(struct pt_regs *regs, __u32 id, __s64 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(cf_sys_enter, struct pt_regs *regs, long id)
 {
-	if (!interesting())
+	__u64 pt = bpf_get_current_pid_tgid();
+	if (!interesting_pt(pt))
 		return 0;
 	if (id < 0 || id >= CF_MAX_SYSCALLS)
 		return 0;
@@ -1445,7 +1452,7 @@ int BPF_PROG(cf_sys_enter, struct pt_regs *regs, long id)
 	__u8 flags = sc->flags;
 	struct pending_enter *pe = pending_slot();
 	if (!(flags & SCF_USED)) {
-		generic_enter(pe, sc->ppm_sc, id);
+		generic_enter(pe, sc->ppm_sc, id, pt & 0xffffffff);
 		return 0;
 	}
 	flush_pending(pe);
@@ -1466,11 +1473,12 @@ int BPF_PROG(cf_sys_exit, struct pt_regs *regs, long ret)
 	/* An exec's exit is judged by the new comm, not the verdict cached at its enter. */
 	if (flags & SCF_EXECVE)
 		forget_verdict();
-	if (!interesting())
+	__u64 pt = bpf_get_current_pid_tgid();
+	if (!interesting_pt(pt))
 		return 0;
 	struct pending_enter *pe = pending_slot();
 	if (!(flags & SCF_USED)) {
-		generic_exit(pe, sc->ppm_sc, id);
+		generic_exit(pe, sc->ppm_sc, id, pt & 0xffffffff);
 		return 0;
 	}
 	flush_pending(pe);
