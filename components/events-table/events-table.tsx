@@ -17,30 +17,18 @@
 //   widths are set, not measured from the cells: from the widest value loaded so far, in `ch` of
 //   the monospace font (columns.ts: widen), which is what the automatic layout gave, without the
 //   browser walking every cell of every row to find it.
-// The table's model is @tanstack/react-table's (columns.ts): its header groups, row model and
-// cells (the column definitions' cell functions). Its Row objects are kept
-// when a page is appended (appended-row-model.ts), but the memos compare the events themselves,
-// which hold whatever the row model makes: a block's first event and length, a row's event
-// (`original`), the widths and the column set.
 
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type MouseEvent, type ReactElement, type ReactNode } from "react";
-import { FlexRender, useTable, type Cell, type Column, type Row } from "@tanstack/react-table";
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type MouseEvent, type ReactElement } from "react";
 import type { EventRow } from "../../server/api/store-types";
 import { ApiRequestError, fetchEvents } from "../ui/api";
 import { count } from "../ui/format";
 import { hasModifier, isTyping } from "../ui/keys";
 import { readView, viewQuery } from "../ui/view-url";
-import { HEADER_WIDTHS, columns, features, widen, type Widths } from "./columns";
+import { EVENT_COLUMNS, HEADER_WIDTHS, cellText, widen, type Widths } from "./columns";
 
 const PAGE = 500;
 /** Rows rendered (and laid out) per frame while a page is being added. */
 const BLOCK = 100;
-
-type EventModelRow = Row<typeof features, EventRow>;
-type EventColumnModel = Column<typeof features, EventRow>;
-
-/** The row's id is its evt.num: unique in a capture, and what the DOM and the URL name it by. */
-const rowId = (e: EventRow) => String(e.num);
 
 export interface FilterStatus {
   /** The server's refusal of the filter (a 400 on `filter`). */
@@ -75,7 +63,7 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
   const [badFilter, setBadFilter] = useState(false);
   const inFlight = useRef(false);
   const sentinel = useRef<HTMLDivElement>(null);
-  const tableEl = useRef<HTMLDivElement>(null);
+  const table = useRef<HTMLDivElement>(null);
   const firstPage = useRef(true);
   // The column widths: the widest value of each column loaded so far, widened page by page.
   const [widths, setWidths] = useState(HEADER_WIDTHS);
@@ -123,20 +111,15 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
     return () => io.disconnect();
   }, [loadMore, next, problem, caughtUp]);
 
-  useFollowTopRow(tableEl, captureId, shown > 0);
+  useFollowTopRow(table, captureId, shown > 0);
 
-  // The row model changes when a page adds rows (`data` is a new array), not when a block is
-  // added to the page.
-  const table = useTable({ features, columns, data: rows, getRowId: rowId });
-  const modelRows = table.getRowModel().rows;
-  const leafColumns = table.getAllLeafColumns();
   const indexOf = useMemo(() => new Map(rows.map((r, i) => [r.num, i])), [rows]);
 
-  useSelectionKeys(tableEl, rows, indexOf, selected, onSelect);
+  useSelectionKeys(table, rows, indexOf, selected, onSelect);
   const selectedIndex = selected === null ? undefined : indexOf.get(selected);
   const selectedRow = selectedIndex === undefined ? undefined : rows[selectedIndex];
   useEffect(() => onSelectedRow?.(selectedRow), [onSelectedRow, selectedRow]);
-  useKeepSelectionInView(tableEl, selected, shown);
+  useKeepSelectionInView(table, selected, shown);
 
   const onRowClick = (e: MouseEvent<HTMLDivElement>) => {
     // A drag that selected text to copy is not a click on the row.
@@ -164,13 +147,13 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
   const tabStop = selected !== null && indexOf.has(selected) ? selected : first;
   const blocks: ReactElement[] = [];
   for (let i = 0; i < shown; i += BLOCK) {
-    const block = modelRows.slice(i, Math.min(i + BLOCK, shown));
+    const block = rows.slice(i, Math.min(i + BLOCK, shown));
     const holds = (num: number | null | undefined) => {
       const at = num == null ? undefined : indexOf.get(num);
       return at !== undefined && at >= i && at < i + block.length;
     };
     // Only the blocks that hold the selection or the tab stop see them: the others stay as they were.
-    blocks.push(<RowBlock key={block[0].id} rows={block} columns={leafColumns} widths={widths} selected={holds(selected) ? selected : null} tabStop={holds(tabStop) ? tabStop! : null} />);
+    blocks.push(<RowBlock key={block[0].num} rows={block} widths={widths} selected={holds(selected) ? selected : null} tabStop={holds(tabStop) ? tabStop! : null} />);
   }
   return (
     <div className="events">
@@ -207,19 +190,17 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
         </span>
       </div>
       {/* One table to assistive technology; a header table and a table per block to the browser. */}
-      <div className="events-table" data-testid="events-table" role="table" aria-label="events" ref={tableEl} onClick={onRowClick} onKeyDown={onRowKey}>
+      <div className="events-table" data-testid="events-table" role="table" aria-label="events" ref={table} onClick={onRowClick} onKeyDown={onRowKey}>
         <table className="events-head" role="rowgroup">
-          <Columns columns={leafColumns} widths={widths} />
+          <Columns widths={widths} />
           <thead>
-            {table.getHeaderGroups().map((group) => (
-              <tr key={group.id}>
-                {group.headers.map((h) => (
-                  <th key={h.id} className={`col-${h.column.id}`}>
-                    {h.isPlaceholder ? null : <FlexRender header={h} />}
-                  </th>
-                ))}
-              </tr>
-            ))}
+            <tr>
+              {EVENT_COLUMNS.map((c) => (
+                <th key={c.key} className={`col-${c.key}`}>
+                  {c.header}
+                </th>
+              ))}
+            </tr>
           </thead>
         </table>
         {blocks}
@@ -250,88 +231,60 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
 }
 
 /** The same <colgroup> in the header and in every block, so that their columns line up. */
-function Columns({ columns, widths }: { columns: EventColumnModel[]; widths: Widths }) {
+function Columns({ widths }: { widths: Widths }) {
   return (
     <colgroup>
-      {columns.map((c, i) => (
+      {EVENT_COLUMNS.map((c, i) => (
         // 16px: a cell's padding (globals.css, .events-table td).
-        <col key={c.id} className={`col-${c.id}`} style={i < widths.length ? { width: `calc(${widths[i]}ch + 16px)` } : undefined} />
+        <col key={c.key} className={`col-${c.key}`} style={i < widths.length ? { width: `calc(${widths[i]}ch + 16px)` } : undefined} />
       ))}
     </colgroup>
   );
 }
 
 interface BlockProps {
-  rows: EventModelRow[];
-  /** The table's leaf columns (the same array while the column definitions are the same). */
-  columns: EventColumnModel[];
+  rows: EventRow[];
   widths: Widths;
   /** The selected evt.num and the keyboard's tab stop, when they are in this block (else null). */
   selected: number | null;
   tabStop: number | null;
 }
 
-/** BLOCK rows. A block's events never change once it is full (pages only append, and each event
- *  is the server's object), so its first event and its length tell whether it must render again. */
+/** BLOCK rows. A block's rows never change once it is full (pages only append, and each row is
+ *  the server's object), so its first row and its length tell whether it must render again. */
 const RowBlock = memo(
-  function RowBlock({ rows, columns, widths, selected, tabStop }: BlockProps) {
+  function RowBlock({ rows, widths, selected, tabStop }: BlockProps) {
     return (
       <div className="events-block">
         <table role="rowgroup">
-          <Columns columns={columns} widths={widths} />
+          <Columns widths={widths} />
           <tbody>
-            {rows.map((row) => <EventTr key={row.id} row={row} selected={row.original.num === selected} tabStop={row.original.num === tabStop} />)}
+            {rows.map((e) => <EventTr key={e.num} e={e} selected={e.num === selected} tabStop={e.num === tabStop} />)}
           </tbody>
         </table>
       </div>
     );
   },
-  (a, b) =>
-    a.rows[0].original === b.rows[0].original &&
-    a.rows.length === b.rows.length &&
-    a.columns === b.columns &&
-    a.widths === b.widths &&
-    a.selected === b.selected &&
-    a.tabStop === b.tabStop,
+  (a, b) => a.rows[0] === b.rows[0] && a.rows.length === b.rows.length && a.widths === b.widths && a.selected === b.selected && a.tabStop === b.tabStop,
 );
 
-interface RowProps {
-  row: EventModelRow;
-  selected: boolean;
-  tabStop: boolean;
-}
-
-/** One row, its cells the column definitions' cell functions. Memoised on its event: moving the
- *  selection re-renders two rows, not a block. */
-const EventTr = memo(
-  function EventTr({ row, selected, tabStop }: RowProps) {
-    const e = row.original;
-    return (
-      <tr
-        data-num={e.num}
-        className={`${e.dir === ">" ? "enter" : "exit"}${selected ? " selected" : ""}`}
-        aria-selected={selected}
-        tabIndex={tabStop ? 0 : -1}
-      >
-        {row.getAllCells().map((cell) => (
-          <td key={cell.column.id} className={`col-${cell.column.id}`}>
-            {cellContent(cell)}
-          </td>
-        ))}
-      </tr>
-    );
-  },
-  (a, b) => a.row.original === b.row.original && a.selected === b.selected && a.tabStop === b.tabStop,
-);
-
-/** A cell's content: its column's cell function, called. flexRender (and <FlexRender cell>) would
- *  mount that function as a component: a fiber per cell, 800 a block, that React also walks over
- *  on every context change above the table (each URL update as the top row follows the scroll),
- *  for cells that are plain text. */
-function cellContent(cell: Cell<typeof features, EventRow>): ReactNode {
-  const render = cell.column.columnDef.cell;
-  return typeof render === "function" ? render(cell.getContext()) : render;
-}
+/** One row. Memoised: moving the selection re-renders two rows, not a block. */
+const EventTr = memo(function EventTr({ e, selected, tabStop }: { e: EventRow; selected: boolean; tabStop: boolean }) {
+  return (
+    <tr
+      data-num={e.num}
+      className={`${e.dir === ">" ? "enter" : "exit"}${selected ? " selected" : ""}`}
+      aria-selected={selected}
+      tabIndex={tabStop ? 0 : -1}
+    >
+      {EVENT_COLUMNS.map((c) => (
+        <td key={c.key} className={`col-${c.key}`}>
+          {cellText(c, e)}
+        </td>
+      ))}
+    </tr>
+  );
+});
 
 /** The first row below the sticky header. Blocks and their rows are laid out top to bottom: the
  *  blocks are searched first, then the rows of one block (the position of a row inside a block
