@@ -13,7 +13,7 @@ import { isDistinctMeasure, OVERVIEW_TILES, withinFilter, type Overview, type Ov
 import { ADDITIVE_TILES, decodeMembers, DISTINCT_TILES, OV_LEVELS, OV_UNTIMED, OVERVIEW_LAYOUT } from "../core/analyses/overview-sums";
 import { coverInterval } from "../core/analyses/time-buckets";
 import { fromBinary, parseFilter } from "../core/filter/parser";
-import { baseTs, firstShown } from "./capture-meta";
+import { baseTs } from "./capture-meta";
 import { filterCondition } from "./filter-condition";
 import { spectrogramSpan } from "./analyses";
 import { narrowToRange } from "./timeline";

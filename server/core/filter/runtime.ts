@@ -8,7 +8,7 @@
 import { EVENTS } from "../events/event-table";
 import { paramIndexTable } from "../events/param-tables";
 import { ACTED_FD_PARAM } from "../events/event-stream";
-import { EF, PT } from "../events/types";
+import { EF } from "../events/types";
 import { ParamIndex } from "../events/params";
 import type { RenderContext } from "../events/format";
 import type { InterfaceEntry, ProcEntry } from "../formats/scap/blocks";

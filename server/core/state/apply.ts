@@ -774,10 +774,6 @@ on(["setresgid"], "<", (table, t, p, _type, valid) => {
   if (p.int(0) >= 0 && valid && egid !== 0xffffffff) t.gid = egid;
 });
 
-function mainOf(table: ThreadTable, t: Thread): Thread {
-  return t.pid === t.tid ? t : table.thread(t.pid);
-}
-
 // --- dispatch --------------------------------------------------------------------------------
 
 const NO_ARGS: number[] = [];
