@@ -120,6 +120,58 @@ for (const [label, root] of [["a v1 hierarchy (pids)", "/sys/fs/cgroup/pids"], [
   });
 }
 
+// The generic events (getppid's here) are staged per CPU and go out with the CPU's next other
+// record or switch, or the loader's next drain (cf_flush, every ~5 ms). This thread says it is
+// about to call (a write: anything before it goes out with it), makes its calls, then computes
+// without a syscall: on a CPU it has to itself nothing else would send them (on a busy machine
+// its thread may also be switched out, which sends them too).
+const SPINNER = String.raw`#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+int main(int argc, char **argv) {
+	char go[8];
+	if (read(0, go, sizeof go) <= 0) return 1;
+	printf("calling\n");
+	fflush(stdout);
+	for (int i = 0; i < 100; i++) syscall(SYS_getppid);
+	struct timespec a, b; /* vDSO clock reads: no syscall */
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	do clock_gettime(CLOCK_MONOTONIC, &b); while (b.tv_sec - a.tv_sec < 3);
+	return 0;
+}`;
+
+test("syscalls of a thread that then computes without any arrive while it computes (the drain flushes each CPU)", async () => {
+  const src = join(dir, "spinner.c");
+  const bin = join(dir, "spinner");
+  writeFileSync(src, SPINNER);
+  execFileSync("cc", ["-O2", "-o", bin, src]);
+  const spinner = spawn(bin, [], { stdio: ["pipe", "pipe", "inherit"] });
+  const loader = spawn(LOADER, ["--pid", String(spinner.pid), "--no-switch"], { stdio: ["ignore", "pipe", "pipe"] });
+  const chunks: Buffer[] = [];
+  loader.stdout!.on("data", (c: Buffer) => chunks.push(c));
+  let err = "";
+  loader.stderr!.setEncoding("utf8");
+  const ready = new Promise<void>((resolve) => loader.stderr!.on("data", (s: string) => { err += s; if (/"ready":true/.test(err)) resolve(); }));
+  try {
+    await ready;
+    spinner.stdin!.write("go\n");
+    await once(spinner.stdout!, "data");
+    await new Promise((r) => setTimeout(r, 500)); // the spinner computes for 3 s
+    assert.equal(spinner.exitCode, null, "still computing");
+    const file = join(dir, "spinner.scap");
+    writeFileSync(file, captureOf(Buffer.concat(chunks)));
+    const calls = execFileSync("sysdig", ["-r", file, "-p", "%evt.dir", `evt.type=getppid and thread.tid=${spinner.pid}`], { env: { ...process.env, TZ: "UTC" } })
+      .toString().trim().split("\n").filter(Boolean);
+    assert.equal(calls.filter((d) => d === ">").length, 100, "the 100 enters");
+    assert.equal(calls.filter((d) => d === "<").length, 100, "the 100 exits");
+  } finally {
+    spinner.kill("SIGKILL");
+    loader.kill("SIGINT");
+    await once(loader, "close");
+  }
+});
+
 test("the loader stops cleanly when its reader goes away (EPIPE), with a last stats line", async () => {
   const loader = spawn(LOADER, ["--no-switch"], { stdio: ["ignore", "pipe", "pipe"] });
   let err = "";

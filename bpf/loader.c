@@ -379,6 +379,17 @@ static int dump_table(void)
 
 /* ---- main ---- */
 
+/* What each CPU has staged (syscalls.bpf.c's generic events) out into the ring: cf_flush run
+ * there by IPI. A CPU that is offline has nothing staged since it went down (its last switch
+ * flushed it). */
+static void flush_cpus(int prog_fd, int ncpu)
+{
+	for (int cpu = 0; cpu < ncpu; cpu++) {
+		LIBBPF_OPTS(bpf_test_run_opts, o, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
+		bpf_prog_test_run_opts(prog_fd, &o);
+	}
+}
+
 static unsigned long long sum_drops(int fd, int ncpu, __u32 key)
 {
 	__u64 vals[ncpu];
@@ -512,7 +523,7 @@ int main(int argc, char **argv)
 	int n_links = 0;
 	struct bpf_program *prog;
 	bpf_object__for_each_program(prog, skel->obj) {
-		if (!bpf_program__autoload(prog))
+		if (!bpf_program__autoload(prog) || prog == skel->progs.cf_flush)
 			continue;
 		struct bpf_link *l = bpf_program__attach(prog);
 		if (!l) {
@@ -529,11 +540,13 @@ int main(int argc, char **argv)
 		getpid(), ncpu, ring_mb, snaplen, n_links);
 
 	int drops_fd = bpf_map__fd(skel->maps.drops);
+	int flush_fd = bpf_program__fd(skel->progs.cf_flush);
 	unsigned long long start = clock_ns(CLOCK_MONOTONIC), last_stats = start;
 	while (!stopping) {
 		int r = ring_buffer__poll(rb, 5);
 		if (r < 0 && r != -EINTR)
 			break;
+		flush_cpus(flush_fd, ncpu);
 		/* With wake-ups batched, epoll reports only rings past the threshold: drain anyway. */
 		ring_buffer__consume(rb);
 		flush_out();
@@ -552,6 +565,8 @@ int main(int argc, char **argv)
 	/* Detach first so nothing new arrives, then take what is left. */
 	for (int i = 0; i < n_links; i++)
 		bpf_link__destroy(links[i]);
+	skel->bss->flush_held = true;
+	flush_cpus(flush_fd, ncpu);
 	ring_buffer__consume(rb);
 	flush_out();
 	fprintf(stderr, "stats events=%llu drops=%llu toolarge=%llu net=%llu unwritten=%llu\n", n_records,

@@ -86,16 +86,34 @@ struct {
 	__type(value, struct build_state);
 } bstate SEC(".maps");
 
-/* A generic enter event not yet output, per CPU: it goes out in one record with its exit when
- * nothing ran in between (a syscall that does not block, the common case: one ring reservation
- * instead of two), or alone, first, as soon as anything else on this CPU is recorded or the
- * thread is switched out. Its timestamp is the enter's, so a reader sees the same events in the
- * same per-thread order; across CPUs, records were never in strict timestamp order. */
+/* The generic events of a CPU, per CPU (the path of every syscall without events of its own,
+ * the commonest by far):
+ * - a generic enter is held back (`valid`) until its exit, which usually comes next on the same
+ *   CPU (a syscall that does not block); the two are then written together;
+ * - the blocks are written into `stage`, not the ring: one ring record of up to CF_STAGE bytes
+ *   (~44 syscalls) instead of one per syscall. A ring reservation per syscall (its lock and
+ *   the cache misses of fresh ring memory) cost more than the rest of the programs but the
+ *   clock reads (bench/collector);
+ * - everything staged goes out, in order, before anything else is recorded on this CPU, when
+ *   the thread is switched out (cf_switch runs for that even with --no-switch), and every
+ *   drain of the loader (cf_flush, run on each CPU by the loader every ~5 ms), so nothing
+ *   waits longer than that; at the loader's stop, the held enters too.
+ * Each event keeps its own timestamp and each thread's events their order; across CPUs the
+ * ring was never in strict timestamp order.
+ * `busy` is set while a program changes the stage: cf_flush comes by IPI and can land in the
+ * middle of a syscall program on its CPU, and a program preempted there (cf_switch) or
+ * interrupted (the network programs, from softirqs) must not touch it either; they leave it
+ * for the next flush. */
+#define CF_STAGE 4096 /* a power of two */
 struct pending_enter {
 	__u64 ts;
 	__u32 tid;
 	__u16 ppm_sc, id;
 	__u32 valid;
+	__u32 busy;
+	__u32 staged;        /* bytes in stage */
+	__u32 staged_events; /* event blocks in stage */
+	__u8 stage[CF_STAGE];
 };
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -247,11 +265,16 @@ static __always_inline __u8 *scratch_area(void)
 	return s ? s->data : NULL;
 }
 
-static __always_inline void count_drop(__u32 which)
+static __always_inline void count_drops(__u32 which, __u32 n)
 {
 	__u64 *d = bpf_map_lookup_elem(&drops, &which);
 	if (d)
-		*d += 1;
+		*d += n;
+}
+
+static __always_inline void count_drop(__u32 which)
+{
+	count_drops(which, 1);
 }
 
 static __always_inline void begin(struct builder *b, __u16 type, __u32 nparams, __u64 tid, __u64 ts)
@@ -1055,62 +1078,114 @@ static __always_inline struct pending_enter *pending_slot(void)
 	return bpf_map_lookup_elem(&pending, &zero);
 }
 
-/* Outputs this CPU's pending generic enter, if any, alone. Called before anything else is
- * recorded on the CPU, so that it keeps its place. */
-static __always_inline void flush_pending(struct pending_enter *pe)
+/* Outputs the stage as one ring record; the caller holds `busy`. */
+static __always_inline void output_stage(struct pending_enter *pe)
 {
-	if (!pe || !pe->valid)
+	__u32 n = pe->staged & (CF_STAGE - 1); /* always < CF_STAGE: the mask is for the verifier */
+	if (n > 0 && bpf_ringbuf_output(&events, pe->stage, n, wakeup_flags(n)))
+		count_drops(0, pe->staged_events);
+	pe->staged = 0;
+	pe->staged_events = 0;
+}
+
+/* Where the next `len` bytes go in the stage (output first if they would not fit); the caller
+ * holds `busy`. */
+static __always_inline __u8 *stage_room(struct pending_enter *pe, __u32 len)
+{
+	if (pe->staged + len >= CF_STAGE) /* the stage holds less than CF_STAGE bytes */
+		output_stage(pe);
+	__u32 off = pe->staged & (CF_STAGE - 1);
+	if (off + len >= CF_STAGE) /* never: for the verifier */
+		return NULL;
+	pe->staged = off + len;
+	return pe->stage + off;
+}
+
+/* Appends this CPU's held enter, if any, to the stage; the caller holds `busy`. */
+static __always_inline void stage_held_enter(struct pending_enter *pe)
+{
+	if (!pe->valid)
 		return;
 	pe->valid = 0;
-	__u8 *p = bpf_ringbuf_reserve(&events, GENERIC_E_LEN, 0);
+	__u8 *p = stage_room(pe, GENERIC_E_LEN);
+	if (!p)
+		return;
+	write_generic(p, true, pe->ts, pe->tid, pe->ppm_sc, pe->id, bpf_get_smp_processor_id());
+	pe->staged_events += 1;
+}
+
+/* Everything generic this CPU holds, out now, before anything else is recorded on it. */
+static __always_inline void flush_pending(struct pending_enter *pe)
+{
+	if (!pe || pe->busy)
+		return;
+	pe->busy = 1;
+	stage_held_enter(pe);
+	output_stage(pe);
+	pe->busy = 0;
+}
+
+/* A generic event in a record of its own: when the stage is busy (this program runs on a CPU
+ * where another, preempted, holds it). */
+static __always_inline void output_generic(bool enter, __u64 ts, __u32 tid, __u16 ppm_sc, __u16 id)
+{
+	__u32 len = enter ? GENERIC_E_LEN : GENERIC_X_LEN;
+	__u8 *p = bpf_ringbuf_reserve(&events, len, 0);
 	if (!p) {
 		count_drop(0);
 		return;
 	}
-	write_generic(p, true, pe->ts, pe->tid, pe->ppm_sc, pe->id, bpf_get_smp_processor_id());
-	bpf_ringbuf_submit(p, wakeup_flags(GENERIC_E_LEN));
+	write_generic(p, enter, ts, tid, ppm_sc, id, bpf_get_smp_processor_id());
+	bpf_ringbuf_submit(p, wakeup_flags(len));
 }
 
-/* The generic events: PPME_GENERIC_E (ID, nativeID) and PPME_GENERIC_X (ID), fixed in size
- * (the path of every syscall without its own events). The enter is kept pending (above). */
 static __always_inline void generic_enter(struct pending_enter *pe, __u16 ppm_sc, __u32 id, __u32 tid)
 {
 	if (!pe)
 		return;
-	flush_pending(pe);
+	if (pe->busy) {
+		output_generic(true, now_ns(), tid, ppm_sc, id);
+		return;
+	}
+	pe->busy = 1;
+	stage_held_enter(pe); /* an enter whose exit did not come here (exit_group, a migration) */
 	pe->ts = now_ns();
 	pe->tid = tid;
 	pe->ppm_sc = ppm_sc;
 	pe->id = id;
 	pe->valid = 1;
+	pe->busy = 0;
 }
 
 static __always_inline void generic_exit(struct pending_enter *pe, __u16 ppm_sc, __u32 id, __u32 tid)
 {
-	__u16 cpu = bpf_get_smp_processor_id();
 	__u64 ts = now_ns();
-	if (pe && pe->valid && pe->tid == tid) {
-		/* Its enter, then the exit, in one record. */
+	if (!pe)
+		return;
+	if (pe->busy) {
+		output_generic(false, ts, tid, ppm_sc, id);
+		return;
+	}
+	pe->busy = 1;
+	__u16 cpu = bpf_get_smp_processor_id();
+	if (pe->valid && pe->tid == tid) {
+		/* Its enter, then the exit, together. */
 		pe->valid = 0;
-		__u8 *p = bpf_ringbuf_reserve(&events, GENERIC_E_LEN + GENERIC_X_LEN, 0);
-		if (!p) {
-			count_drop(0);
-			count_drop(0);
-			return;
+		__u8 *p = stage_room(pe, GENERIC_E_LEN + GENERIC_X_LEN);
+		if (p) {
+			write_generic(p, true, pe->ts, tid, pe->ppm_sc, pe->id, cpu);
+			write_generic(p + GENERIC_E_LEN, false, ts, tid, ppm_sc, id, cpu);
+			pe->staged_events += 2;
 		}
-		write_generic(p, true, pe->ts, tid, pe->ppm_sc, pe->id, cpu);
-		write_generic(p + GENERIC_E_LEN, false, ts, tid, ppm_sc, id, cpu);
-		bpf_ringbuf_submit(p, wakeup_flags(GENERIC_E_LEN + GENERIC_X_LEN));
-		return;
+	} else {
+		stage_held_enter(pe);
+		__u8 *p = stage_room(pe, GENERIC_X_LEN);
+		if (p) {
+			write_generic(p, false, ts, tid, ppm_sc, id, cpu);
+			pe->staged_events += 1;
+		}
 	}
-	flush_pending(pe);
-	__u8 *p = bpf_ringbuf_reserve(&events, GENERIC_X_LEN, 0);
-	if (!p) {
-		count_drop(0);
-		return;
-	}
-	write_generic(p, false, ts, tid, ppm_sc, id, cpu);
-	bpf_ringbuf_submit(p, wakeup_flags(GENERIC_X_LEN));
+	pe->busy = 0;
 }
 
 /* One parameter of a table-driven event: `i` of the enter (or exit) parameters of syscall `id`,
@@ -1557,6 +1632,26 @@ int BPF_PROG(cf_switch, bool preempt, struct task_struct *prev, struct task_stru
 	put_int(&b, vm_rss_kb(prev), 4);
 	put_int(&b, vm_swap_kb(prev), 4);
 	finish(&b);
+	return 0;
+}
+
+/* Run by the loader on each CPU (BPF_PROG_TEST_RUN with BPF_F_TEST_RUN_ON_CPU, by IPI) at
+ * every drain: what the CPU has staged goes out, so nothing waits on a CPU that records
+ * nothing else. At the stop (the programs detached) `flush_held` is set, and the enters held
+ * for an exit that will not be recorded go out too. */
+bool flush_held = false;
+
+SEC("raw_tp")
+int cf_flush(void *ctx)
+{
+	struct pending_enter *pe = pending_slot();
+	if (!pe || pe->busy)
+		return 0;
+	pe->busy = 1;
+	if (flush_held)
+		stage_held_enter(pe);
+	output_stage(pe);
+	pe->busy = 0;
 	return 0;
 }
 
