@@ -84,13 +84,13 @@ function summedExits(db: Db, cond: string, params: readonly unknown[]): SyscallT
        JOIN strings s ON s.id = g.p LEFT JOIN fds f ON f.id = g.fdref LEFT JOIN strings cs ON cs.id = g.c`,
   ).all(...params) as { container: string | null; tid: number; t: number; ns: number; calls: number; proc: string; fd: string | null }[];
   const out: SyscallTimeRow[] = rows.map((r) => ({
-    container: r.container ?? host, proc: r.proc || "<NA>", tid: r.tid, syscall: EVENTS[r.t]?.name ?? "<unknown>", fd: r.fd || undefined, ns: r.ns, calls: r.calls,
+    container: r.container ?? host, proc: r.proc || "<NA>", tid: r.tid, syscall: callName(r.t, -1), fd: r.fd || undefined, ns: r.ns, calls: r.calls,
   }));
   // Generic events, one by one: their name is their syscall id's, in their stored parameters.
   const generics = db.prepare(
-    `SELECT e.num AS num, ${container} AS c, e.kind >> 26 AS p, e.tid AS tid, e.fdref AS fdref, e.latency AS ns
+    `SELECT e.num AS num, ${container} AS c, e.kind >> 26 AS p, e.tid AS tid, e.fdref AS fdref, e.latency AS ns, e.kind & 1023 AS t
        FROM events e WHERE ${exits} AND ${generic} ORDER BY e.num`,
-  ).raw().all(...params) as [number, number | null, number, number, number | null, number][];
+  ).raw().all(...params) as [number, number | null, number, number, number | null, number, number][];
   if (generics.length) {
     const ids = syscallIdsOf(db, generics.map((g) => g[0]));
     const stringOf = db.prepare("SELECT s FROM strings WHERE id = ?").pluck();
@@ -104,13 +104,13 @@ function summedExits(db: Db, cond: string, params: readonly unknown[]): SyscallT
     const fds = new Map<number, string | undefined>();
     const sums = new Map<string, SyscallTimeRow>();
     for (let i = 0; i < generics.length; i++) {
-      const [, cid, pid, tid, fdref, ns] = generics[i];
+      const [, cid, pid, tid, fdref, ns, type] = generics[i];
       let fd: string | undefined;
       if (fdref !== null) {
         if (!fds.has(fdref)) fds.set(fdref, (fdOf.get(fdref) as string | undefined) || undefined);
         fd = fds.get(fdref);
       }
-      const syscall = ids[i] >= 0 ? (SYSCALL_NAMES[ids[i]] ?? "<unknown>") : "syscall";
+      const syscall = callName(type, ids[i]);
       const key = `${cid ?? ""}\u0000${pid}\u0000${tid}\u0000${syscall}\u0000${fdref ?? ""}`;
       let r = sums.get(key);
       if (!r) sums.set(key, (r = { container: cid === null ? host : text(cid), proc: text(pid) || "<NA>", tid, syscall, fd, ns: 0, calls: 0 }));
@@ -170,9 +170,15 @@ function storedSyscallTime(db: Db): SyscallTimeRow[] {
   ).all() as { container: string | null; proc: string; tid: number; type: number; sc: number; fd: string | null; ns: number; calls: number }[];
   return rows.map((r) => ({
     container: r.container ?? "host", proc: r.proc || "<NA>", tid: r.tid,
-    syscall: r.sc >= 0 ? (SYSCALL_NAMES[r.sc] ?? "<unknown>") : (EVENTS[r.type]?.name ?? "<unknown>"),
+    syscall: callName(r.type, r.sc),
     fd: r.fd || undefined, ns: r.ns, calls: r.calls,
   }));
+}
+
+/** A call's frame: a generic event's syscall (`sc`, its id parameter, -1 when not one), or the
+ *  event type's name, as %evt.type prints them. */
+function callName(type: number, sc: number): string {
+  return sc >= 0 ? (SYSCALL_NAMES[sc] ?? "<unknown>") : (EVENTS[type]?.name ?? "<unknown>");
 }
 
 /** container → process → thread → call → fd, in ns. */
