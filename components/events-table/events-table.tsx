@@ -17,14 +17,20 @@
 //   widths are set, not measured from the cells: from the widest value loaded so far, in `ch` of
 //   the monospace font (columns.ts: widen), which is what the automatic layout gave, without the
 //   browser walking every cell of every row to find it.
+// The table's model is @tanstack/react-table's (columns.ts): its header groups, row model and
+// cells (the column definitions' cell functions). Its Row objects are kept when a page is
+// appended (appended-row-model.ts), and only then, so the blocks and rows are memoised on their
+// Rows (row-blocks.tsx): a new page renders its own rows only, and other rows always render.
 
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type MouseEvent, type ReactElement } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type MouseEvent, type ReactElement } from "react";
+import { FlexRender, useTable } from "@tanstack/react-table";
 import type { EventRow } from "../../server/api/store-types";
 import { ApiRequestError, fetchEvents } from "../ui/api";
 import { count } from "../ui/format";
 import { hasModifier, isTyping } from "../ui/keys";
 import { readView, viewQuery } from "../ui/view-url";
-import { EVENT_COLUMNS, HEADER_WIDTHS, cellText, widen, type Widths } from "./columns";
+import { HEADER_WIDTHS, columns, features, rowId, widen } from "./columns";
+import { Columns, RowBlock } from "./row-blocks";
 
 const PAGE = 500;
 /** Rows rendered (and laid out) per frame while a page is being added. */
@@ -113,6 +119,11 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
 
   useFollowTopRow(table, captureId, shown > 0);
 
+  // The row model changes when a page adds rows (`data` is a new array), not when a block is
+  // added to the page.
+  const model = useTable({ features, columns, data: rows, getRowId: rowId });
+  const modelRows = model.getRowModel().rows;
+  const leafColumns = model.getAllLeafColumns();
   const indexOf = useMemo(() => new Map(rows.map((r, i) => [r.num, i])), [rows]);
 
   useSelectionKeys(table, rows, indexOf, selected, onSelect);
@@ -147,13 +158,13 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
   const tabStop = selected !== null && indexOf.has(selected) ? selected : first;
   const blocks: ReactElement[] = [];
   for (let i = 0; i < shown; i += BLOCK) {
-    const block = rows.slice(i, Math.min(i + BLOCK, shown));
+    const block = modelRows.slice(i, Math.min(i + BLOCK, shown));
     const holds = (num: number | null | undefined) => {
       const at = num == null ? undefined : indexOf.get(num);
       return at !== undefined && at >= i && at < i + block.length;
     };
     // Only the blocks that hold the selection or the tab stop see them: the others stay as they were.
-    blocks.push(<RowBlock key={block[0].num} rows={block} widths={widths} selected={holds(selected) ? selected : null} tabStop={holds(tabStop) ? tabStop! : null} />);
+    blocks.push(<RowBlock key={block[0].id} rows={block} columns={leafColumns} widths={widths} selected={holds(selected) ? selected : null} tabStop={holds(tabStop) ? tabStop! : null} />);
   }
   return (
     <div className="events">
@@ -192,15 +203,17 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
       {/* One table to assistive technology; a header table and a table per block to the browser. */}
       <div className="events-table" data-testid="events-table" role="table" aria-label="events" ref={table} onClick={onRowClick} onKeyDown={onRowKey}>
         <table className="events-head" role="rowgroup">
-          <Columns widths={widths} />
+          <Columns columns={leafColumns} widths={widths} />
           <thead>
-            <tr>
-              {EVENT_COLUMNS.map((c) => (
-                <th key={c.key} className={`col-${c.key}`}>
-                  {c.header}
-                </th>
-              ))}
-            </tr>
+            {model.getHeaderGroups().map((group) => (
+              <tr key={group.id}>
+                {group.headers.map((h) => (
+                  <th key={h.id} className={`col-${h.column.id}`}>
+                    {h.isPlaceholder ? null : <FlexRender header={h} />}
+                  </th>
+                ))}
+              </tr>
+            ))}
           </thead>
         </table>
         {blocks}
@@ -229,62 +242,6 @@ export function EventsTable({ captureId, from, filter, selected, onSelect, onSel
     </div>
   );
 }
-
-/** The same <colgroup> in the header and in every block, so that their columns line up. */
-function Columns({ widths }: { widths: Widths }) {
-  return (
-    <colgroup>
-      {EVENT_COLUMNS.map((c, i) => (
-        // 16px: a cell's padding (globals.css, .events-table td).
-        <col key={c.key} className={`col-${c.key}`} style={i < widths.length ? { width: `calc(${widths[i]}ch + 16px)` } : undefined} />
-      ))}
-    </colgroup>
-  );
-}
-
-interface BlockProps {
-  rows: EventRow[];
-  widths: Widths;
-  /** The selected evt.num and the keyboard's tab stop, when they are in this block (else null). */
-  selected: number | null;
-  tabStop: number | null;
-}
-
-/** BLOCK rows. A block's rows never change once it is full (pages only append, and each row is
- *  the server's object), so its first row and its length tell whether it must render again. */
-const RowBlock = memo(
-  function RowBlock({ rows, widths, selected, tabStop }: BlockProps) {
-    return (
-      <div className="events-block">
-        <table role="rowgroup">
-          <Columns widths={widths} />
-          <tbody>
-            {rows.map((e) => <EventTr key={e.num} e={e} selected={e.num === selected} tabStop={e.num === tabStop} />)}
-          </tbody>
-        </table>
-      </div>
-    );
-  },
-  (a, b) => a.rows[0] === b.rows[0] && a.rows.length === b.rows.length && a.widths === b.widths && a.selected === b.selected && a.tabStop === b.tabStop,
-);
-
-/** One row. Memoised: moving the selection re-renders two rows, not a block. */
-const EventTr = memo(function EventTr({ e, selected, tabStop }: { e: EventRow; selected: boolean; tabStop: boolean }) {
-  return (
-    <tr
-      data-num={e.num}
-      className={`${e.dir === ">" ? "enter" : "exit"}${selected ? " selected" : ""}`}
-      aria-selected={selected}
-      tabIndex={tabStop ? 0 : -1}
-    >
-      {EVENT_COLUMNS.map((c) => (
-        <td key={c.key} className={`col-${c.key}`}>
-          {cellText(c, e)}
-        </td>
-      ))}
-    </tr>
-  );
-});
 
 /** The first row below the sticky header. Blocks and their rows are laid out top to bottom: the
  *  blocks are searched first, then the rows of one block (the position of a row inside a block
