@@ -423,6 +423,14 @@ async function intoSqlite(): Promise<void> {
   console.log(`  the loader wrote ${fmt(sql.events)} events, dropped ${fmt(sql.drops)}; the capture database holds ${fmt(sql.stored)}; ` +
     `${cpuPerEvent(sql)}`);
   console.log(`  target 1,000,000 events/s into SQLite with zero drops (here for ${sqliteSeconds} s; --sqlite-seconds): ${lossless(sql) && sqlRate >= 0.98e6 ? "met" : "NOT met"}`);
+  // What each call cost the loop at that pace, beside the count-only floor at the same pace: the
+  // cost per syscall with everything stored and nothing dropped (the flat-out row above drops
+  // what the ingest cannot take).
+  const floorTracer = await startTracer(FLOOR, [], "ignore");
+  const floorLoop = await runLoop(["--rate", "500000", "--seconds", smoke ? "1" : "5"]);
+  await stopTracer(floorTracer);
+  console.log(`  the loop's own CPU per call in that run: ${fmt(sqlLoop.cpuNsPerCall, 1)} ns; under the count-only floor at the same pace: ` +
+    `${fmt(floorLoop.cpuNsPerCall, 1)} ns (${fmt(sqlLoop.cpuNsPerCall / floorLoop.cpuNsPerCall, 2)} x; the loader records the loop's command only here)`);
   let bestSql = 0;
   for (const rate of [100e3, 200e3, 300e3, 500e3, 750e3, 1e6, 1.5e6, 2e6]) {
     let l: Record<string, number> = {};
