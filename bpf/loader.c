@@ -380,13 +380,20 @@ static int dump_table(void)
 /* ---- main ---- */
 
 /* What each CPU has staged (syscalls.bpf.c's generic events) out into the ring: cf_flush run
- * there by IPI. A CPU that is offline has nothing staged since it went down (its last switch
- * flushed it). */
-static void flush_cpus(int prog_fd, int ncpu)
+ * there by IPI, on the CPUs whose `pending` says they hold something (an IPI would wake an idle
+ * CPU for nothing). Read without the CPU's say-so: a CPU that stages just after is seen at the
+ * next drain. `held`: the enters held for their exits too (at the stop). */
+static void flush_cpus(struct syscalls_bpf *skel, int ncpu, bool held)
 {
+	struct pending_enter pe[ncpu];
+	__u32 zero = 0;
+	bool all = bpf_map_lookup_elem(bpf_map__fd(skel->maps.pending), &zero, pe) != 0;
+	int fd = bpf_program__fd(skel->progs.cf_flush);
 	for (int cpu = 0; cpu < ncpu; cpu++) {
+		if (!all && !pe[cpu].staged && !(held && pe[cpu].valid))
+			continue;
 		LIBBPF_OPTS(bpf_test_run_opts, o, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
-		bpf_prog_test_run_opts(prog_fd, &o);
+		bpf_prog_test_run_opts(fd, &o);
 	}
 }
 
@@ -540,13 +547,12 @@ int main(int argc, char **argv)
 		getpid(), ncpu, ring_mb, snaplen, n_links);
 
 	int drops_fd = bpf_map__fd(skel->maps.drops);
-	int flush_fd = bpf_program__fd(skel->progs.cf_flush);
 	unsigned long long start = clock_ns(CLOCK_MONOTONIC), last_stats = start;
 	while (!stopping) {
 		int r = ring_buffer__poll(rb, 5);
 		if (r < 0 && r != -EINTR)
 			break;
-		flush_cpus(flush_fd, ncpu);
+		flush_cpus(skel, ncpu, false);
 		/* With wake-ups batched, epoll reports only rings past the threshold: drain anyway. */
 		ring_buffer__consume(rb);
 		flush_out();
@@ -566,7 +572,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n_links; i++)
 		bpf_link__destroy(links[i]);
 	skel->bss->flush_held = true;
-	flush_cpus(flush_fd, ncpu);
+	flush_cpus(skel, ncpu, true);
 	ring_buffer__consume(rb);
 	flush_out();
 	fprintf(stderr, "stats events=%llu drops=%llu toolarge=%llu net=%llu unwritten=%llu\n", n_records,

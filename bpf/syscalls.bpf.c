@@ -87,7 +87,7 @@ struct {
 } bstate SEC(".maps");
 
 /* The generic events of a CPU, per CPU (the path of every syscall without events of its own,
- * the commonest by far):
+ * the commonest by far; struct pending_enter is in syscalls.h, the loader reads it):
  * - a generic enter is held back (`valid`) until its exit, which usually comes next on the same
  *   CPU (a syscall that does not block); the two are then written together;
  * - the blocks are written into `stage`, not the ring: one ring record of up to CF_STAGE bytes
@@ -96,7 +96,7 @@ struct {
  *   clock reads (bench/collector);
  * - everything staged goes out, in order, before anything else is recorded on this CPU, when
  *   the thread is switched out (cf_switch runs for that even with --no-switch), and every
- *   drain of the loader (cf_flush, run on each CPU by the loader every ~5 ms), so nothing
+ *   drain of the loader (cf_flush, run every ~5 ms on each CPU that holds some), so nothing
  *   waits longer than that; at the loader's stop, the held enters too.
  * Each event keeps its own timestamp and each thread's events their order; across CPUs the
  * ring was never in strict timestamp order.
@@ -104,23 +104,23 @@ struct {
  * middle of a syscall program on its CPU, and a program preempted there (cf_switch) or
  * interrupted (the network programs, from softirqs) must not touch it either; they leave it
  * for the next flush. */
-#define CF_STAGE 4096 /* a power of two */
-struct pending_enter {
-	__u64 ts;
-	__u32 tid;
-	__u16 ppm_sc, id;
-	__u32 valid;
-	__u32 busy;
-	__u32 staged;        /* bytes in stage */
-	__u32 staged_events; /* event blocks in stage */
-	__u8 stage[CF_STAGE];
-};
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct pending_enter);
 } pending SEC(".maps");
+
+/* The stage itself, apart from `pending`: the loader reads every CPU's `pending` at each drain
+ * to run cf_flush only where something is staged (an IPI wakes an idle CPU), and that read
+ * copies whole values. */
+struct stage_buf { __u8 data[CF_STAGE]; };
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stage_buf);
+} stage SEC(".maps");
 
 /* Processes (tgids) to trace; with follow_children, a fork of one adds the child. */
 struct {
@@ -1078,11 +1078,19 @@ static __always_inline struct pending_enter *pending_slot(void)
 	return bpf_map_lookup_elem(&pending, &zero);
 }
 
+static __always_inline __u8 *stage_data(void)
+{
+	__u32 zero = 0;
+	struct stage_buf *sb = bpf_map_lookup_elem(&stage, &zero);
+	return sb ? sb->data : NULL;
+}
+
 /* Outputs the stage as one ring record; the caller holds `busy`. */
 static __always_inline void output_stage(struct pending_enter *pe)
 {
 	__u32 n = pe->staged & (CF_STAGE - 1); /* always < CF_STAGE: the mask is for the verifier */
-	if (n > 0 && bpf_ringbuf_output(&events, pe->stage, n, wakeup_flags(n)))
+	__u8 *data = stage_data();
+	if (n > 0 && data && bpf_ringbuf_output(&events, data, n, wakeup_flags(n)))
 		count_drops(0, pe->staged_events);
 	pe->staged = 0;
 	pe->staged_events = 0;
@@ -1095,10 +1103,11 @@ static __always_inline __u8 *stage_room(struct pending_enter *pe, __u32 len)
 	if (pe->staged + len >= CF_STAGE) /* the stage holds less than CF_STAGE bytes */
 		output_stage(pe);
 	__u32 off = pe->staged & (CF_STAGE - 1);
-	if (off + len >= CF_STAGE) /* never: for the verifier */
+	__u8 *data = stage_data();
+	if (!data || off + len >= CF_STAGE) /* never: for the verifier */
 		return NULL;
 	pe->staged = off + len;
-	return pe->stage + off;
+	return data + off;
 }
 
 /* Appends this CPU's held enter, if any, to the stage; the caller holds `busy`. */

@@ -114,4 +114,17 @@ struct cf_net_record {
 	unsigned int pad0, pad1; /* 80 bytes: the block is 92, a multiple of 4 */
 };
 
+/* Per CPU, the generic events' state (syscalls.bpf.c: the enter held for its exit, and the
+ * stage's fill), read by the loader to flush only CPUs that hold something. */
+#define CF_STAGE 4096 /* the stage's size, a power of two */
+struct pending_enter {
+	unsigned long long ts;
+	unsigned int tid;
+	unsigned short ppm_sc, id;
+	unsigned int valid;
+	unsigned int busy;
+	unsigned int staged;        /* bytes in this CPU's stage */
+	unsigned int staged_events; /* event blocks in it */
+};
+
 #endif
