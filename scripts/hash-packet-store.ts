@@ -13,8 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs
 import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import { openDb, type Db } from "../db/open-db";
-import { decodePacket } from "../server/core/packets/decode";
-import { ingestPacketCapture } from "../server/ingest/packet-ingest";
+import { decodeForIngest, ingestPacketCapture } from "../server/ingest/packet-ingest";
 import { fixturePcaps, PCAPS_DIR, PROJECT_ROOT } from "../server/testing/oracle";
 import { makeBigPcap } from "../bench/big-pcap";
 
@@ -58,7 +57,7 @@ const tmp = mkdtempSync(join(tmpdir(), "hash-packet-store-"));
 try {
   for (const [i, file] of files.entries()) {
     const dbPath = join(tmp, `${i}.db`);
-    const r = await ingestPacketCapture(dbPath, file, (raw) => decodePacket(raw, { layers: false }));
+    const r = await ingestPacketCapture(dbPath, file, decodeForIngest);
     const db = openDb(dbPath, "packets", { readonly: true });
     const relations = (db.prepare("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') ORDER BY name").pluck().all() as string[]);
     const parts = [`result ${createHash("sha256").update(JSON.stringify(r, (_, v) => (typeof v === "bigint" ? `${v}n` : v))).digest("hex").slice(0, 16)}`];
