@@ -103,8 +103,8 @@ async function ingestInto(
   onProgress: ((p: { bytesRead: number; packets: number }) => void) | undefined,
   limits: IngestLimits,
 ): Promise<{ result: PacketIngestResult; analysis: PacketAnalysis; base: bigint | null }> {
-  const analysis = new PacketAnalysis();
   const builder = new PacketRowBuilder(BATCH_ROWS);
+  const analysis = new PacketAnalysis(builder);
   let base: bigint | null = null;
   let first: bigint | null = null, last: bigint | null = null;
   let packets = 0;
@@ -127,9 +127,8 @@ async function ingestInto(
       base ??= raw.tsNs;
       if (first === null || raw.tsNs < first) first = raw.tsNs;
       if (last === null || raw.tsNs > last) last = raw.tsNs;
-      const v = analysis.add(row);
-      for (const f of v.findings) builder.finding(f);
-      builder.add(row, { offset: raw.offset, linktype: raw.linktype, flow: v.flow }, base);
+      const flow = analysis.add(row);
+      builder.add(row, { offset: raw.offset, linktype: raw.linktype, flow }, base);
       packets++;
       if (builder.full) send();
     },

@@ -2,7 +2,7 @@
 // read through the view `packets`) and back.
 
 import type { PacketRow } from "../core/filter/packet-fields";
-import type { Finding } from "../core/analyses/packet-analysis";
+import type { FindingKind, FindingSink } from "../core/analyses/packet-analysis";
 import type { DecodedPacket } from "../core/packets/types";
 import { FINDING_KIND_CODES, NCOLS, TextColumn, type PacketBatch } from "./packet-writer";
 
@@ -17,7 +17,7 @@ export interface PacketPlace {
  *  texts of Protocol, Source, Destination and malformed interned (a capture has few distinct
  *  ones), the Info texts (but a plain TCP segment's, which its numbers make) and the findings'
  *  details as buffers of texts (TextColumn). */
-export class PacketRowBuilder {
+export class PacketRowBuilder implements FindingSink {
   private readonly ids = new Map<string, number>();
   private strings: [number, string][] = [];
   private rows: Float64Array;
@@ -82,9 +82,9 @@ export class PacketRowBuilder {
     }
   }
 
-  finding(f: Finding): void {
-    this.findings.push(f.num, FINDING_KIND_CODES[f.kind], f.refNum ?? NaN, f.flow ?? NaN);
-    this.details.add(f.detail);
+  finding(num: number, kind: FindingKind, detail: string, refNum: number | undefined, flow: number | undefined): void {
+    this.findings.push(num, FINDING_KIND_CODES[kind], refNum ?? NaN, flow ?? NaN);
+    this.details.add(detail);
   }
 
   /** What was added since the last take, or undefined when nothing was; `spare` (a rows

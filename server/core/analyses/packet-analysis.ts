@@ -21,15 +21,14 @@ export type FindingKind =
   | "retransmission" | "out-of-order" | "lost-segment" | "duplicate-ack" | "zero-window" | "reset"
   | "frag-needed" | "packet-too-big" | "malformed";
 
-export interface Finding {
-  num: number;
-  kind: FindingKind;
-  detail: string;
-  /** A packet it refers to: the segment a retransmission repeats, the last ACK a duplicate
-   *  repeats. */
-  refNum?: number;
-  /** The conversation it belongs to (for frag-needed: the conversation of the quoted packet). */
-  flow?: number;
+/** Where the findings go, one call each, in the order they are found (a finding of a kind a
+ *  packet already has comes after the first). `refNum`: a packet it refers to (the segment a
+ *  retransmission repeats, the last ACK a duplicate repeats); `flow`: the conversation it belongs
+ *  to (for frag-needed: the conversation of the quoted packet); each undefined when none. A call,
+ *  not an object per finding: a capture may have one for most packets (bench/packets: 535k for
+ *  1 M), and their objects and arrays were a tenth of the ingest's reading thread. */
+export interface FindingSink {
+  finding(num: number, kind: FindingKind, detail: string, refNum: number | undefined, flow: number | undefined): void;
 }
 
 export interface Conversation {
@@ -148,11 +147,6 @@ class ConvState {
   }
 }
 
-export interface PacketVerdict {
-  flow?: number;
-  findings: Finding[];
-}
-
 function endpoint(addr: string, port: number | undefined): string {
   return port === undefined ? addr : `${addr}\u0000${port}`;
 }
@@ -160,9 +154,6 @@ function endpoint(addr: string, port: number | undefined): string {
 /** Past this many distinct addresses the numeric keys below would lose exactness (2^28: a
  *  capture would need over a hundred million packets to get there). */
 const MAX_ADDRESSES = 2 ** 28;
-
-/** A packet's findings when it has none (never added to: add() makes an array for the first). */
-const NO_FINDINGS: Finding[] = Object.freeze([]) as unknown as Finding[];
 
 export class PacketAnalysis {
   /** Conversations by IP protocol and their two endpoints as numbers (an address's id × 65537 +
@@ -181,8 +172,8 @@ export class PacketAnalysis {
   private slotAt = 0;
   private srcId = 0;
   private dstId = 0;
-  /** The current packet's findings (null: none yet). */
-  private found: Finding[] | null = null;
+
+  constructor(private readonly findings: FindingSink) {}
 
   /** The conversations so far, in order of their first packet. */
   conversations(): Conversation[] {
@@ -223,31 +214,22 @@ export class PacketAnalysis {
     return st.aId === this.srcId;
   }
 
-  private report(f: Finding): void {
-    (this.found ??= []).push(f);
-  }
-
-  add(p: PacketRow): PacketVerdict {
-    this.found = null;
-    let flow: number | undefined;
-    if (p.malformed !== undefined) this.report({ num: p.num, kind: "malformed", detail: p.malformed });
+  /** One packet, in file order: its findings go to the sink; returns its conversation's id
+   *  (undefined: none). */
+  add(p: PacketRow): number | undefined {
+    if (p.malformed !== undefined) this.findings.finding(p.num, "malformed", p.malformed, undefined, undefined);
     const isIcmpError = (p.ipProto === 1 && p.icmpType === 3 && p.icmpCode === 4) || (p.ipProto === 58 && p.icmpType === 2);
     if (isIcmpError) {
       const q = p.icmpQuoted;
       const hit = q && this.lookup(q.ipProto, q.src, q.sport, q.dst, q.dport);
       const what = q ? `${q.src}${q.sport !== undefined ? `:${q.sport}` : ""} → ${q.dst}${q.dport !== undefined ? `:${q.dport}` : ""}` : "an unquoted packet";
       const mtu = p.icmpMtu !== undefined ? `MTU ${p.icmpMtu}` : "no MTU";
-      this.report({
-        num: p.num, kind: p.ipProto === 1 ? "frag-needed" : "packet-too-big",
-        detail: `${p.ipProto === 1 ? "fragmentation needed" : "packet too big"}, ${mtu}, from ${p.src} for ${what}`,
-        ...(hit ? { flow: hit.id, refNum: hit.lastNum } : {}),
-      });
+      this.findings.finding(p.num, p.ipProto === 1 ? "frag-needed" : "packet-too-big",
+        `${p.ipProto === 1 ? "fragmentation needed" : "packet too big"}, ${mtu}, from ${p.src} for ${what}`,
+        hit ? hit.lastNum : undefined, hit ? hit.id : undefined);
+      return undefined;
     }
-    if (p.ipProto !== undefined && p.ipVersion !== undefined && !isIcmpError) {
-      flow = this.track(p);
-    }
-    const findings = this.found ?? NO_FINDINGS;
-    return flow === undefined ? { findings } : { flow, findings };
+    return p.ipProto !== undefined && p.ipVersion !== undefined ? this.track(p) : undefined;
   }
 
   private track(p: PacketRow): number {
@@ -300,7 +282,8 @@ export class PacketAnalysis {
       c.rttNs = ts - t.synTs;
       t.firstRttNs = c.rttNs;
     }
-    if (flags & RST) this.report({ num, kind: "reset", detail: `connection reset by ${p.src}:${p.sport}`, flow: c.id });
+    const sink = this.findings;
+    if (flags & RST) sink.finding(num, "reset", `connection reset by ${p.src}:${p.sport}`, undefined, c.id);
 
     let a = 0;
     fwd.baseSeq ??= flags & SYN ? seq : u32(seq - 1);
@@ -326,7 +309,7 @@ export class PacketAnalysis {
       } else if (sameAck && window && window === fwd.window) {
         fwd.dupacknum = fwd.dupacknum === -1 ? 1 : fwd.dupacknum + 1;
         a |= A_DUPLICATE_ACK;
-        this.report({ num, kind: "duplicate-ack", detail: `duplicate ACK #${fwd.dupacknum} of ${fwd.lastnondupack}`, refNum: fwd.lastnondupack, flow: c.id });
+        sink.finding(num, "duplicate-ack", `duplicate ACK #${fwd.dupacknum} of ${fwd.lastnondupack}`, fwd.lastnondupack, c.id);
       }
     }
     // finished_fwd:
@@ -368,11 +351,11 @@ export class PacketAnalysis {
     if (a & (A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS_RETRANSMISSION)) {
       c.retransmissions++;
       const kind = a & A_FAST_RETRANSMISSION ? "fast retransmission" : a & A_SPURIOUS_RETRANSMISSION ? "spurious retransmission" : "retransmission";
-      this.report({ num, kind: "retransmission", detail: `${kind} of ${seglen} bytes${retransmitOf ? ` (first sent in #${retransmitOf})` : ""}`, ...(retransmitOf ? { refNum: retransmitOf } : {}), flow: c.id });
+      sink.finding(num, "retransmission", `${kind} of ${seglen} bytes${retransmitOf ? ` (first sent in #${retransmitOf})` : ""}`, retransmitOf || undefined, c.id);
     }
-    if (a & A_OUT_OF_ORDER) this.report({ num, kind: "out-of-order", detail: `out-of-order segment of ${seglen} bytes`, flow: c.id });
-    if (a & A_LOST_PACKET) this.report({ num, kind: "lost-segment", detail: "previous segment not captured", flow: c.id });
-    if (a & A_ZERO_WINDOW) this.report({ num, kind: "zero-window", detail: `${p.src}:${p.sport} advertises a zero window`, flow: c.id });
+    if (a & A_OUT_OF_ORDER) sink.finding(num, "out-of-order", `out-of-order segment of ${seglen} bytes`, undefined, c.id);
+    if (a & A_LOST_PACKET) sink.finding(num, "lost-segment", "previous segment not captured", undefined, c.id);
+    if (a & A_ZERO_WINDOW) sink.finding(num, "zero-window", `${p.src}:${p.sport} advertises a zero window`, undefined, c.id);
 
     // finished_checking_retransmission_type:
     let nextseq = u32(seq + seglen);
