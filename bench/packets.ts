@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodePacket } from "../server/core/packets/decode";
 import { readPacketFile } from "../server/ingest/packet-stream";
-import { ingestPacketCapture } from "../server/ingest/packet-ingest";
+import { decodeForIngest, ingestPacketCapture } from "../server/ingest/packet-ingest";
 import { PROJECT_ROOT } from "../server/testing/oracle";
 import { requireTshark } from "../server/testing/tshark-packets";
 import { makeBigPcap } from "./big-pcap";
@@ -88,7 +88,7 @@ async function ingest(): Promise<Run> {
   try {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    const r = await ingestPacketCapture(join(tmp, "p.db"), file, (raw) => decodePacket(raw, { layers: false }));
+    const r = await ingestPacketCapture(join(tmp, "p.db"), file, decodeForIngest);
     const seconds = (performance.now() - t0) / 1000, cpu = cpuSince(c0);
     clearInterval(timer);
     sample();

@@ -29,9 +29,8 @@ import type { FdPredicate } from "../core/state/tables";
 import type { ThreadTable } from "../core/state/threads";
 import { baseTs } from "./capture-meta";
 import { captureKind, contentHead, isPacketKind } from "../ingest/capture-kind";
-import { ingestPacketCapture } from "../ingest/packet-ingest";
+import { decodeForIngest, ingestPacketCapture } from "../ingest/packet-ingest";
 import { ingestLimitsFromEnv } from "../ingest/ingest";
-import { decodePacket } from "../core/packets/decode";
 import { conversationRows, findingRows, packetBuckets, packetDetail, packetGaps, packetsPage } from "./packet-store";
 import { withTimeRange } from "../core/filter/time-range";
 import { answerFlame, checkProfileFile, inflateProfile, sniffProfileFile } from "./flame-store";
@@ -146,7 +145,7 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
       "INSERT INTO captures (id, name, format, bytes, status, created_at) VALUES (?, ?, 'pcap', ?, 'ingesting', ?)",
     ).run(id, name, bytes, new Date().toISOString());
     try {
-      const r = await ingestPacketCapture(dbPath(id), path, (raw) => decodePacket(raw, { layers: false }),
+      const r = await ingestPacketCapture(dbPath(id), path, decodeForIngest,
         (p) => onProgress?.({ captureId: id, bytesRead: p.bytesRead, bytesTotal: bytes, events: p.packets, done: false }),
         ingestLimitsFromEnv());
       // A file with no whole packet is an error; a damaged file keeps its valid packets.

@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDb, type Db } from "../../db/open-db";
 import type { RawPacket } from "../core/formats/raw-packet";
+import { decodePacket } from "../core/packets/decode";
 import type { DecodedPacket } from "../core/packets/types";
 import type { PacketRow } from "../core/filter/packet-fields";
 import { PacketAnalysis } from "../core/analyses/packet-analysis";
@@ -21,6 +22,10 @@ import { DEFAULT_INGEST_LIMITS, IngestLimitError, LIMIT_MESSAGE_MARK, inlineSink
 
 /** How the ingest decodes a packet (the packet decoders' entry point, without layers). */
 export type PacketDecoder = (raw: RawPacket) => DecodedPacket;
+
+/** The ingest's decoder: the summary, without the Info texts that the stored numbers make (a
+ *  plain TCP segment's: packets-004.sql). */
+export const decodeForIngest: PacketDecoder = (raw) => decodePacket(raw, { layers: false, tcpInfoText: false });
 
 export interface PacketIngestResult {
   format: "pcap" | "pcapng";
@@ -36,7 +41,7 @@ class StopReading extends Error {}
 
 /** A packet as the analyses and the store see it: the decoder's fresh object itself, given its
  *  frame fields (no copy: the ingest makes one per packet, and copies showed in its profile). */
-export function packetRow(raw: RawPacket, d: DecodedPacket): PacketRow {
+export function packetRow(raw: RawPacket, d: DecodedPacket): DecodedPacket & PacketRow {
   const p = d as DecodedPacket & PacketRow;
   p.num = raw.num;
   p.ts = raw.tsNs;
@@ -98,8 +103,8 @@ async function ingestInto(
   onProgress: ((p: { bytesRead: number; packets: number }) => void) | undefined,
   limits: IngestLimits,
 ): Promise<{ result: PacketIngestResult; analysis: PacketAnalysis; base: bigint | null }> {
-  const analysis = new PacketAnalysis();
   const builder = new PacketRowBuilder(BATCH_ROWS);
+  const analysis = new PacketAnalysis(builder);
   let base: bigint | null = null;
   let first: bigint | null = null, last: bigint | null = null;
   let packets = 0;
@@ -122,9 +127,8 @@ async function ingestInto(
       base ??= raw.tsNs;
       if (first === null || raw.tsNs < first) first = raw.tsNs;
       if (last === null || raw.tsNs > last) last = raw.tsNs;
-      const v = analysis.add(row);
-      for (const f of v.findings) builder.finding(f);
-      builder.add(row, { offset: raw.offset, linktype: raw.linktype, flow: v.flow }, base);
+      const flow = analysis.add(row);
+      builder.add(row, { offset: raw.offset, linktype: raw.linktype, flow }, base);
       packets++;
       if (builder.full) send();
     },

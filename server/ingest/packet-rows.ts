@@ -2,7 +2,8 @@
 // read through the view `packets`) and back.
 
 import type { PacketRow } from "../core/filter/packet-fields";
-import type { Finding } from "../core/analyses/packet-analysis";
+import type { FindingKind, FindingSink } from "../core/analyses/packet-analysis";
+import type { DecodedPacket } from "../core/packets/types";
 import { FINDING_KIND_CODES, NCOLS, TextColumn, type PacketBatch } from "./packet-writer";
 
 /** Where a packet lives in the kept file and which conversation it belongs to. */
@@ -14,12 +15,14 @@ export interface PacketPlace {
 
 /** Packets as batches of rows for the writer (packet-writer.ts): PACKET_COLS float64s each, the
  *  texts of Protocol, Source, Destination and malformed interned (a capture has few distinct
- *  ones), the Info texts and the findings' details as buffers of texts (TextColumn). */
-export class PacketRowBuilder {
+ *  ones), the Info texts (but a plain TCP segment's, which its numbers make) and the findings'
+ *  details as buffers of texts (TextColumn). */
+export class PacketRowBuilder implements FindingSink {
   private readonly ids = new Map<string, number>();
   private strings: [number, string][] = [];
   private rows: Float64Array;
   private readonly infos = new TextColumn();
+  private infoNums: number[] = [];
   private readonly details = new TextColumn();
   private findings: number[] = [];
   count = 0;
@@ -44,7 +47,7 @@ export class PacketRowBuilder {
 
   /** One packet's row; `ts` stored relative to `baseTs` (a double holds the difference exactly;
    *  the absolute ns would not fit one). */
-  add(p: PacketRow, place: PacketPlace, baseTs: bigint): void {
+  add(p: PacketRow & Partial<Pick<DecodedPacket, "plainTcpInfo">>, place: PacketPlace, baseTs: bigint): void {
     const r = this.rows;
     const o = this.count++ * NCOLS;
     r[o] = p.num;
@@ -73,26 +76,31 @@ export class PacketRowBuilder {
     r[o + 23] = p.dnsId ?? NaN;
     r[o + 24] = p.malformed === undefined ? NaN : this.intern(p.malformed);
     r[o + 25] = place.flow ?? NaN;
-    this.infos.add(p.info);
+    if (!p.plainTcpInfo) {
+      this.infoNums.push(p.num);
+      this.infos.add(p.info);
+    }
   }
 
-  finding(f: Finding): void {
-    this.findings.push(f.num, FINDING_KIND_CODES[f.kind], f.refNum ?? NaN, f.flow ?? NaN);
-    this.details.add(f.detail);
+  finding(num: number, kind: FindingKind, detail: string, refNum: number | undefined, flow: number | undefined): void {
+    this.findings.push(num, FINDING_KIND_CODES[kind], refNum ?? NaN, flow ?? NaN);
+    this.details.add(detail);
   }
 
   /** What was added since the last take, or undefined when nothing was; `spare` (a rows
    *  buffer the writer is done with) is filled next. */
   take(spare?: Float64Array): PacketBatch | undefined {
     if (this.count === 0 && this.findings.length === 0 && this.strings.length === 0) return undefined;
-    const infos = this.infos.take(), findings = Float64Array.from(this.findings), details = this.details.take();
+    const infos = this.infos.take(), infoNums = Float64Array.from(this.infoNums);
+    const findings = Float64Array.from(this.findings), details = this.details.take();
     const b: PacketBatch = {
-      rows: this.rows, count: this.count, strings: this.strings, infos, findings, details,
-      chunks: [{ data: infos }, { data: new Uint8Array(findings.buffer) }, { data: details }],
+      rows: this.rows, count: this.count, strings: this.strings, infos, infoNums, findings, details,
+      chunks: [{ data: infos }, { data: new Uint8Array(infoNums.buffer) }, { data: new Uint8Array(findings.buffer) }, { data: details }],
     };
     this.rows = spare ?? new Float64Array(this.capacity * NCOLS);
     this.count = 0;
     this.strings = [];
+    this.infoNums = [];
     this.findings = [];
     return b;
   }

@@ -13,11 +13,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDb, openInMemoryDb } from "../../db/open-db";
 import { makeBigPcap } from "../../bench/big-pcap";
-import { decodePacket } from "../core/packets/decode";
 import { requireTshark } from "../testing/tshark-packets";
-import { ingestPacketCapture } from "./packet-ingest";
+import { decodeForIngest, ingestPacketCapture } from "./packet-ingest";
 import { F64ROWS_PATH } from "./sqlite-batch-writer";
-import { TextColumn, readTextColumn } from "./packet-writer";
+import { PacketBatchWriter, TextColumn, readTextColumn } from "./packet-writer";
+import { PacketRowBuilder } from "./packet-rows";
+import { tcpInfo } from "../core/packets/tcp";
 
 test("the writer thread stores the same packets, findings and conversations as the inline writer", async () => {
   requireTshark();
@@ -25,9 +26,8 @@ test("the writer thread stores the same packets, findings and conversations as t
   try {
     const file = join(dir, "mix.pcap");
     makeBigPcap(file, 9000);
-    const decode = (raw: Parameters<typeof decodePacket>[0]) => decodePacket(raw, { layers: false });
-    const byThread = await ingestPacketCapture(join(dir, "thread.db"), file, decode, undefined, undefined, { worker: true });
-    const inline = await ingestPacketCapture(join(dir, "inline.db"), file, decode, undefined, undefined, { worker: false });
+    const byThread = await ingestPacketCapture(join(dir, "thread.db"), file, decodeForIngest, undefined, undefined, { worker: true });
+    const inline = await ingestPacketCapture(join(dir, "inline.db"), file, decodeForIngest, undefined, undefined, { worker: false });
     const tshark = execFileSync("tshark", ["-r", file, "-T", "fields", "-e", "frame.number"], { maxBuffer: 1 << 26 }).toString().trim().split("\n").length;
     assert.equal(byThread.packets, tshark);
     assert.deepEqual(byThread, inline);
@@ -87,5 +87,28 @@ test("texts go through f64rows with their numbers whole: any character, empty on
     assert.throws(() => db.prepare("SELECT t FROM f64rows(?, 1, ?)").all(Buffer.from(nums.buffer), cut), /texts/);
   } finally {
     db.close();
+  }
+});
+
+test("the view makes a plain TCP segment's Info from its numbers, as the decoder's tcpInfo does, for every flag combination; other packets keep their text", () => {
+  const T0 = 1_700_000_000_000_000_000n;
+  const rows = Array.from({ length: 4096 }, (_, flags) => ({
+    num: flags + 1, ts: T0, len: 60, caplen: 60, proto: "TCP", src: "10.0.0.1", dst: "10.0.0.2", ipVersion: 4 as const, ipProto: 6,
+    sport: flags % 65536, dport: 65535 - (flags % 7), tcpFlags: flags, tcpSeq: flags % 2 ? 4294967295 : flags * 1048573,
+    tcpAck: flags % 3 ? 0 : 4294967295 - flags, tcpWin: flags * 16 % 65536, tcpLen: flags % 5 ? flags : 0, info: "", plainTcpInfo: true,
+  }));
+  const other = { ...rows[0], num: 4097, proto: "DNS", info: "Standard query 0x0001 A example.com", plainTcpInfo: false };
+  for (const extension of [true, false]) {
+    const db = openInMemoryDb("packets");
+    try {
+      const builder = new PacketRowBuilder(rows.length + 1);
+      for (const p of [...rows, other]) builder.add(p, { offset: 0, linktype: 1 }, T0);
+      new PacketBatchWriter(db, { extension }).apply(builder.take()!);
+      assert.equal(db.prepare("SELECT count(*) FROM packet_info").pluck().get(), 1, "only the DNS packet's Info is stored");
+      const infos = db.prepare("SELECT info FROM packets ORDER BY num").pluck().all();
+      assert.deepEqual(infos, [...rows.map((p) => tcpInfo(p.sport, p.dport, p.tcpFlags, p.tcpSeq, p.tcpAck, p.tcpWin, p.tcpLen)), other.info]);
+    } finally {
+      db.close();
+    }
   }
 });

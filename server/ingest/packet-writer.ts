@@ -113,8 +113,10 @@ export interface PacketBatch {
   count: number;
   /** pstrings first used in this batch: id, text. */
   strings: [number, string][];
-  /** The batch's Info texts in row order (a TextColumn's buffer). */
+  /** The batch's Info texts (a TextColumn's buffer) and their packets' numbers, in row order: a
+   *  plain TCP segment has none (its Info is made from its numbers: packets-004.sql). */
   infos: Uint8Array;
+  infoNums: Float64Array;
   /** The batch's findings: FINDING_COLS float64s each, and their details (a TextColumn's
    *  buffer). A file may have one for most packets (lost segments of a capture that missed
    *  some), too many to bind one by one. */
@@ -155,13 +157,11 @@ export class PacketBatchWriter {
       this.db.loadExtension(F64ROWS_PATH);
       const picks = PACKET_COLS.map((_, i) => `c${i}`).join(", ");
       this.insertBlob = this.db.prepare(`INSERT INTO packet_rows (${cols}) SELECT ${picks} FROM f64rows(?, ${NCOLS})`);
-      // The rows' first column is the packet number: the Info texts go with it.
-      this.insertInfos = this.db.prepare(`INSERT INTO packet_info (num, info) SELECT c0, t FROM f64rows(?, ${NCOLS}, ?)`);
+      this.insertInfos = this.db.prepare("INSERT INTO packet_info (num, info) SELECT c0, t FROM f64rows(?, 1, ?)");
       this.insertFindings = this.db.prepare(`INSERT OR IGNORE INTO findings (num, kind, detail, ref_num, flow)
         SELECT c0, ${kindText("c1")}, t, c2, c3 FROM f64rows(?, ${FINDING_COLS}, ?)`);
     } else {
-      // json_each numbers the array from 0: the batch's first packet number is added.
-      this.insertInfosJson = this.db.prepare("INSERT INTO packet_info (num, info) SELECT ? + key, value FROM json_each(?)");
+      this.insertInfosJson = this.db.prepare("INSERT INTO packet_info (num, info) SELECT value ->> 0, value ->> 1 FROM json_each(?)");
       this.insertFinding = this.db.prepare("INSERT OR IGNORE INTO findings (num, kind, detail, ref_num, flow) VALUES (?, ?, ?, ?, ?)");
     }
     this.insertString = this.db.prepare("INSERT INTO pstrings (id, s) VALUES (?, ?)");
@@ -201,14 +201,15 @@ export class PacketBatchWriter {
       if (b.count > 0) {
         const blob = Buffer.from(rows.buffer, rows.byteOffset, b.count * NCOLS * 8);
         this.insertBlob.run(blob);
-        this.insertInfos!.run(blob, b.infos);
       }
+      if (b.infoNums.length) this.insertInfos!.run(Buffer.from(b.infoNums.buffer, b.infoNums.byteOffset, b.infoNums.byteLength), b.infos);
       if (nFindings) this.insertFindings!.run(Buffer.from(b.findings.buffer, b.findings.byteOffset, b.findings.byteLength), b.details);
       return;
     }
-    if (b.count > 0) {
-      this.bindRows(rows, b.count);
-      this.insertInfosJson!.run(rows[0], JSON.stringify(readTextColumn(b.infos)));
+    if (b.count > 0) this.bindRows(rows, b.count);
+    if (b.infoNums.length) {
+      const infos = readTextColumn(b.infos);
+      this.insertInfosJson!.run(JSON.stringify(infos.map((t, i) => [b.infoNums[i], t])));
     }
     const details = readTextColumn(b.details);
     const nul = (v: number) => (Number.isNaN(v) ? null : v);

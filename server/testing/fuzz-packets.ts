@@ -10,7 +10,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { decodePacket } from "../core/packets/decode";
 import { NotPacketCaptureError, readPacketFile } from "../ingest/packet-stream";
-import { ingestPacketCapture } from "../ingest/packet-ingest";
+import { decodeForIngest, ingestPacketCapture } from "../ingest/packet-ingest";
 import { fixturePcaps } from "./oracle";
 import { buildPcapng } from "./pcap-builder";
 import { caseRng, describe, FuzzFailure, GZIP_MUTATIONS, type CaseOutcome, type FuzzCase, type Rng } from "./fuzz";
@@ -231,7 +231,7 @@ export async function runPacketCase(path: string, opts: { ingest?: string } = {}
   if (opts.ingest) {
     let r;
     try {
-      r = await ingestPacketCapture(opts.ingest, path, (raw) => decodePacket(raw, { layers: false }));
+      r = await ingestPacketCapture(opts.ingest, path, decodeForIngest);
     } catch (e) {
       throw new FuzzFailure("crash", `packet ingest threw ${describe(e)}`, e);
     } finally {

@@ -13,6 +13,19 @@ import { PCAPS_DIR } from "../../testing/oracle";
 import { tsharkPackets } from "../../testing/tshark-analysis";
 import { PacketAnalysis, type FindingKind } from "./packet-analysis";
 
+interface Finding { num: number; kind: FindingKind; detail: string; refNum?: number; flow?: number }
+
+/** An analysis whose findings are collected as objects, in the order found. */
+function analysis(): { a: PacketAnalysis; found: Finding[] } {
+  const found: Finding[] = [];
+  const a = new PacketAnalysis({
+    finding: (num, kind, detail, refNum, flow) => found.push({
+      num, kind, detail, ...(refNum !== undefined ? { refNum } : {}), ...(flow !== undefined ? { flow } : {}),
+    }),
+  });
+  return { a, found };
+}
+
 const RECORDED = join(PCAPS_DIR, "../recorded");
 const FILES = [
   join(RECORDED, "tcp-trouble.pcap"), join(RECORDED, "mtu-1480.pcap"),
@@ -36,10 +49,12 @@ test("findings mark the packets Wireshark's expert info marks, file by file", ()
   for (const file of FILES) {
     const packets = tsharkPackets(file);
     assert.ok(packets.length > 0, `${file}: tshark read no packet`);
-    const a = new PacketAnalysis();
+    const { a, found } = analysis();
     const ours = new Map<FindingKind, number[]>();
     for (const p of packets) {
-      for (const f of a.add(p.row).findings) {
+      found.length = 0;
+      a.add(p.row);
+      for (const f of found) {
         if (!ours.has(f.kind)) ours.set(f.kind, []);
         // One duplicate ACK finding per packet, as tshark has one message per packet.
         if (ours.get(f.kind)!.at(-1) !== f.num) ours.get(f.kind)!.push(f.num);
@@ -60,11 +75,11 @@ test("the handshake RTT of each conversation is tshark's tcp.analysis.initial_rt
   let compared = 0;
   for (const file of FILES) {
     const packets = tsharkPackets(file);
-    const a = new PacketAnalysis();
+    const { a } = analysis();
     const flowOf = new Map<number, number>();
     for (const p of packets) {
-      const v = a.add(p.row);
-      if (v.flow !== undefined) flowOf.set(p.row.num, v.flow);
+      const flow = a.add(p.row);
+      if (flow !== undefined) flowOf.set(p.row.num, flow);
     }
     const convs = new Map(a.conversations().map((c) => [c.id, c]));
     for (const p of packets) {
@@ -80,15 +95,14 @@ test("the handshake RTT of each conversation is tshark's tcp.analysis.initial_rt
 });
 
 test("frag-needed findings carry the MTU and point at the conversation their quoted packet belongs to", () => {
-  const a = new PacketAnalysis();
+  const { a, found } = analysis();
   const T = 1_700_000_000_000_000_000n;
   const syn = { num: 1, ts: T, len: 74, caplen: 74, proto: "TCP", info: "", src: "10.148.1.2", dst: "10.148.2.2", ipVersion: 4 as const, ipProto: 6, sport: 38732, dport: 8080, tcpFlags: 2, tcpSeq: 1, tcpAck: 0, tcpWin: 64240, tcpLen: 0 };
-  const flow = a.add(syn).flow;
+  const flow = a.add(syn);
   const icmp = {
     num: 2, ts: T + 1000n, len: 590, caplen: 590, proto: "ICMP", info: "", src: "10.148.1.1", dst: "10.148.1.2", ipVersion: 4 as const, ipProto: 1,
     icmpType: 3, icmpCode: 4, icmpMtu: 1480, icmpQuoted: { src: "10.148.1.2", dst: "10.148.2.2", ipProto: 6, sport: 38732, dport: 8080 },
   };
-  const v = a.add(icmp);
-  assert.equal(v.flow, undefined, "the ICMP error is no packet of the conversation it reports on");
-  assert.deepEqual(v.findings, [{ num: 2, kind: "frag-needed", detail: "fragmentation needed, MTU 1480, from 10.148.1.1 for 10.148.1.2:38732 → 10.148.2.2:8080", flow, refNum: 1 }]);
+  assert.equal(a.add(icmp), undefined, "the ICMP error is no packet of the conversation it reports on");
+  assert.deepEqual(found, [{ num: 2, kind: "frag-needed", detail: "fragmentation needed, MTU 1480, from 10.148.1.1 for 10.148.1.2:38732 → 10.148.2.2:8080", flow, refNum: 1 }]);
 });

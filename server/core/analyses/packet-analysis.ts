@@ -21,15 +21,14 @@ export type FindingKind =
   | "retransmission" | "out-of-order" | "lost-segment" | "duplicate-ack" | "zero-window" | "reset"
   | "frag-needed" | "packet-too-big" | "malformed";
 
-export interface Finding {
-  num: number;
-  kind: FindingKind;
-  detail: string;
-  /** A packet it refers to: the segment a retransmission repeats, the last ACK a duplicate
-   *  repeats. */
-  refNum?: number;
-  /** The conversation it belongs to (for frag-needed: the conversation of the quoted packet). */
-  flow?: number;
+/** Where the findings go, one call each, in the order they are found (a finding of a kind a
+ *  packet already has comes after the first). `refNum`: a packet it refers to (the segment a
+ *  retransmission repeats, the last ACK a duplicate repeats); `flow`: the conversation it belongs
+ *  to (for frag-needed: the conversation of the quoted packet); each undefined when none. A call,
+ *  not an object per finding: a capture may have one for most packets (bench/packets: 535k for
+ *  1 M), and their objects and arrays were a tenth of the ingest's reading thread. */
+export interface FindingSink {
+  finding(num: number, kind: FindingKind, detail: string, refNum: number | undefined, flow: number | undefined): void;
 }
 
 export interface Conversation {
@@ -64,93 +63,51 @@ const ltSeq = (a: number, b: number) => ((a - b) | 0) < 0;
 const leSeq = (a: number, b: number) => ((a - b) | 0) <= 0;
 const u32 = (v: number) => v >>> 0;
 
-/** One direction of a TCP conversation, as Wireshark keeps it (tcp_flow_t + its seq info). */
-class TcpDir {
-  /** The first sequence number of this direction (the SYN's, else one before the first
-   *  segment's), set by its first segment. */
-  baseSeq?: number;
-  /** 0: no segment seen yet (Wireshark's sentinel too). */
-  nextseq = 0;
-  nextseqTs = 0n;
-  nextseqFrame = 0;
-  lastack = 0;
-  lastackTs = 0n;
-  /** G_MAXUINT32 until a segment is seen, so the first one is never a duplicate. */
-  window = 0xffffffff;
-  dupacknum = 0;
-  lastnondupack = 0;
-  maxseqtobeacked = 0;
-  /** The unacked segments, SEGMENT numbers each (their frame, seq and nextseq) one after the
-   *  other: an object per segment lived until the other side's ACK, tens of thousands of
-   *  packets later in a busy capture, so most were promoted to the old generation and died
-   *  there (the ingest's reading thread spent a fifth of its time in the collector). */
-  segments: number[] = [];
-  lastFlags = 0;
-}
-
 // Wireshark's per-packet analysis flags (TCP_A_*), the ones we report or need later.
 const A_RETRANSMISSION = 0x1, A_LOST_PACKET = 0x2, A_ACK_LOST_PACKET = 0x4, A_KEEP_ALIVE = 0x8,
   A_DUPLICATE_ACK = 0x10, A_ZERO_WINDOW = 0x20, A_ZERO_WINDOW_PROBE = 0x40,
   A_ZERO_WINDOW_PROBE_ACK = 0x80, A_KEEP_ALIVE_ACK = 0x100, A_OUT_OF_ORDER = 0x200,
   A_FAST_RETRANSMISSION = 0x400, A_WINDOW_UPDATE = 0x800, A_SPURIOUS_RETRANSMISSION = 0x2000;
-/** A segment's numbers in TcpDir.segments: frame, seq, nextseq. */
+/** A segment's numbers in a direction's unacked segments: frame, seq, nextseq. */
 const SEGMENT = 3;
 /** Wireshark keeps this many unacked segments per direction at most. */
 const MAX_UNACKED = 10000;
 
-/** A conversation as the analysis keeps it: its figures, its endpoints' numbers and its TCP
- *  state in one object (they were four: the conversation, its TCP state, the array of its two
- *  directions; each a cache miss on a packet of one of tens of thousands of conversations). */
-class ConvState {
-  packetsAB = 0;
-  bytesAB = 0;
-  packetsBA = 0;
-  bytesBA = 0;
-  retransmissions = 0;
-  lastNum: number;
-  lastTs: bigint;
-  synNum?: number = undefined;
-  synAckNum?: number = undefined;
-  ackNum?: number = undefined;
-  rttNs?: bigint = undefined;
-  synTs?: bigint = undefined;
-  firstRttNs = 0n;
-  /** TCP's two directions: from endpoint a (d0) and from b (d1); null until a TCP segment. */
-  d0: TcpDir | null = null;
-  d1: TcpDir | null = null;
+// A conversation's numbers in PacketAnalysis.state, CONV float64s each (NaN: not yet): endpoint
+// a's and b's numbers (endpointId), its figures, its handshake's packets, whether a TCP segment
+// was seen, then TCP's two directions (from a, from b), DIR numbers each as Wireshark keeps a
+// direction (tcp_flow_t and its seq info). One record in one typed array, not objects (a
+// conversation, its two directions): bench/packets has 36k conversations, thousands open at a
+// time, and each object was a cache miss on every packet, which made the analysis three times
+// as dear per packet on 1 M packets as on 50k.
+const A_ID = 0, B_ID = 1, PACKETS_AB = 2, BYTES_AB = 3, PACKETS_BA = 4, BYTES_BA = 5, RETRANSMISSIONS = 6, LAST_NUM = 7,
+  SYN_NUM = 8, SYNACK_NUM = 9, ACK_NUM = 10, TCP_SEEN = 11, DIR0 = 12;
+/** A direction's numbers, from its DIR0 + DIR × direction: the first sequence number (the SYN's,
+ *  else one before the first segment's; NaN until its first segment); the next expected one (0:
+ *  no segment yet, Wireshark's sentinel too) and the packet that set it; the last ACK; the window
+ *  (G_MAXUINT32 until a segment, so the first one is never a duplicate); duplicate ACKs so far;
+ *  the last packet with a new ACK; the highest sequence number to be acked; the last packet's
+ *  analysis flags; how many of its unacked segments' numbers its array of them holds (the
+ *  array keeps its length, its room used again: emptied and pushed to again, a new backing
+ *  store lived from a segment to its ACK, often past a young-generation collection). */
+const BASE_SEQ = 0, NEXTSEQ = 1, NEXTSEQ_FRAME = 2, LASTACK = 3, WINDOW = 4, DUPACKNUM = 5, LASTNONDUPACK = 6,
+  MAXSEQTOBEACKED = 7, LAST_FLAGS = 8, UNACKED = 9, DIR = 10;
+const CONV = DIR0 + 2 * DIR;
+// A conversation's times in PacketAnalysis.times, TIMES each (bigint ns, exact; undefined: not
+// yet): its last packet's, the SYN's, the handshake's RTT, the RTT the out-of-order test uses (0n
+// until the handshake), then per direction the time its next expected sequence number was set
+// and its last ACK's.
+const LAST_TS = 0, SYN_TS = 1, RTT = 2, FIRST_RTT = 3, DIR_TS = 4, NEXTSEQ_TS = 0, LASTACK_TS = 1, TIMES = DIR_TS + 4;
 
+/** What a conversation keeps that no packet changes. */
+class ConvInfo {
   constructor(
-    readonly id: number, readonly ipProto: number,
+    readonly ipProto: number,
     readonly aAddr: string, readonly aPort: number | undefined, readonly bAddr: string, readonly bPort: number | undefined,
     /** Whether the conversation is keyed by ports (TCP and UDP with them). */
     readonly hasPorts: boolean,
     readonly firstNum: number, readonly firstTs: bigint,
-    /** Endpoint a's and b's numbers (endpointId). */
-    readonly aId: number, readonly bId: number,
-  ) {
-    this.lastNum = firstNum;
-    this.lastTs = firstTs;
-  }
-
-  toConversation(): Conversation {
-    const c: Conversation = {
-      id: this.id, ipProto: this.ipProto, aAddr: this.aAddr, bAddr: this.bAddr,
-      ...(this.hasPorts ? { aPort: this.aPort, bPort: this.bPort } : {}),
-      firstNum: this.firstNum, lastNum: this.lastNum, firstTs: this.firstTs, lastTs: this.lastTs,
-      packetsAB: this.packetsAB, bytesAB: this.bytesAB, packetsBA: this.packetsBA, bytesBA: this.bytesBA,
-      retransmissions: this.retransmissions,
-    };
-    if (this.synNum !== undefined) c.synNum = this.synNum;
-    if (this.synAckNum !== undefined) c.synAckNum = this.synAckNum;
-    if (this.ackNum !== undefined) c.ackNum = this.ackNum;
-    if (this.rttNs !== undefined) c.rttNs = this.rttNs;
-    return c;
-  }
-}
-
-export interface PacketVerdict {
-  flow?: number;
-  findings: Finding[];
+  ) {}
 }
 
 function endpoint(addr: string, port: number | undefined): string {
@@ -161,9 +118,6 @@ function endpoint(addr: string, port: number | undefined): string {
  *  capture would need over a hundred million packets to get there). */
 const MAX_ADDRESSES = 2 ** 28;
 
-/** A packet's findings when it has none (never added to: add() makes an array for the first). */
-const NO_FINDINGS: Finding[] = Object.freeze([]) as unknown as Finding[];
-
 export class PacketAnalysis {
   /** Conversations by IP protocol and their two endpoints as numbers (an address's id × 65537 +
    *  its port, or + 65536 without one), the lower one first, in one open-addressing table of
@@ -173,7 +127,13 @@ export class PacketAnalysis {
    *  conversations' Maps). */
   private readonly index = new ConversationIndex();
   private readonly addrIds = new Map<string, number>();
-  private readonly convs: ConvState[] = [];
+  /** Conversation i (its id is i + 1): convs[i], its numbers at state[i × CONV], its times at
+   *  times[i × TIMES], its directions' unacked segments at segments[2i] (from a) and [2i + 1]
+   *  (SEGMENT numbers each, as many as UNACKED says). */
+  private readonly convs: ConvInfo[] = [];
+  private state = new Float64Array(1024 * CONV);
+  private readonly times: (bigint | undefined)[] = [];
+  private readonly segments: number[][] = [];
   /** Set by slot(): whether the source is the lower endpoint, the table's slot of the 5-tuple
    *  (ConversationIndex.find), the source's and destination's numbers (fields, not a returned
    *  object: it runs for every packet). */
@@ -181,12 +141,27 @@ export class PacketAnalysis {
   private slotAt = 0;
   private srcId = 0;
   private dstId = 0;
-  /** The current packet's findings (null: none yet). */
-  private found: Finding[] | null = null;
+
+  constructor(private readonly findings: FindingSink) {}
 
   /** The conversations so far, in order of their first packet. */
   conversations(): Conversation[] {
-    return this.convs.map((c) => c.toConversation());
+    return this.convs.map((info, i) => {
+      const r = this.state, o = i * CONV, t = i * TIMES;
+      const c: Conversation = {
+        id: i + 1, ipProto: info.ipProto, aAddr: info.aAddr, bAddr: info.bAddr,
+        ...(info.hasPorts ? { aPort: info.aPort, bPort: info.bPort } : {}),
+        firstNum: info.firstNum, lastNum: r[o + LAST_NUM], firstTs: info.firstTs, lastTs: this.times[t + LAST_TS]!,
+        packetsAB: r[o + PACKETS_AB], bytesAB: r[o + BYTES_AB], packetsBA: r[o + PACKETS_BA], bytesBA: r[o + BYTES_BA],
+        retransmissions: r[o + RETRANSMISSIONS],
+      };
+      if (!Number.isNaN(r[o + SYN_NUM])) c.synNum = r[o + SYN_NUM];
+      if (!Number.isNaN(r[o + SYNACK_NUM])) c.synAckNum = r[o + SYNACK_NUM];
+      if (!Number.isNaN(r[o + ACK_NUM])) c.ackNum = r[o + ACK_NUM];
+      const rtt = this.times[t + RTT];
+      if (rtt !== undefined) c.rttNs = rtt;
+      return c;
+    });
   }
 
   private endpointId(addr: string, port: number | undefined): number {
@@ -208,46 +183,39 @@ export class PacketAnalysis {
     this.slotAt = a <= b ? this.index.find(proto, a, b) : this.index.find(proto, b, a);
   }
 
-  /** The conversation of a 5-tuple as it stands (for an ICMP error's quoted packet). */
-  private lookup(proto: number, src: string, sport: number | undefined, dst: string, dport: number | undefined): ConvState | undefined {
-    this.slot(proto, src, sport, dst, dport);
-    const i = this.index.at(this.slotAt);
-    return i < 0 ? undefined : this.convs[i];
+  /** Whether the packet goes from endpoint a to b of conversation i (a conversation of an
+   *  endpoint with itself: by the key's order, which is the first packet's). Endpoint numbers
+   *  stand for address and port (as the conversation was keyed), so no texts are compared. */
+  private isAB(i: number, forward: boolean): boolean {
+    const r = this.state, o = i * CONV;
+    if (r[o + A_ID] === r[o + B_ID]) {
+      const c = this.convs[i];
+      return forward === (endpoint(c.aAddr, c.aPort) <= endpoint(c.bAddr, c.bPort));
+    }
+    return r[o + A_ID] === this.srcId;
   }
 
-  /** Whether the packet goes from endpoint a to b (a conversation of an endpoint with itself:
-   *  by the key's order, which is the first packet's). Endpoint numbers stand for address and
-   *  port (as the conversation was keyed), so no texts are compared. */
-  private isAB(st: ConvState, forward: boolean): boolean {
-    if (st.aId === st.bId) return forward === (endpoint(st.aAddr, st.aPort) <= endpoint(st.bAddr, st.bPort));
-    return st.aId === this.srcId;
-  }
-
-  private report(f: Finding): void {
-    (this.found ??= []).push(f);
-  }
-
-  add(p: PacketRow): PacketVerdict {
-    this.found = null;
-    let flow: number | undefined;
-    if (p.malformed !== undefined) this.report({ num: p.num, kind: "malformed", detail: p.malformed });
+  /** One packet, in file order: its findings go to the sink; returns its conversation's id
+   *  (undefined: none). */
+  add(p: PacketRow): number | undefined {
+    if (p.malformed !== undefined) this.findings.finding(p.num, "malformed", p.malformed, undefined, undefined);
     const isIcmpError = (p.ipProto === 1 && p.icmpType === 3 && p.icmpCode === 4) || (p.ipProto === 58 && p.icmpType === 2);
     if (isIcmpError) {
       const q = p.icmpQuoted;
-      const hit = q && this.lookup(q.ipProto, q.src, q.sport, q.dst, q.dport);
+      // The conversation of the quoted packet as it stands.
+      let hit = -1;
+      if (q) {
+        this.slot(q.ipProto, q.src, q.sport, q.dst, q.dport);
+        hit = this.index.at(this.slotAt);
+      }
       const what = q ? `${q.src}${q.sport !== undefined ? `:${q.sport}` : ""} → ${q.dst}${q.dport !== undefined ? `:${q.dport}` : ""}` : "an unquoted packet";
       const mtu = p.icmpMtu !== undefined ? `MTU ${p.icmpMtu}` : "no MTU";
-      this.report({
-        num: p.num, kind: p.ipProto === 1 ? "frag-needed" : "packet-too-big",
-        detail: `${p.ipProto === 1 ? "fragmentation needed" : "packet too big"}, ${mtu}, from ${p.src} for ${what}`,
-        ...(hit ? { flow: hit.id, refNum: hit.lastNum } : {}),
-      });
+      this.findings.finding(p.num, p.ipProto === 1 ? "frag-needed" : "packet-too-big",
+        `${p.ipProto === 1 ? "fragmentation needed" : "packet too big"}, ${mtu}, from ${p.src} for ${what}`,
+        hit < 0 ? undefined : this.state[hit * CONV + LAST_NUM], hit < 0 ? undefined : hit + 1);
+      return undefined;
     }
-    if (p.ipProto !== undefined && p.ipVersion !== undefined && !isIcmpError) {
-      flow = this.track(p);
-    }
-    const findings = this.found ?? NO_FINDINGS;
-    return flow === undefined ? { findings } : { flow, findings };
+    return p.ipProto !== undefined && p.ipVersion !== undefined ? this.track(p) : undefined;
   }
 
   private track(p: PacketRow): number {
@@ -256,146 +224,178 @@ export class PacketAnalysis {
     this.slot(proto, p.src, ports ? p.sport : undefined, p.dst, ports ? p.dport : undefined);
     const at = this.slotAt;
     const forward = this.keyForward;
-    const found = this.index.at(at);
-    let st = found < 0 ? undefined : this.convs[found];
+    let i = this.index.at(at);
     const flags = p.tcpFlags ?? 0;
     const isTcp = proto === TCP && p.tcpFlags !== undefined && p.tcpSeq !== undefined;
     // Port reuse, as Wireshark 4.0 tells it: a SYN whose sequence number is not the one its
     // direction started with begins a new conversation.
-    if (st?.d0 && isTcp && (flags & (SYN | ACK)) === SYN) {
-      const base = (this.isAB(st, forward) ? st.d0 : st.d1!).baseSeq;
-      if (base !== undefined && base !== u32(p.tcpSeq!)) st = undefined;
+    if (i >= 0 && isTcp && (flags & (SYN | ACK)) === SYN && this.state[i * CONV + TCP_SEEN] === 1) {
+      const base = this.state[i * CONV + (this.isAB(i, forward) ? DIR0 : DIR0 + DIR) + BASE_SEQ];
+      if (!Number.isNaN(base) && base !== u32(p.tcpSeq!)) i = -1;
     }
-    if (!st) {
-      const hasPorts = ports && p.sport !== undefined;
-      st = new ConvState(this.convs.length + 1, proto, p.src, hasPorts ? p.sport : undefined, p.dst, hasPorts ? p.dport : undefined,
-        hasPorts, p.num, p.ts, this.srcId, this.dstId);
+    if (i < 0) {
+      i = this.open(p, proto, ports && p.sport !== undefined);
       // The slot's conversation from now on (a reused port's new one replaces the old there).
-      this.index.set(at, proto, forward ? this.srcId : this.dstId, forward ? this.dstId : this.srcId, this.convs.length);
-      this.convs.push(st);
+      this.index.set(at, proto, forward ? this.srcId : this.dstId, forward ? this.dstId : this.srcId, i);
     }
-    const c = st;
-    const ab = this.isAB(st, forward);
-    if (ab) { c.packetsAB++; c.bytesAB += p.len; } else { c.packetsBA++; c.bytesBA += p.len; }
-    c.lastNum = p.num;
-    c.lastTs = p.ts;
-    if (isTcp) this.tcp(st, p, ab ? 0 : 1);
-    return c.id;
+    const r = this.state, o = i * CONV;
+    const ab = this.isAB(i, forward);
+    if (ab) { r[o + PACKETS_AB]++; r[o + BYTES_AB] += p.len; } else { r[o + PACKETS_BA]++; r[o + BYTES_BA] += p.len; }
+    r[o + LAST_NUM] = p.num;
+    this.times[i * TIMES + LAST_TS] = p.ts;
+    if (isTcp) this.tcp(i, p, ab ? 0 : 1);
+    return i + 1;
   }
 
-  private tcp(st: ConvState, p: PacketRow, d: 0 | 1): void {
-    const c = st, t = st;
-    const d0 = st.d0 ??= new TcpDir(), d1 = st.d1 ??= new TcpDir();
-    const fwd = d === 0 ? d0 : d1, rev = d === 0 ? d1 : d0;
+  /** A new conversation, its first packet p (from endpoint a); returns its number. */
+  private open(p: PacketRow, proto: number, hasPorts: boolean): number {
+    const i = this.convs.length;
+    this.convs.push(new ConvInfo(proto, p.src, hasPorts ? p.sport : undefined, p.dst, hasPorts ? p.dport : undefined, hasPorts, p.num, p.ts));
+    if ((i + 1) * CONV > this.state.length) {
+      const old = this.state;
+      this.state = new Float64Array(old.length * 2);
+      this.state.set(old);
+    }
+    const r = this.state, o = i * CONV;
+    r[o + A_ID] = this.srcId;
+    r[o + B_ID] = this.dstId;
+    r[o + LAST_NUM] = p.num;
+    r[o + SYN_NUM] = r[o + SYNACK_NUM] = r[o + ACK_NUM] = NaN;
+    for (const d of [o + DIR0, o + DIR0 + DIR]) {
+      r[d + BASE_SEQ] = NaN;
+      r[d + WINDOW] = 0xffffffff;
+    }
+    this.times.push(p.ts, undefined, undefined, 0n, 0n, 0n, 0n, 0n);
+    this.segments.push([], []);
+    return i;
+  }
+
+  private tcp(i: number, p: PacketRow, d: 0 | 1): void {
+    const r = this.state, o = i * CONV, times = this.times, t = i * TIMES;
+    r[o + TCP_SEEN] = 1;
+    // The direction of this packet (fwd) and the other one (rev): their numbers, times, segments.
+    const fwd = o + DIR0 + d * DIR, rev = o + DIR0 + (1 - d) * DIR;
+    const fwdTs = t + DIR_TS + 2 * d, revTs = t + DIR_TS + 2 * (1 - d);
     const flags = p.tcpFlags!, seq = u32(p.tcpSeq!), ack = u32(p.tcpAck ?? 0);
-    const seglen = p.tcpLen ?? 0, window = p.tcpWin ?? 0, ts = p.ts, num = p.num;
+    const seglen = p.tcpLen ?? 0, window = p.tcpWin ?? 0, ts = p.ts, num = p.num, id = i + 1;
 
     // The handshake, for the conversation's RTT (and Wireshark's out-of-order threshold).
     if ((flags & (SYN | ACK)) === SYN) {
-      if (c.synNum === undefined) { c.synNum = num; t.synTs = ts; }
+      if (Number.isNaN(r[o + SYN_NUM])) { r[o + SYN_NUM] = num; times[t + SYN_TS] = ts; }
     } else if ((flags & (SYN | ACK)) === (SYN | ACK)) {
-      if (c.synAckNum === undefined && c.synNum !== undefined) c.synAckNum = num;
-    } else if ((flags & ACK) && c.synAckNum !== undefined && c.ackNum === undefined && t.synTs !== undefined && !(flags & (RST | FIN)) && d === 0) {
-      c.ackNum = num;
-      c.rttNs = ts - t.synTs;
-      t.firstRttNs = c.rttNs;
+      if (Number.isNaN(r[o + SYNACK_NUM]) && !Number.isNaN(r[o + SYN_NUM])) r[o + SYNACK_NUM] = num;
+    } else if ((flags & ACK) && !Number.isNaN(r[o + SYNACK_NUM]) && Number.isNaN(r[o + ACK_NUM]) && times[t + SYN_TS] !== undefined && !(flags & (RST | FIN)) && d === 0) {
+      r[o + ACK_NUM] = num;
+      times[t + RTT] = times[t + FIRST_RTT] = ts - times[t + SYN_TS]!;
     }
-    if (flags & RST) this.report({ num, kind: "reset", detail: `connection reset by ${p.src}:${p.sport}`, flow: c.id });
+    const sink = this.findings;
+    if (flags & RST) sink.finding(num, "reset", `connection reset by ${p.src}:${p.sport}`, undefined, id);
 
     let a = 0;
-    fwd.baseSeq ??= flags & SYN ? seq : u32(seq - 1);
+    if (Number.isNaN(r[fwd + BASE_SEQ])) r[fwd + BASE_SEQ] = flags & SYN ? seq : u32(seq - 1);
+    const nextseq0 = r[fwd + NEXTSEQ], lastack0 = r[fwd + LASTACK], window0 = r[fwd + WINDOW];
 
     let skipToFinished = false;
     // Zero window probe: 1 byte at the next expected sequence number into a zero window.
-    if (seglen === 1 && seq === fwd.nextseq && rev.window === 0) {
+    if (seglen === 1 && seq === nextseq0 && r[rev + WINDOW] === 0) {
       a |= A_ZERO_WINDOW_PROBE;
       skipToFinished = true;
     }
     if (!skipToFinished) {
       if (window === 0 && (flags & (RST | FIN | SYN)) === 0) a |= A_ZERO_WINDOW;
-      if (fwd.nextseq && gtSeq(seq, fwd.nextseq) && (flags & RST) === 0) a |= A_LOST_PACKET;
-      if ((seglen === 0 || seglen === 1) && seq === u32(fwd.nextseq - 1) && (flags & (SYN | FIN | RST)) === 0) a |= A_KEEP_ALIVE;
-      const sameAck = seglen === 0 && seq === fwd.nextseq && ack === fwd.lastack && (flags & (SYN | FIN | RST)) === 0;
-      if (sameAck && window && window !== fwd.window) a |= A_WINDOW_UPDATE;
-      if (sameAck && window && window === fwd.window && (rev.lastFlags & A_KEEP_ALIVE)) {
+      if (nextseq0 && gtSeq(seq, nextseq0) && (flags & RST) === 0) a |= A_LOST_PACKET;
+      if ((seglen === 0 || seglen === 1) && seq === u32(nextseq0 - 1) && (flags & (SYN | FIN | RST)) === 0) a |= A_KEEP_ALIVE;
+      const sameAck = seglen === 0 && seq === nextseq0 && ack === lastack0 && (flags & (SYN | FIN | RST)) === 0;
+      if (sameAck && window && window !== window0) a |= A_WINDOW_UPDATE;
+      if (sameAck && window && window === window0 && (r[rev + LAST_FLAGS] & A_KEEP_ALIVE)) {
         a |= A_KEEP_ALIVE_ACK;
         skipToFinished = true;
-      } else if (sameAck && window === 0 && window === fwd.window && (rev.lastFlags & A_ZERO_WINDOW_PROBE)) {
+      } else if (sameAck && window === 0 && window === window0 && (r[rev + LAST_FLAGS] & A_ZERO_WINDOW_PROBE)) {
         a |= A_ZERO_WINDOW_PROBE_ACK;
         skipToFinished = true;
-      } else if (sameAck && window && window === fwd.window) {
-        fwd.dupacknum = fwd.dupacknum === -1 ? 1 : fwd.dupacknum + 1;
+      } else if (sameAck && window && window === window0) {
+        const n = r[fwd + DUPACKNUM] = r[fwd + DUPACKNUM] === -1 ? 1 : r[fwd + DUPACKNUM] + 1;
         a |= A_DUPLICATE_ACK;
-        this.report({ num, kind: "duplicate-ack", detail: `duplicate ACK #${fwd.dupacknum} of ${fwd.lastnondupack}`, refNum: fwd.lastnondupack, flow: c.id });
+        sink.finding(num, "duplicate-ack", `duplicate ACK #${n} of ${r[fwd + LASTNONDUPACK]}`, r[fwd + LASTNONDUPACK], id);
       }
     }
     // finished_fwd:
-    if (ack !== fwd.lastack) {
-      fwd.lastnondupack = num;
-      fwd.dupacknum = 0;
+    if (ack !== lastack0) {
+      r[fwd + LASTNONDUPACK] = num;
+      r[fwd + DUPACKNUM] = 0;
     }
-    if (rev.maxseqtobeacked && gtSeq(ack, rev.maxseqtobeacked) && (flags & ACK)) {
+    if (r[rev + MAXSEQTOBEACKED] && gtSeq(ack, r[rev + MAXSEQTOBEACKED]) && (flags & ACK)) {
       // A plain comparison in Wireshark too, not a sequence-space one.
-      if (rev.maxseqtobeacked > rev.nextseq) {
-        rev.maxseqtobeacked = rev.nextseq;
+      if (r[rev + MAXSEQTOBEACKED] > r[rev + NEXTSEQ]) {
+        r[rev + MAXSEQTOBEACKED] = r[rev + NEXTSEQ];
         a |= A_ACK_LOST_PACKET;
       } else {
-        if (rev.dupacknum === 0) a |= A_ACK_LOST_PACKET;
-        rev.dupacknum = -1;
+        if (r[rev + DUPACKNUM] === 0) a |= A_ACK_LOST_PACKET;
+        r[rev + DUPACKNUM] = -1;
       }
     }
     let retransmitOf: number | undefined;
     if (seglen > 0 || (flags & (SYN | FIN))) {
-      let notAdvanced = fwd.nextseq !== 0 && ltSeq(seq, fwd.nextseq);
+      let notAdvanced = nextseq0 !== 0 && ltSeq(seq, nextseq0);
       if (!(a & A_KEEP_ALIVE)) {
-        if (seglen > 1 && u32(fwd.nextseq - 1) === seq) notAdvanced = false;
-        if (seglen > 0 && rev.lastack && leSeq(u32(seq + seglen), rev.lastack)) {
+        const firstRtt = times[t + FIRST_RTT]!;
+        if (seglen > 1 && u32(nextseq0 - 1) === seq) notAdvanced = false;
+        if (seglen > 0 && r[rev + LASTACK] && leSeq(u32(seq + seglen), r[rev + LASTACK])) {
           a |= A_SPURIOUS_RETRANSMISSION;
-        } else if (notAdvanced && rev.dupacknum >= 2 && rev.lastack === seq && ts - rev.lastackTs < 20_000_000n) {
+        } else if (notAdvanced && r[rev + DUPACKNUM] >= 2 && r[rev + LASTACK] === seq && ts - times[revTs + LASTACK_TS]! < 20_000_000n) {
           a |= A_FAST_RETRANSMISSION;
-        } else if (notAdvanced && ts - fwd.nextseqTs < (t.firstRttNs === 0n ? 3_000_000n : t.firstRttNs) &&
-                   fwd.nextseq !== u32(seq + seglen + (flags & (SYN | FIN) ? 1 : 0))) {
+        } else if (notAdvanced && ts - times[fwdTs + NEXTSEQ_TS]! < (firstRtt === 0n ? 3_000_000n : firstRtt) &&
+                   nextseq0 !== u32(seq + seglen + (flags & (SYN | FIN) ? 1 : 0))) {
           a |= A_OUT_OF_ORDER;
         } else if (notAdvanced) {
           a |= A_RETRANSMISSION;
         }
         if (a & (A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS_RETRANSMISSION)) {
           // The segment it repeats: the eldest unacked one in this direction (Wireshark's rto_frame).
-          retransmitOf = fwd.segments.length ? fwd.segments[0] : fwd.nextseqFrame;
+          retransmitOf = r[fwd + UNACKED] ? this.segments[2 * i + d][0] : r[fwd + NEXTSEQ_FRAME];
         }
       }
     }
     if (a & (A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS_RETRANSMISSION)) {
-      c.retransmissions++;
+      r[o + RETRANSMISSIONS]++;
       const kind = a & A_FAST_RETRANSMISSION ? "fast retransmission" : a & A_SPURIOUS_RETRANSMISSION ? "spurious retransmission" : "retransmission";
-      this.report({ num, kind: "retransmission", detail: `${kind} of ${seglen} bytes${retransmitOf ? ` (first sent in #${retransmitOf})` : ""}`, ...(retransmitOf ? { refNum: retransmitOf } : {}), flow: c.id });
+      sink.finding(num, "retransmission", `${kind} of ${seglen} bytes${retransmitOf ? ` (first sent in #${retransmitOf})` : ""}`, retransmitOf || undefined, id);
     }
-    if (a & A_OUT_OF_ORDER) this.report({ num, kind: "out-of-order", detail: `out-of-order segment of ${seglen} bytes`, flow: c.id });
-    if (a & A_LOST_PACKET) this.report({ num, kind: "lost-segment", detail: "previous segment not captured", flow: c.id });
-    if (a & A_ZERO_WINDOW) this.report({ num, kind: "zero-window", detail: `${p.src}:${p.sport} advertises a zero window`, flow: c.id });
+    if (a & A_OUT_OF_ORDER) sink.finding(num, "out-of-order", `out-of-order segment of ${seglen} bytes`, undefined, id);
+    if (a & A_LOST_PACKET) sink.finding(num, "lost-segment", "previous segment not captured", undefined, id);
+    if (a & A_ZERO_WINDOW) sink.finding(num, "zero-window", `${p.src}:${p.sport} advertises a zero window`, undefined, id);
 
     // finished_checking_retransmission_type:
     let nextseq = u32(seq + seglen);
     if ((seglen || (flags & (SYN | FIN)))) {
       if (flags & (SYN | FIN)) nextseq = u32(nextseq + 1);
-      if (fwd.segments.length < MAX_UNACKED * SEGMENT) fwd.segments.push(num, seq, nextseq);
+      const n = r[fwd + UNACKED];
+      if (n < MAX_UNACKED * SEGMENT) {
+        const segs = this.segments[2 * i + d];
+        segs[n] = num;
+        segs[n + 1] = seq;
+        segs[n + 2] = nextseq;
+        r[fwd + UNACKED] = n + SEGMENT;
+      }
     }
-    if ((gtSeq(nextseq, fwd.nextseq) || !fwd.nextseq) && !(a & A_ZERO_WINDOW_PROBE)) {
-      fwd.nextseq = nextseq;
-      fwd.nextseqFrame = num;
-      fwd.nextseqTs = ts;
+    if ((gtSeq(nextseq, r[fwd + NEXTSEQ]) || !r[fwd + NEXTSEQ]) && !(a & A_ZERO_WINDOW_PROBE)) {
+      r[fwd + NEXTSEQ] = nextseq;
+      r[fwd + NEXTSEQ_FRAME] = num;
+      times[fwdTs + NEXTSEQ_TS] = ts;
     }
-    if ((seq === fwd.maxseqtobeacked || !fwd.maxseqtobeacked) && !(a & A_ZERO_WINDOW_PROBE)) fwd.maxseqtobeacked = fwd.nextseq;
-    fwd.window = window;
-    fwd.lastack = ack;
-    fwd.lastackTs = ts;
-    fwd.lastFlags = a;
+    if ((seq === r[fwd + MAXSEQTOBEACKED] || !r[fwd + MAXSEQTOBEACKED]) && !(a & A_ZERO_WINDOW_PROBE)) r[fwd + MAXSEQTOBEACKED] = r[fwd + NEXTSEQ];
+    r[fwd + WINDOW] = window;
+    r[fwd + LASTACK] = ack;
+    times[fwdTs + LASTACK_TS] = ts;
+    r[fwd + LAST_FLAGS] = a;
     // Segments of the other direction this ACK covers are done with (compacted in place: this
     // runs for every TCP packet).
-    const segs = rev.segments;
+    const unacked = r[rev + UNACKED];
+    if (unacked === 0) return;
+    const segs = this.segments[2 * i + 1 - d];
     let keep = 0;
-    for (let i = 0; i < segs.length; i += SEGMENT) {
-      const frame = segs[i], useq = segs[i + 1], unext = segs[i + 2];
+    for (let k = 0; k < unacked; k += SEGMENT) {
+      const frame = segs[k], useq = segs[k + 1], unext = segs[k + 2];
       let kept = false, keptSeq = useq;
       if (ack !== unext) {
         if (gtSeq(ack, useq) && leSeq(ack, unext)) { keptSeq = ack; kept = true; }
@@ -408,7 +408,7 @@ export class PacketAnalysis {
         keep += SEGMENT;
       }
     }
-    segs.length = keep;
+    r[rev + UNACKED] = keep;
   }
 }
 

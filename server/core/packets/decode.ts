@@ -31,11 +31,13 @@ const IEEE802_11_RADIOTAP = 127;
 const PKTAP = 258;
 const USER2 = 149;
 
+/** `layers` false: the summary alone (several times faster). `tcpInfoText` false: no Info text
+ *  for a segment whose Info its numbers say (plainTcpInfo; the ingest, which stores the numbers). */
 export function decodePacket(
   p: Pick<RawPacket, "linktype" | "data"> & { fcsLen?: number },
-  opts: { layers?: boolean } = {},
+  opts: { layers?: boolean; tcpInfoText?: boolean } = {},
 ): DecodedPacket {
-  const d = new Dissection(p.data, opts.layers ?? true);
+  const d = new Dissection(p.data, opts.layers ?? true, opts.tcpInfoText ?? true);
   const end = p.data.length;
   try {
     decodeLink(d, p.linktype, 0, end, p.fcsLen ?? 0);

@@ -26,7 +26,9 @@ export class Dissection {
   linkSrc = -1;
   linkDst = -1;
 
-  constructor(readonly data: Uint8Array, readonly detail: boolean) {
+  /** `tcpInfoText` false: a TCP segment whose Info is what its numbers say (plainTcpInfo) gets
+   *  no Info text (tcp.ts). */
+  constructor(readonly data: Uint8Array, readonly detail: boolean, readonly tcpInfoText = true) {
     // Without the detail no layer is ever added: one shared, frozen empty list (a push into it
     // would throw, not pass unnoticed).
     this.layers = detail ? [] : NO_LAYERS;
@@ -39,6 +41,7 @@ export class Dissection {
       tcpWin: undefined, tcpLen: undefined, tcpWs: undefined, tcpMss: undefined, icmpType: undefined,
       icmpCode: undefined, icmpMtu: undefined, icmpQuoted: undefined, vrrpVrid: undefined,
       vrrpPriority: undefined, vrrpIntervalCs: undefined, dnsId: undefined, malformed: undefined,
+      plainTcpInfo: false,
     };
   }
 
@@ -75,6 +78,7 @@ export class Dissection {
     if (this.quoted) return;
     this.out.proto = proto;
     this.out.info = info;
+    this.out.plainTcpInfo = false;
   }
 
   /** The rest of the bytes as payload. */

@@ -26,6 +26,25 @@ export function tcpFlagNames(flags: number): string {
   return t;
 }
 
+/** A segment's Info text but for its option words: ports, flags, numbers (absolute sequence
+ *  numbers). The packet store makes the same text in SQL from the numbers it keeps, for the
+ *  segments it keeps no text of (db/migrations/packets-004.sql): a change here is one there. */
+export function tcpInfo(sport: number, dport: number, flags: number, seq: number, ack: number, win: number, len: number): string {
+  let info = `${sport} → ${dport} [${tcpFlagNames(flags)}] Seq=${seq}`;
+  if (flags & 0x010) info += ` Ack=${ack}`;
+  return `${info} Win=${win} Len=${len}`;
+}
+
+/** The Protocol and Info columns of a segment: tcpInfo, then the option words. Without option
+ *  words the Info is what the numbers say (plainTcpInfo), and is not made at all when the
+ *  decoding was asked for no such text (the ingest: building 800k of them was a fifth of its
+ *  reading thread, copying them to SQLite as much again). */
+function column(d: Dissection, sport: number, dport: number, flags: number, seq: number, ack: number, win: number, len: number, words: string): void {
+  const plain = words === "";
+  d.column("TCP", plain && !d.tcpInfoText ? "" : tcpInfo(sport, dport, flags, seq, ack, win, len) + words);
+  d.out.plainTcpInfo = plain;
+}
+
 export function decodeTcp(d: Dissection, off: number, end: number): void {
   d.layer("tcp", off, Math.min(20, end - off));
   const quoted = d.quoted > 0;
@@ -76,9 +95,6 @@ export function decodeTcp(d: Dissection, off: number, end: number): void {
     return;
   }
   const len = Math.max(0, end - off - hlen);
-  let info = `${sport} → ${dport} [${tcpFlagNames(flags)}] Seq=${seq}`;
-  if (flags & 0x010) info += ` Ack=${ack}`;
-  info += ` Win=${win} Len=${len}`;
   if (!quoted) {
     const o = d.out;
     o.tcpFlags = flags;
@@ -90,14 +106,14 @@ export function decodeTcp(d: Dissection, off: number, end: number): void {
     o.tcpMss = undefined;
   }
   if (end - off < hlen) {
-    if (!quoted) d.column("TCP", info);
+    if (!quoted) column(d, sport, dport, flags, seq, ack, win, len, "");
     d.malformed("tcp", `header of ${hlen} bytes cut short at ${end - off}`, off);
     return;
   }
   d.layerLength(hlen);
   d.field("tcp.len", len, off, 0);
-  if (hlen > 20) info += options(d, off + 20, off + hlen, quoted);
-  if (!quoted) d.column("TCP", info);
+  const words = hlen > 20 ? options(d, off + 20, off + hlen, quoted) : "";
+  if (!quoted) column(d, sport, dport, flags, seq, ack, win, len, words);
   if (len > 0 && !quoted && (DNS_PORTS.has(sport) || DNS_PORTS.has(dport)) && len >= 14) {
     // DNS over TCP: a two-byte length before the message.
     decodeDns(d, off + hlen + 2, end, "tcp");

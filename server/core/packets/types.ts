@@ -70,8 +70,12 @@ export interface DecodedPacket {
   /** Advertisement interval in centiseconds (v3) or seconds × 100 (v2), so both are comparable. */
   vrrpIntervalCs?: number;
   dnsId?: number;
-  /** tshark's Info column, approximately (what each protocol's summary says). */
+  /** tshark's Info column, approximately (what each protocol's summary says); "" for a
+   *  plainTcpInfo segment decoded without `tcpInfoText` (decodePacket). */
   info: string;
+  /** The Info column is a TCP segment's plain summary, tcpInfo (tcp.ts) of its ports, tcpFlags,
+   *  tcpSeq, tcpAck, tcpWin and tcpLen: no option words, no protocol above TCP. */
+  plainTcpInfo: boolean;
   /** Why the packet could not be decoded whole (it was decoded as far as it went). */
   malformed?: string;
 }
