@@ -170,6 +170,10 @@ console.log("  185-237k packets/s), CPU per packet reading 4.4-5.4 -> 3.7-4.8 us
 console.log("  1.0-1.2 us: a conversation's state in one object, unacked segments as numbers, one open-addressing index (the");
 console.log("  analysis 1.64 -> 1.17 us/packet), and no flow/findings-kind indexes built after the last row (no query read them:");
 console.log("  0.85-1.0 s of the writer's serial tail). Target 500k/s not met: the reading thread alone is ~3.4 us/packet");
+console.log("  load ~1.2-2.2, 9acea5a -> 62a070e back to back: 3.02 -> 2.50 s wall (331k -> 400k packets/s), CPU 4.44 -> 3.91 s");
+console.log("  (reading 2.56 -> 2.11 s, writer 1.36 -> 1.22 s, other threads 0.49 -> 0.40 s): one summary object decoded anew per");
+console.log("  packet, a pcap record's second made a bigint once, the conversations' times in a BigInt64Array (V8's collections");
+console.log("  27% fewer instructions under callgrind). Target 500k/s not met: the reading thread is ~2.1 us/packet");
 if (smoke && wrong) {
   console.error("bench smoke: a tool read the wrong number of packets");
   process.exit(1);

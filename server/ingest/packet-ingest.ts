@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDb, type Db } from "../../db/open-db";
 import type { RawPacket } from "../core/formats/raw-packet";
-import { decodePacket } from "../core/packets/decode";
+import { summaryDecoder } from "../core/packets/decode";
 import type { DecodedPacket } from "../core/packets/types";
 import type { PacketRow } from "../core/filter/packet-fields";
 import { PacketAnalysis } from "../core/analyses/packet-analysis";
@@ -20,12 +20,15 @@ import { PacketBatchWriter, type PacketBatch } from "./packet-writer";
 import { PacketRowBuilder } from "./packet-rows";
 import { DEFAULT_INGEST_LIMITS, IngestLimitError, LIMIT_MESSAGE_MARK, inlineSink, workerSink, type BatchSink, type IngestLimits } from "./ingest";
 
-/** How the ingest decodes a packet (the packet decoders' entry point, without layers). */
+/** How the ingest decodes a packet (the packet decoders' entry point, without layers); the
+ *  summary it returns may be the same object again at the next call. */
 export type PacketDecoder = (raw: RawPacket) => DecodedPacket;
 
 /** The ingest's decoder: the summary, without the Info texts that the stored numbers make (a
- *  plain TCP segment's: packets-004.sql). */
-export const decodeForIngest: PacketDecoder = (raw) => decodePacket(raw, { layers: false, tcpInfoText: false });
+ *  plain TCP segment's: packets-004.sql). One summary object for every packet (summaryDecoder),
+ *  shared by every ingest of this process: an ingest is done with a packet's (analysis, row)
+ *  before it decodes the next, and two ingests never run a packet's synchronous part at once. */
+export const decodeForIngest: PacketDecoder = summaryDecoder({ tcpInfoText: false });
 
 export interface PacketIngestResult {
   format: "pcap" | "pcapng";
@@ -39,8 +42,8 @@ export interface PacketIngestResult {
 
 class StopReading extends Error {}
 
-/** A packet as the analyses and the store see it: the decoder's fresh object itself, given its
- *  frame fields (no copy: the ingest makes one per packet, and copies showed in its profile). */
+/** A packet as the analyses and the store see it: the decoder's object itself, given its frame
+ *  fields (no copy: copies showed in the ingest's profile). */
 export function packetRow(raw: RawPacket, d: DecodedPacket): DecodedPacket & PacketRow {
   const p = d as DecodedPacket & PacketRow;
   p.num = raw.num;

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { PCAPS_DIR } from "../../testing/oracle";
 import { tsharkPackets } from "../../testing/tshark-analysis";
 import { PacketAnalysis, type FindingKind } from "./packet-analysis";
+import type { PacketRow } from "../filter/packet-fields";
 
 interface Finding { num: number; kind: FindingKind; detail: string; refNum?: number; flow?: number }
 
@@ -105,4 +106,42 @@ test("frag-needed findings carry the MTU and point at the conversation their quo
   };
   assert.equal(a.add(icmp), undefined, "the ICMP error is no packet of the conversation it reports on");
   assert.deepEqual(found, [{ num: 2, kind: "frag-needed", detail: "fragmentation needed, MTU 1480, from 10.148.1.1 for 10.148.1.2:38732 → 10.148.2.2:8080", flow, refNum: 1 }]);
+});
+
+test("times past ±2^62 ns (a pcapng's resolution or offset) are kept as exactly as the others", () => {
+  // A handshake, a lost segment, its retransmission and a duplicate ACK, 1 ms apart, from `at` on.
+  const tcp = (num: number, ts: bigint, fromA: boolean, flags: number, seq: number, ack: number, len: number): PacketRow => ({
+    num, ts, len: 60 + len, caplen: 60 + len, proto: "TCP", info: "", src: fromA ? "10.0.0.1" : "10.0.0.2",
+    dst: fromA ? "10.0.0.2" : "10.0.0.1", ipVersion: 4, ipProto: 6, sport: fromA ? 40000 : 80, dport: fromA ? 80 : 40000,
+    tcpFlags: flags, tcpSeq: seq, tcpAck: ack, tcpWin: 1000, tcpLen: len,
+  });
+  const run = (at: bigint, before: PacketRow[] = []) => {
+    const { a, found } = analysis();
+    for (const p of before) a.add(p);
+    const n = before.length, ms = 1_000_000n;
+    for (const p of [
+      tcp(n + 1, at, true, 0x002, 100, 0, 0), tcp(n + 2, at + ms, false, 0x012, 500, 101, 0),
+      tcp(n + 3, at + 2n * ms, true, 0x010, 101, 501, 0), tcp(n + 4, at + 3n * ms, true, 0x018, 111, 501, 10),
+      tcp(n + 5, at + 4n * ms, false, 0x010, 501, 101, 0), tcp(n + 6, at + 5n * ms, false, 0x010, 501, 101, 0),
+      tcp(n + 7, at + 600n * ms, true, 0x018, 101, 501, 10),
+    ]) a.add(p);
+    return { conversations: a.conversations(), found };
+  };
+  const near = run(1_700_000_000_000_000_000n);
+  assert.deepEqual(near.found.map((f) => f.kind), ["lost-segment", "duplicate-ack", "duplicate-ack", "retransmission"]);
+  assert.equal(near.conversations[0].rttNs, 2_000_000n);
+  const shift = (r: ReturnType<typeof run>, by: bigint) => ({
+    found: r.found,
+    conversations: r.conversations.map((c) => ({ ...c, firstTs: c.firstTs - by, lastTs: c.lastTs - by })),
+  });
+  for (const far of [2n ** 64n + 3n, -(2n ** 63n)]) {
+    assert.deepEqual(shift(run(far), far - 1_700_000_000_000_000_000n), near, `at ${far}`);
+  }
+  // A conversation kept before the first far time keeps its times exact.
+  const udp: PacketRow = { num: 1, ts: 1_700_000_000_123_456_789n, len: 60, caplen: 60, proto: "UDP", info: "", src: "10.0.0.3",
+    dst: "10.0.0.4", ipVersion: 4, ipProto: 17, sport: 53, dport: 53 };
+  const mixed = run(2n ** 70n, [udp]);
+  assert.equal(mixed.conversations[0].lastTs, udp.ts);
+  assert.equal(mixed.conversations[1].lastTs, 2n ** 70n + 600_000_000n);
+  assert.equal(mixed.conversations[1].rttNs, 2_000_000n);
 });

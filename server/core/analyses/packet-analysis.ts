@@ -93,10 +93,10 @@ const A_ID = 0, B_ID = 1, PACKETS_AB = 2, BYTES_AB = 3, PACKETS_BA = 4, BYTES_BA
 const BASE_SEQ = 0, NEXTSEQ = 1, NEXTSEQ_FRAME = 2, LASTACK = 3, WINDOW = 4, DUPACKNUM = 5, LASTNONDUPACK = 6,
   MAXSEQTOBEACKED = 7, LAST_FLAGS = 8, UNACKED = 9, DIR = 10;
 const CONV = DIR0 + 2 * DIR;
-// A conversation's times in PacketAnalysis.times, TIMES each (bigint ns, exact; undefined: not
-// yet): its last packet's, the SYN's, the handshake's RTT, the RTT the out-of-order test uses (0n
-// until the handshake), then per direction the time its next expected sequence number was set
-// and its last ACK's.
+// A conversation's times in PacketAnalysis.times, TIMES each (ns, exact; 0n until set; the SYN's
+// and the RTT are set with SYN_NUM and ACK_NUM, which say whether they are): its last packet's,
+// the SYN's, the handshake's RTT, the RTT the out-of-order test uses (0n until the handshake),
+// then per direction the time its next expected sequence number was set and its last ACK's.
 const LAST_TS = 0, SYN_TS = 1, RTT = 2, FIRST_RTT = 3, DIR_TS = 4, NEXTSEQ_TS = 0, LASTACK_TS = 1, TIMES = DIR_TS + 4;
 
 /** What a conversation keeps that no packet changes. */
@@ -132,7 +132,7 @@ export class PacketAnalysis {
    *  (SEGMENT numbers each, as many as UNACKED says). */
   private readonly convs: ConvInfo[] = [];
   private state = new Float64Array(1024 * CONV);
-  private readonly times: (bigint | undefined)[] = [];
+  private readonly times = new Times();
   private readonly segments: number[][] = [];
   /** Set by slot(): whether the source is the lower endpoint, the table's slot of the 5-tuple
    *  (ConversationIndex.find), the source's and destination's numbers (fields, not a returned
@@ -151,15 +151,14 @@ export class PacketAnalysis {
       const c: Conversation = {
         id: i + 1, ipProto: info.ipProto, aAddr: info.aAddr, bAddr: info.bAddr,
         ...(info.hasPorts ? { aPort: info.aPort, bPort: info.bPort } : {}),
-        firstNum: info.firstNum, lastNum: r[o + LAST_NUM], firstTs: info.firstTs, lastTs: this.times[t + LAST_TS]!,
+        firstNum: info.firstNum, lastNum: r[o + LAST_NUM], firstTs: info.firstTs, lastTs: this.times.get(t + LAST_TS),
         packetsAB: r[o + PACKETS_AB], bytesAB: r[o + BYTES_AB], packetsBA: r[o + PACKETS_BA], bytesBA: r[o + BYTES_BA],
         retransmissions: r[o + RETRANSMISSIONS],
       };
       if (!Number.isNaN(r[o + SYN_NUM])) c.synNum = r[o + SYN_NUM];
       if (!Number.isNaN(r[o + SYNACK_NUM])) c.synAckNum = r[o + SYNACK_NUM];
       if (!Number.isNaN(r[o + ACK_NUM])) c.ackNum = r[o + ACK_NUM];
-      const rtt = this.times[t + RTT];
-      if (rtt !== undefined) c.rttNs = rtt;
+      if (!Number.isNaN(r[o + ACK_NUM])) c.rttNs = this.times.get(t + RTT);
       return c;
     });
   }
@@ -219,6 +218,7 @@ export class PacketAnalysis {
   }
 
   private track(p: PacketRow): number {
+    if (!this.times.holds(p.ts)) this.times.widen();
     const proto = p.ipProto!;
     const ports = proto === TCP || proto === UDP;
     this.slot(proto, p.src, ports ? p.sport : undefined, p.dst, ports ? p.dport : undefined);
@@ -242,7 +242,7 @@ export class PacketAnalysis {
     const ab = this.isAB(i, forward);
     if (ab) { r[o + PACKETS_AB]++; r[o + BYTES_AB] += p.len; } else { r[o + PACKETS_BA]++; r[o + BYTES_BA] += p.len; }
     r[o + LAST_NUM] = p.num;
-    this.times[i * TIMES + LAST_TS] = p.ts;
+    this.times.set(i * TIMES + LAST_TS, p.ts);
     if (isTcp) this.tcp(i, p, ab ? 0 : 1);
     return i + 1;
   }
@@ -265,7 +265,7 @@ export class PacketAnalysis {
       r[d + BASE_SEQ] = NaN;
       r[d + WINDOW] = 0xffffffff;
     }
-    this.times.push(p.ts, undefined, undefined, 0n, 0n, 0n, 0n, 0n);
+    this.times.open(i, p.ts);
     this.segments.push([], []);
     return i;
   }
@@ -281,12 +281,14 @@ export class PacketAnalysis {
 
     // The handshake, for the conversation's RTT (and Wireshark's out-of-order threshold).
     if ((flags & (SYN | ACK)) === SYN) {
-      if (Number.isNaN(r[o + SYN_NUM])) { r[o + SYN_NUM] = num; times[t + SYN_TS] = ts; }
+      if (Number.isNaN(r[o + SYN_NUM])) { r[o + SYN_NUM] = num; times.set(t + SYN_TS, ts); }
     } else if ((flags & (SYN | ACK)) === (SYN | ACK)) {
       if (Number.isNaN(r[o + SYNACK_NUM]) && !Number.isNaN(r[o + SYN_NUM])) r[o + SYNACK_NUM] = num;
-    } else if ((flags & ACK) && !Number.isNaN(r[o + SYNACK_NUM]) && Number.isNaN(r[o + ACK_NUM]) && times[t + SYN_TS] !== undefined && !(flags & (RST | FIN)) && d === 0) {
+    } else if ((flags & ACK) && !Number.isNaN(r[o + SYNACK_NUM]) && Number.isNaN(r[o + ACK_NUM]) && !Number.isNaN(r[o + SYN_NUM]) && !(flags & (RST | FIN)) && d === 0) {
       r[o + ACK_NUM] = num;
-      times[t + RTT] = times[t + FIRST_RTT] = ts - times[t + SYN_TS]!;
+      const rtt = ts - times.get(t + SYN_TS);
+      times.set(t + RTT, rtt);
+      times.set(t + FIRST_RTT, rtt);
     }
     const sink = this.findings;
     if (flags & RST) sink.finding(num, "reset", `connection reset by ${p.src}:${p.sport}`, undefined, id);
@@ -338,13 +340,13 @@ export class PacketAnalysis {
     if (seglen > 0 || (flags & (SYN | FIN))) {
       let notAdvanced = nextseq0 !== 0 && ltSeq(seq, nextseq0);
       if (!(a & A_KEEP_ALIVE)) {
-        const firstRtt = times[t + FIRST_RTT]!;
+        const firstRtt = times.get(t + FIRST_RTT);
         if (seglen > 1 && u32(nextseq0 - 1) === seq) notAdvanced = false;
         if (seglen > 0 && r[rev + LASTACK] && leSeq(u32(seq + seglen), r[rev + LASTACK])) {
           a |= A_SPURIOUS_RETRANSMISSION;
-        } else if (notAdvanced && r[rev + DUPACKNUM] >= 2 && r[rev + LASTACK] === seq && ts - times[revTs + LASTACK_TS]! < 20_000_000n) {
+        } else if (notAdvanced && r[rev + DUPACKNUM] >= 2 && r[rev + LASTACK] === seq && ts - times.get(revTs + LASTACK_TS) < 20_000_000n) {
           a |= A_FAST_RETRANSMISSION;
-        } else if (notAdvanced && ts - times[fwdTs + NEXTSEQ_TS]! < (firstRtt === 0n ? 3_000_000n : firstRtt) &&
+        } else if (notAdvanced && ts - times.get(fwdTs + NEXTSEQ_TS) < (firstRtt === 0n ? 3_000_000n : firstRtt) &&
                    nextseq0 !== u32(seq + seglen + (flags & (SYN | FIN) ? 1 : 0))) {
           a |= A_OUT_OF_ORDER;
         } else if (notAdvanced) {
@@ -381,12 +383,12 @@ export class PacketAnalysis {
     if ((gtSeq(nextseq, r[fwd + NEXTSEQ]) || !r[fwd + NEXTSEQ]) && !(a & A_ZERO_WINDOW_PROBE)) {
       r[fwd + NEXTSEQ] = nextseq;
       r[fwd + NEXTSEQ_FRAME] = num;
-      times[fwdTs + NEXTSEQ_TS] = ts;
+      times.set(fwdTs + NEXTSEQ_TS, ts);
     }
     if ((seq === r[fwd + MAXSEQTOBEACKED] || !r[fwd + MAXSEQTOBEACKED]) && !(a & A_ZERO_WINDOW_PROBE)) r[fwd + MAXSEQTOBEACKED] = r[fwd + NEXTSEQ];
     r[fwd + WINDOW] = window;
     r[fwd + LASTACK] = ack;
-    times[fwdTs + LASTACK_TS] = ts;
+    times.set(fwdTs + LASTACK_TS, ts);
     r[fwd + LAST_FLAGS] = a;
     // Segments of the other direction this ACK covers are done with (compacted in place: this
     // runs for every TCP packet).
@@ -409,6 +411,51 @@ export class PacketAnalysis {
       }
     }
     r[rev + UNACKED] = keep;
+  }
+}
+
+/** Times within ±2^62 ns of 1970 (146 years: every pcap's), and the differences of two of them,
+ *  fit an int64. */
+const TIME_LIMIT = 2n ** 62n, TIME_FLOOR = -TIME_LIMIT;
+
+/** The conversations' times, exact: in a BigInt64Array, 8 bytes in place, not a bigint object per
+ *  packet that an array of them kept alive (with thousands of conversations open, most lived past
+ *  a young-generation collection: copied, then promoted). A capture with a time past ±2^62 ns (a
+ *  pcapng's resolution or offset can make one) has them all moved to an array of bigints
+ *  (widen), as they were kept before. */
+class Times {
+  private packed = new BigInt64Array(1024 * TIMES);
+  private wide: bigint[] | null = null;
+
+  /** Whether a time can be set (and differences of such times) without widen() first. */
+  holds(ts: bigint): boolean {
+    return this.wide !== null || (ts < TIME_LIMIT && ts > TIME_FLOOR);
+  }
+
+  widen(): void {
+    this.wide = Array.from(this.packed);
+  }
+
+  get(i: number): bigint {
+    return this.wide === null ? this.packed[i] : this.wide[i];
+  }
+
+  set(i: number, v: bigint): void {
+    if (this.wide === null) this.packed[i] = v;
+    else this.wide[i] = v;
+  }
+
+  /** Conversation i's times: its first packet's as its last, the others 0n. */
+  open(i: number, ts: bigint): void {
+    const o = i * TIMES;
+    if (this.wide !== null) {
+      for (let k = 0; k < TIMES; k++) this.wide[o + k] = 0n;
+    } else if (o + TIMES > this.packed.length) {
+      const old = this.packed;
+      this.packed = new BigInt64Array(old.length * 2);
+      this.packed.set(old);
+    }
+    this.set(o + LAST_TS, ts);
   }
 }
 

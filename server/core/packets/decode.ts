@@ -37,7 +37,22 @@ export function decodePacket(
   p: Pick<RawPacket, "linktype" | "data"> & { fcsLen?: number },
   opts: { layers?: boolean; tcpInfoText?: boolean } = {},
 ): DecodedPacket {
-  const d = new Dissection(p.data, opts.layers ?? true, opts.tcpInfoText ?? true);
+  return decodeWith(new Dissection(p.data, opts.layers ?? true, opts.tcpInfoText ?? true), p);
+}
+
+/** A decoder of summaries (no layers) for a stream that is done with each packet's summary
+ *  before it decodes the next (the ingest): every call returns the same object, decoded anew
+ *  (Dissection.next). A new Dissection, summary and their shape's property store for every packet
+ *  were a good part of what the ingest's reading thread allocated, and of its collections. */
+export function summaryDecoder(opts: { tcpInfoText?: boolean } = {}): (p: Pick<RawPacket, "linktype" | "data"> & { fcsLen?: number }) => DecodedPacket {
+  const d = new Dissection(new Uint8Array(0), false, opts.tcpInfoText ?? true);
+  return (p) => {
+    d.next(p.data);
+    return decodeWith(d, p);
+  };
+}
+
+function decodeWith(d: Dissection, p: Pick<RawPacket, "linktype" | "data"> & { fcsLen?: number }): DecodedPacket {
   const end = p.data.length;
   try {
     decodeLink(d, p.linktype, 0, end, p.fcsLen ?? 0);

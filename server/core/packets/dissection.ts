@@ -28,21 +28,22 @@ export class Dissection {
 
   /** `tcpInfoText` false: a TCP segment whose Info is what its numbers say (plainTcpInfo) gets
    *  no Info text (tcp.ts). */
-  constructor(readonly data: Uint8Array, readonly detail: boolean, readonly tcpInfoText = true) {
+  constructor(public data: Uint8Array, readonly detail: boolean, readonly tcpInfoText = true) {
     // Without the detail no layer is ever added: one shared, frozen empty list (a push into it
     // would throw, not pass unnoticed).
     this.layers = detail ? [] : NO_LAYERS;
-    // Every summary field from the start, so that all packets share one object shape (V8
-    // hidden class): properties added in each packet's own order made the objects, and every
-    // function reading them, polymorphic.
-    this.out = {
-      layers: this.layers, src: "", dst: "", proto: "", info: "", sport: undefined, dport: undefined,
-      ipProto: undefined, ipVersion: undefined, tcpFlags: undefined, tcpSeq: undefined, tcpAck: undefined,
-      tcpWin: undefined, tcpLen: undefined, tcpWs: undefined, tcpMss: undefined, icmpType: undefined,
-      icmpCode: undefined, icmpMtu: undefined, icmpQuoted: undefined, vrrpVrid: undefined,
-      vrrpPriority: undefined, vrrpIntervalCs: undefined, dnsId: undefined, malformed: undefined,
-      plainTcpInfo: false,
-    };
+    this.out = emptySummary(this.layers);
+  }
+
+  /** The next packet's decoding in this same object and summary (a summary-only stream, the
+   *  ingest's: summaryDecoder in decode.ts), everything as the constructor leaves it. */
+  next(data: Uint8Array): void {
+    if (this.detail) throw new Error("Dissection.next: a detailed decoding's layers are kept, not used again");
+    this.data = data;
+    this.dv_ = null;
+    this.depth = this.quoted = 0;
+    this.linkSrc = this.linkDst = -1;
+    clearSummary(this.out);
   }
 
   /** For the few little-endian fields (made on demand: most packets need none). */
@@ -93,4 +94,32 @@ export class Dissection {
   u8(o: number): number { return this.data[o]; }
   u16(o: number): number { const b = this.data; return (b[o] << 8) | b[o + 1]; }
   u32(o: number): number { const b = this.data; return ((b[o] << 24) >>> 0) + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]); }
+}
+
+/** A summary as a packet's decoding starts: every field from the start, so that all packets share
+ *  one object shape (V8 hidden class): properties added in each packet's own order made the
+ *  objects, and every function reading them, polymorphic. A literal: its fields are the
+ *  object's own (in-object), not in a backing store as fields added one by one past the fourth. */
+function emptySummary(layers: Layer[]): DecodedPacket {
+  return {
+    layers, src: "", dst: "", proto: "", info: "", sport: undefined, dport: undefined,
+    ipProto: undefined, ipVersion: undefined, tcpFlags: undefined, tcpSeq: undefined, tcpAck: undefined,
+    tcpWin: undefined, tcpLen: undefined, tcpWs: undefined, tcpMss: undefined, icmpType: undefined,
+    icmpCode: undefined, icmpMtu: undefined, icmpQuoted: undefined, vrrpVrid: undefined,
+    vrrpPriority: undefined, vrrpIntervalCs: undefined, dnsId: undefined, malformed: undefined,
+    plainTcpInfo: false,
+  };
+}
+
+/** A used summary back to emptySummary's values (the layers: the shared empty list), field by
+ *  field: Object.assign from an empty summary cost more than the new objects it saved. Its fields
+ *  are emptySummary's: summaryDecoder's test compares every fixture packet's summary with
+ *  decodePacket's. */
+function clearSummary(o: DecodedPacket): void {
+  o.src = ""; o.dst = ""; o.proto = ""; o.info = ""; o.sport = undefined; o.dport = undefined;
+  o.ipProto = undefined; o.ipVersion = undefined; o.tcpFlags = undefined; o.tcpSeq = undefined; o.tcpAck = undefined;
+  o.tcpWin = undefined; o.tcpLen = undefined; o.tcpWs = undefined; o.tcpMss = undefined; o.icmpType = undefined;
+  o.icmpCode = undefined; o.icmpMtu = undefined; o.icmpQuoted = undefined; o.vrrpVrid = undefined;
+  o.vrrpPriority = undefined; o.vrrpIntervalCs = undefined; o.dnsId = undefined; o.malformed = undefined;
+  o.plainTcpInfo = false;
 }

@@ -34,6 +34,9 @@ export class PcapReader extends RecordFramer implements PacketReader {
   private fracNs = 1000;
   private linktype = 0;
   private fcsLen = 0;
+  /** The last record's seconds and them in ns (-1: none yet). */
+  private sec = -1;
+  private secNs = 0n;
   snaplen = 0;
   major = 0;
   minor = 0;
@@ -76,11 +79,17 @@ export class PcapReader extends RecordFramer implements PacketReader {
     const le = this.le;
     const sec = dv.getUint32(pos, le);
     const frac = dv.getUint32(pos + 4, le);
+    // The second in ns as a bigint is made once per second, not per packet (a bigint product
+    // and its conversion were two of the four bigints each packet allocated here).
+    if (sec !== this.sec) {
+      this.sec = sec;
+      this.secNs = BigInt(sec) * 1_000_000_000n;
+    }
     const p: RawPacket = {
       num: ++this.packets,
       // Seconds and the fraction are added as they are (a fraction of a second or more in a
       // malformed record carries over).
-      tsNs: BigInt(sec) * 1_000_000_000n + BigInt(frac * this.fracNs),
+      tsNs: this.secNs + BigInt(frac * this.fracNs),
       linktype: this.linktype,
       caplen: len - RECORD_HEADER,
       origLen: dv.getUint32(pos + 12, le),
