@@ -383,6 +383,12 @@ const PROC_FIELDS = [
   "user.name", "user.loginuid", "group.gid", "group.name", "container.id", "evt.latency",
 ];
 
+/** The threads the process list misses are numbered past the kernel's highest pid (PID_MAX_LIMIT,
+ *  4,194,304): sysdig 0.29.3 looks a thread it does not know up in this machine's /proc even when
+ *  reading a file, and a live process that had the number (pid_max here is 32,768: a CI run
+ *  goes round it) lent its fd 3 to sysdig's paths ("anon_inode:[eventpoll]//sub/f1"). */
+const MISSING = 4_194_801;
+
 /** Paths relative to a directory fd, opened by threads a live recording's /proc snapshot can
  *  miss (a thread born while /proc was read): one the capture never introduces, one whose own
  *  clone exit introduces it (the parent's came before the recording), a process introduced the
@@ -401,13 +407,13 @@ const relativePathsOfMissingThreads: Scenario = {
       ev(tid, "openat", ">", [dirfd, name, 1, 0]);
       ev(tid, "openat", "<", [fd, dirfd, name, 1, 0, 0xfe00]);
     };
-    openat(501, 4, 3, "sub/f1");
-    ev(503, "clone", "<", forkExit({ res: 0, tid: 503, pid: 500, ptid: 1, comm: "py", flags: CLONE_THREAD_FLAGS }));
-    openat(503, 5, 3, "sub/f2");
+    openat(MISSING, 4, 3, "sub/f1");
+    ev(MISSING + 2, "clone", "<", forkExit({ res: 0, tid: MISSING + 2, pid: 500, ptid: 1, comm: "py", flags: CLONE_THREAD_FLAGS }));
+    openat(MISSING + 2, 5, 3, "sub/f2");
     openat(502, 6, 3, "sub/f3");
-    ev(600, "clone", "<", forkExit({ res: 0, tid: 600, pid: 600, ptid: 500, comm: "py" }));
-    openat(600, 7, 3, "sub/f1");
-    openat(501, 8, 4, "x");
+    ev(MISSING + 99, "clone", "<", forkExit({ res: 0, tid: MISSING + 99, pid: MISSING + 99, ptid: 500, comm: "py" }));
+    openat(MISSING + 99, 7, 3, "sub/f1");
+    openat(MISSING, 8, 4, "x");
   },
 };
 
