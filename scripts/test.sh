@@ -27,6 +27,11 @@ node --import tsx --test --test-reporter=spec "${unit[@]}"
 
 echo "== benchmark smoke run"
 node --import tsx bench/ingest.ts --smoke
+# The live collector's (about 30 s, root: the BPF programs, the loop bare, under the floor and
+# under our loader, into a file and into SQLite) and the packet ingest's (50,000 packets beside
+# tshark, a few seconds).
+node --import tsx bench/collector.ts --smoke
+node --import tsx bench/packets.ts --smoke
 
 echo "== end to end (next build, then Chromium)"
 npx next build >/dev/null
