@@ -1123,15 +1123,23 @@ static __always_inline void stage_held_enter(struct pending_enter *pe)
 	pe->staged_events += 1;
 }
 
-/* Everything generic this CPU holds, out now, before anything else is recorded on it. */
-static __always_inline void flush_pending(struct pending_enter *pe)
+/* What this CPU has staged, out now, and with `held` its held enter first; left for the next
+ * flush when the stage is busy (see `busy` above). */
+static __always_inline void flush_stage(struct pending_enter *pe, bool held)
 {
 	if (!pe || pe->busy)
 		return;
 	pe->busy = 1;
-	stage_held_enter(pe);
+	if (held)
+		stage_held_enter(pe);
 	output_stage(pe);
 	pe->busy = 0;
+}
+
+/* Everything generic this CPU holds, out now, before anything else is recorded on it. */
+static __always_inline void flush_pending(struct pending_enter *pe)
+{
+	flush_stage(pe, true);
 }
 
 /* A generic event in a record of its own: when the stage is busy (this program runs on a CPU
@@ -1653,14 +1661,7 @@ bool flush_held = false;
 SEC("raw_tp")
 int cf_flush(void *ctx)
 {
-	struct pending_enter *pe = pending_slot();
-	if (!pe || pe->busy)
-		return 0;
-	pe->busy = 1;
-	if (flush_held)
-		stage_held_enter(pe);
-	output_stage(pe);
-	pe->busy = 0;
+	flush_stage(pending_slot(), flush_held);
 	return 0;
 }
 
