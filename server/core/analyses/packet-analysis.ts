@@ -157,8 +157,10 @@ export class PacketAnalysis {
       };
       if (!Number.isNaN(r[o + SYN_NUM])) c.synNum = r[o + SYN_NUM];
       if (!Number.isNaN(r[o + SYNACK_NUM])) c.synAckNum = r[o + SYNACK_NUM];
-      if (!Number.isNaN(r[o + ACK_NUM])) c.ackNum = r[o + ACK_NUM];
-      if (!Number.isNaN(r[o + ACK_NUM])) c.rttNs = this.times.get(t + RTT);
+      if (!Number.isNaN(r[o + ACK_NUM])) {
+        c.ackNum = r[o + ACK_NUM];
+        c.rttNs = this.times.get(t + RTT);
+      }
       return c;
     });
   }
