@@ -62,7 +62,8 @@ interface Last {
   ts: number;
 }
 
-// Keys fit a double exactly: bucket (< 2^25 at level 28 for a 104-day span) × 2^20 threads.
+// Keys fit a double exactly: bucket (< 2^25 at level 28 for a 104-day span) × 2^20 threads; past
+// 2^33 buckets (2^61 ns) they do not, and two may then share an entry.
 const THREADS = 2 ** 20;
 
 export class TimeBuckets {
@@ -71,7 +72,7 @@ export class TimeBuckets {
   private last: Thread | undefined;
   private lastProc = -1;
   private lastTid = -1;
-  /** Per timeline level: key → [count, min, max]. */
+  /** Per timeline level: key → [count, min, max, bucket, thread index]. */
   private tl = TL_LEVELS.map(() => new Map<number, number[]>());
   private sp = SP_LEVELS.map(() => new Map<number, number[]>());
   private chunks = new Map<number, number[]>();
@@ -149,7 +150,7 @@ export class TimeBuckets {
       if (e) {
         e[0]++;
         e[2] = num; // nums come in order: the last one is the largest
-      } else this.tl[i].set(key, (e = [1, num, num]));
+      } else this.tl[i].set(key, (e = [1, num, num, Math.floor(ts * TL_INV[i]), t.idx]));
       this.tlKeys[i] = key;
       this.tlHits[i] = e;
       this.tlFine = fine;
@@ -201,10 +202,11 @@ export class TimeBuckets {
     this.chunkKey = NaN;
     const tl: number[] = [];
     this.tl.forEach((m, i) => {
-      for (const [key, [count, min, max]] of m) {
-        const idx = ((key % THREADS) + THREADS) % THREADS;
+      // The bucket and thread from the entry, not taken apart from the key: a timestamp past
+      // ±2^61 ns of the first (a damaged one: the fuzzer's) makes a key no double holds exactly.
+      for (const [count, min, max, bucket, idx] of m.values()) {
         const t = this.threadList[idx];
-        tl.push(TL_LEVELS[i], (key - idx) / THREADS, t.proc, t.tid, count, min, max);
+        tl.push(TL_LEVELS[i], bucket, t.proc, t.tid, count, min, max);
       }
       m.clear();
     });
