@@ -9,7 +9,6 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openDb, type Db } from "../../db/open-db";
 import type { RawPacket } from "../core/formats/raw-packet";
 import { summaryDecoder } from "../core/packets/decode";
 import type { DecodedPacket } from "../core/packets/types";
@@ -68,27 +67,14 @@ export async function ingestPacketCapture(
   // The event ingest's sinks: the worker speaks its protocol (packet-writer-worker.ts).
   const sink: BatchSink<PacketBatch> = useWorker ? workerSink(dbPath, PACKET_WORKER_FILE) : inlineSink(new PacketBatchWriter(dbPath));
   let result: PacketIngestResult;
-  let analysis: PacketAnalysis;
   let base: bigint | null;
   try {
-    ({ result, analysis, base } = await ingestInto(sink, file, decode, onProgress, limits));
+    ({ result, base } = await ingestInto(sink, file, decode, onProgress, limits));
   } catch (e) {
     await sink.finish({}).catch(() => undefined);
     throw e;
   }
-  await sink.finish({});
-  const db = openDb(dbPath, "packets");
-  try {
-    writeAnalysis(db, analysis, base ?? 0n);
-    const meta = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
-    db.transaction(() => {
-      meta.run("base_ts", String(base ?? 0n));
-      meta.run("format", result.format);
-      meta.run("packets", String(result.packets));
-    })();
-  } finally {
-    db.close();
-  }
+  await sink.finish({ base_ts: String(base ?? 0n), format: result.format, packets: String(result.packets) });
   return result;
 }
 
@@ -105,7 +91,7 @@ async function ingestInto(
   sink: BatchSink<PacketBatch>, file: string, decode: PacketDecoder,
   onProgress: ((p: { bytesRead: number; packets: number }) => void) | undefined,
   limits: IngestLimits,
-): Promise<{ result: PacketIngestResult; analysis: PacketAnalysis; base: bigint | null }> {
+): Promise<{ result: PacketIngestResult; base: bigint | null }> {
   const builder = new PacketRowBuilder(BATCH_ROWS);
   const analysis = new PacketAnalysis(builder);
   let base: bigint | null = null;
@@ -155,6 +141,7 @@ async function ingestInto(
   if (limited && limits.overLimit === "refuse") {
     throw new IngestLimitError(`${LIMIT_MESSAGE_MARK}more than ${limits.maxEvents} packets or ${limits.maxInflated} bytes (CASEFILE_MAX_EVENTS, CASEFILE_MAX_INFLATED)`);
   }
+  builder.addConversations(analysis.conversations(), base ?? 0n);
   send();
   const limitMessage = limited ? `${LIMIT_MESSAGE_MARK}kept the first ${packets} packets (CASEFILE_MAX_EVENTS=${limits.maxEvents}, CASEFILE_MAX_INFLATED=${limits.maxInflated})` : undefined;
   const err = error as { message: string; offset: number } | undefined;
@@ -165,21 +152,6 @@ async function ingestInto(
       ...(err ? { error: err.message, errorOffset: err.offset } : limitMessage ? { error: limitMessage } : {}),
       ...(limited ? { limited } : {}),
     },
-    analysis,
     base,
   };
-}
-
-function writeAnalysis(db: Db, analysis: PacketAnalysis, base: bigint): void {
-  const conv = db.prepare(`INSERT INTO conversations (id, ip_proto, a_addr, a_port, b_addr, b_port, first_num, last_num,
-    first_ts, last_ts, packets_ab, bytes_ab, packets_ba, bytes_ba, retransmissions, syn_num, synack_num, ack_num, rtt_ns)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  db.transaction(() => {
-    for (const c of analysis.conversations()) {
-      conv.run(c.id, c.ipProto, c.aAddr, c.aPort ?? null, c.bAddr, c.bPort ?? null, c.firstNum, c.lastNum,
-        Number(c.firstTs - base), Number(c.lastTs - base), c.packetsAB, c.bytesAB, c.packetsBA, c.bytesBA,
-        c.retransmissions, c.synNum ?? null, c.synAckNum ?? null, c.ackNum ?? null,
-        c.rttNs === undefined ? null : Number(c.rttNs));
-    }
-  })();
 }

@@ -2,9 +2,9 @@
 // read through the view `packets`) and back.
 
 import type { PacketRow } from "../core/filter/packet-fields";
-import type { FindingKind, FindingSink } from "../core/analyses/packet-analysis";
+import type { Conversation, FindingKind, FindingSink } from "../core/analyses/packet-analysis";
 import type { DecodedPacket } from "../core/packets/types";
-import { FINDING_KIND_CODES, NCOLS, TextColumn, type PacketBatch } from "./packet-writer";
+import { CONVERSATION_COLS, FINDING_KIND_CODES, NCOLS, TextColumn, type PacketBatch } from "./packet-writer";
 
 /** Where a packet lives in the kept file and which conversation it belongs to. */
 export interface PacketPlace {
@@ -25,6 +25,7 @@ export class PacketRowBuilder implements FindingSink {
   private infoNums: number[] = [];
   private readonly details = new TextColumn();
   private findings: number[] = [];
+  private conversations: Float64Array | undefined;
   count = 0;
 
   constructor(readonly capacity: number) {
@@ -87,16 +88,37 @@ export class PacketRowBuilder implements FindingSink {
     this.details.add(detail);
   }
 
+  /** The capture's conversations, as rows of CONVERSATION_COLS, for the next take (after the
+   *  last packet); times stored relative to `baseTs`, as the packets'. */
+  addConversations(list: Conversation[], baseTs: bigint): void {
+    const n = CONVERSATION_COLS.length;
+    const r = new Float64Array(list.length * n);
+    const opt = (v: number | bigint | undefined) => (v === undefined ? NaN : Number(v));
+    list.forEach((c, i) => {
+      r.set([
+        c.id, c.ipProto, this.intern(c.aAddr), opt(c.aPort), this.intern(c.bAddr), opt(c.bPort), c.firstNum, c.lastNum,
+        Number(c.firstTs - baseTs), Number(c.lastTs - baseTs), c.packetsAB, c.bytesAB, c.packetsBA, c.bytesBA,
+        c.retransmissions, opt(c.synNum), opt(c.synAckNum), opt(c.ackNum), opt(c.rttNs),
+      ], i * n);
+    });
+    this.conversations = r;
+  }
+
   /** What was added since the last take, or undefined when nothing was; `spare` (a rows
    *  buffer the writer is done with) is filled next. */
   take(spare?: Float64Array): PacketBatch | undefined {
-    if (this.count === 0 && this.findings.length === 0 && this.strings.length === 0) return undefined;
+    if (this.count === 0 && this.findings.length === 0 && this.strings.length === 0 && !this.conversations) return undefined;
     const infos = this.infos.take(), infoNums = Float64Array.from(this.infoNums);
     const findings = Float64Array.from(this.findings), details = this.details.take();
     const b: PacketBatch = {
       rows: this.rows, count: this.count, strings: this.strings, infos, infoNums, findings, details,
       chunks: [{ data: infos }, { data: new Uint8Array(infoNums.buffer) }, { data: new Uint8Array(findings.buffer) }, { data: details }],
     };
+    if (this.conversations) {
+      b.conversations = this.conversations;
+      b.chunks.push({ data: new Uint8Array(this.conversations.buffer) });
+      this.conversations = undefined;
+    }
     this.rows = spare ?? new Float64Array(this.capacity * NCOLS);
     this.count = 0;
     this.strings = [];

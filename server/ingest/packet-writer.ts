@@ -43,6 +43,15 @@ export const FINDING_KIND_CODES: Readonly<Record<FindingKind, number>> = {
 export const FINDING_KINDS: readonly FindingKind[] = (Object.keys(FINDING_KIND_CODES) as FindingKind[])
   .sort((a, b) => FINDING_KIND_CODES[a] - FINDING_KIND_CODES[b]);
 
+/** conversations' columns, in the order a batch's conversation rows hold them: the addresses
+ *  as pstrings ids (every conversation's addresses are some packet's Source and Destination,
+ *  interned already), the times as packet_rows' (ns since meta.base_ts), NaN for NULL. */
+export const CONVERSATION_COLS = [
+  "id", "ip_proto", "a_addr", "a_port", "b_addr", "b_port", "first_num", "last_num", "first_ts", "last_ts",
+  "packets_ab", "bytes_ab", "packets_ba", "bytes_ba", "retransmissions", "syn_num", "synack_num", "ack_num", "rtt_ns",
+] as const;
+const CONV_ADDRESS_COLS: readonly string[] = ["a_addr", "b_addr"];
+
 /** Texts one after the other, for a batch: a little-endian uint32 count, the end of each text
  *  (uint32 offsets in UTF-16 code units from the first text's start), then the texts as UTF-16LE:
  *  what db/f64rows.c reads as its `texts` argument. A batch's texts are joined and copied out by
@@ -122,10 +131,15 @@ export interface PacketBatch {
    *  some), too many to bind one by one. */
   findings: Float64Array;
   details: Uint8Array;
+  /** The conversations (CONVERSATION_COLS float64s each), in the last batch only: they are known
+   *  once the last packet is. */
+  conversations?: Float64Array;
   /** workerSink (ingest.ts) moves these buffers with the batch instead of copying them: the
    *  texts' and the findings' (the same buffers as above; the writer reads them from there). */
   chunks: { data: Uint8Array }[];
 }
+
+const nul = (v: number) => (Number.isNaN(v) ? null : v);
 
 const ROWS_PER_INSERT = 500; // 500 × 26 bound values, under SQLite's 32766
 const ROWS_PER_TX = 200_000;
@@ -140,6 +154,9 @@ export class PacketBatchWriter {
   private readonly insertFindings;
   private readonly insertInfosJson;
   private readonly insertFinding;
+  private readonly insertConversations;
+  private readonly insertConversation;
+  private readonly insertMeta;
   private txRows = 0;
   private readonly bulk: boolean;
 
@@ -164,6 +181,18 @@ export class PacketBatchWriter {
       this.insertInfosJson = this.db.prepare("INSERT INTO packet_info (num, info) SELECT value ->> 0, value ->> 1 FROM json_each(?)");
       this.insertFinding = this.db.prepare("INSERT OR IGNORE INTO findings (num, kind, detail, ref_num, flow) VALUES (?, ?, ?, ?, ?)");
     }
+    // A conversation's addresses are texts in its table: looked up by id, one row at a time
+    // (a join would let the planner scan f64rows once per pstrings row).
+    const convCols = CONVERSATION_COLS.join(", ");
+    const convValue = (c: string, v: string) => (CONV_ADDRESS_COLS.includes(c) ? `(SELECT s FROM pstrings WHERE id = ${v})` : v);
+    if (this.insertBlob) {
+      this.insertConversations = this.db.prepare(`INSERT INTO conversations (${convCols})
+        SELECT ${CONVERSATION_COLS.map((c, i) => convValue(c, `c${i}`)).join(", ")} FROM f64rows(?, ${CONVERSATION_COLS.length})`);
+    } else {
+      this.insertConversation = this.db.prepare(`INSERT INTO conversations (${convCols})
+        VALUES (${CONVERSATION_COLS.map((c) => convValue(c, "?")).join(", ")})`);
+    }
+    this.insertMeta = this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
     this.insertString = this.db.prepare("INSERT INTO pstrings (id, s) VALUES (?, ?)");
     if (this.bulk) this.db.exec("BEGIN");
   }
@@ -197,7 +226,9 @@ export class PacketBatchWriter {
     for (const [id, s] of b.strings) this.insertString.run(id, s);
     const rows = b.rows;
     const nFindings = b.findings.length / FINDING_COLS;
+    const conv = b.conversations;
     if (this.insertBlob) {
+      if (conv?.length) this.insertConversations!.run(Buffer.from(conv.buffer, conv.byteOffset, conv.byteLength));
       if (b.count > 0) {
         const blob = Buffer.from(rows.buffer, rows.byteOffset, b.count * NCOLS * 8);
         this.insertBlob.run(blob);
@@ -207,12 +238,13 @@ export class PacketBatchWriter {
       return;
     }
     if (b.count > 0) this.bindRows(rows, b.count);
+    const ncols = CONVERSATION_COLS.length;
+    for (let o = 0; conv && o < conv.length; o += ncols) this.insertConversation!.run(Array.from(conv.subarray(o, o + ncols), nul));
     if (b.infoNums.length) {
       const infos = readTextColumn(b.infos);
       this.insertInfosJson!.run(JSON.stringify(infos.map((t, i) => [b.infoNums[i], t])));
     }
     const details = readTextColumn(b.details);
-    const nul = (v: number) => (Number.isNaN(v) ? null : v);
     for (let i = 0; i < nFindings; i++) {
       const f = b.findings.subarray(i * FINDING_COLS, (i + 1) * FINDING_COLS);
       this.insertFinding!.run(f[0], FINDING_KINDS[f[1]], details[i], nul(f[2]), nul(f[3]));
@@ -220,7 +252,6 @@ export class PacketBatchWriter {
   }
 
   private bindRows(rows: Float64Array, count: number): void {
-    const nul = (v: number) => (Number.isNaN(v) ? null : v);
     const p: (number | null)[] = new Array(ROWS_PER_INSERT * NCOLS);
     let r = 0;
     for (; r + ROWS_PER_INSERT <= count; r += ROWS_PER_INSERT) {
@@ -230,8 +261,11 @@ export class PacketBatchWriter {
     for (; r < count; r++) this.insertOne.run(Array.from(rows.subarray(r * NCOLS, (r + 1) * NCOLS), nul));
   }
 
-  /** Commits the rows and closes; the ingest writes its summaries (conversations, meta) after. */
-  finish(): void {
+  /** Writes `meta`, commits and closes (the conversations came with the last batch: all in the
+   *  bulk transaction, not in a database opened again after it, whose WAL was then written and
+   *  checkpointed: ~0.2 s of the ingest's serial tail for bench/packets' 36k conversations). */
+  finish(meta: Record<string, string> = {}): void {
+    for (const [k, v] of Object.entries(meta)) this.insertMeta.run(k, v);
     this.db.exec("COMMIT");
     this.db.pragma("locking_mode = NORMAL");
     this.db.pragma("journal_mode = WAL");
