@@ -2,7 +2,7 @@
 // read through the view `packets`) and back.
 
 import type { PacketRow } from "../core/filter/packet-fields";
-import type { Conversation, FindingKind, FindingSink } from "../core/analyses/packet-analysis";
+import { FIXED_DETAILS, type Conversation, type FindingKind, type FindingSink } from "../core/analyses/packet-analysis";
 import type { DecodedPacket } from "../core/packets/types";
 import { CONVERSATION_COLS, FINDING_KIND_CODES, NCOLS, TextColumn, type PacketBatch } from "./packet-writer";
 
@@ -85,7 +85,8 @@ export class PacketRowBuilder implements FindingSink {
 
   finding(num: number, kind: FindingKind, detail: string, refNum: number | undefined, flow: number | undefined): void {
     this.findings.push(num, FINDING_KIND_CODES[kind], refNum ?? NaN, flow ?? NaN);
-    this.details.add(detail);
+    // A kind's fixed detail is not stored (packets-005.sql): an empty text stands for it.
+    this.details.add(detail === FIXED_DETAILS[kind] ? "" : detail);
   }
 
   /** The capture's conversations, as rows of CONVERSATION_COLS, for the next take (after the

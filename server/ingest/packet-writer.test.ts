@@ -8,7 +8,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import Database from "better-sqlite3";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDb, openInMemoryDb } from "../../db/open-db";
@@ -19,6 +20,8 @@ import { F64ROWS_PATH } from "./sqlite-batch-writer";
 import { PacketBatchWriter, TextColumn, readTextColumn } from "./packet-writer";
 import { PacketRowBuilder } from "./packet-rows";
 import { tcpInfo } from "../core/packets/tcp";
+import { FIXED_DETAILS, type FindingKind } from "../core/analyses/packet-analysis";
+import { PROJECT_ROOT } from "../testing/oracle";
 
 test("the writer thread stores the same packets, findings and conversations as the inline writer", async () => {
   requireTshark();
@@ -110,5 +113,47 @@ test("the view makes a plain TCP segment's Info from its numbers, as the decoder
     } finally {
       db.close();
     }
+  }
+});
+
+test("a kind's fixed detail is stored once, in the view, with the analysis' text; other details are stored; a database made before packets-005.sql keeps its findings", () => {
+  const T0 = 1_700_000_000_000_000_000n;
+  const row = { num: 1, ts: T0, len: 60, caplen: 60, proto: "TCP", src: "10.0.0.1", dst: "10.0.0.2", info: "x" };
+  const kinds = Object.keys(FIXED_DETAILS) as FindingKind[];
+  assert.ok(kinds.length > 0);
+  for (const extension of [true, false]) {
+    const db = openInMemoryDb("packets");
+    try {
+      const builder = new PacketRowBuilder(4);
+      builder.add(row, { offset: 0, linktype: 1 }, T0);
+      kinds.forEach((k, i) => builder.finding(1 + i, k, FIXED_DETAILS[k]!, undefined, 1));
+      builder.finding(1, "duplicate-ack", "duplicate ACK #1 of 7", 7, 1);
+      new PacketBatchWriter(db, { extension }).apply(builder.take()!);
+      assert.deepEqual(db.prepare("SELECT detail FROM finding_rows WHERE kind != 'duplicate-ack'").pluck().all(), kinds.map(() => null), "not stored");
+      assert.deepEqual(db.prepare("SELECT kind, detail FROM findings ORDER BY num, kind").raw().all(),
+        [...kinds.map((k) => [k, FIXED_DETAILS[k]]), ["duplicate-ack", "duplicate ACK #1 of 7"]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+        "the view gives the analysis' text");
+    } finally {
+      db.close();
+    }
+  }
+  const dir = mkdtempSync(join(tmpdir(), "packet-writer-"));
+  try {
+    const path = join(dir, "old.db");
+    const old = new Database(path);
+    for (const f of ["packets-001.sql", "packets-002.sql", "packets-003.sql", "packets-004.sql"]) old.exec(readFileSync(join(PROJECT_ROOT, "db/migrations", f), "utf8"));
+    old.pragma("user_version = 4");
+    old.prepare("INSERT INTO findings VALUES (?, ?, ?, ?, ?)").run(3, "lost-segment", "previous segment not captured", null, 2);
+    old.prepare("INSERT INTO findings VALUES (?, ?, ?, ?, ?)").run(5, "reset", "connection reset by 10.0.0.1:80", null, 2);
+    old.close();
+    const db = openDb(path, "packets");
+    try {
+      assert.deepEqual(db.prepare("SELECT * FROM findings ORDER BY num").raw().all(),
+        [[3, "lost-segment", "previous segment not captured", null, 2], [5, "reset", "connection reset by 10.0.0.1:80", null, 2]]);
+    } finally {
+      db.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

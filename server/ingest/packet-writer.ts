@@ -127,8 +127,8 @@ export interface PacketBatch {
   infos: Uint8Array;
   infoNums: Float64Array;
   /** The batch's findings: FINDING_COLS float64s each, and their details (a TextColumn's
-   *  buffer). A file may have one for most packets (lost segments of a capture that missed
-   *  some), too many to bind one by one. */
+   *  buffer; an empty text: the kind's fixed detail, not stored). A file may have one for most
+   *  packets (lost segments of a capture that missed some), too many to bind one by one. */
   findings: Float64Array;
   details: Uint8Array;
   /** The conversations (CONVERSATION_COLS float64s each), in the last batch only: they are known
@@ -175,11 +175,11 @@ export class PacketBatchWriter {
       const picks = PACKET_COLS.map((_, i) => `c${i}`).join(", ");
       this.insertBlob = this.db.prepare(`INSERT INTO packet_rows (${cols}) SELECT ${picks} FROM f64rows(?, ${NCOLS})`);
       this.insertInfos = this.db.prepare("INSERT INTO packet_info (num, info) SELECT c0, t FROM f64rows(?, 1, ?)");
-      this.insertFindings = this.db.prepare(`INSERT OR IGNORE INTO findings (num, kind, detail, ref_num, flow)
-        SELECT c0, ${kindText("c1")}, t, c2, c3 FROM f64rows(?, ${FINDING_COLS}, ?)`);
+      this.insertFindings = this.db.prepare(`INSERT OR IGNORE INTO finding_rows (num, kind, detail, ref_num, flow)
+        SELECT c0, ${kindText("c1")}, NULLIF(t, ''), c2, c3 FROM f64rows(?, ${FINDING_COLS}, ?)`);
     } else {
       this.insertInfosJson = this.db.prepare("INSERT INTO packet_info (num, info) SELECT value ->> 0, value ->> 1 FROM json_each(?)");
-      this.insertFinding = this.db.prepare("INSERT OR IGNORE INTO findings (num, kind, detail, ref_num, flow) VALUES (?, ?, ?, ?, ?)");
+      this.insertFinding = this.db.prepare("INSERT OR IGNORE INTO finding_rows (num, kind, detail, ref_num, flow) VALUES (?, ?, NULLIF(?, ''), ?, ?)");
     }
     // A conversation's addresses are texts in its table: looked up by id, one row at a time
     // (a join would let the planner scan f64rows once per pstrings row).

@@ -54,6 +54,10 @@ export interface Conversation {
   rttNs?: bigint;
 }
 
+/** The kinds whose every finding has the same detail: the store keeps it once, in its view
+ *  (db/migrations/packets-005.sql, which must say the same). */
+export const FIXED_DETAILS: Readonly<Partial<Record<FindingKind, string>>> = { "lost-segment": "previous segment not captured" };
+
 const FIN = 0x001, SYN = 0x002, RST = 0x004, ACK = 0x010;
 const TCP = 6, UDP = 17;
 
@@ -366,7 +370,7 @@ export class PacketAnalysis {
       sink.finding(num, "retransmission", `${kind} of ${seglen} bytes${retransmitOf ? ` (first sent in #${retransmitOf})` : ""}`, retransmitOf || undefined, id);
     }
     if (a & A_OUT_OF_ORDER) sink.finding(num, "out-of-order", `out-of-order segment of ${seglen} bytes`, undefined, id);
-    if (a & A_LOST_PACKET) sink.finding(num, "lost-segment", "previous segment not captured", undefined, id);
+    if (a & A_LOST_PACKET) sink.finding(num, "lost-segment", FIXED_DETAILS["lost-segment"]!, undefined, id);
     if (a & A_ZERO_WINDOW) sink.finding(num, "zero-window", `${p.src}:${p.sport} advertises a zero window`, undefined, id);
 
     // finished_checking_retransmission_type:
