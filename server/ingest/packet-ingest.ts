@@ -93,7 +93,7 @@ async function ingestInto(
   limits: IngestLimits,
 ): Promise<{ result: PacketIngestResult; base: bigint | null }> {
   const builder = new PacketRowBuilder(BATCH_ROWS);
-  const analysis = new PacketAnalysis(builder);
+  const analysis = new PacketAnalysis(builder, builder);
   let base: bigint | null = null;
   let first: bigint | null = null, last: bigint | null = null;
   let packets = 0;
@@ -116,8 +116,9 @@ async function ingestInto(
       base ??= raw.tsNs;
       if (first === null || raw.tsNs < first) first = raw.tsNs;
       if (last === null || raw.tsNs > last) last = raw.tsNs;
-      const flow = analysis.add(row);
-      builder.add(row, { offset: raw.offset, linktype: raw.linktype, flow }, base);
+      // The row first: the analysis takes its addresses' numbers from it (interned once).
+      builder.add(row, raw, base);
+      builder.flow(analysis.add(row, builder.srcId, builder.dstId));
       packets++;
       if (builder.full) send();
     },

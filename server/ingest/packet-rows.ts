@@ -2,22 +2,21 @@
 // read through the view `packets`) and back.
 
 import type { PacketRow } from "../core/filter/packet-fields";
-import { FIXED_DETAILS, type Conversation, type FindingKind, type FindingSink } from "../core/analyses/packet-analysis";
+import { FIXED_DETAILS, type AddressIds, type Conversation, type FindingKind, type FindingSink } from "../core/analyses/packet-analysis";
 import type { DecodedPacket } from "../core/packets/types";
 import { CONVERSATION_COLS, FINDING_KIND_CODES, NCOLS, TextColumn, type PacketBatch } from "./packet-writer";
 
-/** Where a packet lives in the kept file and which conversation it belongs to. */
+/** Where a packet lives in the kept file. */
 export interface PacketPlace {
   offset: number;
   linktype: number;
-  flow?: number;
 }
 
 /** Packets as batches of rows for the writer (packet-writer.ts): PACKET_COLS float64s each, the
  *  texts of Protocol, Source, Destination and malformed interned (a capture has few distinct
  *  ones), the Info texts (but a plain TCP segment's, which its numbers make) and the findings'
  *  details as buffers of texts (TextColumn). */
-export class PacketRowBuilder implements FindingSink {
+export class PacketRowBuilder implements FindingSink, AddressIds {
   private readonly ids = new Map<string, number>();
   private strings: [number, string][] = [];
   private rows: Float64Array;
@@ -27,6 +26,9 @@ export class PacketRowBuilder implements FindingSink {
   private findings: number[] = [];
   private conversations: Float64Array | undefined;
   count = 0;
+  /** The last row's Source and Destination as interned (the analysis keys conversations by them). */
+  srcId = 0;
+  dstId = 0;
 
   constructor(readonly capacity: number) {
     this.rows = new Float64Array(capacity * NCOLS);
@@ -34,6 +36,14 @@ export class PacketRowBuilder implements FindingSink {
 
   get full(): boolean {
     return this.count === this.capacity;
+  }
+
+  id(address: string): number {
+    return this.intern(address);
+  }
+
+  find(address: string): number | undefined {
+    return this.ids.get(address);
   }
 
   private intern(s: string): number {
@@ -46,8 +56,8 @@ export class PacketRowBuilder implements FindingSink {
     return id;
   }
 
-  /** One packet's row; `ts` stored relative to `baseTs` (a double holds the difference exactly;
-   *  the absolute ns would not fit one). */
+  /** One packet's row, its conversation NULL until flow() gives one; `ts` stored relative to
+   *  `baseTs` (a double holds the difference exactly; the absolute ns would not fit one). */
   add(p: PacketRow & Partial<Pick<DecodedPacket, "plainTcpInfo">>, place: PacketPlace, baseTs: bigint): void {
     const r = this.rows;
     const o = this.count++ * NCOLS;
@@ -58,8 +68,8 @@ export class PacketRowBuilder implements FindingSink {
     r[o + 4] = place.offset;
     r[o + 5] = place.linktype;
     r[o + 6] = this.intern(p.proto);
-    r[o + 7] = this.intern(p.src);
-    r[o + 8] = this.intern(p.dst);
+    r[o + 7] = this.srcId = this.intern(p.src);
+    r[o + 8] = this.dstId = this.intern(p.dst);
     r[o + 9] = p.ipVersion ?? NaN;
     r[o + 10] = p.ipProto ?? NaN;
     r[o + 11] = p.sport ?? NaN;
@@ -76,11 +86,16 @@ export class PacketRowBuilder implements FindingSink {
     r[o + 22] = p.vrrpPriority ?? NaN;
     r[o + 23] = p.dnsId ?? NaN;
     r[o + 24] = p.malformed === undefined ? NaN : this.intern(p.malformed);
-    r[o + 25] = place.flow ?? NaN;
+    r[o + 25] = NaN;
     if (!p.plainTcpInfo) {
       this.infoNums.push(p.num);
       this.infos.add(p.info);
     }
+  }
+
+  /** The last row's conversation. */
+  flow(id: number | undefined): void {
+    if (id !== undefined) this.rows[(this.count - 1) * NCOLS + 25] = id;
   }
 
   finding(num: number, kind: FindingKind, detail: string, refNum: number | undefined, flow: number | undefined): void {

@@ -78,7 +78,7 @@ const SEGMENT = 3;
 const MAX_UNACKED = 10000;
 
 // A conversation's numbers in PacketAnalysis.state, CONV float64s each (NaN: not yet): endpoint
-// a's and b's numbers (endpointId), its figures, its handshake's packets, whether a TCP segment
+// a's and b's numbers (PacketAnalysis.endpoint), its figures, its handshake's packets, whether a TCP segment
 // was seen, then TCP's two directions (from a, from b), DIR numbers each as Wireshark keeps a
 // direction (tcp_flow_t and its seq info). One record in one typed array, not objects (a
 // conversation, its two directions): bench/packets has 36k conversations, thousands open at a
@@ -118,9 +118,32 @@ function endpoint(addr: string, port: number | undefined): string {
   return port === undefined ? addr : `${addr}\u0000${port}`;
 }
 
-/** Past this many distinct addresses the numeric keys below would lose exactness (2^28: a
- *  capture would need over a hundred million packets to get there). */
+/** Past this address number the numeric keys below would lose exactness (2^28: a capture
+ *  would need over a hundred million packets to get there). */
 const MAX_ADDRESSES = 2 ** 28;
+
+/** Numbers for address texts, the same number for the same text, below MAX_ADDRESSES. */
+export interface AddressIds {
+  /** The address's number, made for it if it has none. */
+  id(address: string): number;
+  /** Its number, undefined if it has none. */
+  find(address: string): number | undefined;
+}
+
+/** AddressIds of its own, for an analysis without a store that numbers addresses already. */
+class AddressMap implements AddressIds {
+  private readonly ids = new Map<string, number>();
+
+  id(address: string): number {
+    let id = this.ids.get(address);
+    if (id === undefined) this.ids.set(address, (id = this.ids.size));
+    return id;
+  }
+
+  find(address: string): number | undefined {
+    return this.ids.get(address);
+  }
+}
 
 export class PacketAnalysis {
   /** Conversations by IP protocol and their two endpoints as numbers (an address's id × 65537 +
@@ -130,7 +153,6 @@ export class PacketAnalysis {
    *  (three hash lookups per packet, keys past V8's small integers, cache misses on 36k
    *  conversations' Maps). */
   private readonly index = new ConversationIndex();
-  private readonly addrIds = new Map<string, number>();
   /** Conversation i (its id is i + 1): convs[i], its numbers at state[i × CONV], its times at
    *  times[i × TIMES], its directions' unacked segments at segments[2i] (from a) and [2i + 1]
    *  (SEGMENT numbers each, as many as UNACKED says). */
@@ -146,7 +168,9 @@ export class PacketAnalysis {
   private srcId = 0;
   private dstId = 0;
 
-  constructor(private readonly findings: FindingSink) {}
+  /** `addresses`: the ingest's interned texts (its row builder's), so that a packet's addresses
+   *  are hashed once, not again here (two Map lookups per packet were a tenth of the analysis). */
+  constructor(private readonly findings: FindingSink, private readonly addresses: AddressIds = new AddressMap()) {}
 
   /** The conversations so far, in order of their first packet. */
   conversations(): Conversation[] {
@@ -169,19 +193,16 @@ export class PacketAnalysis {
     });
   }
 
-  private endpointId(addr: string, port: number | undefined): number {
-    let id = this.addrIds.get(addr);
-    if (id === undefined) {
-      id = this.addrIds.size;
-      if (id >= MAX_ADDRESSES) throw new Error(`more than ${MAX_ADDRESSES} distinct addresses`);
-      this.addrIds.set(addr, id);
-    }
-    return id * 65537 + (port ?? 65536);
+  /** An endpoint's number: its address's and its port. */
+  private static endpoint(addressId: number, port: number | undefined): number {
+    if (addressId >= MAX_ADDRESSES) throw new Error(`more than ${MAX_ADDRESSES} distinct addresses`);
+    return addressId * 65537 + (port ?? 65536);
   }
 
-  /** Finds the table's slot of a 5-tuple (slotAt); sets keyForward, srcId and dstId. */
-  private slot(proto: number, src: string, sport: number | undefined, dst: string, dport: number | undefined): void {
-    const a = this.endpointId(src, sport), b = this.endpointId(dst, dport);
+  /** Finds the table's slot of a 5-tuple (slotAt), its addresses by number; sets keyForward,
+   *  srcId and dstId. */
+  private slot(proto: number, srcAddr: number, sport: number | undefined, dstAddr: number, dport: number | undefined): void {
+    const a = PacketAnalysis.endpoint(srcAddr, sport), b = PacketAnalysis.endpoint(dstAddr, dport);
     this.srcId = a;
     this.dstId = b;
     this.keyForward = a <= b;
@@ -201,16 +222,19 @@ export class PacketAnalysis {
   }
 
   /** One packet, in file order: its findings go to the sink; returns its conversation's id
-   *  (undefined: none). */
-  add(p: PacketRow): number | undefined {
+   *  (undefined: none). `srcAddr` and `dstAddr`: its addresses' numbers when the caller has them
+   *  (from the AddressIds given to the constructor). */
+  add(p: PacketRow, srcAddr?: number, dstAddr?: number): number | undefined {
     if (p.malformed !== undefined) this.findings.finding(p.num, "malformed", p.malformed, undefined, undefined);
     const isIcmpError = (p.ipProto === 1 && p.icmpType === 3 && p.icmpCode === 4) || (p.ipProto === 58 && p.icmpType === 2);
     if (isIcmpError) {
       const q = p.icmpQuoted;
       // The conversation of the quoted packet as it stands.
       let hit = -1;
-      if (q) {
-        this.slot(q.ipProto, q.src, q.sport, q.dst, q.dport);
+      // An address without a number is in no conversation.
+      const qSrc = q && this.addresses.find(q.src), qDst = q && this.addresses.find(q.dst);
+      if (q && qSrc !== undefined && qDst !== undefined) {
+        this.slot(q.ipProto, qSrc, q.sport, qDst, q.dport);
         hit = this.index.at(this.slotAt);
       }
       const what = q ? `${q.src}${q.sport !== undefined ? `:${q.sport}` : ""} → ${q.dst}${q.dport !== undefined ? `:${q.dport}` : ""}` : "an unquoted packet";
@@ -220,14 +244,15 @@ export class PacketAnalysis {
         hit < 0 ? undefined : this.state[hit * CONV + LAST_NUM], hit < 0 ? undefined : hit + 1);
       return undefined;
     }
-    return p.ipProto !== undefined && p.ipVersion !== undefined ? this.track(p) : undefined;
+    if (p.ipProto === undefined || p.ipVersion === undefined) return undefined;
+    return this.track(p, srcAddr ?? this.addresses.id(p.src), dstAddr ?? this.addresses.id(p.dst));
   }
 
-  private track(p: PacketRow): number {
+  private track(p: PacketRow, srcAddr: number, dstAddr: number): number {
     if (!this.times.holds(p.ts)) this.times.widen();
     const proto = p.ipProto!;
     const ports = proto === TCP || proto === UDP;
-    this.slot(proto, p.src, ports ? p.sport : undefined, p.dst, ports ? p.dport : undefined);
+    this.slot(proto, srcAddr, ports ? p.sport : undefined, dstAddr, ports ? p.dport : undefined);
     const at = this.slotAt;
     const forward = this.keyForward;
     let i = this.index.at(at);
