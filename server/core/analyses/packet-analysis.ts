@@ -371,13 +371,12 @@ export class PacketAnalysis {
     if (seglen > 0 || (flags & (SYN | FIN))) {
       let notAdvanced = nextseq0 !== 0 && ltSeq(seq, nextseq0);
       if (!(a & A_KEEP_ALIVE)) {
-        const firstRtt = times.get(t + FIRST_RTT);
         if (seglen > 1 && u32(nextseq0 - 1) === seq) notAdvanced = false;
         if (seglen > 0 && r[rev + LASTACK] && leSeq(u32(seq + seglen), r[rev + LASTACK])) {
           a |= A_SPURIOUS_RETRANSMISSION;
         } else if (notAdvanced && r[rev + DUPACKNUM] >= 2 && r[rev + LASTACK] === seq && ts - times.get(revTs + LASTACK_TS) < 20_000_000n) {
           a |= A_FAST_RETRANSMISSION;
-        } else if (notAdvanced && ts - times.get(fwdTs + NEXTSEQ_TS) < (firstRtt === 0n ? 3_000_000n : firstRtt) &&
+        } else if (notAdvanced && ts - times.get(fwdTs + NEXTSEQ_TS) < outOfOrderLimit(times.get(t + FIRST_RTT)) &&
                    nextseq0 !== u32(seq + seglen + (flags & (SYN | FIN) ? 1 : 0))) {
           a |= A_OUT_OF_ORDER;
         } else if (notAdvanced) {
@@ -444,6 +443,10 @@ export class PacketAnalysis {
     r[rev + UNACKED] = keep;
   }
 }
+
+/** Wireshark's out-of-order threshold: the handshake's RTT, 3 ms before one (a time read from
+ *  Times is a new bigint: read only for a segment that did not advance, not for every one). */
+const outOfOrderLimit = (firstRtt: bigint) => (firstRtt === 0n ? 3_000_000n : firstRtt);
 
 /** Times within ±2^62 ns of 1970 (146 years: every pcap's), and the differences of two of them,
  *  fit an int64. */

@@ -2,9 +2,10 @@
 // tshark numbers frames, and the push-reader contract the readers share. The packet decoders
 // (server/core/packets/) and the packet store build on these types only, never on one format.
 
-/** One captured packet, a new object per packet. `data` is a view into the chunk being fed (no
- *  copy on the hot path): its bytes are valid only during `onPacket`; copy them
- *  (`data.slice()`) to keep them. */
+/** One captured packet, valid only during `onPacket`: a reader may hand the same object again,
+ *  filled with the next packet (pcap does: an object per packet showed in the ingest's
+ *  allocations), and `data` is a view into the chunk being fed (no copy on the hot path). Copy
+ *  what is kept (`{ ...p, data: p.data.slice() }`). */
 export interface RawPacket {
   /** 1-based, in file order, as tshark's frame.number. */
   num: number;

@@ -37,6 +37,8 @@ export class PcapReader extends RecordFramer implements PacketReader {
   /** The last record's seconds and them in ns (-1: none yet). */
   private sec = -1;
   private secNs = 0n;
+  /** The one packet object handed on, filled anew for each record (made with the file header). */
+  private packet: RawPacket | null = null;
   snaplen = 0;
   major = 0;
   minor = 0;
@@ -85,19 +87,15 @@ export class PcapReader extends RecordFramer implements PacketReader {
       this.sec = sec;
       this.secNs = BigInt(sec) * 1_000_000_000n;
     }
-    const p: RawPacket = {
-      num: ++this.packets,
-      // Seconds and the fraction are added as they are (a fraction of a second or more in a
-      // malformed record carries over).
-      tsNs: this.secNs + BigInt(frac * this.fracNs),
-      linktype: this.linktype,
-      caplen: len - RECORD_HEADER,
-      origLen: dv.getUint32(pos + 12, le),
-      data: buf.subarray(pos + RECORD_HEADER, pos + len),
-      ifIndex: 0,
-      offset: this.offset,
-    };
-    if (this.fcsLen) p.fcsLen = this.fcsLen;
+    const p = this.packet!;
+    p.num = ++this.packets;
+    // Seconds and the fraction are added as they are (a fraction of a second or more in a
+    // malformed record carries over).
+    p.tsNs = this.secNs + BigInt(frac * this.fracNs);
+    p.caplen = len - RECORD_HEADER;
+    p.origLen = dv.getUint32(pos + 12, le);
+    p.data = buf.subarray(pos + RECORD_HEADER, pos + len);
+    p.offset = this.offset;
     this.handler.onPacket(p);
   }
 
@@ -116,6 +114,8 @@ export class PcapReader extends RecordFramer implements PacketReader {
     this.linktype = network & 0x03ffffff;
     this.fcsLen = network & 0x04000000 ? ((network >>> 28) & 0xf) * 2 : 0;
     this.sawHeader = true;
+    this.packet = { num: 0, tsNs: 0n, linktype: this.linktype, caplen: 0, origLen: 0, data: buf.subarray(0, 0), ifIndex: 0, offset: 0 };
+    if (this.fcsLen) this.packet.fcsLen = this.fcsLen;
     this.handler.onSection?.({ offset: 0, littleEndian: this.le, major: this.major, minor: this.minor });
     const iface: CaptureInterface = { index: 0, linktype: this.linktype, snaplen: this.snaplen, tsresol: this.fracNs === 1 ? 9 : 6 };
     if (this.fcsLen) iface.fcsLen = this.fcsLen;
