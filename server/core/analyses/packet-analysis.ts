@@ -78,14 +78,15 @@ const SEGMENT = 3;
 const MAX_UNACKED = 10000;
 
 // A conversation's numbers in PacketAnalysis.state, CONV float64s each (NaN: not yet): endpoint
-// a's and b's numbers (PacketAnalysis.endpoint), its figures, its handshake's packets, whether a TCP segment
-// was seen, then TCP's two directions (from a, from b), DIR numbers each as Wireshark keeps a
+// a's and b's numbers (PacketAnalysis.endpoint), its figures, its handshake's packets, whether a
+// TCP segment was seen, its IP protocol (with the endpoints, the key ConversationIndex checks
+// here), then TCP's two directions (from a, from b), DIR numbers each as Wireshark keeps a
 // direction (tcp_flow_t and its seq info). One record in one typed array, not objects (a
 // conversation, its two directions): bench/packets has 36k conversations, thousands open at a
 // time, and each object was a cache miss on every packet, which made the analysis three times
 // as dear per packet on 1 M packets as on 50k.
 const A_ID = 0, B_ID = 1, PACKETS_AB = 2, BYTES_AB = 3, PACKETS_BA = 4, BYTES_BA = 5, RETRANSMISSIONS = 6, LAST_NUM = 7,
-  SYN_NUM = 8, SYNACK_NUM = 9, ACK_NUM = 10, TCP_SEEN = 11, DIR0 = 12;
+  SYN_NUM = 8, SYNACK_NUM = 9, ACK_NUM = 10, TCP_SEEN = 11, IP_PROTO = 12, DIR0 = 13;
 /** A direction's numbers, from its DIR0 + DIR × direction: the first sequence number (the SYN's,
  *  else one before the first segment's; NaN until its first segment); the next expected one (0:
  *  no segment yet, Wireshark's sentinel too) and the packet that set it; the last ACK; the window
@@ -206,7 +207,7 @@ export class PacketAnalysis {
     this.srcId = a;
     this.dstId = b;
     this.keyForward = a <= b;
-    this.slotAt = a <= b ? this.index.find(proto, a, b) : this.index.find(proto, b, a);
+    this.slotAt = a <= b ? this.index.find(this.state, proto, a, b) : this.index.find(this.state, proto, b, a);
   }
 
   /** Whether the packet goes from endpoint a to b of conversation i (a conversation of an
@@ -267,7 +268,7 @@ export class PacketAnalysis {
     if (i < 0) {
       i = this.open(p, proto, ports && p.sport !== undefined);
       // The slot's conversation from now on (a reused port's new one replaces the old there).
-      this.index.set(at, proto, forward ? this.srcId : this.dstId, forward ? this.dstId : this.srcId, i);
+      this.index.set(this.state, at, i);
     }
     const r = this.state, o = i * CONV;
     const ab = this.isAB(i, forward);
@@ -290,6 +291,7 @@ export class PacketAnalysis {
     const r = this.state, o = i * CONV;
     r[o + A_ID] = this.srcId;
     r[o + B_ID] = this.dstId;
+    r[o + IP_PROTO] = proto;
     r[o + LAST_NUM] = p.num;
     r[o + SYN_NUM] = r[o + SYNACK_NUM] = r[o + ACK_NUM] = NaN;
     for (const d of [o + DIR0, o + DIR0 + DIR]) {
@@ -494,24 +496,28 @@ class Times {
 }
 
 /** Conversation numbers (indexes into PacketAnalysis.convs) by (IP protocol, lower endpoint,
- *  higher endpoint): open addressing with linear probing, half full at most, each slot's four
- *  numbers side by side in one Float64Array (lower, higher, protocol, conversation + 1; 0: an
- *  empty slot), so that a lookup touches one cache line. Endpoints are below 2^45
+ *  higher endpoint): open addressing with linear probing, half full at most, a slot holding the
+ *  conversation's number + 1 (0: empty) and its key checked against the conversation's own state
+ *  record (A_ID, B_ID, IP_PROTO), which the packet reads next anyway. Slots of the key's numbers
+ *  beside it (32 bytes, not 4) made a table of 36k conversations 8 times as big, and its lookup
+ *  a cache miss of its own on most packets (bench/packets). Endpoints are below 2^45
  *  (MAX_ADDRESSES × 65537): exact in a double, not in an int32. */
 class ConversationIndex {
-  private slots = new Float64Array(1024 * 4);
+  private slots = new Int32Array(1024);
   private mask = 1023;
   private used = 0;
 
-  /** The slot holding the key, or the empty slot where it would go. */
-  find(proto: number, lo: number, hi: number): number {
+  /** The slot holding the key, or the empty slot where it would go; `state`: the conversations'
+   *  records (PacketAnalysis.state). */
+  find(state: Float64Array, proto: number, lo: number, hi: number): number {
     // ToInt32 of each endpoint keeps its low 32 bits (an address id's low bits and the port).
     let h = Math.imul((lo | 0) ^ Math.imul(hi | 0, 0x9e3779b1), 0x85ebca6b) ^ proto;
     h ^= h >>> 15;
     const s = this.slots;
     let i = Math.imul(h, 0x2c1b3c6d) & this.mask;
-    while (s[i * 4 + 3] !== 0) {
-      if (s[i * 4] === lo && s[i * 4 + 1] === hi && s[i * 4 + 2] === proto) return i;
+    for (let c = s[i]; c !== 0; c = s[i]) {
+      const o = (c - 1) * CONV, a = state[o + A_ID], b = state[o + B_ID];
+      if (state[o + IP_PROTO] === proto && (a <= b ? a === lo && b === hi : b === lo && a === hi)) return i;
       i = (i + 1) & this.mask;
     }
     return i;
@@ -519,27 +525,25 @@ class ConversationIndex {
 
   /** The conversation in a slot find() gave, or -1. */
   at(slot: number): number {
-    return this.slots[slot * 4 + 3] - 1;
+    return this.slots[slot] - 1;
   }
 
-  /** Puts a conversation in a slot find() gave for this key (the last call: it may grow). */
-  set(slot: number, proto: number, lo: number, hi: number, conv: number): void {
-    const s = this.slots, o = slot * 4;
-    if (s[o + 3] === 0) this.used++;
-    s[o] = lo;
-    s[o + 1] = hi;
-    s[o + 2] = proto;
-    s[o + 3] = conv + 1;
-    if (this.used * 2 > this.mask) this.grow();
+  /** Puts conversation `conv` (its key in `state`) in a slot find() gave for its key (the last
+   *  call: it may grow). */
+  set(state: Float64Array, slot: number, conv: number): void {
+    if (this.slots[slot] === 0) this.used++;
+    this.slots[slot] = conv + 1;
+    if (this.used * 2 > this.mask) this.grow(state);
   }
 
-  private grow(): void {
+  private grow(state: Float64Array): void {
     const old = this.slots;
-    this.slots = new Float64Array(old.length * 2);
-    this.mask = this.slots.length / 4 - 1;
-    for (let o = 0; o < old.length; o += 4) {
-      if (old[o + 3] === 0) continue;
-      this.slots.set(old.subarray(o, o + 4), this.find(old[o + 2], old[o], old[o + 1]) * 4);
+    this.slots = new Int32Array(old.length * 2);
+    this.mask = this.slots.length - 1;
+    for (const c of old) {
+      if (c === 0) continue;
+      const o = (c - 1) * CONV, a = state[o + A_ID], b = state[o + B_ID];
+      this.slots[this.find(state, state[o + IP_PROTO], Math.min(a, b), Math.max(a, b))] = c;
     }
   }
 }
