@@ -92,11 +92,10 @@ const A_ID = 0, B_ID = 1, PACKETS_AB = 2, BYTES_AB = 3, PACKETS_BA = 4, BYTES_BA
  *  no segment yet, Wireshark's sentinel too) and the packet that set it; the last ACK; the window
  *  (G_MAXUINT32 until a segment, so the first one is never a duplicate); duplicate ACKs so far;
  *  the last packet with a new ACK; the highest sequence number to be acked; the last packet's
- *  analysis flags; how many of its unacked segments' numbers its array of them holds (the
- *  array keeps its length, its room used again: emptied and pushed to again, a new backing
- *  store lived from a segment to its ACK, often past a young-generation collection). */
+ *  analysis flags; how many of its unacked segments' numbers it holds, where (their slab in
+ *  SegmentPool) and the slab's room in segments (0: none yet). */
 const BASE_SEQ = 0, NEXTSEQ = 1, NEXTSEQ_FRAME = 2, LASTACK = 3, WINDOW = 4, DUPACKNUM = 5, LASTNONDUPACK = 6,
-  MAXSEQTOBEACKED = 7, LAST_FLAGS = 8, UNACKED = 9, DIR = 10;
+  MAXSEQTOBEACKED = 7, LAST_FLAGS = 8, UNACKED = 9, SEG_AT = 10, SEG_ROOM = 11, DIR = 12;
 const CONV = DIR0 + 2 * DIR;
 // A conversation's times in PacketAnalysis.times, TIMES each (ns, exact; 0n until set; the SYN's
 // and the RTT are set with SYN_NUM and ACK_NUM, which say whether they are): its last packet's,
@@ -155,12 +154,12 @@ export class PacketAnalysis {
    *  conversations' Maps). */
   private readonly index = new ConversationIndex();
   /** Conversation i (its id is i + 1): convs[i], its numbers at state[i × CONV], its times at
-   *  times[i × TIMES], its directions' unacked segments at segments[2i] (from a) and [2i + 1]
-   *  (SEGMENT numbers each, as many as UNACKED says). */
+   *  times[i × TIMES], its directions' unacked segments in segments (SEGMENT numbers each, as
+   *  many as UNACKED says, from SEG_AT). */
   private readonly convs: ConvInfo[] = [];
   private state = new Float64Array(1024 * CONV);
   private readonly times = new Times();
-  private readonly segments: number[][] = [];
+  private readonly segments = new SegmentPool();
   /** Set by slot(): whether the source is the lower endpoint, the table's slot of the 5-tuple
    *  (ConversationIndex.find), the source's and destination's numbers (fields, not a returned
    *  object: it runs for every packet). */
@@ -299,7 +298,6 @@ export class PacketAnalysis {
       r[d + WINDOW] = 0xffffffff;
     }
     this.times.open(i, p.ts);
-    this.segments.push([], []);
     return i;
   }
 
@@ -386,7 +384,7 @@ export class PacketAnalysis {
         }
         if (a & (A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS_RETRANSMISSION)) {
           // The segment it repeats: the eldest unacked one in this direction (Wireshark's rto_frame).
-          retransmitOf = r[fwd + UNACKED] ? this.segments[2 * i + d][0] : r[fwd + NEXTSEQ_FRAME];
+          retransmitOf = r[fwd + UNACKED] ? this.segments.data[r[fwd + SEG_AT]] : r[fwd + NEXTSEQ_FRAME];
         }
       }
     }
@@ -405,10 +403,11 @@ export class PacketAnalysis {
       if (flags & (SYN | FIN)) nextseq = u32(nextseq + 1);
       const n = r[fwd + UNACKED];
       if (n < MAX_UNACKED * SEGMENT) {
-        const segs = this.segments[2 * i + d];
-        segs[n] = num;
-        segs[n + 1] = seq;
-        segs[n + 2] = nextseq;
+        if (n === r[fwd + SEG_ROOM] * SEGMENT) this.segments.grow(r, fwd);
+        const segs = this.segments.data, at = r[fwd + SEG_AT] + n;
+        segs[at] = num;
+        segs[at + 1] = seq;
+        segs[at + 2] = nextseq;
         r[fwd + UNACKED] = n + SEGMENT;
       }
     }
@@ -426,9 +425,9 @@ export class PacketAnalysis {
     // runs for every TCP packet).
     const unacked = r[rev + UNACKED];
     if (unacked === 0) return;
-    const segs = this.segments[2 * i + 1 - d];
-    let keep = 0;
-    for (let k = 0; k < unacked; k += SEGMENT) {
+    const segs = this.segments.data, at = r[rev + SEG_AT];
+    let keep = at;
+    for (let k = at; k < at + unacked; k += SEGMENT) {
       const frame = segs[k], useq = segs[k + 1], unext = segs[k + 2];
       let kept = false, keptSeq = useq;
       if (ack !== unext) {
@@ -442,7 +441,50 @@ export class PacketAnalysis {
         keep += SEGMENT;
       }
     }
-    r[rev + UNACKED] = keep;
+    r[rev + UNACKED] = keep - at;
+  }
+}
+
+/** Every direction's unacked segments, SEGMENT numbers each, in slabs of one Float64Array: room
+ *  for 4 segments at first, twice as much each time it is full (the slab before goes to a free
+ *  list of its size), kept when emptied. An array of them per direction (72k for bench/packets'
+ *  36k conversations) cost two or three cache misses a packet reaching them (the arrays' list,
+ *  the array, its backing store); a slab costs one. */
+class SegmentPool {
+  data = new Float64Array(1 << 16);
+  private top = 0;
+  /** Free slabs' offsets by size: [k] holds slabs of 4 << k segments. */
+  private readonly free: number[][] = [];
+
+  /** Gives the direction whose numbers start at r[dir] a slab twice as big, its segments moved
+   *  there (`data` may be a new array after). */
+  grow(r: Float64Array, dir: number): void {
+    const room = r[dir + SEG_ROOM], at = r[dir + SEG_AT];
+    const bigger = room === 0 ? 4 : room * 2;
+    const to = this.alloc(bigger);
+    if (room > 0) {
+      this.data.copyWithin(to, at, at + room * SEGMENT);
+      this.sizeClass(room).push(at);
+    }
+    r[dir + SEG_AT] = to;
+    r[dir + SEG_ROOM] = bigger;
+  }
+
+  private sizeClass(room: number): number[] {
+    return (this.free[29 - Math.clz32(room)] ??= []);
+  }
+
+  private alloc(room: number): number {
+    const reused = this.sizeClass(room).pop();
+    if (reused !== undefined) return reused;
+    const at = this.top, end = at + room * SEGMENT;
+    if (end > this.data.length) {
+      const old = this.data;
+      this.data = new Float64Array(Math.max(old.length * 2, end));
+      this.data.set(old.subarray(0, at));
+    }
+    this.top = end;
+    return at;
   }
 }
 
