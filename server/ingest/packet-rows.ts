@@ -29,6 +29,10 @@ export class PacketRowBuilder implements FindingSink, AddressIds {
   /** The last row's Source and Destination as interned (the analysis keys conversations by them). */
   srcId = 0;
   dstId = 0;
+  /** The last Protocol text and its number: most packets have their previous one's (the same
+   *  constant text from the decoder), a Map lookup less. */
+  private lastProto = "";
+  private lastProtoId = 0;
 
   constructor(readonly capacity: number) {
     this.rows = new Float64Array(capacity * NCOLS);
@@ -67,7 +71,11 @@ export class PacketRowBuilder implements FindingSink, AddressIds {
     r[o + 3] = p.caplen;
     r[o + 4] = place.offset;
     r[o + 5] = place.linktype;
-    r[o + 6] = this.intern(p.proto);
+    if (p.proto !== this.lastProto) {
+      this.lastProtoId = this.intern(p.proto);
+      this.lastProto = p.proto;
+    }
+    r[o + 6] = this.lastProtoId;
     r[o + 7] = this.srcId = this.intern(p.src);
     r[o + 8] = this.dstId = this.intern(p.dst);
     r[o + 9] = p.ipVersion ?? NaN;

@@ -32,7 +32,33 @@ export function mac(b: Uint8Array, o: number): string {
   return `${HEX[b[o]]}:${HEX[b[o + 1]]}:${HEX[b[o + 2]]}:${HEX[b[o + 3]]}:${HEX[b[o + 4]]}:${HEX[b[o + 5]]}`;
 }
 
+/** IPv6 texts already made, in a direct-mapped cache of V6_SLOTS by a hash of the address (its
+ *  four 32-bit words kept beside the text to tell it from another with the same slot): as for
+ *  IPv4, each packet's two addresses were made anew, eight groups' texts each. */
+const V6_SLOTS = 4096;
+const v6Words = new Int32Array(V6_SLOTS * 4);
+const v6Texts: (string | undefined)[] = new Array(V6_SLOTS).fill(undefined);
+
+const word = (b: Uint8Array, o: number) => (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
+
 export function ipv6(b: Uint8Array, o: number): string {
+  const w0 = word(b, o), w1 = word(b, o + 4), w2 = word(b, o + 8), w3 = word(b, o + 12);
+  let h = Math.imul(w0 ^ Math.imul(w1, 0x9e3779b1) ^ Math.imul(w2, 0x85ebca6b) ^ Math.imul(w3, 0xc2b2ae35), 0x27d4eb2f);
+  h = (h ^ (h >>> 15)) & (V6_SLOTS - 1);
+  const k = h * 4;
+  const cached = v6Texts[h];
+  if (cached !== undefined && v6Words[k] === w0 && v6Words[k + 1] === w1 && v6Words[k + 2] === w2 && v6Words[k + 3] === w3) return cached;
+  const text = ipv6Text(b, o);
+  v6Words[k] = w0;
+  v6Words[k + 1] = w1;
+  v6Words[k + 2] = w2;
+  v6Words[k + 3] = w3;
+  v6Texts[h] = text;
+  return text;
+}
+
+/** The text of an IPv6 address, made anew (ipv6() caches it). */
+export function ipv6Text(b: Uint8Array, o: number): string {
   const g: number[] = [];
   for (let i = 0; i < 8; i++) g.push((b[o + 2 * i] << 8) | b[o + 2 * i + 1]);
   // inet_ntop's IPv4 forms: ::ffff:a.b.c.d and ::a.b.c.d (not :: nor ::1, nor ::0.0.x.x).

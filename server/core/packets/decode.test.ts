@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodePacket } from "./decode";
+import { ipv6, ipv6Text } from "./address";
 import { buildPcapng, type NgBlock } from "../../testing/pcap-builder";
 import { requireTshark, TSHARK_OPTIONS } from "../../testing/tshark-packets";
 
@@ -162,5 +163,21 @@ test("the summary: innermost addresses and ports, the MTU and quoted flow of an 
     assert.equal(fn.sport, undefined, "the quoted ports are not the packet's own");
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("IPv6 texts from the cache are the texts made anew, for more addresses than it has slots, in any order", () => {
+  let seed = 7;
+  const rnd = () => ((seed = Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0);
+  const addrs: Uint8Array[] = [];
+  for (let i = 0; i < 20_000; i++) {
+    const b = new Uint8Array(16);
+    // Mostly zero groups, as real addresses have, so that the :: runs and the IPv4 forms come up.
+    for (let g = 0; g < 8; g++) if (rnd() % 3 === 0) { const v = rnd(); b[2 * g] = v >> 8; b[2 * g + 1] = v; }
+    if (i % 7 === 0) b.set([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff], 0);
+    addrs.push(b);
+  }
+  for (const order of [addrs, [...addrs].reverse()]) {
+    for (const b of order) assert.equal(ipv6(b, 0), ipv6Text(b, 0));
   }
 });
