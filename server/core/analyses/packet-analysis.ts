@@ -86,7 +86,7 @@ const MAX_UNACKED = 10000;
 // time, and each object was a cache miss on every packet, which made the analysis three times
 // as dear per packet on 1 M packets as on 50k.
 const A_ID = 0, B_ID = 1, PACKETS_AB = 2, BYTES_AB = 3, PACKETS_BA = 4, BYTES_BA = 5, RETRANSMISSIONS = 6, LAST_NUM = 7,
-  SYN_NUM = 8, SYNACK_NUM = 9, ACK_NUM = 10, TCP_SEEN = 11, IP_PROTO = 12, DIR0 = 13;
+  SYN_NUM = 8, SYNACK_NUM = 9, ACK_NUM = 10, TCP_SEEN = 11, IP_PROTO = 12, TIMES0 = 13;
 /** A direction's numbers, from its DIR0 + DIR × direction: the first sequence number (the SYN's,
  *  else one before the first segment's; NaN until its first segment); the next expected one (0:
  *  no segment yet, Wireshark's sentinel too) and the packet that set it; the last ACK; the window
@@ -96,12 +96,16 @@ const A_ID = 0, B_ID = 1, PACKETS_AB = 2, BYTES_AB = 3, PACKETS_BA = 4, BYTES_BA
  *  SegmentPool) and the slab's room in segments (0: none yet). */
 const BASE_SEQ = 0, NEXTSEQ = 1, NEXTSEQ_FRAME = 2, LASTACK = 3, WINDOW = 4, DUPACKNUM = 5, LASTNONDUPACK = 6,
   MAXSEQTOBEACKED = 7, LAST_FLAGS = 8, UNACKED = 9, SEG_AT = 10, SEG_ROOM = 11, DIR = 12;
-const CONV = DIR0 + 2 * DIR;
-// A conversation's times in PacketAnalysis.times, TIMES each (ns, exact; 0n until set; the SYN's
-// and the RTT are set with SYN_NUM and ACK_NUM, which say whether they are): its last packet's,
-// the SYN's, the handshake's RTT, the RTT the out-of-order test uses (0n until the handshake),
-// then per direction the time its next expected sequence number was set and its last ACK's.
+// A conversation's times, TIMES int64s in its record from TIMES0, read and written through
+// PacketAnalysis.times (ns, exact; 0n until set; the SYN's and the RTT are set with SYN_NUM and
+// ACK_NUM, which say whether they are): its last packet's, the SYN's, the handshake's RTT, the
+// RTT the out-of-order test uses (0n until the handshake), then per direction the time its next
+// expected sequence number was set and its last ACK's. In the record, not an array of their
+// own: a packet reads and writes them with its conversation's numbers, and a second array was a
+// second cache miss.
 const LAST_TS = 0, SYN_TS = 1, RTT = 2, FIRST_RTT = 3, DIR_TS = 4, NEXTSEQ_TS = 0, LASTACK_TS = 1, TIMES = DIR_TS + 4;
+const DIR0 = TIMES0 + TIMES;
+const CONV = DIR0 + 2 * DIR;
 
 /** What a conversation keeps that no packet changes. */
 class ConvInfo {
@@ -154,11 +158,11 @@ export class PacketAnalysis {
    *  conversations' Maps). */
   private readonly index = new ConversationIndex();
   /** Conversation i (its id is i + 1): convs[i], its numbers at state[i × CONV], its times at
-   *  times[i × TIMES], its directions' unacked segments in segments (SEGMENT numbers each, as
+   *  state[i × CONV + TIMES0] (through times), its directions' unacked segments in segments (SEGMENT numbers each, as
    *  many as UNACKED says, from SEG_AT). */
   private readonly convs: ConvInfo[] = [];
   private state = new Float64Array(1024 * CONV);
-  private readonly times = new Times();
+  private readonly times = new Times(this.state.buffer);
   private readonly segments = new SegmentPool();
   /** Set by slot(): whether the source is the lower endpoint, the table's slot of the 5-tuple
    *  (ConversationIndex.find), the source's and destination's numbers (fields, not a returned
@@ -175,7 +179,7 @@ export class PacketAnalysis {
   /** The conversations so far, in order of their first packet. */
   conversations(): Conversation[] {
     return this.convs.map((info, i) => {
-      const r = this.state, o = i * CONV, t = i * TIMES;
+      const r = this.state, o = i * CONV, t = o + TIMES0;
       const c: Conversation = {
         id: i + 1, ipProto: info.ipProto, aAddr: info.aAddr, bAddr: info.bAddr,
         ...(info.hasPorts ? { aPort: info.aPort, bPort: info.bPort } : {}),
@@ -273,7 +277,7 @@ export class PacketAnalysis {
     const ab = this.isAB(i, forward);
     if (ab) { r[o + PACKETS_AB]++; r[o + BYTES_AB] += p.len; } else { r[o + PACKETS_BA]++; r[o + BYTES_BA] += p.len; }
     r[o + LAST_NUM] = p.num;
-    this.times.set(i * TIMES + LAST_TS, p.ts);
+    this.times.set(i * CONV + TIMES0 + LAST_TS, p.ts);
     if (isTcp) this.tcp(i, p, ab ? 0 : 1);
     return i + 1;
   }
@@ -286,6 +290,7 @@ export class PacketAnalysis {
       const old = this.state;
       this.state = new Float64Array(old.length * 2);
       this.state.set(old);
+      this.times.moved(this.state.buffer);
     }
     const r = this.state, o = i * CONV;
     r[o + A_ID] = this.srcId;
@@ -297,12 +302,12 @@ export class PacketAnalysis {
       r[d + BASE_SEQ] = NaN;
       r[d + WINDOW] = 0xffffffff;
     }
-    this.times.open(i, p.ts);
+    this.times.open(o + TIMES0, p.ts);
     return i;
   }
 
   private tcp(i: number, p: PacketRow, d: 0 | 1): void {
-    const r = this.state, o = i * CONV, times = this.times, t = i * TIMES;
+    const r = this.state, o = i * CONV, times = this.times, t = o + TIMES0;
     r[o + TCP_SEEN] = 1;
     // The direction of this packet (fwd) and the other one (rev): their numbers, times, segments.
     const fwd = o + DIR0 + d * DIR, rev = o + DIR0 + (1 - d) * DIR;
@@ -496,14 +501,24 @@ const outOfOrderLimit = (firstRtt: bigint) => (firstRtt === 0n ? 3_000_000n : fi
  *  fit an int64. */
 const TIME_LIMIT = 2n ** 62n, TIME_FLOOR = -TIME_LIMIT;
 
-/** The conversations' times, exact: in a BigInt64Array, 8 bytes in place, not a bigint object per
- *  packet that an array of them kept alive (with thousands of conversations open, most lived past
- *  a young-generation collection: copied, then promoted). A capture with a time past ±2^62 ns (a
- *  pcapng's resolution or offset can make one) has them all moved to an array of bigints
- *  (widen), as they were kept before. */
+/** The conversations' times, exact: int64s in the conversations' records (a BigInt64Array over
+ *  the same memory as PacketAnalysis.state, same indexes), 8 bytes in place, not a bigint object
+ *  per packet that an array of them kept alive (with thousands of conversations open, most lived
+ *  past a young-generation collection: copied, then promoted). A capture with a time past ±2^62
+ *  ns (a pcapng's resolution or offset can make one) has them all moved to an array of bigints
+ *  at the same indexes (widen), as they were kept before. */
 class Times {
-  private packed = new BigInt64Array(1024 * TIMES);
+  private packed: BigInt64Array;
   private wide: bigint[] | null = null;
+
+  constructor(records: ArrayBufferLike) {
+    this.packed = new BigInt64Array(records);
+  }
+
+  /** The records moved to a bigger buffer. */
+  moved(records: ArrayBufferLike): void {
+    this.packed = new BigInt64Array(records);
+  }
 
   /** Whether a time can be set (and differences of such times) without widen() first. */
   holds(ts: bigint): boolean {
@@ -523,17 +538,11 @@ class Times {
     else this.wide[i] = v;
   }
 
-  /** Conversation i's times: its first packet's as its last, the others 0n. */
-  open(i: number, ts: bigint): void {
-    const o = i * TIMES;
-    if (this.wide !== null) {
-      for (let k = 0; k < TIMES; k++) this.wide[o + k] = 0n;
-    } else if (o + TIMES > this.packed.length) {
-      const old = this.packed;
-      this.packed = new BigInt64Array(old.length * 2);
-      this.packed.set(old);
-    }
-    this.set(o + LAST_TS, ts);
+  /** A new conversation's times, from `at`: its first packet's as its last, the others 0n (a new
+   *  record's memory is zeros already). */
+  open(at: number, ts: bigint): void {
+    if (this.wide !== null) for (let k = 0; k < TIMES; k++) this.wide[at + k] = 0n;
+    this.set(at + LAST_TS, ts);
   }
 }
 
