@@ -4,13 +4,14 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { openDb } from "../../db/open-db";
 import { fixtureCaptures } from "../testing/oracle";
 import { ingestCapture } from "./ingest";
-import { F64ROWS_PATH } from "./sqlite-batch-writer";
+import { F64ROWS_PATH, SqliteBatchWriter } from "./sqlite-batch-writer";
+import { PacketBatchWriter } from "./packet-writer";
 import { ScapWriter, type ParamValue } from "../core/formats/scap/writer";
 import { ScapReader } from "../core/formats/scap/reader";
 import { forEachStoredEvent } from "../api/raw-events";
@@ -68,5 +69,23 @@ test("raw records come back from the chunks byte for byte, records larger than a
     db.close();
     assert.equal(stored.length, records.length, `worker ${worker}`);
     for (let i = 0; i < records.length; i++) assert.equal(stored[i], records[i], `worker ${worker}: event ${i + 1}`);
+  }
+});
+
+test("the bulk writers load with the journal off and leave the database in WAL (better-sqlite3's defensive mode refused journal_mode=OFF without an error)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "journal-"));
+  try {
+    const events = new SqliteBatchWriter(join(dir, "events.db"));
+    const packets = new PacketBatchWriter(join(dir, "packets.db"));
+    for (const db of [events.db, packets.db]) assert.equal(db.pragma("journal_mode", { simple: true }), "off");
+    events.finish({ events: "0" });
+    packets.finish();
+    for (const [name, kind] of [["events.db", "capture"], ["packets.db", "packets"]] as const) {
+      const db = openDb(join(dir, name), kind, { readonly: true });
+      assert.equal(db.pragma("journal_mode", { simple: true }), "wal", name);
+      db.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
