@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodePacket } from "./decode";
-import { ipv6, ipv6Text } from "./address";
+import { ipv4, ipv6, ipv6Text } from "./address";
 import { buildPcapng, type NgBlock } from "../../testing/pcap-builder";
 import { requireTshark, TSHARK_OPTIONS } from "../../testing/tshark-packets";
 
@@ -179,5 +179,14 @@ test("IPv6 texts from the cache are the texts made anew, for more addresses than
   }
   for (const order of [addrs, [...addrs].reverse()]) {
     for (const b of order) assert.equal(ipv6(b, 0), ipv6Text(b, 0));
+  }
+});
+
+test("IPv4 texts from the cache are the addresses' dotted texts, for more addresses than it has slots, in any order", () => {
+  let seed = 11;
+  const rnd = () => ((seed = Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0);
+  const addrs = Array.from({ length: 200_000 }, (_, i) => new Uint8Array(new Uint32Array([i % 3 ? rnd() : i]).buffer));
+  for (const order of [addrs, [...addrs].reverse()]) {
+    for (const b of order) assert.equal(ipv4(b, 0), `${b[0]}.${b[1]}.${b[2]}.${b[3]}`);
   }
 });
