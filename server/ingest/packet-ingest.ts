@@ -95,6 +95,8 @@ async function ingestInto(
   const builder = new PacketRowBuilder(BATCH_ROWS);
   const analysis = new PacketAnalysis(builder, builder);
   let base: bigint | null = null;
+  // The base time as the reader's numbers (NaN: it gives none).
+  let baseSec = NaN, baseSubNs = 0;
   let first: bigint | null = null, last: bigint | null = null;
   let packets = 0;
   let bytesRead = 0;
@@ -113,11 +115,15 @@ async function ingestInto(
         throw new StopReading();
       }
       const row = packetRow(raw, decode(raw));
-      base ??= raw.tsNs;
+      if (base === null) {
+        base = raw.tsNs;
+        baseSec = raw.tsSec ?? NaN;
+        baseSubNs = raw.tsSubNs ?? 0;
+      }
       if (first === null || raw.tsNs < first) first = raw.tsNs;
       if (last === null || raw.tsNs > last) last = raw.tsNs;
       // The row first: the analysis takes its addresses' numbers from it (interned once).
-      builder.add(row, raw, base);
+      builder.add(row, raw, relativeTime(raw, base, baseSec, baseSubNs));
       builder.flow(analysis.add(row, builder.srcId, builder.dstId));
       packets++;
       if (builder.full) send();
@@ -155,4 +161,17 @@ async function ingestInto(
     },
     base,
   };
+}
+
+/** Below this many seconds from the base, seconds × 10^9 is exact in a double (10^9 = 2^9 × 5^9,
+ *  and seconds × 5^9 stays under 2^53), so the sum with the nanoseconds' difference is rounded
+ *  once, to the double that Number() makes of the bigint difference: the same stored value. */
+const EXACT_SECONDS = 2 ** 32;
+
+/** A packet's ns since the base time, as the store keeps them: from the reader's numbers when
+ *  it gives them, else from the bigints (a subtraction and a conversion that allocated for every
+ *  packet). */
+function relativeTime(raw: RawPacket, base: bigint, baseSec: number, baseSubNs: number): number {
+  const seconds = (raw.tsSec ?? NaN) - baseSec;
+  return Math.abs(seconds) < EXACT_SECONDS ? seconds * 1e9 + (raw.tsSubNs! - baseSubNs) : Number(raw.tsNs - base);
 }

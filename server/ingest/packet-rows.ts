@@ -60,13 +60,14 @@ export class PacketRowBuilder implements FindingSink, AddressIds {
     return id;
   }
 
-  /** One packet's row, its conversation NULL until flow() gives one; `ts` stored relative to
-   *  `baseTs` (a double holds the difference exactly; the absolute ns would not fit one). */
-  add(p: PacketRow & Partial<Pick<DecodedPacket, "plainTcpInfo">>, place: PacketPlace, baseTs: bigint): void {
+  /** One packet's row, its conversation NULL until flow() gives one; `relTs`: its time in ns
+   *  since the capture's base time (meta.base_ts), as stored (a double holds the difference
+   *  exactly for 104 days; the absolute ns would not fit one). */
+  add(p: PacketRow & Partial<Pick<DecodedPacket, "plainTcpInfo">>, place: PacketPlace, relTs: number): void {
     const r = this.rows;
     const o = this.count++ * NCOLS;
     r[o] = p.num;
-    r[o + 1] = Number(p.ts - baseTs);
+    r[o + 1] = relTs;
     r[o + 2] = p.len;
     r[o + 3] = p.caplen;
     r[o + 4] = place.offset;

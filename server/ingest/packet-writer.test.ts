@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +20,7 @@ import { F64ROWS_PATH } from "./sqlite-batch-writer";
 import { PacketBatchWriter, TextColumn, readTextColumn } from "./packet-writer";
 import { PacketRowBuilder } from "./packet-rows";
 import { tcpInfo } from "../core/packets/tcp";
+import { pcapFileHeader, writePcapRecord } from "../core/formats/pcap/writer";
 import { FIXED_DETAILS, type FindingKind } from "../core/analyses/packet-analysis";
 import { PROJECT_ROOT } from "../testing/oracle";
 
@@ -105,7 +106,7 @@ test("the view makes a plain TCP segment's Info from its numbers, as the decoder
     const db = openInMemoryDb("packets");
     try {
       const builder = new PacketRowBuilder(rows.length + 1);
-      for (const p of [...rows, other]) builder.add(p, { offset: 0, linktype: 1 }, T0);
+      for (const p of [...rows, other]) builder.add(p, { offset: 0, linktype: 1 }, Number(p.ts - T0));
       new PacketBatchWriter(db, { extension }).apply(builder.take()!);
       assert.equal(db.prepare("SELECT count(*) FROM packet_info").pluck().get(), 1, "only the DNS packet's Info is stored");
       const infos = db.prepare("SELECT info FROM packets ORDER BY num").pluck().all();
@@ -125,7 +126,7 @@ test("a kind's fixed detail is stored once, in the view, with the analysis' text
     const db = openInMemoryDb("packets");
     try {
       const builder = new PacketRowBuilder(4);
-      builder.add(row, { offset: 0, linktype: 1 }, T0);
+      builder.add(row, { offset: 0, linktype: 1 }, 0);
       kinds.forEach((k, i) => builder.finding(1 + i, k, FIXED_DETAILS[k]!, undefined, 1));
       builder.finding(1, "duplicate-ack", "duplicate ACK #1 of 7", 7, 1);
       new PacketBatchWriter(db, { extension }).apply(builder.take()!);
@@ -150,6 +151,33 @@ test("a kind's fixed detail is stored once, in the view, with the analysis' text
     try {
       assert.deepEqual(db.prepare("SELECT * FROM findings ORDER BY num").raw().all(),
         [[3, "lost-segment", "previous segment not captured", null, 2], [5, "reset", "connection reset by 10.0.0.1:80", null, 2]]);
+    } finally {
+      db.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a packet's stored time is its ns since the first packet, from the reader's numbers or, far from it, from the bigints: the same as the bigints' difference", async () => {
+  const T0 = 1_700_000_000_123_456_789n;
+  const DAY = 86_400_000_000_000n;
+  // Days, then decades away (past 2^53 ns: the double is rounded, once, as Number() rounds the bigint).
+  const times = [T0, T0 + 1n, T0 + 103n * DAY + 7n, T0 - 1n, T0 + 200n * DAY + 999_999_999n, T0 - 300n * DAY, T0 - 18_250n * DAY + 3n, T0 + 5n];
+  const dir = mkdtempSync(join(tmpdir(), "packet-times-"));
+  try {
+    const out = new Uint8Array(4096);
+    let pos = 0;
+    out.set(pcapFileHeader(1), 0);
+    pos += 24;
+    const frame = new Uint8Array(60);
+    for (const t of times) pos = writePcapRecord(out, pos, t, frame);
+    const file = join(dir, "times.pcap");
+    writeFileSync(file, out.subarray(0, pos));
+    await ingestPacketCapture(join(dir, "t.db"), file, decodeForIngest, undefined, undefined, { worker: false });
+    const db = openDb(join(dir, "t.db"), "packets", { readonly: true });
+    try {
+      assert.deepEqual(db.prepare("SELECT ts FROM packets ORDER BY num").pluck().all(), times.map((t) => Number(t - T0)));
     } finally {
       db.close();
     }

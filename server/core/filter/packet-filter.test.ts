@@ -36,7 +36,7 @@ const PACKETS: PacketRow[] = [
 const db = openInMemoryDb("packets");
 // Stored as the ingest stores them (interned texts, rows of numbers), read through the view.
 const rowBuilder = new PacketRowBuilder(PACKETS.length);
-for (const p of PACKETS) rowBuilder.add(p, { offset: 0, linktype: 1 }, T0);
+for (const p of PACKETS) rowBuilder.add(p, { offset: 0, linktype: 1 }, Number(p.ts - T0));
 new PacketBatchWriter(db, { extension: false }).apply(rowBuilder.take()!);
 
 function both(filter: string): number[] {

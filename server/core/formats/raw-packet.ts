@@ -11,6 +11,12 @@ export interface RawPacket {
   num: number;
   /** Nanoseconds since the epoch. A bigint: ns since 1970 need 61 bits, past a double's 53. */
   tsNs: bigint;
+  /** tsNs as two numbers, when the reader has them (pcap: a record's fields): whole seconds
+   *  and the nanoseconds added to them (tsNs = tsSec × 10^9 + tsSubNs; a malformed record's
+   *  fraction may be a second or more). Differences of times in numbers, not bigints: the
+   *  packet ingest's per packet. */
+  tsSec?: number;
+  tsSubNs?: number;
   /** The LINKTYPE_ value of the packet's interface (pcap: the file header's, with the FCS bits
    *  taken off into `fcsLen`). */
   linktype: number;

@@ -91,7 +91,9 @@ export class PcapReader extends RecordFramer implements PacketReader {
     p.num = ++this.packets;
     // Seconds and the fraction are added as they are (a fraction of a second or more in a
     // malformed record carries over).
-    p.tsNs = this.secNs + BigInt(frac * this.fracNs);
+    p.tsSec = sec;
+    p.tsSubNs = frac * this.fracNs;
+    p.tsNs = this.secNs + BigInt(p.tsSubNs);
     p.caplen = len - RECORD_HEADER;
     p.origLen = dv.getUint32(pos + 12, le);
     p.data = buf.subarray(pos + RECORD_HEADER, pos + len);
@@ -114,7 +116,7 @@ export class PcapReader extends RecordFramer implements PacketReader {
     this.linktype = network & 0x03ffffff;
     this.fcsLen = network & 0x04000000 ? ((network >>> 28) & 0xf) * 2 : 0;
     this.sawHeader = true;
-    this.packet = { num: 0, tsNs: 0n, linktype: this.linktype, caplen: 0, origLen: 0, data: buf.subarray(0, 0), ifIndex: 0, offset: 0 };
+    this.packet = { num: 0, tsNs: 0n, tsSec: 0, tsSubNs: 0, linktype: this.linktype, caplen: 0, origLen: 0, data: buf.subarray(0, 0), ifIndex: 0, offset: 0 };
     if (this.fcsLen) this.packet.fcsLen = this.fcsLen;
     this.handler.onSection?.({ offset: 0, littleEndian: this.le, major: this.major, minor: this.minor });
     const iface: CaptureInterface = { index: 0, linktype: this.linktype, snaplen: this.snaplen, tsresol: this.fracNs === 1 ? 9 : 6 };
