@@ -159,7 +159,7 @@ test("a kind's fixed detail is stored once, in the view, with the analysis' text
   }
 });
 
-test("a packet's stored time is its ns since the first packet, from the reader's numbers or, far from it, from the bigints: the same as the bigints' difference", async () => {
+test("a packet's stored time, made from the pcap reader's numbers, is the bigints' difference from the first packet's, days and decades away", async () => {
   const T0 = 1_700_000_000_123_456_789n;
   const DAY = 86_400_000_000_000n;
   // Days, then decades away (past 2^53 ns: the double is rounded, once, as Number() rounds the bigint).
