@@ -25,6 +25,11 @@ export interface RawPacket {
   /** Bytes the packet had on the wire. */
   origLen: number;
   data: Uint8Array;
+  /** data's bytes where the reader holds them, when it says (pcap): data is
+   *  chunk.subarray(at, at + caplen), a view made when asked for (one per packet showed in the
+   *  ingest's allocations); a decoder can read them in place. Valid during onPacket only. */
+  chunk?: Uint8Array;
+  at?: number;
   /** The pcapng interface id (0 for pcap and for simple packet blocks). */
   ifIndex: number;
   /** Byte offset of the packet's record (pcap record header, pcapng block) in the stream; for a

@@ -37,25 +37,33 @@ export function decodePacket(
   p: Pick<RawPacket, "linktype" | "data"> & { fcsLen?: number },
   opts: { layers?: boolean; tcpInfoText?: boolean } = {},
 ): DecodedPacket {
-  return decodeWith(new Dissection(p.data, opts.layers ?? true, opts.tcpInfoText ?? true), p);
+  return decodeWith(new Dissection(p.data, opts.layers ?? true, opts.tcpInfoText ?? true), p.linktype, 0, p.data.length, p.fcsLen ?? 0);
 }
+
+/** A packet as summaryDecoder takes it: its bytes as `data`, or in its reader's chunk (`chunk`
+ *  from `at`, `caplen` of them), read there without a view of their own per packet. */
+export type SummaryInput = Pick<RawPacket, "linktype" | "data"> & Partial<Pick<RawPacket, "chunk" | "at" | "caplen" | "fcsLen">>;
 
 /** A decoder of summaries (no layers) for a stream that is done with each packet's summary
  *  before it decodes the next (the ingest): every call returns the same object, decoded anew
  *  (Dissection.next). A new Dissection, summary and their shape's property store for every packet
  *  were a good part of what the ingest's reading thread allocated, and of its collections. */
-export function summaryDecoder(opts: { tcpInfoText?: boolean } = {}): (p: Pick<RawPacket, "linktype" | "data"> & { fcsLen?: number }) => DecodedPacket {
+export function summaryDecoder(opts: { tcpInfoText?: boolean } = {}): (p: SummaryInput) => DecodedPacket {
   const d = new Dissection(new Uint8Array(0), false, opts.tcpInfoText ?? true);
   return (p) => {
+    if (p.chunk !== undefined && p.at !== undefined && p.caplen !== undefined) {
+      d.next(p.chunk, p.at);
+      return decodeWith(d, p.linktype, p.at, p.at + p.caplen, p.fcsLen ?? 0);
+    }
     d.next(p.data);
-    return decodeWith(d, p);
+    return decodeWith(d, p.linktype, 0, p.data.length, p.fcsLen ?? 0);
   };
 }
 
-function decodeWith(d: Dissection, p: Pick<RawPacket, "linktype" | "data"> & { fcsLen?: number }): DecodedPacket {
-  const end = p.data.length;
+/** Decodes the packet at [start, end) of d.data. */
+function decodeWith(d: Dissection, linktype: number, start: number, end: number, fcsLen: number): DecodedPacket {
   try {
-    decodeLink(d, p.linktype, 0, end, p.fcsLen ?? 0);
+    decodeLink(d, linktype, start, end, fcsLen);
   } catch (e) {
     // A decoder read past its bounds (a bug, not the packet's fault, but never the file's end).
     d.out.malformed ??= `decoder error: ${e instanceof Error ? e.message : String(e)}`;
@@ -63,8 +71,8 @@ function decodeWith(d: Dissection, p: Pick<RawPacket, "linktype" | "data"> & { f
   if (d.out.proto === "") d.out.proto = "Frame";
   // No network layer named the ends: the link layer's addresses, as tshark's columns show.
   if (d.out.src === "" && d.out.dst === "" && d.linkSrc >= 0 && d.linkSrc + 6 <= end) {
-    d.out.src = mac(p.data, d.linkSrc);
-    d.out.dst = mac(p.data, d.linkDst);
+    d.out.src = mac(d.data, d.linkSrc);
+    d.out.dst = mac(d.data, d.linkDst);
   }
   return d.out;
 }

@@ -35,12 +35,18 @@ export class Dissection {
     this.out = emptySummary(this.layers);
   }
 
+  /** Where the packet's first byte is in `data` (0 but for a summary decoded in its reader's
+   *  chunk: summaryDecoder): offsets in the texts are the packet's own. */
+  base = 0;
+
   /** The next packet's decoding in this same object and summary (a summary-only stream, the
-   *  ingest's: summaryDecoder in decode.ts), everything as the constructor leaves it. */
-  next(data: Uint8Array): void {
+   *  ingest's: summaryDecoder in decode.ts), everything as the constructor leaves it; the packet
+   *  is at `base` in `data`. */
+  next(data: Uint8Array, base = 0): void {
     if (this.detail) throw new Error("Dissection.next: a detailed decoding's layers are kept, not used again");
+    if (data !== this.data) this.dv_ = null;
     this.data = data;
-    this.dv_ = null;
+    this.base = base;
     this.depth = this.quoted = 0;
     this.linkSrc = this.linkDst = -1;
     clearSummary(this.out);
@@ -69,7 +75,7 @@ export class Dissection {
 
   /** Marks the packet malformed (the first reason wins: it is where decoding went wrong). */
   malformed(proto: string, why: string, offset: number): void {
-    if (this.out.malformed === undefined) this.out.malformed = `${proto}: ${why} (at byte ${offset})`;
+    if (this.out.malformed === undefined) this.out.malformed = `${proto}: ${why} (at byte ${offset - this.base})`;
     if (this.detail) this.layers.push({ name: "_ws.malformed", offset, length: 0, fields: [{ name: "_ws.malformed", value: `${proto}: ${why}`, offset, length: 0 }] });
   }
 

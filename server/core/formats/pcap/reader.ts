@@ -38,7 +38,7 @@ export class PcapReader extends RecordFramer implements PacketReader {
   private sec = -1;
   private secNs = 0n;
   /** The one packet object handed on, filled anew for each record (made with the file header). */
-  private packet: RawPacket | null = null;
+  private packet: PcapPacket | null = null;
   snaplen = 0;
   major = 0;
   minor = 0;
@@ -96,7 +96,8 @@ export class PcapReader extends RecordFramer implements PacketReader {
     p.tsNs = this.secNs + BigInt(p.tsSubNs);
     p.caplen = len - RECORD_HEADER;
     p.origLen = dv.getUint32(pos + 12, le);
-    p.data = buf.subarray(pos + RECORD_HEADER, pos + len);
+    p.chunk = buf;
+    p.at = pos + RECORD_HEADER;
     p.offset = this.offset;
     this.handler.onPacket(p);
   }
@@ -116,11 +117,33 @@ export class PcapReader extends RecordFramer implements PacketReader {
     this.linktype = network & 0x03ffffff;
     this.fcsLen = network & 0x04000000 ? ((network >>> 28) & 0xf) * 2 : 0;
     this.sawHeader = true;
-    this.packet = { num: 0, tsNs: 0n, tsSec: 0, tsSubNs: 0, linktype: this.linktype, caplen: 0, origLen: 0, data: buf.subarray(0, 0), ifIndex: 0, offset: 0 };
-    if (this.fcsLen) this.packet.fcsLen = this.fcsLen;
+    this.packet = new PcapPacket(this.linktype, buf, this.fcsLen);
     this.handler.onSection?.({ offset: 0, littleEndian: this.le, major: this.major, minor: this.minor });
     const iface: CaptureInterface = { index: 0, linktype: this.linktype, snaplen: this.snaplen, tsresol: this.fracNs === 1 ? 9 : 6 };
     if (this.fcsLen) iface.fcsLen = this.fcsLen;
     this.handler.onInterface?.(iface);
+  }
+}
+
+/** A pcap record as a RawPacket: its bytes stay in the chunk (chunk, at), and `data` is a view of
+ *  them made when asked for. */
+class PcapPacket implements RawPacket {
+  num = 0;
+  tsNs = 0n;
+  tsSec = 0;
+  tsSubNs = 0;
+  caplen = 0;
+  origLen = 0;
+  ifIndex = 0;
+  offset = 0;
+  at = 0;
+  fcsLen: number | undefined;
+
+  constructor(readonly linktype: number, public chunk: Uint8Array, fcsLen: number) {
+    if (fcsLen) this.fcsLen = fcsLen;
+  }
+
+  get data(): Uint8Array {
+    return this.chunk.subarray(this.at, this.at + this.caplen);
   }
 }
