@@ -174,6 +174,10 @@ console.log("  load ~1.2-2.2, 9acea5a -> 62a070e back to back: 3.02 -> 2.50 s wa
 console.log("  (reading 2.56 -> 2.11 s, writer 1.36 -> 1.22 s, other threads 0.49 -> 0.40 s): one summary object decoded anew per");
 console.log("  packet, a pcap record's second made a bigint once, the conversations' times in a BigInt64Array (V8's collections");
 console.log("  27% fewer instructions under callgrind). Target 500k/s not met: the reading thread is ~2.1 us/packet");
+console.log("  quiet (tshark -T fields 19.1 s), 0a8274b -> eddeb20: 2.43 s (412k/s) -> 1.82 s wall (550k/s), CPU 3.83 -> 3.05 s (reading");
+console.log("  1.97 -> 1.47 s, writer 1.22 -> 1.03 s): the bulk load's journal really off (better-sqlite3's defensive mode had kept WAL:");
+console.log("  366 -> 112 MB written), conversations and meta by the writer thread, workers from the bundle, the analysis' index,");
+console.log("  times and unacked segments in its records, texts copied as they come, no view, bigint or object per packet");
 if (smoke && wrong) {
   console.error("bench smoke: a tool read the wrong number of packets");
   process.exit(1);
