@@ -31,7 +31,7 @@ export class PacketRowBuilder implements FindingSink, AddressIds {
   dstId = 0;
   /** The last Protocol text and its number: most packets have their previous one's (the same
    *  constant text from the decoder), a Map lookup less. */
-  private lastProto = "";
+  private lastProto: string | undefined;
   private lastProtoId = 0;
 
   constructor(readonly capacity: number) {

@@ -168,23 +168,18 @@ export class PacketBatchWriter {
     this.db = typeof target === "string" ? this.openBulk(target) : target;
     const cols = PACKET_COLS.join(", ");
     const one = `(${PACKET_COLS.map(() => "?").join(",")})`;
-    // OR FAIL on every statement of many rows: a plain INSERT may ABORT, so SQLite keeps a
-    // statement journal to undo it, copying each page it changes that existed before (the
-    // tables' last pages, 64 KiB each) to a temporary file first: for 1 M rows of packet_rows,
-    // 167 MB written in all, 71 MB with OR FAIL. A failed statement fails the ingest, whose
-    // database is thrown away: nothing needs undoing.
-    this.insertMany = this.db.prepare(`INSERT OR FAIL INTO packet_rows (${cols}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(",")}`);
+    this.insertMany = this.db.prepare(`INSERT INTO packet_rows (${cols}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(",")}`);
     this.insertOne = this.db.prepare(`INSERT INTO packet_rows (${cols}) VALUES ${one}`);
     const kindText = (k: string) => `CASE ${k} ${FINDING_KINDS.map((name, i) => `WHEN ${i} THEN '${name}'`).join(" ")} END`;
     if ((opts.extension ?? true) && F64ROWS_PATH) {
       this.db.loadExtension(F64ROWS_PATH);
       const picks = PACKET_COLS.map((_, i) => `c${i}`).join(", ");
-      this.insertBlob = this.db.prepare(`INSERT OR FAIL INTO packet_rows (${cols}) SELECT ${picks} FROM f64rows(?, ${NCOLS})`);
-      this.insertInfos = this.db.prepare("INSERT OR FAIL INTO packet_info (num, info) SELECT c0, t FROM f64rows(?, 1, ?)");
+      this.insertBlob = this.db.prepare(`INSERT INTO packet_rows (${cols}) SELECT ${picks} FROM f64rows(?, ${NCOLS})`);
+      this.insertInfos = this.db.prepare("INSERT INTO packet_info (num, info) SELECT c0, t FROM f64rows(?, 1, ?)");
       this.insertFindings = this.db.prepare(`INSERT OR IGNORE INTO finding_rows (num, kind, detail, ref_num, flow)
         SELECT c0, ${kindText("c1")}, NULLIF(t, ''), c2, c3 FROM f64rows(?, ${FINDING_COLS}, ?)`);
     } else {
-      this.insertInfosJson = this.db.prepare("INSERT OR FAIL INTO packet_info (num, info) SELECT value ->> 0, value ->> 1 FROM json_each(?)");
+      this.insertInfosJson = this.db.prepare("INSERT INTO packet_info (num, info) SELECT value ->> 0, value ->> 1 FROM json_each(?)");
       this.insertFinding = this.db.prepare("INSERT OR IGNORE INTO finding_rows (num, kind, detail, ref_num, flow) VALUES (?, ?, NULLIF(?, ''), ?, ?)");
     }
     // A conversation's addresses are texts in its table: looked up by id, one row at a time
@@ -192,7 +187,7 @@ export class PacketBatchWriter {
     const convCols = CONVERSATION_COLS.join(", ");
     const convValue = (c: string, v: string) => (CONV_ADDRESS_COLS.includes(c) ? `(SELECT s FROM pstrings WHERE id = ${v})` : v);
     if (this.insertBlob) {
-      this.insertConversations = this.db.prepare(`INSERT OR FAIL INTO conversations (${convCols})
+      this.insertConversations = this.db.prepare(`INSERT INTO conversations (${convCols})
         SELECT ${CONVERSATION_COLS.map((c, i) => convValue(c, `c${i}`)).join(", ")} FROM f64rows(?, ${CONVERSATION_COLS.length})`);
     } else {
       this.insertConversation = this.db.prepare(`INSERT INTO conversations (${convCols})

@@ -75,18 +75,14 @@ export class SqliteBatchWriter {
     if (!opts.live) this.db.pragma("locking_mode = EXCLUSIVE"); // nobody reads it before ingest ends
     const one = `(${new Array(STORED_COLS).fill("?").join(",")})`;
     const cols = "ts, kind, tid, res, latency, fdref, labels";
-    // OR FAIL on the statements of many rows: a plain INSERT may ABORT, so SQLite keeps a
-    // statement journal to undo it, copying each page it changes that existed before (the table's
-    // last pages, 64 KiB each) to a temporary file first (measured on packets: 167 MB written for
-    // 1 M rows, 71 MB with OR FAIL). A failed statement fails the ingest: nothing needs undoing.
-    this.insertMany = this.db.prepare(`INSERT OR FAIL INTO events (${cols}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(",")}`);
+    this.insertMany = this.db.prepare(`INSERT INTO events (${cols}) VALUES ${new Array(ROWS_PER_INSERT).fill(one).join(",")}`);
     this.insertOne = this.db.prepare(`INSERT INTO events (${cols}) VALUES ${one}`);
     // Binding each value through better-sqlite3 costs twice what SQLite spends storing the row;
     // the extension takes a whole batch as one BLOB. Without it (not built), bound values.
     if ((opts.extension ?? true) && F64ROWS_PATH) {
       this.db.loadExtension(F64ROWS_PATH);
       const picks = Array.from({ length: STORED_COLS }, (_, i) => `c${i}`).join(", ");
-      this.insertBlob = this.db.prepare(`INSERT OR FAIL INTO events (${cols}) SELECT ${picks} FROM f64rows(?, ${COLS})`);
+      this.insertBlob = this.db.prepare(`INSERT INTO events (${cols}) SELECT ${picks} FROM f64rows(?, ${COLS})`);
     }
     this.insertString = this.db.prepare("INSERT INTO strings (id, s) VALUES (?, ?)");
     this.insertFd = this.db.prepare("INSERT INTO fds (id, num, typechar, l4, name, label) VALUES (?, ?, ?, ?, ?, ?)");

@@ -158,8 +158,8 @@ export class PacketAnalysis {
    *  conversations' Maps). */
   private readonly index = new ConversationIndex();
   /** Conversation i (its id is i + 1): convs[i], its numbers at state[i × CONV], its times at
-   *  state[i × CONV + TIMES0] (through times), its directions' unacked segments in segments (SEGMENT numbers each, as
-   *  many as UNACKED says, from SEG_AT). */
+   *  state[i × CONV + TIMES0] (through times), its directions' unacked segments in segments
+   *  (SEGMENT numbers each, as many as UNACKED says, from SEG_AT). */
   private readonly convs: ConvInfo[] = [];
   private state = new Float64Array(1024 * CONV);
   private readonly times = new Times(this.state.buffer);
