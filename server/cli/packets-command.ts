@@ -60,7 +60,7 @@ export async function packetsCommand(args: string[]): Promise<number> {
   const kind = await captureKind(file).catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? "missing" : "unknown"));
   if (kind === "missing") return fail(`${file}: no such file`);
   if (!isPacketKind(kind)) {
-    return fail(kind === "scap" ? `${file}: a sysdig capture, not a packet capture (read it with casefile events)` : `${file}: not a pcap or pcapng file (at byte 0)`);
+    return fail(kind === "scap" ? `${file}: a sysdig capture, not a packet capture: read it with casefile events (at byte 0)` : `${file}: not a pcap or pcapng file (at byte 0)`);
   }
   const out = new BufferedOut(process.stdout);
   let first: bigint | undefined;

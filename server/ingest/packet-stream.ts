@@ -22,7 +22,7 @@ export interface PacketReadOutcome {
 export class NotPacketCaptureError extends Error {
   constructor(readonly path: string, readonly kind: string) {
     super(kind === "scap"
-      ? `${path} is a sysdig capture, not a packet capture (read it with casefile events)`
+      ? `${path} is a sysdig capture, not a packet capture: read it with casefile events (at byte 0)`
       : `${path} is not a pcap or pcapng file (at byte 0)`);
     this.name = "NotPacketCaptureError";
   }

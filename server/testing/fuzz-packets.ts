@@ -3,12 +3,15 @@
 // formats' framing (record and block lengths, trailers, interface ids, link types, timestamp
 // resolution, options, unknown blocks, byte orders), run through `casefile packets`' path
 // (readPacketFile and decodePacket with layers) and, on request, the packet ingest. A case
-// fails when anything throws, when the damage error does not end with the offset it names, or
-// when ingest keeps other packets than the reader read.
+// fails when anything throws, when the damage error does not end with the offset it names, when
+// the ingest's summary (decoded in the reader's chunk, where a read past the packet's end finds
+// the next record's bytes, not undefined) differs from the packet's own, or when ingest keeps
+// other packets than the reader read.
 
 import { readFileSync, rmSync } from "node:fs";
+import { isDeepStrictEqual } from "node:util";
 import { gzipSync } from "node:zlib";
-import { decodePacket } from "../core/packets/decode";
+import { decodePacket, summaryDecoder } from "../core/packets/decode";
 import { NotPacketCaptureError, readPacketFile } from "../ingest/packet-stream";
 import { decodeForIngest, ingestPacketCapture } from "../ingest/packet-ingest";
 import { fixturePcaps } from "./oracle";
@@ -205,6 +208,7 @@ export async function runPacketCase(path: string, opts: { ingest?: string } = {}
   const gzipped = head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
   let packets = 0;
   let out: CaseOutcome;
+  const inChunk = summaryDecoder({ tcpInfoText: false });
   try {
     const o = await readPacketFile(path, {
       onPacket(p) {
@@ -212,6 +216,11 @@ export async function runPacketCase(path: string, opts: { ingest?: string } = {}
         const d = decodePacket(p, { layers: true });
         // A decoder that threw is caught inside decodePacket and named: that is a bug to find.
         if (d.malformed?.startsWith("decoder error")) throw new FuzzFailure("crash", `packet ${p.num}: ${d.malformed}`);
+        const own = decodePacket(p, { layers: false, tcpInfoText: false });
+        const got = inChunk(p);
+        if (!isDeepStrictEqual({ ...got }, { ...own })) {
+          throw new FuzzFailure("invariant", `packet ${p.num}: its summary decoded in the reader's chunk differs from its own: ${JSON.stringify(got)} vs ${JSON.stringify(own)}`);
+        }
       },
       onError() {},
     });
