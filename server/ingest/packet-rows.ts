@@ -4,7 +4,7 @@
 import type { PacketRow } from "../core/filter/packet-fields";
 import { FIXED_DETAILS, type AddressIds, type Conversation, type FindingKind, type FindingSink } from "../core/analyses/packet-analysis";
 import type { DecodedPacket } from "../core/packets/types";
-import { CONVERSATION_COLS, FINDING_KIND_CODES, NCOLS, TextColumn, type PacketBatch } from "./packet-writer";
+import { CONVERSATION_COLS, FINDING_KIND_CODES, NCOLS, NumberColumn, TextColumn, type PacketBatch } from "./packet-writer";
 
 /** Where a packet lives in the kept file. */
 export interface PacketPlace {
@@ -183,28 +183,4 @@ export function rowToPacket(r: Record<string, unknown>, baseTs: bigint): PacketR
   set("dnsId", opt(r.dns_id));
   set("malformed", r.malformed);
   return p;
-}
-
-/** Numbers pushed one by one and taken as a Float64Array of their own: one buffer kept and
- *  filled again from batch to batch (arrays of numbers made anew for each batch, grown as they
- *  were pushed to, were a tenth of the ingest's allocations). */
-class NumberColumn {
-  private values = new Float64Array(4096);
-  length = 0;
-
-  push(v: number): void {
-    if (this.length === this.values.length) {
-      const old = this.values;
-      this.values = new Float64Array(old.length * 2);
-      this.values.set(old);
-    }
-    this.values[this.length++] = v;
-  }
-
-  /** The numbers pushed since the last take, copied out. */
-  take(): Float64Array {
-    const out = this.values.slice(0, this.length);
-    this.length = 0;
-    return out;
-  }
 }

@@ -12,11 +12,13 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"
  *  once. Bounded by its slots: a scan of more addresses makes some texts again. (Maps by the
  *  first byte, then the other three, were a twelfth of the summary decoder's time.) */
 const V4_SLOTS = 1 << 16;
+/** The 32-bit word at o (an int32: the caches' keys). */
+const word = (b: Uint8Array, o: number) => (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
 const v4Addrs = new Int32Array(V4_SLOTS);
 const v4Texts: (string | undefined)[] = new Array(V4_SLOTS).fill(undefined);
 
 export function ipv4(b: Uint8Array, o: number): string {
-  const a = (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
+  const a = word(b, o);
   const h = Math.imul(a, 0x9e3779b1) >>> 16;
   const cached = v4Texts[h];
   if (cached !== undefined && v4Addrs[h] === a) return cached;
@@ -36,8 +38,6 @@ export function mac(b: Uint8Array, o: number): string {
 const V6_SLOTS = 4096;
 const v6Words = new Int32Array(V6_SLOTS * 4);
 const v6Texts: (string | undefined)[] = new Array(V6_SLOTS).fill(undefined);
-
-const word = (b: Uint8Array, o: number) => (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
 
 export function ipv6(b: Uint8Array, o: number): string {
   const w0 = word(b, o), w1 = word(b, o + 4), w2 = word(b, o + 8), w3 = word(b, o + 12);
